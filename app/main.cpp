@@ -1,0 +1,7 @@
+#include <cstdio>
+
+int main()
+{
+    std::puts("loadwizard: work in progress");
+    return 0;
+}

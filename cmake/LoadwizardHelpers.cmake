@@ -1,0 +1,40 @@
+# Shared build settings and the helpers that keep each folder's CMakeLists a list.
+
+add_library(loadwizard_common_cfg INTERFACE)
+target_compile_features(loadwizard_common_cfg INTERFACE cxx_std_20)
+target_compile_options(loadwizard_common_cfg INTERFACE
+    -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+target_compile_definitions(loadwizard_common_cfg INTERFACE
+    LOADWIZARD_VERSION="${PROJECT_VERSION}")
+
+# lw_add_test(name SOURCES ... [LIBS ...] [LABELS ...] [NEEDS_GUI] [TIMEOUT s])
+function(lw_add_test name)
+    cmake_parse_arguments(ARG "NEEDS_GUI" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE loadwizard_common_cfg Qt6::Test ${ARG_LIBS})
+    add_test(NAME ${name} COMMAND ${name})
+    set(env "LOADWIZARD_BIN=$<TARGET_FILE:loadwizard>"
+            "LOADWIZARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+            "LOADWIZARD_BUILD_DIR=${PROJECT_BINARY_DIR}")
+    if(ARG_NEEDS_GUI)
+        list(APPEND env "QT_QPA_PLATFORM=offscreen")
+    endif()
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 300)
+    endif()
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${ARG_TIMEOUT})
+    if(ARG_LABELS)
+        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+    endif()
+endfunction()
+
+# lw_add_scenario(name SOURCES ...): a scenario plugin, a shared library against the SDK only.
+function(lw_add_scenario name)
+    cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
+    add_library(${name} MODULE ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE loadwizard_common_cfg loadwizard::sdk)
+    set_target_properties(${name} PROPERTIES PREFIX "" CXX_VISIBILITY_PRESET hidden)
+    if(ARG_OUTPUT_DIRECTORY)
+        set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
+    endif()
+endfunction()

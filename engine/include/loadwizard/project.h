@@ -1,0 +1,93 @@
+#pragma once
+
+#include <loadwizard/error.h>
+#include <loadwizard/rampprofile.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace Loadwizard {
+
+/// When the vusers waiting at a rendezvous point are released.
+struct RendezvousPolicy
+{
+    enum class Kind { AllRunning, Count, Percent };
+
+    std::string name;
+    Kind kind = Kind::AllRunning; ///< LoadRunner's default: all running vusers
+    double value = 100;           ///< vusers for Count, percent of running vusers for Percent
+    double timeoutSeconds = 30;   ///< since the last arrival, as LoadRunner; releases whoever waits
+
+    bool operator==(const RendezvousPolicy &) const = default;
+};
+
+struct ThinkTimeSettings
+{
+    double multiplier = 1.0;  ///< 0 ignores think time, 2 doubles it
+    double maxSeconds = 0;    ///< cap after scaling, 0 = none
+
+    bool operator==(const ThinkTimeSettings &) const = default;
+};
+
+struct HttpSettings
+{
+    double timeoutSeconds = 60;
+    bool verifyTls = true;
+    bool http2 = true;              ///< offered over TLS (ALPN) where libcurl has nghttp2
+    int maxRedirects = 10;
+    int bufferSize = 16384;         ///< libcurl receive buffer per vuser (1024–524288)
+    std::string userAgent;          ///< empty: "Loadwizard/<version>"
+
+    bool operator==(const HttpSettings &) const = default;
+};
+
+/// Everything a run needs; what `loadwizard run project.yaml` reads and the GUI edits.
+/// Strings may hold ${ENV_VAR} references: they are kept as written (so secrets never land in a
+/// saved file) and expanded only when a run is prepared.
+struct Project
+{
+    static constexpr int schemaVersion = 1;
+
+    std::string name;
+    std::string description;
+    std::string scenario;          ///< .so or .cpp, relative to the project file's folder
+    std::map<std::string, std::string, std::less<>> parameters;
+    RampProfile profile;
+    ThinkTimeSettings thinkTime;
+    double gracefulStopSeconds = 30;
+    int workers = 0;               ///< 0: one per core
+    HttpSettings http;
+    std::vector<RendezvousPolicy> rendezvous;
+    /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
+    std::vector<std::pair<std::string, std::string>> extraKeys;
+
+    /// Where it was loaded from or last saved to (not part of the file).
+    std::string path;
+
+    bool operator==(const Project &other) const;
+    /// The scenario path resolved against the project file's folder.
+    std::string scenarioPath() const;
+    /// The policy for a rendezvous point (the default policy when none is named).
+    RendezvousPolicy rendezvousPolicy(std::string_view name) const;
+};
+
+/// Parses project YAML. `fileName` is used in errors. Unknown keys become warnings.
+tl::expected<Project, Error> parseProject(std::string_view yaml, const std::string &fileName,
+                                          std::vector<Error> *warnings = nullptr);
+tl::expected<Project, Error> loadProject(const std::string &path,
+                                         std::vector<Error> *warnings = nullptr);
+/// The YAML text of a project (schema `loadwizard: 1`).
+std::string projectToYaml(const Project &project);
+/// Writes atomically: a temporary file in the same folder, fsync, then rename.
+tl::expected<void, Error> saveProject(const Project &project, const std::string &path);
+
+/// Expands ${NAME} and ${NAME:-default} from the environment; an unset variable without a
+/// default is an error naming `field`. "$${" stands for a literal "${".
+tl::expected<std::string, Error> expandVariables(std::string_view text, std::string_view field);
+
+} // namespace Loadwizard
