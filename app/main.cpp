@@ -1,7 +1,10 @@
-#include <cstdio>
+#include "headless.h"
 
-int main()
+int main(int argc, char **argv)
 {
-    std::puts("loadwizard: work in progress");
-    return 0;
+    // Decided from plain argv: headless commands never create a QApplication, so they need
+    // no display. (The GUI lands with the workbench; until then everything is headless.)
+    const auto mode = Loadwizard::App::scanMode(argc, argv);
+    (void)mode;
+    return Loadwizard::App::runHeadless(argc, argv);
 }

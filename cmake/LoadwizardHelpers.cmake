@@ -11,6 +11,7 @@ target_compile_definitions(loadwizard_common_cfg INTERFACE
 function(lw_add_test name)
     cmake_parse_arguments(ARG "NEEDS_GUI" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
+    set_target_properties(${name} PROPERTIES AUTOMOC ON)
     target_link_libraries(${name} PRIVATE loadwizard_common_cfg Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
     set(env "LOADWIZARD_BIN=$<TARGET_FILE:loadwizard>"

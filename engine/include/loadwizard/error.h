@@ -9,12 +9,12 @@ namespace Loadwizard {
 struct Error
 {
     std::string message;
-    std::string file;   ///< project or plugin file, empty when not tied to a file
-    int line = 0;       ///< 1-based, 0 when unknown
-    int column = 0;     ///< 1-based, 0 when unknown
-    std::string field;  ///< YAML key path ("profile.steps[2].seconds") or option name
-    std::string token;  ///< the offending token, when a text was parsed
-    int position = 0;   ///< 1-based position of token in a list, 0 when unknown
+    std::string file;  ///< project or plugin file, empty when not tied to a file
+    int line = 0;      ///< 1-based, 0 when unknown
+    int column = 0;    ///< 1-based, 0 when unknown
+    std::string field; ///< YAML key path ("profile.steps[2].seconds") or option name
+    std::string token; ///< the offending token, when a text was parsed
+    int position = 0;  ///< 1-based position of token in a list, 0 when unknown
 
     /// "file:line:column: field: message" with the empty parts left out.
     std::string toString() const;

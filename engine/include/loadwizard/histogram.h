@@ -1,5 +1,7 @@
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -24,12 +26,17 @@ struct LatencyStats
 class Histogram
 {
 public:
-    static constexpr std::uint64_t maxMicros = 3'600'000'000ULL;
+    /// Largest value kept (1 h); larger ones are recorded as this. Not named maxMicros, which
+    /// would clash with the maxMicros() accessor below.
+    static constexpr std::uint64_t maxTrackableMicros = 3'600'000'000ULL;
 
     /// Records one value; no allocation unless a new power-of-two range is reached.
     void record(std::uint64_t micros) { recordCount(micros, 1); }
+    /// Records count occurrences of one value.
     void recordCount(std::uint64_t micros, std::uint64_t count);
+    /// Adds other's counts into this histogram, growing it if other saw larger values.
     void merge(const Histogram &other);
+    /// Forgets every value but keeps the buckets allocated.
     void reset();
 
     std::uint64_t count() const { return m_count; }
@@ -39,14 +46,49 @@ public:
     /// Value at percentile p (0–100]: the smallest recorded bucket whose cumulative count reaches
     /// p % of the total, reported as the bucket's highest equivalent value clamped to [min, max].
     std::uint64_t percentileMicros(double p) const;
+    /// Count, min, mean, p50/p90/p95/p99 and max in milliseconds; all zero when empty.
     LatencyStats stats() const;
 
 private:
+    static constexpr unsigned subBucketBits = 10;                       // 1024 per power of two
+    static constexpr std::uint64_t linearLimit = 2ULL << subBucketBits; // 1 µs buckets below it
+
+    /// 0 for values below 2048 µs, then r for values in [2^(r+10), 2^(r+11)).
+    static unsigned rangeOf(std::uint64_t micros)
+    {
+        return unsigned(std::bit_width(micros | (linearLimit - 1))) - (subBucketBits + 1);
+    }
+    /// Values below 2048 map to themselves; range r >= 1 maps to [(r+1)*1024, (r+2)*1024).
+    static std::size_t bucketIndex(std::uint64_t micros)
+    {
+        const unsigned range = rangeOf(micros);
+        return (std::size_t(range) << subBucketBits) + std::size_t(micros >> range);
+    }
+    /// Largest value that lands in the bucket at index.
+    static std::uint64_t highestEquivalent(std::size_t index);
+    void growFor(std::uint64_t micros);
+
     std::vector<std::uint64_t> m_counts;
     std::uint64_t m_count = 0;
     std::uint64_t m_sum = 0;
     std::uint64_t m_min = UINT64_MAX;
     std::uint64_t m_max = 0;
 };
+
+// Inline: this is the load generator's hot path (one call per response).
+inline void Histogram::recordCount(std::uint64_t micros, std::uint64_t count)
+{
+    if (count == 0)
+        return;
+    micros = micros < maxTrackableMicros ? micros : maxTrackableMicros;
+    const std::size_t index = bucketIndex(micros);
+    if (index >= m_counts.size()) [[unlikely]]
+        growFor(micros);
+    m_counts[index] += count;
+    m_count += count;
+    m_sum += micros * count;
+    m_min = micros < m_min ? micros : m_min;
+    m_max = micros > m_max ? micros : m_max;
+}
 
 } // namespace Loadwizard

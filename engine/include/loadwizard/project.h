@@ -16,7 +16,12 @@ namespace Loadwizard {
 /// When the vusers waiting at a rendezvous point are released.
 struct RendezvousPolicy
 {
-    enum class Kind { AllRunning, Count, Percent };
+    enum class Kind
+    {
+        AllRunning,
+        Count,
+        Percent
+    };
 
     std::string name;
     Kind kind = Kind::AllRunning; ///< LoadRunner's default: all running vusers
@@ -28,8 +33,8 @@ struct RendezvousPolicy
 
 struct ThinkTimeSettings
 {
-    double multiplier = 1.0;  ///< 0 ignores think time, 2 doubles it
-    double maxSeconds = 0;    ///< cap after scaling, 0 = none
+    double multiplier = 1.0; ///< 0 ignores think time, 2 doubles it
+    double maxSeconds = 0;   ///< cap after scaling, 0 = none
 
     bool operator==(const ThinkTimeSettings &) const = default;
 };
@@ -38,10 +43,10 @@ struct HttpSettings
 {
     double timeoutSeconds = 60;
     bool verifyTls = true;
-    bool http2 = true;              ///< offered over TLS (ALPN) where libcurl has nghttp2
+    bool http2 = true; ///< offered over TLS (ALPN) where libcurl has nghttp2
     int maxRedirects = 10;
-    int bufferSize = 16384;         ///< libcurl receive buffer per vuser (1024–524288)
-    std::string userAgent;          ///< empty: "Loadwizard/<version>"
+    int bufferSize = 16384; ///< libcurl receive buffer per vuser (1024–524288)
+    std::string userAgent;  ///< empty: "Loadwizard/<version>"
 
     bool operator==(const HttpSettings &) const = default;
 };
@@ -55,12 +60,12 @@ struct Project
 
     std::string name;
     std::string description;
-    std::string scenario;          ///< .so or .cpp, relative to the project file's folder
+    std::string scenario; ///< .so or .cpp, relative to the project file's folder
     std::map<std::string, std::string, std::less<>> parameters;
     RampProfile profile;
     ThinkTimeSettings thinkTime;
     double gracefulStopSeconds = 30;
-    int workers = 0;               ///< 0: one per core
+    int workers = 0; ///< 0: one per core
     HttpSettings http;
     std::vector<RendezvousPolicy> rendezvous;
     /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.

@@ -9,6 +9,7 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <string>
@@ -47,12 +48,12 @@ struct Request
     std::string url;
     std::vector<Header> headers;
     std::string body;
-    std::string name;                ///< metrics name; default: method and URL path without query
-    double timeoutSeconds = 0;       ///< 0: the project's http.timeout (default 60 s)
-    bool followRedirects = true;     ///< up to 10 redirects, as browsers and k6 do
-    bool captureHeaders = false;     ///< fill Response::headers (costs a callback per header)
-    bool discardBody = false;        ///< do not keep the response body (saves copying)
-    int expectedStatusMin = 200;     ///< statuses outside [min, max] count as errors
+    std::string name;            ///< metrics name; default: method and URL path without query
+    double timeoutSeconds = 0;   ///< 0: the project's http.timeout (default 60 s)
+    bool followRedirects = true; ///< up to 10 redirects, as browsers and k6 do
+    bool captureHeaders = false; ///< fill Response::headers (costs a callback per header)
+    bool discardBody = false;    ///< do not keep the response body (saves copying)
+    int expectedStatusMin = 200; ///< statuses outside [min, max] count as errors
     int expectedStatusMax = 399;
 };
 
@@ -61,21 +62,31 @@ struct Response
 {
     long status = 0;
     std::string body;
-    std::vector<Header> headers;     ///< only with Request::captureHeaders
-    std::string error;               ///< transport error (connect, DNS, timeout, TLS), else empty
-    std::string url;                 ///< effective URL after redirects
-    double seconds = 0;              ///< total time
-    double ttfbSeconds = 0;          ///< time to first byte
+    std::vector<Header> headers; ///< only with Request::captureHeaders
+    std::string error;           ///< transport error (connect, DNS, timeout, TLS), else empty
+    std::string url;             ///< effective URL after redirects
+    double seconds = 0;          ///< total time
+    double ttfbSeconds = 0;      ///< time to first byte
 
     bool ok() const { return error.empty() && status >= 200 && status < 400; }
     /// First header with this name (case-insensitive), empty when absent or not captured.
     std::string_view header(std::string_view name) const;
 };
 
-enum class TransactionStatus { Auto, Pass, Fail };
+enum class TransactionStatus
+{
+    Auto,
+    Pass,
+    Fail
+};
 
 /// How a vuser left a rendezvous point.
-enum class RendezvousOutcome { Released, TimedOut, Cancelled };
+enum class RendezvousOutcome
+{
+    Released,
+    TimedOut,
+    Cancelled
+};
 
 class Vuser;
 
@@ -96,6 +107,7 @@ struct SleepAwaitable
 {
     Vuser *vuser;
     double seconds;
+    bool thinkTime; ///< think time is left out of transaction durations
 
     bool await_ready() const noexcept { return seconds <= 0; }
     void await_suspend(std::coroutine_handle<> handle);
@@ -136,6 +148,7 @@ private:
     Vuser *m_vuser;
     std::string m_name;
     TransactionStatus m_status = TransactionStatus::Auto;
+    int m_uncaught = std::uncaught_exceptions(); ///< to fail when unwound by an exception
 };
 
 /// A virtual user, as scenario code sees it. Implemented by the engine; one vuser is only ever
@@ -166,14 +179,14 @@ public:
     }
 
     /// Think time: `co_await vu.think(2.5)`, scaled by the project's think-time multiplier.
-    Detail::SleepAwaitable think(double seconds) { return {this, scaledThinkTime(seconds)}; }
+    Detail::SleepAwaitable think(double seconds) { return {this, scaledThinkTime(seconds), true}; }
     /// Think time drawn uniformly from [minSeconds, maxSeconds], then scaled.
     Detail::SleepAwaitable think(double minSeconds, double maxSeconds)
     {
-        return {this, scaledThinkTime(uniform(minSeconds, maxSeconds))};
+        return {this, scaledThinkTime(uniform(minSeconds, maxSeconds)), true};
     }
     /// Pause that is not think time (never scaled, never subtracted from transactions).
-    Detail::SleepAwaitable sleep(double seconds) { return {this, seconds}; }
+    Detail::SleepAwaitable sleep(double seconds) { return {this, seconds, false}; }
 
     /// Wait at a named rendezvous point until its policy releases the waiting vusers.
     Detail::RendezvousAwaitable rendezvous(std::string name) { return {this, std::move(name)}; }
@@ -208,7 +221,7 @@ protected:
 
     virtual double scaledThinkTime(double seconds) const = 0;
     virtual void startRequest(Detail::RequestAwaitable &op, std::coroutine_handle<> handle) = 0;
-    virtual void startSleep(double seconds, std::coroutine_handle<> handle) = 0;
+    virtual void startSleep(const Detail::SleepAwaitable &op, std::coroutine_handle<> handle) = 0;
     virtual void startRendezvous(Detail::RendezvousAwaitable &op,
                                  std::coroutine_handle<> handle) = 0;
 };
@@ -238,7 +251,7 @@ inline void Detail::RequestAwaitable::await_suspend(std::coroutine_handle<> hand
 
 inline void Detail::SleepAwaitable::await_suspend(std::coroutine_handle<> handle)
 {
-    vuser->startSleep(seconds, handle);
+    vuser->startSleep(*this, handle);
 }
 
 inline void Detail::RendezvousAwaitable::await_suspend(std::coroutine_handle<> handle)
@@ -257,6 +270,7 @@ inline Transaction::Transaction(Transaction &&other) noexcept
     : m_vuser(std::exchange(other.m_vuser, nullptr))
     , m_name(std::move(other.m_name))
     , m_status(other.m_status)
+    , m_uncaught(other.m_uncaught)
 {}
 
 inline Transaction::~Transaction()
@@ -266,6 +280,8 @@ inline Transaction::~Transaction()
 
 inline void Transaction::end()
 {
+    if (m_status == TransactionStatus::Auto && std::uncaught_exceptions() > m_uncaught)
+        m_status = TransactionStatus::Fail;
     if (m_vuser)
         std::exchange(m_vuser, nullptr)->endTransaction(m_name, m_status);
 }
@@ -316,7 +332,7 @@ typedef const lw_plugin_info *(*lw_plugin_entry)();
 
 /// Defines the plugin entry point for a Scenario subclass. Params: a std::array<lw_param, N>
 /// (Loadwizard::noParameters when there are none).
-#define LOADWIZARD_PLUGIN(ScenarioClass, Id, Name, Description, Params)                           \
+#define LOADWIZARD_PLUGIN(ScenarioClass, Id, Name, Description, Params)                            \
     extern "C" LW_EXPORT const lw_plugin_info *loadwizard_plugin_v1()                              \
     {                                                                                              \
         static const lw_plugin_info info = {                                                       \

@@ -1,0 +1,434 @@
+#include "headless.h"
+
+#include "profiling.h"
+#include "signals.h"
+
+#include <loadwizard/preparedrun.h>
+#include <loadwizard/project.h>
+#include <loadwizard/rampprofile.h>
+#include <loadwizard/run.h>
+#include <loadwizard/summary.h>
+#include <loadwizard/targetserver.h>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace Loadwizard::App {
+
+namespace {
+
+struct Options
+{
+    std::string project;
+    std::string scenario;
+    std::string rampup;
+    std::vector<std::string> params;
+    int workers = -1;
+    double gracefulStop = -1;
+    std::string summaryJson;
+    bool quiet = false;
+    std::string cpuProfile;
+    std::string memProfile;
+    std::string listen = "127.0.0.1:8080";
+};
+
+// The seed took Go-style single-dash long flags (-rampup 2,60); keep them working.
+std::vector<std::string> normalizedArguments(int argc, char **argv)
+{
+    static const char *seedFlags[] = {"-rampup",  "-scenario", "-cpuprofile", "-memprofile",
+                                      "-workers", "-param",    "-headless",   "-quiet"};
+    std::vector<std::string> out;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        for (const char *flag : seedFlags) {
+            if (arg == flag || arg.starts_with(std::string(flag) + "="))
+                arg.insert(0, "-");
+        }
+        out.push_back(arg);
+    }
+    // The seed ran without a subcommand: "-scenario x -rampup y" means run.
+    const bool hasCommand = !out.empty() && !out.front().starts_with("-");
+    bool seedStyle = false;
+    for (const auto &arg : out)
+        seedStyle = seedStyle || arg.starts_with("--scenario") || arg == "--headless";
+    if (!hasCommand && seedStyle) {
+        std::erase(out, std::string("--headless"));
+        out.insert(out.begin(), "run");
+    }
+    return out;
+}
+
+void printError(const std::string &message)
+{
+    std::fprintf(stderr, "loadwizard: %s\n", message.c_str());
+}
+
+std::string demoProjectPath()
+{
+    if (const char *env = std::getenv("LOADWIZARD_DEMO"))
+        return env;
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed = exe.parent_path() / "../share/loadwizard/scenarios/demo.yaml";
+        if (std::filesystem::exists(installed))
+            return std::filesystem::weakly_canonical(installed).string();
+    }
+    return std::string(LOADWIZARD_SOURCE_DIR) + "/scenarios/demo.yaml";
+}
+
+/// Prints progress: a line rewritten every second on a terminal, a plain line every 10 s
+/// otherwise (CI logs).
+class Progress
+{
+public:
+    explicit Progress(bool quiet)
+        : m_quiet(quiet)
+        , m_tty(isatty(STDERR_FILENO))
+    {}
+
+    void operator()(const std::shared_ptr<const Snapshot> &snapshot)
+    {
+        if (m_quiet)
+            return;
+        std::lock_guard lock(m_mutex);
+        const std::string line = formatProgress(*snapshot);
+        if (m_tty) {
+            std::fprintf(stderr, "\r\033[K%s", line.c_str());
+            if (snapshot->final)
+                std::fputc('\n', stderr);
+        } else if (snapshot->final || snapshot->elapsedSeconds >= m_nextPlain) {
+            std::fprintf(stderr, "%s\n", line.c_str());
+            m_nextPlain = snapshot->elapsedSeconds + 10;
+        }
+        for (const auto &event : snapshot->events) {
+            if (event.level == "error" && m_errorsShown < 20) {
+                if (m_tty)
+                    std::fprintf(stderr, "\r\033[K");
+                std::fprintf(stderr, "  [%6.1fs] vuser %llu: %s\n", event.elapsedSeconds,
+                             (unsigned long long)event.vuser, event.message.c_str());
+                if (++m_errorsShown == 20)
+                    std::fprintf(stderr, "  (further errors are counted, not shown)\n");
+            }
+        }
+        std::fflush(stderr);
+    }
+
+private:
+    bool m_quiet;
+    bool m_tty;
+    std::mutex m_mutex;
+    double m_nextPlain = 0;
+    int m_errorsShown = 0;
+};
+
+tl::expected<Parameters, Error> parseParams(const std::vector<std::string> &params)
+{
+    Parameters out;
+    for (const auto &param : params) {
+        const auto eq = param.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return tl::make_unexpected(
+                Error{"expected key=value, got \"" + param + "\"", {}, 0, 0, "--param"});
+        }
+        out[param.substr(0, eq)] = param.substr(eq + 1);
+    }
+    return out;
+}
+
+/// Project from a file, or from --scenario/--rampup alone; command-line values win.
+tl::expected<Project, Error> projectFor(const Options &options)
+{
+    Project project;
+    if (!options.project.empty()) {
+        std::vector<Error> warnings;
+        auto loaded = loadProject(options.project, &warnings);
+        if (!loaded)
+            return tl::make_unexpected(loaded.error());
+        for (const auto &warning : warnings)
+            std::fprintf(stderr, "loadwizard: warning: %s\n", warning.toString().c_str());
+        project = std::move(*loaded);
+    }
+    if (!options.scenario.empty()) {
+        project.scenario = std::filesystem::absolute(options.scenario).string();
+        if (project.name.empty())
+            project.name = std::filesystem::path(options.scenario).stem().string();
+    }
+    if (!options.rampup.empty()) {
+        auto profile = RampProfile::parse(options.rampup);
+        if (!profile) {
+            auto error = profile.error();
+            error.field = "--rampup";
+            return tl::make_unexpected(error);
+        }
+        project.profile = *profile;
+    }
+    if (project.scenario.empty())
+        return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
+    if (project.profile.empty())
+        return tl::make_unexpected(
+            Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200)"});
+    if (options.workers >= 0)
+        project.workers = options.workers;
+    if (options.gracefulStop >= 0)
+        project.gracefulStopSeconds = options.gracefulStop;
+    return project;
+}
+
+int runProject(const Project &project, const Parameters &overrides, const Options &options)
+{
+    auto prepared = prepareRun(project, overrides);
+    if (!prepared) {
+        printError(prepared.error().toString());
+        return BadInput;
+    }
+    for (const auto &warning : prepared->warnings)
+        std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
+
+    SummaryHeader header{project.name, prepared->plugin->info().id, project.profile.toString()};
+    if (!options.quiet) {
+        std::fprintf(stderr, "loadwizard %s: scenario %s, profile %s (%.0f s, peak %.0f vusers)\n",
+                     LOADWIZARD_VERSION, header.scenario.c_str(), header.profile.c_str(),
+                     project.profile.totalSeconds(), project.profile.peakVusers());
+    }
+
+    Profiling profiling(options.cpuProfile, options.memProfile);
+    if (auto ok = profiling.start(); !ok) {
+        printError(ok.error().toString());
+        return BadInput;
+    }
+
+    Run run(prepared->config);
+    Progress progress(options.quiet);
+    run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
+    SignalWatcher signals(
+        [&run] {
+            std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");
+            run.stop();
+        },
+        [&run] {
+            std::fprintf(stderr, "\nloadwizard: aborting\n");
+            run.abort();
+        });
+    if (auto started = run.start(); !started) {
+        printError(started.error().toString());
+        return BadInput;
+    }
+    auto final = run.wait();
+    profiling.stop();
+    if (!final) {
+        printError("the run produced no results");
+        return RunFailed;
+    }
+    std::fputs(formatSummary(*final, header).c_str(), stdout);
+    std::fflush(stdout);
+    if (!options.summaryJson.empty()) {
+        const std::string json = summaryJson(*final, header);
+        std::ofstream out(options.summaryJson, std::ios::binary | std::ios::trunc);
+        out << json;
+        out.close();
+        if (!out) {
+            printError("cannot write --summary-json " + options.summaryJson + ": " +
+                       std::strerror(errno));
+            return RunFailed;
+        }
+    }
+    return signals.signalled() ? Interrupted : Success;
+}
+
+int commandRun(const Options &options)
+{
+    auto overrides = parseParams(options.params);
+    if (!overrides) {
+        printError(overrides.error().toString());
+        return BadInput;
+    }
+    auto project = projectFor(options);
+    if (!project) {
+        printError(project.error().toString());
+        return BadInput;
+    }
+    return runProject(*project, *overrides, options);
+}
+
+int commandValidate(const Options &options)
+{
+    std::vector<Error> warnings;
+    auto project = loadProject(options.project, &warnings);
+    for (const auto &warning : warnings)
+        std::fprintf(stderr, "loadwizard: warning: %s\n", warning.toString().c_str());
+    if (!project) {
+        printError(project.error().toString());
+        return BadInput;
+    }
+    auto prepared = prepareRun(*project);
+    if (!prepared) {
+        printError(prepared.error().toString());
+        return BadInput;
+    }
+    for (const auto &warning : prepared->warnings)
+        std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
+    std::printf("%s: ok (scenario %s, %zu steps, %.0f s, peak %.0f vusers)\n",
+                options.project.c_str(), prepared->plugin->info().id.c_str(),
+                project->profile.steps().size(), project->profile.totalSeconds(),
+                project->profile.peakVusers());
+    return Success;
+}
+
+tl::expected<std::pair<std::string, int>, Error> parseListen(const std::string &listen)
+{
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+        return tl::make_unexpected(
+            Error{"expected HOST:PORT, got \"" + listen + "\"", {}, 0, 0, "--listen"});
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    int port = 0;
+    try {
+        std::size_t used = 0;
+        port = std::stoi(listen.substr(colon + 1), &used);
+        if (used != listen.size() - colon - 1 || port < 0 || port > 65535)
+            throw std::out_of_range("port");
+    } catch (const std::exception &) {
+        return tl::make_unexpected(Error{"bad port in \"" + listen + "\"", {}, 0, 0, "--listen"});
+    }
+    return std::pair{host, port};
+}
+
+int commandTarget(const Options &options)
+{
+    auto listen = parseListen(options.listen);
+    if (!listen) {
+        printError(listen.error().toString());
+        return BadInput;
+    }
+    TargetServer server;
+    if (auto ok = server.start(listen->first, listen->second); !ok) {
+        printError(ok.error().toString());
+        return BadInput;
+    }
+    std::printf("loadwizard target listening on %s (Ctrl-C to stop)\n", server.baseUrl().c_str());
+    std::fflush(stdout);
+    SignalWatcher signals([&server] { server.stop(); }, [&server] { server.stop(); });
+    server.wait();
+    return Success;
+}
+
+int commandDemo(Options options)
+{
+    TargetServer server;
+    if (auto ok = server.start("127.0.0.1", 0); !ok) {
+        printError(ok.error().toString());
+        return RunFailed;
+    }
+    options.project = demoProjectPath();
+    auto project = projectFor(options);
+    if (!project) {
+        printError(project.error().toString());
+        return BadInput;
+    }
+    std::fprintf(stderr, "loadwizard: demo project %s against the built-in target at %s\n",
+                 options.project.c_str(), server.baseUrl().c_str());
+    Parameters overrides{{"base_url", server.baseUrl()}};
+    return runProject(*project, overrides, options);
+}
+
+void addRunOptions(CLI::App *command, Options &options)
+{
+    command->add_option("--rampup", options.rampup,
+                        "Ramp-up profile: pairs of (vusers added per second, seconds), "
+                        "e.g. 2,60,0,200");
+    command->add_option("--param", options.params, "Scenario parameter key=value (repeatable)");
+    command->add_option("--workers", options.workers, "Worker threads (default: one per core)")
+        ->check(CLI::Range(0, 1024));
+    command
+        ->add_option("--graceful-stop", options.gracefulStop,
+                     "Seconds in-flight iterations get at the end (default 30)")
+        ->check(CLI::Range(0.0, 86400.0));
+    command->add_option("--summary-json", options.summaryJson, "Write the summary as JSON");
+    command->add_flag("--quiet,-q", options.quiet, "No progress output");
+    command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
+    command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");
+}
+
+} // namespace
+
+Mode scanMode(int argc, char **argv)
+{
+    Mode mode;
+    mode.headless = true; // the GUI arrives with the workbench issue
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "run" || arg == "validate" || arg == "target" || arg == "demo" ||
+            arg == "--headless" || arg == "--help" || arg == "-h" || arg == "--version")
+            mode.headless = true;
+    }
+    return mode;
+}
+
+int runHeadless(int argc, char **argv)
+{
+    Profiling::reexecForHeapProfile(argc, argv);
+    // Before any thread exists, so SIGINT/SIGTERM reach only the SignalWatcher's thread.
+    SignalWatcher::blockSignals();
+    Options options;
+    CLI::App app{"Loadwizard: a load-test workbench with scenarios in compiled C++", "loadwizard"};
+    app.set_version_flag("--version", std::string("loadwizard ") + LOADWIZARD_VERSION);
+    app.require_subcommand(0, 1);
+    std::string headlessProject;
+    app.add_option("--headless", headlessProject, "Run PROJECT.yaml without the GUI (= run)");
+    app.footer("Exit codes: 0 success, 1 run failed, 2 bad input or configuration, "
+               "130 interrupted.\nDocs: README.md and docs/ in the source tree.");
+
+    auto *run = app.add_subcommand("run", "Run a project or a scenario headless");
+    run->add_option("project", options.project, "Project file (YAML)");
+    run->add_option("--scenario", options.scenario, "Scenario plugin: .so, or .cpp (compiled)");
+    addRunOptions(run, options);
+
+    auto *validate = app.add_subcommand("validate", "Check a project file and its scenario");
+    validate->add_option("project", options.project, "Project file (YAML)")->required();
+
+    auto *target = app.add_subcommand("target", "Serve the built-in HTTP target for demos/tests");
+    target->add_option("--listen", options.listen, "HOST:PORT (default 127.0.0.1:8080)");
+
+    auto *demo = app.add_subcommand("demo", "Run the bundled demo against the built-in target");
+    addRunOptions(demo, options);
+
+    auto arguments = normalizedArguments(argc, argv);
+    std::reverse(arguments.begin(), arguments.end()); // CLI11 takes them back to front
+    try {
+        app.parse(arguments);
+    } catch (const CLI::ParseError &e) {
+        const int code = app.exit(e);
+        return code == 0 ? Success : BadInput;
+    }
+
+    if (!headlessProject.empty()) {
+        options.project = headlessProject;
+        return commandRun(options);
+    }
+    if (run->parsed())
+        return commandRun(options);
+    if (validate->parsed())
+        return commandValidate(options);
+    if (target->parsed())
+        return commandTarget(options);
+    if (demo->parsed())
+        return commandDemo(options);
+    std::fputs(app.help().c_str(), stdout);
+    return Success;
+}
+
+} // namespace Loadwizard::App

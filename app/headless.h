@@ -1,0 +1,25 @@
+#pragma once
+
+namespace Loadwizard::App {
+
+/// Exit codes, documented in the README.
+enum ExitCode : int
+{
+    Success = 0,
+    RunFailed = 1,    ///< the run could not complete (internal error)
+    BadInput = 2,     ///< bad command line, project, profile, plugin or scenario
+    Interrupted = 130 ///< stopped by Ctrl-C / SIGTERM (the summary is still printed)
+};
+
+struct Mode
+{
+    bool headless = false;
+};
+
+/// Decides GUI or headless from plain argv, before any Qt object exists.
+Mode scanMode(int argc, char **argv);
+
+/// run, validate, target, demo, --headless, --help, --version. Never touches Qt.
+int runHeadless(int argc, char **argv);
+
+} // namespace Loadwizard::App

@@ -1,0 +1,53 @@
+#include "signals.h"
+
+#include <csignal>
+#include <ctime>
+
+#include <pthread.h>
+
+namespace Loadwizard::App {
+
+namespace {
+
+sigset_t terminationSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+} // namespace
+
+void SignalWatcher::blockSignals()
+{
+    const sigset_t set = terminationSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+SignalWatcher::SignalWatcher(std::function<void()> first, std::function<void()> again)
+    : m_first(std::move(first))
+    , m_again(std::move(again))
+{
+    m_thread = std::thread([this] {
+        const sigset_t set = terminationSignals();
+        const timespec tick{0, 100'000'000};
+        while (!m_quit.load()) {
+            if (sigtimedwait(&set, nullptr, &tick) < 0)
+                continue;
+            if (m_count.fetch_add(1) == 0)
+                m_first();
+            else
+                m_again();
+        }
+    });
+}
+
+SignalWatcher::~SignalWatcher()
+{
+    m_quit.store(true);
+    m_thread.join();
+}
+
+} // namespace Loadwizard::App

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <loadwizard/snapshot.h>
+
+#include <string>
+
+namespace Loadwizard {
+
+/// What the summary says about the run besides the numbers.
+struct SummaryHeader
+{
+    std::string project;
+    std::string scenario;
+    std::string profile; ///< seed syntax
+};
+
+/// The end-of-run table for a terminal, k6-style.
+std::string formatSummary(const Snapshot &snapshot, const SummaryHeader &header);
+/// The same numbers as JSON (the --summary-json file; schema in docs/summary-json.md).
+std::string summaryJson(const Snapshot &snapshot, const SummaryHeader &header);
+/// One progress line: elapsed/total, vusers, req/s, errors, p95.
+std::string formatProgress(const Snapshot &snapshot);
+
+} // namespace Loadwizard

@@ -1,0 +1,46 @@
+#include "intervaldata.h"
+
+namespace Loadwizard::Engine {
+
+void NameRecord::reset()
+{
+    histogram.reset();
+    count = errors = 0;
+    dnsMicros = connectMicros = tlsMicros = ttfbMicros = totalMicros = 0;
+}
+
+void NameRecord::merge(const NameRecord &other)
+{
+    histogram.merge(other.histogram);
+    count += other.count;
+    errors += other.errors;
+    dnsMicros += other.dnsMicros;
+    connectMicros += other.connectMicros;
+    tlsMicros += other.tlsMicros;
+    ttfbMicros += other.ttfbMicros;
+    totalMicros += other.totalMicros;
+}
+
+void IntervalData::reset()
+{
+    for (auto &[name, record] : requests)
+        record.reset();
+    for (auto &[name, record] : transactions)
+        record.reset();
+    for (auto &[name, check] : checks)
+        check = {};
+    allRequests.reset();
+    counters = {};
+    events.clear();
+    eventsDropped = 0;
+}
+
+void IntervalData::addEvent(LogEvent event)
+{
+    if (events.size() < maxEvents)
+        events.push_back(std::move(event));
+    else
+        ++eventsDropped;
+}
+
+} // namespace Loadwizard::Engine

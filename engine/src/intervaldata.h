@@ -1,0 +1,51 @@
+#pragma once
+
+#include <loadwizard/histogram.h>
+#include <loadwizard/snapshot.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace Loadwizard::Engine {
+
+/// One request name's or transaction's numbers for one interval on one worker.
+struct NameRecord
+{
+    Histogram histogram;
+    std::uint64_t count = 0;
+    std::uint64_t errors = 0;
+    // libcurl's timing breakdown, summed in microseconds (requests only).
+    std::uint64_t dnsMicros = 0;
+    std::uint64_t connectMicros = 0;
+    std::uint64_t tlsMicros = 0;
+    std::uint64_t ttfbMicros = 0;
+    std::uint64_t totalMicros = 0;
+
+    void reset();
+    void merge(const NameRecord &other);
+};
+
+/// What one worker recorded during one reporting interval. Owned by exactly one thread at a
+/// time: the worker while recording, the reporter after the hand-over; then reset and handed
+/// back, so names and histogram buffers stay allocated (no allocation on the request path).
+struct IntervalData
+{
+    static constexpr std::size_t maxEvents = 200;
+
+    int worker = -1; ///< who recorded it, to hand it back
+
+    std::unordered_map<std::string, NameRecord> requests;
+    std::unordered_map<std::string, NameRecord> transactions;
+    std::unordered_map<std::string, CheckStats> checks;
+    Histogram allRequests;
+    Counters counters;
+    std::vector<LogEvent> events;
+    std::uint64_t eventsDropped = 0;
+
+    void reset();
+    void addEvent(LogEvent event);
+};
+
+} // namespace Loadwizard::Engine

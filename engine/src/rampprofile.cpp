@@ -1,0 +1,219 @@
+#include <loadwizard/rampprofile.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <system_error>
+
+namespace Loadwizard {
+
+namespace {
+
+constexpr std::string_view whitespace = " \t\r\n\f\v";
+
+std::string_view trimmed(std::string_view text)
+{
+    const auto first = text.find_first_not_of(whitespace);
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(whitespace);
+    return text.substr(first, last - first + 1);
+}
+
+std::string formatNumber(double value)
+{
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
+}
+
+// Where a value came from, so one validation serves both the seed text and project steps.
+struct Origin
+{
+    std::string token; ///< as the user wrote it
+    int position = 0;  ///< 1-based place in the seed's flat list of values
+    std::string field; ///< "steps[i].rate" for steps, empty for the seed text
+    std::string subject;
+};
+
+using Locate = std::function<Origin(std::size_t step, bool seconds)>;
+
+Error errorAt(const Origin &origin, const std::string &problem)
+{
+    Error error;
+    error.message = origin.subject + ' ' + problem;
+    error.token = origin.token;
+    error.position = origin.position;
+    error.field = origin.field;
+    return error;
+}
+
+std::optional<Error> validate(const std::vector<RampStep> &steps, const Locate &locate)
+{
+    const std::string vuserLimit = formatNumber(RampProfile::maxVusers);
+    const std::string secondsLimit = formatNumber(RampProfile::maxSeconds);
+    double planned = 0;
+    double total = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const RampStep &step = steps[i];
+        if (!std::isfinite(step.rate))
+            return errorAt(locate(i, false), "is not a finite number");
+        if (!std::isfinite(step.seconds))
+            return errorAt(locate(i, true), "is not a finite number");
+        if (std::abs(step.rate) > RampProfile::maxVusers)
+            return errorAt(locate(i, false),
+                           "is too large a rate (at most " + vuserLimit + " vusers per second)");
+        if (step.seconds < 0)
+            return errorAt(locate(i, true), "is a negative duration");
+        if (step.seconds > RampProfile::maxSeconds)
+            return errorAt(locate(i, true),
+                           "is too long a duration (at most " + secondsLimit + " seconds)");
+        total += step.seconds;
+        if (total > RampProfile::maxSeconds)
+            return errorAt(locate(i, true),
+                           "makes the profile longer than " + secondsLimit + " seconds");
+        planned = std::max(0.0, planned + step.rate * step.seconds);
+        if (planned > RampProfile::maxVusers)
+            return errorAt(locate(i, true), "makes the planned vusers exceed " + vuserLimit);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+RampProfile::RampProfile(std::vector<RampStep> steps)
+    : m_steps(std::move(steps))
+{}
+
+tl::expected<RampProfile, Error> RampProfile::parse(std::string_view spec)
+{
+    if (trimmed(spec).empty()) {
+        Error error;
+        error.message = "the ramp-up spec is empty (expected \"rate,seconds[,rate,seconds…]\")";
+        return tl::unexpected(std::move(error));
+    }
+
+    std::vector<std::string_view> tokens;
+    for (std::size_t start = 0;;) {
+        const auto comma = spec.find(',', start);
+        tokens.push_back(trimmed(spec.substr(start, comma - start)));
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+
+    auto describe = [&](std::size_t index) {
+        return "token " + std::to_string(index + 1) + " (\"" + std::string(tokens[index]) + "\")";
+    };
+    auto tokenError = [&](std::size_t index, const std::string &problem) {
+        Error error;
+        error.message = describe(index) + ' ' + problem;
+        error.token = std::string(tokens[index]);
+        error.position = static_cast<int>(index + 1);
+        return tl::unexpected(std::move(error));
+    };
+
+    std::vector<double> values;
+    values.reserve(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string_view token = tokens[i];
+        if (token.empty())
+            return tokenError(i, "is empty");
+        double value = 0;
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+        // Strict: "2x" or "1e999" must not pass as 2 or as a clipped value.
+        if (ec == std::errc::result_out_of_range)
+            return tokenError(i, "is out of range");
+        if (ec != std::errc() || end != token.data() + token.size())
+            return tokenError(i, "is not a number");
+        if (!std::isfinite(value))
+            return tokenError(i, "is not a finite number");
+        values.push_back(value);
+    }
+    if (values.size() % 2 != 0)
+        return tokenError(values.size() - 1, "has no duration (the spec needs rate,seconds pairs; "
+                                             "it has an odd number of values)");
+
+    std::vector<RampStep> steps;
+    steps.reserve(values.size() / 2);
+    for (std::size_t i = 0; i < values.size(); i += 2)
+        steps.push_back({values[i], values[i + 1]});
+
+    const auto error = validate(steps, [&](std::size_t step, bool seconds) {
+        const std::size_t index = step * 2 + (seconds ? 1 : 0);
+        return Origin{std::string(tokens[index]), static_cast<int>(index + 1), {}, describe(index)};
+    });
+    if (error)
+        return tl::unexpected(*error);
+    return RampProfile(std::move(steps));
+}
+
+tl::expected<RampProfile, Error> RampProfile::fromSteps(std::vector<RampStep> steps)
+{
+    const auto error = validate(steps, [&](std::size_t step, bool seconds) {
+        const double value = seconds ? steps[step].seconds : steps[step].rate;
+        const std::string token = formatNumber(value);
+        return Origin{token, static_cast<int>(step * 2 + (seconds ? 2 : 1)),
+                      "steps[" + std::to_string(step) + (seconds ? "].seconds" : "].rate"), token};
+    });
+    if (error)
+        return tl::unexpected(*error);
+    return RampProfile(std::move(steps));
+}
+
+std::string RampProfile::toString() const
+{
+    std::string out;
+    for (const RampStep &step : m_steps) {
+        if (!out.empty())
+            out += ',';
+        out += formatNumber(step.rate);
+        out += ',';
+        out += formatNumber(step.seconds);
+    }
+    return out;
+}
+
+double RampProfile::plannedVusersAt(double seconds) const
+{
+    if (!(seconds > 0)) // also NaN
+        return 0;
+    double planned = 0;
+    double start = 0;
+    for (const RampStep &step : m_steps) {
+        if (seconds < start + step.seconds)
+            return std::max(0.0, planned + step.rate * (seconds - start));
+        planned = std::max(0.0, planned + step.rate * step.seconds);
+        start += step.seconds;
+    }
+    return planned;
+}
+
+long long RampProfile::plannedWholeVusersAt(double seconds) const
+{
+    return static_cast<long long>(std::floor(plannedVusersAt(seconds) + 1e-9));
+}
+
+double RampProfile::totalSeconds() const
+{
+    double total = 0;
+    for (const RampStep &step : m_steps)
+        total += step.seconds;
+    return total;
+}
+
+double RampProfile::peakVusers() const
+{
+    // Piecewise linear: the peak is at a step boundary.
+    double planned = 0;
+    double peak = 0;
+    for (const RampStep &step : m_steps) {
+        planned = std::max(0.0, planned + step.rate * step.seconds);
+        peak = std::max(peak, planned);
+    }
+    return peak;
+}
+
+} // namespace Loadwizard

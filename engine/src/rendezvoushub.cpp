@@ -1,0 +1,122 @@
+#include "rendezvoushub.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace Loadwizard::Engine {
+
+RendezvousHub::RendezvousHub(std::vector<RendezvousPolicy> policies, Resume resume)
+    : m_policies(std::move(policies))
+    , m_resume(std::move(resume))
+{}
+
+RendezvousHub::Point &RendezvousHub::pointLocked(const std::string &name)
+{
+    auto it = m_points.find(name);
+    if (it != m_points.end())
+        return it->second;
+    Point point;
+    point.policy.name = name;
+    for (const auto &policy : m_policies) {
+        if (policy.name == name)
+            point.policy = policy;
+    }
+    return m_points.emplace(name, std::move(point)).first->second;
+}
+
+bool RendezvousHub::shouldReleaseLocked(const Point &point, long long runningVusers) const
+{
+    const auto waiting = double(point.waiting.size());
+    if (waiting == 0)
+        return false;
+    switch (point.policy.kind) {
+    case RendezvousPolicy::Kind::Count:
+        // Never wait for more vusers than are running: that would always end in a timeout.
+        return waiting >= std::min(point.policy.value, double(std::max(runningVusers, 1LL)));
+    case RendezvousPolicy::Kind::Percent:
+        return waiting >=
+               std::max(1.0, std::ceil(point.policy.value / 100.0 * double(runningVusers)));
+    case RendezvousPolicy::Kind::AllRunning:
+        break;
+    }
+    return waiting >= double(std::max(runningVusers, 1LL));
+}
+
+void RendezvousHub::releaseLocked(Point &point, RendezvousOutcome outcome)
+{
+    const auto now = Clock::now();
+    if (outcome != RendezvousOutcome::Cancelled) {
+        ++point.stats.releases;
+        if (outcome == RendezvousOutcome::TimedOut)
+            ++point.stats.timeouts;
+    }
+    for (const auto &waiter : point.waiting) {
+        const double waitedMs =
+            std::chrono::duration<double, std::milli>(now - waiter.arrived).count();
+        point.totalWaitMs += waitedMs;
+        point.stats.maxWaitMs = std::max(point.stats.maxWaitMs, waitedMs);
+        ++point.stats.released;
+        m_resume(waiter.worker, waiter.vuser, waiter.token, outcome);
+    }
+    point.waiting.clear();
+    if (point.stats.released > 0)
+        point.stats.meanWaitMs = point.totalWaitMs / double(point.stats.released);
+}
+
+void RendezvousHub::arrive(const std::string &name, int worker, std::uint64_t vuser,
+                           std::uint64_t token, long long runningVusers)
+{
+    std::lock_guard lock(m_mutex);
+    auto &point = pointLocked(name);
+    ++point.stats.arrivals;
+    const auto now = Clock::now();
+    point.waiting.push_back({worker, vuser, token, now});
+    point.lastArrival = now;
+    if (m_closed)
+        releaseLocked(point, RendezvousOutcome::Cancelled);
+    else if (shouldReleaseLocked(point, runningVusers))
+        releaseLocked(point, RendezvousOutcome::Released);
+}
+
+void RendezvousHub::cancel(const std::string &name, std::uint64_t vuser)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_points.find(name);
+    if (it == m_points.end())
+        return;
+    std::erase_if(it->second.waiting, [vuser](const Waiter &w) { return w.vuser == vuser; });
+}
+
+void RendezvousHub::poll(long long runningVusers)
+{
+    std::lock_guard lock(m_mutex);
+    const auto now = Clock::now();
+    for (auto &[name, point] : m_points) {
+        if (point.waiting.empty())
+            continue;
+        const auto idle = std::chrono::duration<double>(now - point.lastArrival).count();
+        if (shouldReleaseLocked(point, runningVusers))
+            releaseLocked(point, RendezvousOutcome::Released);
+        else if (idle >= point.policy.timeoutSeconds)
+            releaseLocked(point, RendezvousOutcome::TimedOut);
+    }
+}
+
+void RendezvousHub::releaseAll()
+{
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    for (auto &[name, point] : m_points)
+        releaseLocked(point, RendezvousOutcome::Cancelled);
+}
+
+std::map<std::string, RendezvousStats, std::less<>> RendezvousHub::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    std::map<std::string, RendezvousStats, std::less<>> out;
+    for (const auto &[name, point] : m_points)
+        out.emplace(name, point.stats);
+    return out;
+}
+
+} // namespace Loadwizard::Engine

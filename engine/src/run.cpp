@@ -1,0 +1,473 @@
+#include <loadwizard/run.h>
+
+#include "rendezvoushub.h"
+#include "worker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <curl/curl.h>
+
+namespace Loadwizard {
+
+using namespace Engine;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t nowNs()
+{
+    return std::uint64_t(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+            .count());
+}
+
+NameStats statsOf(const NameRecord &record)
+{
+    return {record.count, record.errors, record.histogram.stats()};
+}
+
+void curlGlobalInitOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+} // namespace
+
+class Run::Private
+{
+public:
+    explicit Private(RunConfig config);
+    ~Private();
+
+    void controllerLoop();
+    void schedule(std::uint64_t now);
+    void addVusers(long long count);
+    void removeVusers(long long count);
+    void beginStop(bool interruptNow);
+    void report(bool final);
+    double scheduleSeconds(std::uint64_t now) const;
+
+    RunShared shared;
+    std::unique_ptr<RendezvousHub> hub;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<long long> assigned; ///< the controller's view of each worker's vusers
+    std::vector<SnapshotObserver> observers;
+    std::thread controller;
+
+    // Controller state; the atomics and the mutex-guarded part are the thread-safe controls.
+    std::mutex controlMutex;
+    std::condition_variable controlWake;
+    bool stopRequested = false;
+    bool abortRequested = false;
+    long long manualDelta = 0;
+    bool pausedFlag = false;
+    std::uint64_t pausedSinceNs = 0;
+    std::uint64_t pausedTotalNs = 0;
+
+    bool started = false;
+    bool stopping = false;
+    bool interrupted = false;
+    std::uint64_t gracefulDeadlineNs = 0;
+    long long scheduled = 0;
+    long long planned = 0;
+    long long maxVusers = 0;
+    std::uint64_t nextVuserId = 1;
+
+    // Reporter state (controller thread only).
+    std::uint64_t sequence = 0;
+    std::uint64_t lastReportNs = 0;
+    std::map<std::string, NameRecord, std::less<>> requestsInterval, requestsTotal;
+    std::map<std::string, NameRecord, std::less<>> transactionsInterval, transactionsTotal;
+    std::map<std::string, CheckStats, std::less<>> checksTotal;
+    Histogram allInterval, allTotal;
+    Counters totals;
+
+    mutable std::mutex latestMutex;
+    std::condition_variable finishedCv;
+    std::shared_ptr<const Snapshot> latestSnapshot;
+    bool finishedFlag = false;
+};
+
+Run::Private::Private(RunConfig config)
+{
+    shared.config = std::move(config);
+    shared.userAgent = shared.config.http.userAgent.empty()
+                           ? std::string("Loadwizard/") + LOADWIZARD_VERSION
+                           : shared.config.http.userAgent;
+}
+
+Run::Private::~Private()
+{
+    if (controller.joinable()) {
+        {
+            std::lock_guard lock(controlMutex);
+            stopRequested = abortRequested = true;
+        }
+        controlWake.notify_all();
+        controller.join();
+    }
+}
+
+double Run::Private::scheduleSeconds(std::uint64_t now) const
+{
+    std::uint64_t paused = pausedTotalNs;
+    if (pausedFlag)
+        paused += now - pausedSinceNs;
+    return double(now - shared.startNs - paused) / 1e9;
+}
+
+void Run::Private::addVusers(long long count)
+{
+    // Spread over the workers with the fewest vusers, one command per worker.
+    std::vector<long long> add(workers.size(), 0);
+    for (long long i = 0; i < count; ++i) {
+        std::size_t best = 0;
+        for (std::size_t w = 1; w < workers.size(); ++w) {
+            if (assigned[w] + add[w] < assigned[best] + add[best])
+                best = w;
+        }
+        ++add[best];
+    }
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        if (add[w] == 0)
+            continue;
+        workers[w]->post({WorkerCommand::Type::AddVusers, nextVuserId, std::uint64_t(add[w])});
+        nextVuserId += std::uint64_t(add[w]);
+        assigned[w] += add[w];
+    }
+    scheduled += count;
+}
+
+void Run::Private::removeVusers(long long count)
+{
+    std::vector<long long> remove(workers.size(), 0);
+    for (long long i = 0; i < count; ++i) {
+        std::size_t best = 0;
+        for (std::size_t w = 1; w < workers.size(); ++w) {
+            if (assigned[w] - remove[w] > assigned[best] - remove[best])
+                best = w;
+        }
+        ++remove[best];
+    }
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        if (remove[w] == 0)
+            continue;
+        workers[w]->post({WorkerCommand::Type::RemoveVusers, 0, std::uint64_t(remove[w])});
+        assigned[w] -= remove[w];
+    }
+    scheduled -= count;
+}
+
+void Run::Private::schedule(std::uint64_t now)
+{
+    long long delta;
+    double t;
+    {
+        std::lock_guard lock(controlMutex);
+        delta = manualDelta;
+        t = scheduleSeconds(now);
+    }
+    if (t >= shared.config.profile.totalSeconds()) {
+        beginStop(false);
+        return;
+    }
+    planned = std::max(0LL, shared.config.profile.plannedWholeVusersAt(t) + delta);
+    if (planned > scheduled)
+        addVusers(planned - scheduled);
+    else if (planned < scheduled)
+        removeVusers(scheduled - planned);
+}
+
+void Run::Private::beginStop(bool interruptNow)
+{
+    if (!stopping) {
+        stopping = true;
+        planned = 0;
+        gracefulDeadlineNs = nowNs() + std::uint64_t(shared.config.gracefulStopSeconds * 1e9);
+        for (auto &worker : workers)
+            worker->post({WorkerCommand::Type::Stop});
+        if (hub)
+            hub->releaseAll();
+    }
+    if (interruptNow && !interrupted) {
+        interrupted = true;
+        for (auto &worker : workers)
+            worker->post({WorkerCommand::Type::Interrupt});
+    }
+}
+
+void Run::Private::report(bool final)
+{
+    const std::uint64_t now = nowNs();
+    for (auto &worker : workers)
+        worker->post({WorkerCommand::Type::Flush});
+
+    std::vector<std::unique_ptr<IntervalData>> collected;
+    {
+        std::unique_lock lock(shared.reportMutex);
+        // A worker stuck in scenario code must not stall the reporter: its data comes next time.
+        shared.reportReady.wait_for(lock, std::chrono::milliseconds(final ? 5000 : 500),
+                                    [&] { return shared.reports.size() >= workers.size(); });
+        collected.swap(shared.reports);
+    }
+
+    auto snapshot = std::make_shared<Snapshot>();
+    Counters interval;
+    for (auto &data : collected) {
+        for (auto &[name, record] : data->requests) {
+            if (record.count)
+                requestsInterval[name].merge(record);
+        }
+        for (auto &[name, record] : data->transactions) {
+            if (record.count)
+                transactionsInterval[name].merge(record);
+        }
+        for (auto &[name, check] : data->checks) {
+            if (check.passes + check.fails == 0)
+                continue;
+            auto &total = checksTotal[name];
+            total.passes += check.passes;
+            total.fails += check.fails;
+        }
+        allInterval.merge(data->allRequests);
+        interval.add(data->counters);
+        for (auto &event : data->events) {
+            if (snapshot->events.size() < IntervalData::maxEvents)
+                snapshot->events.push_back(std::move(event));
+            else
+                ++snapshot->eventsDropped;
+        }
+        snapshot->eventsDropped += data->eventsDropped;
+        const int owner = data->worker;
+        data->reset();
+        if (owner >= 0 && std::size_t(owner) < workers.size())
+            workers[std::size_t(owner)]->recycle(std::move(data));
+    }
+    totals.add(interval);
+    allTotal.merge(allInterval);
+
+    const long long active = shared.activeVusers.load(std::memory_order_relaxed);
+    maxVusers = std::max(maxVusers, active);
+    snapshot->sequence = ++sequence;
+    snapshot->final = final;
+    snapshot->state = final      ? RunState::Finished
+                      : stopping ? RunState::Stopping
+                                 : RunState::Running;
+    snapshot->elapsedSeconds = double(now - shared.startNs) / 1e9;
+    snapshot->intervalSeconds = double(now - lastReportNs) / 1e9;
+    snapshot->plannedSeconds = shared.config.profile.totalSeconds();
+    snapshot->activeVusers = active;
+    snapshot->plannedVusers = planned;
+    snapshot->maxVusers = maxVusers;
+    snapshot->interval = interval;
+    snapshot->total = totals;
+    snapshot->intervalLatency = allInterval.stats();
+    snapshot->totalLatency = allTotal.stats();
+    allInterval.reset();
+
+    auto fold = [](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
+        for (auto &[name, record] : intervalMap) {
+            if (record.count == 0)
+                continue;
+            intervalOut.emplace(name, statsOf(record));
+            totalMap[name].merge(record);
+            record.reset();
+        }
+        for (const auto &[name, record] : totalMap)
+            totalOut.emplace(name, statsOf(record));
+    };
+    fold(requestsInterval, requestsTotal, snapshot->requestsInterval, snapshot->requestsTotal);
+    fold(transactionsInterval, transactionsTotal, snapshot->transactionsInterval,
+         snapshot->transactionsTotal);
+    for (const auto &[name, record] : requestsTotal) {
+        if (record.count == 0)
+            continue;
+        const double n = double(record.count) * 1000.0;
+        snapshot->timings.emplace(
+            name, TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
+                                  double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
+                                  double(record.totalMicros) / n});
+    }
+    snapshot->checks = checksTotal;
+    snapshot->rendezvous = hub->stats();
+    lastReportNs = now;
+
+    std::shared_ptr<const Snapshot> published = std::move(snapshot);
+    {
+        std::lock_guard lock(latestMutex);
+        latestSnapshot = published;
+    }
+    for (const auto &observer : observers)
+        observer(published);
+}
+
+void Run::Private::controllerLoop()
+{
+    const auto reportNs = std::uint64_t(shared.config.reportIntervalSeconds * 1e9);
+    std::uint64_t nextReport = shared.startNs + reportNs;
+    constexpr std::uint64_t tickNs = 10'000'000; // 10 ms: fine-grained enough for any ramp
+    for (;;) {
+        const std::uint64_t now = nowNs();
+        bool stopNow, abortNow;
+        {
+            std::lock_guard lock(controlMutex);
+            stopNow = stopRequested;
+            abortNow = abortRequested;
+        }
+        if (abortNow)
+            beginStop(true);
+        else if (stopNow)
+            beginStop(false);
+        if (!stopping)
+            schedule(now);
+        const long long active = shared.activeVusers.load(std::memory_order_relaxed);
+        maxVusers = std::max(maxVusers, active);
+        hub->poll(active);
+        if (stopping) {
+            if (active == 0)
+                break;
+            if (!interrupted && now >= gracefulDeadlineNs)
+                beginStop(true);
+        }
+        if (now >= nextReport) {
+            report(false);
+            nextReport += reportNs;
+            if (nextReport <= now)
+                nextReport = now + reportNs;
+        }
+        std::unique_lock lock(controlMutex);
+        controlWake.wait_for(lock, std::chrono::nanoseconds(
+                                       std::min(tickNs, nextReport > now ? nextReport - now : 0)));
+    }
+    report(true);
+    for (auto &worker : workers)
+        worker->post({WorkerCommand::Type::Quit});
+    for (auto &worker : workers)
+        worker->join();
+    {
+        std::lock_guard lock(latestMutex);
+        finishedFlag = true;
+    }
+    finishedCv.notify_all();
+}
+
+Run::Run(RunConfig config)
+    : d(std::make_unique<Private>(std::move(config)))
+{}
+
+Run::~Run() = default;
+
+void Run::addObserver(SnapshotObserver observer)
+{
+    d->observers.push_back(std::move(observer));
+}
+
+tl::expected<void, Error> Run::start()
+{
+    if (d->started)
+        return tl::make_unexpected(Error{"the run was already started"});
+    if (!d->shared.config.scenario)
+        return tl::make_unexpected(Error{"no scenario to run"});
+    if (d->shared.config.profile.empty())
+        return tl::make_unexpected(Error{"the ramp-up profile is empty", {}, 0, 0, "profile"});
+    curlGlobalInitOnce();
+    d->started = true;
+
+    int workerCount = d->shared.config.workers;
+    if (workerCount <= 0)
+        workerCount = std::max(1, int(std::thread::hardware_concurrency()));
+    auto *self = d.get();
+    d->hub = std::make_unique<RendezvousHub>(
+        d->shared.config.rendezvous,
+        [self](int worker, std::uint64_t vuser, std::uint64_t token, RendezvousOutcome outcome) {
+            self->workers[std::size_t(worker)]->post(
+                {WorkerCommand::Type::ResumeRendezvous, vuser, token, outcome});
+        });
+    d->shared.hub = d->hub.get();
+    d->shared.startNs = nowNs();
+    d->lastReportNs = d->shared.startNs;
+    for (int i = 0; i < workerCount; ++i) {
+        d->workers.push_back(std::make_unique<Worker>(i, d->shared));
+        d->assigned.push_back(0);
+    }
+    for (auto &worker : d->workers)
+        worker->start();
+    d->controller = std::thread([self] { self->controllerLoop(); });
+    return {};
+}
+
+void Run::stop()
+{
+    {
+        std::lock_guard lock(d->controlMutex);
+        d->stopRequested = true;
+    }
+    d->controlWake.notify_all();
+}
+
+void Run::abort()
+{
+    {
+        std::lock_guard lock(d->controlMutex);
+        d->stopRequested = true;
+        d->abortRequested = true;
+    }
+    d->controlWake.notify_all();
+}
+
+std::shared_ptr<const Snapshot> Run::wait()
+{
+    {
+        std::unique_lock lock(d->latestMutex);
+        d->finishedCv.wait(lock, [&] { return d->finishedFlag || !d->started; });
+    }
+    if (d->controller.joinable())
+        d->controller.join();
+    return latest();
+}
+
+bool Run::finished() const
+{
+    std::lock_guard lock(d->latestMutex);
+    return d->finishedFlag;
+}
+
+void Run::adjustVusers(long long delta)
+{
+    std::lock_guard lock(d->controlMutex);
+    d->manualDelta += delta;
+}
+
+void Run::setPaused(bool paused)
+{
+    std::lock_guard lock(d->controlMutex);
+    if (paused == d->pausedFlag)
+        return;
+    const std::uint64_t now = nowNs();
+    if (paused)
+        d->pausedSinceNs = now;
+    else
+        d->pausedTotalNs += now - d->pausedSinceNs;
+    d->pausedFlag = paused;
+}
+
+bool Run::paused() const
+{
+    std::lock_guard lock(d->controlMutex);
+    return d->pausedFlag;
+}
+
+std::shared_ptr<const Snapshot> Run::latest() const
+{
+    std::lock_guard lock(d->latestMutex);
+    return d->latestSnapshot;
+}
+
+} // namespace Loadwizard

@@ -1,0 +1,379 @@
+#include <loadwizard/scenariocompiler.h>
+
+#include <loadwizard/scenario.h>
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pwd.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+extern char **environ;
+
+namespace fs = std::filesystem;
+
+namespace Loadwizard {
+
+namespace {
+
+tl::unexpected<Error> compileError(const std::string &path, std::string message)
+{
+    Error error;
+    error.message = std::move(message);
+    error.file = path;
+    return tl::unexpected(std::move(error));
+}
+
+std::string environment(const char *name)
+{
+    const char *value = std::getenv(name);
+    return value ? value : "";
+}
+
+std::optional<std::string> readFile(const fs::path &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (in.bad())
+        return std::nullopt;
+    return std::move(bytes).str();
+}
+
+// SHA-256 from libcrypto rather than a hand-rolled hash: the key names files that get dlopen()ed,
+// so a collision would silently run another scenario. Each field is length-prefixed so that
+// moving bytes between fields changes the key.
+std::optional<std::string> hashFields(const std::vector<std::string_view> &fields)
+{
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                    &EVP_MD_CTX_free);
+    if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
+        return std::nullopt;
+    for (const auto field : fields) {
+        std::array<unsigned char, 8> size{};
+        for (std::size_t i = 0; i < size.size(); ++i)
+            size[i] = static_cast<unsigned char>(std::uint64_t(field.size()) >> (8 * i));
+        if (EVP_DigestUpdate(context.get(), size.data(), size.size()) != 1 ||
+            EVP_DigestUpdate(context.get(), field.data(), field.size()) != 1)
+            return std::nullopt;
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1)
+        return std::nullopt;
+    // 128 bits name a file well enough and keep cache names short.
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length && i < 16; ++i) {
+        hex += digits[digest[i] >> 4];
+        hex += digits[digest[i] & 0xf];
+    }
+    return hex;
+}
+
+struct ProcessResult
+{
+    int exitCode = -1; ///< -1 when killed by a signal
+    int signal = 0;
+    std::string output; ///< stdout and stderr interleaved, as a terminal would show them
+};
+
+// posix_spawnp without a shell, so arguments (paths with spaces) pass through untouched.
+tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::string> &arguments)
+{
+    std::vector<char *> argv;
+    for (const auto &argument : arguments)
+        argv.push_back(const_cast<char *>(argument.c_str()));
+    argv.push_back(nullptr);
+
+    int pipeFds[2];
+    if (pipe2(pipeFds, O_CLOEXEC) != 0)
+        return tl::unexpected(std::string("cannot create a pipe: ") + std::strerror(errno));
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
+    pid_t pid = 0;
+    const int spawnError = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipeFds[1]);
+    if (spawnError != 0) {
+        close(pipeFds[0]);
+        return tl::unexpected("cannot run '" + arguments.front() +
+                              "': " + std::strerror(spawnError));
+    }
+
+    ProcessResult result;
+    std::array<char, 4096> buffer;
+    for (;;) {
+        const ssize_t count = read(pipeFds[0], buffer.data(), buffer.size());
+        if (count > 0)
+            result.output.append(buffer.data(), std::size_t(count));
+        else if (count == 0 || errno != EINTR)
+            break;
+    }
+    close(pipeFds[0]);
+
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return tl::unexpected(std::string("waiting for the compiler: ") + std::strerror(errno));
+    }
+    if (WIFEXITED(status))
+        result.exitCode = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.signal = WTERMSIG(status);
+    return result;
+}
+
+std::string describeExit(const ProcessResult &result)
+{
+    if (result.signal != 0)
+        return "was killed by signal " + std::to_string(result.signal);
+    return "exited with status " + std::to_string(result.exitCode);
+}
+
+// $CXX is taken as one program path (no word splitting), so "ccache g++" needs a wrapper script.
+std::string resolveCompiler(const CompileOptions &options)
+{
+    if (!options.compiler.empty())
+        return options.compiler;
+    if (auto cxx = environment("CXX"); !cxx.empty())
+        return cxx;
+#ifdef LOADWIZARD_CXX_COMPILER
+    if (access(LOADWIZARD_CXX_COMPILER, X_OK) == 0)
+        return LOADWIZARD_CXX_COMPILER;
+#endif
+    return "c++";
+}
+
+// Running `--version` costs a fork and tens of milliseconds; a compiler does not change under a
+// running process often enough to pay that on every cache hit.
+tl::expected<std::string, std::string> compilerIdentity(const std::string &compiler)
+{
+    static std::mutex mutex;
+    static std::map<std::string, std::string> identities;
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = identities.find(compiler); it != identities.end())
+            return it->second;
+    }
+    auto result = runProcess({compiler, "--version"});
+    if (!result)
+        return tl::unexpected(result.error());
+    if (result->exitCode != 0) {
+        return tl::unexpected("'" + compiler + " --version' " + describeExit(*result) + ": " +
+                              result->output);
+    }
+    std::lock_guard lock(mutex);
+    identities.emplace(compiler, result->output);
+    return result->output;
+}
+
+std::optional<fs::path> defaultCacheDir()
+{
+    if (fs::path xdg = environment("XDG_CACHE_HOME"); xdg.is_absolute())
+        return xdg / "loadwizard";
+    std::string home = environment("HOME");
+    if (home.empty()) {
+        std::array<char, 4096> buffer;
+        passwd entry{};
+        passwd *found = nullptr;
+        if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found &&
+            found->pw_dir)
+            home = found->pw_dir;
+    }
+    if (home.empty())
+        return std::nullopt;
+    return fs::path(home) / ".cache" / "loadwizard";
+}
+
+// The first "<source>:line:column: error" diagnostic, so Error::toString() points at it.
+void locateFirstError(const std::string &source, const std::string &output, Error &error)
+{
+    std::istringstream lines(output);
+    std::string line;
+    const std::string prefix = source + ":";
+    while (std::getline(lines, line)) {
+        if (!line.starts_with(prefix))
+            continue;
+        int lineNumber = 0;
+        int column = 0;
+        char tail[16] = {};
+        if (std::sscanf(line.c_str() + prefix.size(), "%d:%d: %15[a-z ]", &lineNumber, &column,
+                        tail) == 3 &&
+            (std::string_view(tail).starts_with("error") ||
+             std::string_view(tail).starts_with("fatal error"))) {
+            error.line = lineNumber;
+            error.column = column;
+            return;
+        }
+    }
+}
+
+} // namespace
+
+std::string sdkIncludeDir()
+{
+    if (auto fromEnvironment = environment("LOADWIZARD_SDK_INCLUDE"); !fromEnvironment.empty())
+        return fromEnvironment;
+    std::error_code ec;
+    const fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = (executable.parent_path() / ".." / "include").lexically_normal();
+        if (fs::is_regular_file(installed / "loadwizard" / "scenario.h", ec))
+            return installed.string();
+    }
+#ifdef LOADWIZARD_SOURCE_SDK_DIR
+    return LOADWIZARD_SOURCE_SDK_DIR;
+#else
+    return {};
+#endif
+}
+
+tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
+                                                 const CompileOptions &options, bool *cacheHit)
+{
+    if (cacheHit)
+        *cacheHit = false;
+    std::error_code ec;
+    if (!fs::is_regular_file(cppPath, ec))
+        return compileError(cppPath, "no such scenario source file");
+    const auto source = readFile(cppPath);
+    if (!source)
+        return compileError(cppPath, "cannot read the scenario source");
+
+    const fs::path sdk = options.sdkIncludeDir.empty() ? sdkIncludeDir() : options.sdkIncludeDir;
+    const auto scenarioHeader = readFile(sdk / "loadwizard" / "scenario.h");
+    const auto taskHeader = readFile(sdk / "loadwizard" / "task.h");
+    if (sdk.empty() || !scenarioHeader || !taskHeader) {
+        return compileError(cppPath, "the scenario SDK headers are not in '" + sdk.string() +
+                                         "' (set LOADWIZARD_SDK_INCLUDE to the folder holding "
+                                         "loadwizard/scenario.h)");
+    }
+
+    const std::string compiler = resolveCompiler(options);
+    const auto identity = compilerIdentity(compiler);
+    if (!identity)
+        return compileError(cppPath, "no usable C++ compiler: " + identity.error());
+
+    const std::vector<std::string> flags = {
+        "-std=c++20", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-I" + sdk.string()};
+    const std::vector<std::string> &userFlags = options.extraFlags;
+
+    const std::string apiVersion = std::to_string(LOADWIZARD_API_VERSION);
+    std::vector<std::string_view> keyFields = {*source,  *scenarioHeader, *taskHeader,
+                                               compiler, *identity,       apiVersion};
+    for (const auto &flag : flags)
+        keyFields.push_back(flag);
+    keyFields.push_back("--");
+    for (const auto &flag : userFlags)
+        keyFields.push_back(flag);
+    const auto key = hashFields(keyFields);
+    if (!key)
+        return compileError(cppPath, "cannot compute the cache key (SHA-256 unavailable)");
+
+    fs::path cacheDir;
+    if (!options.cacheDir.empty()) {
+        cacheDir = options.cacheDir;
+    } else if (auto dir = defaultCacheDir()) {
+        cacheDir = *dir;
+    } else {
+        return compileError(cppPath, "no cache folder: set XDG_CACHE_HOME or HOME");
+    }
+    const std::string stem = fs::path(cppPath).stem().string();
+    const fs::path output = cacheDir / (stem + "-" + *key + ".so");
+    if (fs::is_regular_file(output, ec)) {
+        if (cacheHit)
+            *cacheHit = true;
+        return output.string();
+    }
+
+    fs::create_directories(cacheDir, ec);
+    if (ec) {
+        return compileError(cppPath, "cannot create the cache folder '" + cacheDir.string() +
+                                         "': " + ec.message());
+    }
+    // Build in a private folder, then rename(): concurrent runs never see a half-written plugin
+    // and the last one to finish simply replaces an identical file.
+    std::string scratchTemplate = (cacheDir / (".build-" + stem + "-XXXXXX")).string();
+    if (!mkdtemp(scratchTemplate.data())) {
+        return compileError(cppPath, "cannot create a build folder in '" + cacheDir.string() +
+                                         "': " + std::strerror(errno));
+    }
+    const fs::path scratch = scratchTemplate;
+    const fs::path scratchOutput = scratch / "scenario.so";
+
+    // A source named "-x.cpp" must not read as an option.
+    const std::string sourceArgument = cppPath.starts_with('-') ? "./" + cppPath : cppPath;
+    std::vector<std::string> command = {compiler};
+    command.insert(command.end(), flags.begin(), flags.end());
+    command.push_back(sourceArgument);
+    // After the source, so that -l flags resolve symbols it uses.
+    command.insert(command.end(), userFlags.begin(), userFlags.end());
+    command.push_back("-o");
+    command.push_back(scratchOutput.string());
+
+    auto result = runProcess(command);
+    tl::expected<std::string, Error> outcome;
+    if (!result) {
+        outcome = compileError(cppPath, "no usable C++ compiler: " + result.error());
+    } else if (result->exitCode != 0) {
+        std::string diagnostics = result->output;
+        while (!diagnostics.empty() && diagnostics.back() == '\n')
+            diagnostics.pop_back();
+        Error error;
+        error.file = cppPath;
+        error.message =
+            "does not compile (" + compiler + " " + describeExit(*result) + "):\n" + diagnostics;
+        locateFirstError(sourceArgument, result->output, error);
+        outcome = tl::unexpected(std::move(error));
+    } else {
+        fs::rename(scratchOutput, output, ec);
+        if (ec) {
+            outcome = compileError(cppPath, "cannot move the compiled plugin to '" +
+                                                output.string() + "': " + ec.message());
+        } else {
+            outcome = output.string();
+        }
+    }
+    fs::remove_all(scratch, ec);
+    return outcome;
+}
+
+tl::expected<std::shared_ptr<Plugin>, Error>
+loadScenarioPlugin(const std::string &path, const CompileOptions &options, bool *cacheHit)
+{
+    if (cacheHit)
+        *cacheHit = false;
+    const std::string extension = fs::path(path).extension().string();
+    if (extension != ".cpp" && extension != ".cc" && extension != ".cxx")
+        return Plugin::load(path);
+    auto library = compileScenario(path, options, cacheHit);
+    if (!library)
+        return tl::unexpected(std::move(library.error()));
+    return Plugin::load(*library);
+}
+
+} // namespace Loadwizard

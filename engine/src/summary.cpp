@@ -1,0 +1,192 @@
+#include <loadwizard/summary.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+namespace Loadwizard {
+
+namespace {
+
+std::string printf(const char *format, auto... args)
+{
+    char buffer[512];
+    const int n = std::snprintf(buffer, sizeof buffer, format, args...);
+    return std::string(buffer, std::size_t(std::clamp(n, 0, int(sizeof buffer) - 1)));
+}
+
+std::string bytes(std::uint64_t value)
+{
+    const char *units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = double(value);
+    int unit = 0;
+    while (v >= 1000 && unit < 4) {
+        v /= 1000;
+        ++unit;
+    }
+    return unit == 0 ? printf("%llu B", (unsigned long long)value)
+                     : printf("%.1f %s", v, units[unit]);
+}
+
+double rate(std::uint64_t count, double seconds)
+{
+    return seconds > 0 ? double(count) / seconds : 0.0;
+}
+
+void nameTable(std::string &out, const char *title,
+               const std::map<std::string, NameStats, std::less<>> &rows, double seconds)
+{
+    if (rows.empty())
+        return;
+    std::size_t width = std::strlen(title);
+    for (const auto &[name, row] : rows)
+        width = std::max(width, std::min<std::size_t>(name.size(), 60));
+    out += printf("\n  %-*s %9s %9s %8s %9s %9s %9s %9s %9s %9s %9s\n", int(width), title, "count",
+                  "rate/s", "errors", "min", "mean", "p50", "p90", "p95", "p99", "max");
+    for (const auto &[name, row] : rows) {
+        const auto &l = row.latency;
+        std::string shown = name.size() > 60 ? name.substr(0, 57) + "..." : name;
+        out += printf("  %-*s %9llu %9.1f %8llu %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f\n",
+                      int(width), shown.c_str(), (unsigned long long)row.count,
+                      rate(row.count, seconds), (unsigned long long)row.errors, l.minMs, l.meanMs,
+                      l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
+    }
+}
+
+nlohmann::json statsJson(const NameStats &row)
+{
+    const auto &l = row.latency;
+    return {{"count", row.count},  {"errors", row.errors}, {"min_ms", l.minMs},
+            {"mean_ms", l.meanMs}, {"p50_ms", l.p50Ms},    {"p90_ms", l.p90Ms},
+            {"p95_ms", l.p95Ms},   {"p99_ms", l.p99Ms},    {"max_ms", l.maxMs}};
+}
+
+} // namespace
+
+std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
+{
+    const auto &t = s.total;
+    const double seconds = s.elapsedSeconds;
+    std::string out;
+    out += "\n  project ....... " + (header.project.empty() ? "-" : header.project) + "\n";
+    out += "  scenario ...... " + header.scenario + "\n";
+    if (!header.profile.empty())
+        out += "  profile ....... " + header.profile + "\n";
+    out += printf("  duration ...... %.1f s (planned %.1f s)\n", seconds, s.plannedSeconds);
+    out += printf("  vusers ........ max %lld\n", s.maxVusers);
+    out += printf("  requests ...... %llu   %.1f/s   errors %llu (%.2f %%)\n",
+                  (unsigned long long)t.requests, rate(t.requests, seconds),
+                  (unsigned long long)t.requestErrors,
+                  t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
+    const auto &l = s.totalLatency;
+    out += printf("  latency ....... min %.2f  mean %.2f  p50 %.2f  p90 %.2f  p95 %.2f  p99 %.2f  "
+                  "max %.2f ms\n",
+                  l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
+    out +=
+        printf("  iterations .... %llu   %.2f/s   failed %llu   interrupted %llu\n",
+               (unsigned long long)t.iterations, rate(t.iterations, seconds),
+               (unsigned long long)t.iterationsFailed, (unsigned long long)t.iterationsInterrupted);
+    out += "  data .......... in " + bytes(t.bytesIn) + "   out " + bytes(t.bytesOut) + "\n";
+    const auto checks = t.checksPassed + t.checksFailed;
+    if (checks) {
+        out += printf("  checks ........ %.2f %%   passed %llu   failed %llu\n",
+                      100.0 * double(t.checksPassed) / double(checks),
+                      (unsigned long long)t.checksPassed, (unsigned long long)t.checksFailed);
+    }
+
+    nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
+    nameTable(out, "REQUESTS (ms)", s.requestsTotal, seconds);
+
+    if (!s.checks.empty()) {
+        out += "\n  CHECKS\n";
+        for (const auto &[name, c] : s.checks)
+            out += printf("  %s %-40s passed %llu   failed %llu\n", c.fails ? "✗" : "✓",
+                          name.c_str(), (unsigned long long)c.passes, (unsigned long long)c.fails);
+    }
+    if (!s.rendezvous.empty()) {
+        out += "\n  RENDEZVOUS\n";
+        for (const auto &[name, r] : s.rendezvous) {
+            out +=
+                printf("  %-30s arrivals %llu   releases %llu   timeouts %llu   wait mean %.0f "
+                       "ms   max %.0f ms\n",
+                       name.c_str(), (unsigned long long)r.arrivals, (unsigned long long)r.releases,
+                       (unsigned long long)r.timeouts, r.meanWaitMs, r.maxWaitMs);
+        }
+    }
+    bool anyError = false;
+    for (auto count : t.errors)
+        anyError = anyError || count;
+    if (anyError) {
+        out += "\n  ERRORS BY CLASS\n";
+        for (std::size_t i = 0; i < errorClassCount; ++i) {
+            if (t.errors[i])
+                out += printf("  %-12s %llu\n", std::string(errorClassName(ErrorClass(i))).c_str(),
+                              (unsigned long long)t.errors[i]);
+        }
+    }
+    out += "\n";
+    return out;
+}
+
+std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
+{
+    const auto &t = s.total;
+    nlohmann::json j;
+    j["project"] = header.project;
+    j["scenario"] = header.scenario;
+    j["profile"] = header.profile;
+    j["duration_s"] = s.elapsedSeconds;
+    j["planned_duration_s"] = s.plannedSeconds;
+    j["vusers"] = {{"max", s.maxVusers}};
+    j["requests"] = {{"count", t.requests},
+                     {"errors", t.requestErrors},
+                     {"rate_per_s", rate(t.requests, s.elapsedSeconds)},
+                     {"bytes_in", t.bytesIn},
+                     {"bytes_out", t.bytesOut}};
+    j["latency"] = statsJson({t.requests, t.requestErrors, s.totalLatency});
+    j["iterations"] = t.iterations;
+    j["iterations_failed"] = t.iterationsFailed;
+    j["iterations_interrupted"] = t.iterationsInterrupted;
+    j["transactions"] = nlohmann::json::object();
+    for (const auto &[name, row] : s.transactionsTotal)
+        j["transactions"][name] = statsJson(row);
+    j["requests_by_name"] = nlohmann::json::object();
+    for (const auto &[name, row] : s.requestsTotal) {
+        auto entry = statsJson(row);
+        if (auto it = s.timings.find(name); it != s.timings.end()) {
+            const auto &b = it->second;
+            entry["timings_ms"] = {{"dns", b.dnsMs},
+                                   {"connect", b.connectMs},
+                                   {"tls", b.tlsMs},
+                                   {"ttfb", b.ttfbMs},
+                                   {"total", b.totalMs}};
+        }
+        j["requests_by_name"][name] = entry;
+    }
+    j["checks"] = nlohmann::json::object();
+    for (const auto &[name, c] : s.checks)
+        j["checks"][name] = {{"passes", c.passes}, {"fails", c.fails}};
+    j["rendezvous"] = nlohmann::json::object();
+    for (const auto &[name, r] : s.rendezvous) {
+        j["rendezvous"][name] = {{"arrivals", r.arrivals},       {"releases", r.releases},
+                                 {"timeouts", r.timeouts},       {"released", r.released},
+                                 {"mean_wait_ms", r.meanWaitMs}, {"max_wait_ms", r.maxWaitMs}};
+    }
+    j["errors_by_class"] = nlohmann::json::object();
+    for (std::size_t i = 0; i < errorClassCount; ++i)
+        j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
+    return j.dump(2) + "\n";
+}
+
+std::string formatProgress(const Snapshot &s)
+{
+    const double rps = s.intervalSeconds > 0 ? double(s.interval.requests) / s.intervalSeconds : 0;
+    return printf("%6.0fs/%.0fs  vusers %5lld/%-5lld  %8.1f req/s  errors %llu  p95 %.1f ms",
+                  s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,
+                  (unsigned long long)s.total.requestErrors, s.intervalLatency.p95Ms);
+}
+
+} // namespace Loadwizard

@@ -1,0 +1,658 @@
+#include <loadwizard/targetserver.h>
+
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <dirent.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Loadwizard {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// cpp-httplib keeps a pool thread per keep-alive connection, and a load test keeps hundreds alive.
+constexpr std::size_t poolThreads = 256;
+constexpr std::size_t keepAliveMaxCount = 100000;
+constexpr time_t keepAliveTimeoutSeconds = 10;
+constexpr std::size_t maxPayloadBytes = 16 * 1024 * 1024;
+constexpr long long maxDelayMs = 60000;
+constexpr long long maxBytes = 10LL * 1024 * 1024;
+// Vusers that stop mid-iteration never log out; bound what they leave behind.
+constexpr std::size_t maxSessions = 100000;
+constexpr int maxQuantity = 1000;
+
+struct Product
+{
+    int id;
+    const char *name;
+    int priceCents;
+};
+
+constexpr std::array<Product, 20> products = {{
+    {1, "Espresso cup", 799},        {2, "Ceramic mug", 1250},
+    {3, "French press", 3490},       {4, "Pour-over kettle", 5900},
+    {5, "Burr grinder", 12900},      {6, "Coffee scale", 2999},
+    {7, "Paper filters (100)", 499}, {8, "Milk frother", 1999},
+    {9, "Travel tumbler", 2450},     {10, "Cold brew jar", 1899},
+    {11, "House blend 250 g", 899},  {12, "Single origin 250 g", 1399},
+    {13, "Decaf 250 g", 949},        {14, "Tea sampler", 1590},
+    {15, "Stoneware teapot", 3900},  {16, "Bamboo tray", 2200},
+    {17, "Barista apron", 2750},     {18, "Tamper", 1850},
+    {19, "Knock box", 2100},         {20, "Gift card", 2500},
+}};
+
+const Product *findProduct(long long id)
+{
+    for (const auto &product : products) {
+        if (product.id == id)
+            return &product;
+    }
+    return nullptr;
+}
+
+Json productJson(const Product &product)
+{
+    return {{"id", product.id}, {"name", product.name}, {"price", product.priceCents / 100.0}};
+}
+
+std::string hostPort(const std::string &host, int port)
+{
+    if (host.find(':') != std::string::npos)
+        return '[' + host + "]:" + std::to_string(port);
+    return host + ':' + std::to_string(port);
+}
+
+// cpp-httplib only says "false"; bind a probe socket the same way to learn why.
+std::string bindFailureReason(const std::string &host, int port)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo *result = nullptr;
+    const std::string service = std::to_string(port);
+    if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &result); rc != 0)
+        return std::string("cannot resolve host: ") + gai_strerror(rc);
+    std::string reason = "no usable address";
+    for (addrinfo *ai = result; ai; ai = ai->ai_next) {
+        const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            reason = std::generic_category().message(errno);
+            continue;
+        }
+        int yes = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, 1) != 0)
+            reason = std::generic_category().message(errno);
+        else
+            reason = "the address was busy a moment ago, try again";
+        ::close(fd);
+        break;
+    }
+    freeaddrinfo(result);
+    return reason;
+}
+
+// cpp-httplib gives no handle on accepted connections, and an idle keep-alive one keeps its pool
+// thread, and so stop(), waiting for the whole keep-alive timeout. Shut the reading side of every
+// connection to `port`: idle ones see end-of-file and close, a response being written still goes.
+void shutDownReading(int port)
+{
+#ifdef __linux__
+    DIR *dir = ::opendir("/proc/self/fd");
+    if (!dir)
+        return;
+    while (const dirent *entry = ::readdir(dir)) {
+        const int fd = std::atoi(entry->d_name);
+        if (fd <= 2 || fd == ::dirfd(dir))
+            continue;
+        sockaddr_storage local{};
+        socklen_t length = sizeof local;
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &length) != 0)
+            continue;
+        int localPort = -1;
+        if (local.ss_family == AF_INET)
+            localPort = ntohs(reinterpret_cast<const sockaddr_in &>(local).sin_port);
+        else if (local.ss_family == AF_INET6)
+            localPort = ntohs(reinterpret_cast<const sockaddr_in6 &>(local).sin6_port);
+        sockaddr_storage peer{};
+        length = sizeof peer;
+        // Accepted connections only: bound to our port and connected.
+        if (localPort == port &&
+            ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length) == 0)
+            ::shutdown(fd, SHUT_RD);
+    }
+    ::closedir(dir);
+#else
+    (void)port;
+#endif
+}
+
+// Digits only (the routes' regexes see to that); saturates at `max` instead of overflowing.
+long long parseCount(std::string_view text, long long max)
+{
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc::result_out_of_range || value > max)
+        return max;
+    return error == std::errc() && end == text.data() + text.size() ? value : -1;
+}
+
+void sendJson(httplib::Response &res, const Json &json, int status = 200)
+{
+    res.status = status;
+    // Echoed bodies and headers may hold anything; never throw on invalid UTF-8.
+    res.set_content(json.dump(2, ' ', false, Json::error_handler_t::replace) + '\n',
+                    "application/json");
+}
+
+void sendError(httplib::Response &res, int status, const std::string &message)
+{
+    sendJson(res, {{"error", message}}, status);
+}
+
+// Repeated keys become arrays, as httpbin does.
+Json paramsJson(const httplib::Params &params)
+{
+    Json out = Json::object();
+    for (const auto &[key, value] : params) {
+        if (params.count(key) == 1) {
+            out[key] = value;
+        } else {
+            if (!out.contains(key))
+                out[key] = Json::array();
+            out[key].push_back(value);
+        }
+    }
+    return out;
+}
+
+Json headersJson(const httplib::Headers &headers)
+{
+    Json out = Json::object();
+    for (const auto &[name, value] : headers) {
+        // cpp-httplib files the peer's addresses among the headers; the client did not send them.
+        if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+            name == "LOCAL_PORT")
+            continue;
+        if (out.contains(name))
+            out[name] = out[name].get<std::string>() + ", " + value;
+        else
+            out[name] = value;
+    }
+    return out;
+}
+
+std::map<std::string, std::string> requestCookies(const httplib::Request &req)
+{
+    std::map<std::string, std::string> cookies;
+    const std::size_t count = req.get_header_value_count("Cookie");
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string header = req.get_header_value("Cookie", i);
+        httplib::detail::split(header.data(), header.data() + header.size(), ';',
+                               [&](const char *begin, const char *end) {
+                                   const std::string pair =
+                                       httplib::detail::trim_copy(std::string(begin, end));
+                                   const auto equals = pair.find('=');
+                                   if (equals == std::string::npos || equals == 0)
+                                       return;
+                                   cookies[pair.substr(0, equals)] = pair.substr(equals + 1);
+                               });
+    }
+    return cookies;
+}
+
+std::mt19937_64 &threadGenerator()
+{
+    thread_local std::mt19937_64 generator{std::random_device{}()};
+    return generator;
+}
+
+std::string randomBytes(std::size_t count, std::mt19937_64 &generator)
+{
+    std::string out(count, '\0');
+    for (std::size_t i = 0; i < count; i += sizeof(std::uint64_t)) {
+        const std::uint64_t word = generator();
+        std::memcpy(out.data() + i, &word, std::min(sizeof word, count - i));
+    }
+    return out;
+}
+
+const char *indexHtml = R"(<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Loadwizard target</title></head>
+<body><h1>Loadwizard target server</h1>
+<p>GET /health, /delay/MS, /status/CODE, /bytes/N, /anything, /cookies, /cookies/set?k=v,
+POST /login, GET /products, GET /products/ID, POST /cart, POST /checkout, POST /logout</p>
+</body></html>
+)";
+
+// Registers a handler for every method cpp-httplib routes (HEAD goes to the GET handlers).
+void onAnyMethod(httplib::Server &server, const std::string &pattern,
+                 const httplib::Server::Handler &handler)
+{
+    server.Get(pattern, handler);
+    server.Post(pattern, handler);
+    server.Put(pattern, handler);
+    server.Patch(pattern, handler);
+    server.Delete(pattern, handler);
+    server.Options(pattern, handler);
+}
+
+// Only to reach the listening socket, which cpp-httplib keeps protected.
+class HttpServer : public httplib::Server
+{
+public:
+    // cpp-httplib 0.11 listens with a backlog of 5: a ramp-up of hundreds of connections would
+    // overflow it and wait for SYN retransmits. listen() again only resizes the queue.
+    void widenBacklog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
+} // namespace
+
+struct TargetServer::Private
+{
+    struct Session
+    {
+        std::string user;
+        std::map<int, int> cart; // product id -> quantity
+    };
+
+    std::mutex controlMutex; // serialises start() and stop()
+    std::unique_ptr<HttpServer> server;
+    std::thread listener;
+
+    mutable std::mutex stateMutex;
+    std::condition_variable stateChanged;
+    bool running = false;
+    bool stopping = false;
+    std::string host;
+    int port = 0;
+
+    std::mutex shopMutex;
+    std::unordered_map<std::string, Session> sessions;
+    std::mt19937_64 tokenGenerator{std::random_device{}()};
+    std::uint64_t nextOrder = 100001;
+
+    void configure(httplib::Server &server);
+    void addHttpbinRoutes(httplib::Server &server);
+    void addShopRoutes(httplib::Server &server);
+
+    // False when stop() cut the sleep short.
+    bool sleepUnlessStopping(std::chrono::milliseconds duration)
+    {
+        std::unique_lock lock(stateMutex);
+        return !stateChanged.wait_for(lock, duration, [this] { return stopping; });
+    }
+
+    // Both need shopMutex held.
+    Session *findSession(const httplib::Request &req, std::string *token = nullptr);
+    std::string newToken();
+};
+
+void TargetServer::Private::configure(httplib::Server &server)
+{
+    server.new_task_queue = [] { return new httplib::ThreadPool(poolThreads); };
+    server.set_keep_alive_max_count(keepAliveMaxCount);
+    server.set_keep_alive_timeout(keepAliveTimeoutSeconds);
+    server.set_payload_max_length(maxPayloadBytes);
+    server.set_tcp_nodelay(true);
+    // The default adds SO_REUSEPORT, which would let a second server share a busy port.
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    server.set_exception_handler(
+        [](const httplib::Request &, httplib::Response &res, std::exception_ptr exception) {
+            std::string message = "unknown error";
+            try {
+                std::rethrow_exception(exception);
+            } catch (const std::exception &e) {
+                message = e.what();
+            } catch (...) {
+            }
+            sendError(res, 500, message);
+        });
+    addHttpbinRoutes(server);
+    addShopRoutes(server);
+}
+
+void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
+{
+    server.Get("/", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content(indexHtml, "text/html; charset=utf-8");
+    });
+    server.Get("/health", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content("ok", "text/plain");
+    });
+    onAnyMethod(server, R"(/delay/(\d+))",
+                [this](const httplib::Request &req, httplib::Response &res) {
+                    const long long ms = parseCount(req.matches[1].str(), maxDelayMs);
+                    const bool completed = sleepUnlessStopping(std::chrono::milliseconds(ms));
+                    sendJson(res, {{"delay_ms", ms},
+                                   {"completed", completed},
+                                   {"method", req.method},
+                                   {"args", paramsJson(req.params)}});
+                });
+    onAnyMethod(server, R"(/status/(\d+))",
+                [](const httplib::Request &req, httplib::Response &res) {
+                    const long long code = parseCount(req.matches[1].str(), 1000);
+                    if (code < 100 || code > 599)
+                        return sendError(res, 400, "status must be 100-599");
+                    res.status = int(code);
+                });
+    server.Get(R"(/bytes/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+        const auto count = std::size_t(parseCount(req.matches[1].str(), maxBytes));
+        if (req.has_param("seed")) {
+            std::mt19937_64 seeded(std::hash<std::string>{}(req.get_param_value("seed")));
+            res.set_content(randomBytes(count, seeded), "application/octet-stream");
+        } else {
+            res.set_content(randomBytes(count, threadGenerator()), "application/octet-stream");
+        }
+    });
+    onAnyMethod(server, R"(/anything(/.*)?)",
+                [](const httplib::Request &req, httplib::Response &res) {
+                    httplib::Params query;
+                    if (const auto mark = req.target.find('?'); mark != std::string::npos)
+                        httplib::detail::parse_query_text(req.target.substr(mark + 1), query);
+                    httplib::Params form;
+                    const std::string type = req.get_header_value("Content-Type");
+                    if (type.starts_with("application/x-www-form-urlencoded"))
+                        httplib::detail::parse_query_text(req.body, form);
+                    Json json = nullptr;
+                    if (type.starts_with("application/json")) {
+                        json = Json::parse(req.body, nullptr, false);
+                        if (json.is_discarded())
+                            json = nullptr;
+                    }
+                    sendJson(res, {{"method", req.method},
+                                   {"path", req.path},
+                                   {"url", req.target},
+                                   {"args", paramsJson(query)},
+                                   {"headers", headersJson(req.headers)},
+                                   {"body", req.body},
+                                   {"form", paramsJson(form)},
+                                   {"json", json},
+                                   {"origin", req.remote_addr}});
+                });
+    server.Get("/cookies/set", [](const httplib::Request &req, httplib::Response &res) {
+        for (const auto &[name, value] : req.params)
+            res.set_header("Set-Cookie", name + '=' + value + "; Path=/");
+        res.set_redirect("/cookies");
+    });
+    server.Get("/cookies", [](const httplib::Request &req, httplib::Response &res) {
+        Json cookies = Json::object();
+        for (const auto &[name, value] : requestCookies(req))
+            cookies[name] = value;
+        sendJson(res, {{"cookies", cookies}});
+    });
+}
+
+TargetServer::Private::Session *TargetServer::Private::findSession(const httplib::Request &req,
+                                                                   std::string *token)
+{
+    const auto cookies = requestCookies(req);
+    const auto cookie = cookies.find("session");
+    if (cookie == cookies.end())
+        return nullptr;
+    const auto session = sessions.find(cookie->second);
+    if (session == sessions.end())
+        return nullptr;
+    if (token)
+        *token = cookie->second;
+    return &session->second;
+}
+
+std::string TargetServer::Private::newToken()
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string token;
+    for (int word = 0; word < 2; ++word) {
+        std::uint64_t bits = tokenGenerator();
+        for (int i = 0; i < 16; ++i, bits >>= 4)
+            token += digits[bits & 0xf];
+    }
+    return token;
+}
+
+namespace {
+
+Json cartJson(const std::map<int, int> &cart)
+{
+    Json items = Json::array();
+    long long cents = 0;
+    int count = 0;
+    for (const auto &[id, quantity] : cart) {
+        const Product *product = findProduct(id);
+        Json item = productJson(*product);
+        item["quantity"] = quantity;
+        items.push_back(std::move(item));
+        cents += (long long)product->priceCents * quantity;
+        count += quantity;
+    }
+    return {{"items", items}, {"count", count}, {"total", cents / 100.0}};
+}
+
+} // namespace
+
+void TargetServer::Private::addShopRoutes(httplib::Server &server)
+{
+    server.Post("/login", [this](const httplib::Request &req, httplib::Response &res) {
+        const std::string user = req.get_param_value("user");
+        if (user.empty() || req.get_param_value("password") != "secret")
+            return sendError(res, 401, "invalid user or password");
+        std::string token;
+        {
+            std::lock_guard lock(shopMutex);
+            std::string previous;
+            if (findSession(req, &previous))
+                sessions.erase(previous);
+            if (sessions.size() >= maxSessions)
+                sessions.erase(sessions.begin());
+            token = newToken();
+            sessions[token] = Session{user, {}};
+        }
+        res.set_header("Set-Cookie", "session=" + token + "; Path=/; HttpOnly");
+        sendJson(res, {{"user", user}, {"message", "welcome"}});
+    });
+    server.Post("/logout", [this](const httplib::Request &req, httplib::Response &res) {
+        {
+            std::lock_guard lock(shopMutex);
+            std::string token;
+            if (findSession(req, &token))
+                sessions.erase(token);
+        }
+        res.set_header("Set-Cookie", "session=; Path=/; Max-Age=0; HttpOnly");
+        sendJson(res, {{"message", "logged out"}});
+    });
+    server.Get("/products", [this](const httplib::Request &req, httplib::Response &res) {
+        {
+            std::lock_guard lock(shopMutex);
+            if (!findSession(req))
+                return sendError(res, 401, "log in first");
+        }
+        Json list = Json::array();
+        for (const auto &product : products)
+            list.push_back(productJson(product));
+        sendJson(res, {{"products", list}, {"count", list.size()}});
+    });
+    server.Get(R"(/products/(\d+))", [this](const httplib::Request &req, httplib::Response &res) {
+        {
+            std::lock_guard lock(shopMutex);
+            if (!findSession(req))
+                return sendError(res, 401, "log in first");
+        }
+        const Product *product = findProduct(parseCount(req.matches[1].str(), 1'000'000));
+        if (!product)
+            return sendError(res, 404, "no such product");
+        sendJson(res, productJson(*product));
+    });
+    server.Get("/cart", [this](const httplib::Request &req, httplib::Response &res) {
+        std::lock_guard lock(shopMutex);
+        Session *session = findSession(req);
+        if (!session)
+            return sendError(res, 401, "log in first");
+        sendJson(res, cartJson(session->cart));
+    });
+    server.Post("/cart", [this](const httplib::Request &req, httplib::Response &res) {
+        const Product *product = findProduct(parseCount(req.get_param_value("product"), 1000));
+        long long quantity = 1;
+        if (req.has_param("quantity"))
+            quantity = parseCount(req.get_param_value("quantity"), maxQuantity + 1);
+        std::lock_guard lock(shopMutex);
+        Session *session = findSession(req);
+        if (!session)
+            return sendError(res, 401, "log in first");
+        if (!product)
+            return sendError(res, 404, "no such product");
+        if (quantity < 1 || quantity > maxQuantity)
+            return sendError(res, 400, "quantity must be 1-" + std::to_string(maxQuantity));
+        int &inCart = session->cart[product->id];
+        inCart = std::min(maxQuantity, inCart + int(quantity));
+        sendJson(res, cartJson(session->cart));
+    });
+    server.Post("/checkout", [this](const httplib::Request &req, httplib::Response &res) {
+        std::lock_guard lock(shopMutex);
+        Session *session = findSession(req);
+        if (!session)
+            return sendError(res, 401, "log in first");
+        if (session->cart.empty())
+            return sendError(res, 409, "cart is empty");
+        Json order = cartJson(session->cart);
+        order["order_id"] = "ORD-" + std::to_string(nextOrder++);
+        order["user"] = session->user;
+        session->cart.clear();
+        sendJson(res, order);
+    });
+}
+
+TargetServer::TargetServer()
+    : d(std::make_unique<Private>())
+{}
+
+TargetServer::~TargetServer()
+{
+    stop();
+}
+
+tl::expected<void, Error> TargetServer::start(const std::string &host, int port)
+{
+    std::lock_guard control(d->controlMutex);
+    const auto failure = [&](std::string message) {
+        Error error;
+        error.message = std::move(message);
+        error.token = hostPort(host, port);
+        return tl::unexpected(std::move(error));
+    };
+    if (d->server)
+        return failure("cannot listen on " + hostPort(host, port) +
+                       ": the target server is already running on " + hostPort(d->host, d->port));
+    if (port < 0 || port > 65535)
+        return failure("cannot listen on " + hostPort(host, port) + ": port must be 0-65535");
+
+    auto server = std::make_unique<HttpServer>();
+    d->configure(*server);
+    const int bound =
+        port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
+    if (bound <= 0)
+        return failure("cannot listen on " + hostPort(host, port) + ": " +
+                       bindFailureReason(host, port));
+    server->widenBacklog();
+
+    {
+        std::lock_guard lock(d->stateMutex);
+        d->running = true;
+        d->stopping = false;
+        d->host = host;
+        d->port = bound;
+    }
+    d->server = std::move(server);
+    d->listener = std::thread([self = d.get()] {
+        self->server->listen_after_bind();
+        std::lock_guard lock(self->stateMutex);
+        self->running = false;
+        self->stateChanged.notify_all();
+    });
+    // httplib's stop() is a no-op until the listen loop has begun; make stop() right after
+    // start() safe.
+    while (!d->server->is_running()) {
+        {
+            std::lock_guard lock(d->stateMutex);
+            if (!d->running)
+                break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return {};
+}
+
+int TargetServer::port() const
+{
+    std::lock_guard lock(d->stateMutex);
+    return d->running ? d->port : 0;
+}
+
+std::string TargetServer::baseUrl() const
+{
+    std::lock_guard lock(d->stateMutex);
+    std::string host = d->host;
+    if (host.empty() || host == "0.0.0.0")
+        host = "127.0.0.1";
+    else if (host == "::")
+        host = "::1";
+    return "http://" + hostPort(host, d->port);
+}
+
+bool TargetServer::isRunning() const
+{
+    std::lock_guard lock(d->stateMutex);
+    return d->running && !d->stopping;
+}
+
+void TargetServer::stop()
+{
+    std::lock_guard control(d->controlMutex);
+    if (!d->server)
+        return;
+    {
+        std::lock_guard lock(d->stateMutex);
+        d->stopping = true;
+    }
+    d->stateChanged.notify_all(); // wakes /delay handlers
+    d->server->stop();
+    shutDownReading(d->port);
+    if (d->listener.joinable())
+        d->listener.join();
+    d->server.reset();
+    std::lock_guard lock(d->stateMutex);
+    d->running = false;
+    d->stateChanged.notify_all();
+}
+
+void TargetServer::wait()
+{
+    std::unique_lock lock(d->stateMutex);
+    d->stateChanged.wait(lock, [this] { return !d->running; });
+}
+
+} // namespace Loadwizard

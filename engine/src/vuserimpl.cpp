@@ -1,0 +1,148 @@
+#include "vuserimpl.h"
+
+#include "worker.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+std::uint64_t nowNs()
+{
+    return std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count());
+}
+
+const std::string emptyString;
+
+} // namespace
+
+VuserImpl::VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed)
+    : worker(worker)
+    , m_id(id)
+    , m_random(seed)
+{}
+
+VuserImpl::~VuserImpl()
+{
+    if (headerList)
+        curl_slist_free_all(headerList);
+    if (easy)
+        curl_easy_cleanup(easy);
+}
+
+bool VuserImpl::check(std::string_view name, bool ok)
+{
+    if (interrupting)
+        return ok;
+    auto &data = worker.interval();
+    auto it = data.checks.find(std::string(name));
+    if (it == data.checks.end())
+        it = data.checks.emplace(std::string(name), CheckStats{}).first;
+    if (ok) {
+        ++it->second.passes;
+        ++data.counters.checksPassed;
+    } else {
+        ++it->second.fails;
+        ++data.counters.checksFailed;
+        ++data.counters.errors[std::size_t(ErrorClass::Check)];
+        ++errorCount;
+        worker.logEvent(*this, "warning", "check failed: " + std::string(name), ErrorClass::Check);
+    }
+    return ok;
+}
+
+void VuserImpl::beginTransaction(std::string_view name)
+{
+    m_transactions.push_back({std::string(name), nowNs(), thinkMicros, errorCount});
+}
+
+void VuserImpl::endTransaction(std::string_view name, TransactionStatus status)
+{
+    // The innermost open transaction of that name (transactions may nest).
+    auto it = std::find_if(m_transactions.rbegin(), m_transactions.rend(),
+                           [&](const OpenTransaction &t) { return t.name == name; });
+    if (it == m_transactions.rend()) {
+        log("endTransaction(\"" + std::string(name) + "\") without beginTransaction");
+        return;
+    }
+    OpenTransaction open = std::move(*it);
+    m_transactions.erase(std::next(it).base());
+    if (interrupting)
+        return;
+
+    const bool failed = status == TransactionStatus::Fail ||
+                        (status == TransactionStatus::Auto && errorCount != open.errorsAtStart);
+    const std::uint64_t wallMicros = (nowNs() - open.startNs) / 1000;
+    const std::uint64_t thought = thinkMicros - open.thinkMicrosAtStart;
+    const std::uint64_t micros = wallMicros > thought ? wallMicros - thought : 0;
+
+    auto &record = worker.interval().transactions[open.name];
+    ++record.count;
+    record.histogram.record(micros);
+    record.totalMicros += micros;
+    if (failed)
+        ++record.errors;
+}
+
+void VuserImpl::closeOpenTransactions(bool record)
+{
+    while (!m_transactions.empty()) {
+        if (record)
+            endTransaction(std::string(m_transactions.back().name), TransactionStatus::Fail);
+        else
+            m_transactions.pop_back();
+    }
+}
+
+const std::string &VuserImpl::param(std::string_view name) const
+{
+    const auto &parameters = worker.shared().config.parameters;
+    auto it = parameters.find(name);
+    return it == parameters.end() ? emptyString : it->second;
+}
+
+double VuserImpl::uniform(double min, double max)
+{
+    // splitmix64 (Steele, Lea, Flood 2014): tiny state, good enough for think times and data.
+    std::uint64_t z = (m_random += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    const double unit = double(z >> 11) * 0x1.0p-53;
+    return min + (max - min) * unit;
+}
+
+void VuserImpl::log(std::string_view message)
+{
+    worker.logEvent(*this, "info", std::string(message), ErrorClass::Other);
+}
+
+double VuserImpl::scaledThinkTime(double seconds) const
+{
+    const auto &settings = worker.shared().config.thinkTime;
+    double scaled = std::max(0.0, seconds * settings.multiplier);
+    if (settings.maxSeconds > 0)
+        scaled = std::min(scaled, settings.maxSeconds);
+    return scaled;
+}
+
+void VuserImpl::startRequest(Detail::RequestAwaitable &op, std::coroutine_handle<> handle)
+{
+    worker.startRequest(*this, op, handle);
+}
+
+void VuserImpl::startSleep(const Detail::SleepAwaitable &op, std::coroutine_handle<> handle)
+{
+    worker.startSleep(*this, op.seconds, op.thinkTime, handle);
+}
+
+void VuserImpl::startRendezvous(Detail::RendezvousAwaitable &op, std::coroutine_handle<> handle)
+{
+    worker.startRendezvous(*this, op, handle);
+}
+
+} // namespace Loadwizard::Engine

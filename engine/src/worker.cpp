@@ -1,0 +1,752 @@
+#include "worker.h"
+
+#include "rendezvoushub.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <functional>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+std::uint64_t nowNs()
+{
+    return std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count());
+}
+
+enum Method : std::int8_t
+{
+    Get,
+    Head,
+    Post,
+    Other
+};
+
+Method methodOf(const std::string &method)
+{
+    if (method == "GET")
+        return Get;
+    if (method == "POST")
+        return Post;
+    if (method == "HEAD")
+        return Head;
+    return Other;
+}
+
+std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
+{
+    auto *vuser = static_cast<VuserImpl *>(user);
+    const std::size_t bytes = size * count;
+    if (vuser->request && !vuser->request->request.discardBody)
+        vuser->request->response.body.append(data, bytes);
+    return bytes;
+}
+
+std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user)
+{
+    auto *vuser = static_cast<VuserImpl *>(user);
+    const std::size_t bytes = size * count;
+    if (!vuser->request)
+        return bytes;
+    std::string_view line(data, bytes);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.remove_suffix(1);
+    auto &headers = vuser->request->response.headers;
+    if (line.starts_with("HTTP/")) {
+        headers.clear(); // a new response (after a redirect or a 100 Continue)
+        return bytes;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos)
+        return bytes;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
+    return bytes;
+}
+
+ErrorClass classify(CURLcode code)
+{
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return ErrorClass::Dns;
+    case CURLE_OPERATION_TIMEDOUT:
+        return ErrorClass::Timeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+        return ErrorClass::Tls;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return ErrorClass::Connect;
+    default:
+        return ErrorClass::Other;
+    }
+}
+
+} // namespace
+
+Worker::Worker(int index, RunShared &shared)
+    : m_index(index)
+    , m_shared(shared)
+    , m_interval(std::make_unique<IntervalData>())
+{}
+
+Worker::~Worker()
+{
+    join();
+}
+
+void Worker::start()
+{
+    setUp();
+    m_thread = std::thread([this] { run(); });
+}
+
+void Worker::join()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+    tearDown();
+}
+
+void Worker::setUp()
+{
+    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    m_wakeFd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = m_wakeFd;
+    epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event);
+
+    m_multi = curl_multi_init();
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &Worker::onSocket);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &Worker::onTimer);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    // Each vuser's transfers stay on connections of their own: no HTTP/2 multiplexing of
+    // several vusers' requests onto one connection.
+    curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_NOTHING));
+}
+
+void Worker::tearDown()
+{
+    m_vusers.clear(); // easy handles go before the multi handle that cached their connections
+    if (m_multi)
+        curl_multi_cleanup(m_multi);
+    m_multi = nullptr;
+    if (m_wakeFd >= 0)
+        close(m_wakeFd);
+    if (m_epoll >= 0)
+        close(m_epoll);
+    m_wakeFd = m_epoll = -1;
+}
+
+void Worker::post(const WorkerCommand &command)
+{
+    bool wake;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        wake = m_inbox.empty();
+        m_inbox.push_back(command);
+    }
+    if (wake) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto written = write(m_wakeFd, &one, sizeof one);
+    }
+}
+
+void Worker::recycle(std::unique_ptr<IntervalData> data)
+{
+    std::lock_guard lock(m_inboxMutex);
+    if (!m_spare)
+        m_spare = std::move(data);
+}
+
+double Worker::elapsedSeconds() const
+{
+    return double(nowNs() - m_shared.startNs) / 1e9;
+}
+
+void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls)
+{
+    if (vuser.interrupting)
+        return;
+    m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
+}
+
+int Worker::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *socketData)
+{
+    auto *worker = static_cast<Worker *>(self);
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(worker->m_epoll, EPOLL_CTL_DEL, socket, nullptr);
+        return 0;
+    }
+    epoll_event event{};
+    event.data.fd = socket;
+    if (what & CURL_POLL_IN)
+        event.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT)
+        event.events |= EPOLLOUT;
+    if (!socketData) {
+        if (epoll_ctl(worker->m_epoll, EPOLL_CTL_ADD, socket, &event) != 0 && errno == EEXIST)
+            epoll_ctl(worker->m_epoll, EPOLL_CTL_MOD, socket, &event);
+        curl_multi_assign(worker->m_multi, socket, worker);
+    } else if (epoll_ctl(worker->m_epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
+        epoll_ctl(worker->m_epoll, EPOLL_CTL_ADD, socket, &event);
+    }
+    return 0;
+}
+
+int Worker::onTimer(CURLM *, long timeoutMs, void *self)
+{
+    auto *worker = static_cast<Worker *>(self);
+    if (timeoutMs < 0) {
+        worker->m_curlTimerSet = false;
+    } else {
+        worker->m_curlTimerSet = true;
+        worker->m_curlDeadlineNs = nowNs() + std::uint64_t(timeoutMs) * 1'000'000ULL;
+    }
+    return 0;
+}
+
+int Worker::waitTimeoutMs(std::uint64_t now) const
+{
+    if (!m_ready.empty() || !m_done.empty())
+        return 0;
+    std::uint64_t deadline = now + 1'000'000'000ULL; // wake at least once a second
+    if (m_curlTimerSet)
+        deadline = std::min(deadline, m_curlDeadlineNs);
+    if (!m_timers.empty())
+        deadline = std::min(deadline, m_timers.front().deadlineNs);
+    if (deadline <= now)
+        return 0;
+    return int((deadline - now + 999'999) / 1'000'000); // round up: never spin before it
+}
+
+void Worker::run()
+{
+    constexpr int maxEvents = 256;
+    epoll_event events[maxEvents];
+    int running = 0;
+    while (!m_quit) {
+        const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(nowNs()));
+        for (int i = 0; i < ready; ++i) {
+            const int fd = events[i].data.fd;
+            if (fd == m_wakeFd) {
+                std::uint64_t value;
+                [[maybe_unused]] auto got = read(m_wakeFd, &value, sizeof value);
+                processInbox();
+                continue;
+            }
+            int flags = 0;
+            if (events[i].events & EPOLLIN)
+                flags |= CURL_CSELECT_IN;
+            if (events[i].events & EPOLLOUT)
+                flags |= CURL_CSELECT_OUT;
+            if (events[i].events & (EPOLLERR | EPOLLHUP))
+                flags |= CURL_CSELECT_ERR;
+            curl_multi_socket_action(m_multi, fd, flags, &running);
+        }
+        const std::uint64_t now = nowNs();
+        if (m_curlTimerSet && now >= m_curlDeadlineNs) {
+            m_curlTimerSet = false;
+            curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+        processCompletions();
+        fireTimers(now);
+        runReady();
+    }
+}
+
+void Worker::processInbox()
+{
+    {
+        std::lock_guard lock(m_inboxMutex);
+        m_inboxWork.swap(m_inbox);
+    }
+    for (const auto &command : m_inboxWork) {
+        switch (command.type) {
+        case WorkerCommand::Type::AddVusers:
+            addVusers(command.first, command.count);
+            break;
+        case WorkerCommand::Type::RemoveVusers:
+            removeVusers(command.count);
+            break;
+        case WorkerCommand::Type::ResumeRendezvous: {
+            VuserImpl *vuser = find(command.first);
+            if (vuser && vuser->wait == VuserImpl::Wait::Rendezvous &&
+                vuser->waitToken == command.count) {
+                vuser->rendezvousOp->outcome = command.outcome;
+                vuser->rendezvousOp = nullptr;
+                resume(*vuser, vuser->waiting);
+            }
+            break;
+        }
+        case WorkerCommand::Type::Flush:
+            flush();
+            break;
+        case WorkerCommand::Type::Stop:
+            m_stopping = true;
+            removeVusers(std::uint64_t(m_vusers.size()));
+            break;
+        case WorkerCommand::Type::Interrupt: {
+            std::vector<VuserImpl *> all;
+            for (auto &[id, vuser] : m_vusers)
+                all.push_back(vuser.get());
+            for (auto *vuser : all)
+                interrupt(*vuser);
+            break;
+        }
+        case WorkerCommand::Type::Quit:
+            m_quit = true;
+            break;
+        }
+    }
+    m_inboxWork.clear();
+}
+
+CURL *Worker::newEasyHandle(VuserImpl &vuser)
+{
+    const auto &http = m_shared.config.http;
+    CURL *easy = curl_easy_init();
+    if (!easy)
+        return nullptr;
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, &vuser);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onBody);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &vuser);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &vuser);
+    // An explicit empty proxy saves libcurl a getenv() per request (and ignores http_proxy:
+    // load-test traffic goes where the scenario says).
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, m_shared.userAgent.c_str());
+    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""); // a cookie jar of its own, in memory
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verifyTls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verifyTls ? 2L : 0L);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
+                     http.http2 ? long(CURL_HTTP_VERSION_2TLS) : long(CURL_HTTP_VERSION_1_1));
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, long(http.bufferSize));
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, long(http.maxRedirects));
+    return easy;
+}
+
+void Worker::addVusers(std::uint64_t first, std::uint64_t count)
+{
+    if (m_stopping)
+        return;
+    long long added = 0;
+    for (std::uint64_t id = first; id < first + count; ++id) {
+        auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
+        vuser->easy = newEasyHandle(*vuser);
+        if (!vuser->easy) {
+            m_interval->addEvent({elapsedSeconds(), "error", "cannot create a libcurl handle",
+                                  ErrorClass::Other, id});
+            continue;
+        }
+        m_ready.push_back(id);
+        m_vusers.emplace(id, std::move(vuser));
+        ++added;
+    }
+    m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
+    m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
+    // Keep one idle connection per vuser: libcurl's default (4 per transfer in progress)
+    // would close a thinking vuser's connection.
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, long(m_vusers.size() + 16));
+}
+
+void Worker::removeVusers(std::uint64_t count)
+{
+    for (auto &[id, vuser] : m_vusers) {
+        if (count == 0)
+            break;
+        if (!vuser->stopAfterIteration) {
+            vuser->stopAfterIteration = true;
+            --count;
+        }
+    }
+    // Vusers that have not started a task yet can go at once.
+    std::vector<VuserImpl *> idle;
+    for (auto &[id, vuser] : m_vusers) {
+        if (vuser->stopAfterIteration && vuser->task.done() && vuser->wait == VuserImpl::Wait::None)
+            idle.push_back(vuser.get());
+    }
+    for (auto *vuser : idle)
+        retire(*vuser);
+}
+
+VuserImpl *Worker::find(std::uint64_t id)
+{
+    auto it = m_vusers.find(id);
+    return it == m_vusers.end() ? nullptr : it->second.get();
+}
+
+void Worker::runReady()
+{
+    // Tasks started now may finish at once and queue again: those wait for the next loop turn,
+    // so a scenario that never suspends cannot starve the sockets.
+    m_readyNext.swap(m_ready);
+    for (std::uint64_t id : m_readyNext) {
+        VuserImpl *vuser = find(id);
+        if (!vuser)
+            continue;
+        if (vuser->stopAfterIteration && vuser->initDone) {
+            retire(*vuser);
+            continue;
+        }
+        auto &scenario = *m_shared.config.scenario;
+        try {
+            vuser->task = vuser->initDone ? scenario.iteration(*vuser) : scenario.vuserInit(*vuser);
+        } catch (const std::exception &e) {
+            // Only allocation can throw before the coroutine body runs.
+            logEvent(*vuser, "error", e.what(), ErrorClass::Exception);
+            retire(*vuser);
+            continue;
+        }
+        resume(*vuser, vuser->task.handle());
+    }
+    m_readyNext.clear();
+}
+
+void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
+{
+    vuser.wait = VuserImpl::Wait::None;
+    vuser.waiting = {};
+    handle.resume();
+    afterResume(vuser);
+}
+
+void Worker::afterResume(VuserImpl &vuser)
+{
+    if (vuser.task.done() && vuser.wait == VuserImpl::Wait::None)
+        finishTask(vuser);
+}
+
+void Worker::finishTask(VuserImpl &vuser)
+{
+    const bool wasInit = !vuser.initDone;
+    std::exception_ptr failure = vuser.task.exception();
+    vuser.task.reset();
+    vuser.closeOpenTransactions(true);
+    auto &counters = m_interval->counters;
+    std::string message;
+    if (failure) {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception &e) {
+            message = e.what();
+        } catch (...) {
+            message = "unknown exception";
+        }
+        ++counters.errors[std::size_t(ErrorClass::Exception)];
+        logEvent(vuser, "error",
+                 std::string(wasInit ? "vuserInit" : "iteration") + " failed: " + message,
+                 ErrorClass::Exception);
+    }
+    if (wasInit) {
+        vuser.initDone = true;
+        if (failure) { // a vuser that could not initialise does not run (LoadRunner's rule)
+            ++counters.iterationsFailed;
+            retire(vuser);
+            return;
+        }
+    } else {
+        ++counters.iterations;
+        if (failure)
+            ++counters.iterationsFailed;
+        vuser.nextIteration();
+    }
+    if (vuser.stopAfterIteration || m_stopping) {
+        retire(vuser);
+        return;
+    }
+    m_ready.push_back(vuser.id());
+}
+
+void Worker::interrupt(VuserImpl &vuser)
+{
+    switch (vuser.wait) {
+    case VuserImpl::Wait::Http:
+        curl_multi_remove_handle(m_multi, vuser.easy);
+        std::erase_if(m_done, [&](const Done &d) { return d.vuser == &vuser; });
+        break;
+    case VuserImpl::Wait::Rendezvous:
+        if (vuser.rendezvousOp)
+            m_shared.hub->cancel(vuser.rendezvousOp->name, vuser.id());
+        break;
+    case VuserImpl::Wait::Sleep: // the timer finds no matching token and is ignored
+    case VuserImpl::Wait::None:
+        break;
+    }
+    if (!vuser.task.done() && vuser.initDone)
+        ++m_interval->counters.iterationsInterrupted;
+    vuser.interrupting = true;
+    vuser.wait = VuserImpl::Wait::None;
+    vuser.request = nullptr;
+    vuser.rendezvousOp = nullptr;
+    vuser.task.reset(); // destroys the coroutine frames; their scope guards record nothing
+    vuser.closeOpenTransactions(false);
+    retire(vuser);
+}
+
+void Worker::retire(VuserImpl &vuser)
+{
+    const std::uint64_t id = vuser.id();
+    m_vusers.erase(id);
+    m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
+    m_shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Worker::flush()
+{
+    std::unique_ptr<IntervalData> next;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        next = std::move(m_spare);
+    }
+    if (!next)
+        next = std::make_unique<IntervalData>();
+    std::swap(next, m_interval);
+    next->worker = m_index;
+    {
+        std::lock_guard lock(m_shared.reportMutex);
+        m_shared.reports.push_back(std::move(next));
+    }
+    m_shared.reportReady.notify_all();
+}
+
+void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
+                          std::coroutine_handle<> handle)
+{
+    CURL *easy = vuser.easy;
+    const Request &request = op.request;
+    if (vuser.lastUrl != request.url) {
+        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+        vuser.lastUrl = request.url;
+    }
+
+    const Method method = methodOf(request.method);
+    if (method != vuser.lastMethod || method == Other) {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // also resets NOBODY and POST
+        if (method == Head)
+            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        else if (method == Other)
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        vuser.lastMethod = method;
+    }
+    if (method == Post || (method == Other && !request.body.empty())) {
+        // The body lives in the awaitable, in the coroutine frame, until the transfer is done.
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+        vuser.lastMethod = -1; // POSTFIELDS must be reset before the next GET
+    }
+
+    if (vuser.headerList) {
+        curl_slist_free_all(vuser.headerList);
+        vuser.headerList = nullptr;
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
+    }
+    if (!request.headers.empty() || request.body.size() > 1024) {
+        curl_slist *list = nullptr;
+        std::string line;
+        for (const auto &header : request.headers) {
+            line.assign(header.name).append(header.value.empty() ? ";" : ": ").append(header.value);
+            list = curl_slist_append(list, line.c_str());
+        }
+        if (request.body.size() > 1024)
+            list = curl_slist_append(list, "Expect:"); // no 100-continue round trip
+        vuser.headerList = list;
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+    }
+
+    const double timeout =
+        request.timeoutSeconds > 0 ? request.timeoutSeconds : m_shared.config.http.timeoutSeconds;
+    const long timeoutMs = long(timeout * 1000);
+    if (timeoutMs != vuser.lastTimeoutMs) {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeoutMs);
+        vuser.lastTimeoutMs = timeoutMs;
+    }
+    if (std::int8_t(request.followRedirects) != vuser.lastFollow) {
+        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1L : 0L);
+        vuser.lastFollow = std::int8_t(request.followRedirects);
+    }
+    if (std::int8_t(request.captureHeaders) != vuser.lastCaptureHeaders) {
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION,
+                         request.captureHeaders ? &onHeader : nullptr);
+        vuser.lastCaptureHeaders = std::int8_t(request.captureHeaders);
+    }
+
+    vuser.request = &op;
+    vuser.waiting = handle;
+    vuser.wait = VuserImpl::Wait::Http;
+    if (curl_multi_add_handle(m_multi, easy) != CURLM_OK)
+        m_done.push_back({&vuser, CURLE_FAILED_INIT}); // completed from the loop, not inline
+}
+
+void Worker::processCompletions()
+{
+    CURLMsg *message;
+    int left = 0;
+    while ((message = curl_multi_info_read(m_multi, &left))) {
+        if (message->msg != CURLMSG_DONE)
+            continue;
+        VuserImpl *vuser = nullptr;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &vuser);
+        m_done.push_back({vuser, message->data.result});
+    }
+    // Resuming a vuser may start its next request: finish reading the queue first.
+    for (std::size_t i = 0; i < m_done.size(); ++i) {
+        const Done done = m_done[i];
+        curl_multi_remove_handle(m_multi, done.vuser->easy);
+        completeRequest(*done.vuser, done.result);
+    }
+    m_done.clear();
+}
+
+void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
+{
+    CURL *easy = vuser.easy;
+    Detail::RequestAwaitable &op = *vuser.request;
+    vuser.request = nullptr;
+    Response &response = op.response;
+    const Request &request = op.request;
+
+    long status = 0;
+    curl_off_t total = 0, dns = 0, connect = 0, tls = 0, ttfb = 0, down = 0, up = 0;
+    long headerBytes = 0, requestBytes = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+    curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+    curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+    curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes);
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
+
+    response.status = status;
+    response.seconds = double(total) / 1e6;
+    response.ttfbSeconds = double(ttfb) / 1e6;
+    if (request.followRedirects) {
+        char *effective = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+        response.url = effective ? effective : request.url;
+    } else {
+        response.url = request.url;
+    }
+
+    bool failed = false;
+    ErrorClass errorClass = ErrorClass::Other;
+    if (result != CURLE_OK) {
+        failed = true;
+        errorClass = classify(result);
+        response.error = curl_easy_strerror(result);
+    } else if (status < request.expectedStatusMin || status > request.expectedStatusMax) {
+        failed = true;
+        errorClass = status >= 500   ? ErrorClass::Http5xx
+                     : status >= 400 ? ErrorClass::Http4xx
+                                     : ErrorClass::Other;
+    }
+
+    auto &data = *m_interval;
+    const std::uint64_t micros = std::uint64_t(std::max<curl_off_t>(total, 0));
+    std::string derivedName;
+    if (request.name.empty()) {
+        const auto query = request.url.find_first_of("?#");
+        if (request.method != "GET" || query != std::string::npos)
+            derivedName = (request.method == "GET" ? std::string() : request.method + " ") +
+                          request.url.substr(0, query);
+    }
+    const std::string &name = !request.name.empty() ? request.name
+                              : derivedName.empty() ? request.url
+                                                    : derivedName;
+    NameRecord &record = data.requests[name];
+    ++record.count;
+    record.histogram.record(micros);
+    record.dnsMicros += std::uint64_t(dns);
+    record.connectMicros += std::uint64_t(std::max<curl_off_t>(connect - dns, 0));
+    record.tlsMicros += tls > 0 ? std::uint64_t(std::max<curl_off_t>(tls - connect, 0)) : 0;
+    record.ttfbMicros += std::uint64_t(ttfb);
+    record.totalMicros += micros;
+    data.allRequests.record(micros);
+    ++data.counters.requests;
+    data.counters.bytesIn += std::uint64_t(down) + std::uint64_t(headerBytes);
+    data.counters.bytesOut += std::uint64_t(up) + std::uint64_t(requestBytes);
+    if (failed) {
+        ++record.errors;
+        ++data.counters.requestErrors;
+        ++data.counters.errors[std::size_t(errorClass)];
+        ++vuser.errorCount;
+        std::string message = request.method + " " + request.url + ": ";
+        message += result != CURLE_OK ? response.error : "HTTP " + std::to_string(status);
+        logEvent(vuser, "error", std::move(message), errorClass);
+    }
+    resume(vuser, vuser.waiting);
+}
+
+void Worker::startSleep(VuserImpl &vuser, double seconds, bool thinkTime,
+                        std::coroutine_handle<> handle)
+{
+    const std::uint64_t now = nowNs();
+    vuser.wait = VuserImpl::Wait::Sleep;
+    vuser.waiting = handle;
+    vuser.waitToken = m_nextToken++;
+    vuser.sleepStartNs = now;
+    vuser.sleepIsThinkTime = thinkTime;
+    m_timers.push_back({now + std::uint64_t(seconds * 1e9), vuser.id(), vuser.waitToken});
+    std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
+}
+
+void Worker::fireTimers(std::uint64_t now)
+{
+    while (!m_timers.empty() && m_timers.front().deadlineNs <= now) {
+        std::pop_heap(m_timers.begin(), m_timers.end(), std::greater<>());
+        const Timer timer = m_timers.back();
+        m_timers.pop_back();
+        VuserImpl *vuser = find(timer.vuser);
+        if (!vuser || vuser->wait != VuserImpl::Wait::Sleep || vuser->waitToken != timer.token)
+            continue;
+        if (vuser->sleepIsThinkTime)
+            vuser->thinkMicros += (now - vuser->sleepStartNs) / 1000;
+        resume(*vuser, vuser->waiting);
+    }
+}
+
+void Worker::startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
+                             std::coroutine_handle<> handle)
+{
+    vuser.wait = VuserImpl::Wait::Rendezvous;
+    vuser.waiting = handle;
+    vuser.waitToken = m_nextToken++;
+    vuser.rendezvousOp = &op;
+    m_shared.hub->arrive(op.name, m_index, vuser.id(), vuser.waitToken,
+                         m_shared.activeVusers.load(std::memory_order_relaxed));
+}
+
+} // namespace Loadwizard::Engine

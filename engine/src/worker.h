@@ -1,0 +1,149 @@
+#pragma once
+
+#include "intervaldata.h"
+#include "vuserimpl.h"
+
+#include <loadwizard/run.h>
+#include <loadwizard/scenario.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <coroutine>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <curl/curl.h>
+
+namespace Loadwizard::Engine {
+
+class RendezvousHub;
+
+/// What the run shares with its workers. Read-only after start, except the atomics and the
+/// report hand-over (locked, once per second per worker).
+struct RunShared
+{
+    RunConfig config;
+    RendezvousHub *hub = nullptr;
+    std::uint64_t startNs = 0;
+    std::string userAgent;
+    std::atomic<long long> activeVusers{0};
+
+    std::mutex reportMutex;
+    std::condition_variable reportReady;
+    std::vector<std::unique_ptr<IntervalData>> reports;
+};
+
+/// A command posted to a worker from another thread.
+struct WorkerCommand
+{
+    enum class Type
+    {
+        AddVusers,
+        RemoveVusers,
+        ResumeRendezvous,
+        Flush,
+        Stop,
+        Interrupt,
+        Quit
+    };
+    Type type;
+    std::uint64_t first = 0; ///< AddVusers: first id; ResumeRendezvous: vuser id
+    std::uint64_t count = 0; ///< AddVusers/RemoveVusers: how many; ResumeRendezvous: token
+    RendezvousOutcome outcome = RendezvousOutcome::Released;
+};
+
+/// One thread, one epoll loop driving one libcurl multi handle (socket interface, so only
+/// sockets with events are touched), and the vusers assigned to it (wrk's shape).
+class Worker
+{
+public:
+    Worker(int index, RunShared &shared);
+    ~Worker();
+    Worker(const Worker &) = delete;
+    Worker &operator=(const Worker &) = delete;
+
+    void start();
+    void join();
+    /// Thread-safe.
+    void post(const WorkerCommand &command);
+    /// Thread-safe: the reporter hands an interval back, reset, for reuse.
+    void recycle(std::unique_ptr<IntervalData> data);
+    long long vuserCount() const { return m_vuserCount.load(std::memory_order_relaxed); }
+
+    // Called by this worker's vusers (on this thread).
+    void startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op, std::coroutine_handle<> h);
+    void startSleep(VuserImpl &vuser, double seconds, bool thinkTime, std::coroutine_handle<> h);
+    void startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
+                         std::coroutine_handle<> h);
+    IntervalData &interval() { return *m_interval; }
+    const RunShared &shared() const { return m_shared; }
+    double elapsedSeconds() const;
+    void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
+
+private:
+    struct Timer
+    {
+        std::uint64_t deadlineNs;
+        std::uint64_t vuser;
+        std::uint64_t token;
+        bool operator>(const Timer &other) const { return deadlineNs > other.deadlineNs; }
+    };
+    struct Done
+    {
+        VuserImpl *vuser;
+        CURLcode result;
+    };
+
+    static int onSocket(CURL *easy, curl_socket_t socket, int what, void *self, void *socketData);
+    static int onTimer(CURLM *multi, long timeoutMs, void *self);
+
+    void run();
+    void setUp();
+    void tearDown();
+    int waitTimeoutMs(std::uint64_t now) const;
+    void processInbox();
+    void processCompletions();
+    void completeRequest(VuserImpl &vuser, CURLcode result);
+    void fireTimers(std::uint64_t now);
+    void runReady();
+    void resume(VuserImpl &vuser, std::coroutine_handle<> handle);
+    void afterResume(VuserImpl &vuser);
+    void finishTask(VuserImpl &vuser);
+    void addVusers(std::uint64_t first, std::uint64_t count);
+    void removeVusers(std::uint64_t count);
+    void interrupt(VuserImpl &vuser);
+    void retire(VuserImpl &vuser);
+    void flush();
+    CURL *newEasyHandle(VuserImpl &vuser);
+    VuserImpl *find(std::uint64_t id);
+
+    int m_index;
+    RunShared &m_shared;
+    std::thread m_thread;
+    int m_epoll = -1;
+    int m_wakeFd = -1;
+    CURLM *m_multi = nullptr;
+    std::uint64_t m_curlDeadlineNs = 0; ///< 0: no curl timeout pending
+    bool m_curlTimerSet = false;
+
+    std::unordered_map<std::uint64_t, std::unique_ptr<VuserImpl>> m_vusers;
+    std::atomic<long long> m_vuserCount{0};
+    std::vector<Timer> m_timers; ///< min-heap on deadline
+    std::vector<std::uint64_t> m_ready, m_readyNext;
+    std::vector<Done> m_done;
+    std::uint64_t m_nextToken = 1;
+    bool m_stopping = false;
+    bool m_quit = false;
+
+    std::unique_ptr<IntervalData> m_interval;
+
+    std::mutex m_inboxMutex;
+    std::vector<WorkerCommand> m_inbox, m_inboxWork;
+    std::unique_ptr<IntervalData> m_spare;
+};
+
+} // namespace Loadwizard::Engine

@@ -1,0 +1,576 @@
+#include <loadwizard/project.h>
+
+#include <QtTest>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using Loadwizard::Error;
+using Loadwizard::Project;
+using Loadwizard::RampStep;
+using Loadwizard::RendezvousPolicy;
+
+namespace {
+
+// Not a raw string literal: moc (Qt 6.4) misreads a quoted "http://…" inside one and then
+// finds no Q_OBJECT class.
+const char *const fullExample = "loadwizard: 1            # schema version\n"
+                                "name: Demo shop\n"
+                                "description: Browses, adds to the cart and pays\n"
+                                "scenario: shop.cpp\n"
+                                "parameters:\n"
+                                "  base_url: http://127.0.0.1:8080\n"
+                                "  password: ${SHOP_PASSWORD}\n"
+                                "  pages: 12\n"
+                                "  cache: true\n"
+                                "profile:\n"
+                                "  rampup: \"2,60,0,200\"\n"
+                                "think_time: {multiplier: 1.5, max_seconds: 10s}\n"
+                                "graceful_stop: 30s\n"
+                                "workers: 4\n"
+                                "http: {timeout: 2m, verify_tls: false, http2: true, "
+                                "max_redirects: 3, buffer_size: 65536, user_agent: \"Shop/1.0\"}\n"
+                                "rendezvous:\n"
+                                "  - {name: checkout, policy: all}\n"
+                                "  - {name: pay, policy: count, value: 50, timeout: 45s}\n"
+                                "  - {name: x, policy: percent, value: 80}\n"
+                                "outputs:\n"
+                                "  - {kind: influxdb, url: \"http://localhost:8086\"}\n"
+                                "thresholds: {p95: 500ms}\n";
+
+QString describe(const Error &error)
+{
+    return QString::fromStdString(error.toString());
+}
+
+std::string readFile(const QString &path)
+{
+    std::ifstream file(path.toStdString());
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+class TestProject : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void readsEveryFieldOfTheExample();
+    void roundTripsThroughYaml();
+    void writesAStableKeyOrder();
+    void acceptsBothProfileForms_data();
+    void acceptsBothProfileForms();
+    void acceptsDurationUnits_data();
+    void acceptsDurationUnits();
+    void reportsWhereAnErrorIs_data();
+    void reportsWhereAnErrorIs();
+    void keepsTheRampTokenOfABadRampup();
+    void warnsAboutUnknownKeysWithTheirLine();
+    void keepsUnknownTopLevelKeys();
+    void keepsVariablesVerbatim();
+    void expandsEnvironmentVariables_data();
+    void expandsEnvironmentVariables();
+    void rejectsUnsetVariablesWithoutDefault();
+    void savesAtomically();
+    void failsToSaveIntoAMissingFolder();
+    void leavesNoTemporaryFileWhenTheRenameFails();
+    void failsToLoadAMissingFile();
+    void resolvesTheScenarioAgainstTheProjectFolder();
+    void fallsBackToTheDefaultRendezvousPolicy();
+};
+
+void TestProject::readsEveryFieldOfTheExample()
+{
+    std::vector<Error> warnings;
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml", &warnings);
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+
+    QCOMPARE(project->name, std::string("Demo shop"));
+    QCOMPARE(project->description, std::string("Browses, adds to the cart and pays"));
+    QCOMPARE(project->scenario, std::string("shop.cpp"));
+    QCOMPARE(project->parameters.size(), std::size_t(4));
+    QCOMPARE(project->parameters.at("base_url"), std::string("http://127.0.0.1:8080"));
+    QCOMPARE(project->parameters.at("pages"), std::string("12"));
+    QCOMPARE(project->parameters.at("cache"), std::string("true"));
+    QCOMPARE(project->profile.toString(), std::string("2,60,0,200"));
+    QCOMPARE(project->thinkTime.multiplier, 1.5);
+    QCOMPARE(project->thinkTime.maxSeconds, 10.0);
+    QCOMPARE(project->gracefulStopSeconds, 30.0);
+    QCOMPARE(project->workers, 4);
+    QCOMPARE(project->http.timeoutSeconds, 120.0);
+    QCOMPARE(project->http.verifyTls, false);
+    QCOMPARE(project->http.http2, true);
+    QCOMPARE(project->http.maxRedirects, 3);
+    QCOMPARE(project->http.bufferSize, 65536);
+    QCOMPARE(project->http.userAgent, std::string("Shop/1.0"));
+
+    QCOMPARE(project->rendezvous.size(), std::size_t(3));
+    QCOMPARE(project->rendezvous[0].kind, RendezvousPolicy::Kind::AllRunning);
+    QCOMPARE(project->rendezvous[0].timeoutSeconds, 30.0);
+    QCOMPARE(project->rendezvous[1].name, std::string("pay"));
+    QCOMPARE(project->rendezvous[1].kind, RendezvousPolicy::Kind::Count);
+    QCOMPARE(project->rendezvous[1].value, 50.0);
+    QCOMPARE(project->rendezvous[1].timeoutSeconds, 45.0);
+    QCOMPARE(project->rendezvous[2].kind, RendezvousPolicy::Kind::Percent);
+    QCOMPARE(project->rendezvous[2].value, 80.0);
+
+    QCOMPARE(project->extraKeys.size(), std::size_t(2));
+    QCOMPARE(project->extraKeys[0].first, std::string("outputs"));
+    QCOMPARE(project->extraKeys[1].first, std::string("thresholds"));
+    QCOMPARE(warnings.size(), std::size_t(2)); // outputs and thresholds
+}
+
+void TestProject::roundTripsThroughYaml()
+{
+    const auto first = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(first);
+    const std::string yaml = Loadwizard::projectToYaml(*first);
+    std::vector<Error> warnings;
+    const auto second = Loadwizard::parseProject(yaml, "saved.yaml", &warnings);
+    QVERIFY2(second,
+             second ? ""
+                    : qPrintable(describe(second.error()) + '\n' + QString::fromStdString(yaml)));
+    QVERIFY2(*first == *second, yaml.c_str());
+    QCOMPARE(second->extraKeys, first->extraKeys);
+    QCOMPARE(Loadwizard::projectToYaml(*second), yaml);
+
+    // Every field differs from its default, so a field the writer forgot would show.
+    Project edited = *second;
+    edited.description = "two\nlines: with # and \"quotes\"";
+    edited.parameters["empty"] = "";
+    edited.parameters["null"] = "null";
+    edited.parameters["spaces"] = "  padded  ";
+    edited.profile = *Loadwizard::RampProfile::parse("0.1,3,-0.3,1,2.5,60");
+    edited.gracefulStopSeconds = 0.25;
+    edited.http.userAgent = "";
+    const auto third = Loadwizard::parseProject(Loadwizard::projectToYaml(edited), "x.yaml");
+    QVERIFY2(third, third ? "" : qPrintable(describe(third.error())));
+    QVERIFY(*third == edited);
+
+    Project other = edited;
+    other.extraKeys.clear();
+    QVERIFY(!(other == edited));
+    other = edited;
+    other.path = "elsewhere.yaml";
+    QVERIFY(other == edited);
+}
+
+void TestProject::writesAStableKeyOrder()
+{
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    const QString yaml = QString::fromStdString(Loadwizard::projectToYaml(*project));
+    const QStringList keys = {
+        "loadwizard:", "name:",       "description:",   "scenario:", "parameters:",
+        "profile:",    "think_time:", "graceful_stop:", "workers:",  "http:",
+        "rendezvous:", "outputs:",    "thresholds:"};
+    qsizetype last = -1;
+    for (const QString &key : keys) {
+        const qsizetype at =
+            yaml.indexOf(QRegularExpression("^" + key, QRegularExpression::MultilineOption));
+        QVERIFY2(at > last, qPrintable(key + " out of order in\n" + yaml));
+        last = at;
+    }
+    QVERIFY2(yaml.contains("rampup: \"2,60,0,200\""), qPrintable(yaml));
+    QVERIFY(yaml.startsWith("loadwizard: 1\n"));
+}
+
+void TestProject::acceptsBothProfileForms_data()
+{
+    QTest::addColumn<QString>("profile");
+
+    QTest::newRow("rampup string") << "profile:\n  rampup: \"2,60,0,200\"\n";
+    QTest::newRow("rampup plain") << "profile:\n  rampup: 2,60,0,200\n";
+    QTest::newRow("steps, flow") << "profile:\n  steps:\n    - {rate: 2, seconds: 60}\n"
+                                    "    - {rate: 0, seconds: 200}\n";
+    QTest::newRow("steps, block with units") << "profile:\n  steps:\n    - rate: 2\n"
+                                                "      seconds: 1m\n    - rate: 0\n"
+                                                "      seconds: 200s\n";
+}
+
+void TestProject::acceptsBothProfileForms()
+{
+    QFETCH(QString, profile);
+
+    const auto project =
+        Loadwizard::parseProject("loadwizard: 1\n" + profile.toStdString(), "p.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    const std::vector<RampStep> expected = {{2, 60}, {0, 200}};
+    QVERIFY(project->profile.steps() == expected);
+}
+
+void TestProject::acceptsDurationUnits_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<double>("seconds");
+
+    QTest::newRow("number") << "45" << 45.0;
+    QTest::newRow("fraction") << "0.5" << 0.5;
+    QTest::newRow("milliseconds") << "250ms" << 0.25;
+    QTest::newRow("seconds") << "30s" << 30.0;
+    QTest::newRow("minutes") << "1.5m" << 90.0;
+    QTest::newRow("hours") << "2h" << 7200.0;
+    QTest::newRow("space before the unit") << "\"10 s\"" << 10.0;
+}
+
+void TestProject::acceptsDurationUnits()
+{
+    QFETCH(QString, text);
+    QFETCH(double, seconds);
+
+    const std::string yaml =
+        "loadwizard: 1\nprofile: {rampup: \"1,1\"}\ngraceful_stop: " + text.toStdString() + '\n';
+    const auto project = Loadwizard::parseProject(yaml, "p.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    QCOMPARE(project->gracefulStopSeconds, seconds);
+}
+
+void TestProject::reportsWhereAnErrorIs_data()
+{
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("problem");
+
+    const QString head = QStringLiteral("loadwizard: 1\nprofile: {rampup: \"2,60\"}\n");
+    QTest::newRow("malformed YAML") << "loadwizard: 1\nname: [unclosed\nworkers: 2\n"
+                                    << 3 << 8 << ""
+                                    << "";
+    QTest::newRow("bad indentation") << "loadwizard: 1\nhttp:\n  timeout: 1\n verify_tls: 2\n"
+                                     << 4 << 2 << ""
+                                     << "";
+    QTest::newRow("wrong type") << head + "workers: lots\n"
+                                << 3 << 10 << "workers"
+                                << "whole number";
+    QTest::newRow("map for a text") << head + "name: {first: a}\n"
+                                    << 3 << 7 << "name"
+                                    << "not a map";
+    QTest::newRow("empty number") << head + "think_time:\n  multiplier:\n  max_seconds: 1\n"
+                                  << 4 << 3 << "think_time.multiplier"
+                                  << "not an empty value";
+    QTest::newRow("scalar for a map") << head + "http: fast\n"
+                                      << 3 << 7 << "http"
+                                      << "expected a map";
+    QTest::newRow("bad boolean") << head + "http:\n  verify_tls: maybe\n"
+                                 << 4 << 15 << "http.verify_tls"
+                                 << "true or false";
+    QTest::newRow("bad duration") << head + "http:\n  timeout: 5 parsecs\n"
+                                  << 4 << 12 << "http.timeout"
+                                  << "not a duration";
+    QTest::newRow("negative duration") << head + "graceful_stop: -3s\n"
+                                       << 3 << 16 << "graceful_stop"
+                                       << "negative";
+    QTest::newRow("buffer too small") << head + "http: {buffer_size: 10}\n"
+                                      << 3 << 21 << "http.buffer_size"
+                                      << "out of range";
+    QTest::newRow("bad rampup token") << "loadwizard: 1\nprofile:\n  rampup: \"2,60,x,5\"\n"
+                                      << 3 << 11 << "profile.rampup"
+                                      << "token 3 (\"x\") is not a number";
+    QTest::newRow("bad step duration")
+        << "loadwizard: 1\nprofile:\n  steps:\n    - {rate: 2, seconds: 60}\n"
+           "    - {rate: 0, seconds: -1}\n"
+        << 5 << 26 << "profile.steps[1].seconds"
+        << "negative";
+    QTest::newRow("step missing its duration")
+        << "loadwizard: 1\nprofile:\n  steps:\n    - {rate: 2}\n"
+        << 4 << 7 << "profile.steps[0].seconds"
+        << "missing";
+    QTest::newRow("too many vusers in steps")
+        << "loadwizard: 1\nprofile:\n  steps:\n    - {rate: 1000000, seconds: 11}\n"
+        << 4 << 32 << "profile.steps[0].seconds"
+        << "exceed";
+    QTest::newRow("both profile forms")
+        << "loadwizard: 1\nprofile:\n  rampup: \"1,1\"\n  steps: []\n"
+        << 3 << 3 << "profile"
+        << "not both";
+    QTest::newRow("missing schema key") << "name: x\nprofile: {rampup: \"1,1\"}\n"
+                                        << 1 << 1 << "loadwizard"
+                                        << "missing";
+    QTest::newRow("other schema version") << "name: x\nloadwizard: 2\n"
+                                          << 2 << 13 << "loadwizard"
+                                          << "unsupported schema version";
+    QTest::newRow("missing profile") << "loadwizard: 1\nname: x\n"
+                                     << 1 << 1 << "profile"
+                                     << "missing profile";
+    QTest::newRow("empty profile") << "loadwizard: 1\nprofile:\nname: x\n"
+                                   << 2 << 1 << "profile"
+                                   << "empty";
+    QTest::newRow("empty rampup") << "loadwizard: 1\nprofile: {rampup: \"\"}\n"
+                                  << 2 << 19 << "profile.rampup"
+                                  << "empty";
+    QTest::newRow("unknown policy")
+        << head + "rendezvous:\n  - {name: a}\n  - {name: b, policy: most}\n"
+        << 5 << 23 << "rendezvous[1].policy"
+        << "unknown policy \"most\"";
+    QTest::newRow("count without value") << head + "rendezvous:\n  - {name: a, policy: count}\n"
+                                         << 4 << 5 << "rendezvous[0].value"
+                                         << "need a value";
+    QTest::newRow("percent above 100")
+        << head + "rendezvous:\n  - {name: a, policy: percent, value: 150}\n"
+        << 4 << 39 << "rendezvous[0].value"
+        << "at most 100";
+    QTest::newRow("duplicate key") << head + "workers: 1\nworkers: 2\n"
+                                   << 4 << 1 << "workers"
+                                   << "duplicate";
+    QTest::newRow("not a map") << "- loadwizard\n- 1\n"
+                               << 1 << 1 << "loadwizard"
+                               << "not a Loadwizard project";
+    QTest::newRow("empty file") << "" << 1 << 1 << "loadwizard"
+                                << "not a Loadwizard project";
+}
+
+void TestProject::reportsWhereAnErrorIs()
+{
+    QFETCH(QString, yaml);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, field);
+    QFETCH(QString, problem);
+
+    std::vector<Error> warnings;
+    const auto project = Loadwizard::parseProject(yaml.toStdString(), "bad.yaml", &warnings);
+    QVERIFY(!project);
+    const Error &error = project.error();
+    const QString text = describe(error);
+    QCOMPARE(QString::fromStdString(error.file), QStringLiteral("bad.yaml"));
+    QCOMPARE(error.line, line);
+    QCOMPARE(error.column, column);
+    QCOMPARE(QString::fromStdString(error.field), field);
+    QVERIFY2(QString::fromStdString(error.message).contains(problem), qPrintable(text));
+    QVERIFY2(text.startsWith(QStringLiteral("bad.yaml:%1:%2: ").arg(line).arg(column)),
+             qPrintable(text));
+    QVERIFY(warnings.empty()); // only a project that loads hands out warnings
+}
+
+void TestProject::keepsTheRampTokenOfABadRampup()
+{
+    const auto project =
+        Loadwizard::parseProject("loadwizard: 1\nprofile:\n  rampup: 2,,3,4\n", "p.yaml");
+    QVERIFY(!project);
+    QCOMPARE(project.error().position, 2);
+    QCOMPARE(project.error().token, std::string());
+    QCOMPARE(project.error().line, 3);
+}
+
+void TestProject::warnsAboutUnknownKeysWithTheirLine()
+{
+    const char *yaml = "loadwizard: 1\n"
+                       "profile: {rampup: \"1,1\"}\n"
+                       "outputs: [a]\n"
+                       "http:\n"
+                       "  retries: 3\n"
+                       "  timeout: 5\n"
+                       "rendezvous:\n"
+                       "  - {name: a, polcy: all}\n";
+    std::vector<Error> warnings;
+    const auto project = Loadwizard::parseProject(yaml, "w.yaml", &warnings);
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    QCOMPARE(warnings.size(), std::size_t(3));
+    QCOMPARE(warnings[0].field, std::string("outputs"));
+    QCOMPARE(warnings[0].line, 3);
+    QCOMPARE(warnings[0].column, 1);
+    QCOMPARE(warnings[1].field, std::string("http.retries"));
+    QCOMPARE(warnings[1].line, 5);
+    QCOMPARE(warnings[1].column, 3);
+    QCOMPARE(warnings[1].file, std::string("w.yaml"));
+    QCOMPARE(warnings[2].field, std::string("rendezvous[0].polcy"));
+    QCOMPARE(warnings[2].line, 8);
+    QVERIFY(QString::fromStdString(warnings[1].message).contains("unknown key"));
+    QCOMPARE(project->http.timeoutSeconds, 5.0);
+    QCOMPARE(project->extraKeys.size(), std::size_t(1)); // only top-level keys are kept
+}
+
+void TestProject::keepsUnknownTopLevelKeys()
+{
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    const std::string yaml = Loadwizard::projectToYaml(*project);
+    QVERIFY2(QString::fromStdString(yaml).contains("http://localhost:8086"), yaml.c_str());
+    const auto again = Loadwizard::parseProject(yaml, "again.yaml");
+    QVERIFY(again);
+    QCOMPARE(again->extraKeys, project->extraKeys);
+    QVERIFY(QString::fromStdString(again->extraKeys[1].second).contains("p95: 500ms"));
+}
+
+void TestProject::keepsVariablesVerbatim()
+{
+    qputenv("SHOP_PASSWORD", "secret");
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    QCOMPARE(project->parameters.at("password"), std::string("${SHOP_PASSWORD}"));
+    const std::string yaml = Loadwizard::projectToYaml(*project);
+    QVERIFY(QString::fromStdString(yaml).contains("${SHOP_PASSWORD}"));
+    QVERIFY(!QString::fromStdString(yaml).contains("secret"));
+    qunsetenv("SHOP_PASSWORD");
+}
+
+void TestProject::expandsEnvironmentVariables_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expanded");
+
+    QTest::newRow("no reference") << "plain $5 text"
+                                  << "plain $5 text";
+    QTest::newRow("whole") << "${LW_TEST_HOST}"
+                           << "shop.example";
+    QTest::newRow("embedded") << "https://${LW_TEST_HOST}:8443/"
+                              << "https://shop.example:8443/";
+    QTest::newRow("twice") << "${LW_TEST_HOST}/${LW_TEST_HOST}"
+                           << "shop.example/shop.example";
+    QTest::newRow("default unused") << "${LW_TEST_HOST:-localhost}"
+                                    << "shop.example";
+    QTest::newRow("default used") << "${LW_TEST_UNSET:-localhost}"
+                                  << "localhost";
+    QTest::newRow("empty default") << "[${LW_TEST_UNSET:-}]"
+                                   << "[]";
+    QTest::newRow("default for an empty variable") << "${LW_TEST_EMPTY:-x}"
+                                                   << "x";
+    QTest::newRow("empty variable") << "[${LW_TEST_EMPTY}]"
+                                    << "[]";
+    QTest::newRow("escaped") << "$${LW_TEST_HOST}"
+                             << "${LW_TEST_HOST}";
+    QTest::newRow("escaped then expanded") << "$${A}${LW_TEST_HOST}"
+                                           << "${A}shop.example";
+    QTest::newRow("lone dollars") << "$$ and $"
+                                  << "$$ and $";
+}
+
+void TestProject::expandsEnvironmentVariables()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expanded);
+
+    qputenv("LW_TEST_HOST", "shop.example");
+    qputenv("LW_TEST_EMPTY", "");
+    qunsetenv("LW_TEST_UNSET");
+    const auto result = Loadwizard::expandVariables(text.toStdString(), "parameters.host");
+    QVERIFY2(result, result ? "" : qPrintable(describe(result.error())));
+    QCOMPARE(QString::fromStdString(*result), expanded);
+}
+
+void TestProject::rejectsUnsetVariablesWithoutDefault()
+{
+    qunsetenv("LW_TEST_UNSET");
+    const auto result = Loadwizard::expandVariables("x${LW_TEST_UNSET}y", "parameters.token");
+    QVERIFY(!result);
+    QCOMPARE(result.error().field, std::string("parameters.token"));
+    QCOMPARE(result.error().token, std::string("LW_TEST_UNSET"));
+    QVERIFY(QString::fromStdString(result.error().toString()).startsWith("parameters.token: "));
+    QVERIFY(QString::fromStdString(result.error().message).contains("LW_TEST_UNSET"));
+
+    const auto unterminated = Loadwizard::expandVariables("${LW_TEST_HOST", "name");
+    QVERIFY(!unterminated);
+    QCOMPARE(unterminated.error().field, std::string("name"));
+    const auto badName = Loadwizard::expandVariables("${1X}", "name");
+    QVERIFY(!badName);
+}
+
+void TestProject::savesAtomically()
+{
+    QTemporaryDir folder;
+    QVERIFY(folder.isValid());
+    const QString path = folder.filePath("demo.yaml");
+    auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+
+    const auto saved = Loadwizard::saveProject(*project, path.toStdString());
+    QVERIFY2(saved, saved ? "" : qPrintable(describe(saved.error())));
+    QCOMPARE(QDir(folder.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"demo.yaml"});
+    QCOMPARE(readFile(path), Loadwizard::projectToYaml(*project));
+
+    const auto loaded = Loadwizard::loadProject(path.toStdString());
+    QVERIFY2(loaded, loaded ? "" : qPrintable(describe(loaded.error())));
+    QVERIFY(*loaded == *project);
+    QCOMPARE(QString::fromStdString(loaded->path), path);
+
+    // Saving again replaces the file and keeps its permissions.
+    QVERIFY(::chmod(path.toLocal8Bit().constData(), 0640) == 0);
+    project->name = "Renamed";
+    QVERIFY(Loadwizard::saveProject(*project, path.toStdString()));
+    QCOMPARE(Loadwizard::loadProject(path.toStdString())->name, std::string("Renamed"));
+    struct stat info;
+    QVERIFY(::stat(path.toLocal8Bit().constData(), &info) == 0);
+    QCOMPARE(int(info.st_mode & 0777), 0640);
+    QCOMPARE(QDir(folder.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"demo.yaml"});
+}
+
+void TestProject::failsToSaveIntoAMissingFolder()
+{
+    QTemporaryDir folder;
+    const std::string path = folder.filePath("missing/demo.yaml").toStdString();
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    const auto saved = Loadwizard::saveProject(*project, path);
+    QVERIFY(!saved);
+    QCOMPARE(saved.error().file, path);
+    QVERIFY2(QString::fromStdString(saved.error().message).contains(QString::fromStdString(path)),
+             saved.error().message.c_str());
+    QVERIFY(QString::fromStdString(saved.error().message).contains("No such file or directory"));
+}
+
+void TestProject::leavesNoTemporaryFileWhenTheRenameFails()
+{
+    // A folder where the file should be: the temporary file is written, the rename fails.
+    QTemporaryDir folder;
+    QVERIFY(QDir(folder.path()).mkdir("demo.yaml"));
+    const QString path = folder.filePath("demo.yaml");
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    const auto saved = Loadwizard::saveProject(*project, path.toStdString());
+    QVERIFY(!saved);
+    QVERIFY(QString::fromStdString(saved.error().message).contains(path));
+    QCOMPARE(QDir(folder.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"demo.yaml"});
+    QVERIFY(QFileInfo(path).isDir());
+}
+
+void TestProject::failsToLoadAMissingFile()
+{
+    const auto project = Loadwizard::loadProject("/nonexistent/loadwizard/demo.yaml");
+    QVERIFY(!project);
+    QCOMPARE(project.error().file, std::string("/nonexistent/loadwizard/demo.yaml"));
+    QVERIFY(QString::fromStdString(project.error().message).contains("No such file"));
+}
+
+void TestProject::resolvesTheScenarioAgainstTheProjectFolder()
+{
+    Project project;
+    project.scenario = "shop.cpp";
+    project.path = "/srv/tests/demo.yaml";
+    QCOMPARE(project.scenarioPath(), std::string("/srv/tests/shop.cpp"));
+    project.scenario = "../plugins/shop.so";
+    QCOMPARE(project.scenarioPath(), std::string("/srv/tests/../plugins/shop.so"));
+    project.scenario = "/opt/shop.so";
+    QCOMPARE(project.scenarioPath(), std::string("/opt/shop.so"));
+    project.scenario = "shop.cpp";
+    project.path = "demo.yaml";
+    QCOMPARE(project.scenarioPath(), std::string("shop.cpp"));
+    project.path.clear();
+    QCOMPARE(project.scenarioPath(), std::string("shop.cpp"));
+}
+
+void TestProject::fallsBackToTheDefaultRendezvousPolicy()
+{
+    const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
+    QVERIFY(project);
+    const RendezvousPolicy pay = project->rendezvousPolicy("pay");
+    QCOMPARE(pay.kind, RendezvousPolicy::Kind::Count);
+    QCOMPARE(pay.value, 50.0);
+    const RendezvousPolicy other = project->rendezvousPolicy("unlisted");
+    QCOMPARE(other.name, std::string("unlisted"));
+    QCOMPARE(other.kind, RendezvousPolicy::Kind::AllRunning);
+    QCOMPARE(other.timeoutSeconds, 30.0);
+}
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "tst_project.moc"
