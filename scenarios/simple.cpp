@@ -3,21 +3,37 @@
 #include <loadwizard/scenario.h>
 
 #include <array>
+#include <stdexcept>
+#include <string>
 
 namespace {
 
 class SimpleScenario : public Loadwizard::Scenario
 {
 public:
+    void init(const Loadwizard::Parameters &parameters) override
+    {
+        const auto baseUrl = parameters.find("base_url");
+        m_url = baseUrl == parameters.end() ? std::string() : baseUrl->second;
+        while (!m_url.empty() && m_url.back() == '/')
+            m_url.pop_back();
+        if (m_url.empty())
+            throw std::invalid_argument("base_url must not be empty");
+        m_url += '/';
+    }
+
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(vu.param("base_url") + "/");
+        const auto response = co_await vu.get(m_url);
         vu.check("status is 200", response.status == 200);
     }
+
+private:
+    std::string m_url; // set once in init(), read-only while vusers run
 };
 
 constexpr std::array<lw_param, 1> parameters{{
-    {"base_url", "http://127.0.0.1:8080", "Server to load, without a trailing slash"},
+    {"base_url", "http://127.0.0.1:8080", "Server to load"},
 }};
 
 } // namespace

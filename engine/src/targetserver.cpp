@@ -1,20 +1,19 @@
 #include <loadwizard/targetserver.h>
 
-#include <array>
+#include "targetshop.h"
+
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <mutex>
 #include <random>
 #include <string_view>
 #include <system_error>
 #include <thread>
-#include <unordered_map>
+#include <utility>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -29,6 +28,7 @@ namespace Loadwizard {
 
 namespace {
 
+using namespace TargetHttp;
 using Json = nlohmann::json;
 
 // cpp-httplib keeps a pool thread per keep-alive connection, and a load test keeps hundreds alive.
@@ -38,43 +38,6 @@ constexpr time_t keepAliveTimeoutSeconds = 10;
 constexpr std::size_t maxPayloadBytes = 16 * 1024 * 1024;
 constexpr long long maxDelayMs = 60000;
 constexpr long long maxBytes = 10LL * 1024 * 1024;
-// Vusers that stop mid-iteration never log out; bound what they leave behind.
-constexpr std::size_t maxSessions = 100000;
-constexpr int maxQuantity = 1000;
-
-struct Product
-{
-    int id;
-    const char *name;
-    int priceCents;
-};
-
-constexpr std::array<Product, 20> products = {{
-    {1, "Espresso cup", 799},        {2, "Ceramic mug", 1250},
-    {3, "French press", 3490},       {4, "Pour-over kettle", 5900},
-    {5, "Burr grinder", 12900},      {6, "Coffee scale", 2999},
-    {7, "Paper filters (100)", 499}, {8, "Milk frother", 1999},
-    {9, "Travel tumbler", 2450},     {10, "Cold brew jar", 1899},
-    {11, "House blend 250 g", 899},  {12, "Single origin 250 g", 1399},
-    {13, "Decaf 250 g", 949},        {14, "Tea sampler", 1590},
-    {15, "Stoneware teapot", 3900},  {16, "Bamboo tray", 2200},
-    {17, "Barista apron", 2750},     {18, "Tamper", 1850},
-    {19, "Knock box", 2100},         {20, "Gift card", 2500},
-}};
-
-const Product *findProduct(long long id)
-{
-    for (const auto &product : products) {
-        if (product.id == id)
-            return &product;
-    }
-    return nullptr;
-}
-
-Json productJson(const Product &product)
-{
-    return {{"id", product.id}, {"name", product.name}, {"price", product.priceCents / 100.0}};
-}
 
 std::string hostPort(const std::string &host, int port)
 {
@@ -116,7 +79,8 @@ std::string bindFailureReason(const std::string &host, int port)
 
 // cpp-httplib gives no handle on accepted connections, and an idle keep-alive one keeps its pool
 // thread, and so stop(), waiting for the whole keep-alive timeout. Shut the reading side of every
-// connection to `port`: idle ones see end-of-file and close, a response being written still goes.
+// connection to `port` so that idle ones see end-of-file and close. Only once no response is being
+// written: cpp-httplib checks the reading side before each write and would drop the response.
 void shutDownReading(int port)
 {
 #ifdef __linux__
@@ -149,29 +113,6 @@ void shutDownReading(int port)
 #endif
 }
 
-// Digits only (the routes' regexes see to that); saturates at `max` instead of overflowing.
-long long parseCount(std::string_view text, long long max)
-{
-    long long value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error == std::errc::result_out_of_range || value > max)
-        return max;
-    return error == std::errc() && end == text.data() + text.size() ? value : -1;
-}
-
-void sendJson(httplib::Response &res, const Json &json, int status = 200)
-{
-    res.status = status;
-    // Echoed bodies and headers may hold anything; never throw on invalid UTF-8.
-    res.set_content(json.dump(2, ' ', false, Json::error_handler_t::replace) + '\n',
-                    "application/json");
-}
-
-void sendError(httplib::Response &res, int status, const std::string &message)
-{
-    sendJson(res, {{"error", message}}, status);
-}
-
 // Repeated keys become arrays, as httpbin does.
 Json paramsJson(const httplib::Params &params)
 {
@@ -202,25 +143,6 @@ Json headersJson(const httplib::Headers &headers)
             out[name] = value;
     }
     return out;
-}
-
-std::map<std::string, std::string> requestCookies(const httplib::Request &req)
-{
-    std::map<std::string, std::string> cookies;
-    const std::size_t count = req.get_header_value_count("Cookie");
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::string header = req.get_header_value("Cookie", i);
-        httplib::detail::split(header.data(), header.data() + header.size(), ';',
-                               [&](const char *begin, const char *end) {
-                                   const std::string pair =
-                                       httplib::detail::trim_copy(std::string(begin, end));
-                                   const auto equals = pair.find('=');
-                                   if (equals == std::string::npos || equals == 0)
-                                       return;
-                                   cookies[pair.substr(0, equals)] = pair.substr(equals + 1);
-                               });
-    }
-    return cookies;
 }
 
 std::mt19937_64 &threadGenerator()
@@ -272,12 +194,6 @@ public:
 
 struct TargetServer::Private
 {
-    struct Session
-    {
-        std::string user;
-        std::map<int, int> cart; // product id -> quantity
-    };
-
     std::mutex controlMutex; // serialises start() and stop()
     std::unique_ptr<HttpServer> server;
     std::thread listener;
@@ -286,17 +202,17 @@ struct TargetServer::Private
     std::condition_variable stateChanged;
     bool running = false;
     bool stopping = false;
+    // Requests between routing and the end of their response (see countRequests()).
+    std::atomic<int> requestsInFlight = 0;
     std::string host;
     int port = 0;
 
-    std::mutex shopMutex;
-    std::unordered_map<std::string, Session> sessions;
-    std::mt19937_64 tokenGenerator{std::random_device{}()};
-    std::uint64_t nextOrder = 100001;
+    TargetShop shop;
 
     void configure(httplib::Server &server);
+    void countRequests(httplib::Server &server);
+    void drainRequests(std::chrono::milliseconds limit);
     void addHttpbinRoutes(httplib::Server &server);
-    void addShopRoutes(httplib::Server &server);
 
     // False when stop() cut the sleep short.
     bool sleepUnlessStopping(std::chrono::milliseconds duration)
@@ -304,10 +220,6 @@ struct TargetServer::Private
         std::unique_lock lock(stateMutex);
         return !stateChanged.wait_for(lock, duration, [this] { return stopping; });
     }
-
-    // Both need shopMutex held.
-    Session *findSession(const httplib::Request &req, std::string *token = nullptr);
-    std::string newToken();
 };
 
 void TargetServer::Private::configure(httplib::Server &server)
@@ -333,8 +245,34 @@ void TargetServer::Private::configure(httplib::Server &server)
             }
             sendError(res, 500, message);
         });
+    countRequests(server);
     addHttpbinRoutes(server);
-    addShopRoutes(server);
+    shop.addRoutes(server);
+}
+
+// stop() may only cut idle connections, so it needs to know when no response is being written.
+// The pre-routing handler runs once a request is read, the logger once its response is written,
+// both on the connection's pool thread; the flag keeps a request that never reaches the logger
+// (a failed header write) from counting twice.
+void TargetServer::Private::countRequests(httplib::Server &server)
+{
+    static thread_local bool counted = false;
+    server.set_pre_routing_handler([this](const httplib::Request &, httplib::Response &) {
+        if (!std::exchange(counted, true))
+            ++requestsInFlight;
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_logger([this](const httplib::Request &, const httplib::Response &) {
+        if (std::exchange(counted, false))
+            --requestsInFlight;
+    });
+}
+
+void TargetServer::Private::drainRequests(std::chrono::milliseconds limit)
+{
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (requestsInFlight > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
@@ -405,144 +343,6 @@ void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
         for (const auto &[name, value] : requestCookies(req))
             cookies[name] = value;
         sendJson(res, {{"cookies", cookies}});
-    });
-}
-
-TargetServer::Private::Session *TargetServer::Private::findSession(const httplib::Request &req,
-                                                                   std::string *token)
-{
-    const auto cookies = requestCookies(req);
-    const auto cookie = cookies.find("session");
-    if (cookie == cookies.end())
-        return nullptr;
-    const auto session = sessions.find(cookie->second);
-    if (session == sessions.end())
-        return nullptr;
-    if (token)
-        *token = cookie->second;
-    return &session->second;
-}
-
-std::string TargetServer::Private::newToken()
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string token;
-    for (int word = 0; word < 2; ++word) {
-        std::uint64_t bits = tokenGenerator();
-        for (int i = 0; i < 16; ++i, bits >>= 4)
-            token += digits[bits & 0xf];
-    }
-    return token;
-}
-
-namespace {
-
-Json cartJson(const std::map<int, int> &cart)
-{
-    Json items = Json::array();
-    long long cents = 0;
-    int count = 0;
-    for (const auto &[id, quantity] : cart) {
-        const Product *product = findProduct(id);
-        Json item = productJson(*product);
-        item["quantity"] = quantity;
-        items.push_back(std::move(item));
-        cents += (long long)product->priceCents * quantity;
-        count += quantity;
-    }
-    return {{"items", items}, {"count", count}, {"total", cents / 100.0}};
-}
-
-} // namespace
-
-void TargetServer::Private::addShopRoutes(httplib::Server &server)
-{
-    server.Post("/login", [this](const httplib::Request &req, httplib::Response &res) {
-        const std::string user = req.get_param_value("user");
-        if (user.empty() || req.get_param_value("password") != "secret")
-            return sendError(res, 401, "invalid user or password");
-        std::string token;
-        {
-            std::lock_guard lock(shopMutex);
-            std::string previous;
-            if (findSession(req, &previous))
-                sessions.erase(previous);
-            if (sessions.size() >= maxSessions)
-                sessions.erase(sessions.begin());
-            token = newToken();
-            sessions[token] = Session{user, {}};
-        }
-        res.set_header("Set-Cookie", "session=" + token + "; Path=/; HttpOnly");
-        sendJson(res, {{"user", user}, {"message", "welcome"}});
-    });
-    server.Post("/logout", [this](const httplib::Request &req, httplib::Response &res) {
-        {
-            std::lock_guard lock(shopMutex);
-            std::string token;
-            if (findSession(req, &token))
-                sessions.erase(token);
-        }
-        res.set_header("Set-Cookie", "session=; Path=/; Max-Age=0; HttpOnly");
-        sendJson(res, {{"message", "logged out"}});
-    });
-    server.Get("/products", [this](const httplib::Request &req, httplib::Response &res) {
-        {
-            std::lock_guard lock(shopMutex);
-            if (!findSession(req))
-                return sendError(res, 401, "log in first");
-        }
-        Json list = Json::array();
-        for (const auto &product : products)
-            list.push_back(productJson(product));
-        sendJson(res, {{"products", list}, {"count", list.size()}});
-    });
-    server.Get(R"(/products/(\d+))", [this](const httplib::Request &req, httplib::Response &res) {
-        {
-            std::lock_guard lock(shopMutex);
-            if (!findSession(req))
-                return sendError(res, 401, "log in first");
-        }
-        const Product *product = findProduct(parseCount(req.matches[1].str(), 1'000'000));
-        if (!product)
-            return sendError(res, 404, "no such product");
-        sendJson(res, productJson(*product));
-    });
-    server.Get("/cart", [this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard lock(shopMutex);
-        Session *session = findSession(req);
-        if (!session)
-            return sendError(res, 401, "log in first");
-        sendJson(res, cartJson(session->cart));
-    });
-    server.Post("/cart", [this](const httplib::Request &req, httplib::Response &res) {
-        const Product *product = findProduct(parseCount(req.get_param_value("product"), 1000));
-        long long quantity = 1;
-        if (req.has_param("quantity"))
-            quantity = parseCount(req.get_param_value("quantity"), maxQuantity + 1);
-        std::lock_guard lock(shopMutex);
-        Session *session = findSession(req);
-        if (!session)
-            return sendError(res, 401, "log in first");
-        if (!product)
-            return sendError(res, 404, "no such product");
-        if (quantity < 1 || quantity > maxQuantity)
-            return sendError(res, 400, "quantity must be 1-" + std::to_string(maxQuantity));
-        int &inCart = session->cart[product->id];
-        inCart = std::min(maxQuantity, inCart + int(quantity));
-        sendJson(res, cartJson(session->cart));
-    });
-    server.Post("/checkout", [this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard lock(shopMutex);
-        Session *session = findSession(req);
-        if (!session)
-            return sendError(res, 401, "log in first");
-        if (session->cart.empty())
-            return sendError(res, 409, "cart is empty");
-        Json order = cartJson(session->cart);
-        order["order_id"] = "ORD-" + std::to_string(nextOrder++);
-        order["user"] = session->user;
-        session->cart.clear();
-        sendJson(res, order);
     });
 }
 
@@ -640,6 +440,7 @@ void TargetServer::stop()
     }
     d->stateChanged.notify_all(); // wakes /delay handlers
     d->server->stop();
+    d->drainRequests(std::chrono::seconds(5));
     shutDownReading(d->port);
     if (d->listener.joinable())
         d->listener.join();

@@ -344,6 +344,7 @@ CURL *Worker::newEasyHandle(VuserImpl &vuser)
     // An explicit empty proxy saves libcurl a getenv() per request (and ignores http_proxy:
     // load-test traffic goes where the scenario says).
     curl_easy_setopt(easy, CURLOPT_PROXY, "");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, ""); // and a getenv("no_proxy")
     curl_easy_setopt(easy, CURLOPT_USERAGENT, m_shared.userAgent.c_str());
     curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""); // a cookie jar of its own, in memory
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verifyTls ? 1L : 0L);
@@ -653,12 +654,13 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     response.status = status;
     response.seconds = double(total) / 1e6;
     response.ttfbSeconds = double(ttfb) / 1e6;
-    if (request.followRedirects) {
+    long redirects = 0;
+    curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+    if (redirects > 0) {
         char *effective = nullptr;
         curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
-        response.url = effective ? effective : request.url;
-    } else {
-        response.url = request.url;
+        if (effective)
+            response.url = effective;
     }
 
     bool failed = false;

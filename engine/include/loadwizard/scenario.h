@@ -64,7 +64,7 @@ struct Response
     std::string body;
     std::vector<Header> headers; ///< only with Request::captureHeaders
     std::string error;           ///< transport error (connect, DNS, timeout, TLS), else empty
-    std::string url;             ///< effective URL after redirects
+    std::string url;             ///< where redirects led (empty when none were followed)
     double seconds = 0;          ///< total time
     double ttfbSeconds = 0;      ///< time to first byte
 
