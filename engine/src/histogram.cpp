@@ -8,7 +8,6 @@
 #include <loadwizard/histogram.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 
 namespace Loadwizard {

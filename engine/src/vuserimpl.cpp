@@ -28,10 +28,8 @@ VuserImpl::VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed)
 
 VuserImpl::~VuserImpl()
 {
-    if (headerList)
-        curl_slist_free_all(headerList);
-    if (easy)
-        curl_easy_cleanup(easy);
+    if (share)
+        curl_share_cleanup(share); // closes its connections
 }
 
 bool VuserImpl::check(std::string_view name, bool ok)

@@ -12,9 +12,10 @@
 namespace Loadwizard::Engine {
 
 class Worker;
+struct TransferSlot;
 
 /// The engine's side of a vuser. Touched only by its worker's thread. Kept small: a run may hold
-/// tens of thousands of these (the curl easy handle dominates its memory).
+/// tens of thousands of these (its curl share handle, cookie jar and connection dominate).
 class VuserImpl final : public Vuser
 {
 public:
@@ -43,8 +44,11 @@ public:
 
     // Engine state, public to the worker (one thread, no invariants beyond these comments).
     Worker &worker;
-    CURL *easy = nullptr;
-    Task<> task; ///< vuserInit() or the current iteration
+    CURLSH *share = nullptr;      ///< own cookie jar and kept-alive connections
+    TransferSlot *slot = nullptr; ///< the easy handle of the request in flight
+    TransferSlot *preferredSlot = nullptr;
+    int attachedSlots = 0; ///< easy handles still attached to `share`
+    Task<> task;           ///< vuserInit() or the current iteration
     bool initDone = false;
     bool stopAfterIteration = false;
     bool interrupting = false; ///< being torn down: record nothing more
@@ -55,18 +59,10 @@ public:
     std::coroutine_handle<> waiting; ///< what to resume when the wait ends
     Detail::RequestAwaitable *request = nullptr;
     Detail::RendezvousAwaitable *rendezvousOp = nullptr;
-    curl_slist *headerList = nullptr;
     std::uint64_t errorCount = 0;  ///< request errors and failed checks, for Auto status
     std::uint64_t thinkMicros = 0; ///< think time so far, left out of transactions
     std::uint64_t iterationCount() const { return m_iteration; }
     void nextIteration() { ++m_iteration; }
-
-    // What the easy handle is set to now, so a request only sets what changed.
-    std::string lastUrl;
-    long lastTimeoutMs = -1;
-    std::int8_t lastMethod = -1;
-    std::int8_t lastFollow = -1;
-    std::int8_t lastCaptureHeaders = -1;
 
 protected:
     double scaledThinkTime(double seconds) const override;

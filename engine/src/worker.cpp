@@ -42,39 +42,6 @@ Method methodOf(const std::string &method)
     return Other;
 }
 
-std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
-{
-    auto *vuser = static_cast<VuserImpl *>(user);
-    const std::size_t bytes = size * count;
-    if (vuser->request && !vuser->request->request.discardBody)
-        vuser->request->response.body.append(data, bytes);
-    return bytes;
-}
-
-std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user)
-{
-    auto *vuser = static_cast<VuserImpl *>(user);
-    const std::size_t bytes = size * count;
-    if (!vuser->request)
-        return bytes;
-    std::string_view line(data, bytes);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-        line.remove_suffix(1);
-    auto &headers = vuser->request->response.headers;
-    if (line.starts_with("HTTP/")) {
-        headers.clear(); // a new response (after a redirect or a 100 Continue)
-        return bytes;
-    }
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos)
-        return bytes;
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
-    return bytes;
-}
-
 ErrorClass classify(CURLcode code)
 {
     switch (code) {
@@ -151,11 +118,13 @@ void Worker::setUp()
     // Each vuser's transfers stay on connections of their own: no HTTP/2 multiplexing of
     // several vusers' requests onto one connection.
     curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_NOTHING));
+    m_pool = std::make_unique<TransferPool>(m_shared.config.http, m_shared.userAgent);
 }
 
 void Worker::tearDown()
 {
-    m_vusers.clear(); // easy handles go before the multi handle that cached their connections
+    m_vusers.clear(); // shares (and their connections) go before the easy handles
+    m_pool.reset();
     if (m_multi)
         curl_multi_cleanup(m_multi);
     m_multi = nullptr;
@@ -330,32 +299,6 @@ void Worker::processInbox()
     m_inboxWork.clear();
 }
 
-CURL *Worker::newEasyHandle(VuserImpl &vuser)
-{
-    const auto &http = m_shared.config.http;
-    CURL *easy = curl_easy_init();
-    if (!easy)
-        return nullptr;
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &vuser);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onBody);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &vuser);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &vuser);
-    // An explicit empty proxy saves libcurl a getenv() per request (and ignores http_proxy:
-    // load-test traffic goes where the scenario says).
-    curl_easy_setopt(easy, CURLOPT_PROXY, "");
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, ""); // and a getenv("no_proxy")
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, m_shared.userAgent.c_str());
-    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""); // a cookie jar of its own, in memory
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verifyTls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verifyTls ? 2L : 0L);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
-                     http.http2 ? long(CURL_HTTP_VERSION_2TLS) : long(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, long(http.bufferSize));
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, long(http.maxRedirects));
-    return easy;
-}
-
 void Worker::addVusers(std::uint64_t first, std::uint64_t count)
 {
     if (m_stopping)
@@ -363,9 +306,9 @@ void Worker::addVusers(std::uint64_t first, std::uint64_t count)
     long long added = 0;
     for (std::uint64_t id = first; id < first + count; ++id) {
         auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
-        vuser->easy = newEasyHandle(*vuser);
-        if (!vuser->easy) {
-            m_interval->addEvent({elapsedSeconds(), "error", "cannot create a libcurl handle",
+        vuser->share = TransferPool::newIdentity();
+        if (!vuser->share) {
+            m_interval->addEvent({elapsedSeconds(), "error", "cannot create a libcurl share handle",
                                   ErrorClass::Other, id});
             continue;
         }
@@ -375,9 +318,9 @@ void Worker::addVusers(std::uint64_t first, std::uint64_t count)
     }
     m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
     m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
-    // Keep one idle connection per vuser: libcurl's default (4 per transfer in progress)
-    // would close a thinking vuser's connection.
-    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, long(m_vusers.size() + 16));
+    // libcurl applies this limit to each vuser's own connection cache; its default (4 per
+    // transfer in progress) could close a thinking vuser's connection.
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
 }
 
 void Worker::removeVusers(std::uint64_t count)
@@ -492,8 +435,11 @@ void Worker::interrupt(VuserImpl &vuser)
 {
     switch (vuser.wait) {
     case VuserImpl::Wait::Http:
-        curl_multi_remove_handle(m_multi, vuser.easy);
         std::erase_if(m_done, [&](const Done &d) { return d.vuser == &vuser; });
+        if (vuser.slot) {
+            curl_multi_remove_handle(m_multi, vuser.slot->easy);
+            m_pool->release(std::exchange(vuser.slot, nullptr));
+        }
         break;
     case VuserImpl::Wait::Rendezvous:
         if (vuser.rendezvousOp)
@@ -517,6 +463,7 @@ void Worker::interrupt(VuserImpl &vuser)
 void Worker::retire(VuserImpl &vuser)
 {
     const std::uint64_t id = vuser.id();
+    m_pool->forget(vuser);
     m_vusers.erase(id);
     m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
     m_shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
@@ -543,33 +490,42 @@ void Worker::flush()
 void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
                           std::coroutine_handle<> handle)
 {
-    CURL *easy = vuser.easy;
+    vuser.request = &op;
+    vuser.waiting = handle;
+    vuser.wait = VuserImpl::Wait::Http;
+    TransferSlot *slot = m_pool->acquire(vuser);
+    if (!slot) {
+        m_done.push_back({&vuser, CURLE_OUT_OF_MEMORY}); // completed from the loop, not inline
+        return;
+    }
+    vuser.slot = slot;
+    CURL *easy = slot->easy;
     const Request &request = op.request;
-    if (vuser.lastUrl != request.url) {
+    if (slot->lastUrl != request.url) {
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-        vuser.lastUrl = request.url;
+        slot->lastUrl = request.url;
     }
 
     const Method method = methodOf(request.method);
-    if (method != vuser.lastMethod || method == Other) {
+    if (method != slot->lastMethod || method == Other) {
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
         curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // also resets NOBODY and POST
         if (method == Head)
             curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
         else if (method == Other)
             curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-        vuser.lastMethod = method;
+        slot->lastMethod = method;
     }
     if (method == Post || (method == Other && !request.body.empty())) {
         // The body lives in the awaitable, in the coroutine frame, until the transfer is done.
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-        vuser.lastMethod = -1; // POSTFIELDS must be reset before the next GET
+        slot->lastMethod = -1; // POSTFIELDS must be reset before the next GET
     }
 
-    if (vuser.headerList) {
-        curl_slist_free_all(vuser.headerList);
-        vuser.headerList = nullptr;
+    if (slot->headerList) {
+        curl_slist_free_all(slot->headerList);
+        slot->headerList = nullptr;
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
     }
     if (!request.headers.empty() || request.body.size() > 1024) {
@@ -581,30 +537,23 @@ void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
         }
         if (request.body.size() > 1024)
             list = curl_slist_append(list, "Expect:"); // no 100-continue round trip
-        vuser.headerList = list;
+        slot->headerList = list;
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
     }
 
     const double timeout =
         request.timeoutSeconds > 0 ? request.timeoutSeconds : m_shared.config.http.timeoutSeconds;
     const long timeoutMs = long(timeout * 1000);
-    if (timeoutMs != vuser.lastTimeoutMs) {
+    if (timeoutMs != slot->lastTimeoutMs) {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeoutMs);
-        vuser.lastTimeoutMs = timeoutMs;
+        slot->lastTimeoutMs = timeoutMs;
     }
-    if (std::int8_t(request.followRedirects) != vuser.lastFollow) {
+    if (std::int8_t(request.followRedirects) != slot->lastFollow) {
         curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1L : 0L);
-        vuser.lastFollow = std::int8_t(request.followRedirects);
+        slot->lastFollow = std::int8_t(request.followRedirects);
     }
-    if (std::int8_t(request.captureHeaders) != vuser.lastCaptureHeaders) {
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION,
-                         request.captureHeaders ? &onHeader : nullptr);
-        vuser.lastCaptureHeaders = std::int8_t(request.captureHeaders);
-    }
+    TransferPool::captureHeaders(*slot, request.captureHeaders);
 
-    vuser.request = &op;
-    vuser.waiting = handle;
-    vuser.wait = VuserImpl::Wait::Http;
     if (curl_multi_add_handle(m_multi, easy) != CURLM_OK)
         m_done.push_back({&vuser, CURLE_FAILED_INIT}); // completed from the loop, not inline
 }
@@ -616,14 +565,15 @@ void Worker::processCompletions()
     while ((message = curl_multi_info_read(m_multi, &left))) {
         if (message->msg != CURLMSG_DONE)
             continue;
-        VuserImpl *vuser = nullptr;
-        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &vuser);
-        m_done.push_back({vuser, message->data.result});
+        TransferSlot *slot = nullptr;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &slot);
+        m_done.push_back({slot->owner, message->data.result});
     }
     // Resuming a vuser may start its next request: finish reading the queue first.
     for (std::size_t i = 0; i < m_done.size(); ++i) {
         const Done done = m_done[i];
-        curl_multi_remove_handle(m_multi, done.vuser->easy);
+        if (done.vuser->slot)
+            curl_multi_remove_handle(m_multi, done.vuser->slot->easy);
         completeRequest(*done.vuser, done.result);
     }
     m_done.clear();
@@ -631,7 +581,7 @@ void Worker::processCompletions()
 
 void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
 {
-    CURL *easy = vuser.easy;
+    TransferSlot *slot = std::exchange(vuser.slot, nullptr);
     Detail::RequestAwaitable &op = *vuser.request;
     vuser.request = nullptr;
     Response &response = op.response;
@@ -639,29 +589,32 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
 
     long status = 0;
     curl_off_t total = 0, dns = 0, connect = 0, tls = 0, ttfb = 0, down = 0, up = 0;
-    long headerBytes = 0, requestBytes = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
-    curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
-    curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls);
-    curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
-    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
-    curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &up);
-    curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes);
-    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
-
+    long headerBytes = 0, requestBytes = 0, redirects = 0;
+    // Without a slot (no easy handle could be had) every figure stays zero.
+    if (slot) {
+        CURL *easy = slot->easy;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+        curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+        curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+        curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+        curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+        curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &up);
+        curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes);
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
+        curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+        if (redirects > 0) {
+            char *effective = nullptr;
+            curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+            if (effective)
+                response.url = effective;
+        }
+        m_pool->release(slot);
+    }
     response.status = status;
     response.seconds = double(total) / 1e6;
     response.ttfbSeconds = double(ttfb) / 1e6;
-    long redirects = 0;
-    curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
-    if (redirects > 0) {
-        char *effective = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
-        if (effective)
-            response.url = effective;
-    }
 
     bool failed = false;
     ErrorClass errorClass = ErrorClass::Other;

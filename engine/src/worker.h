@@ -1,6 +1,7 @@
 #pragma once
 
 #include "intervaldata.h"
+#include "transferpool.h"
 #include "vuserimpl.h"
 
 #include <loadwizard/run.h>
@@ -118,7 +119,6 @@ private:
     void interrupt(VuserImpl &vuser);
     void retire(VuserImpl &vuser);
     void flush();
-    CURL *newEasyHandle(VuserImpl &vuser);
     VuserImpl *find(std::uint64_t id);
 
     int m_index;
@@ -127,6 +127,7 @@ private:
     int m_epoll = -1;
     int m_wakeFd = -1;
     CURLM *m_multi = nullptr;
+    std::unique_ptr<TransferPool> m_pool;
     std::uint64_t m_curlDeadlineNs = 0; ///< 0: no curl timeout pending
     bool m_curlTimerSet = false;
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Loadwizard needs on Debian 12 (only what is missing), then configures and builds
+# the Release preset with its tests. Safe to rerun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+    # build
+    build-essential cmake ninja-build pkg-config
+    # engine
+    libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libexpected-dev libcpp-httplib-dev
+    libssl-dev libcli11-dev libgoogle-perftools-dev google-perftools
+    # GUI and Qt Test
+    qt6-base-dev libqt6charts6-dev libgl-dev
+    # peers for tests and benchmarks, screenshots
+    nginx-light wrk xvfb xauth
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "setup: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+fi
+
+cmake --preset release
+cmake --build --preset release
