@@ -86,6 +86,8 @@ CURL *TransferPool::newEasyHandle(TransferSlot &slot) const
     curl_easy_setopt(easy, CURLOPT_PROXY, "");
     curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, m_userAgent.c_str());
+    // Switches the cookie engine on; the jar itself is the vuser's share.
+    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, m_http.verifyTls ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, m_http.verifyTls ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
