@@ -53,7 +53,7 @@ std::vector<std::string> normalizedArguments(int argc, char **argv)
         std::string arg = argv[i];
         for (const char *flag : seedFlags) {
             if (arg == flag || arg.starts_with(std::string(flag) + "="))
-                arg.insert(0, "-");
+                arg = "-" + arg;
         }
         out.push_back(arg);
     }

@@ -193,7 +193,9 @@ double RampProfile::plannedVusersAt(double seconds) const
 
 long long RampProfile::plannedWholeVusersAt(double seconds) const
 {
-    return static_cast<long long>(std::floor(plannedVusersAt(seconds) + 1e-9));
+    // Vuser k starts as soon as the plan passes k - 1 (JMeter and k6 start the first one at the
+    // start of a ramp): "1,1" runs one vuser for a second, "2,60" starts one every 0.5 s.
+    return static_cast<long long>(std::ceil(plannedVusersAt(seconds) - 1e-9));
 }
 
 double RampProfile::totalSeconds() const

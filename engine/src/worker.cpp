@@ -548,9 +548,10 @@ void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeoutMs);
         slot->lastTimeoutMs = timeoutMs;
     }
-    if (std::int8_t(request.followRedirects) != slot->lastFollow) {
-        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1L : 0L);
-        slot->lastFollow = std::int8_t(request.followRedirects);
+    const bool follow = request.followRedirects && m_shared.config.http.maxRedirects > 0;
+    if (std::int8_t(follow) != slot->lastFollow) {
+        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
+        slot->lastFollow = std::int8_t(follow);
     }
     TransferPool::captureHeaders(*slot, request.captureHeaders);
 

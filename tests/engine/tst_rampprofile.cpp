@@ -20,6 +20,7 @@ private slots:
     void reportsTotalAndPeak_data();
     void reportsTotalAndPeak();
     void allowsFractionalRates();
+    void startsEachVuserAsSoonAsThePlanPassesItsPredecessor();
     void clampsRampDownAtZero_data();
     void clampsRampDownAtZero();
     void ignoresZeroDurationSteps();
@@ -107,7 +108,7 @@ void TestRampProfile::allowsFractionalRates()
     const auto profile = RampProfile::parse("0.5,10,0.25,8");
     QVERIFY(profile);
     QCOMPARE(profile->plannedVusersAt(3), 1.5);
-    QCOMPARE(profile->plannedWholeVusersAt(3), 1LL);
+    QCOMPARE(profile->plannedWholeVusersAt(3), 2LL); // the second started at 2 s
     QCOMPARE(profile->plannedVusersAt(10), 5.0);
     QCOMPARE(profile->plannedVusersAt(14), 6.0);
     QCOMPARE(profile->plannedVusersAt(18), 7.0);
@@ -116,6 +117,24 @@ void TestRampProfile::allowsFractionalRates()
     const auto tenth = RampProfile::parse("0.1,30");
     QVERIFY(tenth);
     QCOMPARE(tenth->plannedWholeVusersAt(30), 3LL);
+}
+
+void TestRampProfile::startsEachVuserAsSoonAsThePlanPassesItsPredecessor()
+{
+    const auto one = RampProfile::parse("1,1");
+    QVERIFY(one);
+    QCOMPARE(one->plannedWholeVusersAt(0), 0LL);
+    QCOMPARE(one->plannedWholeVusersAt(0.01), 1LL);
+    QCOMPARE(one->plannedWholeVusersAt(1), 1LL);
+    const auto two = RampProfile::parse("2,60");
+    QVERIFY(two);
+    QCOMPARE(two->plannedWholeVusersAt(0.4), 1LL);
+    QCOMPARE(two->plannedWholeVusersAt(0.6), 2LL);
+    QCOMPARE(two->plannedWholeVusersAt(59.6), 120LL);
+    const auto down = RampProfile::parse("10,10,-10,10");
+    QVERIFY(down);
+    QCOMPARE(down->plannedWholeVusersAt(10.05), 100LL); // removed only once a whole one is gone
+    QCOMPARE(down->plannedWholeVusersAt(10.15), 99LL);
 }
 
 void TestRampProfile::clampsRampDownAtZero_data()

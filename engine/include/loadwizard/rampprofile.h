@@ -43,10 +43,10 @@ public:
     const std::vector<RampStep> &steps() const { return m_steps; }
     bool empty() const { return m_steps.empty(); }
 
-    /// Planned vusers at `seconds` since the start, as a real number (never below zero); the
-    /// engine starts floor(planned + 1e-9) vusers.
+    /// Planned vusers at `seconds` since the start, as a real number (never below zero).
     double plannedVusersAt(double seconds) const;
-    /// Whole vusers planned at `seconds`.
+    /// Whole vusers running at `seconds`: ceil(planned - 1e-9), so vuser k starts as soon as the
+    /// plan passes k - 1 ("1,1" runs one vuser; "2,60" starts one at 0 s, 0.5 s, … 59.5 s).
     long long plannedWholeVusersAt(double seconds) const;
     /// Sum of the steps' durations.
     double totalSeconds() const;
