@@ -365,19 +365,6 @@ void addRunOptions(CLI::App *command, Options &options)
 
 } // namespace
 
-Mode scanMode(int argc, char **argv)
-{
-    Mode mode;
-    mode.headless = true; // the GUI arrives with the workbench issue
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "run" || arg == "validate" || arg == "target" || arg == "demo" ||
-            arg == "--headless" || arg == "--help" || arg == "-h" || arg == "--version")
-            mode.headless = true;
-    }
-    return mode;
-}
-
 int runHeadless(int argc, char **argv)
 {
     Profiling::reexecForHeapProfile(argc, argv);
