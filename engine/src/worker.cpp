@@ -123,7 +123,12 @@ void Worker::setUp()
 
 void Worker::tearDown()
 {
-    m_vusers.clear(); // shares (and their connections) go before the easy handles
+    // Shares (and their connections) go before the easy handles that may still point at them.
+    if (m_pool) {
+        for (auto &[id, vuser] : m_vusers)
+            m_pool->forget(*vuser);
+    }
+    m_vusers.clear();
     m_pool.reset();
     if (m_multi)
         curl_multi_cleanup(m_multi);
