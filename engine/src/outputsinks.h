@@ -1,0 +1,42 @@
+#pragma once
+
+// Internal: one factory per output kind, called by makeOutput() (outputfactory.cpp) with the
+// configuration already ${VAR}-expanded. Each lives next to its sink:
+//   output_influxdb.cpp       makeInfluxSink
+//   output_graphite.cpp       makeGraphiteSink
+//   output_elasticsearch.cpp  makeElasticsearchSink
+//   output_logstash.cpp       makeLogstashSink
+//   output_files.cpp          makeJsonLinesSink, makeCsvSink
+// Errors name the option in Error::field ("target", "options.version", …); makeOutput() prefixes
+// the kind. Sinks must never put secrets (URL userinfo, passwords, tokens, API keys) into name(),
+// errors or log lines: use redactedTarget() below.
+
+#include <loadwizard/error.h>
+#include <loadwizard/output.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+namespace Loadwizard::Engine {
+
+using SinkResult = tl::expected<std::unique_ptr<OutputSink>, Error>;
+
+SinkResult makeInfluxSink(const OutputConfig &config);
+SinkResult makeGraphiteSink(const OutputConfig &config);
+SinkResult makeElasticsearchSink(const OutputConfig &config);
+SinkResult makeLogstashSink(const OutputConfig &config);
+SinkResult makeJsonLinesSink(const OutputConfig &config);
+SinkResult makeCsvSink(const OutputConfig &config);
+
+/// `target` without URL userinfo (`http://user:pass@host/x` → `http://host/x`) and without the
+/// values of secret query options; for names, logs and errors.
+std::string redactedTarget(std::string_view target);
+/// True for option names that hold secrets (password, token, api_key, apikey, secret, …).
+bool isSecretOption(std::string_view key);
+/// "<kind> <redacted target>": what OutputSink::name() should return.
+std::string outputDisplayName(const OutputConfig &config);
+
+} // namespace Loadwizard::Engine
