@@ -339,10 +339,15 @@ int commandDemo(Options options)
         printError(project.error().toString());
         return BadInput;
     }
-    std::fprintf(stderr, "loadwizard: demo project %s against the built-in target at %s\n",
-                 options.project.c_str(), server.baseUrl().c_str());
-    Parameters overrides{{"base_url", server.baseUrl()}};
-    return runProject(*project, overrides, options);
+    auto overrides = parseParams(options.params);
+    if (!overrides) {
+        printError(overrides.error().toString());
+        return BadInput;
+    }
+    overrides->try_emplace("base_url", server.baseUrl()); // unless the user aimed it elsewhere
+    std::fprintf(stderr, "loadwizard: demo project %s against %s\n", options.project.c_str(),
+                 overrides->at("base_url").c_str());
+    return runProject(*project, *overrides, options);
 }
 
 void addRunOptions(CLI::App *command, Options &options)

@@ -111,6 +111,11 @@ void TestEndToEndBadInput::rejectsBadInputWithExitCodeTwo_data()
     QTest::newRow("bad parameter syntax")
         << QStringList{"run", "--scenario", m_simple, "--rampup", "2,60", "--param", "base_url"}
         << QStringList{"key=value", "base_url"} << QString();
+    // --graceful-stop 0 keeps this short should the bad parameter be ignored and the demo run.
+    QTest::newRow("demo with bad parameter syntax")
+        << QStringList{"demo", "--rampup", "1,1",     "--graceful-stop",
+                       "0",    "--quiet",  "--param", "think"}
+        << QStringList{"key=value", "think"} << QString();
     QTest::newRow("parameter the scenario refuses")
         << QStringList{"run", "--scenario", m_simple, "--rampup", "2,60", "--param", "base_url="}
         << QStringList{"base_url must not be empty"} << QString();

@@ -36,7 +36,7 @@ QJsonObject TestEndToEndRendezvous::runMeeting(const QString &who, const QString
                                                const QString &policy)
 {
     const QString fileStem = "meet-" + QString::number(++m_runs);
-    // Every vuser waits 1.5 s (the ramp is complete by 1 s), then goes to the rendezvous; after
+    // Every vuser waits 1.5 s (the ramp is complete within 1 s), then goes to the rendezvous; after
     // it they think for 30 s, which the 0.5 s graceful stop interrupts.
     QByteArray project = "loadwizard: 1\n"
                          "scenario: " +
@@ -98,8 +98,8 @@ void TestEndToEndRendezvous::rendezvousTimesOutWhenTooFewVusersArrive_data()
 void TestEndToEndRendezvous::rendezvousTimesOutWhenTooFewVusersArrive()
 {
     QFETCH(QString, policy);
-    // The arrivals are at about 2.0 and 2.5 s, the timeout at 3.5 s: the profile runs to 4 s so
-    // that the end of the run does not release them first.
+    // Vusers 2 and 4 arrive 1.5 s after they start (by 2.5 s), the timeout is 1 s after the last
+    // arrival: the profile runs to 4 s so that the end of the run does not release them first.
     const QJsonObject summary = runMeeting("even", "4,1,0,3", policy);
     QVERIFY(!summary.isEmpty());
 

@@ -38,7 +38,7 @@ private:
 
     Harness m_harness;
     TargetServer m_target;
-    QString m_project; // sleepy.cpp: 2 vusers, one every 0.5 s, then 1 s; graceful stop 5 s
+    QString m_project; // sleepy.cpp: 2 vusers in 1 s, then 1 s more; graceful stop 5 s
 };
 
 void TestEndToEndStopping::initTestCase()
@@ -68,8 +68,8 @@ void TestEndToEndStopping::cleanupTestCase()
 
 void TestEndToEndStopping::gracefulStopLetsInFlightIterationsFinish()
 {
-    // The vusers start at 0.5 and 1 s; their 1.5 s iterations are running when the profile
-    // ends at 2 s, and the 5 s graceful stop lets them finish.
+    // Two vusers start within the first second and loop 1.5 s iterations: some are running when
+    // the profile ends at 2 s, and the 5 s graceful stop lets them finish.
     const QString json = m_harness.scratchPath("graceful.json");
     const Outcome outcome = m_harness.run({"run", m_project, "--quiet", "--summary-json", json});
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
