@@ -1,0 +1,65 @@
+#pragma once
+
+// Internal: the documents the Elasticsearch and Logstash outputs send, named after the Elastic
+// Common Schema (ECS) so Kibana's Discover, Logs and dashboards understand them without a
+// mapping of our own. The layout is documented in docs/outputs.md ("Documents").
+
+#include <loadwizard/output.h>
+#include <loadwizard/snapshot.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace Loadwizard::Engine {
+
+/// One document with what an index name and a bulk action need.
+struct EcsDocument
+{
+    enum class Kind
+    {
+        Metrics,
+        Logs
+    };
+    Kind kind = Kind::Metrics;
+    std::chrono::system_clock::time_point timestamp;
+    /// Deterministic per run, so a create retried after a lost answer meets a 409, not a copy.
+    std::string id;
+    nlohmann::json source;
+};
+
+/// Builds the ECS documents of one run.
+class EcsDocuments
+{
+public:
+    static constexpr std::string_view ecsVersion = "8.11.0";
+
+    EcsDocuments(RunInfo info, std::string serviceName);
+
+    /// One `loadwizard.type: interval` document plus one per request name and transaction.
+    std::vector<EcsDocument> metrics(const Snapshot &snapshot) const;
+    /// The interval's log events (request errors, failed checks, scenario exceptions), plus a
+    /// warning when events were dropped.
+    std::vector<EcsDocument> logs(const Snapshot &snapshot) const;
+    EcsDocument runStarted() const;
+    /// `last` may be null when the run ended before its first snapshot.
+    EcsDocument runStopped(const Snapshot *last) const;
+
+    /// Wall-clock time of a point `elapsedSeconds` into the run.
+    std::chrono::system_clock::time_point timeAt(double elapsedSeconds) const;
+    /// "2026-11-28T03:41:32.123Z".
+    static std::string isoTimestamp(std::chrono::system_clock::time_point time);
+
+private:
+    nlohmann::json base(EcsDocument::Kind kind, std::chrono::system_clock::time_point time) const;
+    EcsDocument logDocument(const LogEvent &event, std::string id) const;
+
+    RunInfo m_info;
+    std::string m_serviceName;
+    std::string m_idPrefix;
+};
+
+} // namespace Loadwizard::Engine
