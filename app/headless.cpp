@@ -344,9 +344,9 @@ int commandDemo(Options options)
         printError(overrides.error().toString());
         return BadInput;
     }
-    overrides->try_emplace("base_url", server.baseUrl()); // unless the user aimed it elsewhere
-    std::fprintf(stderr, "loadwizard: demo project %s against %s\n", options.project.c_str(),
-                 overrides->at("base_url").c_str());
+    const bool builtIn = overrides->try_emplace("base_url", server.baseUrl()).second;
+    std::fprintf(stderr, "loadwizard: demo project %s against %s%s\n", options.project.c_str(),
+                 builtIn ? "the built-in target at " : "", overrides->at("base_url").c_str());
     return runProject(*project, *overrides, options);
 }
 

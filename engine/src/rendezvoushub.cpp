@@ -55,12 +55,14 @@ void RendezvousHub::releaseLocked(Point &point, RendezvousOutcome outcome)
             std::chrono::duration<double, std::milli>(now - waiter.arrived).count();
         point.totalWaitMs += waitedMs;
         point.stats.maxWaitMs = std::max(point.stats.maxWaitMs, waitedMs);
-        ++point.stats.released;
+        ++point.waitCount;
+        if (outcome != RendezvousOutcome::Cancelled) // vusers let go because the run ends
+            ++point.stats.released;
         m_resume(waiter.worker, waiter.vuser, waiter.token, outcome);
     }
     point.waiting.clear();
-    if (point.stats.released > 0)
-        point.stats.meanWaitMs = point.totalWaitMs / double(point.stats.released);
+    if (point.waitCount > 0)
+        point.stats.meanWaitMs = point.totalWaitMs / double(point.waitCount);
 }
 
 void RendezvousHub::arrive(const std::string &name, int worker, std::uint64_t vuser,

@@ -52,6 +52,7 @@ private:
         Clock::time_point lastArrival;
         RendezvousStats stats;
         double totalWaitMs = 0;
+        std::uint64_t waitCount = 0;
     };
 
     Point &pointLocked(const std::string &name);

@@ -127,6 +127,19 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
                               (unsigned long long)t.errors[i]);
         }
     }
+    if (!header.outputs.empty()) {
+        out += printf("\n  %-44s %8s %8s %8s %10s %9s\n", "OUTPUTS", "sent", "retried", "dropped",
+                      "points", "rejected");
+        for (const OutputStats &o : header.outputs) {
+            std::string shown = o.name.size() > 44 ? o.name.substr(0, 41) + "..." : o.name;
+            out += printf("  %-44s %8llu %8llu %8llu %10llu %9llu\n", shown.c_str(),
+                          (unsigned long long)o.sent, (unsigned long long)o.retried,
+                          (unsigned long long)o.dropped, (unsigned long long)o.pointsSent,
+                          (unsigned long long)o.pointsRejected);
+            if (!o.lastError.empty())
+                out += "    last error: " + o.lastError + "\n";
+        }
+    }
     out += "\n";
     return out;
 }
@@ -178,15 +191,30 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["errors_by_class"] = nlohmann::json::object();
     for (std::size_t i = 0; i < errorClassCount; ++i)
         j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
-    return j.dump(2) + "\n";
+    j["outputs"] = nlohmann::json::object();
+    for (const OutputStats &o : header.outputs) {
+        j["outputs"][o.name] = {{"sent", o.sent},
+                                {"retried", o.retried},
+                                {"dropped", o.dropped},
+                                {"points_sent", o.pointsSent},
+                                {"points_rejected", o.pointsRejected},
+                                {"last_error", o.lastError}};
+    }
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string formatProgress(const Snapshot &s)
 {
     const double rps = s.intervalSeconds > 0 ? double(s.interval.requests) / s.intervalSeconds : 0;
-    return printf("%6.0fs/%.0fs  vusers %5lld/%-5lld  %8.1f req/s  errors %llu  p95 %.1f ms",
-                  s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,
-                  (unsigned long long)s.total.requestErrors, s.intervalLatency.p95Ms);
+    std::string line =
+        printf("%6.0fs/%.0fs  vusers %5lld/%-5lld  %8.1f req/s  errors %llu  p95 %.1f ms",
+               s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,
+               (unsigned long long)s.total.requestErrors, s.intervalLatency.p95Ms);
+    if (s.total.checksFailed)
+        line += printf("  checks failed %llu", (unsigned long long)s.total.checksFailed);
+    if (s.total.iterationsFailed)
+        line += printf("  iterations failed %llu", (unsigned long long)s.total.iterationsFailed);
+    return line;
 }
 
 } // namespace Loadwizard
