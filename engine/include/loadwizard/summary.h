@@ -1,8 +1,10 @@
 #pragma once
 
+#include <loadwizard/output.h>
 #include <loadwizard/snapshot.h>
 
 #include <string>
+#include <vector>
 
 namespace Loadwizard {
 
@@ -12,6 +14,7 @@ struct SummaryHeader
     std::string project;
     std::string scenario;
     std::string profile; ///< seed syntax
+    std::vector<OutputStats> outputs; ///< delivery counts of each output, after its flush
 };
 
 /// The end-of-run table for a terminal, k6-style.
