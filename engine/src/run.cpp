@@ -1,5 +1,6 @@
 #include <loadwizard/run.h>
 
+#include "clock.h"
 #include "rendezvoushub.h"
 #include "worker.h"
 
@@ -19,13 +20,6 @@ using namespace Engine;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::uint64_t nowNs()
-{
-    return std::uint64_t(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-            .count());
-}
 
 NameStats statsOf(const NameRecord &record)
 {

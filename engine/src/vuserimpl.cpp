@@ -1,5 +1,6 @@
 #include "vuserimpl.h"
 
+#include "clock.h"
 #include "worker.h"
 
 #include <algorithm>
@@ -8,13 +9,6 @@
 namespace Loadwizard::Engine {
 
 namespace {
-
-std::uint64_t nowNs()
-{
-    return std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count());
-}
 
 const std::string emptyString;
 

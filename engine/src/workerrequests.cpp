@@ -1,0 +1,248 @@
+#include "worker.h"
+
+#include "transferpool.h"
+
+#include <algorithm>
+#include <string>
+
+// The HTTP half of Worker: starting a vuser's request on a pooled easy handle and turning a
+// finished transfer into a Response and metrics.
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+enum Method : std::int8_t
+{
+    Get,
+    Head,
+    Post,
+    Other
+};
+
+Method methodOf(const std::string &method)
+{
+    if (method == "GET")
+        return Get;
+    if (method == "POST")
+        return Post;
+    if (method == "HEAD")
+        return Head;
+    return Other;
+}
+
+ErrorClass classify(CURLcode code)
+{
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return ErrorClass::Dns;
+    case CURLE_OPERATION_TIMEDOUT:
+        return ErrorClass::Timeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+        return ErrorClass::Tls;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return ErrorClass::Connect;
+    default:
+        return ErrorClass::Other;
+    }
+}
+
+} // namespace
+
+void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
+                          std::coroutine_handle<> handle)
+{
+    vuser.request = &op;
+    vuser.waiting = handle;
+    vuser.wait = VuserImpl::Wait::Http;
+    TransferSlot *slot = m_pool->acquire(vuser);
+    if (!slot) {
+        m_done.push_back({&vuser, CURLE_OUT_OF_MEMORY}); // completed from the loop, not inline
+        return;
+    }
+    vuser.slot = slot;
+    CURL *easy = slot->easy;
+    const Request &request = op.request;
+    if (slot->lastUrl != request.url) {
+        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+        slot->lastUrl = request.url;
+    }
+
+    const Method method = methodOf(request.method);
+    if (method != slot->lastMethod || method == Other) {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // also resets NOBODY and POST
+        if (method == Head)
+            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        else if (method == Other)
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        slot->lastMethod = method;
+    }
+    if (method == Post || (method == Other && !request.body.empty())) {
+        // The body lives in the awaitable, in the coroutine frame, until the transfer is done.
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+        slot->lastMethod = -1; // POSTFIELDS must be reset before the next GET
+    }
+
+    if (slot->headerList) {
+        curl_slist_free_all(slot->headerList);
+        slot->headerList = nullptr;
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
+    }
+    if (!request.headers.empty() || request.body.size() > 1024) {
+        curl_slist *list = nullptr;
+        std::string line;
+        for (const auto &header : request.headers) {
+            line.assign(header.name).append(header.value.empty() ? ";" : ": ").append(header.value);
+            list = curl_slist_append(list, line.c_str());
+        }
+        if (request.body.size() > 1024)
+            list = curl_slist_append(list, "Expect:"); // no 100-continue round trip
+        slot->headerList = list;
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+    }
+
+    const double timeout =
+        request.timeoutSeconds > 0 ? request.timeoutSeconds : m_shared.config.http.timeoutSeconds;
+    const long timeoutMs = long(timeout * 1000);
+    if (timeoutMs != slot->lastTimeoutMs) {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeoutMs);
+        slot->lastTimeoutMs = timeoutMs;
+    }
+    const bool follow = request.followRedirects && m_shared.config.http.maxRedirects > 0;
+    if (std::int8_t(follow) != slot->lastFollow) {
+        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
+        slot->lastFollow = std::int8_t(follow);
+    }
+    TransferPool::captureHeaders(*slot, request.captureHeaders);
+
+    if (curl_multi_add_handle(m_multi, easy) != CURLM_OK)
+        m_done.push_back({&vuser, CURLE_FAILED_INIT}); // completed from the loop, not inline
+}
+
+void Worker::processCompletions()
+{
+    CURLMsg *message;
+    int left = 0;
+    while ((message = curl_multi_info_read(m_multi, &left))) {
+        if (message->msg != CURLMSG_DONE)
+            continue;
+        TransferSlot *slot = nullptr;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &slot);
+        m_done.push_back({slot->owner, message->data.result});
+    }
+    // Resuming a vuser may start its next request: finish reading the queue first.
+    for (std::size_t i = 0; i < m_done.size(); ++i) {
+        const Done done = m_done[i];
+        if (done.vuser->slot)
+            curl_multi_remove_handle(m_multi, done.vuser->slot->easy);
+        completeRequest(*done.vuser, done.result);
+    }
+    m_done.clear();
+}
+
+void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
+{
+    TransferSlot *slot = std::exchange(vuser.slot, nullptr);
+    Detail::RequestAwaitable &op = *vuser.request;
+    vuser.request = nullptr;
+    Response &response = op.response;
+    const Request &request = op.request;
+
+    long status = 0;
+    curl_off_t total = 0, dns = 0, connect = 0, tls = 0, ttfb = 0, down = 0, up = 0;
+    long headerBytes = 0, requestBytes = 0, redirects = 0;
+    // Without a slot (no easy handle could be had) every figure stays zero.
+    if (slot) {
+        CURL *easy = slot->easy;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+        curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+        curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+        curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+        curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+        curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &up);
+        curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes);
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
+        curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+        if (redirects > 0) {
+            char *effective = nullptr;
+            curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+            if (effective)
+                response.url = effective;
+        }
+        m_pool->release(slot);
+    }
+    response.status = status;
+    response.seconds = double(total) / 1e6;
+    response.ttfbSeconds = double(ttfb) / 1e6;
+
+    bool failed = false;
+    ErrorClass errorClass = ErrorClass::Other;
+    if (result != CURLE_OK) {
+        failed = true;
+        errorClass = classify(result);
+        response.error = curl_easy_strerror(result);
+    } else if (status < request.expectedStatusMin || status > request.expectedStatusMax) {
+        failed = true;
+        errorClass = status >= 500   ? ErrorClass::Http5xx
+                     : status >= 400 ? ErrorClass::Http4xx
+                                     : ErrorClass::Other;
+    }
+
+    auto &data = *m_interval;
+    const std::uint64_t micros = std::uint64_t(std::max<curl_off_t>(total, 0));
+    std::string derivedName;
+    if (request.name.empty()) {
+        const auto query = request.url.find_first_of("?#");
+        if (request.method != "GET" || query != std::string::npos)
+            derivedName = (request.method == "GET" ? std::string() : request.method + " ") +
+                          request.url.substr(0, query);
+    }
+    const std::string &name = !request.name.empty() ? request.name
+                              : derivedName.empty() ? request.url
+                                                    : derivedName;
+    NameRecord &record = data.requests[name];
+    ++record.count;
+    record.histogram.record(micros);
+    record.dnsMicros += std::uint64_t(dns);
+    record.connectMicros += std::uint64_t(std::max<curl_off_t>(connect - dns, 0));
+    record.tlsMicros += tls > 0 ? std::uint64_t(std::max<curl_off_t>(tls - connect, 0)) : 0;
+    record.ttfbMicros += std::uint64_t(ttfb);
+    record.totalMicros += micros;
+    data.allRequests.record(micros);
+    ++data.counters.requests;
+    data.counters.bytesIn += std::uint64_t(down) + std::uint64_t(headerBytes);
+    data.counters.bytesOut += std::uint64_t(up) + std::uint64_t(requestBytes);
+    if (failed) {
+        ++record.errors;
+        ++data.counters.requestErrors;
+        ++data.counters.errors[std::size_t(errorClass)];
+        ++vuser.errorCount;
+        std::string message = request.method + " " + request.url + ": ";
+        message += result != CURLE_OK ? response.error : "HTTP " + std::to_string(status);
+        logEvent(vuser, "error", std::move(message), errorClass);
+    }
+    resume(vuser, vuser.waiting);
+}
+
+} // namespace Loadwizard::Engine
