@@ -3,6 +3,7 @@
 #include "profiling.h"
 #include "signals.h"
 
+#include <loadwizard/output.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
@@ -13,13 +14,16 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -37,6 +41,8 @@ struct Options
     int workers = -1;
     double gracefulStop = -1;
     std::string summaryJson;
+    std::vector<std::string> outputs;
+    double flushTimeout = 10;
     bool quiet = false;
     std::string cpuProfile;
     std::string memProfile;
@@ -186,6 +192,68 @@ tl::expected<Project, Error> projectFor(const Options &options)
     return project;
 }
 
+/// The project's outputs, then the --out flags; an error names the entry or the flag.
+tl::expected<std::vector<std::unique_ptr<OutputSink>>, Error> makeOutputs(const Project &project,
+                                                                          const Options &options)
+{
+    std::vector<std::unique_ptr<OutputSink>> sinks;
+    for (std::size_t i = 0; i < project.outputs.size(); ++i) {
+        auto sink = makeOutput(project.outputs[i]);
+        if (!sink) {
+            Error error = sink.error();
+            error.file = project.path;
+            error.field = "outputs[" + std::to_string(i) + "]" +
+                          (error.field.empty() ? std::string() : "." + error.field);
+            return tl::make_unexpected(error);
+        }
+        sinks.push_back(std::move(*sink));
+    }
+    for (const auto &flag : options.outputs) {
+        auto config = parseOutputFlag(flag);
+        auto sink = config ? makeOutput(*config) : tl::make_unexpected(config.error());
+        if (!sink) {
+            Error error = sink.error();
+            error.field =
+                "--out " + (config ? config->kind : std::string()) +
+                (error.field.empty() || error.field == "--out" ? std::string() : " " + error.field);
+            return tl::make_unexpected(error);
+        }
+        sinks.push_back(std::move(*sink));
+    }
+    return sinks;
+}
+
+std::string hostName()
+{
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0)
+        return "localhost";
+    return name;
+}
+
+std::string newRunId()
+{
+    std::random_device random;
+    char id[17];
+    std::snprintf(id, sizeof id, "%08x%08x", random(), random());
+    return id;
+}
+
+/// Flushes every output at once, all within one timeout; returns their counts.
+std::vector<OutputStats> finishOutputs(std::vector<std::unique_ptr<OutputRunner>> &runners,
+                                       double timeoutSeconds)
+{
+    std::vector<std::thread> threads;
+    for (auto &runner : runners)
+        threads.emplace_back([&runner, timeoutSeconds] { runner->finish(timeoutSeconds); });
+    for (auto &thread : threads)
+        thread.join();
+    std::vector<OutputStats> stats;
+    for (const auto &runner : runners)
+        stats.push_back(runner->stats());
+    return stats;
+}
+
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
     auto prepared = prepareRun(project, overrides);
@@ -197,6 +265,11 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
 
     SummaryHeader header{project.name, prepared->plugin->info().id, project.profile.toString()};
+    auto sinks = makeOutputs(project, options);
+    if (!sinks) {
+        printError(sinks.error().toString());
+        return BadInput;
+    }
     if (!options.quiet) {
         std::fprintf(stderr, "loadwizard %s: scenario %s, profile %s (%.0f s, peak %.0f vusers)\n",
                      LOADWIZARD_VERSION, header.scenario.c_str(), header.profile.c_str(),
@@ -212,6 +285,21 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     Run run(prepared->config);
     Progress progress(options.quiet);
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
+    // Each output on its own thread behind a bounded queue: the reporter only enqueues.
+    std::vector<std::unique_ptr<OutputRunner>> outputs;
+    const RunInfo info{project.name, header.scenario, hostName(), newRunId(),
+                       std::chrono::system_clock::now()};
+    for (auto &sink : *sinks) {
+        if (!options.quiet)
+            std::fprintf(stderr, "loadwizard: output %s\n", sink->name().c_str());
+        outputs.push_back(std::make_unique<OutputRunner>(std::move(sink), info));
+    }
+    if (!outputs.empty()) {
+        run.addObserver([&outputs](const auto &snapshot) {
+            for (auto &output : outputs)
+                output->push(snapshot);
+        });
+    }
     SignalWatcher signals(
         [&run] {
             std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");
@@ -227,6 +315,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     }
     auto final = run.wait();
     profiling.stop();
+    header.outputs = finishOutputs(outputs, options.flushTimeout);
     if (!final) {
         printError("the run produced no results");
         return RunFailed;
@@ -363,6 +452,13 @@ void addRunOptions(CLI::App *command, Options &options)
                      "Seconds in-flight iterations get at the end (default 30)")
         ->check(CLI::Range(0.0, 86400.0));
     command->add_option("--summary-json", options.summaryJson, "Write the summary as JSON");
+    command->add_option("--out", options.outputs,
+                        "Send metrics to KIND=TARGET[?key=value&...] (repeatable): influxdb, "
+                        "graphite, elasticsearch, logstash, json, csv");
+    command
+        ->add_option("--flush-timeout", options.flushTimeout,
+                     "Seconds the outputs get to deliver what is queued at the end (default 10)")
+        ->check(CLI::Range(0.0, 3600.0));
     command->add_flag("--quiet,-q", options.quiet, "No progress output");
     command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
     command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");

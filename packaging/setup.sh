@@ -9,11 +9,13 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # engine
     libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libexpected-dev libcpp-httplib-dev
-    libssl-dev libcli11-dev libgoogle-perftools-dev google-perftools
+    libssl-dev libcli11-dev libgoogle-perftools-dev google-perftools zlib1g-dev
     # GUI and Qt Test
     qt6-base-dev libqt6charts6-dev libgl-dev
     # peers for tests and benchmarks, screenshots
     nginx-light wrk xvfb xauth
+    # metrics backends the output tests start privately
+    influxdb
 )
 
 missing=()

@@ -350,6 +350,60 @@ Status readProfile(const Reader &reader, const YAML::Node &node, const std::stri
     return {};
 }
 
+Status readOutputs(const Reader &reader, const YAML::Node &node, const std::string &field,
+                   std::vector<OutputConfig> &outputs)
+{
+    if (node.IsNull())
+        return {};
+    if (!node.IsSequence())
+        return tl::unexpected(reader.error(node, field, "expected a list of outputs"));
+    static const std::set<std::string, std::less<>> kinds = {
+        "influxdb", "graphite", "elasticsearch", "logstash", "json", "csv"};
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node entry = node[i];
+        const std::string path = indexed(field, i);
+        if (!entry.IsMap())
+            return tl::unexpected(reader.error(entry, path, "expected a map {kind, target, …}"));
+        OutputConfig output;
+        std::optional<YAML::Node> kindNode;
+        // Every key but kind and target is an option of that kind, kept as text.
+        auto status = reader.readMap(
+            entry, path,
+            {{"kind",
+              [&](const YAML::Node &n, const std::string &f) -> Status {
+                  kindNode = n;
+                  return into(output.kind,
+                              [&](auto &a, auto &b) { return reader.string(a, b); })(n, f);
+              }},
+             {"target",
+              into(output.target, [&](auto &a, auto &b) { return reader.string(a, b); })}},
+            [&](const YAML::Node &key, const YAML::Node &value, const std::string &f) -> Status {
+                const auto text = reader.string(value, f);
+                if (!text)
+                    return tl::unexpected(text.error());
+                output.options[key.Scalar()] = *text;
+                return {};
+            });
+        if (!status)
+            return status;
+        if (output.kind.empty())
+            return tl::unexpected(reader.error(entry, join(path, "kind"),
+                                               "an output needs a kind (influxdb, graphite, "
+                                               "elasticsearch, logstash, json or csv)"));
+        if (!kinds.contains(output.kind))
+            return tl::unexpected(reader.error(*kindNode, join(path, "kind"),
+                                               "unknown output kind \"" + output.kind +
+                                                   "\" (use influxdb, graphite, elasticsearch, "
+                                                   "logstash, json or csv)"));
+        if (output.target.empty())
+            return tl::unexpected(reader.error(entry, join(path, "target"),
+                                               "an output needs a target (a URL, "
+                                               "tcp://HOST:PORT or a file)"));
+        outputs.push_back(std::move(output));
+    }
+    return {};
+}
+
 Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::string &field,
                       std::vector<RendezvousPolicy> &policies)
 {
@@ -511,6 +565,10 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
          [&](const YAML::Node &node, const std::string &field) -> Status {
              return readRendezvous(reader, node, field, project.rendezvous);
          }},
+        {"outputs",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readOutputs(reader, node, field, project.outputs);
+         }},
     };
 
     auto status = reader.readMap(
@@ -549,7 +607,7 @@ bool Project::operator==(const Project &other) const
            parameters == other.parameters && profile.steps() == other.profile.steps() &&
            thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
            workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
-           extraKeys == other.extraKeys;
+           outputs == other.outputs && extraKeys == other.extraKeys;
 }
 
 std::string Project::scenarioPath() const
@@ -674,6 +732,20 @@ std::string projectToYaml(const Project &project)
             break;
         }
         emitNumber(out, "timeout", policy.timeoutSeconds);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    out << YAML::Key << "outputs" << YAML::Value;
+    if (project.outputs.empty())
+        out << YAML::Flow;
+    out << YAML::BeginSeq;
+    for (const OutputConfig &output : project.outputs) {
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "kind" << YAML::Value << output.kind;
+        out << YAML::Key << "target" << YAML::Value << output.target;
+        for (const auto &[key, value] : output.options)
+            out << YAML::Key << key << YAML::Value << value;
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -39,7 +39,11 @@ const char *const fullExample = "loadwizard: 1            # schema version\n"
                                 "  - {name: pay, policy: count, value: 50, timeout: 45s}\n"
                                 "  - {name: x, policy: percent, value: 80}\n"
                                 "outputs:\n"
-                                "  - {kind: influxdb, url: \"http://localhost:8086\"}\n"
+                                "  - {kind: influxdb, target: \"http://localhost:8086/lw\", "
+                                "schema: jmeter, password: \"${INFLUX_PASSWORD}\"}\n"
+                                "  - kind: json\n"
+                                "    target: results.jsonl\n"
+                                "    append: true\n"
                                 "thresholds: {p95: 500ms}\n";
 
 QString describe(const Error &error)
@@ -121,10 +125,18 @@ void TestProject::readsEveryFieldOfTheExample()
     QCOMPARE(project->rendezvous[2].kind, RendezvousPolicy::Kind::Percent);
     QCOMPARE(project->rendezvous[2].value, 80.0);
 
-    QCOMPARE(project->extraKeys.size(), std::size_t(2));
-    QCOMPARE(project->extraKeys[0].first, std::string("outputs"));
-    QCOMPARE(project->extraKeys[1].first, std::string("thresholds"));
-    QCOMPARE(warnings.size(), std::size_t(2)); // outputs and thresholds
+    QCOMPARE(project->outputs.size(), std::size_t(2));
+    QCOMPARE(project->outputs[0].kind, std::string("influxdb"));
+    QCOMPARE(project->outputs[0].target, std::string("http://localhost:8086/lw"));
+    QCOMPARE(project->outputs[0].options.size(), std::size_t(2));
+    QCOMPARE(project->outputs[0].options.at("schema"), std::string("jmeter"));
+    QCOMPARE(project->outputs[0].options.at("password"), std::string("${INFLUX_PASSWORD}"));
+    QCOMPARE(project->outputs[1].kind, std::string("json"));
+    QCOMPARE(project->outputs[1].options.at("append"), std::string("true"));
+
+    QCOMPARE(project->extraKeys.size(), std::size_t(1));
+    QCOMPARE(project->extraKeys[0].first, std::string("thresholds"));
+    QCOMPARE(warnings.size(), std::size_t(1)); // thresholds
 }
 
 void TestProject::roundTripsThroughYaml()
@@ -154,7 +166,16 @@ void TestProject::roundTripsThroughYaml()
     QVERIFY2(third, third ? "" : qPrintable(describe(third.error())));
     QVERIFY(*third == edited);
 
+    edited.outputs.push_back({"csv", "out dir/a,b.csv", {{"append", "false"}, {"note", ""}}});
+    edited.outputs.push_back({"graphite", "tcp://${GRAPHITE_HOST:-127.0.0.1}:2003", {}});
+    const auto fourth = Loadwizard::parseProject(Loadwizard::projectToYaml(edited), "x.yaml");
+    QVERIFY2(fourth, fourth ? "" : qPrintable(describe(fourth.error())));
+    QVERIFY2(*fourth == edited, Loadwizard::projectToYaml(edited).c_str());
+
     Project other = edited;
+    other.outputs.pop_back();
+    QVERIFY(!(other == edited));
+    other = edited;
     other.extraKeys.clear();
     QVERIFY(!(other == edited));
     other = edited;
@@ -317,6 +338,22 @@ void TestProject::reportsWhereAnErrorIs_data()
         << head + "rendezvous:\n  - {name: a, policy: percent, value: 150}\n"
         << 4 << 39 << "rendezvous[0].value"
         << "at most 100";
+    QTest::newRow("outputs not a list") << head + "outputs: {kind: json}\n"
+                                        << 3 << 10 << "outputs"
+                                        << "expected a list of outputs";
+    QTest::newRow("output without kind") << head + "outputs:\n  - {target: a.csv}\n"
+                                         << 4 << 5 << "outputs[0].kind"
+                                         << "needs a kind";
+    QTest::newRow("unknown output kind") << head + "outputs:\n  - {kind: statsd, target: x}\n"
+                                         << 4 << 12 << "outputs[0].kind"
+                                         << "unknown output kind \"statsd\"";
+    QTest::newRow("output without target") << head + "outputs:\n  - {kind: csv}\n"
+                                           << 4 << 5 << "outputs[0].target"
+                                           << "needs a target";
+    QTest::newRow("output option not a text")
+        << head + "outputs:\n  - {kind: csv, target: a, append: [1]}\n"
+        << 4 << 36 << "outputs[0].append"
+        << "expected a text";
     QTest::newRow("duplicate key") << head + "workers: 1\nworkers: 2\n"
                                    << 4 << 1 << "workers"
                                    << "duplicate";
@@ -364,7 +401,7 @@ void TestProject::warnsAboutUnknownKeysWithTheirLine()
 {
     const char *yaml = "loadwizard: 1\n"
                        "profile: {rampup: \"1,1\"}\n"
-                       "outputs: [a]\n"
+                       "output: [a]\n"
                        "http:\n"
                        "  retries: 3\n"
                        "  timeout: 5\n"
@@ -374,7 +411,7 @@ void TestProject::warnsAboutUnknownKeysWithTheirLine()
     const auto project = Loadwizard::parseProject(yaml, "w.yaml", &warnings);
     QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
     QCOMPARE(warnings.size(), std::size_t(3));
-    QCOMPARE(warnings[0].field, std::string("outputs"));
+    QCOMPARE(warnings[0].field, std::string("output"));
     QCOMPARE(warnings[0].line, 3);
     QCOMPARE(warnings[0].column, 1);
     QCOMPARE(warnings[1].field, std::string("http.retries"));
@@ -393,11 +430,13 @@ void TestProject::keepsUnknownTopLevelKeys()
     const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
     QVERIFY(project);
     const std::string yaml = Loadwizard::projectToYaml(*project);
-    QVERIFY2(QString::fromStdString(yaml).contains("http://localhost:8086"), yaml.c_str());
+    QVERIFY2(QString::fromStdString(yaml).contains("http://localhost:8086/lw"), yaml.c_str());
+    QVERIFY2(QString::fromStdString(yaml).contains("${INFLUX_PASSWORD}"), yaml.c_str());
     const auto again = Loadwizard::parseProject(yaml, "again.yaml");
     QVERIFY(again);
     QCOMPARE(again->extraKeys, project->extraKeys);
-    QVERIFY(QString::fromStdString(again->extraKeys[1].second).contains("p95: 500ms"));
+    QCOMPARE(again->outputs, project->outputs);
+    QVERIFY(QString::fromStdString(again->extraKeys[0].second).contains("p95: 500ms"));
 }
 
 void TestProject::keepsVariablesVerbatim()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <loadwizard/error.h>
+#include <loadwizard/output.h>
 #include <loadwizard/rampprofile.h>
 
 #include <map>
@@ -68,6 +69,8 @@ struct Project
     int workers = 0; ///< 0: one per core
     HttpSettings http;
     std::vector<RendezvousPolicy> rendezvous;
+    /// Where metrics go during the run (`outputs:`); ${VAR} kept as written.
+    std::vector<OutputConfig> outputs;
     /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
     std::vector<std::pair<std::string, std::string>> extraKeys;
 
