@@ -1,0 +1,481 @@
+// The Elasticsearch output against FakeElasticsearch, a test server written from the bulk API
+// documentation (Elasticsearch cannot be installed offline on Debian 12; see
+// fake_elasticsearch.h for what it checks).
+
+#include "fake_elasticsearch.h"
+#include "outputsinks.h"
+#include "sinktesting.h"
+
+#include <loadwizard/output.h>
+
+#include <QTest>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <thread>
+
+using namespace Loadwizard;
+using Json = nlohmann::json;
+
+namespace {
+
+std::unique_ptr<OutputSink> makeSink(const std::string &target,
+                                     std::map<std::string, std::string, std::less<>> options = {})
+{
+    OutputConfig config;
+    config.kind = "elasticsearch";
+    config.target = target;
+    config.options = std::move(options);
+    auto sink = Engine::makeElasticsearchSink(config);
+    if (!sink)
+        qWarning("makeElasticsearchSink: %s", sink.error().toString().c_str());
+    return sink ? std::move(*sink) : nullptr;
+}
+
+std::string utcDay(std::chrono::system_clock::time_point time)
+{
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y.%m.%d", &parts);
+    return text;
+}
+
+const Json *find(const Json &document, std::initializer_list<const char *> path)
+{
+    const Json *node = &document;
+    for (const char *key : path) {
+        if (!node->is_object() || !node->contains(key))
+            return nullptr;
+        node = &(*node)[key];
+    }
+    return node;
+}
+
+std::size_t countWhere(const std::vector<FakeElasticsearch::Document> &documents,
+                       const std::function<bool(const Json &)> &predicate)
+{
+    return std::size_t(std::count_if(documents.begin(), documents.end(),
+                                     [&](const auto &d) { return predicate(d.source); }));
+}
+
+bool isType(const Json &source, const char *type)
+{
+    const Json *value = find(source, {"loadwizard", "type"});
+    return value && *value == type;
+}
+
+} // namespace
+
+class TestElasticsearch : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sendsNdjsonCreateActionsWithEcsFields()
+    {
+        FakeElasticsearch server;
+        QVERIFY(server.listening());
+        auto sink = makeSink(server.url());
+        QVERIFY(sink);
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        std::uint64_t delivered = 0;
+        for (int i = 0; i < 3; ++i) {
+            const auto sent = sink->deliver(series.next(100, 2), context);
+            QVERIFY2(sent.has_value(), sent ? "" : sent.error().message.c_str());
+            delivered += *sent;
+        }
+        const Snapshot last = series.next(50, 0, true);
+        QVERIFY(sink->deliver(last, context).has_value());
+        sink->finish(&last, context);
+
+        QVERIFY(server.protocolErrors().empty());
+        for (const auto &request : server.requests()) {
+            QCOMPARE(request.contentType, std::string("application/x-ndjson"));
+            QCOMPARE(request.path, std::string("/_bulk"));
+            QCOMPARE(request.status, 200);
+        }
+        const auto documents = server.documents();
+        // Per interval: 1 interval + 2 requests + 1 transaction; logs: errors + check + exception.
+        QCOMPARE(countWhere(documents, [](const Json &s) { return isType(s, "interval"); }),
+                 std::size_t(4));
+        QCOMPARE(countWhere(documents, [](const Json &s) { return isType(s, "request"); }),
+                 std::size_t(8));
+        QCOMPARE(countWhere(documents, [](const Json &s) { return isType(s, "transaction"); }),
+                 std::size_t(4));
+        const std::string day = utcDay(series.started() + std::chrono::seconds(1));
+        std::uint64_t requests = 0;
+        for (const auto &document : documents) {
+            QCOMPARE(document.op, std::string("create"));
+            QVERIFY(!document.id.empty());
+            QVERIFY(document.source.contains("@timestamp"));
+            QCOMPARE(document.source["ecs"]["version"].get<std::string>(), std::string("8.11.0"));
+            QCOMPARE(document.source["service"]["name"].get<std::string>(),
+                     std::string("loadwizard"));
+            const bool metric = document.source["event"]["kind"] == "metric";
+            QCOMPARE(document.index, (metric ? "loadwizard-metrics-" : "loadwizard-logs-") + day);
+            if (isType(document.source, "interval")) {
+                requests += document.source["loadwizard"]["requests"]["count"].get<std::uint64_t>();
+                QCOMPARE(document.source["event"]["duration"].get<std::int64_t>(),
+                         std::int64_t(1'000'000'000));
+            }
+        }
+        QCOMPARE(requests, series.total().requests);
+
+        const auto logs = std::count_if(documents.begin(), documents.end(), [](const auto &d) {
+            return d.source["event"]["kind"] == "event";
+        });
+        // 3 × (2 errors + check + exception) + 2 (check, exception) + run start + run stop
+        QCOMPARE(logs, 16);
+        QCOMPARE(delivered + 6 + 1 + 1, std::uint64_t(documents.size()));
+
+        const auto requestError =
+            std::find_if(documents.begin(), documents.end(), [](const auto &d) {
+                const Json *action = find(d.source, {"event", "action"});
+                return action && *action == "request-failed";
+            });
+        QVERIFY(requestError != documents.end());
+        const Json &error = requestError->source;
+        QCOMPARE(error["log"]["level"].get<std::string>(), std::string("error"));
+        QCOMPARE(error["http"]["request"]["method"].get<std::string>(), std::string("GET"));
+        QCOMPARE(error["http"]["response"]["status_code"].get<int>(), 503);
+        QCOMPARE(error["url"]["full"].get<std::string>(), std::string(SnapshotSeries::productName));
+        QCOMPARE(error["error"]["message"].get<std::string>(), std::string("HTTP 503"));
+        QVERIFY(error["message"].get<std::string>().find("HTTP 503") != std::string::npos);
+
+        const auto stop = std::find_if(documents.begin(), documents.end(), [](const auto &d) {
+            const Json *action = find(d.source, {"event", "action"});
+            return action && *action == "run-stop";
+        });
+        QVERIFY(stop != documents.end());
+        QCOMPARE(stop->source["loadwizard"]["summary"]["requests"].get<std::uint64_t>(),
+                 series.total().requests);
+        QCOMPARE(stop->source["event"]["duration"].get<std::int64_t>(),
+                 std::int64_t(4'000'000'000));
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+        QCOMPARE(context.retries(), 0);
+    }
+
+    void retriesItemsRefusedWith429UntilAccepted()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.item429Attempts = 2;
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        const auto sent = sink->deliver(series.next(10, 1), context);
+        QVERIFY(sent.has_value());
+        QCOMPARE(*sent, std::uint64_t(1 + 4 + 3)); // with the run-start event refused in start()
+        QVERIFY(context.retries() >= 2);
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+        // Stored once each, sent three times each (429, 429, created).
+        const auto documents = server.documents();
+        QCOMPARE(documents.size(), std::size_t(1 + 4 + 3));
+        for (const auto &[id, attempts] : server.attempts())
+            QCOMPARE(attempts, 3);
+        for (const double delay : context.backoffs())
+            QVERIFY(delay > 0);
+    }
+
+    void countsItemsRefusedWith400AndDoesNotResendThem()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.reject400 = [](const Json &source) { return isType(source, "request"); };
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        const auto sent = sink->deliver(series.next(10, 0), context);
+        QVERIFY(sent.has_value());
+        QCOMPARE(*sent, std::uint64_t(1 + 1 + 2)); // interval, transaction, check, exception
+        QCOMPARE(context.rejected(), std::uint64_t(2));
+        QCOMPARE(context.retries(), 0);
+        for (const auto &[id, attempts] : server.attempts())
+            QCOMPARE(attempts, 1);
+        const auto messages = context.messages();
+        QVERIFY(std::any_of(messages.begin(), messages.end(), [](const std::string &m) {
+            return m.find("mapper_parsing_exception") != std::string::npos;
+        }));
+    }
+
+    void honoursWholeRequest429()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.wholeRequest429 = 3; // start()'s request, then two of deliver()'s
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        const auto sent = sink->deliver(series.next(10, 0), context);
+        QVERIFY(sent.has_value());
+        QCOMPARE(*sent, std::uint64_t(1 + 4 + 2)); // the run-start event went out with it
+        QCOMPARE(context.retries(), 2);
+        QCOMPARE(server.documents().size(), std::size_t(7));
+        // Backoff grows between attempts.
+        const auto delays = context.backoffs();
+        QCOMPARE(delays.size(), std::size_t(2));
+        QVERIFY(delays[1] > delays[0]);
+    }
+
+    void splitsBatchesTheServerFindsTooLarge()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.maxBodyBytes = 3000;
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        const auto sent = sink->deliver(series.next(100, 5), context);
+        QVERIFY(sent.has_value());
+        QCOMPARE(*sent, std::uint64_t(4 + 5 + 2));
+        QCOMPARE(server.documents().size(), std::size_t(1 + 11));
+        const auto requests = server.requests();
+        QVERIFY(std::any_of(requests.begin(), requests.end(),
+                            [](const auto &r) { return r.status == 413; }));
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+    }
+
+    void splitsByMaxBulkBytesBeforeSending()
+    {
+        FakeElasticsearch server;
+        auto sink = makeSink(server.url(), {{"max_bulk_bytes", "2048"}});
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        QVERIFY(sink->deliver(series.next(100, 5), context).has_value());
+        for (const auto &request : server.requests())
+            QVERIFY(request.bodyBytes <= 2048);
+        QVERIFY(server.requests().size() > 3);
+        QCOMPARE(server.documents().size(), std::size_t(1 + 11));
+    }
+
+    void resentCreatesAfterALostAnswerAreNotDuplicated()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.storeThenFail = 1;
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value()); // stored, answered 503
+        const auto sent = sink->deliver(series.next(10, 0), context);
+        QVERIFY(sent.has_value());
+        QCOMPARE(*sent, std::uint64_t(1 + 4 + 2)); // the start event met a 409: already stored
+        QCOMPARE(server.documents().size(), std::size_t(7));
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+    }
+
+    void writesToADataStream()
+    {
+        FakeElasticsearch server;
+        server.addDataStream("logs-loadwizard-default");
+        auto sink = makeSink(server.url(), {{"data_stream", "logs-loadwizard-default"}});
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        QVERIFY(sink->deliver(series.next(10, 1), context).has_value());
+        sink->finish(nullptr, context);
+        const auto documents = server.documents();
+        QCOMPARE(documents.size(), std::size_t(1 + 4 + 3 + 1));
+        for (const auto &document : documents) {
+            QCOMPARE(document.index, std::string("logs-loadwizard-default"));
+            QCOMPARE(document.op, std::string("create"));
+        }
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+    }
+
+    void customIndexPatterns()
+    {
+        FakeElasticsearch server;
+        auto sink = makeSink(server.url(), {{"index", "perf-%Y"}, {"logs_index", "perf-logs"}});
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        QVERIFY(sink->deliver(series.next(10, 0), context).has_value());
+        const std::string year = utcDay(series.started()).substr(0, 4);
+        std::set<std::string> indices;
+        for (const auto &document : server.documents())
+            indices.insert(document.index);
+        QCOMPARE(indices, (std::set<std::string>{"perf-" + year, "perf-logs"}));
+    }
+
+    void basicAuthFromTheUrlNeverShowsThePassword()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.requiredAuthorization = "Basic ZWxhc3RpYzpzM2NyZXQ6IQ=="; // elastic:s3cret:!
+        server.setFaults(faults);
+        const std::string target =
+            "http://elastic:s3cret%3A%21@127.0.0.1:" + std::to_string(server.port());
+        auto sink = makeSink(target);
+        QVERIFY(sink);
+        QVERIFY(sink->name().find("s3cret") == std::string::npos);
+        QVERIFY(sink->name().find("elastic@") == std::string::npos);
+        QVERIFY(sink->testConnection().has_value());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        QVERIFY(sink->deliver(series.next(10, 0), context).has_value());
+        QCOMPARE(server.documents().size(), std::size_t(7));
+    }
+
+    void apiKeyAuthAndWrongCredentials()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.requiredAuthorization = "ApiKey aWQ6a2V5"; // base64("id:key")
+        server.setFaults(faults);
+        auto good = makeSink(server.url(), {{"api_key", "id:key"}});
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(good->start(series.runInfo(), context).has_value());
+        QVERIFY(good->deliver(series.next(10, 0), context).has_value());
+        QCOMPARE(server.documents().size(), std::size_t(7));
+
+        auto encoded = makeSink(server.url(), {{"api_key", "aWQ6a2V5"}});
+        QVERIFY(encoded->testConnection().has_value());
+
+        auto wrong = makeSink(server.url(), {{"api_key", "id:nope"}});
+        RecordingContext wrongContext;
+        QVERIFY(wrong->start(series.runInfo(), wrongContext).has_value());
+        const auto sent = wrong->deliver(series.next(10, 0), wrongContext);
+        QVERIFY(!sent.has_value());
+        QVERIFY(sent.error().message.find("401") != std::string::npos);
+        QVERIFY(sent.error().message.find("nope") == std::string::npos);
+        QCOMPARE(wrongContext.retries(), 0);
+    }
+
+    void reconnectsWhenTheServerComesUpLate()
+    {
+        int port = 0;
+        {
+            FakeElasticsearch probe; // learn a free port, then free it
+            port = probe.port();
+        }
+        auto sink = makeSink("http://127.0.0.1:" + std::to_string(port));
+        SnapshotSeries series;
+        RecordingContext context(0.1);
+        QVERIFY(sink->start(series.runInfo(), context).has_value()); // down: not fatal
+        QVERIFY(!sink->testConnection().has_value());
+        std::optional<tl::expected<std::uint64_t, Error>> sent;
+        std::thread delivering([&] { sent = sink->deliver(series.next(10, 0), context); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        FakeElasticsearch server(port);
+        QVERIFY(server.listening());
+        delivering.join();
+        QVERIFY(sent && sent->has_value());
+        QCOMPARE(**sent, std::uint64_t(1 + 4 + 2));
+        QVERIFY(context.retries() >= 1);
+        QCOMPARE(server.documents().size(), std::size_t(7));
+    }
+
+    void givesUpWhenTheRunIsOver()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.wholeRequest429 = 1000;
+        server.setFaults(faults);
+        auto sink = makeSink(server.url());
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        std::optional<tl::expected<std::uint64_t, Error>> sent;
+        std::thread delivering([&] { sent = sink->deliver(series.next(10, 0), context); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        context.stop();
+        delivering.join();
+        QVERIFY(sent && !sent->has_value());
+        QVERIFY(server.documents().empty());
+    }
+
+    void rejectsBadConfiguration_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("not http") << "tcp://127.0.0.1:9200"
+                                  << ""
+                                  << ""
+                                  << "target";
+        QTest::newRow("no host") << "http://"
+                                 << ""
+                                 << ""
+                                 << "target";
+        QTest::newRow("unknown option") << "http://h:9200"
+                                        << "indexx"
+                                        << "x"
+                                        << "options.indexx";
+        QTest::newRow("upper-case index") << "http://h:9200"
+                                          << "index"
+                                          << "Loadwizard"
+                                          << "options.index";
+        QTest::newRow("index with space") << "http://h:9200"
+                                          << "index"
+                                          << "a b"
+                                          << "options.index";
+        QTest::newRow("index starting with _") << "http://h:9200"
+                                               << "index"
+                                               << "_x"
+                                               << "options.index";
+        QTest::newRow("index with time directive") << "http://h:9200"
+                                                   << "index"
+                                                   << "x-%M"
+                                                   << "options.index";
+        QTest::newRow("data stream with directive") << "http://h:9200"
+                                                    << "data_stream"
+                                                    << "x-%Y"
+                                                    << "options.data_stream";
+        QTest::newRow("verify_tls") << "http://h:9200"
+                                    << "verify_tls"
+                                    << "maybe"
+                                    << "options.verify_tls";
+        QTest::newRow("timeout") << "http://h:9200"
+                                 << "timeout"
+                                 << "-1"
+                                 << "options.timeout";
+        QTest::newRow("bulk bytes") << "http://h:9200"
+                                    << "max_bulk_bytes"
+                                    << "10"
+                                    << "options.max_bulk_bytes";
+        QTest::newRow("api key and user") << "http://u:p@h:9200"
+                                          << "api_key"
+                                          << "a:b"
+                                          << "options.api_key";
+    }
+
+    void rejectsBadConfiguration()
+    {
+        QFETCH(QString, target);
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(QString, field);
+        OutputConfig config;
+        config.kind = "elasticsearch";
+        config.target = target.toStdString();
+        if (!key.isEmpty())
+            config.options[key.toStdString()] = value.toStdString();
+        const auto sink = Engine::makeElasticsearchSink(config);
+        QVERIFY(!sink.has_value());
+        QCOMPARE(QString::fromStdString(sink.error().field), field);
+        QVERIFY(sink.error().message.find(":p@") == std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestElasticsearch)
+#include "tst_elasticsearch.moc"
