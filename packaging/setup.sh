@@ -15,7 +15,7 @@ packages=(
     # peers for tests and benchmarks, screenshots
     nginx-light wrk xvfb xauth
     # metrics backends the output tests start privately
-    influxdb
+    influxdb graphite-carbon python3-whisper
 )
 
 missing=()
