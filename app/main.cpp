@@ -1,4 +1,7 @@
+#include "gui.h"
 #include "headless.h"
+
+#include <QApplication>
 
 #include <sys/resource.h>
 
@@ -12,8 +15,10 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &limit);
     }
     // Decided from plain argv: headless commands never create a QApplication, so they need
-    // no display. (The GUI lands with the workbench; until then everything is headless.)
+    // no display.
     const auto mode = Loadwizard::App::scanMode(argc, argv);
-    (void)mode;
-    return Loadwizard::App::runHeadless(argc, argv);
+    if (mode.headless)
+        return Loadwizard::App::runHeadless(argc, argv);
+    QApplication app(argc, argv);
+    return Loadwizard::App::runGui(app, mode);
 }

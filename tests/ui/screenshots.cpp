@@ -1,0 +1,78 @@
+// Renders the README's screenshots of the workbench: packaging/screenshots.sh runs this under
+// Xvfb. Usage: lw_screenshots OUTPUT_DIR
+#include <mainwindow.h>
+#include <projectdocument.h>
+#include <rundashboard.h>
+#include <scenariocatalog.h>
+#include <scenariopicker.h>
+#include <theme.h>
+
+#include <loadwizard/project.h>
+#include <loadwizard/targetserver.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QPixmap>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace Loadwizard;
+
+namespace {
+
+bool grab(QWidget *window, const QString &path)
+{
+    QTest::qWait(800); // let charts and layouts settle
+    const bool saved = window->grab().save(path);
+    std::printf("%s %s\n", saved ? "wrote" : "FAILED", qPrintable(path));
+    return saved;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("loadwizard"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Loadwizard"));
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    QDir().mkpath(out);
+    Ui::Theme::apply(qEnvironmentVariable("LW_SCHEME") == QLatin1String("dark")
+                         ? Ui::Theme::Scheme::Dark
+                         : Ui::Theme::Scheme::Light);
+
+    TargetServer target;
+    if (!target.start("127.0.0.1", 0))
+        return 1;
+    const QString demo = QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios/demo.yaml");
+    auto project = loadProject(demo.toStdString());
+    if (!project)
+        return 1;
+    project->parameters["base_url"] = target.baseUrl();
+    project->profile = *RampProfile::parse("5,4,0,10,2,5,0,15");
+
+    Ui::MainWindow window;
+    window.openProject(*project, demo);
+    window.resize(1280, 800);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return 1;
+    window.showSection(Ui::MainWindow::ProfileSection);
+    bool ok = grab(&window, out + "/workbench-profile.png");
+
+    window.showSection(Ui::MainWindow::ScenarioSection);
+    QTest::qWaitFor([&] { return !window.catalog()->isBusy(); }, 120000);
+    window.scenarioPicker()->select(QString::fromStdString(project->scenarioPath()));
+    ok = grab(&window, out + "/workbench-scenario.png") && ok;
+
+    window.dashboard()->startRun();
+    QTest::qWaitFor(
+        [&] { return window.dashboard()->session()->state() == Ui::RunSession::State::Running; },
+        120000);
+    QTest::qWait(17000);
+    ok = grab(&window, out + "/workbench-run.png") && ok;
+    window.dashboard()->session()->abort();
+    QTest::qWaitFor([&] { return !window.dashboard()->session()->isActive(); }, 30000);
+    window.document()->undoStack()->setClean();
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+#include <mainwindow.h>
+#include <profileeditor.h>
+#include <projectdocument.h>
+#include <projectsettingseditor.h>
+
+#include <QAction>
+#include <QFile>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Loadwizard;
+using namespace Loadwizard::Ui;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void openEditSaveRoundTripTracksDirtyState();
+    void brokenProjectShowsTheEnginesError();
+    void unsavedChangesAskBeforeOpening();
+    void autosaveWritesARecoveryFileThatCanBeRestored();
+
+private:
+    QString writeFile(const QString &name, const QByteArray &text);
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    QCoreApplication::setOrganizationName("loadwizard-tests");
+    QCoreApplication::setApplicationName("tst_mainwindow");
+    QFile::remove(MainWindow::recoveryPath());
+}
+
+QString TestMainWindow::writeFile(const QString &name, const QByteArray &text)
+{
+    QFile file(m_dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(text);
+    return file.fileName();
+}
+
+void TestMainWindow::openEditSaveRoundTripTracksDirtyState()
+{
+    const QString path = writeFile("shop.yaml", "loadwizard: 1\nname: Shop\nscenario: shop.cpp\n"
+                                                "profile:\n  rampup: \"2,60,0,200\"\n");
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openFile(path));
+    QVERIFY(window.errorText().isEmpty());
+    QVERIFY(!window.isWindowModified());
+    QVERIFY(window.windowTitle().startsWith("shop.yaml[*]"));
+
+    window.profileEditor()->stepTable()->item(1, 1)->setText("100");
+    QLineEdit *name = window.settingsEditor()->nameEdit();
+    name->setFocus();
+    name->selectAll();
+    QTest::keyClicks(name, "Shop 2");
+    QVERIFY(window.isWindowModified());
+    QCOMPARE(window.document()->undoStack()->count(), 2); // the typing merged into one step
+
+    window.undoAction()->trigger();
+    QCOMPARE(window.document()->project().name, std::string("Shop"));
+    window.redoAction()->trigger();
+    QVERIFY(window.saveTo(path));
+    QVERIFY(!window.isWindowModified());
+
+    auto reloaded = loadProject(path.toStdString());
+    QVERIFY(reloaded);
+    QCOMPARE(reloaded->name, std::string("Shop 2"));
+    QCOMPARE(reloaded->profile.toString(), std::string("2,60,0,100"));
+    QCOMPARE(reloaded->scenario, std::string("shop.cpp"));
+
+    // Undo after saving makes it dirty again; redo returns to the saved state.
+    window.undoAction()->trigger();
+    QVERIFY(window.isWindowModified());
+    window.redoAction()->trigger();
+    QVERIFY(!window.isWindowModified());
+}
+
+void TestMainWindow::brokenProjectShowsTheEnginesError()
+{
+    const QString path = writeFile("broken.yaml", "loadwizard: 1\nprofile:\n"
+                                                  "  rampup: \"2,60,abc,200\"\n");
+    MainWindow window;
+    window.show();
+    QVERIFY(!window.openFile(path));
+    const QString error = window.errorText();
+    QVERIFY2(error.contains("broken.yaml:3:"), qPrintable(error));
+    QVERIFY2(error.contains("token 3"), qPrintable(error));
+    // The window still holds a usable project.
+    QVERIFY(!window.document()->project().profile.empty());
+}
+
+void TestMainWindow::unsavedChangesAskBeforeOpening()
+{
+    const QString path = writeFile("other.yaml", "loadwizard: 1\nprofile:\n  rampup: \"1,5\"\n");
+    MainWindow window;
+    int asked = 0;
+    window.setPrompt([&](const QString &) {
+        ++asked;
+        return QMessageBox::Cancel;
+    });
+    window.profileEditor()->stepTable()->item(0, 0)->setText("4");
+    QVERIFY(window.isWindowModified());
+    QVERIFY(!window.openFile(path));
+    QCOMPARE(asked, 1);
+    QCOMPARE(window.document()->project().profile.steps().front().rate, 4.0);
+    window.setPrompt([&](const QString &) { return QMessageBox::Discard; });
+    QVERIFY(window.openFile(path));
+    QCOMPARE(window.document()->project().profile.toString(), std::string("1,5"));
+}
+
+void TestMainWindow::autosaveWritesARecoveryFileThatCanBeRestored()
+{
+    {
+        MainWindow window;
+        window.profileEditor()->stepTable()->item(0, 0)->setText("7");
+        window.autosave();
+        QVERIFY(QFile::exists(MainWindow::recoveryPath()));
+        // No close: as after a crash, the recovery file stays.
+        window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+        window.document()->undoStack()->setClean();
+    }
+    QVERIFY(QFile::exists(MainWindow::recoveryPath()));
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Yes; });
+    QVERIFY(window.offerRecovery());
+    QCOMPARE(window.document()->project().profile.steps().front().rate, 7.0);
+    QVERIFY(window.document()->isModified());
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    QVERIFY(window.close());
+    QVERIFY(!QFile::exists(MainWindow::recoveryPath()));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,117 @@
+#include <projectdocument.h>
+#include <scenariocatalog.h>
+#include <scenariopicker.h>
+
+#include <QFile>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Loadwizard;
+using namespace Loadwizard::Ui;
+
+class TestScenarioPicker : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void showsAPluginsMetadataAndParameters();
+    void showsACompileErrorWithFileAndLine();
+
+private:
+    bool waitUntilLoaded(ScenarioCatalog &catalog, const QString &path);
+    QTemporaryDir m_dir;
+};
+
+void TestScenarioPicker::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    QCoreApplication::setOrganizationName("loadwizard-tests");
+    QCoreApplication::setApplicationName("tst_scenariopicker");
+}
+
+bool TestScenarioPicker::waitUntilLoaded(ScenarioCatalog &catalog, const QString &path)
+{
+    return QTest::qWaitFor(
+        [&] {
+            const int index = catalog.indexOf(path);
+            if (index < 0)
+                return false;
+            const auto state = catalog.entries()[index].state;
+            return state == ScenarioEntry::State::Loaded || state == ScenarioEntry::State::Rejected;
+        },
+        120000);
+}
+
+void TestScenarioPicker::showsAPluginsMetadataAndParameters()
+{
+    const QString bundled = QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios");
+    ProjectDocument document;
+    Project project;
+    project.profile = *RampProfile::parse("1,1");
+    project.scenario = (bundled + "/simple.cpp").toStdString();
+    project.parameters["base_url"] = "http://127.0.0.1:9";
+    document.reset(project, QString());
+    ScenarioCatalog catalog;
+    catalog.setFolders({bundled}, m_dir.filePath("user"));
+    ScenarioPicker picker(&document, &catalog);
+    picker.show();
+    catalog.rescan();
+    QVERIFY(catalog.indexOf(bundled + "/shop.cpp") >= 0);
+    QVERIFY(waitUntilLoaded(catalog, bundled + "/simple.cpp"));
+    QVERIFY(picker.select(bundled + "/simple.cpp"));
+    const auto &entry = catalog.entries()[catalog.indexOf(bundled + "/simple.cpp")];
+    QCOMPARE(entry.state, ScenarioEntry::State::Loaded);
+    QCOMPARE(picker.titleLabel()->text(), QString::fromStdString(entry.info.name));
+    QVERIFY(!picker.descriptionLabel()->text().isEmpty());
+    // The parameter table: the project's value, the plugin's default and help.
+    auto *table = picker.parameterTable();
+    int row = -1;
+    for (int r = 0; r < table->rowCount(); ++r)
+        if (table->item(r, 0)->text() == "base_url")
+            row = r;
+    QVERIFY(row >= 0);
+    QCOMPARE(table->item(row, 1)->text(), QString("http://127.0.0.1:9"));
+    QVERIFY(!table->item(row, 3)->text().isEmpty());
+    table->item(row, 1)->setText("http://127.0.0.1:10");
+    QCOMPARE(document.project().parameters.at("base_url"), std::string("http://127.0.0.1:10"));
+    QVERIFY(document.isModified());
+}
+
+void TestScenarioPicker::showsACompileErrorWithFileAndLine()
+{
+    QFile file(m_dir.filePath("broken.cpp"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#include <loadwizard/scenario.h>\n\nint main() { return undeclared; }\n");
+    file.close();
+    ProjectDocument document;
+    ScenarioCatalog catalog;
+    catalog.setFolders({}, m_dir.filePath("user"));
+    ScenarioPicker picker(&document, &catalog);
+    picker.show();
+    catalog.rescan();
+    QSignalSpy busy(&catalog, &ScenarioCatalog::busyChanged);
+    picker.addFile(file.fileName());
+    QVERIFY(busy.wait(5000));
+    QVERIFY(busy.first().at(0).toBool()); // compiling off the UI thread, with a busy indicator
+    QVERIFY(waitUntilLoaded(catalog, file.fileName()));
+    QCOMPARE(catalog.entries()[catalog.indexOf(file.fileName())].state,
+             ScenarioEntry::State::Rejected);
+    QVERIFY(picker.select(file.fileName()));
+    auto *diagnostics = picker.diagnosticsView();
+    QVERIFY(diagnostics->topLevelItemCount() >= 1);
+    QCOMPARE(diagnostics->topLevelItem(0)->text(0), QString("broken.cpp"));
+    QCOMPARE(diagnostics->topLevelItem(0)->text(1), QString("3"));
+    QVERIFY(diagnostics->topLevelItem(0)->text(3).contains("undeclared"));
+    QVERIFY(picker.titleLabel()->text().contains("rejected"));
+}
+
+QTEST_MAIN(TestScenarioPicker)
+#include "tst_scenariopicker.moc"

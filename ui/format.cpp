@@ -1,0 +1,45 @@
+#include "format.h"
+
+#include <cmath>
+
+namespace Loadwizard::Ui {
+
+QString formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        seconds = 0;
+    const auto total = static_cast<long long>(std::llround(seconds));
+    const long long days = total / 86400;
+    const long long hours = total % 86400 / 3600;
+    const long long minutes = total % 3600 / 60;
+    const long long rest = total % 60;
+    if (days > 0)
+        return hours ? QStringLiteral("%1 d %2 h").arg(days).arg(hours)
+                     : QStringLiteral("%1 d").arg(days);
+    if (hours > 0)
+        return minutes ? QStringLiteral("%1 h %2 min").arg(hours).arg(minutes)
+                       : QStringLiteral("%1 h").arg(hours);
+    if (minutes > 0)
+        return rest ? QStringLiteral("%1 min %2 s").arg(minutes).arg(rest)
+                    : QStringLiteral("%1 min").arg(minutes);
+    return QStringLiteral("%1 s").arg(rest);
+}
+
+QString formatNumber(double value, int decimals)
+{
+    QString text = QString::number(value, 'f', decimals);
+    if (text.contains('.')) {
+        while (text.endsWith('0'))
+            text.chop(1);
+        if (text.endsWith('.'))
+            text.chop(1);
+    }
+    return text == QLatin1String("-0") ? QStringLiteral("0") : text;
+}
+
+QString errorText(const Error &error)
+{
+    return QString::fromStdString(error.toString());
+}
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <loadwizard/error.h>
+
+#include <QString>
+
+namespace Loadwizard::Ui {
+
+/// "45 s", "4 min 20 s", "2 h 5 min", "3 d 4 h".
+QString formatDuration(double seconds);
+/// "1.5", "120", "0.25": the shortest form, no trailing zeros.
+QString formatNumber(double value, int decimals = 2);
+/// An engine error as its "file:line:column: field: message" text.
+QString errorText(const Error &error);
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,512 @@
+#include "mainwindow.h"
+
+#include "format.h"
+#include "profileeditor.h"
+#include "projectdocument.h"
+#include "projectsettingseditor.h"
+#include "rendezvouseditor.h"
+#include "rundashboard.h"
+#include "scenariocatalog.h"
+#include "scenariopicker.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QBoxLayout>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+
+namespace Loadwizard::Ui {
+
+namespace {
+
+const QString recentFilesKey = QStringLiteral("recentFiles");
+const QString recoveryOriginKey = QStringLiteral("recovery/originalPath");
+constexpr int maxRecentFiles = 8;
+
+/// What File > New starts from: a profile to look at and the defaults of everything else.
+Project newProjectTemplate()
+{
+    Project project;
+    project.name = "Untitled";
+    project.profile = RampProfile({{1, 10}, {0, 50}});
+    return project;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_document(new ProjectDocument(this))
+    , m_catalog(new ScenarioCatalog(this))
+    , m_tabs(new QTabWidget(this))
+    , m_sections(new QListWidget(this))
+    , m_stack(new QStackedWidget(this))
+    , m_errorFrame(new QFrame(this))
+    , m_errorLabel(new QLabel(this))
+    , m_autosaveTimer(new QTimer(this))
+{
+    Theme::initResources();
+    m_document->reset(newProjectTemplate(), QString());
+    m_settingsEditor = new ProjectSettingsEditor(m_document, this);
+    m_scenarioPicker = new ScenarioPicker(m_document, m_catalog, this);
+    m_profileEditor = new ProfileEditor(m_document, this);
+    m_rendezvousEditor = new RendezvousEditor(m_document, this);
+    m_dashboard = new RunDashboard(m_document, this);
+
+    // Sections on the left, the editor in the centre.
+    const struct
+    {
+        QString title;
+        QStyle::StandardPixmap icon;
+        QWidget *editor;
+    } sections[] = {
+        {tr("Project"), QStyle::SP_FileDialogDetailedView, m_settingsEditor},
+        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioPicker},
+        {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
+        {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
+    };
+    for (const auto &section : sections) {
+        new QListWidgetItem(style()->standardIcon(section.icon), section.title, m_sections);
+        m_stack->addWidget(section.editor);
+    }
+    m_sections->setAccessibleName(tr("Project sections"));
+    m_sections->setIconSize(QSize(20, 20));
+    m_sections->setSpacing(2);
+    m_sections->setFrameShape(QFrame::NoFrame);
+    m_sections->setMaximumWidth(200);
+    m_sections->setMinimumWidth(140);
+    m_sections->setStyleSheet(QStringLiteral("QListWidget::item { padding: 6px 8px; }"));
+    connect(m_sections, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    m_errorFrame->setObjectName(QStringLiteral("errorFrame"));
+    m_errorFrame->setStyleSheet(
+        QStringLiteral("#errorFrame { background: rgba(214, 69, 65, 40); border: 1px solid #d64541;"
+                       " border-radius: 4px; }"));
+    m_errorLabel->setWordWrap(true);
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton(m_errorFrame);
+    dismiss->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    dismiss->setAutoRaise(true);
+    dismiss->setToolTip(tr("Dismiss"));
+    auto *errorLayout = new QHBoxLayout(m_errorFrame);
+    errorLayout->addWidget(m_errorLabel, 1);
+    errorLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_errorFrame->hide();
+    connect(dismiss, &QToolButton::clicked, m_errorFrame, &QWidget::hide);
+
+    auto *design = new QWidget(this);
+    auto *splitter = new QSplitter(Qt::Horizontal, design);
+    splitter->addWidget(m_sections);
+    splitter->addWidget(m_stack);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    auto *designLayout = new QVBoxLayout(design);
+    designLayout->setContentsMargins(0, 0, 0, 0);
+    designLayout->addWidget(splitter, 1);
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(design, style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Design"));
+    m_tabs->addTab(m_dashboard, style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"));
+
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(6, 6, 6, 6);
+    centralLayout->addWidget(m_errorFrame);
+    centralLayout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    createActions();
+    createMenus();
+    m_sections->setCurrentRow(ProfileSection);
+
+    connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::showDashboard);
+    connect(m_dashboard->session(), &RunSession::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
+    m_autosaveTimer->start(60 * 1000);
+
+    updateTitle();
+    updateRecentMenu();
+    resize(1200, 780);
+    restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
+    statusBar()->showMessage(tr("Ready"), 3000);
+    m_catalog->rescan();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_newAction = new QAction(style()->standardIcon(QStyle::SP_FileIcon), tr("&New"), this);
+    m_newAction->setShortcut(QKeySequence::New);
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
+    m_openAction =
+        new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
+    m_saveAction =
+        new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+    m_saveAsAction = new QAction(tr("Save &As…"), this);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    m_redoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+}
+
+void MainWindow::createMenus()
+{
+    auto *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAction);
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(m_saveAction);
+    file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    auto *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+
+    auto *view = menuBar()->addMenu(tr("&View"));
+    const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Ramp-up &profile"),
+                              tr("Rende&zvous")};
+    for (int i = 0; i < 4; ++i) {
+        auto *action = view->addAction(titles[i]);
+        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] { showSection(Section(i)); });
+    }
+    auto *dashboard = view->addAction(tr("Run &dashboard"));
+    dashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    connect(dashboard, &QAction::triggered, this, &MainWindow::showDashboard);
+    view->addSeparator();
+    auto *appearance = view->addMenu(tr("&Appearance"));
+    auto *schemes = new QActionGroup(this);
+    const std::pair<QString, Theme::Scheme> choices[] = {{tr("&System"), Theme::Scheme::System},
+                                                         {tr("&Light"), Theme::Scheme::Light},
+                                                         {tr("&Dark"), Theme::Scheme::Dark}};
+    for (const auto &[title, scheme] : choices) {
+        auto *action = appearance->addAction(title);
+        action->setCheckable(true);
+        action->setChecked(scheme == Theme::saved());
+        schemes->addAction(action);
+        connect(action, &QAction::triggered, this, [scheme] {
+            Theme::save(scheme);
+            Theme::apply(scheme);
+        });
+    }
+
+    auto *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_dashboard->runAction());
+    run->addAction(m_dashboard->stopAction());
+    run->addAction(m_dashboard->abortAction());
+
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Loadwizard"), this, [this] {
+        QMessageBox::about(this, tr("About Loadwizard"),
+                           tr("<h3>Loadwizard %1</h3><p>A load-test workbench: ramp-up profiles "
+                              "of virtual users, scenarios in compiled C++20 coroutines, "
+                              "libcurl underneath.</p>")
+                               .arg(QStringLiteral(LOADWIZARD_VERSION)));
+    });
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_newAction);
+    toolbar->addAction(m_openAction);
+    toolbar->addAction(m_saveAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_undoAction);
+    toolbar->addAction(m_redoAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_dashboard->runAction());
+    toolbar->addAction(m_dashboard->stopAction());
+    toolbar->addAction(m_dashboard->abortAction());
+}
+
+void MainWindow::showSection(Section section)
+{
+    m_tabs->setCurrentIndex(0);
+    m_sections->setCurrentRow(section);
+}
+
+void MainWindow::showDashboard()
+{
+    m_tabs->setCurrentWidget(m_dashboard);
+}
+
+QString MainWindow::errorText() const
+{
+    return m_errorFrame->isHidden() ? QString() : m_errorLabel->text();
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_errorLabel->setText(message);
+    m_errorFrame->setVisible(!message.isEmpty());
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — Loadwizard").arg(m_document->displayName()));
+    setWindowModified(m_document->isModified());
+    setWindowFilePath(m_document->filePath());
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const QString question =
+        tr("%1 has unsaved changes. Save them?").arg(m_document->displayName());
+    const auto answer =
+        m_prompt
+            ? m_prompt(question)
+            : QMessageBox::warning(this, tr("Unsaved changes"), question,
+                                   QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                   QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    showError(QString());
+    m_document->reset(newProjectTemplate(), QString());
+    removeRecovery();
+    showSection(ProfileSection);
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString dir = m_document->filePath().isEmpty()
+                            ? QDir::homePath()
+                            : QFileInfo(m_document->filePath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open project"), dir, tr("Loadwizard projects (*.yaml *.yml);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    if (!maybeSave())
+        return false;
+    std::vector<Error> warnings;
+    auto loaded = m_document->load(path, &warnings);
+    if (!loaded) {
+        // Keep the current project; say exactly where the file is wrong.
+        showError(tr("<b>Cannot open %1</b><br>%2")
+                      .arg(QFileInfo(path).fileName().toHtmlEscaped(),
+                           Ui::errorText(loaded.error()).toHtmlEscaped()));
+        statusBar()->showMessage(Ui::errorText(loaded.error()));
+        return false;
+    }
+    removeRecovery();
+    QStringList lines;
+    for (const Error &warning : warnings)
+        lines << Ui::errorText(warning).toHtmlEscaped();
+    showError(lines.isEmpty() ? QString()
+                              : tr("<b>Opened with warnings</b><br>%1").arg(lines.join("<br>")));
+    addRecentFile(m_document->filePath());
+    statusBar()->showMessage(tr("Opened %1").arg(m_document->filePath()), 5000);
+    return true;
+}
+
+void MainWindow::openProject(const Project &project, const QString &path)
+{
+    m_document->reset(project, path);
+    showError(QString());
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    const QString suggestion = m_document->filePath().isEmpty()
+                                   ? QDir::homePath() + QStringLiteral("/untitled.yaml")
+                                   : m_document->filePath();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), suggestion,
+                                                      tr("Loadwizard projects (*.yaml *.yml)"));
+    return !path.isEmpty() && saveTo(path);
+}
+
+bool MainWindow::saveTo(const QString &path)
+{
+    auto saved = m_document->save(path);
+    if (!saved) {
+        showError(tr("<b>Cannot save</b><br>%1").arg(Ui::errorText(saved.error()).toHtmlEscaped()));
+        return false;
+    }
+    showError(QString());
+    removeRecovery();
+    addRecentFile(m_document->filePath());
+    statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+    return true;
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList files = settings.value(recentFilesKey).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > maxRecentFiles)
+        files.removeLast();
+    settings.setValue(recentFilesKey, files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(recentFilesKey).toStringList();
+    int number = 1;
+    for (const QString &file : files) {
+        auto *action =
+            m_recentMenu->addAction(tr("&%1 %2").arg(number++).arg(QFileInfo(file).fileName()),
+                                    this, [this, file] { openFile(file); });
+        action->setToolTip(file);
+        action->setStatusTip(file);
+    }
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("&Clear the list"), this, [this] {
+            QSettings().remove(recentFilesKey);
+            updateRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+QString MainWindow::recoveryPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/recovery.yaml");
+}
+
+void MainWindow::setAutosaveInterval(int milliseconds)
+{
+    m_autosaveTimer->start(milliseconds);
+}
+
+void MainWindow::autosave()
+{
+    if (!m_document->isModified())
+        return;
+    QDir().mkpath(QFileInfo(recoveryPath()).absolutePath());
+    // The engine's atomic save: a crash mid-write never leaves half a recovery file.
+    if (saveProject(m_document->project(), recoveryPath().toStdString())) {
+        QSettings().setValue(recoveryOriginKey, m_document->filePath());
+        statusBar()->showMessage(tr("Unsaved changes kept in a recovery file"), 3000);
+    }
+}
+
+void MainWindow::removeRecovery()
+{
+    QFile::remove(recoveryPath());
+    QSettings().remove(recoveryOriginKey);
+}
+
+bool MainWindow::offerRecovery()
+{
+    const QString path = recoveryPath();
+    if (!QFileInfo::exists(path))
+        return false;
+    const QString origin = QSettings().value(recoveryOriginKey).toString();
+    const QString question =
+        tr("Loadwizard did not close properly. Restore the unsaved changes to %1 from %2?")
+            .arg(origin.isEmpty() ? tr("an untitled project") : QFileInfo(origin).fileName(),
+                 QLocale().toString(QFileInfo(path).lastModified(), QLocale::ShortFormat));
+    const auto answer = m_prompt
+                            ? m_prompt(question)
+                            : QMessageBox::question(this, tr("Restore unsaved changes"), question,
+                                                    QMessageBox::Yes | QMessageBox::No);
+    if (answer != QMessageBox::Yes && answer != QMessageBox::Save) {
+        removeRecovery();
+        return false;
+    }
+    auto recovered = loadProject(path.toStdString());
+    if (!recovered) {
+        showError(tr("<b>Cannot restore</b><br>%1")
+                      .arg(Ui::errorText(recovered.error()).toHtmlEscaped()));
+        removeRecovery();
+        return false;
+    }
+    // Relative paths inside were written against the original file's folder.
+    m_document->reset(*recovered, origin, true);
+    statusBar()->showMessage(tr("Restored unsaved changes"), 5000);
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_dashboard->session()->isActive()) {
+        const auto answer =
+            m_prompt ? m_prompt(tr("A run is in progress. Abort it and quit?"))
+                     : QMessageBox::question(this, tr("Run in progress"),
+                                             tr("A run is in progress. Abort it and quit?"));
+        if (answer != QMessageBox::Yes && answer != QMessageBox::Discard) {
+            event->ignore();
+            return;
+        }
+        m_dashboard->session()->abort();
+    }
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    removeRecovery();
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    event->accept();
+}
+
+} // namespace Loadwizard::Ui

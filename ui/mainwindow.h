@@ -1,0 +1,123 @@
+#pragma once
+
+#include <loadwizard/project.h>
+
+#include <QMainWindow>
+#include <QMessageBox>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+class QTabWidget;
+class QTimer;
+class QFrame;
+
+namespace Loadwizard::Ui {
+
+class ProfileEditor;
+class ProjectDocument;
+class ProjectSettingsEditor;
+class RendezvousEditor;
+class RunDashboard;
+class ScenarioCatalog;
+class ScenarioPicker;
+
+/// The workbench: project sections on the left, the section's editor in the centre, the Run
+/// dashboard in its own tab; file handling with recent files, one undo stack, autosave.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum Section
+    {
+        ProjectSection,
+        ScenarioSection,
+        ProfileSection,
+        RendezvousSection
+    };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Answers "save the unsaved changes?" (Save, Discard or Cancel); a dialog unless replaced
+    /// (tests answer without one).
+    using Prompt = std::function<QMessageBox::StandardButton(const QString &question)>;
+    void setPrompt(Prompt prompt) { m_prompt = std::move(prompt); }
+
+    ProjectDocument *document() const { return m_document; }
+    ScenarioCatalog *catalog() const { return m_catalog; }
+    ProfileEditor *profileEditor() const { return m_profileEditor; }
+    ScenarioPicker *scenarioPicker() const { return m_scenarioPicker; }
+    RendezvousEditor *rendezvousEditor() const { return m_rendezvousEditor; }
+    ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
+    RunDashboard *dashboard() const { return m_dashboard; }
+    /// The inline error shown when a project cannot be opened or saved; empty when none.
+    QString errorText() const;
+    QAction *undoAction() const { return m_undoAction; }
+    QAction *redoAction() const { return m_redoAction; }
+
+    void showSection(Section section);
+    void showDashboard();
+
+    /// Opens a project (asking about unsaved changes first); false when it could not be read,
+    /// with the engine's error shown in the window.
+    bool openFile(const QString &path);
+    /// Starts over with `project` as if it had been opened from `path` (the demo).
+    void openProject(const Project &project, const QString &path);
+    bool saveTo(const QString &path);
+    void newProject();
+
+    /// The recovery file autosave writes while there are unsaved changes.
+    static QString recoveryPath();
+    void setAutosaveInterval(int milliseconds);
+    /// Writes the recovery file now when there are unsaved changes.
+    void autosave();
+    /// Offers to restore a recovery file left by a crash; true when one was restored.
+    bool offerRecovery();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    bool maybeSave();
+    bool save();
+    bool saveAs();
+    void open();
+    void updateTitle();
+    void showError(const QString &message);
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+    void removeRecovery();
+
+    ProjectDocument *m_document;
+    ScenarioCatalog *m_catalog;
+    QTabWidget *m_tabs;
+    QListWidget *m_sections;
+    QStackedWidget *m_stack;
+    QFrame *m_errorFrame;
+    QLabel *m_errorLabel;
+    ProjectSettingsEditor *m_settingsEditor;
+    ScenarioPicker *m_scenarioPicker;
+    ProfileEditor *m_profileEditor;
+    RendezvousEditor *m_rendezvousEditor;
+    RunDashboard *m_dashboard;
+    QTimer *m_autosaveTimer;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    Prompt m_prompt;
+};
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,182 @@
+#include "projectsettingseditor.h"
+
+#include "projectdocument.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <thread>
+
+namespace Loadwizard::Ui {
+
+namespace {
+
+QDoubleSpinBox *secondsBox(double maximum, const QString &special, QWidget *parent)
+{
+    auto *box = new QDoubleSpinBox(parent);
+    box->setRange(0, maximum);
+    box->setDecimals(2);
+    box->setSuffix(QObject::tr(" s"));
+    box->setSpecialValueText(special);
+    box->setAccelerated(true);
+    return box;
+}
+
+} // namespace
+
+ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_name(new QLineEdit(this))
+    , m_description(new QPlainTextEdit(this))
+    , m_thinkMultiplier(new QDoubleSpinBox(this))
+    , m_thinkMax(secondsBox(86400, tr("no cap"), this))
+    , m_gracefulStop(secondsBox(86400, QString(), this))
+    , m_workers(new QSpinBox(this))
+    , m_httpTimeout(secondsBox(86400, QString(), this))
+    , m_verifyTls(new QCheckBox(tr("Verify server certificates"), this))
+    , m_http2(new QCheckBox(tr("Offer HTTP/2 over TLS"), this))
+    , m_maxRedirects(new QSpinBox(this))
+    , m_bufferSize(new QSpinBox(this))
+    , m_userAgent(new QLineEdit(this))
+{
+    m_name->setPlaceholderText(tr("Shown in reports"));
+    m_description->setTabChangesFocus(true);
+    m_description->setMaximumHeight(m_description->fontMetrics().lineSpacing() * 5);
+    m_thinkMultiplier->setRange(0, 100);
+    m_thinkMultiplier->setDecimals(2);
+    m_thinkMultiplier->setSingleStep(0.1);
+    m_thinkMultiplier->setPrefix(QStringLiteral("× "));
+    m_thinkMultiplier->setToolTip(tr("0 ignores think times, 2 doubles them"));
+    m_workers->setRange(0, 4096);
+    m_workers->setSpecialValueText(
+        tr("one per core (%1)").arg(std::max(1u, std::thread::hardware_concurrency())));
+    m_maxRedirects->setRange(0, 1000);
+    m_maxRedirects->setSpecialValueText(tr("do not follow"));
+    m_bufferSize->setRange(1024, 524288);
+    m_bufferSize->setSingleStep(1024);
+    m_bufferSize->setSuffix(tr(" bytes"));
+    m_userAgent->setPlaceholderText(QStringLiteral("Loadwizard/" LOADWIZARD_VERSION));
+
+    auto *general = new QGroupBox(tr("Project"), this);
+    auto *generalForm = new QFormLayout(general);
+    generalForm->addRow(tr("&Name:"), m_name);
+    generalForm->addRow(tr("&Description:"), m_description);
+
+    auto *run = new QGroupBox(tr("Run"), this);
+    auto *runForm = new QFormLayout(run);
+    runForm->addRow(tr("&Think time:"), m_thinkMultiplier);
+    runForm->addRow(tr("Think time &cap:"), m_thinkMax);
+    runForm->addRow(tr("&Graceful stop:"), m_gracefulStop);
+    runForm->addRow(tr("&Workers:"), m_workers);
+
+    auto *http = new QGroupBox(tr("HTTP"), this);
+    auto *httpForm = new QFormLayout(http);
+    httpForm->addRow(tr("T&imeout:"), m_httpTimeout);
+    httpForm->addRow(QString(), m_verifyTls);
+    httpForm->addRow(QString(), m_http2);
+    httpForm->addRow(tr("&Redirects:"), m_maxRedirects);
+    httpForm->addRow(tr("&Buffer:"), m_bufferSize);
+    httpForm->addRow(tr("&User agent:"), m_userAgent);
+
+    auto *content = new QWidget;
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->addWidget(new QLabel(tr("<h3>Project settings</h3>"), content));
+    contentLayout->addWidget(general);
+    contentLayout->addWidget(run);
+    contentLayout->addWidget(http);
+    contentLayout->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+
+    connect(m_name, &QLineEdit::textEdited, this, [this] { commit(m_name, tr("Edit name")); });
+    connect(m_description, &QPlainTextEdit::textChanged, this,
+            [this] { commit(m_description, tr("Edit description")); });
+    connect(m_userAgent, &QLineEdit::textEdited, this,
+            [this] { commit(m_userAgent, tr("Edit user agent")); });
+    for (auto *box : {m_thinkMultiplier, m_thinkMax, m_gracefulStop, m_httpTimeout})
+        connect(box, &QDoubleSpinBox::valueChanged, this,
+                [this, box] { commit(box, tr("Edit %1").arg(box->accessibleName())); });
+    for (auto *box : {m_workers, m_maxRedirects, m_bufferSize})
+        connect(box, &QSpinBox::valueChanged, this,
+                [this, box] { commit(box, tr("Edit %1").arg(box->accessibleName())); });
+    for (auto *box : {m_verifyTls, m_http2})
+        connect(box, &QCheckBox::toggled, this, [this, box] { commit(box, box->text()); });
+    m_thinkMultiplier->setAccessibleName(tr("think time"));
+    m_thinkMax->setAccessibleName(tr("think time cap"));
+    m_gracefulStop->setAccessibleName(tr("graceful stop"));
+    m_httpTimeout->setAccessibleName(tr("HTTP timeout"));
+    m_workers->setAccessibleName(tr("workers"));
+    m_maxRedirects->setAccessibleName(tr("redirects"));
+    m_bufferSize->setAccessibleName(tr("buffer size"));
+
+    connect(m_document, &ProjectDocument::projectChanged, this, &ProjectSettingsEditor::refresh);
+    refresh();
+}
+
+int ProjectSettingsEditor::mergeKeyFor(QWidget *widget)
+{
+    auto it = m_mergeKeys.find(widget);
+    if (it == m_mergeKeys.end())
+        it = m_mergeKeys.insert(widget, ProjectDocument::newMergeKey());
+    return *it;
+}
+
+void ProjectSettingsEditor::commit(QWidget *source, const QString &what)
+{
+    if (m_refreshing)
+        return;
+    Project next = m_document->project();
+    next.name = m_name->text().toStdString();
+    next.description = m_description->toPlainText().toStdString();
+    next.thinkTime.multiplier = m_thinkMultiplier->value();
+    next.thinkTime.maxSeconds = m_thinkMax->value();
+    next.gracefulStopSeconds = m_gracefulStop->value();
+    next.workers = m_workers->value();
+    next.http.timeoutSeconds = m_httpTimeout->value();
+    next.http.verifyTls = m_verifyTls->isChecked();
+    next.http.http2 = m_http2->isChecked();
+    next.http.maxRedirects = m_maxRedirects->value();
+    next.http.bufferSize = m_bufferSize->value();
+    next.http.userAgent = m_userAgent->text().toStdString();
+    m_document->apply(next, what, mergeKeyFor(source));
+}
+
+void ProjectSettingsEditor::refresh()
+{
+    const Project &project = m_document->project();
+    m_refreshing = true;
+    const auto setText = [](QLineEdit *edit, const std::string &text) {
+        if (edit->text().toStdString() != text)
+            edit->setText(QString::fromStdString(text));
+    };
+    setText(m_name, project.name);
+    setText(m_userAgent, project.http.userAgent);
+    if (m_description->toPlainText().toStdString() != project.description)
+        m_description->setPlainText(QString::fromStdString(project.description));
+    m_thinkMultiplier->setValue(project.thinkTime.multiplier);
+    m_thinkMax->setValue(project.thinkTime.maxSeconds);
+    m_gracefulStop->setValue(project.gracefulStopSeconds);
+    m_workers->setValue(project.workers);
+    m_httpTimeout->setValue(project.http.timeoutSeconds);
+    m_verifyTls->setChecked(project.http.verifyTls);
+    m_http2->setChecked(project.http.http2);
+    m_maxRedirects->setValue(project.http.maxRedirects);
+    m_bufferSize->setValue(project.http.bufferSize);
+    m_refreshing = false;
+}
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,582 @@
+#include "rundashboard.h"
+
+#include "format.h"
+#include "profilechartview.h"
+#include "projectdocument.h"
+#include "statstablemodel.h"
+#include "theme.h"
+
+#include <loadwizard/summary.h>
+
+#include <QAction>
+#include <QBoxLayout>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineSeries>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace Loadwizard::Ui {
+
+namespace {
+
+QLineSeries *addLine(QChart *chart, const QString &name, const QColor &color, qreal width = 2,
+                     Qt::PenStyle style = Qt::SolidLine)
+{
+    auto *series = new QLineSeries;
+    series->setName(name);
+    series->setPen(QPen(color, width, style));
+    chart->addSeries(series);
+    return series;
+}
+
+QChart *makeChart(const QString &title, QValueAxis *&x, QValueAxis *&y)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->setBackgroundRoundness(0);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    x = new QValueAxis;
+    x->setLabelFormat("%g");
+    x->setTitleText(QObject::tr("seconds"));
+    y = new QValueAxis;
+    y->setLabelFormat("%g");
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    return chart;
+}
+
+void attach(QChart *chart, QValueAxis *x, QValueAxis *y)
+{
+    for (auto *series : chart->series()) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+}
+
+QChartView *viewFor(QChart *chart, QWidget *parent)
+{
+    auto *view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(260, 200);
+    return view;
+}
+
+QTreeWidgetItem *itemFor(QTreeWidget *tree, const QString &name)
+{
+    const auto found = tree->findItems(name, Qt::MatchExactly);
+    if (!found.isEmpty())
+        return found.front();
+    auto *item = new QTreeWidgetItem(tree, {name});
+    for (int column = 1; column < tree->columnCount(); ++column)
+        item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+const QColor activeColor(0x2f, 0x6f, 0xde);
+const QColor planColor(0x12, 0xa4, 0xa0);
+const QColor errorColor(0xd6, 0x45, 0x41);
+
+} // namespace
+
+RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_runAction(new QAction(tr("&Run"), this))
+    , m_stopAction(new QAction(tr("&Stop"), this))
+    , m_abortAction(new QAction(tr("&Abort"), this))
+    , m_stateLabel(new QLabel(tr("Ready"), this))
+    , m_timeLabel(new QLabel(this))
+    , m_deviationLabel(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_adjustCount(new QSpinBox(this))
+    , m_addVusers(new QPushButton(tr("A&dd"), this))
+    , m_removeVusers(new QPushButton(tr("Re&move"), this))
+    , m_pause(new QToolButton(this))
+    , m_latencyChoice(new QComboBox(this))
+    , m_transactions(new StatsTableModel(this))
+    , m_requests(new StatsTableModel(this))
+    , m_checks(new QTreeWidget(this))
+    , m_rendezvous(new QTreeWidget(this))
+    , m_log(new QPlainTextEdit(this))
+    , m_summary(new QPlainTextEdit(this))
+    , m_saveJson(new QPushButton(tr("Save summary as &JSON…"), this))
+    , m_tabs(new QTabWidget(this))
+{
+    m_runAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_runAction->setShortcut(Qt::Key_F5);
+    m_runAction->setToolTip(tr("Run the project (F5)"));
+    m_stopAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_stopAction->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    m_stopAction->setToolTip(tr("Stop gracefully: running iterations may finish (Shift+F5)"));
+    m_abortAction->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+    m_abortAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
+    m_abortAction->setToolTip(tr("Interrupt every vuser now (Ctrl+Shift+F5)"));
+    connect(m_runAction, &QAction::triggered, this, &RunDashboard::startRun);
+    connect(m_stopAction, &QAction::triggered, &m_session, &RunSession::stop);
+    connect(m_abortAction, &QAction::triggered, &m_session, &RunSession::abort);
+
+    // The control bar: state, time, progress, live control.
+    QFont stateFont = m_stateLabel->font();
+    stateFont.setBold(true);
+    m_stateLabel->setFont(stateFont);
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumWidth(260);
+    m_adjustCount->setRange(1, 1000000);
+    m_adjustCount->setValue(10);
+    m_adjustCount->setSuffix(tr(" vusers"));
+    m_adjustCount->setAccessibleName(tr("Vusers to add or remove"));
+    m_addVusers->setToolTip(tr("Start this many vusers now, on top of the plan"));
+    m_removeVusers->setToolTip(tr("Stop this many vusers now"));
+    m_pause->setText(tr("&Pause schedule"));
+    m_pause->setCheckable(true);
+    m_pause->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    m_pause->setToolTip(tr("Freeze the ramp-up schedule; running vusers keep going"));
+    auto *runButton = new QToolButton(this);
+    runButton->setDefaultAction(m_runAction);
+    runButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *stopButton = new QToolButton(this);
+    stopButton->setDefaultAction(m_stopAction);
+    stopButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *abortButton = new QToolButton(this);
+    abortButton->setDefaultAction(m_abortAction);
+    abortButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(runButton);
+    bar->addWidget(stopButton);
+    bar->addWidget(abortButton);
+    bar->addSpacing(12);
+    bar->addWidget(m_stateLabel);
+    bar->addWidget(m_progress);
+    bar->addWidget(m_timeLabel);
+    bar->addStretch();
+    bar->addWidget(m_adjustCount);
+    bar->addWidget(m_addVusers);
+    bar->addWidget(m_removeVusers);
+    bar->addWidget(m_pause);
+
+    // Charts.
+    m_vusersChart = makeChart(tr("Vusers"), m_vusersX, m_vusersY);
+    m_profileSeries = addLine(m_vusersChart, tr("profile"), planColor, 1.5, Qt::DashLine);
+    m_planSeries = addLine(m_vusersChart, tr("plan with live changes"), planColor);
+    m_activeSeries = addLine(m_vusersChart, tr("active"), activeColor);
+    attach(m_vusersChart, m_vusersX, m_vusersY);
+
+    m_rateChart = makeChart(tr("Throughput"), m_rateX, m_rateY);
+    m_requestSeries = addLine(m_rateChart, tr("requests/s"), activeColor);
+    m_errorSeries = addLine(m_rateChart, tr("errors/s"), errorColor);
+    attach(m_rateChart, m_rateX, m_rateY);
+
+    m_latencyChart = makeChart(tr("Latency (ms)"), m_latencyX, m_latencyY);
+    m_latencySeries[0] = addLine(m_latencyChart, tr("p50"), planColor);
+    m_latencySeries[1] = addLine(m_latencyChart, tr("p95"), QColor(0xe0, 0x8e, 0x1b));
+    m_latencySeries[2] = addLine(m_latencyChart, tr("p99"), errorColor);
+    attach(m_latencyChart, m_latencyX, m_latencyY);
+    m_latencyChoice->addItem(tr("All requests"), QString());
+    m_latencyChoice->setAccessibleName(tr("Latency of"));
+    m_latencyChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_latencyChoice, &QComboBox::currentIndexChanged, this,
+            &RunDashboard::updateLatencySeries);
+
+    auto *latencyBox = new QWidget(this);
+    auto *latencyLayout = new QVBoxLayout(latencyBox);
+    latencyLayout->setContentsMargins(0, 0, 0, 0);
+    auto *choiceRow = new QHBoxLayout;
+    auto *choiceLabel = new QLabel(tr("Latency &of:"), latencyBox);
+    choiceLabel->setBuddy(m_latencyChoice);
+    choiceRow->addWidget(choiceLabel);
+    choiceRow->addWidget(m_latencyChoice, 1);
+    latencyLayout->addLayout(choiceRow);
+    latencyLayout->addWidget(viewFor(m_latencyChart, latencyBox), 1);
+
+    auto *vusersBox = new QWidget(this);
+    auto *vusersLayout = new QVBoxLayout(vusersBox);
+    vusersLayout->setContentsMargins(0, 0, 0, 0);
+    vusersLayout->addWidget(m_deviationLabel);
+    vusersLayout->addWidget(viewFor(m_vusersChart, vusersBox), 1);
+
+    auto *charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(vusersBox);
+    charts->addWidget(viewFor(m_rateChart, this));
+    charts->addWidget(latencyBox);
+
+    // Tables and panels.
+    m_transactionView = makeStatsView(m_transactions);
+    m_transactionView->setAccessibleName(tr("Transactions"));
+    auto *requestView = makeStatsView(m_requests);
+    requestView->setAccessibleName(tr("Requests"));
+    m_checks->setHeaderLabels({tr("Check"), tr("Passed"), tr("Failed"), tr("Pass rate")});
+    m_checks->setRootIsDecorated(false);
+    m_checks->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_checks->setSortingEnabled(true);
+    m_rendezvous->setHeaderLabels({tr("Point"), tr("Arrivals"), tr("Releases"), tr("Timeouts"),
+                                   tr("Released"), tr("Mean wait ms"), tr("Max wait ms")});
+    m_rendezvous->setRootIsDecorated(false);
+    m_rendezvous->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_summary->setReadOnly(true);
+    m_summary->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_summary->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_summary->setPlaceholderText(tr("The summary appears here when a run ends."));
+    m_saveJson->setEnabled(false);
+    connect(m_saveJson, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
+        if (!path.isEmpty() && !saveSummaryJson(path))
+            QMessageBox::warning(this, tr("Save summary"), tr("Cannot write %1.").arg(path));
+    });
+    auto *summaryBox = new QWidget(this);
+    auto *summaryLayout = new QVBoxLayout(summaryBox);
+    summaryLayout->addWidget(m_summary, 1);
+    auto *summaryButtons = new QHBoxLayout;
+    summaryButtons->addStretch();
+    summaryButtons->addWidget(m_saveJson);
+    summaryLayout->addLayout(summaryButtons);
+
+    m_tabs->addTab(m_transactionView, tr("&Transactions"));
+    m_tabs->addTab(requestView, tr("Re&quests"));
+    m_tabs->addTab(m_checks, tr("&Checks"));
+    m_tabs->addTab(m_rendezvous, tr("Rendez&vous"));
+    m_tabs->addTab(m_log, tr("&Log"));
+    m_tabs->addTab(summaryBox, tr("S&ummary"));
+
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(charts);
+    vertical->addWidget(m_tabs);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(vertical, 1);
+
+    connect(m_addVusers, &QPushButton::clicked, this,
+            [this] { m_session.adjustVusers(m_adjustCount->value()); });
+    connect(m_removeVusers, &QPushButton::clicked, this,
+            [this] { m_session.adjustVusers(-m_adjustCount->value()); });
+    connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
+        m_session.setPaused(paused);
+        m_pause->setText(paused ? tr("Resume &schedule") : tr("&Pause schedule"));
+        m_pause->setIcon(
+            style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    });
+    connect(&m_session, &RunSession::stateChanged, this, &RunDashboard::onStateChanged);
+    connect(&m_session, &RunSession::snapshotReady, this,
+            [this](const SnapshotPtr &snapshot) { applySnapshot(*snapshot); });
+    connect(&m_session, &RunSession::finished, this, &RunDashboard::onFinished);
+    connect(&m_session, &RunSession::failed, this, [this](const QString &message) {
+        m_stateLabel->setText(tr("Failed"));
+        m_log->appendPlainText(tr("Cannot run: %1").arg(message));
+        m_summary->setPlainText(tr("The run could not start:\n\n%1").arg(message));
+        m_tabs->setCurrentWidget(m_log);
+    });
+    resetCharts();
+    onStateChanged(RunSession::State::Idle);
+    for (auto *chart : {m_vusersChart, m_rateChart, m_latencyChart})
+        Theme::styleChart(chart, palette());
+}
+
+void RunDashboard::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        for (auto *chart : {m_vusersChart, m_rateChart, m_latencyChart})
+            Theme::styleChart(chart, palette());
+    }
+    QWidget::changeEvent(event);
+}
+
+RunDashboard::~RunDashboard() = default;
+
+QTableView *RunDashboard::makeStatsView(StatsTableModel *model)
+{
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(Qt::UserRole);
+    proxy->setDynamicSortFilter(true);
+    auto *view = new QTableView(this);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(StatsTableModel::NameColumn, Qt::AscendingOrder);
+    view->setAlternatingRowColors(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(StatsTableModel::NameColumn,
+                                                   QHeaderView::Stretch);
+    // Resizing to contents measures every row: fine at 200 names, capped beyond.
+    view->horizontalHeader()->setResizeContentsPrecision(64);
+    return view;
+}
+
+void RunDashboard::startRun()
+{
+    if (m_session.isActive())
+        return;
+    resetCharts();
+    m_log->clear();
+    m_summary->clear();
+    m_saveJson->setEnabled(false);
+    m_transactions->clear();
+    m_requests->clear();
+    m_checks->clear();
+    m_rendezvous->clear();
+    const Project &project = m_document->project();
+    m_plannedSeconds = project.profile.totalSeconds();
+    m_profileSeries->replace(ProfileChartView::plannedPoints(project.profile));
+    m_vusersX->setRange(0, std::max(10.0, m_plannedSeconds));
+    m_vusersY->setRange(0, ProfileChartView::niceCeiling(project.profile.peakVusers()));
+    m_log->appendPlainText(tr("Preparing %1 (scenario %2, profile %3)…")
+                               .arg(m_document->displayName(),
+                                    QString::fromStdString(project.scenario),
+                                    QString::fromStdString(project.profile.toString())));
+    emit runStarted();
+    m_session.start(project, m_overrides);
+}
+
+void RunDashboard::resetCharts()
+{
+    for (auto *buffer : {&m_planBuffer, &m_activeBuffer, &m_requestBuffer, &m_errorBuffer})
+        buffer->clear();
+    m_latencyBuffers.clear();
+    for (auto *series : m_vusersChart->series())
+        static_cast<QLineSeries *>(series)->clear();
+    for (auto *series : m_rateChart->series())
+        static_cast<QLineSeries *>(series)->clear();
+    for (auto *series : m_latencySeries)
+        series->clear();
+    m_latencyChoice->blockSignals(true);
+    while (m_latencyChoice->count() > 1)
+        m_latencyChoice->removeItem(1);
+    m_latencyChoice->blockSignals(false);
+    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
+        axis->setRange(0, std::max(10.0, m_plannedSeconds));
+    m_rateY->setRange(0, 10);
+    m_latencyY->setRange(0, 10);
+    m_progress->setValue(0);
+    m_timeLabel->clear();
+    m_deviationLabel->setText(tr("Active vusers against the planned profile"));
+    m_lastElapsed = 0;
+}
+
+void RunDashboard::applySnapshot(const Snapshot &snapshot)
+{
+    const double t = snapshot.elapsedSeconds;
+    m_lastElapsed = t;
+    const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
+
+    m_activeBuffer.append(t, double(snapshot.activeVusers));
+    m_planBuffer.append(t, double(snapshot.plannedVusers));
+    m_requestBuffer.append(t, double(snapshot.interval.requests) / interval);
+    m_errorBuffer.append(t, double(snapshot.interval.requestErrors) / interval);
+    m_activeSeries->replace(m_activeBuffer.points());
+    m_planSeries->replace(m_planBuffer.points());
+    m_requestSeries->replace(m_requestBuffer.points());
+    m_errorSeries->replace(m_errorBuffer.points());
+
+    // Latency history for every name, so choosing another one shows its past at once.
+    const auto record = [this, t](const QString &key, const LatencyStats &latency) {
+        auto it = m_latencyBuffers.find(key);
+        if (it == m_latencyBuffers.end()) {
+            it = m_latencyBuffers.insert(key, {SeriesBuffer(600, SeriesBuffer::Merge::Max),
+                                               SeriesBuffer(600, SeriesBuffer::Merge::Max),
+                                               SeriesBuffer(600, SeriesBuffer::Merge::Max)});
+            if (!key.isEmpty())
+                m_latencyChoice->addItem(key, key);
+        }
+        (*it)[0].append(t, latency.p50Ms);
+        (*it)[1].append(t, latency.p95Ms);
+        (*it)[2].append(t, latency.p99Ms);
+    };
+    record(QString(), snapshot.intervalLatency);
+    for (const auto &[name, stats] : snapshot.transactionsInterval)
+        record(tr("transaction: %1").arg(QString::fromStdString(name)), stats.latency);
+    for (const auto &[name, stats] : snapshot.requestsInterval)
+        record(tr("request: %1").arg(QString::fromStdString(name)), stats.latency);
+    updateLatencySeries();
+
+    const double xMax = std::max({10.0, m_plannedSeconds, t});
+    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
+        axis->setRange(0, xMax);
+    m_vusersY->setRange(0, ProfileChartView::niceCeiling(
+                               std::max({m_activeBuffer.maxY(), m_planBuffer.maxY(),
+                                         m_document->project().profile.peakVusers(), 1.0})));
+    m_rateY->setRange(0, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
+
+    m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval, interval);
+    m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
+    updateRendezvousAndChecks(snapshot);
+    appendLog(snapshot);
+
+    const double planned = snapshot.plannedSeconds > 0 ? snapshot.plannedSeconds : m_plannedSeconds;
+    const double remaining = std::max(0.0, planned - t);
+    m_timeLabel->setText(
+        tr("%1 of %2 · %3 left")
+            .arg(formatDuration(t), formatDuration(planned), formatDuration(remaining)));
+    m_progress->setValue(planned > 0 ? int(std::min(1.0, t / planned) * 1000) : 0);
+    const double profilePlan = m_document->project().profile.plannedVusersAt(t);
+    const long long deviation = snapshot.activeVusers - std::llround(profilePlan);
+    m_deviationLabel->setText(
+        tr("Active <b>%1</b> · plan now %2 · profile %3 · deviation <b>%4%5</b>")
+            .arg(snapshot.activeVusers)
+            .arg(snapshot.plannedVusers)
+            .arg(std::llround(profilePlan))
+            .arg(deviation > 0 ? QStringLiteral("+") : QString())
+            .arg(deviation));
+}
+
+void RunDashboard::updateLatencySeries()
+{
+    const QString key = m_latencyChoice->currentData().toString();
+    const auto it = m_latencyBuffers.constFind(key);
+    double maxY = 1;
+    for (int i = 0; i < 3; ++i) {
+        if (it == m_latencyBuffers.constEnd()) {
+            m_latencySeries[std::size_t(i)]->clear();
+            continue;
+        }
+        m_latencySeries[std::size_t(i)]->replace((*it)[std::size_t(i)].points());
+        maxY = std::max(maxY, (*it)[std::size_t(i)].maxY());
+    }
+    m_latencyY->setRange(0, ProfileChartView::niceCeiling(maxY));
+}
+
+void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
+{
+    for (const auto &[name, check] : snapshot.checks) {
+        auto *item = itemFor(m_checks, QString::fromStdString(name));
+        const auto all = check.passes + check.fails;
+        item->setText(1, QString::number(check.passes));
+        item->setText(2, QString::number(check.fails));
+        item->setText(3, all ? QString::number(100.0 * double(check.passes) / double(all), 'f', 2) +
+                                   QStringLiteral(" %")
+                             : QString());
+        item->setIcon(0, style()->standardIcon(check.fails ? QStyle::SP_MessageBoxWarning
+                                                           : QStyle::SP_DialogApplyButton));
+    }
+    for (const auto &[name, point] : snapshot.rendezvous) {
+        auto *item = itemFor(m_rendezvous, QString::fromStdString(name));
+        item->setText(1, QString::number(point.arrivals));
+        item->setText(2, QString::number(point.releases));
+        item->setText(3, QString::number(point.timeouts));
+        item->setText(4, QString::number(point.released));
+        item->setText(5, QString::number(point.meanWaitMs, 'f', 1));
+        item->setText(6, QString::number(point.maxWaitMs, 'f', 1));
+    }
+}
+
+void RunDashboard::appendLog(const Snapshot &snapshot)
+{
+    for (const auto &event : snapshot.events) {
+        m_log->appendPlainText(
+            QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
+                .arg(event.elapsedSeconds, 7, 'f', 1)
+                .arg(QString::fromStdString(event.level), -7)
+                .arg(event.vuser)
+                .arg(QString::fromUtf8(errorClassName(event.errorClass).data(),
+                                       qsizetype(errorClassName(event.errorClass).size())))
+                .arg(QString::fromStdString(event.message)));
+    }
+    if (snapshot.eventsDropped > 0)
+        m_log->appendPlainText(tr("… %n more event(s) this second, counted but not shown", nullptr,
+                                  int(snapshot.eventsDropped)));
+}
+
+void RunDashboard::onStateChanged(RunSession::State state)
+{
+    const bool active = m_session.isActive();
+    const bool running = state == RunSession::State::Running;
+    m_runAction->setEnabled(!active);
+    m_stopAction->setEnabled(state == RunSession::State::Running ||
+                             state == RunSession::State::Preparing);
+    m_abortAction->setEnabled(active);
+    m_addVusers->setEnabled(running);
+    m_removeVusers->setEnabled(running);
+    m_adjustCount->setEnabled(running);
+    m_pause->setEnabled(running);
+    if (!running && m_pause->isChecked()) {
+        m_pause->blockSignals(true);
+        m_pause->setChecked(false);
+        m_pause->setText(tr("&Pause schedule"));
+        m_pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+        m_pause->blockSignals(false);
+    }
+    switch (state) {
+    case RunSession::State::Idle:
+        m_stateLabel->setText(tr("Ready"));
+        break;
+    case RunSession::State::Preparing:
+        m_stateLabel->setText(tr("Preparing…"));
+        m_progress->setRange(0, 0);
+        break;
+    case RunSession::State::Running:
+        m_stateLabel->setText(tr("Running"));
+        m_progress->setRange(0, 1000);
+        break;
+    case RunSession::State::Stopping:
+        m_stateLabel->setText(tr("Stopping…"));
+        m_progress->setRange(0, 1000);
+        break;
+    case RunSession::State::Finished:
+        m_stateLabel->setText(tr("Finished"));
+        m_progress->setRange(0, 1000);
+        break;
+    case RunSession::State::Failed:
+        m_stateLabel->setText(tr("Failed"));
+        m_progress->setRange(0, 1000);
+        break;
+    }
+}
+
+void RunDashboard::onFinished(const SnapshotPtr &snapshot)
+{
+    // The same text the headless run prints, from the same function.
+    m_summary->setPlainText(
+        QString::fromStdString(formatSummary(*snapshot, m_session.summaryHeader())));
+    m_saveJson->setEnabled(true);
+    m_progress->setValue(1000);
+    m_tabs->setCurrentIndex(m_tabs->count() - 1);
+    m_log->appendPlainText(tr("Finished after %1.").arg(formatDuration(snapshot->elapsedSeconds)));
+}
+
+bool RunDashboard::saveSummaryJson(const QString &path)
+{
+    const SnapshotPtr final = m_session.finalSnapshot();
+    if (!final)
+        return false;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    const std::string json = summaryJson(*final, m_session.summaryHeader());
+    file.write(json.data(), qint64(json.size()));
+    return file.commit();
+}
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,136 @@
+#pragma once
+
+#include "runsession.h"
+#include "seriesbuffer.h"
+
+#include <QHash>
+#include <QWidget>
+
+#include <array>
+
+class QAction;
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
+class QToolButton;
+class QTreeWidget;
+class QValueAxis;
+
+namespace Loadwizard::Ui {
+
+class ProjectDocument;
+class StatsTableModel;
+
+/// The Run tab: starts the project in-process, charts it live once per second (vusers against
+/// the plan, throughput, latency of a chosen transaction), tables of transactions, requests,
+/// checks and rendezvous, the log, live control, and the end summary.
+class RunDashboard : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunDashboard(ProjectDocument *document, QWidget *parent = nullptr);
+    ~RunDashboard() override;
+
+    QAction *runAction() const { return m_runAction; }
+    QAction *stopAction() const { return m_stopAction; }
+    QAction *abortAction() const { return m_abortAction; }
+    RunSession *session() { return &m_session; }
+
+    /// Parameters that win over the project's for runs started here (the demo's target URL).
+    void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
+    /// Draws one snapshot; public so a benchmark can time it.
+    void applySnapshot(const Snapshot &snapshot);
+
+    QLineSeries *activeVusersSeries() const { return m_activeSeries; }
+    QLineSeries *requestRateSeries() const { return m_requestSeries; }
+    StatsTableModel *transactionModel() const { return m_transactions; }
+    StatsTableModel *requestModel() const { return m_requests; }
+    QTableView *transactionView() const { return m_transactionView; }
+    QPlainTextEdit *summaryView() const { return m_summary; }
+    QComboBox *latencyChoice() const { return m_latencyChoice; }
+    QLabel *stateLabel() const { return m_stateLabel; }
+
+signals:
+    void runStarted();
+
+public slots:
+    void startRun();
+    bool saveSummaryJson(const QString &path);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void onStateChanged(RunSession::State state);
+    void onFinished(const SnapshotPtr &snapshot);
+    void resetCharts();
+    void updateLatencySeries();
+    void updateRendezvousAndChecks(const Snapshot &snapshot);
+    void appendLog(const Snapshot &snapshot);
+    QTableView *makeStatsView(StatsTableModel *model);
+
+    ProjectDocument *m_document;
+    RunSession m_session;
+    Parameters m_overrides;
+
+    QAction *m_runAction;
+    QAction *m_stopAction;
+    QAction *m_abortAction;
+    QLabel *m_stateLabel;
+    QLabel *m_timeLabel;
+    QLabel *m_deviationLabel;
+    QProgressBar *m_progress;
+    QSpinBox *m_adjustCount;
+    QPushButton *m_addVusers;
+    QPushButton *m_removeVusers;
+    QToolButton *m_pause;
+
+    QChart *m_vusersChart;
+    QLineSeries *m_profileSeries;
+    QLineSeries *m_planSeries;
+    QLineSeries *m_activeSeries;
+    QValueAxis *m_vusersX;
+    QValueAxis *m_vusersY;
+    QChart *m_rateChart;
+    QLineSeries *m_requestSeries;
+    QLineSeries *m_errorSeries;
+    QValueAxis *m_rateX;
+    QValueAxis *m_rateY;
+    QChart *m_latencyChart;
+    std::array<QLineSeries *, 3> m_latencySeries{};
+    QValueAxis *m_latencyX;
+    QValueAxis *m_latencyY;
+    QComboBox *m_latencyChoice;
+
+    StatsTableModel *m_transactions;
+    StatsTableModel *m_requests;
+    QTableView *m_transactionView;
+    QTreeWidget *m_checks;
+    QTreeWidget *m_rendezvous;
+    QPlainTextEdit *m_log;
+    QPlainTextEdit *m_summary;
+    QPushButton *m_saveJson;
+    QTabWidget *m_tabs;
+
+    SeriesBuffer m_planBuffer{1200, SeriesBuffer::Merge::Max};
+    SeriesBuffer m_activeBuffer{1200, SeriesBuffer::Merge::Max};
+    SeriesBuffer m_requestBuffer{1200, SeriesBuffer::Merge::Mean};
+    SeriesBuffer m_errorBuffer{1200, SeriesBuffer::Merge::Mean};
+    /// p50, p95, p99 per latency choice ("" = all requests), so switching shows history.
+    QHash<QString, std::array<SeriesBuffer, 3>> m_latencyBuffers;
+    double m_plannedSeconds = 0;
+    double m_lastElapsed = 0;
+    int m_logLines = 0;
+};
+
+} // namespace Loadwizard::Ui

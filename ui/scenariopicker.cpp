@@ -1,0 +1,447 @@
+#include "scenariopicker.h"
+
+#include "projectdocument.h"
+#include "scenariocatalog.h"
+
+#include <QBoxLayout>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableWidget>
+#include <QTreeWidget>
+
+namespace Loadwizard::Ui {
+
+namespace {
+
+enum ParameterColumn
+{
+    NameColumn,
+    ValueColumn,
+    DefaultColumn,
+    HelpColumn
+};
+
+QString sourceTitle(ScenarioEntry::Source source)
+{
+    switch (source) {
+    case ScenarioEntry::Source::Bundled:
+        return QObject::tr("Bundled");
+    case ScenarioEntry::Source::User:
+        return QObject::tr("Your plugins");
+    case ScenarioEntry::Source::Added:
+        return QObject::tr("Added by hand");
+    case ScenarioEntry::Source::Project:
+        return QObject::tr("This project");
+    }
+    return {};
+}
+
+} // namespace
+
+ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catalog, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_catalog(catalog)
+    , m_tree(new QTreeWidget(this))
+    , m_busy(new QProgressBar(this))
+    , m_busyLabel(new QLabel(this))
+    , m_title(new QLabel(this))
+    , m_meta(new QLabel(this))
+    , m_description(new QLabel(this))
+    , m_use(new QPushButton(tr("&Use for this project"), this))
+    , m_reset(new QPushButton(tr("Reset to &default"), this))
+    , m_parameters(new QTableWidget(0, 4, this))
+    , m_problems(new QGroupBox(tr("Problems"), this))
+    , m_diagnostics(new QTreeWidget(this))
+    , m_errorText(new QPlainTextEdit(this))
+{
+    m_tree->setHeaderLabels({tr("Scenario"), tr("Status")});
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_tree->setRootIsDecorated(false);
+    m_tree->setAccessibleName(tr("Scenario plugins"));
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumHeight(m_busyLabel->fontMetrics().height());
+    m_busy->setTextVisible(false);
+    m_busy->hide();
+    m_busyLabel->hide();
+
+    auto *addButton = new QPushButton(tr("Add &file…"), this);
+    addButton->setToolTip(tr("A scenario plugin (.so) or source (.cpp, compiled)"));
+    auto *rescanButton = new QPushButton(tr("Re&load"), this);
+    auto *listButtons = new QHBoxLayout;
+    listButtons->addWidget(addButton);
+    listButtons->addWidget(rescanButton);
+    listButtons->addStretch();
+
+    auto *listBox = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(listBox);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_tree, 1);
+    listLayout->addWidget(m_busyLabel);
+    listLayout->addWidget(m_busy);
+    listLayout->addLayout(listButtons);
+
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_meta->setForegroundRole(QPalette::PlaceholderText);
+    m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_meta->setWordWrap(true);
+    m_description->setWordWrap(true);
+    m_description->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_parameters->setHorizontalHeaderLabels(
+        {tr("Parameter"), tr("Value"), tr("Default"), tr("Help")});
+    m_parameters->horizontalHeader()->setSectionResizeMode(HelpColumn, QHeaderView::Stretch);
+    m_parameters->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Interactive);
+    m_parameters->setColumnWidth(ValueColumn, 220);
+    m_parameters->verticalHeader()->hide();
+    m_parameters->setWordWrap(true);
+    m_parameters->setAccessibleName(tr("Scenario parameters"));
+
+    m_diagnostics->setHeaderLabels({tr("File"), tr("Line"), tr("Column"), tr("Message")});
+    m_diagnostics->setRootIsDecorated(false);
+    m_diagnostics->header()->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_errorText->setReadOnly(true);
+    m_errorText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_errorText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *problemsLayout = new QVBoxLayout(m_problems);
+    auto *problemsSplitter = new QSplitter(Qt::Vertical, m_problems);
+    problemsSplitter->addWidget(m_diagnostics);
+    problemsSplitter->addWidget(m_errorText);
+    problemsLayout->addWidget(problemsSplitter);
+    m_problems->hide();
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title, 1);
+    header->addWidget(m_use);
+    auto *parameterButtons = new QHBoxLayout;
+    parameterButtons->addWidget(new QLabel(tr("<b>Parameters</b>"), this));
+    parameterButtons->addStretch();
+    parameterButtons->addWidget(m_reset);
+
+    auto *details = new QWidget(this);
+    auto *detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addLayout(header);
+    detailsLayout->addWidget(m_meta);
+    detailsLayout->addWidget(m_description);
+    detailsLayout->addLayout(parameterButtons);
+    detailsLayout->addWidget(m_parameters, 2);
+    detailsLayout->addWidget(m_problems, 3);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(listBox);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({280, 620});
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("<h3>Scenario</h3>"), this));
+    layout->addWidget(splitter, 1);
+
+    connect(addButton, &QPushButton::clicked, this, [this] {
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Add a scenario"), QString(),
+                                         tr("Scenarios (*.so *.cpp *.cc *.cxx);;All files (*)"));
+        if (!file.isEmpty())
+            addFile(file);
+    });
+    connect(rescanButton, &QPushButton::clicked, m_catalog, &ScenarioCatalog::rescan);
+    connect(m_use, &QPushButton::clicked, this, &ScenarioPicker::useSelected);
+    connect(m_reset, &QPushButton::clicked, this, &ScenarioPicker::resetParameter);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, &ScenarioPicker::showSelected);
+    connect(m_parameters, &QTableWidget::cellChanged, this, &ScenarioPicker::onParameterChanged);
+    connect(m_parameters, &QTableWidget::currentCellChanged, this,
+            [this] { m_reset->setEnabled(m_parameters->currentRow() >= 0); });
+    connect(m_catalog, &ScenarioCatalog::entriesReset, this, &ScenarioPicker::rebuildTree);
+    connect(m_catalog, &ScenarioCatalog::entryChanged, this, [this](int index) {
+        updateItem(index);
+        if (index == selectedIndex())
+            showSelected();
+    });
+    connect(m_catalog, &ScenarioCatalog::busyChanged, this, [this](bool busy, const QString &file) {
+        m_busy->setVisible(busy);
+        m_busyLabel->setVisible(busy);
+        m_busyLabel->setText(file.endsWith(QLatin1String(".so"))
+                                 ? tr("Loading %1…").arg(QFileInfo(file).fileName())
+                                 : tr("Compiling %1…").arg(QFileInfo(file).fileName()));
+    });
+    connect(m_document, &ProjectDocument::projectChanged, this, [this] {
+        m_catalog->setProjectScenario(projectScenarioPath());
+        for (int i = 0; i < m_items.size(); ++i)
+            updateItem(i);
+        showSelected();
+    });
+    m_catalog->setProjectScenario(projectScenarioPath());
+    rebuildTree();
+    showSelected();
+}
+
+QString ScenarioPicker::projectScenarioPath() const
+{
+    const Project &project = m_document->project();
+    return project.scenario.empty() ? QString() : QString::fromStdString(project.scenarioPath());
+}
+
+void ScenarioPicker::addFile(const QString &path)
+{
+    m_catalog->addFile(path);
+    select(path);
+}
+
+bool ScenarioPicker::select(const QString &path)
+{
+    const int index = m_catalog->indexOf(path);
+    if (index < 0 || index >= m_items.size())
+        return false;
+    m_tree->setCurrentItem(m_items[index]);
+    return true;
+}
+
+void ScenarioPicker::rebuildTree()
+{
+    const int selected = selectedIndex();
+    const QString selectedPath =
+        selected >= 0 ? m_catalog->entries()[selected].path : projectScenarioPath();
+    m_tree->clear();
+    m_items.clear();
+    QMap<int, QTreeWidgetItem *> groups;
+    const auto &entries = m_catalog->entries();
+    for (int i = 0; i < entries.size(); ++i) {
+        const int source = static_cast<int>(entries[i].source);
+        if (!groups.contains(source)) {
+            auto *group = new QTreeWidgetItem(m_tree, {sourceTitle(entries[i].source)});
+            group->setFlags(Qt::ItemIsEnabled);
+            QFont font = group->font(0);
+            font.setBold(true);
+            group->setFont(0, font);
+            group->setFirstColumnSpanned(true);
+            groups.insert(source, group);
+        }
+        auto *item = new QTreeWidgetItem(groups[source]);
+        item->setData(0, Qt::UserRole, i);
+        m_items << item;
+        updateItem(i);
+    }
+    m_tree->expandAll();
+    if (!select(selectedPath) && !m_items.isEmpty())
+        m_tree->setCurrentItem(m_items.front());
+}
+
+void ScenarioPicker::updateItem(int index)
+{
+    if (index < 0 || index >= m_items.size() || index >= m_catalog->entries().size())
+        return;
+    const ScenarioEntry &entry = m_catalog->entries()[index];
+    auto *item = m_items[index];
+    const QString fileName = QFileInfo(entry.path).fileName();
+    const bool current = QFileInfo(entry.path) == QFileInfo(projectScenarioPath());
+    QString name = entry.state == ScenarioEntry::State::Loaded
+                       ? QString::fromStdString(entry.info.name)
+                       : fileName;
+    item->setText(0, current ? tr("%1 (in use)").arg(name) : name);
+    QFont font = item->font(0);
+    font.setBold(current);
+    item->setFont(0, font);
+    item->setToolTip(0, entry.path);
+    switch (entry.state) {
+    case ScenarioEntry::State::Pending:
+    case ScenarioEntry::State::Loading:
+        item->setText(1,
+                      fileName.endsWith(QLatin1String(".so")) ? tr("loading…") : tr("compiling…"));
+        item->setIcon(0, style()->standardIcon(QStyle::SP_BrowserReload));
+        item->setToolTip(1, QString());
+        break;
+    case ScenarioEntry::State::Loaded:
+        item->setText(1, fileName);
+        item->setIcon(0, style()->standardIcon(QStyle::SP_FileIcon));
+        item->setToolTip(1, QString());
+        item->setForeground(1, QBrush());
+        break;
+    case ScenarioEntry::State::Rejected:
+        item->setText(1, tr("rejected"));
+        item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        item->setToolTip(1, QString::fromStdString(entry.error.toString()));
+        item->setForeground(1, QColor(0xd6, 0x45, 0x41));
+        break;
+    }
+}
+
+int ScenarioPicker::selectedIndex() const
+{
+    const auto *item = m_tree->currentItem();
+    if (!item)
+        return -1;
+    const QVariant data = item->data(0, Qt::UserRole);
+    return data.isValid() ? data.toInt() : -1;
+}
+
+void ScenarioPicker::showSelected()
+{
+    const int index = selectedIndex();
+    const auto &entries = m_catalog->entries();
+    m_problems->hide();
+    if (index < 0 || index >= entries.size()) {
+        m_title->setText(tr("No scenario selected"));
+        m_meta->setText(tr("Pick a scenario plugin on the left, or add a .so or .cpp file."));
+        m_description->clear();
+        m_use->setEnabled(false);
+        m_parameters->setRowCount(0);
+        m_reset->setEnabled(false);
+        return;
+    }
+    const ScenarioEntry &entry = entries[index];
+    const bool current = QFileInfo(entry.path) == QFileInfo(projectScenarioPath());
+    m_use->setEnabled(!current && entry.state != ScenarioEntry::State::Rejected);
+    m_use->setText(current ? tr("In use") : tr("&Use for this project"));
+    switch (entry.state) {
+    case ScenarioEntry::State::Pending:
+    case ScenarioEntry::State::Loading:
+        m_title->setText(QFileInfo(entry.path).fileName());
+        m_meta->setText(entry.path);
+        m_description->setText(tr("Reading the plugin's metadata…"));
+        break;
+    case ScenarioEntry::State::Loaded:
+        m_title->setText(QString::fromStdString(entry.info.name));
+        m_meta->setText(tr("id <b>%1</b> · API %2 · %3")
+                            .arg(QString::fromStdString(entry.info.id).toHtmlEscaped())
+                            .arg(entry.info.apiVersion)
+                            .arg(entry.path.toHtmlEscaped()));
+        m_description->setText(QString::fromStdString(entry.info.description));
+        break;
+    case ScenarioEntry::State::Rejected: {
+        m_title->setText(tr("%1 — rejected").arg(QFileInfo(entry.path).fileName()));
+        m_meta->setText(entry.path.toHtmlEscaped());
+        const QString message = QString::fromStdString(entry.error.message);
+        m_description->setText(message.section('\n', 0, 0));
+        m_diagnostics->clear();
+        for (const Diagnostic &diagnostic : entry.diagnostics) {
+            if (diagnostic.severity == QLatin1String("note"))
+                continue;
+            auto *item = new QTreeWidgetItem(
+                m_diagnostics,
+                {QFileInfo(diagnostic.file).fileName(), QString::number(diagnostic.line),
+                 QString::number(diagnostic.column),
+                 diagnostic.severity + QStringLiteral(": ") + diagnostic.message});
+            item->setToolTip(0, diagnostic.file);
+            item->setIcon(0, style()->standardIcon(diagnostic.severity.contains("error")
+                                                       ? QStyle::SP_MessageBoxCritical
+                                                       : QStyle::SP_MessageBoxWarning));
+        }
+        m_diagnostics->setVisible(!entry.diagnostics.isEmpty());
+        m_errorText->setPlainText(QString::fromStdString(entry.error.toString()));
+        m_problems->show();
+        break;
+    }
+    }
+    showParameters();
+}
+
+void ScenarioPicker::showParameters()
+{
+    const int index = selectedIndex();
+    m_refreshing = true;
+    m_parameters->setRowCount(0);
+    m_reset->setEnabled(false);
+    if (index < 0 || index >= m_catalog->entries().size()) {
+        m_refreshing = false;
+        return;
+    }
+    const ScenarioEntry &entry = m_catalog->entries()[index];
+    const bool current = QFileInfo(entry.path) == QFileInfo(projectScenarioPath());
+    const auto &values = m_document->project().parameters;
+    std::vector<ParameterInfo> parameters = entry.info.parameters;
+    if (current) {
+        // Values the project sets that the plugin does not declare are still passed on.
+        for (const auto &[name, value] : values) {
+            if (std::none_of(parameters.begin(), parameters.end(),
+                             [&](const auto &p) { return p.name == name; }))
+                parameters.push_back({name, {}, tr("not declared by the plugin").toStdString()});
+        }
+    }
+    m_parameters->setRowCount(static_cast<int>(parameters.size()));
+    for (int row = 0; row < static_cast<int>(parameters.size()); ++row) {
+        const ParameterInfo &parameter = parameters[std::size_t(row)];
+        const auto it = values.find(parameter.name);
+        const bool set = current && it != values.end();
+        auto *name = new QTableWidgetItem(QString::fromStdString(parameter.name));
+        name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        auto *value =
+            new QTableWidgetItem(QString::fromStdString(set ? it->second : parameter.defaultValue));
+        value->setFlags(current ? Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable
+                                : Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        if (!set) {
+            QFont italic = value->font();
+            italic.setItalic(true);
+            value->setFont(italic);
+            value->setForeground(palette().brush(QPalette::PlaceholderText));
+            value->setToolTip(tr("The plugin's default"));
+        }
+        auto *defaultValue = new QTableWidgetItem(QString::fromStdString(parameter.defaultValue));
+        defaultValue->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        auto *help = new QTableWidgetItem(QString::fromStdString(parameter.help));
+        help->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        help->setToolTip(help->text());
+        m_parameters->setItem(row, NameColumn, name);
+        m_parameters->setItem(row, ValueColumn, value);
+        m_parameters->setItem(row, DefaultColumn, defaultValue);
+        m_parameters->setItem(row, HelpColumn, help);
+    }
+    m_parameters->resizeColumnToContents(NameColumn);
+    m_parameters->resizeColumnToContents(DefaultColumn);
+    m_refreshing = false;
+}
+
+void ScenarioPicker::useSelected()
+{
+    const int index = selectedIndex();
+    if (index < 0 || index >= m_catalog->entries().size())
+        return;
+    const QString path = m_catalog->entries()[index].path;
+    Project next = m_document->project();
+    // Relative to the project file when it sits beside or below it, so the folder can move.
+    QString stored = path;
+    if (!m_document->filePath().isEmpty()) {
+        const QString relative = QFileInfo(m_document->filePath()).dir().relativeFilePath(path);
+        if (!relative.startsWith(QLatin1String("..")))
+            stored = relative;
+    }
+    next.scenario = stored.toStdString();
+    m_document->apply(next, tr("Use scenario %1").arg(QFileInfo(path).fileName()));
+}
+
+void ScenarioPicker::onParameterChanged(int row, int column)
+{
+    if (m_refreshing || column != ValueColumn)
+        return;
+    const QString name = m_parameters->item(row, NameColumn)->text();
+    const QString value = m_parameters->item(row, ValueColumn)->text();
+    Project next = m_document->project();
+    next.parameters[name.toStdString()] = value.toStdString();
+    m_document->apply(next, tr("Set parameter %1").arg(name));
+}
+
+void ScenarioPicker::resetParameter()
+{
+    const int row = m_parameters->currentRow();
+    if (row < 0 || !m_parameters->item(row, NameColumn))
+        return;
+    const QString name = m_parameters->item(row, NameColumn)->text();
+    Project next = m_document->project();
+    next.parameters.erase(name.toStdString());
+    m_document->apply(next, tr("Reset parameter %1").arg(name));
+}
+
+} // namespace Loadwizard::Ui

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <loadwizard/snapshot.h>
+
+#include <QAbstractTableModel>
+#include <QStringList>
+
+#include <vector>
+
+namespace Loadwizard::Ui {
+
+/// Transactions or request names of a run: count, rate, latency percentiles, errors. Updated
+/// once per snapshot with a single dataChanged when the set of names is unchanged, so a
+/// sorting proxy and the view do the least work.
+class StatsTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        NameColumn,
+        CountColumn,
+        RateColumn,
+        MeanColumn,
+        P90Column,
+        P95Column,
+        P99Column,
+        MaxColumn,
+        ErrorsColumn,
+        ColumnCount
+    };
+
+    explicit StatsTableModel(QObject *parent = nullptr);
+
+    /// `total` for counts and percentiles over the run, `interval` for the current rate.
+    void update(const std::map<std::string, NameStats, std::less<>> &total,
+                const std::map<std::string, NameStats, std::less<>> &interval,
+                double intervalSeconds);
+    void clear();
+    QStringList names() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        QString name;
+        NameStats stats;
+        double rate = 0;
+    };
+    std::vector<Row> m_rows;
+};
+
+} // namespace Loadwizard::Ui
