@@ -338,7 +338,8 @@ private:
                 std::string extraTags;
                 if (m_tags) {
                     base = path({kind});
-                    extraTags = ";name=" + sanitizeTagValue(name);
+                    // Not "name": carbon reserves that tag for the series name itself.
+                    extraTags = ';' + std::string(kind) + '=' + sanitizeTagValue(name);
                 } else {
                     base = path({kind, sanitizeComponent(name)});
                 }
