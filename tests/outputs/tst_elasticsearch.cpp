@@ -6,8 +6,12 @@
 #include "outputsinks.h"
 #include "sinktesting.h"
 
+#include "../e2e/e2eharness.h"
+
 #include <loadwizard/output.h>
 
+#include <QElapsedTimer>
+#include <QJsonObject>
 #include <QTest>
 
 #include <algorithm>
@@ -401,6 +405,78 @@ private slots:
         delivering.join();
         QVERIFY(sent && !sent->has_value());
         QVERIFY(server.documents().empty());
+    }
+
+    void slowServerKeepsTheQueueBoundedAndCountsDrops()
+    {
+        FakeElasticsearch server;
+        FakeElasticsearch::Faults faults;
+        faults.delayMs = 200;
+        server.setFaults(faults);
+        SnapshotSeries series;
+        OutputRunner runner(makeSink(server.url()), series.runInfo(), 3);
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < 40; ++i)
+            runner.push(std::make_shared<const Snapshot>(series.next(10, 0)));
+        QVERIFY(timer.elapsed() < 200); // the engine's side never waits for the server
+        runner.finish(5.0);
+        const OutputStats stats = runner.stats();
+        QCOMPARE(stats.sent + stats.dropped, std::uint64_t(40));
+        QVERIFY(stats.dropped >= 30);
+        QCOMPARE(stats.pointsSent, stats.sent * 6);
+        QCOMPARE(stats.pointsRejected, std::uint64_t(0));
+        // The run-start and run-stop events, plus what was delivered.
+        QCOMPARE(std::uint64_t(server.documents().size()), stats.pointsSent + 2);
+    }
+
+    void headlessRunDocumentsAddUpToTheSummary()
+    {
+        EndToEnd::Harness harness;
+        if (!harness.problem().isEmpty())
+            QSKIP(qPrintable(harness.problem()));
+        FakeElasticsearch server;
+        const QString json = harness.scratchPath("elasticsearch-run.json");
+        const QString out = QString::fromStdString("elasticsearch=" + server.url() +
+                                                   "?index=e2e-metrics&logs_index=e2e-logs");
+        const auto outcome = harness.run({"demo", "--quiet", "--rampup", "4,1,0,3", "--param",
+                                          "think=0", "--out", out, "--summary-json", json},
+                                         180'000);
+        QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+        const QJsonObject summary = EndToEnd::readJson(json);
+        const qint64 requests = EndToEnd::count(summary, {"requests", "count"});
+        QVERIFY(requests > 0);
+        QVERIFY(server.protocolErrors().empty());
+        std::uint64_t sum = 0;
+        std::uint64_t errors = 0;
+        bool started = false;
+        bool stopped = false;
+        for (const auto &document : server.documents()) {
+            if (isType(document.source, "interval")) {
+                QCOMPARE(document.index, std::string("e2e-metrics"));
+                sum += document.source["loadwizard"]["requests"]["count"].get<std::uint64_t>();
+                errors += document.source["loadwizard"]["requests"]["errors"].get<std::uint64_t>();
+            }
+            const Json *action = find(document.source, {"event", "action"});
+            if (action && *action == "run-start")
+                started = true;
+            if (action && *action == "run-stop") {
+                stopped = true;
+                QCOMPARE(document.index, std::string("e2e-logs"));
+                QCOMPARE(
+                    qint64(
+                        document.source["loadwizard"]["summary"]["requests"].get<std::uint64_t>()),
+                    requests);
+            }
+        }
+        QCOMPARE(qint64(sum), requests);
+        QCOMPARE(qint64(errors), EndToEnd::count(summary, {"requests", "errors"}));
+        QVERIFY(started);
+        QVERIFY(stopped);
+        const QJsonObject outputs = summary["outputs"].toObject();
+        QCOMPARE(outputs.size(), 1);
+        QVERIFY(outputs.begin().key().startsWith("elasticsearch http://127.0.0.1:"));
+        QCOMPARE(outputs.begin().value().toObject()["dropped"].toInteger(), 0);
     }
 
     void rejectsBadConfiguration_data()
