@@ -93,6 +93,13 @@ std::size_t collectBody(char *data, std::size_t size, std::size_t count, void *u
     return size * count;
 }
 
+// Cuts a request short once the flush deadline has passed (a slow server must not hold the
+// end of the run hostage).
+int abortWhenStopping(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+    return static_cast<DeliveryContext *>(user)->stopping() ? 1 : 0;
+}
+
 std::size_t collectHeader(char *data, std::size_t size, std::size_t count, void *user)
 {
     auto *response = static_cast<Response *>(user);
@@ -228,7 +235,7 @@ public:
 
     void finish(const Snapshot *last, DeliveryContext &context) override
     {
-        if (!m_renderer)
+        if (!m_renderer || context.stopping())
             return;
         std::vector<std::string> lines;
         m_renderer->annotation(false, last ? last->elapsedSeconds : 0, lines);
@@ -426,6 +433,9 @@ private:
                 headers = curl_slist_append(headers, "Content-Encoding: gzip");
             headers = curl_slist_append(headers, "Expect:");
             headers = authHeaders(headers);
+            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
+            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &context);
             const Response response = perform(curl, headers);
             curl_slist_free_all(headers);
 
