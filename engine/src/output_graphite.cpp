@@ -4,6 +4,8 @@
 // before it is sent, and a dropped line is counted as rejected. Carbon keeps the last value
 // written to a retention slot, which makes a resent batch harmless (same paths, same seconds,
 // same values): after a failed send the whole batch is sent again on a new connection.
+// The socket work is plain POSIX (TcpLineConnection): no library packaged for Debian 12 speaks
+// carbon's plaintext protocol, which is only lines written to a TCP socket.
 
 #include "output_tcpconnection.h"
 #include "outputsinks.h"
