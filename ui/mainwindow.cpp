@@ -93,7 +93,6 @@ MainWindow::MainWindow(QWidget *parent)
     m_sections->setIconSize(QSize(20, 20));
     m_sections->setSpacing(2);
     m_sections->setFrameShape(QFrame::NoFrame);
-    m_sections->setMaximumWidth(200);
     m_sections->setMinimumWidth(140);
     m_sections->setStyleSheet(QStringLiteral("QListWidget::item { padding: 6px 8px; }"));
     connect(m_sections, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
@@ -120,6 +119,7 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->addWidget(m_stack);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
+    splitter->setSizes({170, 1030});
     auto *designLayout = new QVBoxLayout(design);
     designLayout->setContentsMargins(0, 0, 0, 0);
     designLayout->addWidget(splitter, 1);

@@ -108,12 +108,14 @@ void ProfileChartView::setProfile(const RampProfile &profile)
     }
     m_handles->replace(handles);
     const double totalSeconds = std::max(1.0, profile.totalSeconds());
-    m_axisX->setRange(0, totalSeconds * 1.05);
+    m_axisX->setRange(0, totalSeconds);
+    m_axisX->applyNiceNumbers();
     if (m_dragging < 0)
         m_axisYMax = niceCeiling(profile.peakVusers());
     else
         m_axisYMax = std::max(m_axisYMax, niceCeiling(profile.peakVusers()));
     m_axisY->setRange(0, m_axisYMax);
+    m_axisY->applyNiceNumbers();
 }
 
 int ProfileChartView::handleAt(const QPointF &viewPosition) const

@@ -181,7 +181,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
 
     // Charts.
     m_vusersChart = makeChart(tr("Vusers"), m_vusersX, m_vusersY);
-    m_profileSeries = addLine(m_vusersChart, tr("profile"), planColor, 1.5, Qt::DashLine);
+    m_profileSeries =
+        addLine(m_vusersChart, tr("profile"), QColor(0x8a, 0x8f, 0x98), 1.5, Qt::DashLine);
     m_planSeries = addLine(m_vusersChart, tr("plan with live changes"), planColor);
     m_activeSeries = addLine(m_vusersChart, tr("active"), activeColor);
     attach(m_vusersChart, m_vusersX, m_vusersY);
@@ -223,6 +224,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     charts->addWidget(vusersBox);
     charts->addWidget(viewFor(m_rateChart, this));
     charts->addWidget(latencyBox);
+    charts->setSizes({1000, 1000, 1000}); // equal thirds
 
     // Tables and panels.
     m_transactionView = makeStatsView(m_transactions);
@@ -353,6 +355,7 @@ void RunDashboard::startRun()
     m_profileSeries->replace(ProfileChartView::plannedPoints(project.profile));
     m_vusersX->setRange(0, std::max(10.0, m_plannedSeconds));
     m_vusersY->setRange(0, ProfileChartView::niceCeiling(project.profile.peakVusers()));
+    m_vusersY->applyNiceNumbers();
     m_log->appendPlainText(tr("Preparing %1 (scenario %2, profile %3)…")
                                .arg(m_document->displayName(),
                                     QString::fromStdString(project.scenario),
@@ -379,7 +382,9 @@ void RunDashboard::resetCharts()
     for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
         axis->setRange(0, std::max(10.0, m_plannedSeconds));
     m_rateY->setRange(0, 10);
+    m_rateY->applyNiceNumbers();
     m_latencyY->setRange(0, 10);
+    m_latencyY->applyNiceNumbers();
     m_progress->setValue(0);
     m_timeLabel->clear();
     m_deviationLabel->setText(tr("Active vusers against the planned profile"));
@@ -423,12 +428,16 @@ void RunDashboard::applySnapshot(const Snapshot &snapshot)
     updateLatencySeries();
 
     const double xMax = std::max({10.0, m_plannedSeconds, t});
-    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
+    for (auto *axis : {m_vusersX, m_rateX, m_latencyX}) {
         axis->setRange(0, xMax);
+        axis->applyNiceNumbers();
+    }
     m_vusersY->setRange(0, ProfileChartView::niceCeiling(
                                std::max({m_activeBuffer.maxY(), m_planBuffer.maxY(),
                                          m_document->project().profile.peakVusers(), 1.0})));
+    m_vusersY->applyNiceNumbers();
     m_rateY->setRange(0, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
+    m_rateY->applyNiceNumbers();
 
     m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval, interval);
     m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
@@ -466,6 +475,7 @@ void RunDashboard::updateLatencySeries()
         maxY = std::max(maxY, (*it)[std::size_t(i)].maxY());
     }
     m_latencyY->setRange(0, ProfileChartView::niceCeiling(maxY));
+    m_latencyY->applyNiceNumbers();
 }
 
 void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)

@@ -118,17 +118,24 @@ void TestProfileEditor::addRemoveAndReorderSteps()
 void TestProfileEditor::draggingAStepEndChangesItsRate()
 {
     auto *view = m_editor->chartView();
+    // The chart lays out its axes lazily, when painted: paint it before mapping positions.
+    view->grab();
+    QCoreApplication::processEvents();
     const QPointF handle = view->handleSeries()->points().at(0); // (60, 120)
     const QPoint from =
         view->mapFromScene(view->chart()->mapToPosition(handle, view->handleSeries()));
     const QPointF target(60, 60);
     const QPoint to =
         view->mapFromScene(view->chart()->mapToPosition(target, view->handleSeries()));
-    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
-    QMouseEvent move(QEvent::MouseMove, QPointF(to), view->viewport()->mapToGlobal(QPointF(to)),
-                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(view->viewport(), &move);
-    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, to);
+    const auto send = [view](QEvent::Type type, QPoint at, Qt::MouseButton button,
+                             Qt::MouseButtons buttons) {
+        QMouseEvent event(type, QPointF(at), view->viewport()->mapToGlobal(QPointF(at)), button,
+                          buttons, Qt::NoModifier);
+        QCoreApplication::sendEvent(view->viewport(), &event);
+    };
+    send(QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
+    send(QEvent::MouseMove, to, Qt::NoButton, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
     const auto steps = m_document->project().profile.steps();
     QCOMPARE(steps.size(), std::size_t(2));
     QVERIFY2(qAbs(steps[0].rate - 1.0) < 0.1, qPrintable(QString::number(steps[0].rate)));

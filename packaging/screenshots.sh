@@ -1,0 +1,17 @@
+#!/bin/sh
+# Renders the README's screenshots of the workbench (docs/images/workbench-*.png) under Xvfb:
+# the profile editor, the scenario picker and a live run of the demo against the built-in target.
+# Usage: packaging/screenshots.sh [BUILD_DIR]   (default: build/release)
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-build/release}
+cmake --build "$build" --target lw_screenshots shop simple
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+# Fresh settings and compile cache, so the pictures never show someone's recent files.
+export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
+       XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/runtime"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+unset QT_QPA_PLATFORM
+xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" \
+    "$build/tests/ui/lw_screenshots" docs/images
