@@ -97,7 +97,7 @@ std::string EcsDocuments::isoTimestamp(std::chrono::system_clock::time_point tim
     const int fraction = int((millis % 1000 + 1000) % 1000);
     std::tm parts{};
     gmtime_r(&seconds, &parts);
-    char text[40];
+    char text[80];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
                   parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
                   fraction);

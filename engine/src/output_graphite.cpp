@@ -148,8 +148,12 @@ class LineBatch
 public:
     LineBatch(std::string tags, long long timestamp)
         : m_tags(std::move(tags))
-        , m_timestamp(" " + std::to_string(timestamp) + "\n")
-    {}
+    {
+        // Appended piecewise: GCC 12 warns (-Wrestrict, falsely) on " " + to_string() + "\n".
+        m_timestamp += ' ';
+        m_timestamp += std::to_string(timestamp);
+        m_timestamp += '\n';
+    }
 
     void add(const std::string &name, double value, const std::string &extraTags = {})
     {
