@@ -53,29 +53,25 @@ int runGui(QApplication &app, const Mode &mode)
 
     Ui::MainWindow window;
     std::unique_ptr<TargetServer> target;
+    window.show();
     if (demo) {
-        // The demo runs against the built-in target, on a port nobody else uses.
+        // The demo runs against the built-in target, on a port nobody else uses, and starts at
+        // once. The URL is a run-time override: saving the demo never writes the port into it.
         target = std::make_unique<TargetServer>();
         const QString path = demoProjectPath();
-        auto project = loadProject(path.toStdString());
-        if (!target->start("127.0.0.1", 0) || !project) {
-            window.openFile(path); // shows the error in the window
-        } else {
-            const std::string url = target->baseUrl();
-            project->parameters["base_url"] = url;
-            window.openProject(*project, QFileInfo(path).absoluteFilePath());
+        if (auto started = target->start("127.0.0.1", 0); !started) {
+            window.openFile(path);
             window.statusBar()->showMessage(
-                QObject::tr("Demo: the built-in target serves %1; press F5 to run")
-                    .arg(QString::fromStdString(url)));
+                QObject::tr("Cannot start the built-in target: %1")
+                    .arg(QString::fromStdString(started.error().toString())));
+        } else {
+            window.openDemo(path, QString::fromStdString(target->baseUrl()));
         }
     } else if (!arguments.isEmpty()) {
         window.openFile(arguments.front());
     }
-    window.show();
     if (!demo && arguments.isEmpty())
         window.offerRecovery();
-    if (demo)
-        window.showDashboard();
     const int code = app.exec();
     if (target)
         target->stop();

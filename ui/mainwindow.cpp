@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "format.h"
+#include "outputseditor.h"
 #include "profileeditor.h"
 #include "projectdocument.h"
 #include "projectsettingseditor.h"
@@ -43,6 +44,19 @@ const QString recentFilesKey = QStringLiteral("recentFiles");
 const QString recoveryOriginKey = QStringLiteral("recovery/originalPath");
 constexpr int maxRecentFiles = 8;
 
+/// Keyboard navigation: a shortcut that shows a page puts the focus on its first control.
+void focusFirstChild(QWidget *page)
+{
+    for (QWidget *widget = page->nextInFocusChain(); widget && widget != page;
+         widget = widget->nextInFocusChain()) {
+        if (page->isAncestorOf(widget) && widget->isVisible() && widget->isEnabled() &&
+            (widget->focusPolicy() & Qt::TabFocus)) {
+            widget->setFocus(Qt::ShortcutFocusReason);
+            return;
+        }
+    }
+}
+
 /// What File > New starts from: a profile to look at and the defaults of everything else.
 Project newProjectTemplate()
 {
@@ -71,6 +85,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarioPicker = new ScenarioPicker(m_document, m_catalog, this);
     m_profileEditor = new ProfileEditor(m_document, this);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
+    m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, this);
 
     // Sections on the left, the editor in the centre.
@@ -84,6 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioPicker},
         {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
         {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
+        {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
     };
     for (const auto &section : sections) {
         new QListWidgetItem(style()->standardIcon(section.icon), section.title, m_sections);
@@ -204,15 +220,21 @@ void MainWindow::createMenus()
 
     auto *view = menuBar()->addMenu(tr("&View"));
     const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Ramp-up &profile"),
-                              tr("Rende&zvous")};
-    for (int i = 0; i < 4; ++i) {
+                              tr("Rende&zvous"), tr("&Outputs")};
+    for (int i = 0; i < 5; ++i) {
         auto *action = view->addAction(titles[i]);
         action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
-        connect(action, &QAction::triggered, this, [this, i] { showSection(Section(i)); });
+        connect(action, &QAction::triggered, this, [this, i] {
+            showSection(Section(i));
+            focusFirstChild(m_stack->currentWidget());
+        });
     }
     auto *dashboard = view->addAction(tr("Run &dashboard"));
-    dashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
-    connect(dashboard, &QAction::triggered, this, &MainWindow::showDashboard);
+    dashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+    connect(dashboard, &QAction::triggered, this, [this] {
+        showDashboard();
+        focusFirstChild(m_dashboard);
+    });
     view->addSeparator();
     auto *appearance = view->addMenu(tr("&Appearance"));
     auto *schemes = new QActionGroup(this);
@@ -310,6 +332,7 @@ void MainWindow::newProject()
 {
     if (!maybeSave())
         return;
+    m_dashboard->setParameterOverrides({});
     showError(QString());
     m_document->reset(newProjectTemplate(), QString());
     removeRecovery();
@@ -344,6 +367,7 @@ bool MainWindow::openFile(const QString &path)
         return false;
     }
     removeRecovery();
+    m_dashboard->setParameterOverrides({}); // the demo's target belongs to the demo only
     QStringList lines;
     for (const Error &warning : warnings)
         lines << Ui::errorText(warning).toHtmlEscaped();
@@ -356,8 +380,21 @@ bool MainWindow::openFile(const QString &path)
 
 void MainWindow::openProject(const Project &project, const QString &path)
 {
+    m_dashboard->setParameterOverrides({});
     m_document->reset(project, path);
     showError(QString());
+}
+
+bool MainWindow::openDemo(const QString &path, const QString &baseUrl)
+{
+    if (!openFile(path))
+        return false;
+    // An override of this session's runs, like --param: the project (and so any save) keeps the
+    // base_url written in the file.
+    m_dashboard->setParameterOverrides({{"base_url", baseUrl.toStdString()}});
+    statusBar()->showMessage(tr("Demo: the built-in target serves %1").arg(baseUrl));
+    m_dashboard->startRun();
+    return true;
 }
 
 bool MainWindow::save()

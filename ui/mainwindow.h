@@ -20,6 +20,7 @@ namespace Loadwizard::Ui {
 
 class ProfileEditor;
 class ProjectDocument;
+class OutputsEditor;
 class ProjectSettingsEditor;
 class RendezvousEditor;
 class RunDashboard;
@@ -38,7 +39,8 @@ public:
         ProjectSection,
         ScenarioSection,
         ProfileSection,
-        RendezvousSection
+        RendezvousSection,
+        OutputsSection
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -54,6 +56,7 @@ public:
     ProfileEditor *profileEditor() const { return m_profileEditor; }
     ScenarioPicker *scenarioPicker() const { return m_scenarioPicker; }
     RendezvousEditor *rendezvousEditor() const { return m_rendezvousEditor; }
+    OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
     RunDashboard *dashboard() const { return m_dashboard; }
     /// The inline error shown when a project cannot be opened or saved; empty when none.
@@ -69,6 +72,9 @@ public:
     bool openFile(const QString &path);
     /// Starts over with `project` as if it had been opened from `path` (the demo).
     void openProject(const Project &project, const QString &path);
+    /// The demo: opens `path`, runs it against `baseUrl` (a run-time override, never written into
+    /// the project) and starts the run. False when the file could not be read.
+    bool openDemo(const QString &path, const QString &baseUrl);
     bool saveTo(const QString &path);
     void newProject();
 
@@ -107,6 +113,7 @@ private:
     ScenarioPicker *m_scenarioPicker;
     ProfileEditor *m_profileEditor;
     RendezvousEditor *m_rendezvousEditor;
+    OutputsEditor *m_outputsEditor;
     RunDashboard *m_dashboard;
     QTimer *m_autosaveTimer;
     QMenu *m_recentMenu = nullptr;

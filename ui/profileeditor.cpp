@@ -78,7 +78,7 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     m_down = toolButton(QStyle::SP_ArrowDown, tr("Move the step later"), this);
 
     auto *form = new QFormLayout;
-    form->addRow(tr("&Ramp-up:"), m_seed);
+    form->addRow(tr("Ramp-&up:"), m_seed);
     form->addRow(QString(), m_message);
 
     auto *buttons = new QHBoxLayout;

@@ -83,7 +83,7 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     httpForm->addRow(tr("T&imeout:"), m_httpTimeout);
     httpForm->addRow(QString(), m_verifyTls);
     httpForm->addRow(QString(), m_http2);
-    httpForm->addRow(tr("&Redirects:"), m_maxRedirects);
+    httpForm->addRow(tr("Redirect&s:"), m_maxRedirects);
     httpForm->addRow(tr("&Buffer:"), m_bufferSize);
     httpForm->addRow(tr("&User agent:"), m_userAgent);
 

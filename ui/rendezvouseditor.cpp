@@ -14,10 +14,15 @@ namespace Loadwizard::Ui {
 
 namespace {
 
-/// The engine is the judge: the edited project goes through its YAML and parser.
+/// The engine is the judge: the edited policies go through its YAML and parser. Only they do:
+/// an unrelated problem elsewhere in the project (a profile being edited, an output's unset
+/// variable) must not block editing rendezvous points.
 tl::expected<Project, Error> validated(const Project &project)
 {
-    return parseProject(projectToYaml(project), "rendezvous");
+    Project alone;
+    alone.profile = RampProfile({{1, 1}});
+    alone.rendezvous = project.rendezvous;
+    return parseProject(projectToYaml(alone), "rendezvous");
 }
 
 } // namespace
@@ -28,7 +33,7 @@ RendezvousEditor::RendezvousEditor(ProjectDocument *document, QWidget *parent)
     , m_table(new QTableWidget(0, 4, this))
     , m_message(new QLabel(this))
     , m_add(new QPushButton(tr("&Add point"), this))
-    , m_remove(new QPushButton(tr("&Remove"), this))
+    , m_remove(new QPushButton(tr("Re&move"), this))
 {
     m_table->setHorizontalHeaderLabels(
         {tr("Point"), tr("Release when"), tr("Value"), tr("Timeout (s)")});

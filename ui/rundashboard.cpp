@@ -30,6 +30,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QValueAxis>
@@ -119,6 +120,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     , m_requests(new StatsTableModel(this))
     , m_checks(new QTreeWidget(this))
     , m_rendezvous(new QTreeWidget(this))
+    , m_outputsView(new QTreeWidget(this))
+    , m_outputsTimer(new QTimer(this))
     , m_log(new QPlainTextEdit(this))
     , m_summary(new QPlainTextEdit(this))
     , m_saveJson(new QPushButton(tr("Save summary as &JSON…"), this))
@@ -207,7 +210,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     auto *latencyLayout = new QVBoxLayout(latencyBox);
     latencyLayout->setContentsMargins(0, 0, 0, 0);
     auto *choiceRow = new QHBoxLayout;
-    auto *choiceLabel = new QLabel(tr("Latency &of:"), latencyBox);
+    auto *choiceLabel = new QLabel(tr("Latenc&y of:"), latencyBox);
     choiceLabel->setBuddy(m_latencyChoice);
     choiceRow->addWidget(choiceLabel);
     choiceRow->addWidget(m_latencyChoice, 1);
@@ -229,8 +232,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     // Tables and panels.
     m_transactionView = makeStatsView(m_transactions);
     m_transactionView->setAccessibleName(tr("Transactions"));
-    auto *requestView = makeStatsView(m_requests);
-    requestView->setAccessibleName(tr("Requests"));
+    m_requestView = makeStatsView(m_requests);
+    m_requestView->setAccessibleName(tr("Requests"));
     m_checks->setHeaderLabels({tr("Check"), tr("Passed"), tr("Failed"), tr("Pass rate")});
     m_checks->setRootIsDecorated(false);
     m_checks->header()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -239,6 +242,16 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
                                    tr("Released"), tr("Mean wait ms"), tr("Max wait ms")});
     m_rendezvous->setRootIsDecorated(false);
     m_rendezvous->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_outputsView->setHeaderLabels({tr("Output"), tr("Sent"), tr("Retried"), tr("Dropped"),
+                                    tr("Points sent"), tr("Rejected"), tr("Last error")});
+    m_outputsView->setRootIsDecorated(false);
+    m_outputsView->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_outputsView->header()->setStretchLastSection(true);
+    m_outputsView->setAccessibleName(tr("Outputs"));
+    m_outputsView->setToolTip(tr("Sent and dropped count snapshots (one per second); points "
+                                 "count lines, rows or documents"));
+    m_outputsTimer->setInterval(1000); // the outputs' own counts, read once per second
+    connect(m_outputsTimer, &QTimer::timeout, this, &RunDashboard::updateOutputs);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -263,10 +276,12 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     summaryLayout->addLayout(summaryButtons);
 
     m_tabs->addTab(m_transactionView, tr("&Transactions"));
-    m_tabs->addTab(requestView, tr("Re&quests"));
+    m_tabs->addTab(m_requestView, tr("Re&quests"));
     m_tabs->addTab(m_checks, tr("&Checks"));
-    m_tabs->addTab(m_rendezvous, tr("Rendez&vous"));
+    m_tabs->addTab(m_rendezvous, tr("Rende&zvous"));
+    m_tabs->addTab(m_outputsView, tr("&Outputs"));
     m_tabs->addTab(m_log, tr("&Log"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &RunDashboard::updateTables);
     m_tabs->addTab(summaryBox, tr("S&ummary"));
 
     auto *vertical = new QSplitter(Qt::Vertical, this);
@@ -291,7 +306,11 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     });
     connect(&m_session, &RunSession::stateChanged, this, &RunDashboard::onStateChanged);
     connect(&m_session, &RunSession::snapshotReady, this,
-            [this](const SnapshotPtr &snapshot) { applySnapshot(*snapshot); });
+            qOverload<const SnapshotPtr &>(&RunDashboard::applySnapshot));
+    connect(&m_session, &RunSession::flushingOutputs, this, [this] {
+        m_stateLabel->setText(tr("Flushing outputs…"));
+        m_log->appendPlainText(tr("Delivering what the outputs have queued…"));
+    });
     connect(&m_session, &RunSession::finished, this, &RunDashboard::onFinished);
     connect(&m_session, &RunSession::failed, this, [this](const QString &message) {
         m_stateLabel->setText(tr("Failed"));
@@ -315,6 +334,13 @@ void RunDashboard::changeEvent(QEvent *event)
 }
 
 RunDashboard::~RunDashboard() = default;
+
+void RunDashboard::showEvent(QShowEvent *event)
+{
+    if (m_seriesStale)
+        updateSeries();
+    QWidget::showEvent(event);
+}
 
 QTableView *RunDashboard::makeStatsView(StatsTableModel *model)
 {
@@ -350,6 +376,8 @@ void RunDashboard::startRun()
     m_requests->clear();
     m_checks->clear();
     m_rendezvous->clear();
+    m_outputsView->clear();
+    m_tablesPending.reset();
     const Project &project = m_document->project();
     m_plannedSeconds = project.profile.totalSeconds();
     m_profileSeries->replace(ProfileChartView::plannedPoints(project.profile));
@@ -360,8 +388,15 @@ void RunDashboard::startRun()
                                .arg(m_document->displayName(),
                                     QString::fromStdString(project.scenario),
                                     QString::fromStdString(project.profile.toString())));
+    for (const auto &[name, value] : m_overrides) {
+        m_log->appendPlainText(
+            tr("For this run: %1 = %2 (not saved in the project)")
+                .arg(QString::fromStdString(name), QString::fromStdString(value)));
+    }
     emit runStarted();
     m_session.start(project, m_overrides);
+    if (!project.outputs.empty())
+        m_outputsTimer->start();
 }
 
 void RunDashboard::resetCharts()
@@ -379,12 +414,12 @@ void RunDashboard::resetCharts()
     while (m_latencyChoice->count() > 1)
         m_latencyChoice->removeItem(1);
     m_latencyChoice->blockSignals(false);
+    m_axisMax.clear();
     for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
-        axis->setRange(0, std::max(10.0, m_plannedSeconds));
-    m_rateY->setRange(0, 10);
-    m_rateY->applyNiceNumbers();
-    m_latencyY->setRange(0, 10);
-    m_latencyY->applyNiceNumbers();
+        setAxisMax(axis, std::max(10.0, m_plannedSeconds));
+    setAxisMax(m_rateY, 10);
+    setAxisMax(m_latencyY, 10);
+    m_seriesStale = false;
     m_progress->setValue(0);
     m_timeLabel->clear();
     m_deviationLabel->setText(tr("Active vusers against the planned profile"));
@@ -393,6 +428,12 @@ void RunDashboard::resetCharts()
 
 void RunDashboard::applySnapshot(const Snapshot &snapshot)
 {
+    applySnapshot(std::make_shared<const Snapshot>(snapshot));
+}
+
+void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
+{
+    const Snapshot &snapshot = *pointer;
     const double t = snapshot.elapsedSeconds;
     m_lastElapsed = t;
     const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
@@ -401,10 +442,6 @@ void RunDashboard::applySnapshot(const Snapshot &snapshot)
     m_planBuffer.append(t, double(snapshot.plannedVusers));
     m_requestBuffer.append(t, double(snapshot.interval.requests) / interval);
     m_errorBuffer.append(t, double(snapshot.interval.requestErrors) / interval);
-    m_activeSeries->replace(m_activeBuffer.points());
-    m_planSeries->replace(m_planBuffer.points());
-    m_requestSeries->replace(m_requestBuffer.points());
-    m_errorSeries->replace(m_errorBuffer.points());
 
     // Latency history for every name, so choosing another one shows its past at once.
     const auto record = [this, t](const QString &key, const LatencyStats &latency) {
@@ -425,23 +462,16 @@ void RunDashboard::applySnapshot(const Snapshot &snapshot)
         record(tr("transaction: %1").arg(QString::fromStdString(name)), stats.latency);
     for (const auto &[name, stats] : snapshot.requestsInterval)
         record(tr("request: %1").arg(QString::fromStdString(name)), stats.latency);
-    updateLatencySeries();
 
-    const double xMax = std::max({10.0, m_plannedSeconds, t});
-    for (auto *axis : {m_vusersX, m_rateX, m_latencyX}) {
-        axis->setRange(0, xMax);
-        axis->applyNiceNumbers();
-    }
-    m_vusersY->setRange(0, ProfileChartView::niceCeiling(
-                               std::max({m_activeBuffer.maxY(), m_planBuffer.maxY(),
-                                         m_document->project().profile.peakVusers(), 1.0})));
-    m_vusersY->applyNiceNumbers();
-    m_rateY->setRange(0, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
-    m_rateY->applyNiceNumbers();
+    // Charts nobody sees are brought up to date when the dashboard is shown.
+    if (isVisible())
+        updateSeries();
+    else
+        m_seriesStale = true;
 
-    m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval, interval);
-    m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
-    updateRendezvousAndChecks(snapshot);
+    // Likewise the tables: only the one on screen is filled now.
+    m_tablesPending = pointer;
+    updateTables();
     appendLog(snapshot);
 
     const double planned = snapshot.plannedSeconds > 0 ? snapshot.plannedSeconds : m_plannedSeconds;
@@ -461,6 +491,72 @@ void RunDashboard::applySnapshot(const Snapshot &snapshot)
             .arg(deviation));
 }
 
+void RunDashboard::updateSeries()
+{
+    m_seriesStale = false;
+    // replace() hands each series one prepared list: one change signal, not one per point.
+    m_activeSeries->replace(m_activeBuffer.points());
+    m_planSeries->replace(m_planBuffer.points());
+    m_requestSeries->replace(m_requestBuffer.points());
+    m_errorSeries->replace(m_errorBuffer.points());
+    updateLatencySeries();
+    const double xMax = std::max({10.0, m_plannedSeconds, m_lastElapsed});
+    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
+        setAxisMax(axis, xMax);
+    setAxisMax(m_vusersY, ProfileChartView::niceCeiling(
+                              std::max({m_activeBuffer.maxY(), m_planBuffer.maxY(),
+                                        m_document->project().profile.peakVusers(), 1.0})));
+    setAxisMax(m_rateY, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
+}
+
+void RunDashboard::setAxisMax(QValueAxis *axis, double max)
+{
+    const auto it = m_axisMax.constFind(axis);
+    if (it != m_axisMax.constEnd() && *it == max)
+        return;
+    m_axisMax.insert(axis, max);
+    axis->setRange(0, max);
+    axis->applyNiceNumbers();
+}
+
+void RunDashboard::updateTables()
+{
+    const SnapshotPtr snapshot = m_tablesPending;
+    if (!snapshot)
+        return;
+    QWidget *shown = m_tabs->currentWidget();
+    const double interval = snapshot->intervalSeconds > 0 ? snapshot->intervalSeconds : 1;
+    // Each table remembers nothing but the latest snapshot, so a skipped one costs nothing.
+    if (shown == m_transactionView)
+        m_transactions->update(snapshot->transactionsTotal, snapshot->transactionsInterval,
+                               interval);
+    else if (shown == m_requestView)
+        m_requests->update(snapshot->requestsTotal, snapshot->requestsInterval, interval);
+    else if (shown == m_checks || shown == m_rendezvous)
+        updateRendezvousAndChecks(*snapshot);
+}
+
+void RunDashboard::updateOutputs()
+{
+    const auto stats = m_session.outputStats();
+    for (const OutputStats &output : stats) {
+        auto *item = itemFor(m_outputsView, QString::fromStdString(output.name));
+        item->setText(1, QString::number(output.sent));
+        item->setText(2, QString::number(output.retried));
+        item->setText(3, QString::number(output.dropped));
+        item->setText(4, QString::number(output.pointsSent));
+        item->setText(5, QString::number(output.pointsRejected));
+        item->setText(6, QString::fromStdString(output.lastError));
+        item->setToolTip(6, QString::fromStdString(output.lastError));
+        item->setTextAlignment(6, Qt::AlignLeft | Qt::AlignVCenter);
+        item->setIcon(0, style()->standardIcon(output.lastError.empty() && output.dropped == 0
+                                                   ? QStyle::SP_DialogApplyButton
+                                                   : QStyle::SP_MessageBoxWarning));
+    }
+    if (!m_session.isActive())
+        m_outputsTimer->stop();
+}
+
 void RunDashboard::updateLatencySeries()
 {
     const QString key = m_latencyChoice->currentData().toString();
@@ -474,8 +570,7 @@ void RunDashboard::updateLatencySeries()
         m_latencySeries[std::size_t(i)]->replace((*it)[std::size_t(i)].points());
         maxY = std::max(maxY, (*it)[std::size_t(i)].maxY());
     }
-    m_latencyY->setRange(0, ProfileChartView::niceCeiling(maxY));
-    m_latencyY->applyNiceNumbers();
+    setAxisMax(m_latencyY, ProfileChartView::niceCeiling(maxY));
 }
 
 void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
@@ -567,6 +662,12 @@ void RunDashboard::onStateChanged(RunSession::State state)
 
 void RunDashboard::onFinished(const SnapshotPtr &snapshot)
 {
+    // Every table holds the final numbers, whichever is on screen.
+    const double interval = snapshot->intervalSeconds > 0 ? snapshot->intervalSeconds : 1;
+    m_transactions->update(snapshot->transactionsTotal, snapshot->transactionsInterval, interval);
+    m_requests->update(snapshot->requestsTotal, snapshot->requestsInterval, interval);
+    updateRendezvousAndChecks(*snapshot);
+    updateOutputs();
     // The same text the headless run prints, from the same function.
     m_summary->setPlainText(
         QString::fromStdString(formatSummary(*snapshot, m_session.summaryHeader())));

@@ -21,6 +21,7 @@ class QSortFilterProxyModel;
 class QSpinBox;
 class QTabWidget;
 class QTableView;
+class QTimer;
 class QToolButton;
 class QTreeWidget;
 class QValueAxis;
@@ -50,6 +51,7 @@ public:
     void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
     /// Draws one snapshot; public so a benchmark can time it.
     void applySnapshot(const Snapshot &snapshot);
+    void applySnapshot(const SnapshotPtr &snapshot);
 
     QLineSeries *activeVusersSeries() const { return m_activeSeries; }
     QLineSeries *requestRateSeries() const { return m_requestSeries; }
@@ -59,6 +61,8 @@ public:
     QPlainTextEdit *summaryView() const { return m_summary; }
     QComboBox *latencyChoice() const { return m_latencyChoice; }
     QLabel *stateLabel() const { return m_stateLabel; }
+    /// One row per output of the run: sent, retried, dropped, points, last error.
+    QTreeWidget *outputsView() const { return m_outputsView; }
 
 signals:
     void runStarted();
@@ -69,6 +73,7 @@ public slots:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void onStateChanged(RunSession::State state);
@@ -77,6 +82,12 @@ private:
     void updateLatencySeries();
     void updateRendezvousAndChecks(const Snapshot &snapshot);
     void appendLog(const Snapshot &snapshot);
+    void updateOutputs();
+    void updateSeries();
+    void updateTables();
+    /// Sets [0, max] with nice numbers, only when `max` differs from the last request (a range
+    /// change lays the whole chart out again).
+    void setAxisMax(QValueAxis *axis, double max);
     QTableView *makeStatsView(StatsTableModel *model);
 
     ProjectDocument *m_document;
@@ -115,8 +126,11 @@ private:
     StatsTableModel *m_transactions;
     StatsTableModel *m_requests;
     QTableView *m_transactionView;
+    QTableView *m_requestView;
     QTreeWidget *m_checks;
     QTreeWidget *m_rendezvous;
+    QTreeWidget *m_outputsView;
+    QTimer *m_outputsTimer;
     QPlainTextEdit *m_log;
     QPlainTextEdit *m_summary;
     QPushButton *m_saveJson;
@@ -131,6 +145,10 @@ private:
     double m_plannedSeconds = 0;
     double m_lastElapsed = 0;
     int m_logLines = 0;
+    /// Tables not on screen are filled from this when they are shown; charts likewise.
+    SnapshotPtr m_tablesPending;
+    bool m_seriesStale = false;
+    QHash<QValueAxis *, double> m_axisMax;
 };
 
 } // namespace Loadwizard::Ui

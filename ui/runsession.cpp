@@ -2,7 +2,11 @@
 
 #include <QCoreApplication>
 #include <QPointer>
+#include <QRandomGenerator>
+#include <QSysInfo>
 #include <QThreadPool>
+
+#include <thread>
 
 namespace Loadwizard::Ui {
 
@@ -44,6 +48,8 @@ void RunSession::start(const Project &project, const Parameters &overrides)
         m_run.reset();
     }
     m_plugin.reset();
+    m_outputs.reset();
+    m_flushing = false;
     m_final.reset();
     m_warnings.clear();
     m_project = project;
@@ -80,8 +86,39 @@ void RunSession::onPrepared(quint64 generation,
     m_warnings = prepared.warnings;
     m_header =
         SummaryHeader{m_project.name, prepared.plugin->info().id, m_project.profile.toString()};
+    // The project's outputs, as the headless run has them: each on its own thread behind a
+    // bounded queue that the engine's reporter only appends to.
+    std::vector<std::unique_ptr<OutputSink>> sinks;
+    for (std::size_t i = 0; i < m_project.outputs.size(); ++i) {
+        auto sink = makeOutput(m_project.outputs[i]);
+        if (!sink) {
+            Error error = sink.error();
+            error.file = m_project.path;
+            error.field = "outputs[" + std::to_string(i) + "]" +
+                          (error.field.empty() ? std::string() : "." + error.field);
+            setState(State::Failed);
+            emit failed(QString::fromStdString(error.toString()));
+            return;
+        }
+        sinks.push_back(std::move(*sink));
+    }
     m_run = std::make_unique<Run>(prepared.config);
     m_run->addObserver(m_bridge.observer());
+    if (!sinks.empty()) {
+        const RunInfo info{m_project.name, m_header.scenario,
+                           QSysInfo::machineHostName().toStdString(),
+                           QString::number(QRandomGenerator::global()->generate64(), 16)
+                               .rightJustified(16, QLatin1Char('0'))
+                               .toStdString(),
+                           std::chrono::system_clock::now()};
+        m_outputs = std::make_shared<OutputRunners>();
+        for (auto &sink : sinks)
+            m_outputs->push_back(std::make_unique<OutputRunner>(std::move(sink), info));
+        m_run->addObserver([outputs = m_outputs](const SnapshotPtr &snapshot) {
+            for (auto &output : *outputs)
+                output->push(snapshot);
+        });
+    }
     if (auto started = m_run->start(); !started) {
         m_run.reset();
         setState(State::Failed);
@@ -100,11 +137,64 @@ void RunSession::onSnapshot(const SnapshotPtr &snapshot)
     emit snapshotReady(snapshot);
     if (snapshot->final) {
         m_final = snapshot;
+        if (m_outputs && !m_outputs->empty() && !m_flushing) {
+            flushOutputs();
+            return;
+        }
         setState(State::Finished);
         emit finished(snapshot);
     } else if (snapshot->state == RunState::Stopping && m_state == State::Running) {
         setState(State::Stopping);
     }
+}
+
+void RunSession::flushOutputs()
+{
+    m_flushing = true;
+    if (m_state == State::Running)
+        setState(State::Stopping);
+    emit flushingOutputs();
+    QPointer<RunSession> self(this);
+    const quint64 generation = m_generation;
+    // Off the UI thread, all outputs at once within one timeout (as the headless run).
+    QThreadPool::globalInstance()->start(
+        [self, generation, outputs = m_outputs, timeout = m_flushTimeout] {
+            std::vector<std::thread> threads;
+            for (auto &output : *outputs)
+                threads.emplace_back([&output, timeout] { output->finish(timeout); });
+            for (auto &thread : threads)
+                thread.join();
+            std::vector<OutputStats> stats;
+            for (const auto &output : *outputs)
+                stats.push_back(output->stats());
+            QMetaObject::invokeMethod(
+                qApp,
+                [self, generation, stats] {
+                    if (self)
+                        self->onOutputsFlushed(generation, stats);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void RunSession::onOutputsFlushed(quint64 generation, const std::vector<OutputStats> &stats)
+{
+    if (generation != m_generation || !m_flushing)
+        return;
+    m_flushing = false;
+    m_header.outputs = stats;
+    setState(State::Finished);
+    emit finished(m_final);
+}
+
+std::vector<OutputStats> RunSession::outputStats() const
+{
+    std::vector<OutputStats> stats;
+    if (m_outputs) {
+        for (const auto &output : *m_outputs)
+            stats.push_back(output->stats());
+    }
+    return stats;
 }
 
 void RunSession::stop()

@@ -2,6 +2,7 @@
 
 #include "snapshotbridge.h"
 
+#include <loadwizard/output.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/run.h>
@@ -10,6 +11,7 @@
 #include <QObject>
 
 #include <memory>
+#include <vector>
 
 namespace Loadwizard::Ui {
 
@@ -49,6 +51,11 @@ public:
     SnapshotPtr finalSnapshot() const { return m_final; }
     /// Warnings from preparing the run (unknown parameters and the like).
     const std::vector<std::string> &warnings() const { return m_warnings; }
+    /// The project's outputs of the current or last run, as they count now (thread-safe reads).
+    std::vector<OutputStats> outputStats() const;
+    /// Seconds the outputs get to deliver what is queued at the end (as --flush-timeout).
+    void setFlushTimeout(double seconds) { m_flushTimeout = seconds; }
+    bool isFlushingOutputs() const { return m_flushing; }
 
 signals:
     void stateChanged(Loadwizard::Ui::RunSession::State state);
@@ -56,14 +63,22 @@ signals:
     /// Preparing or starting failed; the engine's message (file:line:col for a compile error).
     void failed(const QString &message);
     void finished(const Loadwizard::Ui::SnapshotPtr &snapshot);
+    /// The run is over; the outputs are delivering what is queued (finished() follows).
+    void flushingOutputs();
 
 private:
     void setState(State state);
     void onPrepared(quint64 generation, std::shared_ptr<tl::expected<PreparedRun, Error>> result);
     void onSnapshot(const SnapshotPtr &snapshot);
+    void flushOutputs();
+    void onOutputsFlushed(quint64 generation, const std::vector<OutputStats> &stats);
+
+    using OutputRunners = std::vector<std::unique_ptr<OutputRunner>>;
 
     SnapshotBridge m_bridge;
     std::unique_ptr<Run> m_run;
+    /// Shared with the run's observer (the reporter thread pushes) and the flush at the end.
+    std::shared_ptr<OutputRunners> m_outputs;
     std::shared_ptr<Plugin> m_plugin; ///< keeps the library loaded while the run lives
     Project m_project;
     SummaryHeader m_header;
@@ -72,6 +87,8 @@ private:
     State m_state = State::Idle;
     quint64 m_generation = 0;
     bool m_stopRequested = false;
+    bool m_flushing = false;
+    double m_flushTimeout = 10;
 };
 
 } // namespace Loadwizard::Ui

@@ -75,7 +75,7 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
     m_busy->hide();
     m_busyLabel->hide();
 
-    auto *addButton = new QPushButton(tr("Add &file…"), this);
+    auto *addButton = new QPushButton(tr("Add f&ile…"), this);
     addButton->setToolTip(tr("A scenario plugin (.so) or source (.cpp, compiled)"));
     auto *rescanButton = new QPushButton(tr("Re&load"), this);
     auto *listButtons = new QHBoxLayout;
