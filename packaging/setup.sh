@@ -11,7 +11,7 @@ packages=(
     libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libexpected-dev libcpp-httplib-dev
     libssl-dev libcli11-dev libgoogle-perftools-dev google-perftools zlib1g-dev
     # GUI and Qt Test
-    qt6-base-dev qt6-charts-dev libgl-dev
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
     # peers for tests and benchmarks, screenshots
     nginx-light wrk xvfb xauth
     # metrics backends the output tests start privately
