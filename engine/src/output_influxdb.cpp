@@ -120,25 +120,34 @@ std::size_t collectHeader(char *data, std::size_t size, std::size_t count, void 
     return size * count;
 }
 
-/// The server's message, one line, short: `{"error":"partial write: …"}` → `partial write: …`.
+/// The string value of `"key": "…"` in a JSON body, unescaped; nullopt when absent.
+std::optional<std::string> jsonString(const std::string &text, const char *key)
+{
+    const auto at = text.find(std::string("\"") + key + '"');
+    if (at == std::string::npos)
+        return std::nullopt;
+    const auto colon = text.find(':', at);
+    const auto start = colon == std::string::npos ? colon : text.find('"', colon + 1);
+    if (start == std::string::npos)
+        return std::nullopt;
+    std::string value;
+    for (std::size_t i = start + 1; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size())
+            ++i;
+        value += text[i];
+    }
+    return value;
+}
+
+/// The server's message, one line, short: 1.x `{"error":"partial write: …"}` and 2.x
+/// `{"code":"…","message":"partial write: …"}` → `partial write: …`.
 std::string serverMessage(const Response &response)
 {
     std::string text = response.body;
-    const auto key = text.find("\"error\"");
-    if (key != std::string::npos) {
-        const auto start = text.find('"', text.find(':', key) + 1);
-        if (start != std::string::npos) {
-            std::string value;
-            for (std::size_t i = start + 1; i < text.size() && text[i] != '"'; ++i) {
-                if (text[i] == '\\' && i + 1 < text.size())
-                    ++i;
-                value += text[i];
-            }
-            text = value;
-        }
-    } else if (auto message = text.find("\"message\""); message != std::string::npos) {
-        text = text.substr(message);
-    }
+    if (auto error = jsonString(text, "error"))
+        text = *error;
+    else if (auto message = jsonString(text, "message"))
+        text = *message;
     for (char &c : text) {
         if (c == '\n' || c == '\r')
             c = ' ';
