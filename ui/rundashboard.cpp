@@ -356,11 +356,17 @@ QTableView *RunDashboard::makeStatsView(StatsTableModel *model)
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->verticalHeader()->hide();
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     view->horizontalHeader()->setSectionResizeMode(StatsTableModel::NameColumn,
                                                    QHeaderView::Stretch);
-    // Resizing to contents measures every row: fine at 200 names, capped beyond.
+    // Measuring contents on every update (ResizeToContents) costs more than the rest of the
+    // table: fit the columns when the set of names changes, and on every 30th update.
     view->horizontalHeader()->setResizeContentsPrecision(64);
+    connect(model, &QAbstractItemModel::modelReset, view, &QTableView::resizeColumnsToContents);
+    connect(model, &QAbstractItemModel::dataChanged, view, [view, updates = 0]() mutable {
+        if (++updates % 30 == 0)
+            view->resizeColumnsToContents();
+    });
     return view;
 }
 
@@ -447,9 +453,10 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
     const auto record = [this, t](const QString &key, const LatencyStats &latency) {
         auto it = m_latencyBuffers.find(key);
         if (it == m_latencyBuffers.end()) {
-            it = m_latencyBuffers.insert(key, {SeriesBuffer(600, SeriesBuffer::Merge::Max),
-                                               SeriesBuffer(600, SeriesBuffer::Merge::Max),
-                                               SeriesBuffer(600, SeriesBuffer::Merge::Max)});
+            it = m_latencyBuffers.insert(key,
+                                         {SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max),
+                                          SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max),
+                                          SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max)});
             if (!key.isEmpty())
                 m_latencyChoice->addItem(key, key);
         }

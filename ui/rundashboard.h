@@ -136,10 +136,13 @@ private:
     QPushButton *m_saveJson;
     QTabWidget *m_tabs;
 
-    SeriesBuffer m_planBuffer{1200, SeriesBuffer::Merge::Max};
-    SeriesBuffer m_activeBuffer{1200, SeriesBuffer::Merge::Max};
-    SeriesBuffer m_requestBuffer{1200, SeriesBuffer::Merge::Mean};
-    SeriesBuffer m_errorBuffer{1200, SeriesBuffer::Merge::Mean};
+    /// About one point per pixel of a chart a third of the window wide: more points cost
+    /// stroking time on every update and show nothing more (merging keeps peaks, Max).
+    static constexpr int seriesPoints = 480;
+    SeriesBuffer m_planBuffer{seriesPoints, SeriesBuffer::Merge::Max};
+    SeriesBuffer m_activeBuffer{seriesPoints, SeriesBuffer::Merge::Max};
+    SeriesBuffer m_requestBuffer{seriesPoints, SeriesBuffer::Merge::Mean};
+    SeriesBuffer m_errorBuffer{seriesPoints, SeriesBuffer::Merge::Mean};
     /// p50, p95, p99 per latency choice ("" = all requests), so switching shows history.
     QHash<QString, std::array<SeriesBuffer, 3>> m_latencyBuffers;
     double m_plannedSeconds = 0;

@@ -17,7 +17,7 @@ void StatsTableModel::update(const std::map<std::string, NameStats, std::less<>>
     if (sameNames) {
         std::size_t i = 0;
         for (const auto &entry : total) {
-            if (m_rows[i++].name.toStdString() != entry.first) {
+            if (m_rows[i++].key != entry.first) {
                 sameNames = false;
                 break;
             }
@@ -29,8 +29,10 @@ void StatsTableModel::update(const std::map<std::string, NameStats, std::less<>>
     std::size_t i = 0;
     for (const auto &[name, stats] : total) {
         Row &row = m_rows[i++];
-        if (!sameNames)
+        if (!sameNames) {
+            row.key = name;
             row.name = QString::fromStdString(name);
+        }
         row.stats = stats;
         const auto it = interval.find(name);
         row.rate = it != interval.end() && intervalSeconds > 0

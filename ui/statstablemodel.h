@@ -49,6 +49,7 @@ public:
 private:
     struct Row
     {
+        std::string key; ///< the engine's name, compared on every update without converting
         QString name;
         NameStats stats;
         double rate = 0;
