@@ -204,6 +204,9 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_options->verticalHeader()->setDefaultSectionSize(m_options->fontMetrics().height() + 12);
     m_options->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_options->setAccessibleName(tr("Output options"));
+    // Room for a handful of options; the section's free space goes below the form.
+    m_options->setMaximumHeight(m_options->verticalHeader()->defaultSectionSize() * 8 +
+                                m_options->horizontalHeader()->sizeHint().height() + 4);
     m_options->setTabKeyNavigation(false); // Tab leaves the table; arrows move inside
     m_options->setItemDelegateForColumn(
         KeyColumn, new OptionKeyDelegate(
@@ -278,7 +281,10 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     auto *columns = new QHBoxLayout;
     columns->addLayout(listColumn, 2);
     columns->addSpacing(12);
-    columns->addWidget(m_form, 3);
+    auto *formColumn = new QVBoxLayout;
+    formColumn->addWidget(m_form);
+    formColumn->addStretch(1);
+    columns->addLayout(formColumn, 3);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("<h3>Outputs</h3>"), this));

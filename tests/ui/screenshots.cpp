@@ -1,6 +1,7 @@
 // Renders the README's screenshots of the workbench: packaging/screenshots.sh runs this under
 // Xvfb. Usage: lw_screenshots OUTPUT_DIR
 #include <mainwindow.h>
+#include <outputseditor.h>
 #include <projectdocument.h>
 #include <rundashboard.h>
 #include <scenariocatalog.h>
@@ -12,7 +13,10 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QListWidget>
 #include <QPixmap>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
 
@@ -73,6 +77,30 @@ int main(int argc, char **argv)
     ok = grab(&window, out + "/workbench-run.png") && ok;
     window.dashboard()->session()->abort();
     QTest::qWaitFor([&] { return !window.dashboard()->session()->isActive(); }, 30000);
+
+    // The Outputs section with a few outputs and a successful "Test connection".
+    Project withOutputs = window.document()->project();
+    withOutputs.outputs = {
+        {"influxdb",
+         "http://127.0.0.1:8086/loadwizard",
+         {{"schema", "jmeter"}, {"precision", "ms"}}},
+        {"influxdb",
+         "https://influx.example:8086/lw",
+         {{"version", "2"}, {"org", "perf"}, {"token", "${INFLUX_TOKEN}"}}},
+        {"graphite", "tcp://127.0.0.1:2003", {{"scheme", "gatling"}}},
+        {"json", (QDir::tempPath() + "/loadwizard-demo.jsonl").toStdString(), {}}};
+    window.document()->apply(withOutputs, QStringLiteral("outputs"));
+    window.showSection(Ui::MainWindow::OutputsSection);
+    auto *outputs = window.outputsEditor();
+    outputs->outputList()->setCurrentRow(3);
+    QSignalSpy tested(outputs, &Ui::OutputsEditor::testFinished);
+    outputs->testButton()->click();
+    (void)tested.wait(10000);
+    outputs->outputList()->setCurrentRow(0);
+    outputs->outputList()->setCurrentRow(3);
+    outputs->testButton()->click();
+    (void)tested.wait(10000);
+    ok = grab(&window, out + "/workbench-outputs.png") && ok;
     window.document()->undoStack()->setClean();
     return ok ? 0 : 1;
 }
