@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <random>
 
 namespace Loadwizard::Engine {
@@ -294,6 +295,14 @@ EcsDocument EcsDocuments::runStopped(const Snapshot *last) const
     }
     document["message"] = std::move(message);
     return {EcsDocument::Kind::Logs, time, m_idPrefix + "-stop", std::move(document)};
+}
+
+std::vector<EcsDocument> EcsDocuments::interval(const Snapshot &snapshot) const
+{
+    auto documents = metrics(snapshot);
+    auto more = logs(snapshot);
+    std::move(more.begin(), more.end(), std::back_inserter(documents));
+    return documents;
 }
 
 } // namespace Loadwizard::Engine

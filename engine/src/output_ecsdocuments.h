@@ -44,6 +44,8 @@ public:
     /// The interval's log events (request errors, failed checks, scenario exceptions), plus a
     /// warning when events were dropped.
     std::vector<EcsDocument> logs(const Snapshot &snapshot) const;
+    /// metrics() then logs(): what one interval sends.
+    std::vector<EcsDocument> interval(const Snapshot &snapshot) const;
     EcsDocument runStarted() const;
     /// `last` may be null when the run ended before its first snapshot.
     EcsDocument runStopped(const Snapshot *last) const;

@@ -235,9 +235,7 @@ public:
     {
         if (!m_documents)
             return tl::unexpected(Error{"deliver() before start()"});
-        auto documents = m_documents->metrics(snapshot);
-        auto logs = m_documents->logs(snapshot);
-        std::move(logs.begin(), logs.end(), std::back_inserter(documents));
+        auto documents = m_documents->interval(snapshot);
         std::vector<BulkItem> items = std::move(m_pending);
         m_pending.clear();
         auto more = toItems(documents);

@@ -70,9 +70,7 @@ public:
     {
         if (!m_documents)
             return tl::unexpected(Error{"deliver() before start()"});
-        auto documents = m_documents->metrics(snapshot);
-        auto logs = m_documents->logs(snapshot);
-        std::move(logs.begin(), logs.end(), std::back_inserter(documents));
+        auto documents = m_documents->interval(snapshot);
         return sendPendingAnd(documents, context);
     }
 

@@ -31,21 +31,21 @@ struct RunInfo
 {
     std::string project;
     std::string scenario;
-    std::string instance;         ///< host name of the load generator
-    std::string runId;            ///< unique per run
+    std::string instance; ///< host name of the load generator
+    std::string runId;    ///< unique per run
     std::chrono::system_clock::time_point started;
 };
 
 /// Counts an output reports; shown in the summary (terminal and JSON) and the GUI.
 struct OutputStats
 {
-    std::string name;             ///< "influxdb http://127.0.0.1:8086/loadwizard" (no secrets)
-    std::uint64_t sent = 0;       ///< batches delivered
-    std::uint64_t retried = 0;    ///< delivery attempts repeated after a failure
-    std::uint64_t dropped = 0;    ///< batches given up: queue full, rejected, or not flushed
-    std::uint64_t pointsSent = 0; ///< lines, points or documents delivered
+    std::string name;                 ///< "influxdb http://127.0.0.1:8086/loadwizard" (no secrets)
+    std::uint64_t sent = 0;           ///< batches delivered
+    std::uint64_t retried = 0;        ///< delivery attempts repeated after a failure
+    std::uint64_t dropped = 0;        ///< batches given up: queue full, rejected, or not flushed
+    std::uint64_t pointsSent = 0;     ///< lines, points or documents delivered
     std::uint64_t pointsRejected = 0; ///< refused by the server (partial writes, 4xx items)
-    std::string lastError;        ///< empty when all is well
+    std::string lastError;            ///< empty when all is well
 };
 
 /// Whether to stop retrying: the run is over and the flush deadline has passed.

@@ -13,7 +13,7 @@ struct SummaryHeader
 {
     std::string project;
     std::string scenario;
-    std::string profile; ///< seed syntax
+    std::string profile;              ///< seed syntax
     std::vector<OutputStats> outputs; ///< delivery counts of each output, after its flush
 };
 
