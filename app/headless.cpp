@@ -3,7 +3,7 @@
 #include "profiling.h"
 #include "signals.h"
 
-#include <loadwizard/output.h>
+#include <loadwizard/outputset.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
@@ -14,16 +14,13 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -192,68 +189,6 @@ tl::expected<Project, Error> projectFor(const Options &options)
     return project;
 }
 
-/// The project's outputs, then the --out flags; an error names the entry or the flag.
-tl::expected<std::vector<std::unique_ptr<OutputSink>>, Error> makeOutputs(const Project &project,
-                                                                          const Options &options)
-{
-    std::vector<std::unique_ptr<OutputSink>> sinks;
-    for (std::size_t i = 0; i < project.outputs.size(); ++i) {
-        auto sink = makeOutput(project.outputs[i]);
-        if (!sink) {
-            Error error = sink.error();
-            error.file = project.path;
-            error.field = "outputs[" + std::to_string(i) + "]" +
-                          (error.field.empty() ? std::string() : "." + error.field);
-            return tl::make_unexpected(error);
-        }
-        sinks.push_back(std::move(*sink));
-    }
-    for (const auto &flag : options.outputs) {
-        auto config = parseOutputFlag(flag);
-        auto sink = config ? makeOutput(*config) : tl::make_unexpected(config.error());
-        if (!sink) {
-            Error error = sink.error();
-            error.field =
-                "--out " + (config ? config->kind : std::string()) +
-                (error.field.empty() || error.field == "--out" ? std::string() : " " + error.field);
-            return tl::make_unexpected(error);
-        }
-        sinks.push_back(std::move(*sink));
-    }
-    return sinks;
-}
-
-std::string hostName()
-{
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0)
-        return "localhost";
-    return name;
-}
-
-std::string newRunId()
-{
-    std::random_device random;
-    char id[17];
-    std::snprintf(id, sizeof id, "%08x%08x", random(), random());
-    return id;
-}
-
-/// Flushes every output at once, all within one timeout; returns their counts.
-std::vector<OutputStats> finishOutputs(std::vector<std::unique_ptr<OutputRunner>> &runners,
-                                       double timeoutSeconds)
-{
-    std::vector<std::thread> threads;
-    for (auto &runner : runners)
-        threads.emplace_back([&runner, timeoutSeconds] { runner->finish(timeoutSeconds); });
-    for (auto &thread : threads)
-        thread.join();
-    std::vector<OutputStats> stats;
-    for (const auto &runner : runners)
-        stats.push_back(runner->stats());
-    return stats;
-}
-
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
     auto prepared = prepareRun(project, overrides);
@@ -265,9 +200,10 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
 
     SummaryHeader header{project.name, prepared->plugin->info().id, project.profile.toString()};
-    auto sinks = makeOutputs(project, options);
-    if (!sinks) {
-        printError(sinks.error().toString());
+    auto outputs = OutputSet::create(project, options.outputs,
+                                     OutputSet::runInfo(project.name, header.scenario));
+    if (!outputs) {
+        printError(outputs.error().toString());
         return BadInput;
     }
     if (!options.quiet) {
@@ -285,21 +221,11 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     Run run(prepared->config);
     Progress progress(options.quiet);
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
-    // Each output on its own thread behind a bounded queue: the reporter only enqueues.
-    std::vector<std::unique_ptr<OutputRunner>> outputs;
-    const RunInfo info{project.name, header.scenario, hostName(), newRunId(),
-                       std::chrono::system_clock::now()};
-    for (auto &sink : *sinks) {
+    for (const auto &name : (*outputs)->names()) {
         if (!options.quiet)
-            std::fprintf(stderr, "loadwizard: output %s\n", sink->name().c_str());
-        outputs.push_back(std::make_unique<OutputRunner>(std::move(sink), info));
+            std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
     }
-    if (!outputs.empty()) {
-        run.addObserver([&outputs](const auto &snapshot) {
-            for (auto &output : outputs)
-                output->push(snapshot);
-        });
-    }
+    (*outputs)->attach(run);
     SignalWatcher signals(
         [&run] {
             std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");
@@ -315,7 +241,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     }
     auto final = run.wait();
     profiling.stop();
-    header.outputs = finishOutputs(outputs, options.flushTimeout);
+    header.outputs = (*outputs)->finish(options.flushTimeout);
     if (!final) {
         printError("the run produced no results");
         return RunFailed;

@@ -2,11 +2,7 @@
 
 #include <QCoreApplication>
 #include <QPointer>
-#include <QRandomGenerator>
-#include <QSysInfo>
 #include <QThreadPool>
-
-#include <thread>
 
 namespace Loadwizard::Ui {
 
@@ -86,39 +82,17 @@ void RunSession::onPrepared(quint64 generation,
     m_warnings = prepared.warnings;
     m_header =
         SummaryHeader{m_project.name, prepared.plugin->info().id, m_project.profile.toString()};
-    // The project's outputs, as the headless run has them: each on its own thread behind a
-    // bounded queue that the engine's reporter only appends to.
-    std::vector<std::unique_ptr<OutputSink>> sinks;
-    for (std::size_t i = 0; i < m_project.outputs.size(); ++i) {
-        auto sink = makeOutput(m_project.outputs[i]);
-        if (!sink) {
-            Error error = sink.error();
-            error.file = m_project.path;
-            error.field = "outputs[" + std::to_string(i) + "]" +
-                          (error.field.empty() ? std::string() : "." + error.field);
-            setState(State::Failed);
-            emit failed(QString::fromStdString(error.toString()));
-            return;
-        }
-        sinks.push_back(std::move(*sink));
+    auto outputs =
+        OutputSet::create(m_project, {}, OutputSet::runInfo(m_project.name, m_header.scenario));
+    if (!outputs) {
+        setState(State::Failed);
+        emit failed(QString::fromStdString(outputs.error().toString()));
+        return;
     }
+    m_outputs = std::move(*outputs);
     m_run = std::make_unique<Run>(prepared.config);
     m_run->addObserver(m_bridge.observer());
-    if (!sinks.empty()) {
-        const RunInfo info{m_project.name, m_header.scenario,
-                           QSysInfo::machineHostName().toStdString(),
-                           QString::number(QRandomGenerator::global()->generate64(), 16)
-                               .rightJustified(16, QLatin1Char('0'))
-                               .toStdString(),
-                           std::chrono::system_clock::now()};
-        m_outputs = std::make_shared<OutputRunners>();
-        for (auto &sink : sinks)
-            m_outputs->push_back(std::make_unique<OutputRunner>(std::move(sink), info));
-        m_run->addObserver([outputs = m_outputs](const SnapshotPtr &snapshot) {
-            for (auto &output : *outputs)
-                output->push(snapshot);
-        });
-    }
+    m_outputs->attach(*m_run);
     if (auto started = m_run->start(); !started) {
         m_run.reset();
         setState(State::Failed);
@@ -159,14 +133,7 @@ void RunSession::flushOutputs()
     // Off the UI thread, all outputs at once within one timeout (as the headless run).
     QThreadPool::globalInstance()->start(
         [self, generation, outputs = m_outputs, timeout = m_flushTimeout] {
-            std::vector<std::thread> threads;
-            for (auto &output : *outputs)
-                threads.emplace_back([&output, timeout] { output->finish(timeout); });
-            for (auto &thread : threads)
-                thread.join();
-            std::vector<OutputStats> stats;
-            for (const auto &output : *outputs)
-                stats.push_back(output->stats());
+            const std::vector<OutputStats> stats = outputs->finish(timeout);
             QMetaObject::invokeMethod(
                 qApp,
                 [self, generation, stats] {
@@ -189,12 +156,7 @@ void RunSession::onOutputsFlushed(quint64 generation, const std::vector<OutputSt
 
 std::vector<OutputStats> RunSession::outputStats() const
 {
-    std::vector<OutputStats> stats;
-    if (m_outputs) {
-        for (const auto &output : *m_outputs)
-            stats.push_back(output->stats());
-    }
-    return stats;
+    return m_outputs ? m_outputs->stats() : std::vector<OutputStats>{};
 }
 
 void RunSession::stop()

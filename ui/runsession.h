@@ -2,7 +2,7 @@
 
 #include "snapshotbridge.h"
 
-#include <loadwizard/output.h>
+#include <loadwizard/outputset.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/run.h>
@@ -73,12 +73,10 @@ private:
     void flushOutputs();
     void onOutputsFlushed(quint64 generation, const std::vector<OutputStats> &stats);
 
-    using OutputRunners = std::vector<std::unique_ptr<OutputRunner>>;
-
     SnapshotBridge m_bridge;
     std::unique_ptr<Run> m_run;
-    /// Shared with the run's observer (the reporter thread pushes) and the flush at the end.
-    std::shared_ptr<OutputRunners> m_outputs;
+    /// Shared with the flush at the end, which runs off the UI thread.
+    std::shared_ptr<OutputSet> m_outputs;
     std::shared_ptr<Plugin> m_plugin; ///< keeps the library loaded while the run lives
     Project m_project;
     SummaryHeader m_header;
