@@ -507,7 +507,11 @@ void RunDashboard::updateSeries()
     m_requestSeries->replace(m_requestBuffer.points());
     m_errorSeries->replace(m_errorBuffer.points());
     updateLatencySeries();
-    const double xMax = std::max({10.0, m_plannedSeconds, m_lastElapsed});
+    // Past the plan (a pause, a long graceful stop) the time axis grows in nice steps, not every
+    // second: a range change costs the chart a relayout.
+    const double xMax = m_lastElapsed > m_plannedSeconds
+                            ? ProfileChartView::niceCeiling(m_lastElapsed)
+                            : std::max(10.0, m_plannedSeconds);
     for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
         setAxisMax(axis, xMax);
     setAxisMax(m_vusersY, ProfileChartView::niceCeiling(
