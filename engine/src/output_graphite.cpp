@@ -461,16 +461,11 @@ SinkResult makeGraphiteSink(const OutputConfig &config)
             start = dot + 1;
         }
     }
-    double timeout = 5.0;
-    if (const auto it = config.options.find("timeout"); it != config.options.end()) {
-        const std::string &text = it->second;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), timeout);
-        if (ec != std::errc() || end != text.data() + text.size() || !(timeout > 0) ||
-            timeout > 600)
-            return tl::unexpected(optionError("timeout", "expected seconds in (0, 600]", text));
-    }
+    const auto timeout = timeoutOption(config, 5.0);
+    if (!timeout)
+        return tl::unexpected(timeout.error());
     return std::make_unique<GraphiteSink>(std::move(*endpoint), std::move(prefix), tags, scheme,
-                                          timeout);
+                                          *timeout);
 }
 
 } // namespace Loadwizard::Engine

@@ -136,22 +136,16 @@ SinkResult makeLogstashSink(const OutputConfig &config)
     auto endpoint = parseTcpTarget(config.target, 0);
     if (!endpoint)
         return tl::unexpected(endpoint.error());
-    double timeout = 5.0;
-    if (const auto it = config.options.find("timeout"); it != config.options.end()) {
-        const std::string &text = it->second;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), timeout);
-        if (ec != std::errc() || end != text.data() + text.size() || !(timeout > 0) ||
-            timeout > 600)
-            return tl::unexpected(
-                optionError("options.timeout", "expected seconds in (0, 600]", text));
-    }
+    const auto timeout = timeoutOption(config, 5.0);
+    if (!timeout)
+        return tl::unexpected(timeout.error());
     std::string serviceName = "loadwizard";
     if (const auto it = config.options.find("service_name"); it != config.options.end()) {
         if (it->second.empty())
             return tl::unexpected(optionError("options.service_name", "must not be empty"));
         serviceName = it->second;
     }
-    return std::make_unique<LogstashSink>(std::move(*endpoint), timeout, std::move(serviceName));
+    return std::make_unique<LogstashSink>(std::move(*endpoint), *timeout, std::move(serviceName));
 }
 
 } // namespace Loadwizard::Engine

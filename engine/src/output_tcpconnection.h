@@ -30,6 +30,10 @@ struct TcpEndpoint
 /// (0 makes the port mandatory). Errors name the field "target".
 tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int defaultPort);
 
+/// The `timeout` option in seconds, in (0, 600]; `defaultSeconds` when absent. Errors name
+/// "options.timeout".
+tl::expected<double, Error> timeoutOption(const OutputConfig &config, double defaultSeconds);
+
 /// Exponential backoff with jitter: 0.25 s doubling up to `maxSeconds`.
 class Backoff
 {
