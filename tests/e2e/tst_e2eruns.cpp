@@ -32,6 +32,7 @@ private slots:
     void throwingIterationsFailWhileTheRunGoesOn();
     void requestErrorsAreCountedByClass_data();
     void requestErrorsAreCountedByClass();
+    void everyVuserKeepsCookiesOfItsOwn();
     void runNeedsNoDisplay();
 
 private:
@@ -249,6 +250,19 @@ void TestEndToEndRuns::requestErrorsAreCountedByClass()
     QCOMPARE(count(summary, {"iterations_failed"}), 0); // a failed request ends no iteration
     const double slowest = field(summary, {"requests_by_name", "fetch", "max_ms"}).toDouble();
     QVERIFY2(slowest < maxMilliseconds, qPrintable(QString::number(slowest)));
+}
+
+void TestEndToEndRuns::everyVuserKeepsCookiesOfItsOwn()
+{
+    const QString json = m_harness.scratchPath("cookies.json");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", m_harness.scenarioPath("cookies.cpp"), "--rampup", "6,1,0,2",
+         "--param", "base_url=" + baseUrl(), "--quiet", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QCOMPARE(count(summary, {"checks", "cookie set", "passes"}), 6);
+    QVERIFY(count(summary, {"checks", "sees its own cookie", "passes"}) > 6);
+    QCOMPARE(count(summary, {"checks", "sees its own cookie", "fails"}), 0);
 }
 
 void TestEndToEndRuns::runNeedsNoDisplay()
