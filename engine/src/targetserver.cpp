@@ -344,6 +344,10 @@ void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
             cookies[name] = value;
         sendJson(res, {{"cookies", cookies}});
     });
+    // Which connection a request came on: lets tests see keep-alive and per-vuser connections.
+    server.Get("/connection", [](const httplib::Request &req, httplib::Response &res) {
+        sendJson(res, {{"remote_addr", req.remote_addr}, {"remote_port", req.remote_port}});
+    });
 }
 
 TargetServer::TargetServer()

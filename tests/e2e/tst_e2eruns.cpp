@@ -33,6 +33,7 @@ private slots:
     void requestErrorsAreCountedByClass_data();
     void requestErrorsAreCountedByClass();
     void everyVuserKeepsCookiesOfItsOwn();
+    void everyVuserKeepsAConnectionOfItsOwn();
     void runNeedsNoDisplay();
 
 private:
@@ -263,6 +264,20 @@ void TestEndToEndRuns::everyVuserKeepsCookiesOfItsOwn()
     QCOMPARE(count(summary, {"checks", "cookie set", "passes"}), 6);
     QVERIFY(count(summary, {"checks", "sees its own cookie", "passes"}) > 6);
     QCOMPARE(count(summary, {"checks", "sees its own cookie", "fails"}), 0);
+}
+
+void TestEndToEndRuns::everyVuserKeepsAConnectionOfItsOwn()
+{
+    const QString json = m_harness.scratchPath("connections.json");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", m_harness.scenarioPath("connections.cpp"), "--rampup", "8,1,0,2",
+         "--workers", "2", "--param", "base_url=" + baseUrl(), "--quiet", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(count(summary, {"checks", "kept alive", "passes"}) > 24);
+    QCOMPARE(count(summary, {"checks", "kept alive", "fails"}), 0);
+    QVERIFY(count(summary, {"checks", "not another vuser's", "passes"}) > 24);
+    QCOMPARE(count(summary, {"checks", "not another vuser's", "fails"}), 0);
 }
 
 void TestEndToEndRuns::runNeedsNoDisplay()
