@@ -1,5 +1,7 @@
 #include "sinktesting.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <thread>
 
@@ -143,4 +145,19 @@ Snapshot SnapshotSeries::next(std::uint64_t requests, std::uint64_t errors, bool
     snapshot.events.push_back(
         {m_elapsed - 0.3, "error", "iteration failed: cart is empty", ErrorClass::Exception, 4});
     return snapshot;
+}
+
+std::unique_ptr<Loadwizard::OutputSink>
+makeTestSink(SinkFactory factory, const std::string &kind, const std::string &target,
+             std::map<std::string, std::string, std::less<>> options)
+{
+    Loadwizard::OutputConfig config;
+    config.kind = kind;
+    config.target = target;
+    config.options = std::move(options);
+    auto sink = factory(config);
+    if (!sink)
+        std::fprintf(stderr, "%s sink refused: %s\n", kind.c_str(),
+                     sink.error().toString().c_str());
+    return sink ? std::move(*sink) : nullptr;
 }

@@ -6,12 +6,25 @@
 #include <loadwizard/output.h>
 #include <loadwizard/snapshot.h>
 
+#include <tl/expected.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
+
+using SinkFactory = tl::expected<std::unique_ptr<Loadwizard::OutputSink>, Loadwizard::Error> (*)(
+    const Loadwizard::OutputConfig &);
+
+/// A sink of `kind` from `factory` (Engine::makeGraphiteSink, …), nullptr with a warning naming
+/// the configuration error when it is refused.
+std::unique_ptr<Loadwizard::OutputSink>
+makeTestSink(SinkFactory factory, const std::string &kind, const std::string &target,
+             std::map<std::string, std::string, std::less<>> options = {});
 
 /// Records retries, rejections and errors; backoffs sleep at most `maxSleepSeconds` of the
 /// delay asked for (tests need not wait 30 s), and return false once stop() was called.

@@ -28,14 +28,8 @@ namespace {
 std::unique_ptr<OutputSink> makeSink(const std::string &target,
                                      std::map<std::string, std::string, std::less<>> options = {})
 {
-    OutputConfig config;
-    config.kind = "elasticsearch";
-    config.target = target;
-    config.options = std::move(options);
-    auto sink = Engine::makeElasticsearchSink(config);
-    if (!sink)
-        qWarning("makeElasticsearchSink: %s", sink.error().toString().c_str());
-    return sink ? std::move(*sink) : nullptr;
+    return makeTestSink(&Engine::makeElasticsearchSink, "elasticsearch", target,
+                        std::move(options));
 }
 
 std::string utcDay(std::chrono::system_clock::time_point time)

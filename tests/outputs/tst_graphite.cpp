@@ -219,14 +219,8 @@ private:
 std::unique_ptr<OutputSink> makeSink(const QString &target,
                                      std::map<std::string, std::string, std::less<>> options = {})
 {
-    OutputConfig config;
-    config.kind = "graphite";
-    config.target = target.toStdString();
-    config.options = std::move(options);
-    auto sink = Engine::makeGraphiteSink(config);
-    if (!sink)
-        qWarning("makeGraphiteSink: %s", sink.error().toString().c_str());
-    return sink ? std::move(*sink) : nullptr;
+    return makeTestSink(&Engine::makeGraphiteSink, "graphite", target.toStdString(),
+                        std::move(options));
 }
 
 qint64 epoch(std::chrono::system_clock::time_point time)

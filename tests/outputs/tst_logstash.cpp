@@ -139,14 +139,7 @@ private:
 std::unique_ptr<OutputSink> makeSink(const std::string &target,
                                      std::map<std::string, std::string, std::less<>> options = {})
 {
-    OutputConfig config;
-    config.kind = "logstash";
-    config.target = target;
-    config.options = std::move(options);
-    auto sink = Engine::makeLogstashSink(config);
-    if (!sink)
-        qWarning("makeLogstashSink: %s", sink.error().toString().c_str());
-    return sink ? std::move(*sink) : nullptr;
+    return makeTestSink(&Engine::makeLogstashSink, "logstash", target, std::move(options));
 }
 
 std::string action(const Json &document)
