@@ -1,8 +1,7 @@
 #include "sinktesting.h"
 
-#include <cstdio>
-
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 using namespace Loadwizard;
