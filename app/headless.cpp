@@ -200,7 +200,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
 
     SummaryHeader header{project.name, prepared->plugin->info().id, project.profile.toString()};
-    auto outputs = OutputSet::create(project, options.outputs,
+    auto outputs = OutputSet::create(project.outputs, project.path, options.outputs,
                                      OutputSet::runInfo(project.name, header.scenario));
     if (!outputs) {
         printError(outputs.error().toString());
@@ -225,7 +225,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         if (!options.quiet)
             std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
     }
-    (*outputs)->attach(run);
+    run.addObserver((*outputs)->observer());
     SignalWatcher signals(
         [&run] {
             std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");

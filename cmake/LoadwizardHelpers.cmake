@@ -39,3 +39,25 @@ function(lw_add_scenario name)
         set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
     endif()
 endfunction()
+
+# lw_add_engine_library(name SOURCES ... [PUBLIC ...] [PRIVATE ...]): one engine concern, a static
+# library `loadwizard_<name>` (alias loadwizard::<name>) whose public headers are in include/ and
+# whose src/ nobody else sees.
+function(lw_add_engine_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+    set(target loadwizard_${name})
+    file(GLOB headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/include/loadwizard/*.h)
+    add_library(${target} STATIC ${ARG_SOURCES} ${headers})
+    add_library(loadwizard::${name} ALIAS ${target})
+    target_include_directories(${target}
+        PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+        PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${ARG_PUBLIC} PRIVATE loadwizard_common_cfg ${ARG_PRIVATE})
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    # The engine never depends on Qt (STYLE.md): fail the configure step if it does.
+    foreach(lib IN LISTS ARG_PUBLIC ARG_PRIVATE)
+        if(lib MATCHES "Qt")
+            message(FATAL_ERROR "engine/${name} must not depend on Qt (found ${lib})")
+        endif()
+    endforeach()
+endfunction()

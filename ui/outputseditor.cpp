@@ -4,6 +4,7 @@
 #include "projectdocument.h"
 
 #include <loadwizard/project.h>
+#include <loadwizard/variables.h>
 
 #include <QApplication>
 #include <QBoxLayout>

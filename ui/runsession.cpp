@@ -82,8 +82,8 @@ void RunSession::onPrepared(quint64 generation,
     m_warnings = prepared.warnings;
     m_header =
         SummaryHeader{m_project.name, prepared.plugin->info().id, m_project.profile.toString()};
-    auto outputs =
-        OutputSet::create(m_project, {}, OutputSet::runInfo(m_project.name, m_header.scenario));
+    auto outputs = OutputSet::create(m_project.outputs, m_project.path, {},
+                                     OutputSet::runInfo(m_project.name, m_header.scenario));
     if (!outputs) {
         setState(State::Failed);
         emit failed(QString::fromStdString(outputs.error().toString()));
@@ -92,7 +92,7 @@ void RunSession::onPrepared(quint64 generation,
     m_outputs = std::move(*outputs);
     m_run = std::make_unique<Run>(prepared.config);
     m_run->addObserver(m_bridge.observer());
-    m_outputs->attach(*m_run);
+    m_run->addObserver(m_outputs->observer());
     if (auto started = m_run->start(); !started) {
         m_run.reset();
         setState(State::Failed);

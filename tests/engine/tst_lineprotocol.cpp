@@ -1,7 +1,7 @@
 // InfluxDB line protocol escaping and the two layouts; --out parsing and secret redaction.
 
-#include "../../engine/src/lineprotocol.h"
-#include "../../engine/src/outputsinks.h"
+#include <loadwizard/lineprotocol.h>
+#include <loadwizard/outputsinks.h>
 
 #include <loadwizard/output.h>
 

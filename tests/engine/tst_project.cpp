@@ -1,4 +1,5 @@
 #include <loadwizard/project.h>
+#include <loadwizard/variables.h>
 
 #include <QtTest>
 

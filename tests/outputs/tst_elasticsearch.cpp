@@ -3,8 +3,8 @@
 // fake_elasticsearch.h for what it checks).
 
 #include "fake_elasticsearch.h"
-#include "outputsinks.h"
 #include "sinktesting.h"
+#include <loadwizard/outputsinks.h>
 
 #include "../e2e/e2eharness.h"
 

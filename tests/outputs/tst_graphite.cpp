@@ -1,8 +1,8 @@
 // The Graphite output against a real carbon-cache (Debian's graphite-carbon) with a private
 // configuration and a 1 s retention, read back with whisper-fetch (python3-whisper).
 
-#include "outputsinks.h"
 #include "sinktesting.h"
+#include <loadwizard/outputsinks.h>
 
 #include "../e2e/e2eharness.h"
 

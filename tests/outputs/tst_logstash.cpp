@@ -2,8 +2,8 @@
 // input does (one JSON document per '\n'-terminated line). Logstash cannot be installed offline
 // on Debian 12.
 
-#include "outputsinks.h"
 #include "sinktesting.h"
+#include <loadwizard/outputsinks.h>
 
 #include <loadwizard/output.h>
 

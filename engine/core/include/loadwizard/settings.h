@@ -1,0 +1,47 @@
+#pragma once
+
+// Settings the runtime takes from a project, as plain values: the runtime knows no YAML.
+
+#include <string>
+
+namespace Loadwizard {
+
+/// When the vusers waiting at a rendezvous point are released.
+struct RendezvousPolicy
+{
+    enum class Kind
+    {
+        AllRunning,
+        Count,
+        Percent
+    };
+
+    std::string name;
+    Kind kind = Kind::AllRunning; ///< LoadRunner's default: all running vusers
+    double value = 100;           ///< vusers for Count, percent of running vusers for Percent
+    double timeoutSeconds = 30;   ///< since the last arrival, as LoadRunner; releases whoever waits
+
+    bool operator==(const RendezvousPolicy &) const = default;
+};
+
+struct ThinkTimeSettings
+{
+    double multiplier = 1.0; ///< 0 ignores think time, 2 doubles it
+    double maxSeconds = 0;   ///< cap after scaling, 0 = none
+
+    bool operator==(const ThinkTimeSettings &) const = default;
+};
+
+struct HttpSettings
+{
+    double timeoutSeconds = 60;
+    bool verifyTls = true;
+    bool http2 = true; ///< offered over TLS (ALPN) where libcurl has nghttp2
+    int maxRedirects = 10;
+    int bufferSize = 16384; ///< libcurl receive buffer per vuser (1024–524288)
+    std::string userAgent;  ///< empty: "Loadwizard/<version>"
+
+    bool operator==(const HttpSettings &) const = default;
+};
+
+} // namespace Loadwizard

@@ -1,0 +1,139 @@
+#pragma once
+
+#include <loadwizard/histogram.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace Loadwizard {
+
+/// Why something failed. Request errors are the transport classes and unexpected statuses;
+/// failed checks and scenario exceptions are counted here too, but not as request errors.
+enum class ErrorClass : std::uint8_t
+{
+    Connect,
+    Dns,
+    Timeout,
+    Tls,
+    Http4xx,
+    Http5xx,
+    Check,
+    Exception,
+    Other,
+};
+inline constexpr std::size_t errorClassCount = 9;
+
+/// "connect", "dns", "timeout", "tls", "http_4xx", "http_5xx", "check", "exception", "other".
+std::string_view errorClassName(ErrorClass errorClass);
+
+/// Counters for an interval or the whole run.
+struct Counters
+{
+    std::uint64_t requests = 0;
+    std::uint64_t requestErrors = 0;
+    std::uint64_t bytesIn = 0;
+    std::uint64_t bytesOut = 0;
+    std::uint64_t iterations = 0;            ///< finished, failed or not
+    std::uint64_t iterationsFailed = 0;      ///< ended by a scenario exception
+    std::uint64_t iterationsInterrupted = 0; ///< cut at the end of the graceful stop
+    std::uint64_t checksPassed = 0;
+    std::uint64_t checksFailed = 0;
+    std::array<std::uint64_t, errorClassCount> errors{};
+
+    void add(const Counters &other);
+    std::uint64_t errorCount(ErrorClass c) const { return errors[std::size_t(c)]; }
+};
+
+/// A request name's or a transaction's numbers.
+struct NameStats
+{
+    std::uint64_t count = 0;
+    std::uint64_t errors = 0;
+    LatencyStats latency;
+};
+
+/// libcurl's timing breakdown for a request name, means in milliseconds over the run.
+struct TimingBreakdown
+{
+    double dnsMs = 0;
+    double connectMs = 0;
+    double tlsMs = 0;
+    double ttfbMs = 0;
+    double totalMs = 0;
+};
+
+struct CheckStats
+{
+    std::uint64_t passes = 0;
+    std::uint64_t fails = 0;
+};
+
+struct RendezvousStats
+{
+    std::uint64_t arrivals = 0;
+    std::uint64_t releases = 0; ///< release events (one releases every waiting vuser)
+    std::uint64_t timeouts = 0; ///< release events caused by the timeout
+    std::uint64_t released = 0; ///< vusers released
+    double meanWaitMs = 0;
+    double maxWaitMs = 0;
+};
+
+/// Something worth a log line: a scenario exception, a failed check, a transport error.
+struct LogEvent
+{
+    double elapsedSeconds = 0;
+    std::string level; ///< "error", "warning", "info"
+    std::string message;
+    ErrorClass errorClass = ErrorClass::Other;
+    std::uint64_t vuser = 0;
+};
+
+enum class RunState
+{
+    Starting,
+    Running,
+    Stopping,
+    Finished
+};
+
+/// What the engine publishes once per second: immutable, shared by every observer.
+struct Snapshot
+{
+    std::uint64_t sequence = 0;
+    RunState state = RunState::Running;
+    bool final = false;
+    double elapsedSeconds = 0;
+    double intervalSeconds = 0;
+    double plannedSeconds = 0; ///< the profile's total duration
+    long long activeVusers = 0;
+    long long plannedVusers = 0; ///< what the profile (plus live changes) asks for now
+    long long maxVusers = 0;
+
+    Counters interval;
+    Counters total;
+    LatencyStats intervalLatency; ///< all requests
+    LatencyStats totalLatency;
+
+    std::map<std::string, NameStats, std::less<>> requestsInterval;
+    std::map<std::string, NameStats, std::less<>> requestsTotal;
+    std::map<std::string, NameStats, std::less<>> transactionsInterval;
+    std::map<std::string, NameStats, std::less<>> transactionsTotal;
+    std::map<std::string, TimingBreakdown, std::less<>> timings;
+    std::map<std::string, CheckStats, std::less<>> checks;
+    std::map<std::string, RendezvousStats, std::less<>> rendezvous;
+
+    std::vector<LogEvent> events;    ///< this interval's, at most a few hundred
+    std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval
+};
+
+/// Receives every snapshot on the engine's reporter thread: must return quickly (copy the
+/// pointer, post it elsewhere).
+using SnapshotObserver = std::function<void(const std::shared_ptr<const Snapshot> &)>;
+
+} // namespace Loadwizard

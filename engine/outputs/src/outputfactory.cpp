@@ -1,0 +1,221 @@
+// makeOutput() and parseOutputFlag(): from `--out KIND=TARGET?key=value` or an `outputs:` entry
+// to a sink; plus the redaction helpers every sink uses for its name and errors.
+
+#include <loadwizard/outputsinks.h>
+
+#include <loadwizard/output.h>
+#include <loadwizard/variables.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+namespace Loadwizard {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> knownKinds = {"influxdb", "graphite", "elasticsearch",
+                                                        "logstash", "json",     "csv"};
+
+std::string lowered(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+std::optional<std::string> percentDecoded(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+') {
+            out += ' ';
+        } else if (text[i] == '%') {
+            if (i + 2 >= text.size())
+                return std::nullopt;
+            const int high = hexValue(text[i + 1]);
+            const int low = hexValue(text[i + 2]);
+            if (high < 0 || low < 0)
+                return std::nullopt;
+            out += char(high * 16 + low);
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+Error flagError(std::string message, std::string token = {})
+{
+    Error error;
+    error.message = std::move(message);
+    error.field = "--out";
+    error.token = std::move(token);
+    return error;
+}
+
+} // namespace
+
+namespace Engine {
+
+bool isSecretOption(std::string_view key)
+{
+    const std::string name = lowered(key);
+    for (std::string_view secret :
+         {"password", "passwd", "token", "secret", "api_key", "apikey", "auth", "credential"}) {
+        if (name.find(secret) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+std::string redactedTarget(std::string_view target)
+{
+    std::string out(target);
+    // userinfo: between "://" and the first '@' before the path
+    if (const auto scheme = out.find("://"); scheme != std::string::npos) {
+        const auto authorityStart = scheme + 3;
+        const auto authorityEnd = out.find_first_of("/?#", authorityStart);
+        const auto at =
+            out.rfind('@', authorityEnd == std::string::npos ? out.size() - 1 : authorityEnd - 1);
+        if (at != std::string::npos && at >= authorityStart)
+            out.erase(authorityStart, at + 1 - authorityStart);
+    }
+    // secret query values
+    const auto query = out.find('?');
+    if (query == std::string::npos)
+        return out;
+    std::string rebuilt = out.substr(0, query + 1);
+    std::string_view rest = std::string_view(out).substr(query + 1);
+    bool first = true;
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        const auto eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        if (!first)
+            rebuilt += '&';
+        first = false;
+        rebuilt += std::string(key);
+        if (eq != std::string_view::npos) {
+            rebuilt += '=';
+            if (isSecretOption(key))
+                rebuilt += "***";
+            else
+                rebuilt.append(pair.substr(eq + 1));
+        }
+    }
+    return rebuilt;
+}
+
+std::string outputDisplayName(const OutputConfig &config)
+{
+    return config.kind + ' ' + redactedTarget(config.target);
+}
+
+} // namespace Engine
+
+tl::expected<OutputConfig, Error> parseOutputFlag(const std::string &flag)
+{
+    const auto eq = flag.find('=');
+    const std::string kind = lowered(flag.substr(0, eq));
+    if (eq == std::string::npos || eq == 0)
+        return tl::make_unexpected(flagError(
+            "expected KIND=TARGET (e.g. influxdb=http://127.0.0.1:8086/loadwizard), got \"" +
+                Engine::redactedTarget(flag) + '"',
+            kind));
+    if (std::find(knownKinds.begin(), knownKinds.end(), kind) == knownKinds.end())
+        return tl::make_unexpected(flagError("unknown output kind \"" + kind +
+                                                 "\" (use influxdb, graphite, elasticsearch, "
+                                                 "logstash, json or csv)",
+                                             kind));
+    OutputConfig config;
+    config.kind = kind;
+    std::string rest = flag.substr(eq + 1);
+    const auto question = rest.find('?');
+    config.target = rest.substr(0, question);
+    if (config.target.empty())
+        return tl::make_unexpected(flagError("output " + kind + " has no target", kind));
+    if (question == std::string::npos)
+        return config;
+    std::string_view query = std::string_view(rest).substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty())
+            continue;
+        const auto equals = pair.find('=');
+        const auto key = percentDecoded(pair.substr(0, equals));
+        const auto value = percentDecoded(
+            equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+        if (!key || !value || key->empty())
+            return tl::make_unexpected(flagError(
+                "bad option \"" + std::string(pair.substr(0, equals)) + "\" in output " + kind,
+                std::string(pair.substr(0, equals))));
+        if (config.options.contains(*key))
+            return tl::make_unexpected(
+                flagError("option \"" + *key + "\" given twice in output " + kind, *key));
+        config.options[*key] = *value;
+    }
+    return config;
+}
+
+tl::expected<std::unique_ptr<OutputSink>, Error> makeOutput(const OutputConfig &config)
+{
+    OutputConfig expanded;
+    expanded.kind = lowered(config.kind);
+    auto target = expandVariables(config.target, "target");
+    if (!target)
+        return tl::make_unexpected(target.error());
+    expanded.target = *target;
+    for (const auto &[key, value] : config.options) {
+        auto text = expandVariables(value, key);
+        if (!text)
+            return tl::make_unexpected(text.error());
+        expanded.options[key] = *text;
+    }
+    if (expanded.target.empty())
+        return tl::make_unexpected(
+            Error{"output " + expanded.kind + " has no target", {}, 0, 0, "target"});
+
+    Engine::SinkResult sink;
+    if (expanded.kind == "influxdb")
+        sink = Engine::makeInfluxSink(expanded);
+    else if (expanded.kind == "json")
+        sink = Engine::makeJsonLinesSink(expanded);
+    else if (expanded.kind == "csv")
+        sink = Engine::makeCsvSink(expanded);
+    else if (expanded.kind == "graphite")
+        sink = Engine::makeGraphiteSink(expanded);
+    else if (expanded.kind == "elasticsearch")
+        sink = Engine::makeElasticsearchSink(expanded);
+    else if (expanded.kind == "logstash")
+        sink = Engine::makeLogstashSink(expanded);
+    else
+        sink = tl::make_unexpected(Error{"unknown output kind \"" + expanded.kind +
+                                             "\" (use influxdb, graphite, elasticsearch, "
+                                             "logstash, json or csv)",
+                                         {},
+                                         0,
+                                         0,
+                                         "kind",
+                                         expanded.kind});
+    return sink;
+}
+
+} // namespace Loadwizard

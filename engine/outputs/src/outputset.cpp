@@ -1,0 +1,86 @@
+#include <loadwizard/outputset.h>
+
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include <unistd.h>
+
+namespace Loadwizard {
+
+tl::expected<std::unique_ptr<OutputSet>, Error>
+OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &file,
+                  const std::vector<std::string> &flags, RunInfo info)
+{
+    std::vector<std::unique_ptr<OutputSink>> sinks;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        auto sink = makeOutput(configs[i]);
+        if (!sink) {
+            Error error = sink.error();
+            error.file = file;
+            error.field = "outputs[" + std::to_string(i) + "]" +
+                          (error.field.empty() ? std::string() : "." + error.field);
+            return tl::make_unexpected(error);
+        }
+        sinks.push_back(std::move(*sink));
+    }
+    for (const auto &flag : flags) {
+        auto config = parseOutputFlag(flag);
+        auto sink = config ? makeOutput(*config) : tl::make_unexpected(config.error());
+        if (!sink) {
+            Error error = sink.error();
+            error.field =
+                "--out " + (config ? config->kind : std::string()) +
+                (error.field.empty() || error.field == "--out" ? std::string() : " " + error.field);
+            return tl::make_unexpected(error);
+        }
+        sinks.push_back(std::move(*sink));
+    }
+    std::unique_ptr<OutputSet> set(new OutputSet);
+    for (auto &sink : sinks) {
+        set->m_names.push_back(sink->name());
+        set->m_runners.push_back(std::make_shared<OutputRunner>(std::move(sink), info));
+    }
+    return set;
+}
+
+RunInfo OutputSet::runInfo(std::string project, std::string scenario)
+{
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0)
+        std::snprintf(host, sizeof host, "localhost");
+    std::random_device random;
+    char id[17];
+    std::snprintf(id, sizeof id, "%08x%08x", random(), random());
+    return {std::move(project), std::move(scenario), host, id, std::chrono::system_clock::now()};
+}
+
+OutputSet::~OutputSet() = default;
+
+SnapshotObserver OutputSet::observer() const
+{
+    return [runners = m_runners](const std::shared_ptr<const Snapshot> &snapshot) {
+        for (const auto &runner : runners)
+            runner->push(snapshot);
+    };
+}
+
+std::vector<OutputStats> OutputSet::finish(double timeoutSeconds)
+{
+    std::vector<std::thread> threads;
+    for (auto &runner : m_runners)
+        threads.emplace_back([runner, timeoutSeconds] { runner->finish(timeoutSeconds); });
+    for (auto &thread : threads)
+        thread.join();
+    return stats();
+}
+
+std::vector<OutputStats> OutputSet::stats() const
+{
+    std::vector<OutputStats> out;
+    for (const auto &runner : m_runners)
+        out.push_back(runner->stats());
+    return out;
+}
+
+} // namespace Loadwizard

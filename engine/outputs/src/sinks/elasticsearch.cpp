@@ -1,0 +1,715 @@
+// Elasticsearch output: ECS documents through the `_bulk` API (libcurl easy interface, on the
+// output's own thread).
+//
+// Every document goes out as a `create` action with an id derived from the run, the interval and
+// its position, so a batch resent after a lost answer meets `409 version_conflict_engine_exception`
+// for what was already stored instead of storing it twice; such a 409 counts as delivered.
+// Answers: HTTP 200 may still hold failed items (`errors: true`): items refused with 429 are
+// resent alone after a backoff, other refused items are counted as rejected and never resent.
+// A whole-request 429 or 502/503/504 or a network error resends the whole body after a backoff;
+// 413 splits the batch in two.
+
+#include "ecsdocuments.h"
+#include "tcpconnection.h"
+#include <loadwizard/outputsinks.h>
+
+#include <loadwizard/output.h>
+#include <loadwizard/snapshot.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t defaultMaxBulkBytes = 5 * 1024 * 1024;
+constexpr int maxServerErrorRetries = 5;
+
+Error optionError(const std::string &field, std::string message, std::string token = {})
+{
+    Error error;
+    error.message = std::move(message);
+    error.field = field;
+    error.token = std::move(token);
+    return error;
+}
+
+std::string base64(std::string_view data)
+{
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((data.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < data.size(); i += 3) {
+        const unsigned n = unsigned(static_cast<unsigned char>(data[i])) << 16 |
+                           unsigned(static_cast<unsigned char>(data[i + 1])) << 8 |
+                           unsigned(static_cast<unsigned char>(data[i + 2]));
+        out += alphabet[n >> 18 & 63];
+        out += alphabet[n >> 12 & 63];
+        out += alphabet[n >> 6 & 63];
+        out += alphabet[n & 63];
+    }
+    if (i < data.size()) {
+        unsigned n = unsigned(static_cast<unsigned char>(data[i])) << 16;
+        if (i + 1 < data.size())
+            n |= unsigned(static_cast<unsigned char>(data[i + 1])) << 8;
+        out += alphabet[n >> 18 & 63];
+        out += alphabet[n >> 12 & 63];
+        out += i + 1 < data.size() ? alphabet[n >> 6 & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string percentDecode(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            int value = 0;
+            const auto [end, ec] =
+                std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+            if (ec == std::errc() && end == text.data() + i + 3) {
+                out += char(value);
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+/// Elasticsearch's rules for index and data stream names.
+std::string indexNameProblem(std::string_view name)
+{
+    if (name.empty())
+        return "must not be empty";
+    if (name == "." || name == "..")
+        return "must not be . or ..";
+    if (name.size() > 255)
+        return "longer than 255 bytes";
+    if (name.front() == '-' || name.front() == '_' || name.front() == '+')
+        return "must not start with -, _ or +";
+    for (const char c : name) {
+        if (c >= 'A' && c <= 'Z')
+            return "must be lower case";
+        if (std::string_view("\\/*?\"<>|, #:").find(c) != std::string_view::npos)
+            return std::string("must not contain '") + c + "'";
+    }
+    return {};
+}
+
+/// `loadwizard-%Y.%m.%d` for the day of `time` (UTC); only date directives are allowed.
+std::string expandIndexPattern(std::string_view pattern, std::chrono::system_clock::time_point time)
+{
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    char text[512];
+    const std::string format(pattern);
+    const std::size_t length = std::strftime(text, sizeof text, format.c_str(), &parts);
+    return std::string(text, length);
+}
+
+tl::expected<void, Error> checkIndexPattern(const std::string &option, const std::string &pattern,
+                                            bool allowDirectives)
+{
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '%')
+            continue;
+        if (!allowDirectives)
+            return tl::unexpected(optionError("options." + option,
+                                              "no % directives in a data "
+                                              "stream name",
+                                              pattern));
+        if (i + 1 >= pattern.size() ||
+            std::string_view("YymdHjGV%").find(pattern[i + 1]) == std::string_view::npos)
+            return tl::unexpected(optionError(
+                "options." + option, "only %Y %y %m %d %H %j %G %V %% are allowed", pattern));
+        ++i;
+    }
+    // A fixed date shows what the pattern expands to.
+    const auto sample = std::chrono::system_clock::from_time_t(1700000000);
+    const std::string expanded = allowDirectives ? expandIndexPattern(pattern, sample) : pattern;
+    if (const std::string problem = indexNameProblem(expanded); !problem.empty())
+        return tl::unexpected(optionError("options." + option, "index name " + problem, pattern));
+    if (!allowDirectives && expanded.starts_with(".ds-"))
+        return tl::unexpected(
+            optionError("options." + option, "data stream name must not start with .ds-", pattern));
+    return {};
+}
+
+tl::expected<bool, Error> parseBool(const std::string &key, const std::string &value)
+{
+    if (value == "true" || value == "1" || value == "yes" || value == "on")
+        return true;
+    if (value == "false" || value == "0" || value == "no" || value == "off")
+        return false;
+    return tl::unexpected(optionError("options." + key, "expected true or false", value));
+}
+
+struct Settings
+{
+    std::string baseUrl; ///< scheme://host[:port][/path], no userinfo, no trailing slash
+    std::string user;
+    std::string password;
+    std::string apiKey; ///< already encoded for the ApiKey header
+    bool verifyTls = true;
+    std::string caFile;
+    double timeoutSeconds = 10;
+    std::size_t maxBulkBytes = defaultMaxBulkBytes;
+    bool dataStream = false;
+    std::string metricsTarget; ///< index pattern or data stream name
+    std::string logsTarget;
+    std::string serviceName = "loadwizard";
+};
+
+struct HttpReply
+{
+    long status = 0; ///< 0: no answer (error says why)
+    std::string body;
+    std::string error;
+    double retryAfterSeconds = 0;
+};
+
+/// One document as the two NDJSON lines of a `create` action, each ending in '\n'.
+struct BulkItem
+{
+    std::string lines;
+};
+
+class ElasticsearchSink final : public OutputSink
+{
+public:
+    explicit ElasticsearchSink(Settings settings)
+        : m_settings(std::move(settings))
+    {}
+
+    ~ElasticsearchSink() override
+    {
+        if (m_curl)
+            curl_easy_cleanup(m_curl);
+        if (m_headers)
+            curl_slist_free_all(m_headers);
+    }
+
+    std::string name() const override { return "elasticsearch " + m_settings.baseUrl; }
+
+    tl::expected<void, Error> start(const RunInfo &info, DeliveryContext &context) override
+    {
+        m_documents.emplace(info, m_settings.serviceName);
+        // Elasticsearch being down now is not fatal: the start event waits for the first batch.
+        std::vector<EcsDocument> started;
+        started.push_back(m_documents->runStarted());
+        auto items = toItems(started);
+        const auto reply = post("/_bulk", joined(items));
+        if (reply.status == 200) {
+            m_pending = handleItems(items, reply, context);
+        } else {
+            context.setError(describe(reply));
+            m_pending = std::move(items);
+        }
+        return {};
+    }
+
+    tl::expected<std::uint64_t, Error> deliver(const Snapshot &snapshot,
+                                               DeliveryContext &context) override
+    {
+        if (!m_documents)
+            return tl::unexpected(Error{"deliver() before start()"});
+        auto documents = m_documents->interval(snapshot);
+        std::vector<BulkItem> items = std::move(m_pending);
+        m_pending.clear();
+        auto more = toItems(documents);
+        std::move(more.begin(), more.end(), std::back_inserter(items));
+        return send(std::move(items), context);
+    }
+
+    void finish(const Snapshot *last, DeliveryContext &context) override
+    {
+        if (!m_documents)
+            return;
+        std::vector<EcsDocument> stopped;
+        stopped.push_back(m_documents->runStopped(last));
+        std::vector<BulkItem> items = std::move(m_pending);
+        m_pending.clear();
+        auto more = toItems(stopped);
+        std::move(more.begin(), more.end(), std::back_inserter(items));
+        (void)send(std::move(items), context);
+    }
+
+    tl::expected<void, Error> testConnection() override
+    {
+        const HttpReply reply = request("GET", "/", {});
+        if (reply.status == 200) {
+            const Json info = Json::parse(reply.body, nullptr, false);
+            if (info.is_object() && info.contains("version"))
+                return {};
+            return tl::unexpected(Error{m_settings.baseUrl + " answered, but not like "
+                                                             "Elasticsearch"});
+        }
+        return tl::unexpected(Error{describe(reply)});
+    }
+
+private:
+    std::string indexFor(const EcsDocument &document) const
+    {
+        const std::string &target = document.kind == EcsDocument::Kind::Logs
+                                        ? m_settings.logsTarget
+                                        : m_settings.metricsTarget;
+        return m_settings.dataStream ? target : expandIndexPattern(target, document.timestamp);
+    }
+
+    std::vector<BulkItem> toItems(const std::vector<EcsDocument> &documents) const
+    {
+        std::vector<BulkItem> items;
+        items.reserve(documents.size());
+        for (const EcsDocument &document : documents) {
+            const Json action = {
+                {"create", {{"_index", indexFor(document)}, {"_id", document.id}}}};
+            // Invalid UTF-8 in a scenario's message must not make the whole batch unparsable.
+            std::string lines = action.dump() + '\n';
+            lines += document.source.dump(-1, ' ', false, Json::error_handler_t::replace);
+            lines += '\n';
+            items.push_back({std::move(lines)});
+        }
+        return items;
+    }
+
+    static std::string joined(const std::vector<BulkItem> &items)
+    {
+        std::size_t size = 0;
+        for (const auto &item : items)
+            size += item.lines.size();
+        std::string body;
+        body.reserve(size);
+        for (const auto &item : items)
+            body += item.lines;
+        return body; // every item ends in '\n', so the body does too, as _bulk requires
+    }
+
+    std::string describe(const HttpReply &reply) const
+    {
+        if (reply.status == 0)
+            return "POST " + m_settings.baseUrl + ": " + reply.error;
+        std::string text = "HTTP " + std::to_string(reply.status);
+        const Json body = Json::parse(reply.body, nullptr, false);
+        if (body.is_object() && body.contains("error")) {
+            const Json &error = body["error"];
+            if (error.is_object())
+                text += ": " + error.value("type", std::string()) + ": " +
+                        error.value("reason", std::string());
+            else if (error.is_string())
+                text += ": " + error.get<std::string>();
+        }
+        return text;
+    }
+
+    /// Sends items in bodies of at most maxBulkBytes; returns the documents stored.
+    tl::expected<std::uint64_t, Error> send(std::vector<BulkItem> items, DeliveryContext &context)
+    {
+        std::uint64_t stored = 0;
+        std::optional<Error> failure;
+        std::vector<BulkItem> chunk;
+        std::size_t chunkBytes = 0;
+        const auto flush = [&] {
+            if (chunk.empty())
+                return;
+            const Outcome outcome = sendChunk(std::move(chunk), context);
+            stored += outcome.stored;
+            if (outcome.failure && !failure)
+                failure = outcome.failure;
+            chunk.clear();
+            chunkBytes = 0;
+        };
+        for (auto &item : items) {
+            if (!chunk.empty() && chunkBytes + item.lines.size() > m_settings.maxBulkBytes)
+                flush();
+            chunkBytes += item.lines.size();
+            chunk.push_back(std::move(item));
+        }
+        flush();
+        if (failure)
+            return tl::unexpected(*failure);
+        return stored;
+    }
+
+    struct Outcome
+    {
+        std::uint64_t stored = 0;
+        std::optional<Error> failure; ///< some documents were neither stored nor rejected
+    };
+
+    /// Counts stored and rejected items of a 200 answer; returns the ones to resend (429).
+    std::vector<BulkItem> handleItems(std::vector<BulkItem> &items, const HttpReply &reply,
+                                      DeliveryContext &context, std::uint64_t *stored = nullptr,
+                                      bool *unreadable = nullptr)
+    {
+        std::vector<BulkItem> retry;
+        const Json body = Json::parse(reply.body, nullptr, false);
+        if (!body.is_object() || !body.contains("items") || !body["items"].is_array() ||
+            body["items"].size() != items.size()) {
+            if (unreadable)
+                *unreadable = true;
+            return std::move(items);
+        }
+        std::uint64_t rejected = 0;
+        std::string firstRejection;
+        const Json &answers = body["items"];
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const Json &wrapper = answers[i];
+            const Json *result = nullptr;
+            if (wrapper.is_object() && !wrapper.empty())
+                result = &wrapper.begin().value();
+            const int status = result && result->is_object() ? result->value("status", 0) : 0;
+            std::string errorType;
+            std::string reason;
+            if (result && result->is_object() && result->contains("error") &&
+                (*result)["error"].is_object()) {
+                errorType = (*result)["error"].value("type", std::string());
+                reason = (*result)["error"].value("reason", std::string());
+            }
+            if ((status >= 200 && status < 300) ||
+                (status == 409 && errorType == "version_conflict_engine_exception")) {
+                if (stored)
+                    ++*stored; // 409: stored by an earlier attempt whose answer was lost
+            } else if (status == 429) {
+                retry.push_back(std::move(items[i]));
+            } else {
+                if (rejected++ == 0) {
+                    firstRejection = "document rejected: HTTP " + std::to_string(status) +
+                                     (errorType.empty() ? std::string() : ": " + errorType) +
+                                     (reason.empty() ? std::string() : ": " + reason);
+                }
+            }
+        }
+        if (rejected)
+            context.countRejected(rejected, firstRejection);
+        return retry;
+    }
+
+    Outcome sendChunk(std::vector<BulkItem> items, DeliveryContext &context)
+    {
+        Outcome outcome;
+        Backoff backoff(30.0);
+        int serverErrors = 0;
+        while (!items.empty()) {
+            const HttpReply reply = post("/_bulk", joined(items));
+            double wait = -1;
+            if (reply.status == 200) {
+                bool unreadable = false;
+                auto retry = handleItems(items, reply, context, &outcome.stored, &unreadable);
+                if (unreadable) {
+                    context.setError("unreadable _bulk answer from " + m_settings.baseUrl);
+                    if (++serverErrors > maxServerErrorRetries) {
+                        outcome.failure = Error{"unreadable _bulk answers"};
+                        return outcome;
+                    }
+                } else if (!retry.empty()) {
+                    context.setError(
+                        std::to_string(retry.size()) +
+                        " documents refused with 429 (es_rejected_execution_exception)");
+                }
+                items = std::move(retry);
+                if (items.empty())
+                    return outcome;
+                wait = backoff.next();
+            } else if (reply.status == 413) {
+                if (items.size() == 1) {
+                    context.countRejected(1, "document larger than the server accepts (413)");
+                    return outcome;
+                }
+                // Too large for http.max_content_length: halve until it fits.
+                const auto middle = items.begin() + std::ptrdiff_t(items.size() / 2);
+                std::vector<BulkItem> second(std::make_move_iterator(middle),
+                                             std::make_move_iterator(items.end()));
+                items.erase(middle, items.end());
+                for (auto *half : {&items, &second}) {
+                    Outcome part = sendChunk(std::move(*half), context);
+                    outcome.stored += part.stored;
+                    if (part.failure && !outcome.failure)
+                        outcome.failure = part.failure;
+                }
+                return outcome;
+            } else if (reply.status == 0 || reply.status == 429 || reply.status == 502 ||
+                       reply.status == 503 || reply.status == 504) {
+                context.setError(describe(reply));
+                wait = std::max(backoff.next(), std::min(reply.retryAfterSeconds, 60.0));
+            } else if (reply.status >= 500) {
+                context.setError(describe(reply));
+                if (++serverErrors > maxServerErrorRetries) {
+                    outcome.failure = Error{describe(reply)};
+                    return outcome;
+                }
+                wait = backoff.next();
+            } else if (reply.status == 401 || reply.status == 403) {
+                // Not the documents' fault: keep them counted as dropped, not as rejected.
+                outcome.failure = Error{describe(reply)};
+                context.setError(outcome.failure->message);
+                return outcome;
+            } else {
+                context.countRejected(items.size(), "bulk request refused: " + describe(reply));
+                return outcome;
+            }
+            if (!context.backoff(wait)) {
+                outcome.failure = Error{"gave up with " + std::to_string(items.size()) +
+                                        " documents unsent: " + describe(reply)};
+                return outcome;
+            }
+            context.countRetry();
+        }
+        return outcome;
+    }
+
+    static std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
+    {
+        static_cast<HttpReply *>(user)->body.append(data, size * count);
+        return size * count;
+    }
+
+    static std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user)
+    {
+        const std::string_view line(data, size * count);
+        constexpr std::string_view name = "retry-after:";
+        if (line.size() > name.size()) {
+            std::string lower(line.substr(0, name.size()));
+            for (char &c : lower)
+                c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (lower == name) {
+                auto value = line.substr(name.size());
+                while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+                    value.remove_prefix(1);
+                double seconds = 0;
+                const auto [end, ec] =
+                    std::from_chars(value.data(), value.data() + value.size(), seconds);
+                if (ec == std::errc() && seconds > 0)
+                    static_cast<HttpReply *>(user)->retryAfterSeconds = seconds;
+            }
+        }
+        return size * count;
+    }
+
+    HttpReply post(const std::string &path, const std::string &body)
+    {
+        return request("POST", path, body);
+    }
+
+    HttpReply request(const char *method, const std::string &path, const std::string &body)
+    {
+        HttpReply reply;
+        if (!m_curl) {
+            static std::once_flag once;
+            std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+            m_curl = curl_easy_init();
+            if (!m_curl) {
+                reply.error = "curl_easy_init failed";
+                return reply;
+            }
+            m_headers = curl_slist_append(m_headers, "Content-Type: application/x-ndjson");
+            m_headers = curl_slist_append(m_headers, "Accept: application/json");
+            m_headers = curl_slist_append(m_headers, "Expect:");
+            if (!m_settings.apiKey.empty()) {
+                const std::string header = "Authorization: ApiKey " + m_settings.apiKey;
+                m_headers = curl_slist_append(m_headers, header.c_str());
+            }
+        }
+        CURL *curl = m_curl;
+        curl_easy_reset(curl);
+        const std::string url = m_settings.baseUrl + path;
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_PROXY, ""); // never through an environment's proxy
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, m_headers);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(m_settings.timeoutSeconds * 1000));
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                         long(std::min(m_settings.timeoutSeconds, 5.0) * 1000));
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, m_settings.verifyTls ? 1L : 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, m_settings.verifyTls ? 2L : 0L);
+        if (!m_settings.caFile.empty())
+            curl_easy_setopt(curl, CURLOPT_CAINFO, m_settings.caFile.c_str());
+        if (!m_settings.user.empty()) {
+            curl_easy_setopt(curl, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+            curl_easy_setopt(curl, CURLOPT_USERNAME, m_settings.user.c_str());
+            curl_easy_setopt(curl, CURLOPT_PASSWORD, m_settings.password.c_str());
+        }
+        if (std::string_view(method) == "POST") {
+            curl_easy_setopt(curl, CURLOPT_POST, 1L);
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+        }
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &ElasticsearchSink::onBody);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &ElasticsearchSink::onHeader);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply);
+        char errorBuffer[CURL_ERROR_SIZE] = {};
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
+        const CURLcode result = curl_easy_perform(curl);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+        if (result != CURLE_OK) {
+            reply.error = errorBuffer[0] ? errorBuffer : curl_easy_strerror(result);
+            reply.status = 0;
+            return reply;
+        }
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+        return reply;
+    }
+
+    Settings m_settings;
+    std::optional<EcsDocuments> m_documents;
+    std::vector<BulkItem> m_pending; ///< not delivered yet (the start event while ES was down)
+    CURL *m_curl = nullptr;
+    curl_slist *m_headers = nullptr;
+};
+
+} // namespace
+
+SinkResult makeElasticsearchSink(const OutputConfig &config)
+{
+    static const std::set<std::string, std::less<>> known = {
+        "index",   "logs_index", "data_stream",    "logs_data_stream",
+        "user",    "password",   "api_key",        "verify_tls",
+        "ca_file", "timeout",    "max_bulk_bytes", "service_name"};
+    for (const auto &[key, value] : config.options) {
+        if (!known.contains(key)) {
+            return tl::unexpected(optionError(
+                "options." + key,
+                "unknown option (known: index, logs_index, data_stream, logs_data_stream, user, "
+                "password, api_key, verify_tls, ca_file, timeout, max_bulk_bytes, service_name)",
+                key));
+        }
+    }
+    const auto option = [&](const char *key) -> std::optional<std::string> {
+        const auto it = config.options.find(key);
+        return it == config.options.end() ? std::nullopt : std::optional(it->second);
+    };
+
+    Settings settings;
+    // Target: http(s)://[user:password@]host[:port][/path]
+    std::string_view target = config.target;
+    const auto scheme = target.find("://");
+    if (scheme == std::string_view::npos ||
+        (target.substr(0, scheme) != "http" && target.substr(0, scheme) != "https"))
+        return tl::unexpected(optionError("target", "expected http(s)://host:port"));
+    if (target.find_first_of("?#") != std::string_view::npos)
+        return tl::unexpected(optionError("target", "no query or fragment in the URL"));
+    std::string_view rest = target.substr(scheme + 3);
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    const std::string_view path =
+        slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        const auto userinfo = authority.substr(0, at);
+        const auto colon = userinfo.find(':');
+        settings.user = percentDecode(userinfo.substr(0, colon));
+        if (colon != std::string_view::npos)
+            settings.password = percentDecode(userinfo.substr(colon + 1));
+        authority.remove_prefix(at + 1);
+    }
+    if (authority.empty())
+        return tl::unexpected(optionError("target", "missing host"));
+    settings.baseUrl =
+        std::string(target.substr(0, scheme + 3)) + std::string(authority) + std::string(path);
+    while (settings.baseUrl.ends_with('/'))
+        settings.baseUrl.pop_back();
+
+    if (auto user = option("user"))
+        settings.user = *user;
+    if (auto password = option("password"))
+        settings.password = *password;
+    if (!settings.password.empty() && settings.user.empty())
+        return tl::unexpected(optionError("options.password", "a password needs a user"));
+    if (auto apiKey = option("api_key")) {
+        if (apiKey->empty())
+            return tl::unexpected(optionError("options.api_key", "empty API key"));
+        if (!settings.user.empty())
+            return tl::unexpected(
+                optionError("options.api_key", "use either an API key or a user and password"));
+        // "id:key" is encoded here; anything else is taken as Kibana's already encoded form.
+        settings.apiKey = apiKey->find(':') != std::string::npos ? base64(*apiKey) : *apiKey;
+    }
+    if (auto verify = option("verify_tls")) {
+        const auto parsed = parseBool("verify_tls", *verify);
+        if (!parsed)
+            return tl::unexpected(parsed.error());
+        settings.verifyTls = *parsed;
+    }
+    if (auto caFile = option("ca_file"))
+        settings.caFile = *caFile;
+    if (auto timeout = option("timeout")) {
+        double seconds = 0;
+        const auto [end, ec] =
+            std::from_chars(timeout->data(), timeout->data() + timeout->size(), seconds);
+        if (ec != std::errc() || end != timeout->data() + timeout->size() || !(seconds > 0) ||
+            seconds > 600)
+            return tl::unexpected(
+                optionError("options.timeout", "expected seconds in (0, 600]", *timeout));
+        settings.timeoutSeconds = seconds;
+    }
+    if (auto bytes = option("max_bulk_bytes")) {
+        std::size_t value = 0;
+        const auto [end, ec] = std::from_chars(bytes->data(), bytes->data() + bytes->size(), value);
+        if (ec != std::errc() || end != bytes->data() + bytes->size() || value < 1024 ||
+            value > 100 * 1024 * 1024)
+            return tl::unexpected(optionError("options.max_bulk_bytes",
+                                              "expected bytes in [1024, 104857600]", *bytes));
+        settings.maxBulkBytes = value;
+    }
+    if (auto service = option("service_name")) {
+        if (service->empty())
+            return tl::unexpected(optionError("options.service_name", "must not be empty"));
+        settings.serviceName = *service;
+    }
+
+    const auto index = option("index");
+    const auto logsIndex = option("logs_index");
+    const auto dataStream = option("data_stream");
+    const auto logsDataStream = option("logs_data_stream");
+    if ((index || logsIndex) && (dataStream || logsDataStream))
+        return tl::unexpected(optionError("options.data_stream",
+                                          "use either index names or a data stream, not both"));
+    if (logsDataStream && !dataStream)
+        return tl::unexpected(
+            optionError("options.logs_data_stream", "needs data_stream for the metrics"));
+    if (dataStream) {
+        settings.dataStream = true;
+        settings.metricsTarget = *dataStream;
+        settings.logsTarget = logsDataStream.value_or(*dataStream);
+        if (auto ok = checkIndexPattern("data_stream", settings.metricsTarget, false); !ok)
+            return tl::unexpected(ok.error());
+        if (auto ok = checkIndexPattern(logsDataStream ? "logs_data_stream" : "data_stream",
+                                        settings.logsTarget, false);
+            !ok)
+            return tl::unexpected(ok.error());
+    } else {
+        // One `index` sends both kinds to one place, as data_stream does.
+        settings.metricsTarget = index.value_or("loadwizard-metrics-%Y.%m.%d");
+        settings.logsTarget = logsIndex ? *logsIndex : index.value_or("loadwizard-logs-%Y.%m.%d");
+        if (auto ok = checkIndexPattern("index", settings.metricsTarget, true); !ok)
+            return tl::unexpected(ok.error());
+        if (auto ok =
+                checkIndexPattern(logsIndex ? "logs_index" : "index", settings.logsTarget, true);
+            !ok)
+            return tl::unexpected(ok.error());
+    }
+    return std::make_unique<ElasticsearchSink>(std::move(settings));
+}
+
+} // namespace Loadwizard::Engine

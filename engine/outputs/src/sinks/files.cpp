@@ -1,0 +1,289 @@
+// File outputs: JSON lines and CSV time series of the per-second snapshots (docs/outputs.md).
+
+#include <loadwizard/outputsinks.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+std::string isoTime(std::chrono::system_clock::time_point at)
+{
+    using namespace std::chrono;
+    const auto ms = duration_cast<milliseconds>(at.time_since_epoch()).count();
+    const std::time_t seconds = std::time_t(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03lldZ", buffer, (long long)(ms % 1000));
+    return out;
+}
+
+std::chrono::system_clock::time_point timeOf(const RunInfo &info, double elapsedSeconds)
+{
+    using namespace std::chrono;
+    return info.started +
+           duration_cast<system_clock::duration>(duration<double>(std::max(elapsedSeconds, 0.0)));
+}
+
+double rate(std::uint64_t count, double seconds)
+{
+    return seconds > 0 ? double(count) / seconds : 0.0;
+}
+
+/// Opens, writes and flushes the file; shared by both formats.
+class FileSink : public OutputSink
+{
+public:
+    FileSink(std::string path, std::string name, bool append)
+        : m_path(std::move(path))
+        , m_name(std::move(name))
+        , m_append(append)
+    {}
+
+    ~FileSink() override
+    {
+        if (m_file)
+            std::fclose(m_file);
+    }
+
+    std::string name() const override { return m_name; }
+
+    tl::expected<void, Error> start(const RunInfo &info, DeliveryContext &) override
+    {
+        m_info = info;
+        if (!m_file) {
+            m_file = std::fopen(m_path.c_str(), m_append ? "ab" : "wb");
+            if (!m_file)
+                return tl::make_unexpected(
+                    Error{"cannot open " + m_path + ": " + std::strerror(errno), m_path});
+        }
+        return header();
+    }
+
+    tl::expected<std::uint64_t, Error> deliver(const Snapshot &snapshot,
+                                               DeliveryContext &context) override
+    {
+        std::string text;
+        const std::uint64_t records = render(snapshot, text);
+        if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size() ||
+            std::fflush(m_file) != 0) {
+            const std::string message = "cannot write " + m_path + ": " + std::strerror(errno);
+            context.setError(message);
+            return tl::make_unexpected(Error{message, m_path});
+        }
+        return records;
+    }
+
+    void finish(const Snapshot *, DeliveryContext &context) override
+    {
+        if (m_file && std::fclose(m_file) != 0)
+            context.setError("cannot close " + m_path + ": " + std::strerror(errno));
+        m_file = nullptr;
+    }
+
+    tl::expected<void, Error> testConnection() override
+    {
+        std::FILE *file = std::fopen(m_path.c_str(), "ab");
+        if (!file)
+            return tl::make_unexpected(
+                Error{"cannot open " + m_path + ": " + std::strerror(errno), m_path});
+        std::fclose(file);
+        return {};
+    }
+
+protected:
+    virtual tl::expected<void, Error> header() { return {}; }
+    /// Appends the records of one snapshot; returns how many.
+    virtual std::uint64_t render(const Snapshot &snapshot, std::string &out) = 0;
+
+    std::string m_path;
+    std::string m_name;
+    bool m_append;
+    std::FILE *m_file = nullptr;
+    RunInfo m_info;
+};
+
+nlohmann::json latencyJson(const LatencyStats &l)
+{
+    return {{"min_ms", l.minMs}, {"mean_ms", l.meanMs}, {"p50_ms", l.p50Ms}, {"p90_ms", l.p90Ms},
+            {"p95_ms", l.p95Ms}, {"p99_ms", l.p99Ms},   {"max_ms", l.maxMs}};
+}
+
+class JsonLinesSink final : public FileSink
+{
+public:
+    using FileSink::FileSink;
+
+private:
+    std::uint64_t render(const Snapshot &s, std::string &out) override
+    {
+        const auto &c = s.interval;
+        nlohmann::json j;
+        j["time"] = isoTime(timeOf(m_info, s.elapsedSeconds));
+        j["elapsed_s"] = s.elapsedSeconds;
+        j["interval_s"] = s.intervalSeconds;
+        j["final"] = s.final;
+        j["vusers"] = {
+            {"active", s.activeVusers}, {"planned", s.plannedVusers}, {"max", s.maxVusers}};
+        nlohmann::json requests = {{"count", c.requests},
+                                   {"errors", c.requestErrors},
+                                   {"rate_per_s", rate(c.requests, s.intervalSeconds)}};
+        requests.update(latencyJson(s.intervalLatency));
+        j["requests"] = requests;
+        j["iterations"] = {{"count", c.iterations},
+                           {"failed", c.iterationsFailed},
+                           {"interrupted", c.iterationsInterrupted}};
+        j["data"] = {{"bytes_in", c.bytesIn}, {"bytes_out", c.bytesOut}};
+        j["checks"] = {{"passed", c.checksPassed}, {"failed", c.checksFailed}};
+        j["errors_by_class"] = nlohmann::json::object();
+        for (std::size_t i = 0; i < errorClassCount; ++i) {
+            if (c.errors[i])
+                j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = c.errors[i];
+        }
+        auto named = [&](const auto &rows) {
+            nlohmann::json object = nlohmann::json::object();
+            for (const auto &[name, row] : rows) {
+                nlohmann::json entry = {{"count", row.count}, {"errors", row.errors}};
+                entry.update(latencyJson(row.latency));
+                object[name] = entry;
+            }
+            return object;
+        };
+        j["requests_by_name"] = named(s.requestsInterval);
+        j["transactions"] = named(s.transactionsInterval);
+        if (!s.events.empty() || s.eventsDropped) {
+            j["events"] = nlohmann::json::array();
+            for (const LogEvent &event : s.events)
+                j["events"].push_back({{"elapsed_s", event.elapsedSeconds},
+                                       {"level", event.level},
+                                       {"class", errorClassName(event.errorClass)},
+                                       {"vuser", event.vuser},
+                                       {"message", event.message}});
+            j["events_dropped"] = s.eventsDropped;
+        }
+        out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out += '\n';
+        return 1;
+    }
+};
+
+/// CSV in long format: per snapshot one row for all requests, then one per request name and
+/// per transaction (column `kind`), RFC 4180 quoting.
+class CsvSink final : public FileSink
+{
+public:
+    using FileSink::FileSink;
+
+    static constexpr const char *columns =
+        "time,elapsed_s,interval_s,vusers_active,vusers_planned,kind,name,count,errors,rate_per_s,"
+        "min_ms,mean_ms,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,iterations,iterations_failed,"
+        "iterations_interrupted,bytes_in,bytes_out,checks_passed,checks_failed\n";
+
+private:
+    tl::expected<void, Error> header() override
+    {
+        if (std::ftell(m_file) == 0)
+            std::fputs(columns, m_file);
+        return {};
+    }
+
+    static std::string quoted(const std::string &text)
+    {
+        if (text.find_first_of(",\"\r\n") == std::string::npos)
+            return text;
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"')
+                out += '"';
+            out += c;
+        }
+        return out + '"';
+    }
+
+    std::uint64_t render(const Snapshot &s, std::string &out) override
+    {
+        const std::string prefix = isoTime(timeOf(m_info, s.elapsedSeconds)) + ',' +
+                                   format("%.3f,%.3f,%lld,%lld,", s.elapsedSeconds,
+                                          s.intervalSeconds, s.activeVusers, s.plannedVusers);
+        std::uint64_t rows = 0;
+        auto row = [&](const char *kind, const std::string &name, std::uint64_t count,
+                       std::uint64_t errors, const LatencyStats &l, const Counters *c) {
+            out += prefix + kind + ',' + quoted(name) + ',';
+            out += format("%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,",
+                          (unsigned long long)count, (unsigned long long)errors,
+                          rate(count, s.intervalSeconds), l.minMs, l.meanMs, l.p50Ms, l.p90Ms,
+                          l.p95Ms, l.p99Ms, l.maxMs);
+            if (c)
+                out += format(
+                    "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)c->iterations,
+                    (unsigned long long)c->iterationsFailed,
+                    (unsigned long long)c->iterationsInterrupted, (unsigned long long)c->bytesIn,
+                    (unsigned long long)c->bytesOut, (unsigned long long)c->checksPassed,
+                    (unsigned long long)c->checksFailed);
+            else
+                out += ",,,,,,\n";
+            ++rows;
+        };
+        row("all", "", s.interval.requests, s.interval.requestErrors, s.intervalLatency,
+            &s.interval);
+        for (const auto &[name, stats] : s.requestsInterval)
+            row("request", name, stats.count, stats.errors, stats.latency, nullptr);
+        for (const auto &[name, stats] : s.transactionsInterval)
+            row("transaction", name, stats.count, stats.errors, stats.latency, nullptr);
+        return rows;
+    }
+
+    static std::string format(const char *pattern, auto... args)
+    {
+        char buffer[512];
+        const int n = std::snprintf(buffer, sizeof buffer, pattern, args...);
+        return std::string(buffer, std::size_t(std::clamp(n, 0, int(sizeof buffer) - 1)));
+    }
+};
+
+tl::expected<bool, Error> appendOption(const OutputConfig &config)
+{
+    bool append = false;
+    for (const auto &[key, value] : config.options) {
+        if (key == "append" && (value == "true" || value == "false"))
+            append = value == "true";
+        else
+            return tl::make_unexpected(Error{"unknown option \"" + key + "=" + value + "\" for " +
+                                                 config.kind + " (only append=true|false)",
+                                             {},
+                                             0,
+                                             0,
+                                             "options." + key});
+    }
+    return append;
+}
+
+} // namespace
+
+SinkResult makeJsonLinesSink(const OutputConfig &config)
+{
+    auto append = appendOption(config);
+    if (!append)
+        return tl::make_unexpected(append.error());
+    return std::make_unique<JsonLinesSink>(config.target, outputDisplayName(config), *append);
+}
+
+SinkResult makeCsvSink(const OutputConfig &config)
+{
+    auto append = appendOption(config);
+    if (!append)
+        return tl::make_unexpected(append.error());
+    return std::make_unique<CsvSink>(config.target, outputDisplayName(config), *append);
+}
+
+} // namespace Loadwizard::Engine

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <loadwizard/error.h>
+#include <loadwizard/output.h>
+#include <loadwizard/rampprofile.h>
+#include <loadwizard/settings.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace Loadwizard {
+
+/// Everything a run needs; what `loadwizard run project.yaml` reads and the GUI edits.
+/// Strings may hold ${ENV_VAR} references: they are kept as written (so secrets never land in a
+/// saved file) and expanded only when a run is prepared.
+struct Project
+{
+    static constexpr int schemaVersion = 1;
+
+    std::string name;
+    std::string description;
+    std::string scenario; ///< .so or .cpp, relative to the project file's folder
+    std::map<std::string, std::string, std::less<>> parameters;
+    RampProfile profile;
+    ThinkTimeSettings thinkTime;
+    double gracefulStopSeconds = 30;
+    int workers = 0; ///< 0: one per core
+    HttpSettings http;
+    std::vector<RendezvousPolicy> rendezvous;
+    /// Where metrics go during the run (`outputs:`); ${VAR} kept as written.
+    std::vector<OutputConfig> outputs;
+    /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
+    std::vector<std::pair<std::string, std::string>> extraKeys;
+
+    /// Where it was loaded from or last saved to (not part of the file).
+    std::string path;
+
+    bool operator==(const Project &other) const;
+    /// The scenario path resolved against the project file's folder.
+    std::string scenarioPath() const;
+    /// The policy for a rendezvous point (the default policy when none is named).
+    RendezvousPolicy rendezvousPolicy(std::string_view name) const;
+};
+
+/// Parses project YAML. `fileName` is used in errors. Unknown keys become warnings.
+tl::expected<Project, Error> parseProject(std::string_view yaml, const std::string &fileName,
+                                          std::vector<Error> *warnings = nullptr);
+tl::expected<Project, Error> loadProject(const std::string &path,
+                                         std::vector<Error> *warnings = nullptr);
+/// The YAML text of a project (schema `loadwizard: 1`).
+std::string projectToYaml(const Project &project);
+/// Writes atomically: a temporary file in the same folder, fsync, then rename.
+tl::expected<void, Error> saveProject(const Project &project, const std::string &path);
+
+} // namespace Loadwizard

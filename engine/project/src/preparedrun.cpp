@@ -1,0 +1,72 @@
+#include <loadwizard/preparedrun.h>
+
+#include <loadwizard/scenariocompiler.h>
+#include <loadwizard/variables.h>
+
+namespace Loadwizard {
+
+tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides)
+{
+    PreparedRun prepared;
+    if (project.scenario.empty())
+        return tl::make_unexpected(Error{"no scenario given", project.path, 0, 0, "scenario"});
+    auto scenarioPath = expandVariables(project.scenarioPath(), "scenario");
+    if (!scenarioPath)
+        return tl::make_unexpected(scenarioPath.error());
+
+    auto plugin = loadScenarioPlugin(*scenarioPath, {}, &prepared.compileCacheHit);
+    if (!plugin)
+        return tl::make_unexpected(plugin.error());
+    prepared.plugin = *plugin;
+
+    Parameters parameters = prepared.plugin->defaultParameters();
+    auto apply = [&](const auto &source, const char *origin) -> tl::expected<void, Error> {
+        for (const auto &[key, raw] : source) {
+            if (!parameters.contains(key)) {
+                prepared.warnings.push_back(std::string(origin) + " parameter \"" + key +
+                                            "\" is not declared by scenario \"" +
+                                            prepared.plugin->info().id + "\"");
+            }
+            auto value = expandVariables(raw, "parameters." + key);
+            if (!value) {
+                auto error = value.error();
+                error.file = project.path;
+                return tl::make_unexpected(error);
+            }
+            parameters[key] = *value;
+        }
+        return {};
+    };
+    if (auto ok = apply(project.parameters, "project"); !ok)
+        return tl::make_unexpected(ok.error());
+    if (auto ok = apply(overrides, "--param"); !ok)
+        return tl::make_unexpected(ok.error());
+
+    auto scenario = prepared.plugin->createScenario();
+    if (!scenario)
+        return tl::make_unexpected(scenario.error());
+    try {
+        (*scenario)->init(parameters);
+    } catch (const std::exception &e) {
+        return tl::make_unexpected(
+            Error{std::string("scenario refused its parameters: ") + e.what(), *scenarioPath});
+    } catch (...) {
+        return tl::make_unexpected(
+            Error{"scenario refused its parameters (unknown exception)", *scenarioPath});
+    }
+
+    auto &config = prepared.config;
+    config.scenario = *scenario;
+    config.parameters = std::move(parameters);
+    config.profile = project.profile;
+    config.thinkTime = project.thinkTime;
+    config.http = project.http;
+    if (auto agent = expandVariables(project.http.userAgent, "http.user_agent"); agent)
+        config.http.userAgent = *agent;
+    config.rendezvous = project.rendezvous;
+    config.gracefulStopSeconds = project.gracefulStopSeconds;
+    config.workers = project.workers;
+    return prepared;
+}
+
+} // namespace Loadwizard

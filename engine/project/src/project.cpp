@@ -1,0 +1,834 @@
+#include <loadwizard/project.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+namespace Loadwizard {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string formatNumber(double value)
+{
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
+}
+
+std::string trimmed(const std::string &text)
+{
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos)
+        return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+// Strict: the whole scalar is the number. YAML allows a leading '+'.
+template <typename T>
+std::optional<T> toNumber(std::string text)
+{
+    text = trimmed(text);
+    if (text.size() > 1 && text[0] == '+' && text[1] != '-')
+        text.erase(0, 1);
+    T value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    if constexpr (std::is_floating_point_v<T>) {
+        if (!std::isfinite(value))
+            return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<double> toSeconds(const std::string &text)
+{
+    if (const auto seconds = toNumber<double>(text))
+        return seconds;
+    const std::string value = trimmed(text);
+    static const std::pair<std::string_view, double> units[] = {
+        {"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
+    for (const auto &[suffix, scale] : units) {
+        if (value.size() > suffix.size() && value.ends_with(suffix)) {
+            if (const auto number = toNumber<double>(value.substr(0, value.size() - suffix.size())))
+                return *number * scale;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string join(const std::string &parent, std::string_view key)
+{
+    return parent.empty() ? std::string(key) : parent + '.' + std::string(key);
+}
+
+std::string indexed(const std::string &parent, std::size_t index)
+{
+    return parent + '[' + std::to_string(index) + ']';
+}
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+using Status = Result<void>;
+
+// Reads YAML nodes into values, with errors that say where (file, line, column, field).
+class Reader
+{
+public:
+    using Handler = std::function<Status(const YAML::Node &value, const std::string &field)>;
+    using Handlers = std::vector<std::pair<std::string_view, Handler>>;
+    using Unknown = std::function<Status(const YAML::Node &key, const YAML::Node &value,
+                                         const std::string &field)>;
+
+    Reader(std::string file, std::vector<Error> *warnings)
+        : m_file(std::move(file))
+        , m_warnings(warnings)
+    {}
+
+    Error error(const YAML::Node &node, const std::string &field, std::string message) const
+    {
+        // yaml-cpp marks an empty value ("key:" and a new line) at the next key; point at its own
+        // key instead. Empty values are never descended into, so the last key read is the one.
+        const bool empty = node.IsNull() && !m_lastKey.is_null();
+        return at(empty ? m_lastKey : node.Mark(), field, std::move(message));
+    }
+
+    Error at(const YAML::Mark &mark, const std::string &field, std::string message) const
+    {
+        Error error;
+        error.message = std::move(message);
+        error.file = m_file;
+        error.line = mark.is_null() ? 0 : mark.line + 1;
+        error.column = mark.is_null() ? 0 : mark.column + 1;
+        error.field = field;
+        return error;
+    }
+
+    void warn(const YAML::Node &node, const std::string &field, std::string message) const
+    {
+        if (m_warnings)
+            m_warnings->push_back(error(node, field, std::move(message)));
+    }
+
+    /// Calls the handler of each known key; unknown keys go to `unknown` or become warnings.
+    Status readMap(const YAML::Node &map, const std::string &field, const Handlers &handlers,
+                   const Unknown &unknown = {}) const
+    {
+        if (map.IsNull())
+            return {};
+        if (!map.IsMap())
+            return tl::unexpected(error(map, field, "expected a map of keys and values"));
+        std::set<std::string, std::less<>> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            // Copies: the iterator hands out a proxy that dies with the expression.
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
+            if (!key.IsScalar())
+                return tl::unexpected(error(key, field, "keys must be plain names"));
+            const std::string &name = key.Scalar();
+            const std::string path = join(field, name);
+            if (!seen.insert(name).second)
+                return tl::unexpected(error(key, path, "duplicate key \"" + name + '"'));
+            m_lastKey = key.Mark();
+            const auto handler =
+                std::find_if(handlers.begin(), handlers.end(),
+                             [&](const auto &entry) { return entry.first == name; });
+            Status status;
+            if (handler != handlers.end())
+                status = handler->second(value, path);
+            else if (unknown)
+                status = unknown(key, value, path);
+            else
+                warn(key, path, "unknown key \"" + name + "\" (ignored)");
+            if (!status)
+                return status;
+        }
+        return {};
+    }
+
+    Result<std::string> string(const YAML::Node &node, const std::string &field) const
+    {
+        if (node.IsNull())
+            return std::string();
+        if (!node.IsScalar())
+            return tl::unexpected(error(node, field, "expected a text, not " + kind(node)));
+        return node.Scalar();
+    }
+
+    Result<double> number(const YAML::Node &node, const std::string &field) const
+    {
+        if (!node.IsScalar())
+            return tl::unexpected(error(node, field, "expected a number, not " + kind(node)));
+        if (const auto value = toNumber<double>(node.Scalar()))
+            return *value;
+        return tl::unexpected(error(node, field, '"' + node.Scalar() + "\" is not a number"));
+    }
+
+    Result<long long> integer(const YAML::Node &node, const std::string &field, long long min,
+                              long long max) const
+    {
+        if (!node.IsScalar())
+            return tl::unexpected(error(node, field, "expected a whole number, not " + kind(node)));
+        const auto value = toNumber<long long>(node.Scalar());
+        if (!value)
+            return tl::unexpected(
+                error(node, field, '"' + node.Scalar() + "\" is not a whole number"));
+        if (*value < min || *value > max)
+            return tl::unexpected(error(node, field,
+                                        std::to_string(*value) + " is out of range (" +
+                                            std::to_string(min) + "–" + std::to_string(max) + ')'));
+        return *value;
+    }
+
+    Result<bool> boolean(const YAML::Node &node, const std::string &field) const
+    {
+        bool value = false;
+        if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+            return tl::unexpected(error(node, field, "expected true or false"));
+        return value;
+    }
+
+    Result<double> duration(const YAML::Node &node, const std::string &field) const
+    {
+        if (!node.IsScalar())
+            return tl::unexpected(error(node, field, "expected a duration, not " + kind(node)));
+        const auto seconds = toSeconds(node.Scalar());
+        if (!seconds)
+            return tl::unexpected(error(node, field,
+                                        '"' + node.Scalar() +
+                                            "\" is not a duration (use seconds, or a number "
+                                            "followed by ms, s, m or h)"));
+        if (*seconds < 0)
+            return tl::unexpected(
+                error(node, field, '"' + node.Scalar() + "\" is a negative duration"));
+        return *seconds;
+    }
+
+    static std::string kind(const YAML::Node &node)
+    {
+        switch (node.Type()) {
+        case YAML::NodeType::Map:
+            return "a map";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Null:
+            return "an empty value";
+        default:
+            return "a text";
+        }
+    }
+
+private:
+    std::string m_file;
+    std::vector<Error> *m_warnings;
+    mutable YAML::Mark m_lastKey = YAML::Mark::null_mark();
+};
+
+// Assigns a converted value to `target`, so the handler tables stay one line per key.
+template <typename T, typename Convert>
+Reader::Handler into(T &target, Convert convert)
+{
+    return [&target, convert](const YAML::Node &node, const std::string &field) -> Status {
+        auto value = convert(node, field);
+        if (!value)
+            return tl::unexpected(value.error());
+        target = static_cast<T>(*value);
+        return {};
+    };
+}
+
+Status readProfile(const Reader &reader, const YAML::Node &node, const std::string &field,
+                   RampProfile &profile)
+{
+    if (node.IsNull() || (node.IsMap() && node.size() == 0))
+        return tl::unexpected(
+            reader.error(node, field, "the profile is empty (give rampup: or steps:)"));
+    std::optional<YAML::Node> rampup;
+    std::optional<YAML::Node> steps;
+    auto keep = [](std::optional<YAML::Node> &slot) {
+        return [&slot](const YAML::Node &value, const std::string &) -> Status {
+            slot = value;
+            return {};
+        };
+    };
+    if (auto status =
+            reader.readMap(node, field, {{"rampup", keep(rampup)}, {"steps", keep(steps)}});
+        !status)
+        return status;
+    if (rampup && steps)
+        return tl::unexpected(reader.error(node, field, "give either rampup: or steps:, not both"));
+    if (!rampup && !steps)
+        return tl::unexpected(reader.error(node, field, "the profile needs rampup: or steps:"));
+
+    if (rampup) {
+        const std::string path = join(field, "rampup");
+        const auto spec = reader.string(*rampup, path);
+        if (!spec)
+            return tl::unexpected(spec.error());
+        auto parsed = RampProfile::parse(*spec);
+        if (!parsed) {
+            Error error = reader.error(*rampup, path, parsed.error().message);
+            error.token = parsed.error().token;
+            error.position = parsed.error().position;
+            return tl::unexpected(std::move(error));
+        }
+        profile = std::move(*parsed);
+        return {};
+    }
+
+    const std::string path = join(field, "steps");
+    if (!steps->IsSequence())
+        return tl::unexpected(reader.error(*steps, path, "expected a list of {rate, seconds}"));
+    if (steps->size() == 0)
+        return tl::unexpected(reader.error(*steps, path, "the profile has no steps"));
+    std::vector<RampStep> values;
+    std::vector<std::pair<YAML::Node, YAML::Node>> nodes; // rate, seconds: to place errors
+    const YAML::Node &list = *steps;                      // const: operator[] must not insert
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node step = list[i];
+        const std::string stepPath = indexed(path, i);
+        if (!step.IsMap())
+            return tl::unexpected(reader.error(step, stepPath, "expected a map {rate, seconds}"));
+        RampStep value;
+        std::optional<YAML::Node> rateNode;
+        std::optional<YAML::Node> secondsNode;
+        auto status = reader.readMap(
+            step, stepPath,
+            {{"rate",
+              [&](const YAML::Node &n, const std::string &f) -> Status {
+                  rateNode = n;
+                  return into(value.rate, [&](auto &a, auto &b) { return reader.number(a, b); })(n,
+                                                                                                 f);
+              }},
+             {"seconds", [&](const YAML::Node &n, const std::string &f) -> Status {
+                  secondsNode = n;
+                  return into(value.seconds,
+                              [&](auto &a, auto &b) { return reader.duration(a, b); })(n, f);
+              }}});
+        if (!status)
+            return status;
+        if (!rateNode)
+            return tl::unexpected(reader.error(step, join(stepPath, "rate"), "missing rate"));
+        if (!secondsNode)
+            return tl::unexpected(reader.error(step, join(stepPath, "seconds"), "missing seconds"));
+        values.push_back(value);
+        nodes.emplace_back(*rateNode, *secondsNode);
+    }
+    auto checked = RampProfile::fromSteps(std::move(values));
+    if (!checked) {
+        // fromSteps numbers its values like the seed text: rate 2i+1, seconds 2i+2.
+        const Error &cause = checked.error();
+        const std::size_t index = cause.position > 0 ? std::size_t(cause.position - 1) : 0;
+        const auto &[rateNode, secondsNode] = nodes.at(std::min(index / 2, nodes.size() - 1));
+        Error error = reader.error(index % 2 ? secondsNode : rateNode, join(field, cause.field),
+                                   cause.message);
+        error.token = cause.token;
+        error.position = cause.position;
+        return tl::unexpected(std::move(error));
+    }
+    profile = std::move(*checked);
+    return {};
+}
+
+Status readOutputs(const Reader &reader, const YAML::Node &node, const std::string &field,
+                   std::vector<OutputConfig> &outputs)
+{
+    if (node.IsNull())
+        return {};
+    if (!node.IsSequence())
+        return tl::unexpected(reader.error(node, field, "expected a list of outputs"));
+    static const std::set<std::string, std::less<>> kinds = {
+        "influxdb", "graphite", "elasticsearch", "logstash", "json", "csv"};
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node entry = node[i];
+        const std::string path = indexed(field, i);
+        if (!entry.IsMap())
+            return tl::unexpected(reader.error(entry, path, "expected a map {kind, target, …}"));
+        OutputConfig output;
+        std::optional<YAML::Node> kindNode;
+        // Every key but kind and target is an option of that kind, kept as text.
+        auto status = reader.readMap(
+            entry, path,
+            {{"kind",
+              [&](const YAML::Node &n, const std::string &f) -> Status {
+                  kindNode = n;
+                  return into(output.kind,
+                              [&](auto &a, auto &b) { return reader.string(a, b); })(n, f);
+              }},
+             {"target",
+              into(output.target, [&](auto &a, auto &b) { return reader.string(a, b); })}},
+            [&](const YAML::Node &key, const YAML::Node &value, const std::string &f) -> Status {
+                const auto text = reader.string(value, f);
+                if (!text)
+                    return tl::unexpected(text.error());
+                output.options[key.Scalar()] = *text;
+                return {};
+            });
+        if (!status)
+            return status;
+        if (output.kind.empty())
+            return tl::unexpected(reader.error(entry, join(path, "kind"),
+                                               "an output needs a kind (influxdb, graphite, "
+                                               "elasticsearch, logstash, json or csv)"));
+        if (!kinds.contains(output.kind))
+            return tl::unexpected(reader.error(*kindNode, join(path, "kind"),
+                                               "unknown output kind \"" + output.kind +
+                                                   "\" (use influxdb, graphite, elasticsearch, "
+                                                   "logstash, json or csv)"));
+        if (output.target.empty())
+            return tl::unexpected(reader.error(entry, join(path, "target"),
+                                               "an output needs a target (a URL, "
+                                               "tcp://HOST:PORT or a file)"));
+        outputs.push_back(std::move(output));
+    }
+    return {};
+}
+
+Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::string &field,
+                      std::vector<RendezvousPolicy> &policies)
+{
+    if (node.IsNull())
+        return {};
+    if (!node.IsSequence())
+        return tl::unexpected(reader.error(node, field, "expected a list of rendezvous points"));
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node entry = node[i];
+        const std::string path = indexed(field, i);
+        if (!entry.IsMap())
+            return tl::unexpected(reader.error(entry, path, "expected a map {name, policy, …}"));
+        RendezvousPolicy policy;
+        std::optional<YAML::Node> valueNode;
+        auto status = reader.readMap(
+            entry, path,
+            {{"name", into(policy.name, [&](auto &a, auto &b) { return reader.string(a, b); })},
+             {"policy",
+              [&](const YAML::Node &n, const std::string &f) -> Status {
+                  const auto text = reader.string(n, f);
+                  if (!text)
+                      return tl::unexpected(text.error());
+                  if (*text == "all")
+                      policy.kind = RendezvousPolicy::Kind::AllRunning;
+                  else if (*text == "count")
+                      policy.kind = RendezvousPolicy::Kind::Count;
+                  else if (*text == "percent")
+                      policy.kind = RendezvousPolicy::Kind::Percent;
+                  else
+                      return tl::unexpected(reader.error(
+                          n, f, "unknown policy \"" + *text + "\" (use all, count or percent)"));
+                  return {};
+              }},
+             {"value",
+              [&](const YAML::Node &n, const std::string &) -> Status {
+                  valueNode = n;
+                  return {};
+              }},
+             {"timeout", into(policy.timeoutSeconds,
+                              [&](auto &a, auto &b) { return reader.duration(a, b); })}});
+        if (!status)
+            return status;
+        if (policy.name.empty())
+            return tl::unexpected(
+                reader.error(entry, join(path, "name"), "a rendezvous point needs a name"));
+        for (const RendezvousPolicy &other : policies) {
+            if (other.name == policy.name)
+                return tl::unexpected(
+                    reader.error(entry, join(path, "name"),
+                                 "rendezvous point \"" + policy.name + "\" is listed twice"));
+        }
+        const std::string valuePath = join(path, "value");
+        if (policy.kind == RendezvousPolicy::Kind::AllRunning) {
+            if (valueNode)
+                reader.warn(*valueNode, valuePath, "ignored with policy all");
+        } else if (!valueNode) {
+            return tl::unexpected(
+                reader.error(entry, valuePath, "policies count and percent need a value"));
+        } else {
+            const auto value = reader.number(*valueNode, valuePath);
+            if (!value)
+                return tl::unexpected(value.error());
+            const bool isCount = policy.kind == RendezvousPolicy::Kind::Count;
+            if (isCount && (*value < 1 || *value != std::floor(*value)))
+                return tl::unexpected(reader.error(*valueNode, valuePath,
+                                                   "a count must be a whole number of at least 1"));
+            if (!isCount && (*value <= 0 || *value > 100))
+                return tl::unexpected(reader.error(*valueNode, valuePath,
+                                                   "a percentage must be above 0 and at most 100"));
+            policy.value = *value;
+        }
+        policies.push_back(std::move(policy));
+    }
+    return {};
+}
+
+Status readProject(const Reader &reader, const YAML::Node &root, Project &project)
+{
+    if (!root.IsMap())
+        return tl::unexpected(
+            reader.at(root.IsDefined() && !root.IsNull() ? root.Mark() : YAML::Mark(), "loadwizard",
+                      "not a Loadwizard project (expected a map starting "
+                      "with \"loadwizard: 1\")"));
+    bool versioned = false;
+    bool profiled = false;
+    auto duration = [&](auto &a, auto &b) { return reader.duration(a, b); };
+    auto text = [&](auto &a, auto &b) { return reader.string(a, b); };
+    auto boolean = [&](auto &a, auto &b) { return reader.boolean(a, b); };
+
+    const Reader::Handlers handlers = {
+        {"loadwizard",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             const auto version =
+                 node.IsScalar() ? toNumber<long long>(node.Scalar()) : std::optional<long long>();
+             if (version != Project::schemaVersion)
+                 return tl::unexpected(reader.error(
+                     node, field,
+                     "unsupported schema version \"" + (node.IsScalar() ? node.Scalar() : "") +
+                         "\" (this build reads " + std::to_string(Project::schemaVersion) + ')'));
+             versioned = true;
+             return {};
+         }},
+        {"name", into(project.name, text)},
+        {"description", into(project.description, text)},
+        {"scenario", into(project.scenario, text)},
+        {"parameters",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return reader.readMap(node, field, {},
+                                   [&](const YAML::Node &key, const YAML::Node &value,
+                                       const std::string &path) -> Status {
+                                       const auto parameter = reader.string(value, path);
+                                       if (!parameter)
+                                           return tl::unexpected(parameter.error());
+                                       project.parameters[key.Scalar()] = *parameter;
+                                       return {};
+                                   });
+         }},
+        {"profile",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             profiled = true;
+             return readProfile(reader, node, field, project.profile);
+         }},
+        {"think_time",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return reader.readMap(node, field,
+                                   {{"multiplier",
+                                     [&](const YAML::Node &n, const std::string &f) -> Status {
+                                         const auto value = reader.number(n, f);
+                                         if (!value)
+                                             return tl::unexpected(value.error());
+                                         if (*value < 0)
+                                             return tl::unexpected(
+                                                 reader.error(n, f, "must not be negative"));
+                                         project.thinkTime.multiplier = *value;
+                                         return {};
+                                     }},
+                                    {"max_seconds", into(project.thinkTime.maxSeconds, duration)}});
+         }},
+        {"graceful_stop", into(project.gracefulStopSeconds, duration)},
+        {"workers",
+         into(project.workers, [&](auto &a, auto &b) { return reader.integer(a, b, 0, 4096); })},
+        {"http",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             HttpSettings &http = project.http;
+             return reader.readMap(
+                 node, field,
+                 {{"timeout", into(http.timeoutSeconds, duration)},
+                  {"verify_tls", into(http.verifyTls, boolean)},
+                  {"http2", into(http.http2, boolean)},
+                  {"max_redirects",
+                   into(http.maxRedirects,
+                        [&](auto &a, auto &b) { return reader.integer(a, b, 0, 1000); })},
+                  {"buffer_size",
+                   into(http.bufferSize,
+                        [&](auto &a, auto &b) { return reader.integer(a, b, 1024, 524288); })},
+                  {"user_agent", into(http.userAgent, text)}});
+         }},
+        {"rendezvous",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readRendezvous(reader, node, field, project.rendezvous);
+         }},
+        {"outputs",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readOutputs(reader, node, field, project.outputs);
+         }},
+    };
+
+    auto status = reader.readMap(
+        root, {}, handlers,
+        [&](const YAML::Node &key, const YAML::Node &value, const std::string &field) -> Status {
+            reader.warn(key, field, "unknown key \"" + key.Scalar() + "\" (kept as is when saved)");
+            project.extraKeys.emplace_back(key.Scalar(), YAML::Dump(value));
+            return {};
+        });
+    if (!status)
+        return status;
+    if (!versioned)
+        return tl::unexpected(reader.at(root.Mark(), "loadwizard",
+                                        "missing \"loadwizard: 1\" (is this a Loadwizard "
+                                        "project file?)"));
+    if (!profiled)
+        return tl::unexpected(reader.at(root.Mark(), "profile", "missing profile"));
+    return {};
+}
+
+void emitNumber(YAML::Emitter &out, std::string_view key, double value)
+{
+    out << YAML::Key << std::string(key) << YAML::Value << formatNumber(value);
+}
+
+std::string systemError(const std::string &what, const std::string &path, int error)
+{
+    return what + ' ' + path + ": " + std::strerror(error);
+}
+
+} // namespace
+
+bool Project::operator==(const Project &other) const
+{
+    return name == other.name && description == other.description && scenario == other.scenario &&
+           parameters == other.parameters && profile.steps() == other.profile.steps() &&
+           thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
+           workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
+           outputs == other.outputs && extraKeys == other.extraKeys;
+}
+
+std::string Project::scenarioPath() const
+{
+    if (scenario.empty())
+        return {};
+    const fs::path relative(scenario);
+    if (relative.is_absolute() || path.empty())
+        return scenario;
+    return (fs::path(path).parent_path() / relative).string();
+}
+
+RendezvousPolicy Project::rendezvousPolicy(std::string_view name) const
+{
+    for (const RendezvousPolicy &policy : rendezvous) {
+        if (policy.name == name)
+            return policy;
+    }
+    RendezvousPolicy policy;
+    policy.name = std::string(name);
+    return policy;
+}
+
+tl::expected<Project, Error> parseProject(std::string_view yaml, const std::string &fileName,
+                                          std::vector<Error> *warnings)
+{
+    // Warnings are only handed out with a project that loaded.
+    std::vector<Error> found;
+    const Reader reader(fileName, &found);
+    Project project;
+    try {
+        const YAML::Node root = YAML::Load(std::string(yaml));
+        if (auto status = readProject(reader, root, project); !status)
+            return tl::unexpected(status.error());
+    } catch (const YAML::Exception &exception) {
+        return tl::unexpected(reader.at(exception.mark, {}, exception.msg));
+    }
+    if (warnings)
+        warnings->insert(warnings->end(), found.begin(), found.end());
+    return project;
+}
+
+tl::expected<Project, Error> loadProject(const std::string &path, std::vector<Error> *warnings)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        Error error;
+        error.message = systemError("cannot open", path, errno);
+        error.file = path;
+        return tl::unexpected(std::move(error));
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) {
+        Error error;
+        error.message = systemError("cannot read", path, errno);
+        error.file = path;
+        return tl::unexpected(std::move(error));
+    }
+    auto project = parseProject(text.str(), path, warnings);
+    if (project)
+        project->path = path;
+    return project;
+}
+
+std::string projectToYaml(const Project &project)
+{
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    out << YAML::Key << "loadwizard" << YAML::Value << Project::schemaVersion;
+    out << YAML::Key << "name" << YAML::Value << project.name;
+    out << YAML::Key << "description" << YAML::Value << project.description;
+    out << YAML::Key << "scenario" << YAML::Value << project.scenario;
+
+    out << YAML::Key << "parameters" << YAML::Value;
+    if (project.parameters.empty())
+        out << YAML::Flow;
+    out << YAML::BeginMap;
+    for (const auto &[key, value] : project.parameters)
+        out << YAML::Key << key << YAML::Value << value;
+    out << YAML::EndMap;
+
+    out << YAML::Key << "profile" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "rampup" << YAML::Value << YAML::DoubleQuoted << project.profile.toString();
+    out << YAML::EndMap;
+
+    out << YAML::Key << "think_time" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    emitNumber(out, "multiplier", project.thinkTime.multiplier);
+    emitNumber(out, "max_seconds", project.thinkTime.maxSeconds);
+    out << YAML::EndMap;
+    emitNumber(out, "graceful_stop", project.gracefulStopSeconds);
+    out << YAML::Key << "workers" << YAML::Value << project.workers;
+
+    const HttpSettings &http = project.http;
+    out << YAML::Key << "http" << YAML::Value << YAML::BeginMap;
+    emitNumber(out, "timeout", http.timeoutSeconds);
+    out << YAML::Key << "verify_tls" << YAML::Value << http.verifyTls;
+    out << YAML::Key << "http2" << YAML::Value << http.http2;
+    out << YAML::Key << "max_redirects" << YAML::Value << http.maxRedirects;
+    out << YAML::Key << "buffer_size" << YAML::Value << http.bufferSize;
+    out << YAML::Key << "user_agent" << YAML::Value << http.userAgent;
+    out << YAML::EndMap;
+
+    out << YAML::Key << "rendezvous" << YAML::Value;
+    if (project.rendezvous.empty())
+        out << YAML::Flow;
+    out << YAML::BeginSeq;
+    for (const RendezvousPolicy &policy : project.rendezvous) {
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << policy.name;
+        switch (policy.kind) {
+        case RendezvousPolicy::Kind::AllRunning:
+            out << YAML::Key << "policy" << YAML::Value << "all";
+            break;
+        case RendezvousPolicy::Kind::Count:
+            out << YAML::Key << "policy" << YAML::Value << "count";
+            emitNumber(out, "value", policy.value);
+            break;
+        case RendezvousPolicy::Kind::Percent:
+            out << YAML::Key << "policy" << YAML::Value << "percent";
+            emitNumber(out, "value", policy.value);
+            break;
+        }
+        emitNumber(out, "timeout", policy.timeoutSeconds);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    out << YAML::Key << "outputs" << YAML::Value;
+    if (project.outputs.empty())
+        out << YAML::Flow;
+    out << YAML::BeginSeq;
+    for (const OutputConfig &output : project.outputs) {
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "kind" << YAML::Value << output.kind;
+        out << YAML::Key << "target" << YAML::Value << output.target;
+        for (const auto &[key, value] : output.options)
+            out << YAML::Key << key << YAML::Value << value;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    for (const auto &[key, text] : project.extraKeys) {
+        YAML::Node value;
+        try {
+            value = YAML::Load(text);
+        } catch (const YAML::Exception &) {
+            value = YAML::Node(text); // not YAML after all: keep it as a string
+        }
+        out << YAML::Key << key << YAML::Value << value;
+    }
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + '\n';
+}
+
+tl::expected<void, Error> saveProject(const Project &project, const std::string &path)
+{
+    auto failure = [&](const std::string &what, int error) {
+        Error result;
+        result.message = systemError(what, path, error);
+        result.file = path;
+        return tl::unexpected(std::move(result));
+    };
+
+    // Write through a symlink rather than replacing it with a file.
+    std::error_code ec;
+    fs::path target(path);
+    if (fs::is_symlink(target, ec)) {
+        const fs::path resolved = fs::canonical(target, ec);
+        if (!ec)
+            target = resolved;
+    }
+    fs::path folder = target.parent_path();
+    if (folder.empty())
+        folder = ".";
+
+    std::string temporary = (folder / ('.' + target.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0)
+        return failure("cannot create a temporary file next to", errno);
+    auto abandon = [&](const std::string &what) {
+        const int error = errno;
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        return failure(what, error);
+    };
+
+    // mkstemp makes the file 0600; keep the mode of the file we replace.
+    struct stat info;
+    const mode_t mode = ::stat(target.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0644;
+    if (::fchmod(fd, mode) != 0)
+        return abandon("cannot set the permissions for");
+
+    const std::string text = projectToYaml(project);
+    for (std::size_t written = 0; written < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return abandon("cannot write");
+        }
+        written += std::size_t(n);
+    }
+    if (::fsync(fd) != 0)
+        return abandon("cannot flush");
+    if (::close(fd) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return failure("cannot write", error);
+    }
+    if (::rename(temporary.c_str(), target.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return failure("cannot replace", error);
+    }
+    // Make the rename itself durable; a failure here leaves a complete file, so it is ignored.
+    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+    return {};
+}
+
+} // namespace Loadwizard

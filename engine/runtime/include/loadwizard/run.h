@@ -1,0 +1,67 @@
+#pragma once
+
+#include <loadwizard/error.h>
+#include <loadwizard/rampprofile.h>
+#include <loadwizard/scenario.h>
+#include <loadwizard/settings.h>
+#include <loadwizard/snapshot.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <tl/expected.hpp>
+
+namespace Loadwizard {
+
+/// Everything the runtime needs, resolved: no file names, no ${VAR} left.
+struct RunConfig
+{
+    std::shared_ptr<Scenario> scenario; ///< init() already called
+    Parameters parameters;
+    RampProfile profile;
+    ThinkTimeSettings thinkTime;
+    HttpSettings http;
+    std::vector<RendezvousPolicy> rendezvous;
+    double gracefulStopSeconds = 30;
+    int workers = 0; ///< 0: one per core
+    double reportIntervalSeconds = 1.0;
+};
+
+/// One load test run: workers, vusers, the schedule and the reporter. Thread-safe controls.
+class Run
+{
+public:
+    explicit Run(RunConfig config);
+    ~Run();
+    Run(const Run &) = delete;
+    Run &operator=(const Run &) = delete;
+
+    /// Before start().
+    void addObserver(SnapshotObserver observer);
+
+    /// Starts the workers and the schedule; returns at once.
+    tl::expected<void, Error> start();
+    /// Ends the schedule now: vusers finish their iteration within the graceful-stop period.
+    void stop();
+    /// Interrupts every vuser now (the second Ctrl-C).
+    void abort();
+    /// Blocks until the run has finished; returns the final snapshot.
+    std::shared_ptr<const Snapshot> wait();
+    bool finished() const;
+
+    /// Live control: add (negative: remove) vusers on top of the plan.
+    void adjustVusers(long long delta);
+    /// Live control: freeze or resume the schedule's clock.
+    void setPaused(bool paused);
+    bool paused() const;
+
+    /// The latest snapshot (nullptr before the first).
+    std::shared_ptr<const Snapshot> latest() const;
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Loadwizard

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <loadwizard/scenario.h>
+#include <loadwizard/settings.h>
+#include <loadwizard/snapshot.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace Loadwizard::Engine {
+
+/// The run's rendezvous points. Vusers of every worker meet here, so this is the one place that
+/// locks; it is off the request path (a rendezvous is rare next to requests).
+class RendezvousHub
+{
+public:
+    using Clock = std::chrono::steady_clock;
+    /// Tells a worker to resume one of its vusers.
+    using Resume = std::function<void(int worker, std::uint64_t vuser, std::uint64_t token,
+                                      RendezvousOutcome outcome)>;
+
+    RendezvousHub(std::vector<RendezvousPolicy> policies, Resume resume);
+
+    /// A vuser arrived; it may be released at once (the resume is posted, never called inline).
+    void arrive(const std::string &name, int worker, std::uint64_t vuser, std::uint64_t token,
+                long long runningVusers);
+    /// The vuser is gone (interrupted): forget it.
+    void cancel(const std::string &name, std::uint64_t vuser);
+    /// Timeouts, and percent policies whose base (running vusers) shrank.
+    void poll(long long runningVusers);
+    /// Ends every wait (the run is stopping).
+    void releaseAll();
+    std::map<std::string, RendezvousStats, std::less<>> stats() const;
+
+private:
+    struct Waiter
+    {
+        int worker;
+        std::uint64_t vuser;
+        std::uint64_t token;
+        Clock::time_point arrived;
+    };
+    struct Point
+    {
+        RendezvousPolicy policy;
+        std::vector<Waiter> waiting;
+        Clock::time_point lastArrival;
+        RendezvousStats stats;
+        double totalWaitMs = 0;
+        std::uint64_t waitCount = 0;
+    };
+
+    Point &pointLocked(const std::string &name);
+    bool shouldReleaseLocked(const Point &point, long long runningVusers) const;
+    void releaseLocked(Point &point, RendezvousOutcome outcome);
+
+    std::vector<RendezvousPolicy> m_policies;
+    Resume m_resume;
+    mutable std::mutex m_mutex;
+    std::map<std::string, Point, std::less<>> m_points;
+    bool m_closed = false;
+};
+
+} // namespace Loadwizard::Engine
