@@ -3,11 +3,10 @@
 #include "profiling.h"
 #include "signals.h"
 
-#include <loadwizard/outputset.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
-#include <loadwizard/run.h>
+#include <loadwizard/runsession.h>
 #include <loadwizard/summary.h>
 #include <loadwizard/targetserver.h>
 
@@ -191,25 +190,22 @@ tl::expected<Project, Error> projectFor(const Options &options)
 
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
-    auto prepared = prepareRun(project, overrides);
-    if (!prepared) {
-        printError(prepared.error().toString());
+    auto session = RunSession::prepare(
+        project, RunSessionOptions{overrides, options.outputs, options.flushTimeout});
+    if (!session) {
+        printError(session.error().toString());
         return BadInput;
     }
-    for (const auto &warning : prepared->warnings)
+    RunSession &run = **session;
+    for (const auto &warning : run.warnings())
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
-
-    SummaryHeader header{project.name, prepared->plugin->info().id, project.profile.toString()};
-    auto outputs = OutputSet::create(project.outputs, project.path, options.outputs,
-                                     OutputSet::runInfo(project.name, header.scenario));
-    if (!outputs) {
-        printError(outputs.error().toString());
-        return BadInput;
-    }
     if (!options.quiet) {
         std::fprintf(stderr, "loadwizard %s: scenario %s, profile %s (%.0f s, peak %.0f vusers)\n",
-                     LOADWIZARD_VERSION, header.scenario.c_str(), header.profile.c_str(),
-                     project.profile.totalSeconds(), project.profile.peakVusers());
+                     LOADWIZARD_VERSION, run.header().scenario.c_str(),
+                     run.header().profile.c_str(), project.profile.totalSeconds(),
+                     project.profile.peakVusers());
+        for (const auto &name : run.outputNames())
+            std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
     }
 
     Profiling profiling(options.cpuProfile, options.memProfile);
@@ -218,14 +214,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         return BadInput;
     }
 
-    Run run(prepared->config);
     Progress progress(options.quiet);
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
-    for (const auto &name : (*outputs)->names()) {
-        if (!options.quiet)
-            std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
-    }
-    run.addObserver((*outputs)->observer());
     SignalWatcher signals(
         [&run] {
             std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");
@@ -239,19 +229,17 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         printError(started.error().toString());
         return BadInput;
     }
-    auto final = run.wait();
+    const auto final = run.finish();
     profiling.stop();
-    header.outputs = (*outputs)->finish(options.flushTimeout);
     if (!final) {
         printError("the run produced no results");
         return RunFailed;
     }
-    std::fputs(formatSummary(*final, header).c_str(), stdout);
+    std::fputs(run.summaryText().c_str(), stdout);
     std::fflush(stdout);
     if (!options.summaryJson.empty()) {
-        const std::string json = summaryJson(*final, header);
         std::ofstream out(options.summaryJson, std::ios::binary | std::ios::trunc);
-        out << json;
+        out << run.summaryJson();
         out.close();
         if (!out) {
             printError("cannot write --summary-json " + options.summaryJson + ": " +

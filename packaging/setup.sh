@@ -9,7 +9,7 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # engine
     libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libexpected-dev libcpp-httplib-dev
-    libssl-dev libcli11-dev libgoogle-perftools-dev google-perftools zlib1g-dev
+    libssl-dev libcli11-dev libfmt-dev libgoogle-perftools-dev google-perftools zlib1g-dev
     # GUI and Qt Test
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
     # peers for tests and benchmarks, screenshots

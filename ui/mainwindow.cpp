@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_errorFrame(new QFrame(this))
     , m_errorLabel(new QLabel(this))
     , m_autosaveTimer(new QTimer(this))
+    , m_runController(new RunController(this))
 {
     Theme::initResources();
     m_document->reset(newProjectTemplate(), QString());
@@ -86,7 +87,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_profileEditor = new ProfileEditor(m_document, this);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
-    m_dashboard = new RunDashboard(m_document, this);
+    m_dashboard = new RunDashboard(m_document, m_runController, this);
 
     // Sections on the left, the editor in the centre.
     const struct
@@ -158,7 +159,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::showDashboard);
-    connect(m_dashboard->session(), &RunSession::failed, this,
+    connect(m_runController, &RunController::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
     m_autosaveTimer->start(60 * 1000);
@@ -526,7 +527,7 @@ bool MainWindow::offerRecovery()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_dashboard->session()->isActive()) {
+    if (m_runController->isActive()) {
         const auto answer =
             m_prompt ? m_prompt(tr("A run is in progress. Abort it and quit?"))
                      : QMessageBox::question(this, tr("Run in progress"),
@@ -535,7 +536,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
             event->ignore();
             return;
         }
-        m_dashboard->session()->abort();
+        m_runController->abort();
     }
     if (!maybeSave()) {
         event->ignore();

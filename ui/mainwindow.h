@@ -23,6 +23,7 @@ class ProjectDocument;
 class OutputsEditor;
 class ProjectSettingsEditor;
 class RendezvousEditor;
+class RunController;
 class RunDashboard;
 class ScenarioCatalog;
 class ScenarioPicker;
@@ -59,6 +60,8 @@ public:
     OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
     RunDashboard *dashboard() const { return m_dashboard; }
+    /// The runs of this window's project (the dashboard shows them).
+    RunController *runController() const { return m_runController; }
     /// The inline error shown when a project cannot be opened or saved; empty when none.
     QString errorText() const;
     QAction *undoAction() const { return m_undoAction; }
@@ -116,6 +119,7 @@ private:
     OutputsEditor *m_outputsEditor;
     RunDashboard *m_dashboard;
     QTimer *m_autosaveTimer;
+    RunController *m_runController; ///< the dashboard shows its runs; outlives it (created first)
     QMenu *m_recentMenu = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;

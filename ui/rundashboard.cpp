@@ -101,9 +101,10 @@ const QColor errorColor(0xd6, 0x45, 0x41);
 
 } // namespace
 
-RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
+RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller, QWidget *parent)
     : QWidget(parent)
     , m_document(document)
+    , m_controller(controller)
     , m_runAction(new QAction(tr("&Run"), this))
     , m_stopAction(new QAction(tr("&Stop"), this))
     , m_abortAction(new QAction(tr("&Abort"), this))
@@ -137,8 +138,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     m_abortAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
     m_abortAction->setToolTip(tr("Interrupt every vuser now (Ctrl+Shift+F5)"));
     connect(m_runAction, &QAction::triggered, this, &RunDashboard::startRun);
-    connect(m_stopAction, &QAction::triggered, &m_session, &RunSession::stop);
-    connect(m_abortAction, &QAction::triggered, &m_session, &RunSession::abort);
+    connect(m_stopAction, &QAction::triggered, m_controller, &RunController::stop);
+    connect(m_abortAction, &QAction::triggered, m_controller, &RunController::abort);
 
     // The control bar: state, time, progress, live control.
     QFont stateFont = m_stateLabel->font();
@@ -295,31 +296,31 @@ RunDashboard::RunDashboard(ProjectDocument *document, QWidget *parent)
     layout->addWidget(vertical, 1);
 
     connect(m_addVusers, &QPushButton::clicked, this,
-            [this] { m_session.adjustVusers(m_adjustCount->value()); });
+            [this] { m_controller->adjustVusers(m_adjustCount->value()); });
     connect(m_removeVusers, &QPushButton::clicked, this,
-            [this] { m_session.adjustVusers(-m_adjustCount->value()); });
+            [this] { m_controller->adjustVusers(-m_adjustCount->value()); });
     connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
-        m_session.setPaused(paused);
+        m_controller->setPaused(paused);
         m_pause->setText(paused ? tr("Resume &schedule") : tr("&Pause schedule"));
         m_pause->setIcon(
             style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     });
-    connect(&m_session, &RunSession::stateChanged, this, &RunDashboard::onStateChanged);
-    connect(&m_session, &RunSession::snapshotReady, this,
+    connect(m_controller, &RunController::stateChanged, this, &RunDashboard::onStateChanged);
+    connect(m_controller, &RunController::snapshotReady, this,
             qOverload<const SnapshotPtr &>(&RunDashboard::applySnapshot));
-    connect(&m_session, &RunSession::flushingOutputs, this, [this] {
+    connect(m_controller, &RunController::flushingOutputs, this, [this] {
         m_stateLabel->setText(tr("Flushing outputs…"));
         m_log->appendPlainText(tr("Delivering what the outputs have queued…"));
     });
-    connect(&m_session, &RunSession::finished, this, &RunDashboard::onFinished);
-    connect(&m_session, &RunSession::failed, this, [this](const QString &message) {
+    connect(m_controller, &RunController::finished, this, &RunDashboard::onFinished);
+    connect(m_controller, &RunController::failed, this, [this](const QString &message) {
         m_stateLabel->setText(tr("Failed"));
         m_log->appendPlainText(tr("Cannot run: %1").arg(message));
         m_summary->setPlainText(tr("The run could not start:\n\n%1").arg(message));
         m_tabs->setCurrentWidget(m_log);
     });
     resetCharts();
-    onStateChanged(RunSession::State::Idle);
+    onStateChanged(RunController::State::Idle);
     for (auto *chart : {m_vusersChart, m_rateChart, m_latencyChart})
         Theme::styleChart(chart, palette());
 }
@@ -372,7 +373,7 @@ QTableView *RunDashboard::makeStatsView(StatsTableModel *model)
 
 void RunDashboard::startRun()
 {
-    if (m_session.isActive())
+    if (m_controller->isActive())
         return;
     resetCharts();
     m_log->clear();
@@ -400,7 +401,7 @@ void RunDashboard::startRun()
                 .arg(QString::fromStdString(name), QString::fromStdString(value)));
     }
     emit runStarted();
-    m_session.start(project, m_overrides);
+    m_controller->start(project, m_overrides);
     if (!project.outputs.empty())
         m_outputsTimer->start();
 }
@@ -549,7 +550,7 @@ void RunDashboard::updateTables()
 
 void RunDashboard::updateOutputs()
 {
-    const auto stats = m_session.outputStats();
+    const auto stats = m_controller->outputStats();
     for (const OutputStats &output : stats) {
         auto *item = itemFor(m_outputsView, QString::fromStdString(output.name));
         item->setText(1, QString::number(output.sent));
@@ -564,7 +565,7 @@ void RunDashboard::updateOutputs()
                                                    ? QStyle::SP_DialogApplyButton
                                                    : QStyle::SP_MessageBoxWarning));
     }
-    if (!m_session.isActive())
+    if (!m_controller->isActive())
         m_outputsTimer->stop();
 }
 
@@ -625,13 +626,13 @@ void RunDashboard::appendLog(const Snapshot &snapshot)
                                   int(snapshot.eventsDropped)));
 }
 
-void RunDashboard::onStateChanged(RunSession::State state)
+void RunDashboard::onStateChanged(RunController::State state)
 {
-    const bool active = m_session.isActive();
-    const bool running = state == RunSession::State::Running;
+    const bool active = m_controller->isActive();
+    const bool running = state == RunController::State::Running;
     m_runAction->setEnabled(!active);
-    m_stopAction->setEnabled(state == RunSession::State::Running ||
-                             state == RunSession::State::Preparing);
+    m_stopAction->setEnabled(state == RunController::State::Running ||
+                             state == RunController::State::Preparing);
     m_abortAction->setEnabled(active);
     m_addVusers->setEnabled(running);
     m_removeVusers->setEnabled(running);
@@ -645,26 +646,26 @@ void RunDashboard::onStateChanged(RunSession::State state)
         m_pause->blockSignals(false);
     }
     switch (state) {
-    case RunSession::State::Idle:
+    case RunController::State::Idle:
         m_stateLabel->setText(tr("Ready"));
         break;
-    case RunSession::State::Preparing:
+    case RunController::State::Preparing:
         m_stateLabel->setText(tr("Preparing…"));
         m_progress->setRange(0, 0);
         break;
-    case RunSession::State::Running:
+    case RunController::State::Running:
         m_stateLabel->setText(tr("Running"));
         m_progress->setRange(0, 1000);
         break;
-    case RunSession::State::Stopping:
+    case RunController::State::Stopping:
         m_stateLabel->setText(tr("Stopping…"));
         m_progress->setRange(0, 1000);
         break;
-    case RunSession::State::Finished:
+    case RunController::State::Finished:
         m_stateLabel->setText(tr("Finished"));
         m_progress->setRange(0, 1000);
         break;
-    case RunSession::State::Failed:
+    case RunController::State::Failed:
         m_stateLabel->setText(tr("Failed"));
         m_progress->setRange(0, 1000);
         break;
@@ -681,7 +682,7 @@ void RunDashboard::onFinished(const SnapshotPtr &snapshot)
     updateOutputs();
     // The same text the headless run prints, from the same function.
     m_summary->setPlainText(
-        QString::fromStdString(formatSummary(*snapshot, m_session.summaryHeader())));
+        QString::fromStdString(formatSummary(*snapshot, m_controller->summaryHeader())));
     m_saveJson->setEnabled(true);
     m_progress->setValue(1000);
     m_tabs->setCurrentIndex(m_tabs->count() - 1);
@@ -690,13 +691,13 @@ void RunDashboard::onFinished(const SnapshotPtr &snapshot)
 
 bool RunDashboard::saveSummaryJson(const QString &path)
 {
-    const SnapshotPtr final = m_session.finalSnapshot();
+    const SnapshotPtr final = m_controller->finalSnapshot();
     if (!final)
         return false;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return false;
-    const std::string json = summaryJson(*final, m_session.summaryHeader());
+    const std::string json = summaryJson(*final, m_controller->summaryHeader());
     file.write(json.data(), qint64(json.size()));
     return file.commit();
 }

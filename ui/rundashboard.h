@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runsession.h"
+#include "runcontroller.h"
 #include "seriesbuffer.h"
 
 #include <QHash>
@@ -39,13 +39,14 @@ class RunDashboard : public QWidget
     Q_OBJECT
 
 public:
-    explicit RunDashboard(ProjectDocument *document, QWidget *parent = nullptr);
+    /// Shows and drives the runs of `controller` (which must outlive the dashboard).
+    RunDashboard(ProjectDocument *document, RunController *controller, QWidget *parent = nullptr);
     ~RunDashboard() override;
 
     QAction *runAction() const { return m_runAction; }
     QAction *stopAction() const { return m_stopAction; }
     QAction *abortAction() const { return m_abortAction; }
-    RunSession *session() { return &m_session; }
+    RunController *runController() const { return m_controller; }
 
     /// Parameters that win over the project's for runs started here (the demo's target URL).
     void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
@@ -76,7 +77,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void onStateChanged(RunSession::State state);
+    void onStateChanged(RunController::State state);
     void onFinished(const SnapshotPtr &snapshot);
     void resetCharts();
     void updateLatencySeries();
@@ -91,7 +92,7 @@ private:
     QTableView *makeStatsView(StatsTableModel *model);
 
     ProjectDocument *m_document;
-    RunSession m_session;
+    RunController *m_controller; ///< owned by the main window
     Parameters m_overrides;
 
     QAction *m_runAction;

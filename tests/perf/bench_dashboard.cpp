@@ -53,7 +53,8 @@ int main(int argc, char **argv)
     Project project;
     project.profile = *RampProfile::parse("10,60,0,86400");
     document.reset(project, QString());
-    RunDashboard dashboard(&document);
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
     dashboard.resize(1280, 800);
     dashboard.show();
     if (!QTest::qWaitForWindowExposed(&dashboard))

@@ -72,13 +72,13 @@ int main(int argc, char **argv)
 
     window.dashboard()->startRun();
     (void)QTest::qWaitFor( // a late state still makes a picture to look at
-        [&] { return window.dashboard()->session()->state() == Ui::RunSession::State::Running; },
+        [&] { return window.runController()->state() == Ui::RunController::State::Running; },
         120000);
     QTest::qWait(17000);
     ok = grab(&window, out + "/workbench-run.png") && ok;
-    window.dashboard()->session()->abort();
+    window.runController()->abort();
     (void)QTest::qWaitFor( // a late state still makes a picture to look at
-        [&] { return !window.dashboard()->session()->isActive(); }, 30000);
+        [&] { return !window.runController()->isActive(); }, 30000);
 
     // The Outputs section with a few outputs and a successful "Test connection".
     Project withOutputs = window.document()->project();

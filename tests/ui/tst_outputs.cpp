@@ -258,7 +258,7 @@ void TestOutputs::demoBaseUrlIsAnOverrideNeverSaved()
     window.show();
     QVERIFY(window.openDemo(demo, url));
     // The run started at once, on the dashboard.
-    QVERIFY(window.dashboard()->session()->isActive());
+    QVERIFY(window.runController()->isActive());
     QVERIFY(!window.document()->isModified());
     QCOMPARE(window.document()->project().parameters.at("base_url"),
              std::string("http://127.0.0.1:8080"));
@@ -268,8 +268,8 @@ void TestOutputs::demoBaseUrlIsAnOverrideNeverSaved()
     QVERIFY(saved.open(QIODevice::ReadOnly));
     const QByteArray text = saved.readAll();
     QVERIFY2(!text.contains("47913"), text.constData());
-    window.dashboard()->session()->abort();
-    QVERIFY(QTest::qWaitFor([&] { return !window.dashboard()->session()->isActive(); }, 60000));
+    window.runController()->abort();
+    QVERIFY(QTest::qWaitFor([&] { return !window.runController()->isActive(); }, 60000));
 }
 
 void TestOutputs::rendezvousEditsIgnoreUnrelatedProjectErrors()

@@ -49,10 +49,11 @@ void TestRunDashboard::runsTheDemoLiveAndStopsGracefully()
     ProjectDocument document;
     document.reset(*project, QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios/demo.yaml"));
 
-    RunDashboard dashboard(&document);
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
     dashboard.resize(1200, 800);
     dashboard.show();
-    QSignalSpy finished(dashboard.session(), &RunSession::finished);
+    QSignalSpy finished(&controller, &RunController::finished);
     dashboard.runAction()->trigger();
     QVERIFY(!dashboard.runAction()->isEnabled());
     QVERIFY(QTest::qWaitFor([&] { return dashboard.activeVusersSeries()->count() >= 3; }, 120000));
@@ -66,7 +67,7 @@ void TestRunDashboard::runsTheDemoLiveAndStopsGracefully()
 
     dashboard.stopAction()->trigger();
     QVERIFY(finished.wait(20000));
-    const auto final = dashboard.session()->finalSnapshot();
+    const auto final = controller.finalSnapshot();
     QVERIFY(final);
     QVERIFY(final->elapsedSeconds < 60); // stopped, not run for an hour
     QCOMPARE(final->total.iterationsInterrupted, 0u);
@@ -85,7 +86,8 @@ void TestRunDashboard::anUpdateWith200TransactionsTakesUnder5Ms()
     Project project;
     project.profile = *RampProfile::parse("10,60,0,86400");
     document.reset(project, QString());
-    RunDashboard dashboard(&document);
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
     dashboard.resize(1200, 800);
     dashboard.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dashboard));

@@ -2,20 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
+#include <iterator>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace Loadwizard {
 
 namespace {
 
-std::string printf(const char *format, auto... args)
+/// Appends to `out`; the format string is checked at compile time.
+template <typename... Args>
+void append(std::string &out, fmt::format_string<Args...> format, Args &&...args)
 {
-    char buffer[512];
-    const int n = std::snprintf(buffer, sizeof buffer, format, args...);
-    return std::string(buffer, std::size_t(std::clamp(n, 0, int(sizeof buffer) - 1)));
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
 }
 
 std::string bytes(std::uint64_t value)
@@ -27,8 +28,7 @@ std::string bytes(std::uint64_t value)
         v /= 1000;
         ++unit;
     }
-    return unit == 0 ? printf("%llu B", (unsigned long long)value)
-                     : printf("%.1f %s", v, units[unit]);
+    return unit == 0 ? fmt::format("{} B", value) : fmt::format("{:.1f} {}", v, units[unit]);
 }
 
 double rate(std::uint64_t count, double seconds)
@@ -44,15 +44,17 @@ void nameTable(std::string &out, const char *title,
     std::size_t width = std::strlen(title);
     for (const auto &[name, row] : rows)
         width = std::max(width, std::min<std::size_t>(name.size(), 60));
-    out += printf("\n  %-*s %9s %9s %8s %9s %9s %9s %9s %9s %9s %9s\n", int(width), title, "count",
-                  "rate/s", "errors", "min", "mean", "p50", "p90", "p95", "p99", "max");
+    append(out, "\n  {:<{}} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", title,
+           width, "count", "rate/s", "errors", "min", "mean", "p50", "p90", "p95", "p99", "max");
     for (const auto &[name, row] : rows) {
         const auto &l = row.latency;
         std::string shown = name.size() > 60 ? name.substr(0, 57) + "..." : name;
-        out += printf("  %-*s %9llu %9.1f %8llu %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f\n",
-                      int(width), shown.c_str(), (unsigned long long)row.count,
-                      rate(row.count, seconds), (unsigned long long)row.errors, l.minMs, l.meanMs,
-                      l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
+        append(
+            out,
+            "  {:<{}} {:>9} {:>9.1f} {:>8} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} "
+            "{:>9.2f}\n",
+            shown, width, row.count, rate(row.count, seconds), row.errors, l.minMs, l.meanMs,
+            l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
     }
 }
 
@@ -75,26 +77,24 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     out += "  scenario ...... " + header.scenario + "\n";
     if (!header.profile.empty())
         out += "  profile ....... " + header.profile + "\n";
-    out += printf("  duration ...... %.1f s (planned %.1f s)\n", seconds, s.plannedSeconds);
-    out += printf("  vusers ........ max %lld\n", s.maxVusers);
-    out += printf("  requests ...... %llu   %.1f/s   errors %llu (%.2f %%)\n",
-                  (unsigned long long)t.requests, rate(t.requests, seconds),
-                  (unsigned long long)t.requestErrors,
-                  t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
+    append(out, "  duration ...... {:.1f} s (planned {:.1f} s)\n", seconds, s.plannedSeconds);
+    append(out, "  vusers ........ max {}\n", s.maxVusers);
+    append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
+           rate(t.requests, seconds), t.requestErrors,
+           t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
     const auto &l = s.totalLatency;
-    out += printf("  latency ....... min %.2f  mean %.2f  p50 %.2f  p90 %.2f  p95 %.2f  p99 %.2f  "
-                  "max %.2f ms\n",
-                  l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
-    out +=
-        printf("  iterations .... %llu   %.2f/s   failed %llu   interrupted %llu\n",
-               (unsigned long long)t.iterations, rate(t.iterations, seconds),
-               (unsigned long long)t.iterationsFailed, (unsigned long long)t.iterationsInterrupted);
+    append(out,
+           "  latency ....... min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  p99 "
+           "{:.2f}  "
+           "max {:.2f} ms\n",
+           l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
+    append(out, "  iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", t.iterations,
+           rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
     out += "  data .......... in " + bytes(t.bytesIn) + "   out " + bytes(t.bytesOut) + "\n";
     const auto checks = t.checksPassed + t.checksFailed;
     if (checks) {
-        out += printf("  checks ........ %.2f %%   passed %llu   failed %llu\n",
-                      100.0 * double(t.checksPassed) / double(checks),
-                      (unsigned long long)t.checksPassed, (unsigned long long)t.checksFailed);
+        append(out, "  checks ........ {:.2f} %   passed {}   failed {}\n",
+               100.0 * double(t.checksPassed) / double(checks), t.checksPassed, t.checksFailed);
     }
 
     nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
@@ -103,17 +103,16 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (!s.checks.empty()) {
         out += "\n  CHECKS\n";
         for (const auto &[name, c] : s.checks)
-            out += printf("  %s %-40s passed %llu   failed %llu\n", c.fails ? "✗" : "✓",
-                          name.c_str(), (unsigned long long)c.passes, (unsigned long long)c.fails);
+            append(out, "  {} {:<40} passed {}   failed {}\n", c.fails ? "✗" : "✓", name, c.passes,
+                   c.fails);
     }
     if (!s.rendezvous.empty()) {
         out += "\n  RENDEZVOUS\n";
         for (const auto &[name, r] : s.rendezvous) {
-            out +=
-                printf("  %-30s arrivals %llu   releases %llu   timeouts %llu   wait mean %.0f "
-                       "ms   max %.0f ms\n",
-                       name.c_str(), (unsigned long long)r.arrivals, (unsigned long long)r.releases,
-                       (unsigned long long)r.timeouts, r.meanWaitMs, r.maxWaitMs);
+            append(out,
+                   "  {:<30} arrivals {}   releases {}   timeouts {}   wait mean {:.0f} ms   max "
+                   "{:.0f} ms\n",
+                   name, r.arrivals, r.releases, r.timeouts, r.meanWaitMs, r.maxWaitMs);
         }
     }
     bool anyError = false;
@@ -123,19 +122,16 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
         out += "\n  ERRORS BY CLASS\n";
         for (std::size_t i = 0; i < errorClassCount; ++i) {
             if (t.errors[i])
-                out += printf("  %-12s %llu\n", std::string(errorClassName(ErrorClass(i))).c_str(),
-                              (unsigned long long)t.errors[i]);
+                append(out, "  {:<12} {}\n", errorClassName(ErrorClass(i)), t.errors[i]);
         }
     }
     if (!header.outputs.empty()) {
-        out += printf("\n  %-44s %8s %8s %8s %10s %9s\n", "OUTPUTS", "sent", "retried", "dropped",
-                      "points", "rejected");
+        append(out, "\n  {:<44} {:>8} {:>8} {:>8} {:>10} {:>9}\n", "OUTPUTS", "sent", "retried",
+               "dropped", "points", "rejected");
         for (const OutputStats &o : header.outputs) {
             std::string shown = o.name.size() > 44 ? o.name.substr(0, 41) + "..." : o.name;
-            out += printf("  %-44s %8llu %8llu %8llu %10llu %9llu\n", shown.c_str(),
-                          (unsigned long long)o.sent, (unsigned long long)o.retried,
-                          (unsigned long long)o.dropped, (unsigned long long)o.pointsSent,
-                          (unsigned long long)o.pointsRejected);
+            append(out, "  {:<44} {:>8} {:>8} {:>8} {:>10} {:>9}\n", shown, o.sent, o.retried,
+                   o.dropped, o.pointsSent, o.pointsRejected);
             if (!o.lastError.empty())
                 out += "    last error: " + o.lastError + "\n";
         }
@@ -207,13 +203,13 @@ std::string formatProgress(const Snapshot &s)
 {
     const double rps = s.intervalSeconds > 0 ? double(s.interval.requests) / s.intervalSeconds : 0;
     std::string line =
-        printf("%6.0fs/%.0fs  vusers %5lld/%-5lld  %8.1f req/s  errors %llu  p95 %.1f ms",
-               s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,
-               (unsigned long long)s.total.requestErrors, s.intervalLatency.p95Ms);
+        fmt::format("{:6.0f}s/{:.0f}s  vusers {:5}/{:<5}  {:8.1f} req/s  errors {}  p95 {:.1f} ms",
+                    s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,
+                    s.total.requestErrors, s.intervalLatency.p95Ms);
     if (s.total.checksFailed)
-        line += printf("  checks failed %llu", (unsigned long long)s.total.checksFailed);
+        append(line, "  checks failed {}", s.total.checksFailed);
     if (s.total.iterationsFailed)
-        line += printf("  iterations failed %llu", (unsigned long long)s.total.iterationsFailed);
+        append(line, "  iterations failed {}", s.total.iterationsFailed);
     return line;
 }
 

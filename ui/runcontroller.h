@@ -2,11 +2,8 @@
 
 #include "snapshotbridge.h"
 
-#include <loadwizard/outputset.h>
-#include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
-#include <loadwizard/run.h>
-#include <loadwizard/summary.h>
+#include <loadwizard/runsession.h>
 
 #include <QObject>
 
@@ -15,9 +12,10 @@
 
 namespace Loadwizard::Ui {
 
-/// One in-process run for the GUI: prepares the project off the UI thread (a .cpp scenario may
-/// need compiling), owns the engine's Run and relays its snapshots as signals.
-class RunSession : public QObject
+/// The GUI's face of the engine's RunSession: runs its blocking steps (prepare may compile the
+/// scenario; finish flushes the outputs) off the UI thread and relays state and snapshots as
+/// signals. Owned by the main window, observed by the dashboard.
+class RunController : public QObject
 {
     Q_OBJECT
 
@@ -33,8 +31,8 @@ public:
     };
     Q_ENUM(State)
 
-    explicit RunSession(QObject *parent = nullptr);
-    ~RunSession() override;
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
 
     /// Prepares and starts `project`; `overrides` win over its parameters (as --param).
     void start(const Project &project, const Parameters &overrides = {});
@@ -47,18 +45,19 @@ public:
     State state() const { return m_state; }
     bool isActive() const;
     const Project &project() const { return m_project; }
+    /// The current or last run's summary header (outputs' counts once finished).
     const SummaryHeader &summaryHeader() const { return m_header; }
     SnapshotPtr finalSnapshot() const { return m_final; }
     /// Warnings from preparing the run (unknown parameters and the like).
     const std::vector<std::string> &warnings() const { return m_warnings; }
-    /// The project's outputs of the current or last run, as they count now (thread-safe reads).
+    /// The outputs of the current or last run, as they count now.
     std::vector<OutputStats> outputStats() const;
     /// Seconds the outputs get to deliver what is queued at the end (as --flush-timeout).
     void setFlushTimeout(double seconds) { m_flushTimeout = seconds; }
     bool isFlushingOutputs() const { return m_flushing; }
 
 signals:
-    void stateChanged(Loadwizard::Ui::RunSession::State state);
+    void stateChanged(Loadwizard::Ui::RunController::State state);
     void snapshotReady(const Loadwizard::Ui::SnapshotPtr &snapshot);
     /// Preparing or starting failed; the engine's message (file:line:col for a compile error).
     void failed(const QString &message);
@@ -67,24 +66,23 @@ signals:
     void flushingOutputs();
 
 private:
+    using Prepared = tl::expected<std::unique_ptr<RunSession>, Error>;
+
     void setState(State state);
-    void onPrepared(quint64 generation, std::shared_ptr<tl::expected<PreparedRun, Error>> result);
+    void onPrepared(quint64 generation, std::shared_ptr<Prepared> result);
     void onSnapshot(const SnapshotPtr &snapshot);
-    void flushOutputs();
-    void onOutputsFlushed(quint64 generation, const std::vector<OutputStats> &stats);
+    void onSessionFinished(quint64 generation);
 
     SnapshotBridge m_bridge;
-    std::unique_ptr<Run> m_run;
-    /// Shared with the flush at the end, which runs off the UI thread.
-    std::shared_ptr<OutputSet> m_outputs;
-    std::shared_ptr<Plugin> m_plugin; ///< keeps the library loaded while the run lives
+    /// Shared with the thread that finishes it (waits for the run, flushes the outputs).
+    std::shared_ptr<RunSession> m_session;
     Project m_project;
     SummaryHeader m_header;
     SnapshotPtr m_final;
     std::vector<std::string> m_warnings;
     State m_state = State::Idle;
+    /// Bumped whenever a preparation or a finish in flight must be ignored when it reports.
     quint64 m_generation = 0;
-    bool m_stopRequested = false;
     bool m_flushing = false;
     double m_flushTimeout = 10;
 };

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <loadwizard/error.h>
+#include <loadwizard/output.h>
+#include <loadwizard/preparedrun.h>
+#include <loadwizard/project.h>
+#include <loadwizard/snapshot.h>
+#include <loadwizard/summary.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace Loadwizard {
+
+class OutputSet;
+class Run;
+
+/// What a session takes besides the project: the command line's or the GUI's additions.
+struct RunSessionOptions
+{
+    Parameters overrides;                 ///< win over the project's parameters (--param)
+    std::vector<std::string> outputFlags; ///< `--out KIND=TARGET?…`, after the project's outputs
+    double flushTimeoutSeconds = 10;      ///< what the outputs get to deliver at the end
+};
+
+/// One run of a project, from file to summary, driven the same way by the CLI and the GUI:
+/// prepare() (load or compile the plugin, resolve parameters, build the outputs), observers,
+/// start(), live controls, finish() (wait for the run, flush the outputs), then the summary.
+/// Controls are thread-safe; prepare() and finish() block and belong off a UI thread.
+class RunSession
+{
+public:
+    /// Errors name the file, field or flag; nothing has started when one is returned.
+    static tl::expected<std::unique_ptr<RunSession>, Error> prepare(const Project &project,
+                                                                    RunSessionOptions options = {});
+    ~RunSession();
+    RunSession(const RunSession &) = delete;
+    RunSession &operator=(const RunSession &) = delete;
+
+    const Project &project() const { return m_project; }
+    /// Project name, scenario id and profile; the outputs' counts are added by finish().
+    const SummaryHeader &header() const { return m_header; }
+    /// Parameters the scenario does not declare, and the like.
+    const std::vector<std::string> &warnings() const { return m_prepared.warnings; }
+    bool compileCacheHit() const { return m_prepared.compileCacheHit; }
+    /// The outputs' display names (no secrets), in the order they were configured.
+    std::vector<std::string> outputNames() const;
+
+    /// Before start(): receives every snapshot on the engine's reporter thread.
+    void addObserver(SnapshotObserver observer);
+    /// Starts the workers; returns at once. Once only.
+    tl::expected<void, Error> start();
+
+    /// Ends the schedule: in-flight iterations get the graceful-stop period.
+    void stop();
+    /// Interrupts every vuser now.
+    void abort();
+    void adjustVusers(long long delta);
+    void setPaused(bool paused);
+    bool paused() const;
+    /// Whether the run (not the flush) is over.
+    bool runFinished() const;
+
+    /// Blocks until the run is over, then delivers what the outputs hold within the flush
+    /// timeout; the final snapshot (nullptr when the run produced none). Once only.
+    std::shared_ptr<const Snapshot> finish();
+    /// The outputs' counts as they are now (thread-safe).
+    std::vector<OutputStats> outputStats() const;
+
+    /// After finish(): the summary for a terminal, and as JSON (--summary-json).
+    std::string summaryText() const;
+    std::string summaryJson() const;
+    std::shared_ptr<const Snapshot> finalSnapshot() const { return m_final; }
+
+private:
+    RunSession() = default;
+
+    Project m_project;
+    RunSessionOptions m_options;
+    PreparedRun m_prepared; ///< holds the plugin: declared before the run, so it outlives it
+    SummaryHeader m_header;
+    std::unique_ptr<OutputSet> m_outputs;
+    std::unique_ptr<Run> m_run;
+    std::shared_ptr<const Snapshot> m_final;
+    bool m_started = false;
+    bool m_finished = false;
+};
+
+} // namespace Loadwizard
