@@ -3,6 +3,7 @@
 #include "profiling.h"
 #include "signals.h"
 
+#include <loadwizard/atomicfile.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
@@ -13,12 +14,15 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -190,6 +194,18 @@ tl::expected<Project, Error> projectFor(const Options &options)
 
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
+    // Opened now so an unwritable path fails before the test, not after it.
+    std::optional<AtomicFile> summaryFile;
+    if (!options.summaryJson.empty()) {
+        auto file = AtomicFile::open(options.summaryJson);
+        if (!file) {
+            auto error = file.error();
+            error.field = "--summary-json";
+            printError(error.toString());
+            return BadInput;
+        }
+        summaryFile.emplace(std::move(*file));
+    }
     auto session = RunSession::prepare(
         project, RunSessionOptions{overrides, options.outputs, options.flushTimeout});
     if (!session) {
@@ -237,13 +253,12 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     }
     std::fputs(run.summaryText().c_str(), stdout);
     std::fflush(stdout);
-    if (!options.summaryJson.empty()) {
-        std::ofstream out(options.summaryJson, std::ios::binary | std::ios::trunc);
-        out << run.summaryJson();
-        out.close();
-        if (!out) {
-            printError("cannot write --summary-json " + options.summaryJson + ": " +
-                       std::strerror(errno));
+    if (summaryFile) {
+        auto written = summaryFile->write(run.summaryJson());
+        if (written)
+            written = summaryFile->commit();
+        if (!written) {
+            printError(written.error().toString());
             return RunFailed;
         }
     }
@@ -353,6 +368,17 @@ int commandDemo(Options options)
     return runProject(*project, *overrides, options);
 }
 
+/// CLI::Range lets NaN through (every comparison with it is false).
+const CLI::Validator finite(
+    [](std::string &text) -> std::string {
+        double value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size())
+            return "\"" + shortened(text) + "\" is not a number";
+        return std::isfinite(value) ? std::string() : "must be a finite number";
+    },
+    "SECONDS", "finite");
+
 void addRunOptions(CLI::App *command, Options &options)
 {
     command->add_option("--rampup", options.rampup,
@@ -364,7 +390,7 @@ void addRunOptions(CLI::App *command, Options &options)
     command
         ->add_option("--graceful-stop", options.gracefulStop,
                      "Seconds in-flight iterations get at the end (default 30)")
-        ->check(CLI::Range(0.0, 86400.0));
+        ->check(finite & CLI::Range(0.0, 86400.0));
     command->add_option("--summary-json", options.summaryJson, "Write the summary as JSON");
     command->add_option("--out", options.outputs,
                         "Send metrics to KIND=TARGET[?key=value&...] (repeatable): influxdb, "
@@ -372,7 +398,7 @@ void addRunOptions(CLI::App *command, Options &options)
     command
         ->add_option("--flush-timeout", options.flushTimeout,
                      "Seconds the outputs get to deliver what is queued at the end (default 10)")
-        ->check(CLI::Range(0.0, 3600.0));
+        ->check(finite & CLI::Range(0.0, 3600.0));
     command->add_flag("--quiet,-q", options.quiet, "No progress output");
     command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
     command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");
@@ -399,7 +425,10 @@ int runHeadless(int argc, char **argv)
     run->add_option("--scenario", options.scenario, "Scenario plugin: .so, or .cpp (compiled)");
     addRunOptions(run, options);
 
-    auto *validate = app.add_subcommand("validate", "Check a project file and its scenario");
+    auto *validate = app.add_subcommand(
+        "validate",
+        "Check a project file and its scenario (this loads the scenario plugin and runs "
+        "its init(): validate only projects whose code you trust)");
     validate->add_option("project", options.project, "Project file (YAML)")->required();
 
     auto *target = app.add_subcommand("target", "Serve the built-in HTTP target for demos/tests");

@@ -15,6 +15,7 @@ sigset_t terminationSignals()
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP); // a closed terminal ends the run like SIGTERM, with its summary
     return set;
 }
 
@@ -24,6 +25,9 @@ void SignalWatcher::blockSignals()
 {
     const sigset_t set = terminationSignals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // `loadwizard run … | head -1`: a closed pipe makes writes fail with EPIPE instead of
+    // killing the run, so the run, its outputs and --summary-json go on.
+    std::signal(SIGPIPE, SIG_IGN);
 }
 
 SignalWatcher::SignalWatcher(std::function<void()> first, std::function<void()> again)

@@ -45,7 +45,7 @@ const char *const fullExample = "loadwizard: 1            # schema version\n"
                                 "  - kind: json\n"
                                 "    target: results.jsonl\n"
                                 "    append: true\n"
-                                "thresholds: {p95: 500ms}\n";
+                                "x-thresholds: {p95: 500ms}\n";
 
 QString describe(const Error &error)
 {
@@ -77,8 +77,13 @@ private slots:
     void reportsWhereAnErrorIs_data();
     void reportsWhereAnErrorIs();
     void keepsTheRampTokenOfABadRampup();
-    void warnsAboutUnknownKeysWithTheirLine();
-    void keepsUnknownTopLevelKeys();
+    void rejectsUnknownKeysWithASuggestion_data();
+    void rejectsUnknownKeysWithASuggestion();
+    void refusesAFileLargerThanTheCap();
+    void quotesAHugeBadTokenShortened();
+    void rejectsNonFiniteDurations_data();
+    void rejectsNonFiniteDurations();
+    void keepsExtensionKeys();
     void keepsVariablesVerbatim();
     void expandsEnvironmentVariables_data();
     void expandsEnvironmentVariables();
@@ -136,8 +141,8 @@ void TestProject::readsEveryFieldOfTheExample()
     QCOMPARE(project->outputs[1].options.at("append"), std::string("true"));
 
     QCOMPARE(project->extraKeys.size(), std::size_t(1));
-    QCOMPARE(project->extraKeys[0].first, std::string("thresholds"));
-    QCOMPARE(warnings.size(), std::size_t(1)); // thresholds
+    QCOMPARE(project->extraKeys[0].first, std::string("x-thresholds"));
+    QVERIFY(warnings.empty());
 }
 
 void TestProject::roundTripsThroughYaml()
@@ -192,7 +197,7 @@ void TestProject::writesAStableKeyOrder()
     const QStringList keys = {
         "loadwizard:", "name:",       "description:",   "scenario:", "parameters:",
         "profile:",    "think_time:", "graceful_stop:", "workers:",  "http:",
-        "rendezvous:", "outputs:",    "thresholds:"};
+        "rendezvous:", "outputs:",    "x-thresholds:"};
     qsizetype last = -1;
     for (const QString &key : keys) {
         const qsizetype at =
@@ -398,35 +403,94 @@ void TestProject::keepsTheRampTokenOfABadRampup()
     QCOMPARE(project.error().line, 3);
 }
 
-void TestProject::warnsAboutUnknownKeysWithTheirLine()
+void TestProject::rejectsUnknownKeysWithASuggestion_data()
 {
-    const char *yaml = "loadwizard: 1\n"
-                       "profile: {rampup: \"1,1\"}\n"
-                       "output: [a]\n"
-                       "http:\n"
-                       "  retries: 3\n"
-                       "  timeout: 5\n"
-                       "rendezvous:\n"
-                       "  - {name: a, polcy: all}\n";
-    std::vector<Error> warnings;
-    const auto project = Loadwizard::parseProject(yaml, "w.yaml", &warnings);
-    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
-    QCOMPARE(warnings.size(), std::size_t(3));
-    QCOMPARE(warnings[0].field, std::string("output"));
-    QCOMPARE(warnings[0].line, 3);
-    QCOMPARE(warnings[0].column, 1);
-    QCOMPARE(warnings[1].field, std::string("http.retries"));
-    QCOMPARE(warnings[1].line, 5);
-    QCOMPARE(warnings[1].column, 3);
-    QCOMPARE(warnings[1].file, std::string("w.yaml"));
-    QCOMPARE(warnings[2].field, std::string("rendezvous[0].polcy"));
-    QCOMPARE(warnings[2].line, 8);
-    QVERIFY(QString::fromStdString(warnings[1].message).contains("unknown key"));
-    QCOMPARE(project->http.timeoutSeconds, 5.0);
-    QCOMPARE(project->extraKeys.size(), std::size_t(1)); // only top-level keys are kept
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("message");
+    const QString head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n";
+    QTest::newRow("top level") << head + "output: [a]\n"
+                               << "output" << 3 << 1
+                               << "unknown key \"output\" (did you mean \"outputs\"?)";
+    QTest::newRow("nested typo") << head + "http:\n  timout: 5s\n"
+                                 << "http.timout" << 4 << 3
+                                 << "unknown key \"timout\" (did you mean \"timeout\"?)";
+    QTest::newRow("swapped letters")
+        << head + "rendezvous:\n  - {name: a, polciy: all}\n"
+        << "rendezvous[0].polciy" << 4 << 15 << "unknown key \"polciy\" (did you mean \"policy\"?)";
+    QTest::newRow("no close key") << head + "think_time: {speed: 2}\n"
+                                  << "think_time.speed" << 3 << 14
+                                  << "unknown key \"speed\" (known: multiplier, max_seconds)";
+    QTest::newRow("future feature") << head + "thresholds: {p95: 500ms}\n"
+                                    << "thresholds" << 3 << 1 << "unknown key \"thresholds\"";
 }
 
-void TestProject::keepsUnknownTopLevelKeys()
+void TestProject::rejectsUnknownKeysWithASuggestion()
+{
+    QFETCH(QString, yaml);
+    std::vector<Error> warnings;
+    const auto project = Loadwizard::parseProject(yaml.toStdString(), "w.yaml", &warnings);
+    QVERIFY(!project);
+    const Error &error = project.error();
+    QCOMPARE(QString::fromStdString(error.file), QString("w.yaml"));
+    QTEST(QString::fromStdString(error.field), "field");
+    QTEST(error.line, "line");
+    QTEST(error.column, "column");
+    QFETCH(QString, message);
+    QVERIFY2(QString::fromStdString(error.message).startsWith(message),
+             qPrintable(describe(error)));
+}
+
+void TestProject::refusesAFileLargerThanTheCap()
+{
+    std::string yaml = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\ndescription: \"";
+    yaml.append(Loadwizard::maxProjectBytes, 'a');
+    yaml += "\"\n";
+    const auto parsed = Loadwizard::parseProject(yaml, "big.yaml");
+    QVERIFY(!parsed);
+    QVERIFY2(QString::fromStdString(parsed.error().message).contains("at most"),
+             qPrintable(describe(parsed.error())));
+    QTemporaryDir folder;
+    const QString path = folder.filePath("big.yaml");
+    {
+        std::ofstream file(path.toStdString(), std::ios::binary);
+        file << yaml;
+    }
+    const auto loaded = Loadwizard::loadProject(path.toStdString());
+    QVERIFY(!loaded);
+    QCOMPARE(loaded.error().file, path.toStdString());
+}
+
+void TestProject::quotesAHugeBadTokenShortened()
+{
+    const std::string token(100000, '7');
+    const auto parsed = Loadwizard::parseProject(
+        "loadwizard: 1\nprofile: {rampup: \"1,1,x" + token + "\"}\n", "t.yaml");
+    QVERIFY(!parsed);
+    QVERIFY2(parsed.error().toString().size() < 300, parsed.error().toString().c_str());
+    QVERIFY(parsed.error().toString().find("100001 characters") != std::string::npos);
+}
+
+void TestProject::rejectsNonFiniteDurations_data()
+{
+    QTest::addColumn<QString>("value");
+    for (const char *value : {"nan", "inf", "-inf", "1e400s", "1e306h", "-5s"})
+        QTest::newRow(value) << value;
+}
+
+void TestProject::rejectsNonFiniteDurations()
+{
+    QFETCH(QString, value);
+    const auto parsed = Loadwizard::parseProject(
+        "loadwizard: 1\nprofile: {rampup: \"1,1\"}\ngraceful_stop: " + value.toStdString() + "\n",
+        "d.yaml");
+    QVERIFY2(!parsed, qPrintable(value));
+    QCOMPARE(parsed.error().field, std::string("graceful_stop"));
+}
+
+void TestProject::keepsExtensionKeys()
 {
     const auto project = Loadwizard::parseProject(fullExample, "demo.yaml");
     QVERIFY(project);
@@ -436,6 +500,7 @@ void TestProject::keepsUnknownTopLevelKeys()
     const auto again = Loadwizard::parseProject(yaml, "again.yaml");
     QVERIFY(again);
     QCOMPARE(again->extraKeys, project->extraKeys);
+    QCOMPARE(again->extraKeys[0].first, std::string("x-thresholds"));
     QCOMPARE(again->outputs, project->outputs);
     QVERIFY(QString::fromStdString(again->extraKeys[0].second).contains("p95: 500ms"));
 }

@@ -105,12 +105,12 @@ tl::expected<RampProfile, Error> RampProfile::parse(std::string_view spec)
     }
 
     auto describe = [&](std::size_t index) {
-        return "token " + std::to_string(index + 1) + " (\"" + std::string(tokens[index]) + "\")";
+        return "token " + std::to_string(index + 1) + " (\"" + shortened(tokens[index]) + "\")";
     };
     auto tokenError = [&](std::size_t index, const std::string &problem) {
         Error error;
         error.message = describe(index) + ' ' + problem;
-        error.token = std::string(tokens[index]);
+        error.token = shortened(tokens[index]);
         error.position = static_cast<int>(index + 1);
         return tl::unexpected(std::move(error));
     };

@@ -10,6 +10,11 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     PreparedRun prepared;
     if (project.scenario.empty())
         return tl::make_unexpected(Error{"no scenario given", project.path, 0, 0, "scenario"});
+    // A run that starts nobody would "pass" for its whole length (-5,10 or 0,0 or 1e-320,1).
+    if (project.profile.peakVusers() <= 1e-9)
+        return tl::make_unexpected(Error{"the profile never starts a vuser (" +
+                                             shortened(project.profile.toString()) + ")",
+                                         project.path, 0, 0, "profile"});
     auto scenarioPath = expandVariables(project.scenarioPath(), "scenario");
     if (!scenarioPath)
         return tl::make_unexpected(scenarioPath.error());

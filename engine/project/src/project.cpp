@@ -1,5 +1,8 @@
 #include <loadwizard/project.h>
 
+#include <loadwizard/atomicfile.h>
+#include <loadwizard/suggest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -15,10 +18,6 @@
 #include <set>
 #include <sstream>
 #include <system_error>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -70,7 +69,8 @@ std::optional<double> toSeconds(const std::string &text)
         {"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
     for (const auto &[suffix, scale] : units) {
         if (value.size() > suffix.size() && value.ends_with(suffix)) {
-            if (const auto number = toNumber<double>(value.substr(0, value.size() - suffix.size())))
+            const auto number = toNumber<double>(value.substr(0, value.size() - suffix.size()));
+            if (number && std::isfinite(*number * scale))
                 return *number * scale;
         }
     }
@@ -159,11 +159,23 @@ public:
             else if (unknown)
                 status = unknown(key, value, path);
             else
-                warn(key, path, "unknown key \"" + name + "\" (ignored)");
+                status = tl::unexpected(unknownKey(key, path, handlers));
             if (!status)
                 return status;
         }
         return {};
+    }
+
+    /// A typo must not silently keep a default: an error that suggests the closest key.
+    Error unknownKey(const YAML::Node &key, const std::string &field,
+                     const Handlers &handlers) const
+    {
+        std::vector<std::string_view> known;
+        for (const auto &entry : handlers)
+            known.push_back(entry.first);
+        return error(key, field,
+                     "unknown key \"" + shortened(key.Scalar()) + '"' +
+                         suggestionFor(key.Scalar(), known));
     }
 
     Result<std::string> string(const YAML::Node &node, const std::string &field) const
@@ -181,7 +193,8 @@ public:
             return tl::unexpected(error(node, field, "expected a number, not " + kind(node)));
         if (const auto value = toNumber<double>(node.Scalar()))
             return *value;
-        return tl::unexpected(error(node, field, '"' + node.Scalar() + "\" is not a number"));
+        return tl::unexpected(
+            error(node, field, '"' + shortened(node.Scalar()) + "\" is not a number"));
     }
 
     Result<long long> integer(const YAML::Node &node, const std::string &field, long long min,
@@ -192,7 +205,7 @@ public:
         const auto value = toNumber<long long>(node.Scalar());
         if (!value)
             return tl::unexpected(
-                error(node, field, '"' + node.Scalar() + "\" is not a whole number"));
+                error(node, field, '"' + shortened(node.Scalar()) + "\" is not a whole number"));
         if (*value < min || *value > max)
             return tl::unexpected(error(node, field,
                                         std::to_string(*value) + " is out of range (" +
@@ -215,12 +228,12 @@ public:
         const auto seconds = toSeconds(node.Scalar());
         if (!seconds)
             return tl::unexpected(error(node, field,
-                                        '"' + node.Scalar() +
+                                        '"' + shortened(node.Scalar()) +
                                             "\" is not a duration (use seconds, or a number "
                                             "followed by ms, s, m or h)"));
         if (*seconds < 0)
             return tl::unexpected(
-                error(node, field, '"' + node.Scalar() + "\" is a negative duration"));
+                error(node, field, '"' + shortened(node.Scalar()) + "\" is a negative duration"));
         return *seconds;
     }
 
@@ -574,7 +587,9 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
     auto status = reader.readMap(
         root, {}, handlers,
         [&](const YAML::Node &key, const YAML::Node &value, const std::string &field) -> Status {
-            reader.warn(key, field, "unknown key \"" + key.Scalar() + "\" (kept as is when saved)");
+            // Extensions ("x-team: checkout") are the user's or other tools': kept on save.
+            if (!key.Scalar().starts_with("x-"))
+                return tl::unexpected(reader.unknownKey(key, field, handlers));
             project.extraKeys.emplace_back(key.Scalar(), YAML::Dump(value));
             return {};
         });
@@ -587,6 +602,47 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
     if (!profiled)
         return tl::unexpected(reader.at(root.Mark(), "profile", "missing profile"));
     return {};
+}
+
+/// yaml-cpp accepts a quoted text still open at the end of the file (it swallows the rest of the
+/// file), which then surfaces as a misleading "missing profile" at 1:1. Find such a scalar: a
+/// quoted one (tag "!") whose closing quote is nowhere in the text after its opening one.
+/// `budget` bounds the walk: aliases make the tree a graph that can be exponentially larger
+/// than the text (a "billion laughs" file).
+std::optional<YAML::Mark> unterminatedQuote(const YAML::Node &node, std::string_view yaml,
+                                            std::size_t &budget)
+{
+    if (budget == 0)
+        return std::nullopt;
+    --budget;
+    if (node.IsScalar()) {
+        const YAML::Mark mark = node.Mark();
+        if (node.Tag() != "!" || mark.is_null() || std::size_t(mark.pos) >= yaml.size())
+            return std::nullopt;
+        const char quote = yaml[std::size_t(mark.pos)];
+        if (quote != '"' && quote != '\'')
+            return std::nullopt;
+        for (std::size_t i = std::size_t(mark.pos) + 1; i < yaml.size(); ++i) {
+            if (quote == '"' && yaml[i] == '\\')
+                ++i; // an escaped character, maybe a quote
+            else if (yaml[i] == quote && quote == '\'' && i + 1 < yaml.size() &&
+                     yaml[i + 1] == '\'')
+                ++i; // '' is a quote inside single quotes
+            else if (yaml[i] == quote)
+                return std::nullopt;
+        }
+        return mark;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const YAML::Node key = node.IsMap() ? it->first : *it;
+        if (auto mark = unterminatedQuote(key, yaml, budget))
+            return mark;
+        if (node.IsMap()) {
+            if (auto mark = unterminatedQuote(it->second, yaml, budget))
+                return mark;
+        }
+    }
+    return std::nullopt;
 }
 
 void emitNumber(YAML::Emitter &out, std::string_view key, double value)
@@ -638,8 +694,19 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
     std::vector<Error> found;
     const Reader reader(fileName, &found);
     Project project;
+    if (yaml.size() > maxProjectBytes) {
+        Error error;
+        error.message = "the file is " + std::to_string(yaml.size()) +
+                        " bytes; a project file holds at most " + std::to_string(maxProjectBytes);
+        error.file = fileName;
+        return tl::unexpected(std::move(error));
+    }
     try {
         const YAML::Node root = YAML::Load(std::string(yaml));
+        std::size_t budget = 1'000'000;
+        if (const auto open = unterminatedQuote(root, yaml, budget))
+            return tl::unexpected(reader.at(
+                *open, {}, "this quoted text is never closed (it runs to the end of the file)"));
         if (auto status = readProject(reader, root, project); !status)
             return tl::unexpected(status.error());
     } catch (const YAML::Exception &exception) {
@@ -659,15 +726,18 @@ tl::expected<Project, Error> loadProject(const std::string &path, std::vector<Er
         error.file = path;
         return tl::unexpected(std::move(error));
     }
-    std::ostringstream text;
-    text << file.rdbuf();
+    // Read one chunk past the cap at most: a huge file is refused without loading it.
+    std::string text;
+    char chunk[65536];
+    while (text.size() <= maxProjectBytes && file.read(chunk, sizeof chunk).gcount() > 0)
+        text.append(chunk, std::size_t(file.gcount()));
     if (file.bad()) {
         Error error;
         error.message = systemError("cannot read", path, errno);
         error.file = path;
         return tl::unexpected(std::move(error));
     }
-    auto project = parseProject(text.str(), path, warnings);
+    auto project = parseProject(text, path, warnings);
     if (project)
         project->path = path;
     return project;
@@ -765,70 +835,7 @@ std::string projectToYaml(const Project &project)
 
 tl::expected<void, Error> saveProject(const Project &project, const std::string &path)
 {
-    auto failure = [&](const std::string &what, int error) {
-        Error result;
-        result.message = systemError(what, path, error);
-        result.file = path;
-        return tl::unexpected(std::move(result));
-    };
-
-    // Write through a symlink rather than replacing it with a file.
-    std::error_code ec;
-    fs::path target(path);
-    if (fs::is_symlink(target, ec)) {
-        const fs::path resolved = fs::canonical(target, ec);
-        if (!ec)
-            target = resolved;
-    }
-    fs::path folder = target.parent_path();
-    if (folder.empty())
-        folder = ".";
-
-    std::string temporary = (folder / ('.' + target.filename().string() + ".XXXXXX")).string();
-    const int fd = ::mkstemp(temporary.data());
-    if (fd < 0)
-        return failure("cannot create a temporary file next to", errno);
-    auto abandon = [&](const std::string &what) {
-        const int error = errno;
-        ::close(fd);
-        ::unlink(temporary.c_str());
-        return failure(what, error);
-    };
-
-    // mkstemp makes the file 0600; keep the mode of the file we replace.
-    struct stat info;
-    const mode_t mode = ::stat(target.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0644;
-    if (::fchmod(fd, mode) != 0)
-        return abandon("cannot set the permissions for");
-
-    const std::string text = projectToYaml(project);
-    for (std::size_t written = 0; written < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return abandon("cannot write");
-        }
-        written += std::size_t(n);
-    }
-    if (::fsync(fd) != 0)
-        return abandon("cannot flush");
-    if (::close(fd) != 0) {
-        const int error = errno;
-        ::unlink(temporary.c_str());
-        return failure("cannot write", error);
-    }
-    if (::rename(temporary.c_str(), target.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temporary.c_str());
-        return failure("cannot replace", error);
-    }
-    // Make the rename itself durable; a failure here leaves a complete file, so it is ignored.
-    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
-    return {};
+    return writeFileAtomically(path, projectToYaml(project));
 }
 
 } // namespace Loadwizard

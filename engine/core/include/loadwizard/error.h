@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace Loadwizard {
 
@@ -19,5 +20,9 @@ struct Error
     /// "file:line:column: field: message" with the empty parts left out.
     std::string toString() const;
 };
+
+/// A user's text as a message quotes it: at most 60 characters (a 100 000-character token helps
+/// nobody), with its length when cut.
+std::string shortened(std::string_view text);
 
 } // namespace Loadwizard

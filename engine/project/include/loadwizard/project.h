@@ -47,6 +47,9 @@ struct Project
     RendezvousPolicy rendezvousPolicy(std::string_view name) const;
 };
 
+/// The largest project file read (16 MiB): a bigger one is an error, not gigabytes of memory.
+inline constexpr std::size_t maxProjectBytes = 16u << 20;
+
 /// Parses project YAML. `fileName` is used in errors. Unknown keys become warnings.
 tl::expected<Project, Error> parseProject(std::string_view yaml, const std::string &fileName,
                                           std::vector<Error> *warnings = nullptr);

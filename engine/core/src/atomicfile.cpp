@@ -1,0 +1,150 @@
+#include <loadwizard/atomicfile.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace Loadwizard {
+
+namespace fs = std::filesystem;
+
+tl::expected<AtomicFile, Error> AtomicFile::open(const std::string &path)
+{
+    AtomicFile file;
+    file.m_path = path;
+    std::error_code ec;
+    fs::path target(path);
+    if (fs::is_symlink(target, ec)) {
+        const fs::path resolved = fs::canonical(target, ec);
+        if (!ec)
+            target = resolved;
+    }
+    fs::path folder = target.parent_path();
+    if (folder.empty())
+        folder = ".";
+    file.m_target = target.string();
+    std::string temporary = (folder / ('.' + target.filename().string() + ".XXXXXX")).string();
+    file.m_fd = ::mkstemp(temporary.data());
+    if (file.m_fd < 0)
+        return tl::unexpected(file.failure("cannot create a temporary file next to", errno));
+    file.m_temporary = std::move(temporary);
+    // mkstemp makes the file 0600; keep the mode of the file we replace.
+    struct stat info;
+    const mode_t mode = ::stat(target.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0644;
+    if (::fchmod(file.m_fd, mode) != 0) {
+        const int error = errno;
+        file.abandon();
+        return tl::unexpected(file.failure("cannot set the permissions for", error));
+    }
+    return file;
+}
+
+AtomicFile::AtomicFile(AtomicFile &&other) noexcept
+    : m_path(std::move(other.m_path))
+    , m_target(std::move(other.m_target))
+    , m_temporary(std::exchange(other.m_temporary, {}))
+    , m_fd(std::exchange(other.m_fd, -1))
+{}
+
+AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
+{
+    if (this != &other) {
+        abandon();
+        m_path = std::move(other.m_path);
+        m_target = std::move(other.m_target);
+        m_temporary = std::exchange(other.m_temporary, {});
+        m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+}
+
+AtomicFile::~AtomicFile()
+{
+    abandon();
+}
+
+void AtomicFile::abandon()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    if (!m_temporary.empty())
+        ::unlink(m_temporary.c_str());
+    m_temporary.clear();
+}
+
+Error AtomicFile::failure(const std::string &what, int error) const
+{
+    Error result;
+    result.message = what + ' ' + m_path + ": " + std::strerror(error);
+    result.file = m_path;
+    return result;
+}
+
+tl::expected<void, Error> AtomicFile::write(std::string_view data)
+{
+    if (m_fd < 0)
+        return tl::unexpected(failure("cannot write", EBADF));
+    for (std::size_t written = 0; written < data.size();) {
+        const ssize_t n = ::write(m_fd, data.data() + written, data.size() - written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            const int error = errno;
+            abandon();
+            return tl::unexpected(failure("cannot write", error));
+        }
+        written += std::size_t(n);
+    }
+    return {};
+}
+
+tl::expected<void, Error> AtomicFile::commit()
+{
+    if (m_fd < 0)
+        return tl::unexpected(failure("cannot write", EBADF));
+    if (::fsync(m_fd) != 0) {
+        const int error = errno;
+        abandon();
+        return tl::unexpected(failure("cannot flush", error));
+    }
+    const int closed = ::close(m_fd);
+    m_fd = -1;
+    if (closed != 0) {
+        const int error = errno;
+        abandon();
+        return tl::unexpected(failure("cannot write", error));
+    }
+    if (::rename(m_temporary.c_str(), m_target.c_str()) != 0) {
+        const int error = errno;
+        abandon();
+        return tl::unexpected(failure("cannot replace", error));
+    }
+    m_temporary.clear();
+    // Make the rename itself durable; a failure here leaves a complete file, so it is ignored.
+    fs::path folder = fs::path(m_target).parent_path();
+    if (folder.empty())
+        folder = ".";
+    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+    return {};
+}
+
+tl::expected<void, Error> writeFileAtomically(const std::string &path, std::string_view content)
+{
+    auto file = AtomicFile::open(path);
+    if (!file)
+        return tl::unexpected(file.error());
+    if (auto ok = file->write(content); !ok)
+        return ok;
+    return file->commit();
+}
+
+} // namespace Loadwizard
