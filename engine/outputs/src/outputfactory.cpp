@@ -53,6 +53,8 @@ bool isSecretOption(std::string_view key)
 std::string redactedTarget(std::string_view target)
 {
     std::string out(target);
+    // Not splitUrl(): a target libcurl refuses must be redacted all the same, so this cuts
+    // conservatively up to the last '@' before the path.
     // userinfo: between "://" and the first '@' before the path
     if (const auto scheme = out.find("://"); scheme != std::string::npos) {
         const auto authorityStart = scheme + 3;

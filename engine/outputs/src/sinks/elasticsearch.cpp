@@ -1,4 +1,4 @@
-// Elasticsearch output: ECS documents through the `_bulk` API (libcurl easy interface, on the
+// Elasticsearch output: ECS documents through the `_bulk` API (the outputs' HttpClient, on the
 // output's own thread).
 //
 // Every document goes out as a `create` action with an id derived from the run, the interval and
