@@ -20,6 +20,10 @@
 #include <set>
 #include <thread>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace Loadwizard;
 using Json = nlohmann::json;
 
@@ -59,6 +63,39 @@ std::size_t countWhere(const std::vector<FakeElasticsearch::Document> &documents
     return std::size_t(std::count_if(documents.begin(), documents.end(),
                                      [&](const auto &d) { return predicate(d.source); }));
 }
+
+/// A server that accepts connections (the kernel completes the handshake) and never answers.
+class SilentServer
+{
+public:
+    SilentServer()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
+            ::listen(m_fd, 16) != 0 ||
+            ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+            return;
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    SilentServer(const SilentServer &) = delete;
+    SilentServer &operator=(const SilentServer &) = delete;
+
+    int port() const { return m_port; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+private:
+    int m_fd = -1;
+    int m_port = 0;
+};
 
 bool isType(const Json &source, const char *type)
 {
@@ -422,6 +459,27 @@ private slots:
         QCOMPARE(stats.pointsRejected, std::uint64_t(0));
         // The run-start and run-stop events, plus what was delivered.
         QCOMPARE(std::uint64_t(server.documents().size()), stats.pointsSent + 2);
+    }
+
+    void finishCutsARequestInFlightAtTheFlushDeadline()
+    {
+        // Without the cut, start()'s request alone would wait out the 60 s timeout.
+        SilentServer server;
+        QVERIFY(server.port() > 0);
+        SnapshotSeries series;
+        OutputRunner runner(makeSink(server.url(), {{"timeout", "60"}}), series.runInfo());
+        runner.push(std::make_shared<const Snapshot>(series.next(10, 0)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the request is in flight
+        QElapsedTimer timer;
+        timer.start();
+        runner.finish(1.0);
+        const qint64 elapsed = timer.elapsed();
+        // libcurl asks about stopping about once a second while waiting: a generous margin.
+        QVERIFY2(elapsed < 8000, qPrintable(QString("finish(1.0) took %1 ms").arg(elapsed)));
+        const OutputStats stats = runner.stats();
+        QCOMPARE(stats.sent, std::uint64_t(0));
+        QCOMPARE(stats.dropped, std::uint64_t(1));
+        QVERIFY(!stats.lastError.empty());
     }
 
     void headlessRunDocumentsAddUpToTheSummary()

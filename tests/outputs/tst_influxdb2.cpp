@@ -413,7 +413,7 @@ void TestInflux2Output::retriesTooManyRequestsAndUnavailableHonouringRetryAfter(
     QCOMPARE(backoffs[0], 7.0); // Retry-After honoured
     QCOMPARE(backoffs[1], 3.0);
     // Without Retry-After: the sink's own backoff, 0.5 s doubled per attempt (2 s on the
-    // third), ±50 % jitter.
+    // third), ±20 % jitter.
     QVERIFY2(backoffs[2] >= 1.0 && backoffs[2] <= 3.0, std::to_string(backoffs[2]).c_str());
     // Stored once, although sent four times.
     QCOMPARE(server.stored().size() - storedBefore, writes.back().lines.size());

@@ -1,6 +1,7 @@
 // OutputRunner: one thread per output behind a bounded queue. The engine's reporter only ever
 // takes the queue's mutex for a push_back, so a slow or dead backend can never stall the load.
 
+#include "backoff.h"
 #include <loadwizard/output.h>
 
 #include <algorithm>
@@ -103,7 +104,7 @@ public:
     void run()
     {
         bool started = false;
-        double startDelay = 0.5;
+        Engine::Backoff startBackoff;
         std::shared_ptr<const Snapshot> last;
         while (true) {
             std::shared_ptr<const Snapshot> next;
@@ -129,9 +130,8 @@ public:
                     started = true;
                 } else {
                     setError(ok.error().toString());
-                    if (!backoff(startDelay))
+                    if (!backoff(startBackoff.next()))
                         continue; // past the flush deadline: the loop drops what is queued
-                    startDelay = std::min(startDelay * 2, 30.0);
                 }
                 continue;
             }

@@ -1,4 +1,4 @@
-// Elasticsearch output: ECS documents through the `_bulk` API (libcurl easy interface, on the
+// Elasticsearch output: ECS documents through the `_bulk` API (the outputs' HttpClient, on the
 // output's own thread).
 //
 // Every document goes out as a `create` action with an id derived from the run, the interval and
@@ -9,9 +9,11 @@
 // A whole-request 429 or 502/503/504 or a network error resends the whole body after a backoff;
 // 413 splits the batch in two.
 
+#include "backoff.h"
 #include "ecsdocuments.h"
-#include "tcpconnection.h"
+#include "httpclient.h"
 #include <loadwizard/outputsinks.h>
+#include <loadwizard/urlparts.h>
 
 #include <loadwizard/output.h>
 #include <loadwizard/snapshot.h>
@@ -22,15 +24,14 @@
 #include <chrono>
 #include <ctime>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 namespace Loadwizard::Engine {
 
@@ -52,48 +53,11 @@ Error optionError(const std::string &field, std::string message, std::string tok
 
 std::string base64(std::string_view data)
 {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < data.size(); i += 3) {
-        const unsigned n = unsigned(static_cast<unsigned char>(data[i])) << 16 |
-                           unsigned(static_cast<unsigned char>(data[i + 1])) << 8 |
-                           unsigned(static_cast<unsigned char>(data[i + 2]));
-        out += alphabet[n >> 18 & 63];
-        out += alphabet[n >> 12 & 63];
-        out += alphabet[n >> 6 & 63];
-        out += alphabet[n & 63];
-    }
-    if (i < data.size()) {
-        unsigned n = unsigned(static_cast<unsigned char>(data[i])) << 16;
-        if (i + 1 < data.size())
-            n |= unsigned(static_cast<unsigned char>(data[i + 1])) << 8;
-        out += alphabet[n >> 18 & 63];
-        out += alphabet[n >> 12 & 63];
-        out += i + 1 < data.size() ? alphabet[n >> 6 & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
-std::string percentDecode(std::string_view text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            int value = 0;
-            const auto [end, ec] =
-                std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-            if (ec == std::errc() && end == text.data() + i + 3) {
-                out += char(value);
-                i += 2;
-                continue;
-            }
-        }
-        out += text[i];
-    }
+    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0'); // EVP_EncodeBlock adds a NUL
+    const int length =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                        reinterpret_cast<const unsigned char *>(data.data()), int(data.size()));
+    out.resize(std::size_t(std::max(length, 0)));
     return out;
 }
 
@@ -182,14 +146,6 @@ struct Settings
     std::string serviceName = "loadwizard";
 };
 
-struct HttpReply
-{
-    long status = 0; ///< 0: no answer (error says why)
-    std::string body;
-    std::string error;
-    double retryAfterSeconds = 0;
-};
-
 /// One document as the two NDJSON lines of a `create` action, each ending in '\n'.
 struct BulkItem
 {
@@ -201,15 +157,8 @@ class ElasticsearchSink final : public OutputSink
 public:
     explicit ElasticsearchSink(Settings settings)
         : m_settings(std::move(settings))
+        , m_http({m_settings.timeoutSeconds, m_settings.verifyTls, m_settings.caFile})
     {}
-
-    ~ElasticsearchSink() override
-    {
-        if (m_curl)
-            curl_easy_cleanup(m_curl);
-        if (m_headers)
-            curl_slist_free_all(m_headers);
-    }
 
     std::string name() const override { return "elasticsearch " + m_settings.baseUrl; }
 
@@ -220,7 +169,7 @@ public:
         std::vector<EcsDocument> started;
         started.push_back(m_documents->runStarted());
         auto items = toItems(started);
-        const auto reply = post("/_bulk", joined(items));
+        const auto reply = post("/_bulk", joined(items), context);
         if (reply.status == 200) {
             m_pending = handleItems(items, reply, context);
         } else {
@@ -258,7 +207,7 @@ public:
 
     tl::expected<void, Error> testConnection() override
     {
-        const HttpReply reply = request("GET", "/", {});
+        const HttpReply reply = m_http.perform(request("GET", "/"));
         if (reply.status == 200) {
             const Json info = Json::parse(reply.body, nullptr, false);
             if (info.is_object() && info.contains("version"))
@@ -409,10 +358,10 @@ private:
     Outcome sendChunk(std::vector<BulkItem> items, DeliveryContext &context)
     {
         Outcome outcome;
-        Backoff backoff(30.0);
+        Backoff backoff;
         int serverErrors = 0;
         while (!items.empty()) {
-            const HttpReply reply = post("/_bulk", joined(items));
+            const HttpReply reply = post("/_bulk", joined(items), context);
             double wait = -1;
             if (reply.status == 200) {
                 bool unreadable = false;
@@ -452,7 +401,7 @@ private:
             } else if (reply.status == 0 || reply.status == 429 || reply.status == 502 ||
                        reply.status == 503 || reply.status == 504) {
                 context.setError(describe(reply));
-                wait = std::max(backoff.next(), std::min(reply.retryAfterSeconds, 60.0));
+                wait = backoff.next(reply.retryAfterSeconds);
             } else if (reply.status >= 500) {
                 context.setError(describe(reply));
                 if (++serverErrors > maxServerErrorRetries) {
@@ -479,104 +428,30 @@ private:
         return outcome;
     }
 
-    static std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
+    HttpRequest request(const char *method, const std::string &path) const
     {
-        static_cast<HttpReply *>(user)->body.append(data, size * count);
-        return size * count;
+        HttpRequest request;
+        request.method = method;
+        request.url = m_settings.baseUrl + path;
+        request.headers = {"Content-Type: application/x-ndjson", "Accept: application/json"};
+        if (!m_settings.apiKey.empty())
+            request.headers.push_back("Authorization: ApiKey " + m_settings.apiKey);
+        request.user = m_settings.user;
+        request.password = m_settings.password;
+        return request;
     }
 
-    static std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user)
+    HttpReply post(const std::string &path, const std::string &body, DeliveryContext &context)
     {
-        const std::string_view line(data, size * count);
-        constexpr std::string_view name = "retry-after:";
-        if (line.size() > name.size()) {
-            std::string lower(line.substr(0, name.size()));
-            for (char &c : lower)
-                c = char(std::tolower(static_cast<unsigned char>(c)));
-            if (lower == name) {
-                auto value = line.substr(name.size());
-                while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-                    value.remove_prefix(1);
-                double seconds = 0;
-                const auto [end, ec] =
-                    std::from_chars(value.data(), value.data() + value.size(), seconds);
-                if (ec == std::errc() && seconds > 0)
-                    static_cast<HttpReply *>(user)->retryAfterSeconds = seconds;
-            }
-        }
-        return size * count;
-    }
-
-    HttpReply post(const std::string &path, const std::string &body)
-    {
-        return request("POST", path, body);
-    }
-
-    HttpReply request(const char *method, const std::string &path, const std::string &body)
-    {
-        HttpReply reply;
-        if (!m_curl) {
-            static std::once_flag once;
-            std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-            m_curl = curl_easy_init();
-            if (!m_curl) {
-                reply.error = "curl_easy_init failed";
-                return reply;
-            }
-            m_headers = curl_slist_append(m_headers, "Content-Type: application/x-ndjson");
-            m_headers = curl_slist_append(m_headers, "Accept: application/json");
-            m_headers = curl_slist_append(m_headers, "Expect:");
-            if (!m_settings.apiKey.empty()) {
-                const std::string header = "Authorization: ApiKey " + m_settings.apiKey;
-                m_headers = curl_slist_append(m_headers, header.c_str());
-            }
-        }
-        CURL *curl = m_curl;
-        curl_easy_reset(curl);
-        const std::string url = m_settings.baseUrl + path;
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_PROXY, ""); // never through an environment's proxy
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, m_headers);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(m_settings.timeoutSeconds * 1000));
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         long(std::min(m_settings.timeoutSeconds, 5.0) * 1000));
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, m_settings.verifyTls ? 1L : 0L);
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, m_settings.verifyTls ? 2L : 0L);
-        if (!m_settings.caFile.empty())
-            curl_easy_setopt(curl, CURLOPT_CAINFO, m_settings.caFile.c_str());
-        if (!m_settings.user.empty()) {
-            curl_easy_setopt(curl, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
-            curl_easy_setopt(curl, CURLOPT_USERNAME, m_settings.user.c_str());
-            curl_easy_setopt(curl, CURLOPT_PASSWORD, m_settings.password.c_str());
-        }
-        if (std::string_view(method) == "POST") {
-            curl_easy_setopt(curl, CURLOPT_POST, 1L);
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
-        }
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &ElasticsearchSink::onBody);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &ElasticsearchSink::onHeader);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply);
-        char errorBuffer[CURL_ERROR_SIZE] = {};
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-        const CURLcode result = curl_easy_perform(curl);
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-        if (result != CURLE_OK) {
-            reply.error = errorBuffer[0] ? errorBuffer : curl_easy_strerror(result);
-            reply.status = 0;
-            return reply;
-        }
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-        return reply;
+        HttpRequest post = request("POST", path);
+        post.body = body;
+        return m_http.perform(post, &context);
     }
 
     Settings m_settings;
     std::optional<EcsDocuments> m_documents;
     std::vector<BulkItem> m_pending; ///< not delivered yet (the start event while ES was down)
-    CURL *m_curl = nullptr;
-    curl_slist *m_headers = nullptr;
+    HttpClient m_http;
 };
 
 } // namespace
@@ -603,30 +478,16 @@ SinkResult makeElasticsearchSink(const OutputConfig &config)
 
     Settings settings;
     // Target: http(s)://[user:password@]host[:port][/path]
-    std::string_view target = config.target;
-    const auto scheme = target.find("://");
-    if (scheme == std::string_view::npos ||
-        (target.substr(0, scheme) != "http" && target.substr(0, scheme) != "https"))
-        return tl::unexpected(optionError("target", "expected http(s)://host:port"));
-    if (target.find_first_of("?#") != std::string_view::npos)
-        return tl::unexpected(optionError("target", "no query or fragment in the URL"));
-    std::string_view rest = target.substr(scheme + 3);
-    const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    const std::string_view path =
-        slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        const auto userinfo = authority.substr(0, at);
-        const auto colon = userinfo.find(':');
-        settings.user = percentDecode(userinfo.substr(0, colon));
-        if (colon != std::string_view::npos)
-            settings.password = percentDecode(userinfo.substr(colon + 1));
-        authority.remove_prefix(at + 1);
-    }
-    if (authority.empty())
+    const auto url = splitUrl(config.target);
+    if (!url && url.error().noHost)
         return tl::unexpected(optionError("target", "missing host"));
-    settings.baseUrl =
-        std::string(target.substr(0, scheme + 3)) + std::string(authority) + std::string(path);
+    if (!url || (url->scheme != "http" && url->scheme != "https"))
+        return tl::unexpected(optionError("target", "expected http(s)://host:port"));
+    if (config.target.find_first_of("?#") != std::string::npos)
+        return tl::unexpected(optionError("target", "no query or fragment in the URL"));
+    settings.user = url->user;
+    settings.password = url->password;
+    settings.baseUrl = url->origin() + url->path;
     while (settings.baseUrl.ends_with('/'))
         settings.baseUrl.pop_back();
 

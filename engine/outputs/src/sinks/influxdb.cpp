@@ -1,32 +1,21 @@
 // The InfluxDB output: line protocol over HTTP (1.x /write, 2.x /api/v2/write), gzip bodies,
 // batches of at most 5 000 lines, retries with backoff. Runs only on its OutputRunner's thread
-// (its libcurl easy handle is never touched by a worker).
+// (its HTTP client is never touched by a worker).
 
+#include "backoff.h"
+#include "httpclient.h"
 #include <loadwizard/lineprotocol.h>
 #include <loadwizard/outputsinks.h>
+#include <loadwizard/urlparts.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <mutex>
 #include <optional>
-#include <random>
-
-#include <curl/curl.h>
-#include <zlib.h>
 
 namespace Loadwizard::Engine {
 
 namespace {
-
-struct Response
-{
-    long status = 0; ///< 0: no answer (network error)
-    std::string body;
-    std::string error;      ///< libcurl's message when status is 0
-    std::string version;    ///< X-Influxdb-Version
-    double retryAfter = -1; ///< Retry-After in seconds, -1 when absent
-};
 
 std::string lowered(std::string text)
 {
@@ -43,21 +32,6 @@ std::string trimmed(std::string text)
     return first == std::string::npos ? std::string() : text.substr(first);
 }
 
-std::string percentDecoded(const std::string &text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
-            std::isxdigit(text[i + 2])) {
-            out += char(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
 std::optional<bool> parseBool(std::string text)
 {
     text = lowered(text);
@@ -66,58 +40,6 @@ std::optional<bool> parseBool(std::string text)
     if (text == "false" || text == "0" || text == "no" || text == "off")
         return false;
     return std::nullopt;
-}
-
-std::string gzipped(const std::string &data)
-{
-    z_stream stream{};
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-        return {};
-    std::string out(deflateBound(&stream, uLong(data.size())) + 32, '\0');
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    const int result = deflate(&stream, Z_FINISH);
-    out.resize(stream.total_out);
-    deflateEnd(&stream);
-    return result == Z_STREAM_END ? out : std::string();
-}
-
-std::size_t collectBody(char *data, std::size_t size, std::size_t count, void *user)
-{
-    auto *response = static_cast<Response *>(user);
-    if (response->body.size() < 64 * 1024)
-        response->body.append(data, size * count);
-    return size * count;
-}
-
-// Cuts a request short once the flush deadline has passed (a slow server must not hold the
-// end of the run hostage).
-int abortWhenStopping(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
-{
-    return static_cast<DeliveryContext *>(user)->stopping() ? 1 : 0;
-}
-
-std::size_t collectHeader(char *data, std::size_t size, std::size_t count, void *user)
-{
-    auto *response = static_cast<Response *>(user);
-    const std::string line(data, size * count);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        const std::string name = lowered(line.substr(0, colon));
-        const std::string value = trimmed(line.substr(colon + 1));
-        if (name == "x-influxdb-version")
-            response->version = value;
-        else if (name == "retry-after") {
-            char *end = nullptr;
-            const double seconds = std::strtod(value.c_str(), &end);
-            if (end != value.c_str() && seconds >= 0)
-                response->retryAfter = seconds;
-        }
-    }
-    return size * count;
 }
 
 /// The string value of `"key": "…"` in a JSON body, unescaped; nullopt when absent.
@@ -141,7 +63,7 @@ std::optional<std::string> jsonString(const std::string &text, const char *key)
 
 /// The server's message, one line, short: 1.x `{"error":"partial write: …"}` and 2.x
 /// `{"code":"…","message":"partial write: …"}` → `partial write: …`.
-std::string serverMessage(const Response &response)
+std::string serverMessage(const HttpReply &response)
 {
     std::string text = response.body;
     if (auto error = jsonString(text, "error"))
@@ -197,14 +119,8 @@ public:
     InfluxSink(Settings settings, std::string name)
         : m_settings(std::move(settings))
         , m_name(std::move(name))
-        , m_random(std::random_device{}())
+        , m_http({m_settings.timeoutSeconds, m_settings.verifyTls, m_settings.caFile})
     {}
-
-    ~InfluxSink() override
-    {
-        if (m_curl)
-            curl_easy_cleanup(m_curl);
-    }
 
     std::string name() const override { return m_name; }
 
@@ -222,7 +138,7 @@ public:
             m_renderer->setMaxEvents(m_settings.maxEvents);
             m_started = info.started;
         }
-        if (auto ok = detectVersion(); !ok)
+        if (auto ok = detectVersion(&context); !ok)
             return ok;
         if (m_version == 1 && m_settings.createDatabase) {
             if (auto ok = createDatabase(context); !ok)
@@ -261,85 +177,40 @@ public:
 private:
     Error error(std::string message) const { return Error{std::move(message), {}, 0, 0, {}}; }
 
-    CURL *handle()
+    /// A request to `path` under the base URL, with the credentials this server version takes.
+    HttpRequest request(const std::string &path) const
     {
-        if (!m_curl)
-            m_curl = curl_easy_init();
-        curl_easy_reset(m_curl);
-        curl_easy_setopt(m_curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(m_curl, CURLOPT_PROXY, ""); // never through http_proxy from the env
-        curl_easy_setopt(m_curl, CURLOPT_TIMEOUT_MS, long(m_settings.timeoutSeconds * 1000));
-        curl_easy_setopt(m_curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         long(std::min(m_settings.timeoutSeconds, 5.0) * 1000));
-        curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYPEER, m_settings.verifyTls ? 1L : 0L);
-        curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYHOST, m_settings.verifyTls ? 2L : 0L);
-        if (!m_settings.caFile.empty())
-            curl_easy_setopt(m_curl, CURLOPT_CAINFO, m_settings.caFile.c_str());
-        curl_easy_setopt(m_curl, CURLOPT_USERAGENT, "Loadwizard/" LOADWIZARD_VERSION);
-        return m_curl;
-    }
-
-    std::string escaped(const std::string &text)
-    {
-        char *value = curl_easy_escape(m_curl, text.c_str(), int(text.size()));
-        std::string out = value ? value : "";
-        curl_free(value);
-        return out;
-    }
-
-    Response perform(CURL *curl, curl_slist *headers)
-    {
-        Response response;
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collectBody);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collectHeader);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-        const CURLcode code = curl_easy_perform(curl);
-        if (code != CURLE_OK) {
-            response.status = 0;
-            response.error = curl_easy_strerror(code);
-        } else {
-            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-        }
-        return response;
-    }
-
-    curl_slist *authHeaders(curl_slist *headers)
-    {
+        HttpRequest request;
+        request.url = m_settings.base + path;
+        request.maxReplyBytes = 64 * 1024; // error messages only
         if (m_version == 2 && !m_settings.token.empty()) {
-            const std::string header = "Authorization: Token " + m_settings.token;
-            headers = curl_slist_append(headers, header.c_str());
+            request.headers.push_back("Authorization: Token " + m_settings.token);
         } else if (!m_settings.username.empty()) {
-            curl_easy_setopt(m_curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-            curl_easy_setopt(m_curl, CURLOPT_USERNAME, m_settings.username.c_str());
-            curl_easy_setopt(m_curl, CURLOPT_PASSWORD, m_settings.password.c_str());
+            request.user = m_settings.username;
+            request.password = m_settings.password;
         } else if (!m_settings.token.empty()) {
             // 1.8+ and 2.x's v1 compatibility API accept a token this way too.
-            const std::string header = "Authorization: Token " + m_settings.token;
-            headers = curl_slist_append(headers, header.c_str());
+            request.headers.push_back("Authorization: Token " + m_settings.token);
         }
-        return headers;
+        return request;
     }
 
-    tl::expected<void, Error> detectVersion()
+    tl::expected<void, Error> detectVersion(const DeliveryContext *context = nullptr)
     {
         if (m_settings.version != 0) {
             m_version = m_settings.version;
             return {};
         }
-        CURL *curl = handle();
-        const std::string url = m_settings.base + "/ping";
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_slist *headers = authHeaders(nullptr);
-        const Response response = perform(curl, headers);
-        curl_slist_free_all(headers);
+        const HttpReply response = m_http.perform(request("/ping"), context);
         if (response.status == 0)
             return tl::make_unexpected(error("cannot reach " + m_name + ": " + response.error));
         if (response.status >= 400 && response.status != 401 && response.status != 403)
             return tl::make_unexpected(
                 error("GET /ping answered " + std::to_string(response.status)));
-        std::string version = response.version;
+        std::string version;
+        if (const auto it = response.headers.find("x-influxdb-version");
+            it != response.headers.end())
+            version = it->second;
         if (!version.empty() && (version[0] == 'v' || version[0] == 'V'))
             version.erase(0, 1);
         m_version = version.starts_with("1.") || version.empty() ? 1 : 2;
@@ -348,8 +219,6 @@ private:
 
     tl::expected<void, Error> createDatabase(DeliveryContext &context)
     {
-        CURL *curl = handle();
-        const std::string url = m_settings.base + "/query";
         const std::string statement = "CREATE DATABASE \"" + [&] {
             std::string name;
             for (char c : m_settings.database) {
@@ -359,13 +228,12 @@ private:
             }
             return name;
         }() + "\"";
-        const std::string form = "q=" + escaped(statement);
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, long(form.size()));
-        curl_slist *headers = authHeaders(nullptr);
-        const Response response = perform(curl, headers);
-        curl_slist_free_all(headers);
+        const std::string form = "q=" + HttpClient::escaped(statement);
+        HttpRequest query = request("/query");
+        query.method = "POST";
+        query.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+        query.body = form;
+        const HttpReply response = m_http.perform(query, &context);
         if (response.status == 0)
             return tl::make_unexpected(error("cannot reach " + m_name + ": " + response.error));
         if (response.status >= 500)
@@ -379,26 +247,19 @@ private:
         return {};
     }
 
-    std::string writeUrl()
+    std::string writePath() const
     {
-        handle();
         static const char *v1[] = {"ns", "u", "ms", "s"};
         static const char *v2[] = {"ns", "us", "ms", "s"};
         const int p = int(m_settings.precision);
         if (m_version == 2) {
-            return m_settings.base + "/api/v2/write?org=" + escaped(m_settings.org) +
-                   "&bucket=" + escaped(m_settings.database) + "&precision=" + v2[p];
+            return "/api/v2/write?org=" + HttpClient::escaped(m_settings.org) +
+                   "&bucket=" + HttpClient::escaped(m_settings.database) + "&precision=" + v2[p];
         }
-        std::string url = m_settings.base + "/write?db=" + escaped(m_settings.database);
+        std::string path = "/write?db=" + HttpClient::escaped(m_settings.database);
         if (!m_settings.retentionPolicy.empty())
-            url += "&rp=" + escaped(m_settings.retentionPolicy);
-        return url + "&precision=" + v1[p];
-    }
-
-    double jittered(double seconds)
-    {
-        std::uniform_real_distribution<double> factor(0.5, 1.5);
-        return seconds * factor(m_random);
+            path += "&rp=" + HttpClient::escaped(m_settings.retentionPolicy);
+        return path + "&precision=" + v1[p];
     }
 
     /// Sends the lines in batches; returns the points the server kept.
@@ -426,27 +287,15 @@ private:
     tl::expected<std::uint64_t, Error> sendBatch(const std::string &lines, std::size_t count,
                                                  DeliveryContext &context)
     {
-        std::string compressed = m_settings.gzip ? gzipped(lines) : std::string();
-        const bool gzip = !compressed.empty();
-        const std::string &body = gzip ? compressed : lines;
-        double delay = 0.5;
+        Backoff backoff;
         for (int attempt = 0;; ++attempt) {
-            CURL *curl = handle();
-            const std::string url = writeUrl();
-            curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
-            curl_slist *headers =
-                curl_slist_append(nullptr, "Content-Type: text/plain; charset=utf-8");
-            if (gzip)
-                headers = curl_slist_append(headers, "Content-Encoding: gzip");
-            headers = curl_slist_append(headers, "Expect:");
-            headers = authHeaders(headers);
-            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
-            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &context);
-            const Response response = perform(curl, headers);
-            curl_slist_free_all(headers);
+            // Built each time: a 404 below may have switched the database back into existence.
+            HttpRequest write = request(writePath());
+            write.method = "POST";
+            write.headers.push_back("Content-Type: text/plain; charset=utf-8");
+            write.body = lines;
+            write.gzip = m_settings.gzip;
+            const HttpReply response = m_http.perform(write, &context);
 
             const long status = response.status;
             if (status >= 200 && status < 300)
@@ -482,10 +331,7 @@ private:
                 return tl::make_unexpected(error(message));
             }
             context.setError(message + " (retrying)");
-            const double wait =
-                response.retryAfter >= 0 ? std::min(response.retryAfter, 60.0) : jittered(delay);
-            delay = std::min(delay * 2, 30.0);
-            if (!context.backoff(wait))
+            if (!context.backoff(backoff.next(response.retryAfterSeconds)))
                 return tl::make_unexpected(error(message + " (not retried: the run is over)"));
             context.countRetry();
         }
@@ -493,11 +339,10 @@ private:
 
     Settings m_settings;
     std::string m_name;
-    CURL *m_curl = nullptr;
+    HttpClient m_http;
     int m_version = 1;
     std::optional<LineRenderer> m_renderer;
     std::chrono::system_clock::time_point m_started;
-    std::mt19937 m_random;
 };
 
 Error optionError(const std::string &key, std::string message)
@@ -509,39 +354,28 @@ Error optionError(const std::string &key, std::string message)
 
 SinkResult makeInfluxSink(const OutputConfig &config)
 {
-    static std::once_flag curlOnce;
-    std::call_once(curlOnce, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-
     Settings settings;
-    std::string target = config.target;
-    const auto scheme = target.find("://");
-    if (scheme == std::string::npos || (lowered(target.substr(0, scheme)) != "http" &&
-                                        lowered(target.substr(0, scheme)) != "https"))
+    const std::string &target = config.target;
+    const auto url = splitUrl(target);
+    if (!url && url.error().noHost)
+        return tl::make_unexpected(
+            optionError("target", "no host in \"" + redactedTarget(target) + '"'));
+    if (!url || (url->scheme != "http" && url->scheme != "https"))
         return tl::make_unexpected(
             optionError("target", "expected http://HOST:PORT/DATABASE or https://…, got \"" +
                                       redactedTarget(target) + '"'));
-    const auto authorityStart = scheme + 3;
-    auto pathStart = target.find('/', authorityStart);
-    std::string authority = target.substr(authorityStart, pathStart - authorityStart);
-    if (const auto at = authority.rfind('@'); at != std::string::npos) {
-        const std::string userinfo = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        const auto colon = userinfo.find(':');
-        settings.username = percentDecoded(userinfo.substr(0, colon));
-        if (colon != std::string::npos)
-            settings.password = percentDecoded(userinfo.substr(colon + 1));
-    }
-    if (authority.empty())
-        return tl::make_unexpected(
-            optionError("target", "no host in \"" + redactedTarget(target) + '"'));
-    std::string path = pathStart == std::string::npos ? std::string() : target.substr(pathStart);
+    settings.username = url->user;
+    settings.password = url->password;
+    // The last path segment is the database, what comes before it a reverse proxy's prefix.
+    std::string path = url->path;
     while (!path.empty() && path.back() == '/')
         path.pop_back();
     const auto lastSlash = path.rfind('/');
-    std::string prefix = lastSlash == std::string::npos ? std::string() : path.substr(0, lastSlash);
+    const std::string prefix =
+        lastSlash == std::string::npos ? std::string() : path.substr(0, lastSlash);
     settings.database =
         percentDecoded(lastSlash == std::string::npos ? path : path.substr(lastSlash + 1));
-    settings.base = target.substr(0, authorityStart) + authority + prefix;
+    settings.base = url->origin() + prefix;
 
     for (const auto &[key, value] : config.options) {
         auto boolean = [&](bool &into) -> tl::expected<void, Error> {

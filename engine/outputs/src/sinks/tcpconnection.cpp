@@ -1,5 +1,7 @@
 #include "tcpconnection.h"
 
+#include <loadwizard/urlparts.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -57,38 +59,23 @@ std::string TcpEndpoint::toString() const
 
 tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int defaultPort)
 {
-    std::string_view rest = target;
-    if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) {
-        if (rest.substr(0, scheme) != "tcp")
-            return tl::unexpected(targetError("expected tcp://host:port", target));
-        rest.remove_prefix(scheme + 3);
-    }
-    while (!rest.empty() && rest.back() == '/')
-        rest.remove_suffix(1);
-    if (rest.find_first_of("/?#@") != std::string_view::npos)
+    const bool hasScheme = target.find("://") != std::string_view::npos;
+    const auto url = splitUrl(hasScheme ? std::string(target) : "tcp://" + std::string(target));
+    if (!url && url.error().noHost)
+        return tl::unexpected(targetError("missing host", target));
+    if (!url)
+        return tl::unexpected(
+            targetError("expected tcp://host:port (" + url.error().message + ')', target));
+    if (url->scheme != "tcp")
+        return tl::unexpected(targetError("expected tcp://host:port", target));
+    if (!url->user.empty() || !url->password.empty() || url->path != "/" || !url->query.empty() ||
+        !url->fragment.empty() || target.find_first_of("?#@") != std::string_view::npos)
         return tl::unexpected(targetError("expected tcp://host:port, nothing after", target));
     TcpEndpoint endpoint;
-    std::string_view portText;
-    if (!rest.empty() && rest.front() == '[') {
-        const auto close = rest.find(']');
-        if (close == std::string_view::npos)
-            return tl::unexpected(targetError("unterminated [IPv6] host", target));
-        endpoint.host = std::string(rest.substr(1, close - 1));
-        rest.remove_prefix(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':')
-                return tl::unexpected(targetError("expected :port after ]", target));
-            portText = rest.substr(1);
-        }
-    } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        endpoint.host = std::string(rest.substr(0, colon));
-        portText = rest.substr(colon + 1);
-    } else {
-        endpoint.host = std::string(rest);
-    }
-    if (endpoint.host.empty())
-        return tl::unexpected(targetError("missing host", target));
-    if (portText.empty() && rest.find(':') == std::string_view::npos) {
+    endpoint.host = url->host;
+    if (endpoint.host.size() > 2 && endpoint.host.front() == '[')
+        endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2); // for getaddrinfo()
+    if (url->port.empty()) {
         if (defaultPort <= 0)
             return tl::unexpected(targetError("missing port (tcp://host:port)", target));
         endpoint.port = defaultPort;
@@ -96,25 +83,11 @@ tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int def
     }
     int port = 0;
     const auto [end, ec] =
-        std::from_chars(portText.data(), portText.data() + portText.size(), port);
-    if (ec != std::errc() || end != portText.data() + portText.size() || port < 1 || port > 65535)
+        std::from_chars(url->port.data(), url->port.data() + url->port.size(), port);
+    if (ec != std::errc() || end != url->port.data() + url->port.size() || port < 1 || port > 65535)
         return tl::unexpected(targetError("port must be 1-65535", target));
     endpoint.port = port;
     return endpoint;
-}
-
-Backoff::Backoff(double maxSeconds)
-    : m_max(maxSeconds)
-    , m_random(std::random_device{}())
-{}
-
-double Backoff::next()
-{
-    // ±20 % jitter so several load generators restarting together do not reconnect in lockstep.
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    const double delay = std::min(m_next, m_max) * jitter(m_random);
-    m_next = std::min(m_next * 2, m_max);
-    return delay;
 }
 
 TcpLineConnection::TcpLineConnection(TcpEndpoint endpoint, double timeoutSeconds)

@@ -5,10 +5,10 @@
 // the FIN/RST it left behind: healthy() looks for it before each batch, which keeps a killed and
 // restarted server from swallowing the first batch after the restart.
 
+#include "backoff.h"
 #include <loadwizard/error.h>
 #include <loadwizard/output.h>
 
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -33,22 +33,6 @@ tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int def
 /// The `timeout` option in seconds, in (0, 600]; `defaultSeconds` when absent. Errors name
 /// "options.timeout".
 tl::expected<double, Error> timeoutOption(const OutputConfig &config, double defaultSeconds);
-
-/// Exponential backoff with jitter: 0.25 s doubling up to `maxSeconds`.
-class Backoff
-{
-public:
-    explicit Backoff(double maxSeconds = 10.0);
-    /// The next delay (and doubles the following one).
-    double next();
-    void reset() { m_next = m_initial; }
-
-private:
-    double m_initial = 0.25;
-    double m_next = 0.25;
-    double m_max;
-    std::minstd_rand m_random;
-};
 
 /// A client TCP connection that sends newline-terminated lines and never reads an answer.
 class TcpLineConnection
@@ -77,7 +61,9 @@ private:
     TcpEndpoint m_endpoint;
     double m_timeoutSeconds;
     int m_fd = -1;
-    Backoff m_backoff;
+    // Shorter than the HTTP outputs' backoff: a restarted carbon-cache is back within seconds
+    // and these protocols have no answer that could say "later".
+    Backoff m_backoff{0.25, 10.0};
 };
 
 } // namespace Loadwizard::Engine
