@@ -32,7 +32,7 @@ tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int def
 
 /// The `timeout` option in seconds, in (0, 600]; `defaultSeconds` when absent. Errors name
 /// "options.timeout".
-tl::expected<double, Error> timeoutOption(const OutputConfig &config, double defaultSeconds);
+tl::expected<double, Error> timeoutOption(const OutputConfig &config);
 
 /// Exponential backoff with jitter: 0.25 s doubling up to `maxSeconds`.
 class Backoff
