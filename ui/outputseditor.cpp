@@ -3,6 +3,8 @@
 #include "format.h"
 #include "projectdocument.h"
 
+#include <loadwizard/outputregistry.h>
+#include <loadwizard/outputsinks.h>
 #include <loadwizard/project.h>
 #include <loadwizard/variables.h>
 
@@ -30,35 +32,69 @@ namespace Loadwizard::Ui {
 
 namespace {
 
-const QStringList kinds = {QStringLiteral("influxdb"),      QStringLiteral("graphite"),
-                           QStringLiteral("elasticsearch"), QStringLiteral("logstash"),
-                           QStringLiteral("json"),          QStringLiteral("csv")};
+QStringList kindNames()
+{
+    QStringList names;
+    for (const OutputKind &kind : outputKinds())
+        names << QString::fromUtf8(kind.name.data(), qsizetype(kind.name.size()));
+    return names;
+}
+
+QString fromView(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
 
 QString exampleTarget(const QString &kind)
 {
-    if (kind == QLatin1String("influxdb"))
-        return QStringLiteral("http://127.0.0.1:8086/loadwizard");
-    if (kind == QLatin1String("graphite"))
-        return QStringLiteral("tcp://127.0.0.1:2003");
-    if (kind == QLatin1String("elasticsearch"))
-        return QStringLiteral("http://127.0.0.1:9200");
-    if (kind == QLatin1String("logstash"))
-        return QStringLiteral("tcp://127.0.0.1:5000");
-    if (kind == QLatin1String("csv"))
-        return QStringLiteral("results.csv");
-    return QStringLiteral("results.jsonl");
+    const OutputKind *known = findOutputKind(kind.toStdString());
+    return known ? fromView(known->exampleTarget) : QString();
 }
 
-/// The engine's rule (docs/outputs.md, "No secrets in names").
+/// The engine's rule (docs/outputs.md, "No secrets in names"): the registry's secret flags.
 bool isSecretKey(const QString &key)
 {
-    const QString name = key.toLower();
-    for (const char *secret :
-         {"password", "passwd", "token", "secret", "api_key", "apikey", "auth", "credential"}) {
-        if (name.contains(QLatin1String(secret)))
-            return true;
+    return Engine::isSecretOption(key.toStdString());
+}
+
+/// The registry's help is Markdown with code spans; tooltips and hints show them as <code>.
+QString richText(std::string_view markdown)
+{
+    const QStringList parts = fromView(markdown).split(QLatin1Char('`'));
+    QString out;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QString escaped = parts[i].toHtmlEscaped();
+        out += i % 2 ? QStringLiteral("<code>%1</code>").arg(escaped) : escaped;
     }
-    return false;
+    return out;
+}
+
+QString optionName(const OutputOption &option)
+{
+    return fromView(option.name) + (option.isPrefix ? QStringLiteral("NAME") : QString());
+}
+
+/// The option's default as a hint: its value, or what it is taken from.
+QString defaultText(const OutputOption &option)
+{
+    if (!option.defaultValue.empty())
+        return QStringLiteral("<code>%1</code>").arg(fromView(option.defaultValue).toHtmlEscaped());
+    return richText(option.defaultNote);
+}
+
+QString optionToolTip(const OutputOption &option)
+{
+    QString tip = QStringLiteral("<b>%1</b>: %2")
+                      .arg(optionName(option).toHtmlEscaped(), richText(option.help));
+    if (const QString fallback = defaultText(option); !fallback.isEmpty())
+        tip += OutputsEditor::tr(" (default %1)").arg(fallback);
+    if (!option.values.empty()) {
+        QStringList values;
+        for (std::string_view value : option.values)
+            values << QStringLiteral("<code>%1</code>").arg(fromView(value).toHtmlEscaped());
+        tip += OutputsEditor::tr("; one of %1").arg(values.join(QStringLiteral(", ")));
+    }
+    return tip;
 }
 
 /// Completes option names with the documented ones of the output being edited.
@@ -90,51 +126,16 @@ private:
 
 QList<std::pair<QString, QString>> OutputsEditor::documentedOptions(const QString &kind)
 {
-    // docs/outputs.md, one table per kind.
-    if (kind == QLatin1String("influxdb"))
-        return {{"db", tr("database (1.x); default: the URL path")},
-                {"bucket", tr("bucket (2.x); default: the URL path")},
-                {"rp", tr("1.x retention policy")},
-                {"version", tr("1, 2 or auto (default, from /ping)")},
-                {"username", tr("1.x basic auth")},
-                {"password", tr("1.x basic auth; use ${ENV_VAR}")},
-                {"token", tr("2.x token; use ${ENV_VAR}")},
-                {"org", tr("2.x organisation")},
-                {"precision", tr("ns, us, ms (default) or s")},
-                {"schema", tr("native (default) or jmeter")},
-                {"create_db", tr("1.x: create the database (default true)")},
-                {"gzip", tr("gzip bodies (default true)")},
-                {"verify_tls", tr("verify HTTPS certificates (default true)")},
-                {"ca_file", tr("a private CA bundle")},
-                {"timeout", tr("seconds per request (default 10)")},
-                {"max_retries", tr("attempts before a batch is dropped (default 10)")},
-                {"batch_size", tr("lines per request, 1–5000")},
-                {"events", tr("log events per second (default 100)")},
-                {"application", tr("JMeter's application tag")},
-                {"test_tags", tr("JMeter's tags on annotations")},
-                {"tag.env", tr("tag.NAME: an extra tag on every point")}};
-    if (kind == QLatin1String("graphite"))
-        return {{"prefix", tr("path prefix (default loadwizard.<project>)")},
-                {"scheme", tr("native (default) or gatling")},
-                {"tags", tr("Graphite 1.1 tagged series (default false)")},
-                {"timeout", tr("seconds to connect and write (default 5)")}};
-    if (kind == QLatin1String("elasticsearch"))
-        return {{"index", tr("metrics index (default loadwizard-metrics-%Y.%m.%d)")},
-                {"logs_index", tr("log events index")},
-                {"data_stream", tr("write to this data stream instead")},
-                {"logs_data_stream", tr("data stream of the log events")},
-                {"user", tr("basic auth")},
-                {"password", tr("basic auth; use ${ENV_VAR}")},
-                {"api_key", tr("ApiKey auth; use ${ENV_VAR}")},
-                {"verify_tls", tr("verify HTTPS certificates (default true)")},
-                {"ca_file", tr("a private CA bundle")},
-                {"timeout", tr("seconds per request (default 10)")},
-                {"max_bulk_bytes", tr("largest _bulk body (default 5242880)")},
-                {"service_name", tr("service.name (default loadwizard)")}};
-    if (kind == QLatin1String("logstash"))
-        return {{"timeout", tr("seconds to connect and write (default 5)")},
-                {"service_name", tr("service.name (default loadwizard)")}};
-    return {{"append", tr("append instead of truncating (default false)")}};
+    QList<std::pair<QString, QString>> options;
+    if (const OutputKind *known = findOutputKind(kind.toStdString())) {
+        for (const OutputOption &option : known->options) {
+            QString meaning = fromView(option.help).remove(QLatin1Char('`'));
+            if (!option.defaultValue.empty())
+                meaning += tr(" (default %1)").arg(fromView(option.defaultValue));
+            options.append({optionName(option), meaning});
+        }
+    }
+    return options;
 }
 
 QString OutputsEditor::withoutSecrets(QString message, const OutputConfig &config)
@@ -195,7 +196,7 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_addOutput->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
     m_removeOutput->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
 
-    m_kind->addItems(kinds);
+    m_kind->addItems(kindNames());
     m_kind->setAccessibleName(tr("Output kind"));
     m_target->setAccessibleName(tr("Output target"));
     m_target->setClearButtonEnabled(true);
@@ -400,7 +401,7 @@ void OutputsEditor::showCurrent()
 
     m_options->setRowCount(static_cast<int>(config.options.size()));
     int row = 0;
-    const auto documented = documentedOptions(kind);
+    const OutputKind *known = findOutputKind(config.kind);
     for (const auto &[key, value] : config.options) {
         const QString name = QString::fromStdString(key);
         for (int column : {KeyColumn, ValueColumn}) {
@@ -409,23 +410,27 @@ void OutputsEditor::showCurrent()
         }
         m_options->item(row, KeyColumn)->setText(name);
         m_options->item(row, ValueColumn)->setText(QString::fromStdString(value));
-        QString meaning;
-        for (const auto &option : documented) {
-            if (option.first == name)
-                meaning = option.second;
-        }
+        const OutputOption *option = known ? known->option(key) : nullptr;
+        const QString meaning = option ? optionToolTip(*option) : QString();
         m_options->item(row, KeyColumn)->setToolTip(meaning);
         m_options->item(row, ValueColumn)->setToolTip(meaning);
         ++row;
     }
     m_removeOption->setEnabled(!config.options.empty());
 
+    // Names and defaults here; each option's help is its row's tooltip.
     QStringList names;
-    for (const auto &option : documented) {
-        names << QStringLiteral("<code>%1</code> <span>(%2)</span>")
-                     .arg(option.first.toHtmlEscaped(), option.second.toHtmlEscaped());
+    for (const OutputOption &option : known ? known->options : std::vector<OutputOption>()) {
+        QString name = QStringLiteral("<code>%1</code>").arg(optionName(option).toHtmlEscaped());
+        if (!option.defaultValue.empty())
+            name += QStringLiteral("=<code>%1</code>")
+                        .arg(fromView(option.defaultValue).toHtmlEscaped());
+        names << name;
     }
-    m_optionHint->setText(tr("Options of %1: %2").arg(kind, names.join(QStringLiteral(", "))));
+    m_optionHint->setText(
+        tr("Options of %1: %2").arg(kind.toHtmlEscaped(), names.join(QStringLiteral(", "))));
+    m_optionHint->setToolTip(tr("Hover an option's row for what it does; docs/outputs.md has "
+                                "them all."));
 
     // What the run would say, before it is started: makeOutput() is the judge (it expands
     // ${VAR}, so an unset variable shows here too).
@@ -471,9 +476,10 @@ void OutputsEditor::commit(const OutputConfig &config, const QString &text, int 
 void OutputsEditor::addOutput()
 {
     Project next = m_document->project();
+    const OutputKind &first = outputKinds().front();
     OutputConfig config;
-    config.kind = "influxdb";
-    config.target = exampleTarget(QStringLiteral("influxdb")).toStdString();
+    config.kind = first.name;
+    config.target = first.exampleTarget;
     next.outputs.push_back(config);
     m_document->apply(next, tr("Add output"));
     m_list->setCurrentRow(m_list->count() - 1);

@@ -4,6 +4,8 @@
 #include <rendezvouseditor.h>
 #include <rundashboard.h>
 
+#include <loadwizard/outputregistry.h>
+
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
@@ -37,6 +39,7 @@ class TestOutputs : public QObject
 private slots:
     void initTestCase();
     void addEditUndoRedoAndSaveRoundTrip();
+    void kindsHintsAndMaskingComeFromTheRegistry();
     void testConnectionToAClosedPortShowsTheErrorWithoutSecrets();
     void testConnectionToAFileOutputSucceeds();
     void testConnectionToAnInfluxdbPingSucceeds();
@@ -151,6 +154,41 @@ void TestOutputs::addEditUndoRedoAndSaveRoundTrip()
     window.undoAction()->trigger();
     QCOMPARE(window.document()->project().outputs.size(), std::size_t(2));
     QVERIFY(!window.isWindowModified());
+}
+
+void TestOutputs::kindsHintsAndMaskingComeFromTheRegistry()
+{
+    ProjectDocument document;
+    Project project;
+    project.profile = RampProfile({{1, 1}});
+    project.outputs.push_back(
+        {"influxdb", "http://127.0.0.1:8086/db", {{"token", "tok-secret-1"}, {"timeout", "3"}}});
+    document.reset(project, QString());
+    OutputsEditor editor(&document);
+
+    QStringList kinds;
+    for (int i = 0; i < editor.kindChoice()->count(); ++i)
+        kinds << editor.kindChoice()->itemText(i);
+    QStringList expected;
+    for (const OutputKind &kind : outputKinds())
+        expected << QString::fromUtf8(kind.name.data(), qsizetype(kind.name.size()));
+    QCOMPARE(kinds, expected);
+
+    // The secret option is masked in the list; the others are shown.
+    const QString item = editor.outputList()->item(0)->text();
+    QVERIFY2(!item.contains("tok-secret-1") && item.contains("token=***"), qPrintable(item));
+    QVERIFY2(item.contains("timeout=3"), qPrintable(item));
+
+    // Each row's tooltip is the registry's help with its default; the hint lists every option.
+    const OutputOption *timeout = findOutputKind("influxdb")->option("timeout");
+    QCOMPARE(editor.optionTable()->item(0, 0)->text(), QString("timeout"));
+    const QString tip = editor.optionTable()->item(0, 0)->toolTip();
+    QVERIFY2(tip.contains(QString::fromUtf8(timeout->help.data(), qsizetype(timeout->help.size()))),
+             qPrintable(tip));
+    QVERIFY2(tip.contains("<code>10</code>"), qPrintable(tip));
+    const auto documented = OutputsEditor::documentedOptions("influxdb");
+    QCOMPARE(documented.size(), qsizetype(findOutputKind("influxdb")->options.size()));
+    QCOMPARE(documented.back().first, QString("tag.NAME"));
 }
 
 void TestOutputs::testConnectionToAClosedPortShowsTheErrorWithoutSecrets()

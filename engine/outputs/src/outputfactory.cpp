@@ -5,18 +5,15 @@
 
 #include <loadwizard/output.h>
 #include <loadwizard/urlparts.h>
+#include <loadwizard/outputregistry.h>
 #include <loadwizard/variables.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 namespace Loadwizard {
 
 namespace {
-
-constexpr std::array<std::string_view, 6> knownKinds = {"influxdb", "graphite", "elasticsearch",
-                                                        "logstash", "json",     "csv"};
 
 std::string lowered(std::string_view text)
 {
@@ -41,6 +38,19 @@ namespace Engine {
 
 bool isSecretOption(std::string_view key)
 {
+    // An option some kind declares is secret exactly when the registry says so.
+    bool known = false;
+    for (const OutputKind &kind : outputKinds()) {
+        if (const OutputOption *option = kind.option(key)) {
+            if (option->secret)
+                return true;
+            known = true;
+        }
+    }
+    if (known)
+        return false;
+    // Any other key (a typo such as "pasword", or a query parameter inside a target URL that no
+    // kind declares) is judged by its name: a secret shown by mistake cannot be taken back.
     const std::string name = lowered(key);
     for (std::string_view secret :
          {"password", "passwd", "token", "secret", "api_key", "apikey", "auth", "credential"}) {
@@ -108,11 +118,8 @@ tl::expected<OutputConfig, Error> parseOutputFlag(const std::string &flag)
             "expected KIND=TARGET (e.g. influxdb=http://127.0.0.1:8086/loadwizard), got \"" +
                 Engine::redactedTarget(flag) + '"',
             kind));
-    if (std::find(knownKinds.begin(), knownKinds.end(), kind) == knownKinds.end())
-        return tl::make_unexpected(flagError("unknown output kind \"" + kind +
-                                                 "\" (use influxdb, graphite, elasticsearch, "
-                                                 "logstash, json or csv)",
-                                             kind));
+    if (auto known = outputKind(kind); !known)
+        return tl::make_unexpected(flagError(known.error().message, kind));
     OutputConfig config;
     config.kind = kind;
     std::string rest = flag.substr(eq + 1);
@@ -163,29 +170,12 @@ tl::expected<std::unique_ptr<OutputSink>, Error> makeOutput(const OutputConfig &
         return tl::make_unexpected(
             Error{"output " + expanded.kind + " has no target", {}, 0, 0, "target"});
 
-    Engine::SinkResult sink;
-    if (expanded.kind == "influxdb")
-        sink = Engine::makeInfluxSink(expanded);
-    else if (expanded.kind == "json")
-        sink = Engine::makeJsonLinesSink(expanded);
-    else if (expanded.kind == "csv")
-        sink = Engine::makeCsvSink(expanded);
-    else if (expanded.kind == "graphite")
-        sink = Engine::makeGraphiteSink(expanded);
-    else if (expanded.kind == "elasticsearch")
-        sink = Engine::makeElasticsearchSink(expanded);
-    else if (expanded.kind == "logstash")
-        sink = Engine::makeLogstashSink(expanded);
-    else
-        sink = tl::make_unexpected(Error{"unknown output kind \"" + expanded.kind +
-                                             "\" (use influxdb, graphite, elasticsearch, "
-                                             "logstash, json or csv)",
-                                         {},
-                                         0,
-                                         0,
-                                         "kind",
-                                         expanded.kind});
-    return sink;
+    const auto kind = outputKind(expanded.kind);
+    if (!kind)
+        return tl::make_unexpected(kind.error());
+    if (auto known = checkOutputOptions(expanded); !known)
+        return tl::make_unexpected(known.error());
+    return (*kind)->make(expanded);
 }
 
 } // namespace Loadwizard

@@ -1,6 +1,7 @@
 #include <loadwizard/project.h>
 
 #include <loadwizard/atomicfile.h>
+#include <loadwizard/outputregistry.h>
 #include <loadwizard/suggest.h>
 
 #include <algorithm>
@@ -370,8 +371,6 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
         return {};
     if (!node.IsSequence())
         return tl::unexpected(reader.error(node, field, "expected a list of outputs"));
-    static const std::set<std::string, std::less<>> kinds = {
-        "influxdb", "graphite", "elasticsearch", "logstash", "json", "csv"};
     for (std::size_t i = 0; i < node.size(); ++i) {
         const YAML::Node entry = node[i];
         const std::string path = indexed(field, i);
@@ -400,14 +399,11 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
         if (!status)
             return status;
         if (output.kind.empty())
-            return tl::unexpected(reader.error(entry, join(path, "kind"),
-                                               "an output needs a kind (influxdb, graphite, "
-                                               "elasticsearch, logstash, json or csv)"));
-        if (!kinds.contains(output.kind))
-            return tl::unexpected(reader.error(*kindNode, join(path, "kind"),
-                                               "unknown output kind \"" + output.kind +
-                                                   "\" (use influxdb, graphite, elasticsearch, "
-                                                   "logstash, json or csv)"));
+            return tl::unexpected(reader.error(
+                entry, join(path, "kind"), "an output needs a kind (" + outputKindList() + ')'));
+        if (auto known = outputKind(output.kind); !known)
+            return tl::unexpected(
+                reader.error(*kindNode, join(path, "kind"), known.error().message));
         if (output.target.empty())
             return tl::unexpected(reader.error(entry, join(path, "target"),
                                                "an output needs a target (a URL, "

@@ -16,6 +16,7 @@
 #include <loadwizard/urlparts.h>
 
 #include <loadwizard/output.h>
+#include <loadwizard/outputregistry.h>
 #include <loadwizard/snapshot.h>
 
 #include <algorithm>
@@ -25,7 +26,6 @@
 #include <ctime>
 #include <iterator>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,6 +119,11 @@ tl::expected<void, Error> checkIndexPattern(const std::string &option, const std
         return tl::unexpected(
             optionError("options." + option, "data stream name must not start with .ds-", pattern));
     return {};
+}
+
+std::string field(std::string_view option)
+{
+    return "options." + std::string(option);
 }
 
 tl::expected<bool, Error> parseBool(const std::string &key, const std::string &value)
@@ -458,23 +463,15 @@ private:
 
 SinkResult makeElasticsearchSink(const OutputConfig &config)
 {
-    static const std::set<std::string, std::less<>> known = {
-        "index",   "logs_index", "data_stream",    "logs_data_stream",
-        "user",    "password",   "api_key",        "verify_tls",
-        "ca_file", "timeout",    "max_bulk_bytes", "service_name"};
-    for (const auto &[key, value] : config.options) {
-        if (!known.contains(key)) {
-            return tl::unexpected(optionError(
-                "options." + key,
-                "unknown option (known: index, logs_index, data_stream, logs_data_stream, user, "
-                "password, api_key, verify_tls, ca_file, timeout, max_bulk_bytes, service_name)",
-                key));
-        }
-    }
-    const auto option = [&](const char *key) -> std::optional<std::string> {
+    if (auto known = checkOutputOptions(config); !known)
+        return tl::unexpected(known.error());
+    namespace N = OptionName;
+    // Index and data stream options conflict only when given, so they skip the defaults.
+    const auto given = [&](std::string_view key) -> std::optional<std::string> {
         const auto it = config.options.find(key);
         return it == config.options.end() ? std::nullopt : std::optional(it->second);
     };
+    const auto option = [&](std::string_view key) { return outputOption(config, key); };
 
     Settings settings;
     // Target: http(s)://[user:password@]host[:port][/path]
@@ -491,82 +488,86 @@ SinkResult makeElasticsearchSink(const OutputConfig &config)
     while (settings.baseUrl.ends_with('/'))
         settings.baseUrl.pop_back();
 
-    if (auto user = option("user"))
+    if (auto user = option(N::user))
         settings.user = *user;
-    if (auto password = option("password"))
+    if (auto password = option(N::password))
         settings.password = *password;
     if (!settings.password.empty() && settings.user.empty())
-        return tl::unexpected(optionError("options.password", "a password needs a user"));
-    if (auto apiKey = option("api_key")) {
+        return tl::unexpected(optionError(field(N::password), "a password needs a user"));
+    if (auto apiKey = option(N::apiKey)) {
         if (apiKey->empty())
-            return tl::unexpected(optionError("options.api_key", "empty API key"));
+            return tl::unexpected(optionError(field(N::apiKey), "empty API key"));
         if (!settings.user.empty())
             return tl::unexpected(
-                optionError("options.api_key", "use either an API key or a user and password"));
+                optionError(field(N::apiKey), "use either an API key or a user and password"));
         // "id:key" is encoded here; anything else is taken as Kibana's already encoded form.
         settings.apiKey = apiKey->find(':') != std::string::npos ? base64(*apiKey) : *apiKey;
     }
-    if (auto verify = option("verify_tls")) {
-        const auto parsed = parseBool("verify_tls", *verify);
+    if (auto verify = option(N::verifyTls)) {
+        const auto parsed = parseBool(std::string(N::verifyTls), *verify);
         if (!parsed)
             return tl::unexpected(parsed.error());
         settings.verifyTls = *parsed;
     }
-    if (auto caFile = option("ca_file"))
+    if (auto caFile = option(N::caFile))
         settings.caFile = *caFile;
-    if (auto timeout = option("timeout")) {
+    if (auto timeout = option(N::timeout)) {
         double seconds = 0;
         const auto [end, ec] =
             std::from_chars(timeout->data(), timeout->data() + timeout->size(), seconds);
         if (ec != std::errc() || end != timeout->data() + timeout->size() || !(seconds > 0) ||
             seconds > 600)
             return tl::unexpected(
-                optionError("options.timeout", "expected seconds in (0, 600]", *timeout));
+                optionError(field(N::timeout), "expected seconds in (0, 600]", *timeout));
         settings.timeoutSeconds = seconds;
     }
-    if (auto bytes = option("max_bulk_bytes")) {
+    if (auto bytes = option(N::maxBulkBytes)) {
         std::size_t value = 0;
         const auto [end, ec] = std::from_chars(bytes->data(), bytes->data() + bytes->size(), value);
         if (ec != std::errc() || end != bytes->data() + bytes->size() || value < 1024 ||
             value > 100 * 1024 * 1024)
-            return tl::unexpected(optionError("options.max_bulk_bytes",
-                                              "expected bytes in [1024, 104857600]", *bytes));
+            return tl::unexpected(
+                optionError(field(N::maxBulkBytes), "expected bytes in [1024, 104857600]", *bytes));
         settings.maxBulkBytes = value;
     }
-    if (auto service = option("service_name")) {
+    if (auto service = option(N::serviceName)) {
         if (service->empty())
-            return tl::unexpected(optionError("options.service_name", "must not be empty"));
+            return tl::unexpected(optionError(field(N::serviceName), "must not be empty"));
         settings.serviceName = *service;
     }
 
-    const auto index = option("index");
-    const auto logsIndex = option("logs_index");
-    const auto dataStream = option("data_stream");
-    const auto logsDataStream = option("logs_data_stream");
+    const auto index = given(N::index);
+    const auto logsIndex = given(N::logsIndex);
+    const auto dataStream = given(N::dataStream);
+    const auto logsDataStream = given(N::logsDataStream);
     if ((index || logsIndex) && (dataStream || logsDataStream))
-        return tl::unexpected(optionError("options.data_stream",
-                                          "use either index names or a data stream, not both"));
+        return tl::unexpected(
+            optionError(field(N::dataStream), "use either index names or a data stream, not both"));
     if (logsDataStream && !dataStream)
         return tl::unexpected(
-            optionError("options.logs_data_stream", "needs data_stream for the metrics"));
+            optionError(field(N::logsDataStream), "needs data_stream for the metrics"));
     if (dataStream) {
         settings.dataStream = true;
         settings.metricsTarget = *dataStream;
         settings.logsTarget = logsDataStream.value_or(*dataStream);
-        if (auto ok = checkIndexPattern("data_stream", settings.metricsTarget, false); !ok)
+        if (auto ok = checkIndexPattern(std::string(N::dataStream), settings.metricsTarget, false);
+            !ok)
             return tl::unexpected(ok.error());
-        if (auto ok = checkIndexPattern(logsDataStream ? "logs_data_stream" : "data_stream",
-                                        settings.logsTarget, false);
+        if (auto ok =
+                checkIndexPattern(std::string(logsDataStream ? N::logsDataStream : N::dataStream),
+                                  settings.logsTarget, false);
             !ok)
             return tl::unexpected(ok.error());
     } else {
         // One `index` sends both kinds to one place, as data_stream does.
-        settings.metricsTarget = index.value_or("loadwizard-metrics-%Y.%m.%d");
-        settings.logsTarget = logsIndex ? *logsIndex : index.value_or("loadwizard-logs-%Y.%m.%d");
-        if (auto ok = checkIndexPattern("index", settings.metricsTarget, true); !ok)
+        settings.metricsTarget = index ? *index : *outputOption(config, N::index);
+        settings.logsTarget = logsIndex ? *logsIndex
+                              : index   ? *index
+                                        : *outputOption(config, N::logsIndex);
+        if (auto ok = checkIndexPattern(std::string(N::index), settings.metricsTarget, true); !ok)
             return tl::unexpected(ok.error());
-        if (auto ok =
-                checkIndexPattern(logsIndex ? "logs_index" : "index", settings.logsTarget, true);
+        if (auto ok = checkIndexPattern(std::string(logsIndex ? N::logsIndex : N::index),
+                                        settings.logsTarget, true);
             !ok)
             return tl::unexpected(ok.error());
     }

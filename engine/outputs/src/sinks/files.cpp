@@ -2,6 +2,8 @@
 
 #include <loadwizard/outputsinks.h>
 
+#include <loadwizard/outputregistry.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -253,19 +255,17 @@ private:
 
 tl::expected<bool, Error> appendOption(const OutputConfig &config)
 {
-    bool append = false;
-    for (const auto &[key, value] : config.options) {
-        if (key == "append" && (value == "true" || value == "false"))
-            append = value == "true";
-        else
-            return tl::make_unexpected(Error{"unknown option \"" + key + "=" + value + "\" for " +
-                                                 config.kind + " (only append=true|false)",
-                                             {},
-                                             0,
-                                             0,
-                                             "options." + key});
-    }
-    return append;
+    if (auto known = checkOutputOptions(config); !known)
+        return tl::make_unexpected(known.error());
+    const std::string value = *outputOption(config, OptionName::append);
+    if (value != "true" && value != "false")
+        return tl::make_unexpected(Error{"expected true or false, got \"" + value + '"',
+                                         {},
+                                         0,
+                                         0,
+                                         "options." + std::string(OptionName::append),
+                                         value});
+    return value == "true";
 }
 
 } // namespace

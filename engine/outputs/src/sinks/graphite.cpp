@@ -11,13 +11,13 @@
 #include <loadwizard/outputsinks.h>
 
 #include <loadwizard/output.h>
+#include <loadwizard/outputregistry.h>
 #include <loadwizard/snapshot.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -418,38 +418,29 @@ tl::expected<bool, Error> parseBool(const std::string &key, const std::string &v
 
 SinkResult makeGraphiteSink(const OutputConfig &config)
 {
-    static const std::set<std::string, std::less<>> known = {"prefix", "tags", "scheme", "timeout"};
-    for (const auto &[key, value] : config.options) {
-        if (!known.contains(key)) {
-            return tl::unexpected(
-                optionError(key, "unknown option (known: prefix, tags, scheme, timeout)", key));
-        }
-    }
+    if (auto known = checkOutputOptions(config); !known)
+        return tl::unexpected(known.error());
+    namespace N = OptionName;
     auto endpoint = parseTcpTarget(config.target, defaultGraphitePort);
     if (!endpoint)
         return tl::unexpected(endpoint.error());
 
-    bool tags = false;
-    if (const auto it = config.options.find("tags"); it != config.options.end()) {
-        const auto parsed = parseBool("tags", it->second);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        tags = *parsed;
-    }
+    const auto tags = parseBool(std::string(N::tags), *outputOption(config, N::tags));
+    if (!tags)
+        return tl::unexpected(tags.error());
     Scheme scheme = Scheme::Native;
-    if (const auto it = config.options.find("scheme"); it != config.options.end()) {
-        if (it->second == "gatling")
-            scheme = Scheme::Gatling;
-        else if (it->second != "native")
-            return tl::unexpected(optionError("scheme", "expected native or gatling", it->second));
-    }
-    std::string prefix;
-    if (const auto it = config.options.find("prefix"); it != config.options.end()) {
-        const std::string &text = it->second;
+    if (const auto text = *outputOption(config, N::scheme); text == "gatling")
+        scheme = Scheme::Gatling;
+    else if (text != "native")
+        return tl::unexpected(
+            optionError(std::string(N::scheme), "expected native or gatling", text));
+    std::string prefix; // its default depends on the run, so the sink builds it at the start
+    if (const auto given = outputOption(config, N::prefix)) {
+        const std::string &text = *given;
         if (text.empty() || text.front() == '.' || text.back() == '.' ||
             text.find("..") != std::string::npos)
-            return tl::unexpected(
-                optionError("prefix", "expected dot-separated, non-empty components", text));
+            return tl::unexpected(optionError(
+                std::string(N::prefix), "expected dot-separated, non-empty components", text));
         // Dots separate the user's components; each one is sanitised like any other.
         for (std::size_t start = 0;;) {
             const auto dot = text.find('.', start);
@@ -461,10 +452,10 @@ SinkResult makeGraphiteSink(const OutputConfig &config)
             start = dot + 1;
         }
     }
-    const auto timeout = timeoutOption(config, 5.0);
+    const auto timeout = timeoutOption(config);
     if (!timeout)
         return tl::unexpected(timeout.error());
-    return std::make_unique<GraphiteSink>(std::move(*endpoint), std::move(prefix), tags, scheme,
+    return std::make_unique<GraphiteSink>(std::move(*endpoint), std::move(prefix), *tags, scheme,
                                           *timeout);
 }
 

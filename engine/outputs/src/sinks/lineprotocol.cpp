@@ -1,5 +1,7 @@
 #include <loadwizard/lineprotocol.h>
 
+#include <loadwizard/outputregistry.h>
+
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -393,7 +395,7 @@ void LineRenderer::annotation(bool start, double elapsedSeconds, std::vector<std
     if (m_schema == Schema::JMeter) {
         LineBuilder b(line, "events");
         b.tag("application", m_application).tag("title", "ApacheJMeter");
-        if (auto it = m_extraTags.find("test_tags"); it != m_extraTags.end())
+        if (auto it = m_extraTags.find(std::string(OptionName::testTags)); it != m_extraTags.end())
             b.tag("tags", it->second);
         b.text("text", title + (start ? " started" : " ended"));
         if (b.end(time))

@@ -9,12 +9,12 @@
 #include <loadwizard/outputsinks.h>
 
 #include <loadwizard/output.h>
+#include <loadwizard/outputregistry.h>
 #include <loadwizard/snapshot.h>
 
 #include <charconv>
 #include <iterator>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -125,26 +125,19 @@ private:
 
 SinkResult makeLogstashSink(const OutputConfig &config)
 {
-    static const std::set<std::string, std::less<>> known = {"timeout", "service_name"};
-    for (const auto &[key, value] : config.options) {
-        if (!known.contains(key)) {
-            return tl::unexpected(optionError(
-                "options." + key, "unknown option (known: timeout, service_name)", key));
-        }
-    }
+    if (auto known = checkOutputOptions(config); !known)
+        return tl::unexpected(known.error());
     // The tcp input has no default port: it must be spelled out.
     auto endpoint = parseTcpTarget(config.target, 0);
     if (!endpoint)
         return tl::unexpected(endpoint.error());
-    const auto timeout = timeoutOption(config, 5.0);
+    const auto timeout = timeoutOption(config);
     if (!timeout)
         return tl::unexpected(timeout.error());
-    std::string serviceName = "loadwizard";
-    if (const auto it = config.options.find("service_name"); it != config.options.end()) {
-        if (it->second.empty())
-            return tl::unexpected(optionError("options.service_name", "must not be empty"));
-        serviceName = it->second;
-    }
+    std::string serviceName = *outputOption(config, OptionName::serviceName);
+    if (serviceName.empty())
+        return tl::unexpected(
+            optionError("options." + std::string(OptionName::serviceName), "must not be empty"));
     return std::make_unique<LogstashSink>(std::move(*endpoint), *timeout, std::move(serviceName));
 }
 

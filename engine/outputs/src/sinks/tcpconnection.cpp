@@ -1,6 +1,7 @@
 #include "tcpconnection.h"
 
 #include <loadwizard/urlparts.h>
+#include <loadwizard/outputregistry.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -240,18 +241,15 @@ tl::expected<void, Error> TcpLineConnection::sendWithRetry(std::string_view data
     }
 }
 
-tl::expected<double, Error> timeoutOption(const OutputConfig &config, double defaultSeconds)
+tl::expected<double, Error> timeoutOption(const OutputConfig &config)
 {
-    const auto it = config.options.find("timeout");
-    if (it == config.options.end())
-        return defaultSeconds;
-    const std::string &text = it->second;
+    const std::string text = outputOption(config, OptionName::timeout).value_or("");
     double seconds = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (ec != std::errc() || end != text.data() + text.size() || !(seconds > 0) || seconds > 600) {
         Error error;
         error.message = "expected seconds in (0, 600]";
-        error.field = "options.timeout";
+        error.field = "options." + std::string(OptionName::timeout);
         error.token = text;
         return tl::make_unexpected(error);
     }

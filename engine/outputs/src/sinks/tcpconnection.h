@@ -32,7 +32,7 @@ tl::expected<TcpEndpoint, Error> parseTcpTarget(std::string_view target, int def
 
 /// The `timeout` option in seconds, in (0, 600]; `defaultSeconds` when absent. Errors name
 /// "options.timeout".
-tl::expected<double, Error> timeoutOption(const OutputConfig &config, double defaultSeconds);
+tl::expected<double, Error> timeoutOption(const OutputConfig &config);
 
 /// A client TCP connection that sends newline-terminated lines and never reads an answer.
 class TcpLineConnection
