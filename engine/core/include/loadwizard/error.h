@@ -1,6 +1,9 @@
 #pragma once
 
+#include <loadwizard/diagnostic.h>
+
 #include <string>
+#include <vector>
 
 namespace Loadwizard {
 
@@ -15,6 +18,7 @@ struct Error
     std::string field; ///< YAML key path ("profile.steps[2].seconds") or option name
     std::string token; ///< the offending token, when a text was parsed
     int position = 0;  ///< 1-based position of token in a list, 0 when unknown
+    std::vector<Diagnostic> diagnostics; ///< a tool's own messages (compiler output), in order
 
     /// "file:line:column: field: message" with the empty parts left out.
     std::string toString() const;
