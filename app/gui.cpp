@@ -1,5 +1,6 @@
 #include "gui.h"
 
+#include <loadwizard/paths.h>
 #include <loadwizard/project.h>
 #include <loadwizard/targetserver.h>
 
@@ -9,29 +10,11 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFileInfo>
 #include <QStatusBar>
 
 #include <memory>
 
 namespace Loadwizard::App {
-
-namespace {
-
-QString demoProjectPath()
-{
-    const QString fromEnvironment = qEnvironmentVariable("LOADWIZARD_DEMO");
-    if (!fromEnvironment.isEmpty())
-        return fromEnvironment;
-    const QString installed = QCoreApplication::applicationDirPath() +
-                              QStringLiteral("/../share/loadwizard/scenarios/demo.yaml");
-    if (QFileInfo::exists(installed))
-        return QFileInfo(installed).canonicalFilePath();
-    return QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios/demo.yaml");
-}
-
-} // namespace
 
 int runGui(QApplication &app, const Mode &mode)
 {
@@ -58,7 +41,7 @@ int runGui(QApplication &app, const Mode &mode)
         // The demo runs against the built-in target, on a port nobody else uses, and starts at
         // once. The URL is a run-time override: saving the demo never writes the port into it.
         target = std::make_unique<TargetServer>();
-        const QString path = demoProjectPath();
+        const QString path = QString::fromStdString(Paths::demoProject());
         if (auto started = target->start("127.0.0.1", 0); !started) {
             window.openFile(path);
             window.statusBar()->showMessage(

@@ -4,6 +4,7 @@
 #include "signals.h"
 
 #include <loadwizard/atomicfile.h>
+#include <loadwizard/paths.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
@@ -82,16 +83,7 @@ void printError(const std::string &message)
 
 std::string demoProjectPath()
 {
-    if (const char *env = std::getenv("LOADWIZARD_DEMO"))
-        return env;
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const auto installed = exe.parent_path() / "../share/loadwizard/scenarios/demo.yaml";
-        if (std::filesystem::exists(installed))
-            return std::filesystem::weakly_canonical(installed).string();
-    }
-    return std::string(LOADWIZARD_SOURCE_DIR) + "/scenarios/demo.yaml";
+    return Paths::demoProject();
 }
 
 /// Prints progress: a line rewritten every second on a terminal, a plain line every 10 s

@@ -16,7 +16,9 @@ function(lw_add_test name)
     add_test(NAME ${name} COMMAND ${name})
     set(env "LOADWIZARD_BIN=$<TARGET_FILE:loadwizard>"
             "LOADWIZARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-            "LOADWIZARD_BUILD_DIR=${PROJECT_BINARY_DIR}")
+            "LOADWIZARD_BUILD_DIR=${PROJECT_BINARY_DIR}"
+            # Test binaries live deeper than <build>/app, so <exe dir>/../include misses the SDK.
+            "LOADWIZARD_SDK_INCLUDE=${PROJECT_BINARY_DIR}/include")
     if(ARG_NEEDS_GUI)
         list(APPEND env "QT_QPA_PLATFORM=offscreen")
     endif()

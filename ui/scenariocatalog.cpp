@@ -1,14 +1,12 @@
 #include "scenariocatalog.h"
 
+#include <loadwizard/paths.h>
 #include <loadwizard/scenariocompiler.h>
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QPointer>
-#include <QRegularExpression>
 #include <QSettings>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -45,19 +43,15 @@ ScenarioCatalog::~ScenarioCatalog()
 
 QStringList ScenarioCatalog::defaultBundledFolders()
 {
-    QStringList folders;
-    const QString installed =
-        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/loadwizard/scenarios");
-    if (QFileInfo::exists(installed))
-        folders << canonical(installed);
-    folders << QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios");
-    return folders;
+    const QString bundled = QString::fromStdString(Paths::bundledScenariosDir());
+    if (bundled.isEmpty() || !QFileInfo::exists(bundled))
+        return {};
+    return {canonical(bundled)};
 }
 
 QString ScenarioCatalog::userFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/loadwizard/scenarios");
+    return QString::fromStdString(Paths::userScenariosDir());
 }
 
 void ScenarioCatalog::setFolders(const QStringList &bundled, const QString &user)
@@ -174,7 +168,6 @@ void ScenarioCatalog::load(int index)
         } else {
             result.state = ScenarioEntry::State::Rejected;
             result.error = plugin.error();
-            result.diagnostics = parseDiagnostics(QString::fromStdString(plugin.error().message));
         }
         if (self) {
             QMetaObject::invokeMethod(
@@ -200,26 +193,10 @@ void ScenarioCatalog::finishLoad(quint64 generation, const QString &path,
         entry.state = result.state;
         entry.info = result.info;
         entry.error = result.error;
-        entry.diagnostics = result.diagnostics;
         emit entryChanged(index);
     }
     if (m_pending == 0)
         emit busyChanged(false, QString());
-}
-
-QList<Diagnostic> ScenarioCatalog::parseDiagnostics(const QString &compilerOutput)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^(.+?):(\\d+):(\\d+): (fatal error|error|warning|note): (.*)$"),
-        QRegularExpression::MultilineOption);
-    QList<Diagnostic> diagnostics;
-    auto it = pattern.globalMatch(compilerOutput);
-    while (it.hasNext()) {
-        const auto match = it.next();
-        diagnostics.append({match.captured(1), match.captured(2).toInt(), match.captured(3).toInt(),
-                            match.captured(4), match.captured(5)});
-    }
-    return diagnostics;
 }
 
 } // namespace Loadwizard::Ui

@@ -10,16 +10,6 @@
 
 namespace Loadwizard::Ui {
 
-/// One "file:line:column: severity: message" line of compiler output.
-struct Diagnostic
-{
-    QString file;
-    int line = 0;
-    int column = 0;
-    QString severity; ///< "error", "warning", "note", "fatal error"
-    QString message;
-};
-
 /// A scenario plugin the picker can offer, with its metadata or the reason it was rejected.
 struct ScenarioEntry
 {
@@ -41,9 +31,8 @@ struct ScenarioEntry
     QString path;
     Source source = Source::Bundled;
     State state = State::Pending;
-    PluginInfo info;               ///< when Loaded
-    Error error;                   ///< when Rejected: the loader's or compiler's error
-    QList<Diagnostic> diagnostics; ///< compiler messages, when a .cpp failed to compile
+    PluginInfo info; ///< when Loaded
+    Error error;     ///< when Rejected; a .cpp that failed to compile has error.diagnostics
 };
 
 /// Finds scenario plugins (bundled, the user's folder, files added by hand, the project's own)
@@ -57,8 +46,8 @@ public:
     explicit ScenarioCatalog(QObject *parent = nullptr);
     ~ScenarioCatalog() override;
 
-    /// Folders searched for *.so and *.cpp, by source. Defaults: the bundled scenarios next to
-    /// the binary or in the source tree, and ~/.local/share/loadwizard/scenarios.
+    /// Folders searched for *.so and *.cpp, by source. Defaults: Paths::bundledScenariosDir()
+    /// and Paths::userScenariosDir().
     static QStringList defaultBundledFolders();
     static QString userFolder();
     void setFolders(const QStringList &bundled, const QString &user);
@@ -77,8 +66,6 @@ public:
     const QList<ScenarioEntry> &entries() const { return m_entries; }
     int indexOf(const QString &path) const;
     bool isBusy() const { return m_pending > 0; }
-
-    static QList<Diagnostic> parseDiagnostics(const QString &compilerOutput);
 
 signals:
     void entriesReset();

@@ -16,11 +16,18 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
+#include <QTextBlock>
 #include <QTreeWidget>
 
 namespace Loadwizard::Ui {
 
 namespace {
+
+enum DiagnosticRole
+{
+    LocationRole = Qt::UserRole, ///< ":line:column: "
+    MessageRole
+};
 
 enum ParameterColumn
 {
@@ -114,6 +121,8 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
     m_diagnostics->setHeaderLabels({tr("File"), tr("Line"), tr("Column"), tr("Message")});
     m_diagnostics->setRootIsDecorated(false);
     m_diagnostics->header()->setSectionResizeMode(3, QHeaderView::Stretch);
+    connect(m_diagnostics, &QTreeWidget::currentItemChanged, this,
+            &ScenarioPicker::showInCompilerOutput);
     m_errorText->setReadOnly(true);
     m_errorText->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_errorText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -327,26 +336,60 @@ void ScenarioPicker::showSelected()
         const QString message = QString::fromStdString(entry.error.message);
         m_description->setText(message.section('\n', 0, 0));
         m_diagnostics->clear();
-        for (const Diagnostic &diagnostic : entry.diagnostics) {
-            if (diagnostic.severity == QLatin1String("note"))
+        for (const Diagnostic &diagnostic : entry.error.diagnostics) {
+            if (diagnostic.severity == Diagnostic::Severity::Note)
                 continue;
+            const QString file = QString::fromStdString(diagnostic.file);
+            const auto number = [](int value) {
+                return value > 0 ? QString::number(value) : QString();
+            };
+            const QString severity = QString::fromUtf8(severityName(diagnostic.severity));
             auto *item = new QTreeWidgetItem(
                 m_diagnostics,
-                {QFileInfo(diagnostic.file).fileName(), QString::number(diagnostic.line),
-                 QString::number(diagnostic.column),
-                 diagnostic.severity + QStringLiteral(": ") + diagnostic.message});
-            item->setToolTip(0, diagnostic.file);
-            item->setIcon(0, style()->standardIcon(diagnostic.severity.contains("error")
-                                                       ? QStyle::SP_MessageBoxCritical
-                                                       : QStyle::SP_MessageBoxWarning));
+                {QFileInfo(file).fileName(), number(diagnostic.line), number(diagnostic.column),
+                 severity + QStringLiteral(": ") + QString::fromStdString(diagnostic.message)});
+            item->setToolTip(0, file);
+            // What showInCompilerOutput() looks for: the location as the compiler printed it,
+            // less the file (it may have been passed as "./-x.cpp"), and the message.
+            QString where;
+            if (diagnostic.line > 0)
+                where += QStringLiteral(":%1").arg(diagnostic.line);
+            if (diagnostic.column > 0)
+                where += QStringLiteral(":%1").arg(diagnostic.column);
+            item->setData(0, LocationRole, where + QStringLiteral(": "));
+            item->setData(0, MessageRole, QString::fromStdString(diagnostic.message));
+            item->setIcon(0,
+                          style()->standardIcon(diagnostic.severity == Diagnostic::Severity::Error
+                                                    ? QStyle::SP_MessageBoxCritical
+                                                    : QStyle::SP_MessageBoxWarning));
         }
-        m_diagnostics->setVisible(!entry.diagnostics.isEmpty());
+        m_diagnostics->setVisible(m_diagnostics->topLevelItemCount() > 0);
         m_errorText->setPlainText(QString::fromStdString(entry.error.toString()));
         m_problems->show();
         break;
     }
     }
     showParameters();
+}
+
+// Choosing a diagnostic selects its line in the compiler's full output, above its excerpt.
+void ScenarioPicker::showInCompilerOutput(QTreeWidgetItem *diagnostic)
+{
+    if (!diagnostic)
+        return;
+    const QString where = diagnostic->data(0, LocationRole).toString();
+    const QString message = diagnostic->data(0, MessageRole).toString();
+    for (QTextBlock block = m_errorText->document()->begin(); block.isValid();
+         block = block.next()) {
+        const QString text = block.text();
+        if (!text.contains(where) || !text.contains(message))
+            continue;
+        QTextCursor cursor(block);
+        cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        m_errorText->setTextCursor(cursor);
+        m_errorText->centerCursor();
+        return;
+    }
 }
 
 void ScenarioPicker::showParameters()

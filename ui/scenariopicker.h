@@ -27,6 +27,7 @@ public:
     QTreeWidget *pluginTree() const { return m_tree; }
     QTableWidget *parameterTable() const { return m_parameters; }
     QTreeWidget *diagnosticsView() const { return m_diagnostics; }
+    QPlainTextEdit *compilerOutputView() const { return m_errorText; }
     QLabel *titleLabel() const { return m_title; }
     QLabel *descriptionLabel() const { return m_description; }
     QProgressBar *busyIndicator() const { return m_busy; }
@@ -40,6 +41,7 @@ private:
     void updateItem(int index);
     void showSelected();
     void showParameters();
+    void showInCompilerOutput(QTreeWidgetItem *diagnostic);
     void useSelected();
     void onParameterChanged(int row, int column);
     void resetParameter();

@@ -65,7 +65,9 @@ QProcessEnvironment Harness::environment() const
 {
     auto environment = QProcessEnvironment::systemEnvironment();
     environment.insert("XDG_CACHE_HOME", m_cache.path());
-    environment.remove("LOADWIZARD_DEMO"); // the demo project from the source tree
+    // The binary finds the demo project and the SDK next to itself, as an installed one does.
+    environment.remove("LOADWIZARD_DEMO");
+    environment.remove("LOADWIZARD_SDK_INCLUDE");
     return environment;
 }
 

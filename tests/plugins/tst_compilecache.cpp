@@ -22,6 +22,7 @@ private slots:
     void loadsACompiledScenarioAsAPlugin();
     void recompilesAfterTheSourceChanged();
     void reportsTheCompilerDiagnosticsWithFileAndLine();
+    void reportsEachDiagnosticWithItsSeverity();
     void reportsAMissingSource();
     void reportsAMissingCompiler();
 
@@ -135,6 +136,60 @@ void TestCompileCache::reportsTheCompilerDiagnosticsWithFileAndLine()
     QVERIFY2(message.contains(QString::fromStdString(broken + ":4:12: error:")),
              error.message.c_str());
     QVERIFY2(message.contains("undeclared_value"), error.message.c_str());
+
+    QVERIFY(!error.diagnostics.empty());
+    const Diagnostic &first = error.diagnostics.front();
+    QCOMPARE(first.file, broken);
+    QCOMPARE(first.line, 4);
+    QCOMPARE(first.column, 12);
+    QCOMPARE(first.severity, Diagnostic::Severity::Error);
+    QVERIFY2(first.message.find("undeclared_value") != std::string::npos, first.message.c_str());
+    QCOMPARE(first.toString(), broken + ":4:12: error: " + first.message);
+}
+
+void TestCompileCache::reportsEachDiagnosticWithItsSeverity()
+{
+    // A warning, then an error whose note points back at line 1; the excerpts and carets the
+    // compiler prints around them are not diagnostics of their own.
+    const std::string broken = sourcePath("severities.cpp");
+    QFile file(QString::fromStdString(broken));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("int twice(int value) { return 2 * value; }\n"
+               "int answer()\n"
+               "{\n"
+               "#warning \"still a draft\"\n"
+               "    return twice(\"forty-two\");\n"
+               "}\n");
+    file.close();
+
+    const auto result = compileScenario(broken);
+    QVERIFY(!result);
+    const Error &error = result.error();
+    QCOMPARE(error.line, 5);
+    QCOMPARE(error.column, 18);
+    std::string listed;
+    for (const Diagnostic &diagnostic : error.diagnostics)
+        listed += diagnostic.toString() + "\n";
+    QVERIFY2(error.diagnostics.size() == 3, listed.c_str());
+
+    const Diagnostic &warning = error.diagnostics[0];
+    QCOMPARE(warning.file, broken);
+    QCOMPARE(warning.line, 4);
+    QCOMPARE(warning.column, 2);
+    QCOMPARE(warning.severity, Diagnostic::Severity::Warning);
+    QVERIFY2(warning.message.starts_with("#warning \"still a draft\""), listed.c_str());
+
+    const Diagnostic &invalid = error.diagnostics[1];
+    QCOMPARE(invalid.file, broken);
+    QCOMPARE(invalid.line, 5);
+    QCOMPARE(invalid.column, 18);
+    QCOMPARE(invalid.severity, Diagnostic::Severity::Error);
+
+    const Diagnostic &note = error.diagnostics[2];
+    QCOMPARE(note.file, broken);
+    QCOMPARE(note.line, 1);
+    QCOMPARE(note.column, 15);
+    QCOMPARE(note.severity, Diagnostic::Severity::Note);
 }
 
 void TestCompileCache::reportsAMissingSource()

@@ -34,6 +34,8 @@ void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    // The user scenario folder too: Paths follows XDG, not QStandardPaths' test mode.
+    qputenv("XDG_DATA_HOME", m_dir.filePath("data").toUtf8());
     QCoreApplication::setOrganizationName("loadwizard-tests");
     QCoreApplication::setApplicationName("tst_mainwindow");
     QFile::remove(MainWindow::recoveryPath());

@@ -56,6 +56,8 @@ void TestOutputs::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    // The user scenario folder too: Paths follows XDG, not QStandardPaths' test mode.
+    qputenv("XDG_DATA_HOME", m_dir.filePath("data").toUtf8());
     QCoreApplication::setOrganizationName("loadwizard-tests");
     QCoreApplication::setApplicationName("tst_outputs");
     QFile::remove(MainWindow::recoveryPath());

@@ -33,6 +33,8 @@ void TestRunDashboard::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    // The user scenario folder too: Paths follows XDG, not QStandardPaths' test mode.
+    qputenv("XDG_DATA_HOME", m_dir.filePath("data").toUtf8());
 }
 
 void TestRunDashboard::runsTheDemoLiveAndStopsGracefully()

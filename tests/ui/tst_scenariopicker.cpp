@@ -3,7 +3,9 @@
 #include <scenariopicker.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -33,6 +35,8 @@ void TestScenarioPicker::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+    // The user scenario folder too: Paths follows XDG, not QStandardPaths' test mode.
+    qputenv("XDG_DATA_HOME", m_dir.filePath("data").toUtf8());
     QCoreApplication::setOrganizationName("loadwizard-tests");
     QCoreApplication::setApplicationName("tst_scenariopicker");
 }
@@ -102,14 +106,28 @@ void TestScenarioPicker::showsACompileErrorWithFileAndLine()
     QVERIFY(busy.wait(5000));
     QVERIFY(busy.first().at(0).toBool()); // compiling off the UI thread, with a busy indicator
     QVERIFY(waitUntilLoaded(catalog, file.fileName()));
-    QCOMPARE(catalog.entries()[catalog.indexOf(file.fileName())].state,
-             ScenarioEntry::State::Rejected);
+    const ScenarioEntry &entry = catalog.entries()[catalog.indexOf(file.fileName())];
+    QCOMPARE(entry.state, ScenarioEntry::State::Rejected);
+    // The engine's structured diagnostics: what the list below is built from.
+    QVERIFY(!entry.error.diagnostics.empty());
+    const Diagnostic &first = entry.error.diagnostics.front();
+    QCOMPARE(QFileInfo(QString::fromStdString(first.file)), QFileInfo(file.fileName()));
+    QCOMPARE(first.line, 3);
+    QCOMPARE(first.column, 21);
+    QCOMPARE(first.severity, Diagnostic::Severity::Error);
     QVERIFY(picker.select(file.fileName()));
     auto *diagnostics = picker.diagnosticsView();
     QVERIFY(diagnostics->topLevelItemCount() >= 1);
     QCOMPARE(diagnostics->topLevelItem(0)->text(0), QString("broken.cpp"));
     QCOMPARE(diagnostics->topLevelItem(0)->text(1), QString("3"));
+    QCOMPARE(diagnostics->topLevelItem(0)->text(2), QString("21"));
+    QVERIFY(diagnostics->topLevelItem(0)->text(3).startsWith("error: "));
     QVERIFY(diagnostics->topLevelItem(0)->text(3).contains("undeclared"));
+    // Choosing it shows that line of the compiler's output, excerpt and caret below it.
+    diagnostics->setCurrentItem(diagnostics->topLevelItem(0));
+    const QString selected = picker.compilerOutputView()->textCursor().selectedText();
+    QVERIFY2(selected.contains("broken.cpp:3:21: error: ") && selected.contains("undeclared"),
+             qPrintable(selected));
     QVERIFY(picker.titleLabel()->text().contains("rejected"));
 }
 

@@ -1,17 +1,18 @@
 #include <loadwizard/scenariocompiler.h>
 
+#include <loadwizard/paths.h>
 #include <loadwizard/scenario.h>
+
+#include "compilerdiagnostics.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <pwd.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -191,66 +192,27 @@ tl::expected<std::string, std::string> compilerIdentity(const std::string &compi
     return result->output;
 }
 
-std::optional<fs::path> defaultCacheDir()
+// Points the Error at the first error in the scenario itself, so that Error::toString() does.
+// The compiler names the source as it was passed (`sourceArgument`), the user knows `cppPath`.
+void attachDiagnostics(const std::string &cppPath, const std::string &sourceArgument,
+                       const std::string &output, Error &error)
 {
-    if (fs::path xdg = environment("XDG_CACHE_HOME"); xdg.is_absolute())
-        return xdg / "loadwizard";
-    std::string home = environment("HOME");
-    if (home.empty()) {
-        std::array<char, 4096> buffer;
-        passwd entry{};
-        passwd *found = nullptr;
-        if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found &&
-            found->pw_dir)
-            home = found->pw_dir;
+    error.diagnostics = parseCompilerDiagnostics(output);
+    for (Diagnostic &diagnostic : error.diagnostics) {
+        if (diagnostic.file == sourceArgument)
+            diagnostic.file = cppPath;
     }
-    if (home.empty())
-        return std::nullopt;
-    return fs::path(home) / ".cache" / "loadwizard";
-}
-
-// The first "<source>:line:column: error" diagnostic, so Error::toString() points at it.
-void locateFirstError(const std::string &source, const std::string &output, Error &error)
-{
-    std::istringstream lines(output);
-    std::string line;
-    const std::string prefix = source + ":";
-    while (std::getline(lines, line)) {
-        if (!line.starts_with(prefix))
-            continue;
-        int lineNumber = 0;
-        int column = 0;
-        char tail[16] = {};
-        if (std::sscanf(line.c_str() + prefix.size(), "%d:%d: %15[a-z ]", &lineNumber, &column,
-                        tail) == 3 &&
-            (std::string_view(tail).starts_with("error") ||
-             std::string_view(tail).starts_with("fatal error"))) {
-            error.line = lineNumber;
-            error.column = column;
+    for (const Diagnostic &diagnostic : error.diagnostics) {
+        if (diagnostic.severity == Diagnostic::Severity::Error && diagnostic.file == cppPath &&
+            diagnostic.line > 0) {
+            error.line = diagnostic.line;
+            error.column = diagnostic.column;
             return;
         }
     }
 }
 
 } // namespace
-
-std::string sdkIncludeDir()
-{
-    if (auto fromEnvironment = environment("LOADWIZARD_SDK_INCLUDE"); !fromEnvironment.empty())
-        return fromEnvironment;
-    std::error_code ec;
-    const fs::path executable = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = (executable.parent_path() / ".." / "include").lexically_normal();
-        if (fs::is_regular_file(installed / "loadwizard" / "scenario.h", ec))
-            return installed.string();
-    }
-#ifdef LOADWIZARD_SOURCE_SDK_DIR
-    return LOADWIZARD_SOURCE_SDK_DIR;
-#else
-    return {};
-#endif
-}
 
 tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                                  const CompileOptions &options, bool *cacheHit)
@@ -264,7 +226,8 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     if (!source)
         return compileError(cppPath, "cannot read the scenario source");
 
-    const fs::path sdk = options.sdkIncludeDir.empty() ? sdkIncludeDir() : options.sdkIncludeDir;
+    const fs::path sdk =
+        options.sdkIncludeDir.empty() ? Paths::sdkIncludeDir() : options.sdkIncludeDir;
     const auto scenarioHeader = readFile(sdk / "loadwizard" / "scenario.h");
     const auto taskHeader = readFile(sdk / "loadwizard" / "task.h");
     if (sdk.empty() || !scenarioHeader || !taskHeader) {
@@ -294,14 +257,9 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     if (!key)
         return compileError(cppPath, "cannot compute the cache key (SHA-256 unavailable)");
 
-    fs::path cacheDir;
-    if (!options.cacheDir.empty()) {
-        cacheDir = options.cacheDir;
-    } else if (auto dir = defaultCacheDir()) {
-        cacheDir = *dir;
-    } else {
+    const fs::path cacheDir = options.cacheDir.empty() ? Paths::cacheDir() : options.cacheDir;
+    if (cacheDir.empty())
         return compileError(cppPath, "no cache folder: set XDG_CACHE_HOME or HOME");
-    }
     const std::string stem = fs::path(cppPath).stem().string();
     const fs::path output = cacheDir / (stem + "-" + *key + ".so");
     if (fs::is_regular_file(output, ec)) {
@@ -347,7 +305,7 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
         error.file = cppPath;
         error.message =
             "does not compile (" + compiler + " " + describeExit(*result) + "):\n" + diagnostics;
-        locateFirstError(sourceArgument, result->output, error);
+        attachDiagnostics(cppPath, sourceArgument, result->output, error);
         outcome = tl::unexpected(std::move(error));
     } else {
         fs::rename(scratchOutput, output, ec);

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <loadwizard/diagnostic.h>
+
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace Loadwizard {
 
@@ -16,6 +19,7 @@ struct Error
     std::string field; ///< YAML key path ("profile.steps[2].seconds") or option name
     std::string token; ///< the offending token, when a text was parsed
     int position = 0;  ///< 1-based position of token in a list, 0 when unknown
+    std::vector<Diagnostic> diagnostics; ///< a tool's own messages (compiler output), in order
 
     /// "file:line:column: field: message" with the empty parts left out.
     std::string toString() const;

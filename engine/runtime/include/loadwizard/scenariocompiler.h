@@ -16,17 +16,15 @@ struct CompileOptions
 {
     std::string compiler;                ///< empty: $CXX, else the compiler that built us, else c++
     std::vector<std::string> extraFlags; ///< appended after the standard flags
-    std::string cacheDir;      ///< empty: $XDG_CACHE_HOME/loadwizard or ~/.cache/loadwizard
-    std::string sdkIncludeDir; ///< empty: sdkIncludeDir()
+    std::string cacheDir;                ///< empty: Paths::cacheDir()
+    std::string sdkIncludeDir;           ///< empty: Paths::sdkIncludeDir()
 };
-
-/// Where the scenario SDK headers are: $LOADWIZARD_SDK_INCLUDE, else `<exe dir>/../include` when it
-/// holds loadwizard/scenario.h (installed layout), else the source tree this engine was built from.
-std::string sdkIncludeDir();
 
 /// Compiles `cppPath` into `<cacheDir>/<stem>-<key>.so` unless that file is already cached; the key
 /// covers the source, the SDK headers, the compiler and its version, the flags and the API version.
 /// Only `cppPath` itself is hashed: headers it includes from its own folder are not tracked.
+/// When the compiler fails, the Error holds its whole output as the message and each of its
+/// messages in Error::diagnostics (the scenario's path as `cppPath` was given).
 tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                                  const CompileOptions &options = {},
                                                  bool *cacheHit = nullptr);
