@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <chrono>
 #include <type_traits>
 
 namespace Loadwizard::Engine {
