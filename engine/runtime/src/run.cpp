@@ -2,11 +2,11 @@
 
 #include "clock.h"
 #include "rendezvoushub.h"
+#include "reporter.h"
 #include "worker.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -18,13 +18,6 @@ namespace Loadwizard {
 using namespace Engine;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-NameStats statsOf(const NameRecord &record)
-{
-    return {record.count, record.errors, record.histogram.stats()};
-}
 
 void curlGlobalInitOnce()
 {
@@ -46,13 +39,16 @@ public:
     void removeVusers(long long count);
     void beginStop(bool interruptNow);
     void report(bool final);
+    void publish(std::shared_ptr<const Snapshot> snapshot);
     double scheduleSeconds(std::uint64_t now) const;
+    void discardWorkers();
 
     RunShared shared;
     std::unique_ptr<RendezvousHub> hub;
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<long long> assigned; ///< the controller's view of each worker's vusers
     std::vector<SnapshotObserver> observers;
+    std::unique_ptr<Reporter> reporter;
     std::thread controller;
 
     // Controller state; the atomics and the mutex-guarded part are the thread-safe controls.
@@ -73,15 +69,6 @@ public:
     long long planned = 0;
     long long maxVusers = 0;
     std::uint64_t nextVuserId = 1;
-
-    // Reporter state (controller thread only).
-    std::uint64_t sequence = 0;
-    std::uint64_t lastReportNs = 0;
-    std::map<std::string, NameRecord, std::less<>> requestsInterval, requestsTotal;
-    std::map<std::string, NameRecord, std::less<>> transactionsInterval, transactionsTotal;
-    std::map<std::string, CheckStats, std::less<>> checksTotal;
-    Histogram allInterval, allTotal;
-    Counters totals;
 
     mutable std::mutex latestMutex;
     std::condition_variable finishedCv;
@@ -199,107 +186,35 @@ void Run::Private::beginStop(bool interruptNow)
 
 void Run::Private::report(bool final)
 {
-    const std::uint64_t now = nowNs();
-    for (auto &worker : workers)
-        worker->post({WorkerCommand::Type::Flush});
-
-    std::vector<std::unique_ptr<IntervalData>> collected;
-    {
-        std::unique_lock lock(shared.reportMutex);
-        // A worker stuck in scenario code must not stall the reporter: its data comes next time.
-        shared.reportReady.wait_for(lock, std::chrono::milliseconds(final ? 5000 : 500),
-                                    [&] { return shared.reports.size() >= workers.size(); });
-        collected.swap(shared.reports);
-    }
-
-    auto snapshot = std::make_shared<Snapshot>();
-    Counters interval;
-    for (auto &data : collected) {
-        for (auto &[name, record] : data->requests) {
-            if (record.count)
-                requestsInterval[name].merge(record);
-        }
-        for (auto &[name, record] : data->transactions) {
-            if (record.count)
-                transactionsInterval[name].merge(record);
-        }
-        for (auto &[name, check] : data->checks) {
-            if (check.passes + check.fails == 0)
-                continue;
-            auto &total = checksTotal[name];
-            total.passes += check.passes;
-            total.fails += check.fails;
-        }
-        allInterval.merge(data->allRequests);
-        interval.add(data->counters);
-        for (auto &event : data->events) {
-            if (snapshot->events.size() < IntervalData::maxEvents)
-                snapshot->events.push_back(std::move(event));
-            else
-                ++snapshot->eventsDropped;
-        }
-        snapshot->eventsDropped += data->eventsDropped;
-        const int owner = data->worker;
-        data->reset();
-        if (owner >= 0 && std::size_t(owner) < workers.size())
-            workers[std::size_t(owner)]->recycle(std::move(data));
-    }
-    totals.add(interval);
-    allTotal.merge(allInterval);
-
+    Reporter::Collected collected = reporter->collect(final);
     const long long active = shared.activeVusers.load(std::memory_order_relaxed);
     maxVusers = std::max(maxVusers, active);
-    snapshot->sequence = ++sequence;
-    snapshot->final = final;
-    snapshot->state = final      ? RunState::Finished
-                      : stopping ? RunState::Stopping
-                                 : RunState::Running;
-    snapshot->elapsedSeconds = double(now - shared.startNs) / 1e9;
-    snapshot->intervalSeconds = double(now - lastReportNs) / 1e9;
-    snapshot->plannedSeconds = shared.config.profile.totalSeconds();
-    snapshot->activeVusers = active;
-    snapshot->plannedVusers = planned;
-    snapshot->maxVusers = maxVusers;
-    snapshot->interval = interval;
-    snapshot->total = totals;
-    snapshot->intervalLatency = allInterval.stats();
-    snapshot->totalLatency = allTotal.stats();
-    allInterval.reset();
+    const RunState state = final      ? RunState::Finished
+                           : stopping ? RunState::Stopping
+                                      : RunState::Running;
+    publish(reporter->merge(std::move(collected), final, {state, active, planned, maxVusers}));
+}
 
-    auto fold = [](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
-        for (auto &[name, record] : intervalMap) {
-            if (record.count == 0)
-                continue;
-            intervalOut.emplace(name, statsOf(record));
-            totalMap[name].merge(record);
-            record.reset();
-        }
-        for (const auto &[name, record] : totalMap)
-            totalOut.emplace(name, statsOf(record));
-    };
-    fold(requestsInterval, requestsTotal, snapshot->requestsInterval, snapshot->requestsTotal);
-    fold(transactionsInterval, transactionsTotal, snapshot->transactionsInterval,
-         snapshot->transactionsTotal);
-    for (const auto &[name, record] : requestsTotal) {
-        if (record.count == 0)
-            continue;
-        const double n = double(record.count) * 1000.0;
-        snapshot->timings.emplace(
-            name, TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
-                                  double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
-                                  double(record.totalMicros) / n});
-    }
-    snapshot->checks = checksTotal;
-    snapshot->rendezvous = hub->stats();
-    lastReportNs = now;
-
-    std::shared_ptr<const Snapshot> published = std::move(snapshot);
+void Run::Private::publish(std::shared_ptr<const Snapshot> snapshot)
+{
     {
         std::lock_guard lock(latestMutex);
-        latestSnapshot = published;
+        latestSnapshot = snapshot;
     }
+    // On the controller thread, so the schedule waits for them: observers only hand the
+    // pointer on (the UI bridge and the output runner queue it).
     for (const auto &observer : observers)
-        observer(published);
+        observer(snapshot);
+}
+
+void Run::Private::discardWorkers()
+{
+    for (auto &worker : workers)
+        worker->post({WorkerCommand::Type::Quit});
+    for (auto &worker : workers)
+        worker->join();
+    workers.clear();
+    assigned.clear();
 }
 
 void Run::Private::controllerLoop()
@@ -315,7 +230,7 @@ void Run::Private::controllerLoop()
             stopNow = stopRequested;
             abortNow = abortRequested;
         }
-        if (abortNow)
+        if (abortNow || shared.workerFailed.load(std::memory_order_relaxed))
             beginStop(true);
         else if (stopNow)
             beginStop(false);
@@ -341,10 +256,7 @@ void Run::Private::controllerLoop()
                                        std::min(tickNs, nextReport > now ? nextReport - now : 0)));
     }
     report(true);
-    for (auto &worker : workers)
-        worker->post({WorkerCommand::Type::Quit});
-    for (auto &worker : workers)
-        worker->join();
+    discardWorkers();
     {
         std::lock_guard lock(latestMutex);
         finishedFlag = true;
@@ -386,13 +298,23 @@ tl::expected<void, Error> Run::start()
         });
     d->shared.hub = d->hub.get();
     d->shared.startNs = nowNs();
-    d->lastReportNs = d->shared.startNs;
     for (int i = 0; i < workerCount; ++i) {
         d->workers.push_back(std::make_unique<Worker>(i, d->shared));
         d->assigned.push_back(0);
     }
-    for (auto &worker : d->workers)
-        worker->start();
+    for (auto &worker : d->workers) {
+        if (auto started = worker->start(); !started) {
+            // As if never started: wait() returns at once, and start() may be tried again.
+            d->discardWorkers();
+            d->shared.hub = nullptr;
+            d->hub.reset();
+            d->started = false;
+            return started;
+        }
+    }
+    d->reporter = std::make_unique<Reporter>(d->workers, *d->hub, d->shared.startNs,
+                                             d->shared.config.reportIntervalSeconds,
+                                             d->shared.config.profile.totalSeconds());
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }

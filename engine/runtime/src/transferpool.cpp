@@ -10,7 +10,7 @@ std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
 {
     auto *slot = static_cast<TransferSlot *>(user);
     const std::size_t bytes = size * count;
-    auto *request = slot->owner ? slot->owner->request : nullptr;
+    auto *request = slot->owner ? slot->owner->requestInFlight() : nullptr;
     if (request && !request->request.discardBody)
         request->response.body.append(data, bytes);
     return bytes;
@@ -20,7 +20,7 @@ std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user
 {
     auto *slot = static_cast<TransferSlot *>(user);
     const std::size_t bytes = size * count;
-    auto *request = slot->owner ? slot->owner->request : nullptr;
+    auto *request = slot->owner ? slot->owner->requestInFlight() : nullptr;
     if (!request)
         return bytes;
     std::string_view line(data, bytes);

@@ -4,7 +4,8 @@
 #include "worker.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cassert>
+#include <type_traits>
 
 namespace Loadwizard::Engine {
 
@@ -24,6 +25,38 @@ VuserImpl::~VuserImpl()
 {
     if (share)
         curl_share_cleanup(share); // closes its connections
+}
+
+void VuserImpl::beginWait(Wait wait)
+{
+    assert(!isWaiting());
+    m_wait = wait;
+}
+
+std::coroutine_handle<> VuserImpl::endWait()
+{
+    const std::coroutine_handle<> handle = std::visit(
+        [](const auto &wait) -> std::coroutine_handle<> {
+            if constexpr (std::is_same_v<std::decay_t<decltype(wait)>, NoWait>)
+                return {};
+            else
+                return wait.handle;
+        },
+        m_wait);
+    m_wait = NoWait{};
+    return handle;
+}
+
+VuserImpl::SleepWait *VuserImpl::sleepWait(std::uint64_t token)
+{
+    auto *sleep = std::get_if<SleepWait>(&m_wait);
+    return sleep && sleep->token == token ? sleep : nullptr;
+}
+
+VuserImpl::RendezvousWait *VuserImpl::rendezvousWait(std::uint64_t token)
+{
+    auto *rendezvous = std::get_if<RendezvousWait>(&m_wait);
+    return rendezvous && rendezvous->token == token ? rendezvous : nullptr;
 }
 
 bool VuserImpl::check(std::string_view name, bool ok)

@@ -5,6 +5,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <curl/curl.h>
@@ -19,13 +20,31 @@ struct TransferSlot;
 class VuserImpl final : public Vuser
 {
 public:
-    enum class Wait : std::uint8_t
+    /// In an HTTP request: the awaitable lives in the suspended coroutine frame until resumed.
+    struct HttpWait
     {
-        None,
-        Http,
-        Sleep,
-        Rendezvous
+        std::coroutine_handle<> handle;
+        Detail::RequestAwaitable *op;
+        TransferSlot *slot; ///< nullptr when no easy handle could be had
     };
+    /// In sleep() or think(): a timer with this token wakes it.
+    struct SleepWait
+    {
+        std::coroutine_handle<> handle;
+        std::uint64_t token;
+        std::uint64_t startNs;
+        bool thinkTime; ///< left out of transaction durations
+    };
+    /// At a rendezvous point: the hub's resume with this token wakes it.
+    struct RendezvousWait
+    {
+        std::coroutine_handle<> handle;
+        Detail::RendezvousAwaitable *op;
+        std::uint64_t token;
+    };
+    /// Not suspended in the engine (running, or its task is done or not started).
+    using NoWait = std::monostate;
+    using Wait = std::variant<NoWait, HttpWait, SleepWait, RendezvousWait>;
 
     VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed);
     ~VuserImpl() override;
@@ -42,26 +61,37 @@ public:
     /// Ends transactions left open (failed, or dropped when interrupted).
     void closeOpenTransactions(bool record);
 
-    // Engine state, public to the worker (one thread, no invariants beyond these comments).
+    // The wait state: one kind at a time, entered by beginWait() and left by endWait().
+    bool isWaiting() const { return !std::holds_alternative<NoWait>(m_wait); }
+    /// Only when not waiting already: a vuser is suspended on one thing at a time.
+    void beginWait(Wait wait);
+    /// Leaves the wait; returns the coroutine to resume.
+    std::coroutine_handle<> endWait();
+    const Wait &wait() const { return m_wait; }
+    HttpWait *httpWait() { return std::get_if<HttpWait>(&m_wait); }
+    /// The sleep a timer with this token ends, or nullptr when that wait is over.
+    SleepWait *sleepWait(std::uint64_t token);
+    /// The rendezvous a resume with this token ends, or nullptr when that wait is over.
+    RendezvousWait *rendezvousWait(std::uint64_t token);
+    /// The request whose transfer is in flight, for libcurl's callbacks (inline: called per
+    /// chunk of body).
+    Detail::RequestAwaitable *requestInFlight() const
+    {
+        const auto *http = std::get_if<HttpWait>(&m_wait);
+        return http ? http->op : nullptr;
+    }
+
+    // Engine state, public to the worker (one thread).
     Worker &worker;
-    CURLSH *share = nullptr;      ///< own cookie jar and kept-alive connections
-    TransferSlot *slot = nullptr; ///< the easy handle of the request in flight
+    CURLSH *share = nullptr; ///< own cookie jar and kept-alive connections
     TransferSlot *preferredSlot = nullptr;
     int attachedSlots = 0; ///< easy handles still attached to `share`
     Task<> task;           ///< vuserInit() or the current iteration
     bool initDone = false;
     bool stopAfterIteration = false;
-    bool interrupting = false; ///< being torn down: record nothing more
-    Wait wait = Wait::None;
-    std::uint64_t waitToken = 0; ///< matches timer and rendezvous wake-ups
-    std::uint64_t sleepStartNs = 0;
-    bool sleepIsThinkTime = false;
-    std::coroutine_handle<> waiting; ///< what to resume when the wait ends
-    Detail::RequestAwaitable *request = nullptr;
-    Detail::RendezvousAwaitable *rendezvousOp = nullptr;
+    bool interrupting = false;     ///< being torn down: record nothing more
     std::uint64_t errorCount = 0;  ///< request errors and failed checks, for Auto status
     std::uint64_t thinkMicros = 0; ///< think time so far, left out of transactions
-    std::uint64_t iterationCount() const { return m_iteration; }
     void nextIteration() { ++m_iteration; }
 
 protected:
@@ -79,6 +109,7 @@ private:
         std::uint64_t errorsAtStart;
     };
 
+    Wait m_wait;
     std::uint64_t m_id;
     std::uint64_t m_iteration = 0;
     // splitmix64 state: std::mt19937_64 would add 5 KB to every vuser.

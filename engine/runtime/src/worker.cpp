@@ -9,13 +9,26 @@
 #include <cstring>
 #include <functional>
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 namespace Loadwizard::Engine {
 
-namespace {} // namespace
+namespace {
+
+std::string failedCall(int index, const char *call, int error)
+{
+    return "worker " + std::to_string(index) + ": " + call + " failed: " + std::strerror(error);
+}
+
+tl::unexpected<Error> systemError(int index, const char *call, int error)
+{
+    return tl::make_unexpected(Error{failedCall(index, call, error)});
+}
+
+} // namespace
 
 Worker::Worker(int index, RunShared &shared)
     : m_index(index)
@@ -28,10 +41,14 @@ Worker::~Worker()
     join();
 }
 
-void Worker::start()
+tl::expected<void, Error> Worker::start()
 {
-    setUp();
+    if (auto ready = setUp(); !ready) {
+        tearDown();
+        return ready;
+    }
     m_thread = std::thread([this] { run(); });
+    return {};
 }
 
 void Worker::join()
@@ -41,16 +58,24 @@ void Worker::join()
     tearDown();
 }
 
-void Worker::setUp()
+tl::expected<void, Error> Worker::setUp()
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0)
+        return systemError(m_index, "epoll_create1", errno);
     m_wakeFd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (m_wakeFd < 0)
+        return systemError(m_index, "eventfd", errno);
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = m_wakeFd;
-    epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event);
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event) != 0)
+        return systemError(m_index, "epoll_ctl", errno);
 
     m_multi = curl_multi_init();
+    if (!m_multi) // libcurl's only reason
+        return systemError(m_index, "curl_multi_init", ENOMEM);
+    // The options below only store values: they fail on an unknown option, never at run time.
     curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &Worker::onSocket);
     curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &Worker::onTimer);
@@ -59,6 +84,7 @@ void Worker::setUp()
     // several vusers' requests onto one connection.
     curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_NOTHING));
     m_pool = std::make_unique<TransferPool>(m_shared.config.http, m_shared.userAgent);
+    return {};
 }
 
 void Worker::tearDown()
@@ -94,9 +120,26 @@ void Worker::post(const WorkerCommand &command)
     }
 }
 
+void Worker::requestReport(std::uint64_t round)
+{
+    post({WorkerCommand::Type::Flush, round});
+}
+
+bool Worker::takeReports(std::uint64_t round, std::chrono::steady_clock::time_point deadline,
+                         std::vector<std::unique_ptr<IntervalData>> &out)
+{
+    std::unique_lock lock(m_reportMutex);
+    const bool answered =
+        m_reportReady.wait_until(lock, deadline, [&] { return m_answeredRound >= round; });
+    for (auto &report : m_reports)
+        out.push_back(std::move(report));
+    m_reports.clear();
+    return answered;
+}
+
 void Worker::recycle(std::unique_ptr<IntervalData> data)
 {
-    std::lock_guard lock(m_inboxMutex);
+    std::lock_guard lock(m_reportMutex);
     if (!m_spare)
         m_spare = std::move(data);
 }
@@ -169,6 +212,10 @@ void Worker::run()
     int running = 0;
     while (!m_quit) {
         const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(nowNs()));
+        if (ready < 0 && errno != EINTR) {
+            runWithoutEpoll(errno);
+            return;
+        }
         for (int i = 0; i < ready; ++i) {
             const int fd = events[i].data.fd;
             if (fd == m_wakeFd) {
@@ -197,6 +244,24 @@ void Worker::run()
     }
 }
 
+void Worker::runWithoutEpoll(int error)
+{
+    m_interval->addEvent({elapsedSeconds(), "error", failedCall(m_index, "epoll_wait", error),
+                          ErrorClass::Other, 0});
+    m_shared.workerFailed.store(true, std::memory_order_relaxed);
+    m_stopping = true;
+    interruptAll();
+    // Reports and the final Quit still arrive through the eventfd.
+    while (!m_quit) {
+        pollfd wake{m_wakeFd, POLLIN, 0};
+        if (poll(&wake, 1, 1000) > 0) {
+            std::uint64_t value;
+            [[maybe_unused]] auto got = read(m_wakeFd, &value, sizeof value);
+        }
+        processInbox();
+    }
+}
+
 void Worker::processInbox()
 {
     {
@@ -213,29 +278,22 @@ void Worker::processInbox()
             break;
         case WorkerCommand::Type::ResumeRendezvous: {
             VuserImpl *vuser = find(command.first);
-            if (vuser && vuser->wait == VuserImpl::Wait::Rendezvous &&
-                vuser->waitToken == command.count) {
-                vuser->rendezvousOp->outcome = command.outcome;
-                vuser->rendezvousOp = nullptr;
-                resume(*vuser, vuser->waiting);
+            if (auto *rendezvous = vuser ? vuser->rendezvousWait(command.count) : nullptr) {
+                rendezvous->op->outcome = command.outcome;
+                wake(*vuser);
             }
             break;
         }
         case WorkerCommand::Type::Flush:
-            flush();
+            flush(command.first);
             break;
         case WorkerCommand::Type::Stop:
             m_stopping = true;
             removeVusers(std::uint64_t(m_vusers.size()));
             break;
-        case WorkerCommand::Type::Interrupt: {
-            std::vector<VuserImpl *> all;
-            for (auto &[id, vuser] : m_vusers)
-                all.push_back(vuser.get());
-            for (auto *vuser : all)
-                interrupt(*vuser);
+        case WorkerCommand::Type::Interrupt:
+            interruptAll();
             break;
-        }
         case WorkerCommand::Type::Quit:
             m_quit = true;
             break;
@@ -261,7 +319,6 @@ void Worker::addVusers(std::uint64_t first, std::uint64_t count)
         m_vusers.emplace(id, std::move(vuser));
         ++added;
     }
-    m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
     m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
     // libcurl applies this limit to each vuser's own connection cache; its default (4 per
     // transfer in progress) could close a thinking vuser's connection.
@@ -281,7 +338,7 @@ void Worker::removeVusers(std::uint64_t count)
     // Vusers that have not started a task yet can go at once.
     std::vector<VuserImpl *> idle;
     for (auto &[id, vuser] : m_vusers) {
-        if (vuser->stopAfterIteration && vuser->task.done() && vuser->wait == VuserImpl::Wait::None)
+        if (vuser->stopAfterIteration && vuser->task.done() && !vuser->isWaiting())
             idle.push_back(vuser.get());
     }
     for (auto *vuser : idle)
@@ -323,16 +380,15 @@ void Worker::runReady()
 
 void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 {
-    vuser.wait = VuserImpl::Wait::None;
-    vuser.waiting = {};
     handle.resume();
-    afterResume(vuser);
+    // The task either suspended on a new wait or ran to its end.
+    if (vuser.task.done() && !vuser.isWaiting())
+        finishTask(vuser);
 }
 
-void Worker::afterResume(VuserImpl &vuser)
+void Worker::wake(VuserImpl &vuser)
 {
-    if (vuser.task.done() && vuser.wait == VuserImpl::Wait::None)
-        finishTask(vuser);
+    resume(vuser, vuser.endWait());
 }
 
 void Worker::finishTask(VuserImpl &vuser)
@@ -378,31 +434,32 @@ void Worker::finishTask(VuserImpl &vuser)
 
 void Worker::interrupt(VuserImpl &vuser)
 {
-    switch (vuser.wait) {
-    case VuserImpl::Wait::Http:
+    // A sleep needs no undoing: its timer finds no matching wait and is ignored.
+    if (auto *http = vuser.httpWait()) {
         std::erase_if(m_done, [&](const Done &d) { return d.vuser == &vuser; });
-        if (vuser.slot) {
-            curl_multi_remove_handle(m_multi, vuser.slot->easy);
-            m_pool->release(std::exchange(vuser.slot, nullptr));
+        if (http->slot) {
+            curl_multi_remove_handle(m_multi, http->slot->easy);
+            m_pool->release(http->slot);
         }
-        break;
-    case VuserImpl::Wait::Rendezvous:
-        if (vuser.rendezvousOp)
-            m_shared.hub->cancel(vuser.rendezvousOp->name, vuser.id());
-        break;
-    case VuserImpl::Wait::Sleep: // the timer finds no matching token and is ignored
-    case VuserImpl::Wait::None:
-        break;
+    } else if (const auto *rendezvous = std::get_if<VuserImpl::RendezvousWait>(&vuser.wait())) {
+        m_shared.hub->cancel(rendezvous->op->name, vuser.id());
     }
     if (!vuser.task.done() && vuser.initDone)
         ++m_interval->counters.iterationsInterrupted;
     vuser.interrupting = true;
-    vuser.wait = VuserImpl::Wait::None;
-    vuser.request = nullptr;
-    vuser.rendezvousOp = nullptr;
+    vuser.endWait();    // before the frames holding the awaitables go
     vuser.task.reset(); // destroys the coroutine frames; their scope guards record nothing
     vuser.closeOpenTransactions(false);
     retire(vuser);
+}
+
+void Worker::interruptAll()
+{
+    std::vector<VuserImpl *> all;
+    for (auto &[id, vuser] : m_vusers)
+        all.push_back(vuser.get());
+    for (auto *vuser : all)
+        interrupt(*vuser);
 }
 
 void Worker::retire(VuserImpl &vuser)
@@ -410,15 +467,14 @@ void Worker::retire(VuserImpl &vuser)
     const std::uint64_t id = vuser.id();
     m_pool->forget(vuser);
     m_vusers.erase(id);
-    m_vuserCount.store((long long)m_vusers.size(), std::memory_order_relaxed);
     m_shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void Worker::flush()
+void Worker::flush(std::uint64_t round)
 {
     std::unique_ptr<IntervalData> next;
     {
-        std::lock_guard lock(m_inboxMutex);
+        std::lock_guard lock(m_reportMutex);
         next = std::move(m_spare);
     }
     if (!next)
@@ -426,22 +482,20 @@ void Worker::flush()
     std::swap(next, m_interval);
     next->worker = m_index;
     {
-        std::lock_guard lock(m_shared.reportMutex);
-        m_shared.reports.push_back(std::move(next));
+        std::lock_guard lock(m_reportMutex);
+        m_reports.push_back(std::move(next));
+        m_answeredRound = std::max(m_answeredRound, round);
     }
-    m_shared.reportReady.notify_all();
+    m_reportReady.notify_all();
 }
 
 void Worker::startSleep(VuserImpl &vuser, double seconds, bool thinkTime,
                         std::coroutine_handle<> handle)
 {
     const std::uint64_t now = nowNs();
-    vuser.wait = VuserImpl::Wait::Sleep;
-    vuser.waiting = handle;
-    vuser.waitToken = m_nextToken++;
-    vuser.sleepStartNs = now;
-    vuser.sleepIsThinkTime = thinkTime;
-    m_timers.push_back({now + std::uint64_t(seconds * 1e9), vuser.id(), vuser.waitToken});
+    const std::uint64_t token = m_nextToken++;
+    vuser.beginWait(VuserImpl::SleepWait{handle, token, now, thinkTime});
+    m_timers.push_back({now + std::uint64_t(seconds * 1e9), vuser.id(), token});
     std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
 }
 
@@ -452,22 +506,21 @@ void Worker::fireTimers(std::uint64_t now)
         const Timer timer = m_timers.back();
         m_timers.pop_back();
         VuserImpl *vuser = find(timer.vuser);
-        if (!vuser || vuser->wait != VuserImpl::Wait::Sleep || vuser->waitToken != timer.token)
+        const auto *sleep = vuser ? vuser->sleepWait(timer.token) : nullptr;
+        if (!sleep)
             continue;
-        if (vuser->sleepIsThinkTime)
-            vuser->thinkMicros += (now - vuser->sleepStartNs) / 1000;
-        resume(*vuser, vuser->waiting);
+        if (sleep->thinkTime)
+            vuser->thinkMicros += (now - sleep->startNs) / 1000;
+        wake(*vuser);
     }
 }
 
 void Worker::startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
                              std::coroutine_handle<> handle)
 {
-    vuser.wait = VuserImpl::Wait::Rendezvous;
-    vuser.waiting = handle;
-    vuser.waitToken = m_nextToken++;
-    vuser.rendezvousOp = &op;
-    m_shared.hub->arrive(op.name, m_index, vuser.id(), vuser.waitToken,
+    const std::uint64_t token = m_nextToken++;
+    vuser.beginWait(VuserImpl::RendezvousWait{handle, &op, token});
+    m_shared.hub->arrive(op.name, m_index, vuser.id(), token,
                          m_shared.activeVusers.load(std::memory_order_relaxed));
 }
 

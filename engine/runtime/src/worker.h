@@ -8,6 +8,7 @@
 #include <loadwizard/scenario.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <coroutine>
 #include <cstdint>
@@ -18,13 +19,13 @@
 #include <vector>
 
 #include <curl/curl.h>
+#include <tl/expected.hpp>
 
 namespace Loadwizard::Engine {
 
 class RendezvousHub;
 
-/// What the run shares with its workers. Read-only after start, except the atomics and the
-/// report hand-over (locked, once per second per worker).
+/// What the run shares with its workers. Read-only after start, except the atomics.
 struct RunShared
 {
     RunConfig config;
@@ -32,10 +33,7 @@ struct RunShared
     std::uint64_t startNs = 0;
     std::string userAgent;
     std::atomic<long long> activeVusers{0};
-
-    std::mutex reportMutex;
-    std::condition_variable reportReady;
-    std::vector<std::unique_ptr<IntervalData>> reports;
+    std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
 };
 
 /// A command posted to a worker from another thread.
@@ -52,7 +50,7 @@ struct WorkerCommand
         Quit
     };
     Type type;
-    std::uint64_t first = 0; ///< AddVusers: first id; ResumeRendezvous: vuser id
+    std::uint64_t first = 0; ///< AddVusers: first id; ResumeRendezvous: vuser id; Flush: round
     std::uint64_t count = 0; ///< AddVusers/RemoveVusers: how many; ResumeRendezvous: token
     RendezvousOutcome outcome = RendezvousOutcome::Released;
 };
@@ -67,13 +65,19 @@ public:
     Worker(const Worker &) = delete;
     Worker &operator=(const Worker &) = delete;
 
-    void start();
+    /// Opens the event loop's descriptors and starts the thread; an error names the failed call.
+    tl::expected<void, Error> start();
     void join();
     /// Thread-safe.
     void post(const WorkerCommand &command);
+    /// Thread-safe: asks for the interval recorded so far, answered from the worker's loop.
+    void requestReport(std::uint64_t round);
+    /// Thread-safe: waits until the worker answered `round` or `deadline` passed, and moves out
+    /// what it handed over (late answers to earlier rounds too). False on the deadline.
+    bool takeReports(std::uint64_t round, std::chrono::steady_clock::time_point deadline,
+                     std::vector<std::unique_ptr<IntervalData>> &out);
     /// Thread-safe: the reporter hands an interval back, reset, for reuse.
     void recycle(std::unique_ptr<IntervalData> data);
-    long long vuserCount() const { return m_vuserCount.load(std::memory_order_relaxed); }
 
     // Called by this worker's vusers (on this thread).
     void startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op, std::coroutine_handle<> h);
@@ -103,7 +107,9 @@ private:
     static int onTimer(CURLM *multi, long timeoutMs, void *self);
 
     void run();
-    void setUp();
+    /// What is left of the loop once epoll broke: answer commands until told to quit.
+    void runWithoutEpoll(int error);
+    tl::expected<void, Error> setUp();
     void tearDown();
     int waitTimeoutMs(std::uint64_t now) const;
     void processInbox();
@@ -112,13 +118,15 @@ private:
     void fireTimers(std::uint64_t now);
     void runReady();
     void resume(VuserImpl &vuser, std::coroutine_handle<> handle);
-    void afterResume(VuserImpl &vuser);
+    /// Ends the vuser's wait and resumes what was waiting.
+    void wake(VuserImpl &vuser);
     void finishTask(VuserImpl &vuser);
     void addVusers(std::uint64_t first, std::uint64_t count);
     void removeVusers(std::uint64_t count);
     void interrupt(VuserImpl &vuser);
+    void interruptAll();
     void retire(VuserImpl &vuser);
-    void flush();
+    void flush(std::uint64_t round);
     VuserImpl *find(std::uint64_t id);
 
     int m_index;
@@ -132,7 +140,6 @@ private:
     bool m_curlTimerSet = false;
 
     std::unordered_map<std::uint64_t, std::unique_ptr<VuserImpl>> m_vusers;
-    std::atomic<long long> m_vuserCount{0};
     std::vector<Timer> m_timers; ///< min-heap on deadline
     std::vector<std::uint64_t> m_ready, m_readyNext;
     std::vector<Done> m_done;
@@ -144,6 +151,12 @@ private:
 
     std::mutex m_inboxMutex;
     std::vector<WorkerCommand> m_inbox, m_inboxWork;
+
+    // The report hand-over, once per reporting interval.
+    std::mutex m_reportMutex;
+    std::condition_variable m_reportReady;
+    std::vector<std::unique_ptr<IntervalData>> m_reports;
+    std::uint64_t m_answeredRound = 0;
     std::unique_ptr<IntervalData> m_spare;
 };
 

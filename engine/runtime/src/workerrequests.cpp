@@ -69,15 +69,12 @@ ErrorClass classify(CURLcode code)
 void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
                           std::coroutine_handle<> handle)
 {
-    vuser.request = &op;
-    vuser.waiting = handle;
-    vuser.wait = VuserImpl::Wait::Http;
     TransferSlot *slot = m_pool->acquire(vuser);
+    vuser.beginWait(VuserImpl::HttpWait{handle, &op, slot});
     if (!slot) {
         m_done.push_back({&vuser, CURLE_OUT_OF_MEMORY}); // completed from the loop, not inline
         return;
     }
-    vuser.slot = slot;
     CURL *easy = slot->easy;
     const Request &request = op.request;
     if (slot->lastUrl != request.url) {
@@ -152,8 +149,6 @@ void Worker::processCompletions()
     // Resuming a vuser may start its next request: finish reading the queue first.
     for (std::size_t i = 0; i < m_done.size(); ++i) {
         const Done done = m_done[i];
-        if (done.vuser->slot)
-            curl_multi_remove_handle(m_multi, done.vuser->slot->easy);
         completeRequest(*done.vuser, done.result);
     }
     m_done.clear();
@@ -161,9 +156,9 @@ void Worker::processCompletions()
 
 void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
 {
-    TransferSlot *slot = std::exchange(vuser.slot, nullptr);
-    Detail::RequestAwaitable &op = *vuser.request;
-    vuser.request = nullptr;
+    auto &http = *vuser.httpWait();
+    TransferSlot *slot = std::exchange(http.slot, nullptr);
+    Detail::RequestAwaitable &op = *http.op;
     Response &response = op.response;
     const Request &request = op.request;
 
@@ -173,6 +168,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     // Without a slot (no easy handle could be had) every figure stays zero.
     if (slot) {
         CURL *easy = slot->easy;
+        curl_multi_remove_handle(m_multi, easy);
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
         curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
@@ -242,7 +238,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
         message += result != CURLE_OK ? response.error : "HTTP " + std::to_string(status);
         logEvent(vuser, "error", std::move(message), errorClass);
     }
-    resume(vuser, vuser.waiting);
+    wake(vuser);
 }
 
 } // namespace Loadwizard::Engine

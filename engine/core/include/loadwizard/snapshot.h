@@ -94,9 +94,9 @@ struct LogEvent
     std::uint64_t vuser = 0;
 };
 
+/// Where a run is when a snapshot is taken.
 enum class RunState
 {
-    Starting,
     Running,
     Stopping,
     Finished
@@ -132,8 +132,8 @@ struct Snapshot
     std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval
 };
 
-/// Receives every snapshot on the engine's reporter thread: must return quickly (copy the
-/// pointer, post it elsewhere).
+/// Receives every snapshot on the engine's controller thread, which also runs the schedule: must
+/// return quickly (copy the pointer, post it elsewhere).
 using SnapshotObserver = std::function<void(const std::shared_ptr<const Snapshot> &)>;
 
 } // namespace Loadwizard

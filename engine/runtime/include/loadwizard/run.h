@@ -37,10 +37,11 @@ public:
     Run(const Run &) = delete;
     Run &operator=(const Run &) = delete;
 
-    /// Before start().
+    /// Before start(). Called on the run's controller thread, never on a worker.
     void addObserver(SnapshotObserver observer);
 
-    /// Starts the workers and the schedule; returns at once.
+    /// Starts the workers and the schedule; returns at once. On an error (a worker's event loop
+    /// could not be set up) nothing runs, as if start() had not been called.
     tl::expected<void, Error> start();
     /// Ends the schedule now: vusers finish their iteration within the graceful-stop period.
     void stop();

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "intervaldata.h"
+
+#include <loadwizard/snapshot.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace Loadwizard::Engine {
+
+class RendezvousHub;
+class Worker;
+
+/// Turns the workers' interval data into snapshots: collect (one round trip to each worker),
+/// then merge (into the run's totals and a new Snapshot). Runs on the controller thread.
+class Reporter
+{
+public:
+    /// What every worker handed over for one round.
+    struct Collected
+    {
+        std::uint64_t atNs = 0; ///< when the round was asked for: the interval's end
+        std::vector<std::unique_ptr<IntervalData>> intervals;
+    };
+    /// What the schedule knows and the workers do not.
+    struct ScheduleState
+    {
+        RunState state = RunState::Running;
+        long long activeVusers = 0;
+        long long plannedVusers = 0;
+        long long maxVusers = 0;
+    };
+
+    Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
+             std::uint64_t startNs, double intervalSeconds, double plannedSeconds);
+
+    /// Asks every worker for its interval and waits for each one's answer until a deadline.
+    Collected collect(bool final);
+    /// Folds the intervals into the totals, hands them back to their workers, and returns the
+    /// snapshot.
+    std::shared_ptr<const Snapshot> merge(Collected collected, bool final,
+                                          const ScheduleState &schedule);
+
+private:
+    /// How long a round may take: a worker stuck in scenario code must not stall the reports
+    /// (its data comes with a later round), but the last round waits longer.
+    std::chrono::nanoseconds deadline(bool final) const;
+    /// Adds one worker's interval to this interval's maps; its events go to the snapshot.
+    void add(IntervalData &data, Counters &interval, Snapshot &snapshot);
+    /// This interval's per-name figures into the snapshot and the totals.
+    void foldNames(Snapshot &snapshot);
+
+    const std::vector<std::unique_ptr<Worker>> &m_workers;
+    const RendezvousHub &m_hub;
+    std::uint64_t m_startNs;
+    double m_intervalSeconds;
+    double m_plannedSeconds;
+
+    std::uint64_t m_round = 0;
+    std::uint64_t m_sequence = 0;
+    std::uint64_t m_lastReportNs;
+    // Interval maps are kept between rounds so names and histograms stay allocated.
+    std::map<std::string, NameRecord, std::less<>> m_requestsInterval, m_requestsTotal;
+    std::map<std::string, NameRecord, std::less<>> m_transactionsInterval, m_transactionsTotal;
+    std::map<std::string, CheckStats, std::less<>> m_checksTotal;
+    Histogram m_allInterval, m_allTotal;
+    Counters m_totals;
+};
+
+} // namespace Loadwizard::Engine
