@@ -6,7 +6,7 @@
 #include "sinktesting.h"
 #include <loadwizard/outputsinks.h>
 
-#include "../e2e/e2eharness.h"
+#include "e2eharness.h"
 
 #include <loadwizard/output.h>
 
