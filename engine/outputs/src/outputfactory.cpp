@@ -4,8 +4,8 @@
 #include <loadwizard/outputsinks.h>
 
 #include <loadwizard/output.h>
-#include <loadwizard/urlparts.h>
 #include <loadwizard/outputregistry.h>
+#include <loadwizard/urlparts.h>
 #include <loadwizard/variables.h>
 
 #include <algorithm>

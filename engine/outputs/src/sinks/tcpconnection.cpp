@@ -1,7 +1,7 @@
 #include "tcpconnection.h"
 
-#include <loadwizard/urlparts.h>
 #include <loadwizard/outputregistry.h>
+#include <loadwizard/urlparts.h>
 
 #include <algorithm>
 #include <cerrno>
