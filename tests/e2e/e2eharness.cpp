@@ -135,6 +135,16 @@ qint64 count(const QJsonObject &root, const QStringList &path)
     return value.isDouble() ? value.toInteger(-1) : -1;
 }
 
+bool countsAddUp(const QJsonObject &summary)
+{
+    const qint64 started = count(summary, {"iterations_started"});
+    const qint64 finished = count(summary, {"iterations"});
+    const qint64 failed = count(summary, {"iterations_failed"});
+    const qint64 interrupted = count(summary, {"iterations_interrupted"});
+    return started >= 0 && finished >= 0 && failed >= 0 && interrupted >= 0 &&
+           started == finished + interrupted && failed <= finished;
+}
+
 bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArray &seen,
                    const QByteArray &text, int timeoutMs)
 {

@@ -66,6 +66,9 @@ QJsonObject readJson(const QString &path);
 QJsonValue field(const QJsonObject &root, const QStringList &path);
 /// An integer field, -1 when missing (so that a missing key never passes a "> 0" check).
 qint64 count(const QJsonObject &root, const QStringList &path);
+/// The run's iteration counts add up: started = finished + interrupted (finished counts the
+/// failed ones), and failed ≤ finished.
+bool countsAddUp(const QJsonObject &summary);
 /// Collects one channel of a running process into `seen` until it contains `text` or `timeoutMs`
 /// passed; returns whether it did.
 bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArray &seen,

@@ -108,6 +108,7 @@ void TestEndToEndRuns::simpleRunCountsEveryRequestAsACheckPass()
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     QVERIFY(outcome.out.contains("requests"));
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     const qint64 requests = count(summary, {"requests", "count"});
     QVERIFY2(requests > 0, outcome.describe().constData());
     QCOMPARE(count(summary, {"checks", "status is 200", "passes"}), requests);
@@ -133,6 +134,7 @@ void TestEndToEndRuns::shopDemoProjectRunsEveryTransactionAndPassesEveryCheck()
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QVERIFY2(count(summary, {"iterations"}) > 0, outcome.describe().constData());
     QCOMPARE(count(summary, {"requests", "errors"}), 0);
     QCOMPARE(count(summary, {"iterations_failed"}), 0);
@@ -163,6 +165,7 @@ void TestEndToEndRuns::demoCommandStartsItsOwnTargetAndAppliesParameters()
     QVERIFY(outcome.err.contains("built-in target"));
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QVERIFY2(count(summary, {"transactions", "login", "count"}) > 0,
              outcome.describe().constData());
     QCOMPARE(count(summary, {"requests", "errors"}), 0);
@@ -185,6 +188,7 @@ void TestEndToEndRuns::throwingIterationsFailWhileTheRunGoesOn()
              outcome.describe().constData()); // the message reaches the user
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     const qint64 iterations = count(summary, {"iterations"});
     const qint64 failed = count(summary, {"iterations_failed"});
     QVERIFY2(failed > 0, outcome.describe().constData());
@@ -238,6 +242,7 @@ void TestEndToEndRuns::requestErrorsAreCountedByClass()
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     const qint64 requests = count(summary, {"requests", "count"});
     QVERIFY2(requests > 0, outcome.describe().constData());
     QCOMPARE(count(summary, {"requests", "errors"}), requests);
@@ -261,6 +266,7 @@ void TestEndToEndRuns::everyVuserKeepsCookiesOfItsOwn()
          "--param", "base_url=" + baseUrl(), "--quiet", "--summary-json", json});
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QCOMPARE(count(summary, {"checks", "cookie set", "passes"}), 6);
     QVERIFY(count(summary, {"checks", "sees its own cookie", "passes"}) > 6);
     QCOMPARE(count(summary, {"checks", "sees its own cookie", "fails"}), 0);
@@ -274,6 +280,7 @@ void TestEndToEndRuns::everyVuserKeepsAConnectionOfItsOwn()
          "--workers", "2", "--param", "base_url=" + baseUrl(), "--quiet", "--summary-json", json});
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QVERIFY(count(summary, {"checks", "kept alive", "passes"}) > 24);
     QCOMPARE(count(summary, {"checks", "kept alive", "fails"}), 0);
     QVERIFY(count(summary, {"checks", "not another vuser's", "passes"}) > 24);

@@ -75,6 +75,7 @@ void TestEndToEndStopping::gracefulStopLetsInFlightIterationsFinish()
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QVERIFY(count(summary, {"iterations"}) >= 2);
     QCOMPARE(count(summary, {"iterations_interrupted"}), 0);
     QCOMPARE(count(summary, {"iterations_failed"}), 0);
@@ -94,6 +95,7 @@ void TestEndToEndStopping::gracefulStopInterruptsIterationsThatOutlastIt()
     QVERIFY2(outcome.milliseconds < 8'000, outcome.describe().constData());
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QCOMPARE(count(summary, {"iterations_interrupted"}), 2);
     QCOMPARE(count(summary, {"iterations"}), 0);
     QCOMPARE(count(summary, {"iterations_failed"}), 0);
@@ -154,6 +156,7 @@ void TestEndToEndStopping::interruptStopsGracefullyAndStillWritesTheSummary()
     QVERIFY(process.readAllStandardOutput().contains("requests"));
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QVERIFY2(count(summary, {"requests", "count"}) > 0, err.constData());
     QVERIFY(count(summary, {"iterations"}) > 0);
     QCOMPARE(count(summary, {"iterations_interrupted"}), 0);
@@ -188,6 +191,7 @@ void TestEndToEndStopping::secondInterruptAbortsAtOnce()
     QVERIFY(process.readAllStandardOutput().contains("requests"));
 
     const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), "started = finished + interrupted");
     QCOMPARE(count(summary, {"iterations_interrupted"}), 2);
     QCOMPARE(count(summary, {"iterations"}), 0);
     QCOMPARE(count(summary, {"iterations_failed"}), 0);

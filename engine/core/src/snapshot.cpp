@@ -7,6 +7,8 @@ std::string_view errorClassName(ErrorClass errorClass)
     switch (errorClass) {
     case ErrorClass::Connect:
         return "connect";
+    case ErrorClass::Receive:
+        return "receive";
     case ErrorClass::Dns:
         return "dns";
     case ErrorClass::Timeout:
@@ -36,6 +38,8 @@ void Counters::add(const Counters &other)
     iterations += other.iterations;
     iterationsFailed += other.iterationsFailed;
     iterationsInterrupted += other.iterationsInterrupted;
+    iterationsStarted += other.iterationsStarted;
+    vuserInitFailures += other.vuserInitFailures;
     checksPassed += other.checksPassed;
     checksFailed += other.checksFailed;
     for (std::size_t i = 0; i < errors.size(); ++i)

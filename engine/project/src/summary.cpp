@@ -84,12 +84,14 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
            t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
     const auto &l = s.totalLatency;
     append(out,
-           "  latency ....... min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  p99 "
-           "{:.2f}  "
-           "max {:.2f} ms\n",
+           "  latency ....... min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  "
+           "p99 {:.2f}  max {:.2f} ms\n",
            l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
     append(out, "  iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", t.iterations,
            rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
+    if (t.vuserInitFailures)
+        append(out, "  vuser init .... failed {} (those vusers never iterated)\n",
+               t.vuserInitFailures);
     out += "  data .......... in " + bytes(t.bytesIn) + "   out " + bytes(t.bytesOut) + "\n";
     const auto checks = t.checksPassed + t.checksFailed;
     if (checks) {
@@ -159,6 +161,8 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["iterations"] = t.iterations;
     j["iterations_failed"] = t.iterationsFailed;
     j["iterations_interrupted"] = t.iterationsInterrupted;
+    j["iterations_started"] = t.iterationsStarted;
+    j["vuser_init_failures"] = t.vuserInitFailures;
     j["transactions"] = nlohmann::json::object();
     for (const auto &[name, row] : s.transactionsTotal)
         j["transactions"][name] = statsJson(row);

@@ -41,6 +41,13 @@ std::size_t onHeader(char *data, std::size_t size, std::size_t count, void *user
     return bytes;
 }
 
+// Without a header function of its own, libcurl hands the status line and headers to the body
+// callback whenever CURLOPT_HEADERDATA is set: the body would start with "HTTP/1.1 200 OK".
+std::size_t discardHeader(char *, std::size_t size, std::size_t count, void *)
+{
+    return size * count;
+}
+
 } // namespace
 
 TransferPool::TransferPool(const HttpSettings &http, std::string userAgent)
@@ -81,6 +88,7 @@ CURL *TransferPool::newEasyHandle(TransferSlot &slot) const
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onBody);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &slot);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &slot);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &discardHeader);
     // An explicit empty proxy and no-proxy list save libcurl two getenv() per request (and
     // ignore http_proxy: load-test traffic goes where the scenario says).
     curl_easy_setopt(easy, CURLOPT_PROXY, "");
@@ -145,7 +153,7 @@ void TransferPool::captureHeaders(TransferSlot &slot, bool capture)
 {
     if (std::int8_t(capture) == slot.lastCaptureHeaders)
         return;
-    curl_easy_setopt(slot.easy, CURLOPT_HEADERFUNCTION, capture ? &onHeader : nullptr);
+    curl_easy_setopt(slot.easy, CURLOPT_HEADERFUNCTION, capture ? &onHeader : &discardHeader);
     slot.lastCaptureHeaders = std::int8_t(capture);
 }
 

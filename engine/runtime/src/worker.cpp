@@ -365,10 +365,21 @@ void Worker::runReady()
             continue;
         }
         auto &scenario = *m_shared.config.scenario;
+        auto &counters = m_interval->counters;
+        if (vuser->initDone)
+            ++counters.iterationsStarted;
         try {
             vuser->task = vuser->initDone ? scenario.iteration(*vuser) : scenario.vuserInit(*vuser);
         } catch (const std::exception &e) {
-            // Only allocation can throw before the coroutine body runs.
+            // Only allocation can throw before the coroutine body runs: a failed iteration (or
+            // init), so the counts still add up.
+            ++counters.errors[std::size_t(ErrorClass::Exception)];
+            if (vuser->initDone) {
+                ++counters.iterations;
+                ++counters.iterationsFailed;
+            } else {
+                ++counters.vuserInitFailures;
+            }
             logEvent(*vuser, "error", e.what(), ErrorClass::Exception);
             retire(*vuser);
             continue;
@@ -415,7 +426,7 @@ void Worker::finishTask(VuserImpl &vuser)
     if (wasInit) {
         vuser.initDone = true;
         if (failure) { // a vuser that could not initialise does not run (LoadRunner's rule)
-            ++counters.iterationsFailed;
+            ++counters.vuserInitFailures;
             retire(vuser);
             return;
         }

@@ -53,12 +53,15 @@ ErrorClass classify(CURLcode code)
         return ErrorClass::Tls;
     case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
+        return ErrorClass::Connect;
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-        return ErrorClass::Connect;
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_WEIRD_SERVER_REPLY:
+        return ErrorClass::Receive;
     default:
         return ErrorClass::Other;
     }
@@ -188,22 +191,24 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
         }
         m_pool->release(slot);
     }
-    response.status = status;
+    // A transfer that failed must not look like a response: a status line followed by a reset
+    // or a short body still reads 0, so every `status == 200` check sees the failure.
+    response.status = result == CURLE_OK ? status : 0;
     response.seconds = double(total) / 1e6;
     response.ttfbSeconds = double(ttfb) / 1e6;
-
-    bool failed = false;
-    ErrorClass errorClass = ErrorClass::Other;
-    if (result != CURLE_OK) {
-        failed = true;
-        errorClass = classify(result);
+    response.expectedStatusMin = request.expectedStatusMin;
+    response.expectedStatusMax = request.expectedStatusMax;
+    if (result != CURLE_OK)
         response.error = curl_easy_strerror(result);
-    } else if (status < request.expectedStatusMin || status > request.expectedStatusMax) {
-        failed = true;
-        errorClass = status >= 500   ? ErrorClass::Http5xx
-                     : status >= 400 ? ErrorClass::Http4xx
-                                     : ErrorClass::Other;
-    }
+
+    const bool failed = !response.ok(); // the one definition the scenario sees too
+    ErrorClass errorClass = ErrorClass::Other;
+    if (result != CURLE_OK)
+        errorClass = classify(result);
+    else if (status >= 500)
+        errorClass = ErrorClass::Http5xx;
+    else if (status >= 400)
+        errorClass = ErrorClass::Http4xx;
 
     auto &data = *m_interval;
     const std::uint64_t micros = std::uint64_t(std::max<curl_off_t>(total, 0));

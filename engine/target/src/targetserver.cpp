@@ -1,6 +1,7 @@
 #include <loadwizard/targetserver.h>
 
 #include "targetshop.h"
+#include "targetstreams.h"
 
 #include <atomic>
 #include <chrono>
@@ -165,6 +166,7 @@ const char *indexHtml = R"(<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Loadwizard target</title></head>
 <body><h1>Loadwizard target server</h1>
 <p>GET /health, /delay/MS, /status/CODE, /bytes/N, /anything, /cookies, /cookies/set?k=v,
+/stream-bytes/N, /drip?numbytes=N&amp;duration=S, /endless, /broken/short, /broken/chunked,
 POST /login, GET /products, GET /products/ID, POST /cart, POST /checkout, POST /logout</p>
 </body></html>
 )";
@@ -248,6 +250,8 @@ void TargetServer::Private::configure(httplib::Server &server)
     countRequests(server);
     addHttpbinRoutes(server);
     shop.addRoutes(server);
+    addStreamRoutes(server,
+                    [this](std::chrono::milliseconds pause) { return sleepUnlessStopping(pause); });
 }
 
 // stop() may only cut idle connections, so it needs to know when no response is being written.

@@ -17,7 +17,8 @@ namespace Loadwizard {
 /// failed checks and scenario exceptions are counted here too, but not as request errors.
 enum class ErrorClass : std::uint8_t
 {
-    Connect,
+    Connect, ///< no connection, or the request could not be sent
+    Receive, ///< the response broke off: reset, shorter than announced, bad encoding
     Dns,
     Timeout,
     Tls,
@@ -27,9 +28,10 @@ enum class ErrorClass : std::uint8_t
     Exception,
     Other,
 };
-inline constexpr std::size_t errorClassCount = 9;
+inline constexpr std::size_t errorClassCount = 10;
 
-/// "connect", "dns", "timeout", "tls", "http_4xx", "http_5xx", "check", "exception", "other".
+/// "connect", "receive", "dns", "timeout", "tls", "http_4xx", "http_5xx", "check", "exception",
+/// "other".
 std::string_view errorClassName(ErrorClass errorClass);
 
 /// Counters for an interval or the whole run.
@@ -39,9 +41,13 @@ struct Counters
     std::uint64_t requestErrors = 0;
     std::uint64_t bytesIn = 0;
     std::uint64_t bytesOut = 0;
+    /// Always iterationsStarted == iterations + iterationsInterrupted (once every worker has
+    /// reported: at the end of a run, and for the run's totals).
+    std::uint64_t iterationsStarted = 0;
     std::uint64_t iterations = 0;            ///< finished, failed or not
-    std::uint64_t iterationsFailed = 0;      ///< ended by a scenario exception
-    std::uint64_t iterationsInterrupted = 0; ///< cut at the end of the graceful stop
+    std::uint64_t iterationsFailed = 0;      ///< of those, ended by a scenario exception
+    std::uint64_t iterationsInterrupted = 0; ///< cut at the end of the graceful stop or aborted
+    std::uint64_t vuserInitFailures = 0;     ///< vuserInit() threw: that vuser never iterated
     std::uint64_t checksPassed = 0;
     std::uint64_t checksFailed = 0;
     std::array<std::uint64_t, errorClassCount> errors{};

@@ -18,7 +18,7 @@
 #include <vector>
 
 /// Bumped whenever anything in this header changes layout or virtual tables.
-#define LOADWIZARD_API_VERSION 1u
+#define LOADWIZARD_API_VERSION 2u
 /// The one symbol a plugin exports; its name carries the ABI generation too.
 #define LOADWIZARD_PLUGIN_SYMBOL "loadwizard_plugin_v1"
 
@@ -57,18 +57,26 @@ struct Request
     int expectedStatusMax = 399;
 };
 
-/// What came back. `status` is 0 when the request failed before a response (see `error`).
+/// What came back. `status` is 0 whenever the transfer failed (see `error`), even when a status
+/// line had arrived before the connection broke, so `status == 200` never passes a broken body.
 struct Response
 {
     long status = 0;
-    std::string body;
+    std::string body;            ///< the body only, as received (never the headers)
     std::vector<Header> headers; ///< only with Request::captureHeaders
-    std::string error;           ///< transport error (connect, DNS, timeout, TLS), else empty
+    std::string error;           ///< transport error (connect, receive, DNS, timeout, TLS)
     std::string url;             ///< where redirects led (empty when none were followed)
     double seconds = 0;          ///< total time
     double ttfbSeconds = 0;      ///< time to first byte
+    int expectedStatusMin = 200; ///< the request's expectations, copied by the engine
+    int expectedStatusMax = 399;
 
-    bool ok() const { return error.empty() && status >= 200 && status < 400; }
+    /// No transport error and a status the request expected: exactly what the metrics count as
+    /// a success.
+    bool ok() const
+    {
+        return error.empty() && status >= expectedStatusMin && status <= expectedStatusMax;
+    }
     /// First header with this name (case-insensitive), empty when absent or not captured.
     std::string_view header(std::string_view name) const;
 };

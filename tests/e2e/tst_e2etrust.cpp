@@ -1,0 +1,190 @@
+// What a scenario is handed must be what the server sent: bodies byte for byte (plain, JSON,
+// binary, chunked, gzip as sent), with and without header capture; broken transfers that never
+// look successful; one definition of ok(); and iteration counts that add up on every stop path.
+
+#include "e2eharness.h"
+
+#include <loadwizard/targetserver.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <httplib.h>
+
+#include <csignal>
+
+using namespace Loadwizard;
+using namespace Loadwizard::EndToEnd;
+
+class TestEndToEndTrust : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void bodiesAreExactlyWhatTheServerSent_data();
+    void bodiesAreExactlyWhatTheServerSent();
+    void iterationsInFlightAreCountedOnEveryStopPath_data();
+    void iterationsInFlightAreCountedOnEveryStopPath();
+
+private:
+    QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
+    QByteArray fetch(const std::string &path, bool gzip) const;
+
+    Harness m_harness;
+    TargetServer m_target;
+};
+
+void TestEndToEndTrust::initTestCase()
+{
+    QVERIFY2(m_harness.problem().isEmpty(), qPrintable(m_harness.problem()));
+    const auto started = m_target.start("127.0.0.1", 0);
+    QVERIFY2(started, started ? "" : started.error().toString().c_str());
+}
+
+void TestEndToEndTrust::cleanupTestCase()
+{
+    m_target.stop();
+}
+
+QByteArray TestEndToEndTrust::fetch(const std::string &path, bool gzip) const
+{
+    httplib::Client client("127.0.0.1", m_target.port());
+    client.set_decompress(false); // the bytes on the wire, as the scenario got them
+    httplib::Headers headers;
+    if (gzip)
+        headers.emplace("Accept-Encoding", "gzip");
+    const auto result = client.Get(path, headers);
+    if (!result || result->status != 200)
+        return "fetch failed";
+    return QByteArray::fromStdString(result->body);
+}
+
+void TestEndToEndTrust::bodiesAreExactlyWhatTheServerSent_data()
+{
+    QTest::addColumn<QString>("capture");
+    QTest::newRow("without header capture") << "0";
+    QTest::newRow("with header capture") << "1";
+}
+
+void TestEndToEndTrust::bodiesAreExactlyWhatTheServerSent()
+{
+    QFETCH(QString, capture);
+    const QString outDir = m_harness.scratchPath("bodies-" + capture);
+    QVERIFY(QDir().mkpath(outDir));
+    const QString json = m_harness.scratchPath("bodies-" + capture + ".json");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", m_harness.scenarioPath("bodies.cpp"), "--rampup", "2,1,0,1",
+         "--param", "base_url=" + baseUrl(), "--param", "out_dir=" + outDir, "--param",
+         "capture=" + capture, "--quiet", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+
+    auto body = [&](const char *name) {
+        QFile file(outDir + "/" + name + ".body");
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("missing");
+    };
+    QCOMPARE(body("health"), QByteArray("ok"));
+    const QJsonDocument anything = QJsonDocument::fromJson(body("anything"));
+    QVERIFY2(anything.isObject(), body("anything").left(200).constData());
+    QCOMPARE(anything.object().value("url").toString(), QString("/anything?x=1"));
+    QCOMPARE(body("bytes").size(), 5000);
+    QCOMPARE(body("bytes"), fetch("/bytes/5000?seed=7", false));
+    QCOMPARE(body("chunked").size(), 70000);
+    QCOMPARE(body("chunked"), fetch("/stream-bytes/70000?seed=3&chunk_size=4096", false));
+    const QByteArray gzip = body("gzip");
+    QVERIFY2(gzip.startsWith("\x1f\x8b"), gzip.left(40).toHex().constData()); // as sent
+    QCOMPARE(gzip, fetch("/", true));
+
+    const QJsonObject summary = readJson(json);
+    const qint64 iterations = count(summary, {"iterations"});
+    QVERIFY2(iterations >= 2, outcome.describe().constData());
+    const QStringList checks = {"status 200",
+                                "body equals ok",
+                                capture == "1" ? "headers captured" : "no headers unless asked",
+                                "broken transfer reads status 0",
+                                "broken transfer is not ok",
+                                "expected 404 is ok",
+                                "unexpected 404 is not ok"};
+    for (const QString &check : checks) {
+        QVERIFY2(count(summary, {"checks", check, "passes"}) > 0, qPrintable(check));
+        QCOMPARE(count(summary, {"checks", check, "fails"}), 0);
+    }
+    // Per iteration: two broken transfers (receive) and one unexpected 404; the expected 404 is
+    // no error, in the metrics as in the scenario.
+    QCOMPARE(count(summary, {"errors_by_class", "receive"}), 2 * iterations);
+    QCOMPARE(count(summary, {"errors_by_class", "http_4xx"}), iterations);
+    QCOMPARE(count(summary, {"errors_by_class", "connect"}), 0);
+    QCOMPARE(count(summary, {"requests", "errors"}), 3 * iterations);
+    QCOMPARE(count(summary, {"requests_by_name", "expected 404", "errors"}), 0);
+    QVERIFY2(countsAddUp(summary), outcome.describe().constData());
+}
+
+void TestEndToEndTrust::iterationsInFlightAreCountedOnEveryStopPath_data()
+{
+    QTest::addColumn<QString>("rampup");
+    QTest::addColumn<QString>("gracefulStop");
+    QTest::addColumn<int>("interrupts"); // SIGINTs sent once the vusers run
+    for (int round = 1; round <= 3; ++round) {
+        QTest::addRow("profile ends, graceful stop cuts (%d)", round) << "1,2"
+                                                                      << "1" << 0;
+        QTest::addRow("four vusers, graceful stop cuts (%d)", round) << "4,1,0,1"
+                                                                     << "1" << 0;
+    }
+    QTest::newRow("Ctrl-C once") << "2,1,0,60"
+                                 << "1" << 1;
+    QTest::newRow("Ctrl-C twice") << "2,1,0,60"
+                                  << "30" << 2;
+    QTest::newRow("no graceful stop") << "3,1"
+                                      << "0" << 0;
+}
+
+void TestEndToEndTrust::iterationsInFlightAreCountedOnEveryStopPath()
+{
+    QFETCH(QString, rampup);
+    QFETCH(QString, gracefulStop);
+    QFETCH(int, interrupts);
+    const QString json = m_harness.scratchPath("stream.json");
+    QFile::remove(json);
+    const QStringList arguments = {"run",
+                                   "--scenario",
+                                   m_harness.scenarioPath("stream.cpp"),
+                                   "--rampup",
+                                   rampup,
+                                   "--graceful-stop",
+                                   gracefulStop,
+                                   "--param",
+                                   "base_url=" + baseUrl(),
+                                   "--summary-json",
+                                   json};
+    if (interrupts == 0) {
+        const Outcome outcome = m_harness.run(arguments, 60'000);
+        QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    } else {
+        QProcess process;
+        m_harness.start(process, arguments);
+        QByteArray seen;
+        QVERIFY(waitForOutput(process, QProcess::StandardError, seen, ": scenario stream", 60'000));
+        QTest::qWait(1500); // both vusers are in their first, 5-second iteration
+        for (int i = 0; i < interrupts; ++i) {
+            ::kill(pid_t(process.processId()), SIGINT);
+            QTest::qWait(300);
+        }
+        // waitForFinished() is false for a process that has already ended.
+        QVERIFY(process.state() == QProcess::NotRunning || process.waitForFinished(30'000));
+        QCOMPARE(process.exitCode(), 130);
+    }
+    const QJsonObject summary = readJson(json);
+    QVERIFY2(count(summary, {"iterations_started"}) > 0,
+             qPrintable(QJsonDocument(summary).toJson()));
+    // Every iteration here outlives the run: each one started is an interrupted one.
+    QCOMPARE(count(summary, {"iterations_interrupted"}), count(summary, {"iterations_started"}));
+    QVERIFY2(countsAddUp(summary), qPrintable(QJsonDocument(summary).toJson()));
+}
+
+QTEST_GUILESS_MAIN(TestEndToEndTrust)
+#include "tst_e2etrust.moc"
