@@ -172,6 +172,10 @@ tl::expected<Project, Error> projectFor(const Options &options)
         }
         project.profile = *profile;
     }
+    if (project.scenario.empty() && !options.project.empty())
+        return tl::make_unexpected(Error{"the project names no scenario (add \"scenario: FILE\" "
+                                         "or give --scenario FILE)",
+                                         options.project, 0, 0, "scenario"});
     if (project.scenario.empty())
         return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
     if (project.profile.empty())
@@ -378,7 +382,7 @@ void addRunOptions(CLI::App *command, Options &options)
                         "e.g. 2,60,0,200");
     command->add_option("--param", options.params, "Scenario parameter key=value (repeatable)");
     command->add_option("--workers", options.workers, "Worker threads (default: one per core)")
-        ->check(CLI::Range(0, 1024));
+        ->check(CLI::Range(0, maxWorkers));
     command
         ->add_option("--graceful-stop", options.gracefulStop,
                      "Seconds in-flight iterations get at the end (default 30)")

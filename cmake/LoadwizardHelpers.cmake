@@ -56,7 +56,8 @@ function(lw_add_engine_library name)
         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
     target_link_libraries(${target} PUBLIC ${ARG_PUBLIC} PRIVATE loadwizard_common_cfg ${ARG_PRIVATE})
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-    # The engine never depends on Qt (STYLE.md): fail the configure step if it does.
+    # The engine never depends on Qt: fail the configure step if a library names it
+    # (engine/CMakeLists.txt checks the final link lists too).
     foreach(lib IN LISTS ARG_PUBLIC ARG_PRIVATE)
         if(lib MATCHES "Qt")
             message(FATAL_ERROR "engine/${name} must not depend on Qt (found ${lib})")

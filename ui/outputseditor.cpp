@@ -322,9 +322,12 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
         commit(configFromForm(), tr("Edit output target"), m_targetMergeKey);
     });
     connect(m_target, &QLineEdit::editingFinished, this, [this] { m_targetMergeKey = 0; });
-    connect(m_options, &QTableWidget::cellChanged, this, [this] {
-        if (!m_refreshing)
-            commit(configFromForm(), tr("Edit output option"));
+    connect(m_options, &QTableWidget::cellChanged, this, [this](int row, int column) {
+        if (m_refreshing)
+            return;
+        if (column == KeyColumn && !markUnknownOption(row))
+            return; // kept on screen, marked, until it is a name the kind knows
+        commit(configFromForm(), tr("Edit output option"));
     });
     connect(m_document, &ProjectDocument::projectChanged, this, &OutputsEditor::refresh);
     refresh();
@@ -453,14 +456,33 @@ OutputConfig OutputsEditor::configFromForm() const
     config.kind = m_kind->currentText().toStdString();
     config.target = m_target->text().trimmed().toStdString();
     config.options.clear();
+    // Only options the kind knows reach the project: the file must load again (an unknown
+    // option is an error there), and a kind change drops the old kind's options (undoable).
+    const OutputKind *kind = findOutputKind(config.kind);
     for (int row = 0; row < m_options->rowCount(); ++row) {
         const auto *key = m_options->item(row, KeyColumn);
         const auto *value = m_options->item(row, ValueColumn);
         const QString name = key ? key->text().trimmed() : QString();
-        if (!name.isEmpty())
+        if (!name.isEmpty() && kind && kind->option(name.toStdString()))
             config.options[name.toStdString()] = value ? value->text().toStdString() : "";
     }
     return config;
+}
+
+bool OutputsEditor::markUnknownOption(int row)
+{
+    auto *key = m_options->item(row, KeyColumn);
+    if (!key || key->text().trimmed().isEmpty())
+        return true;
+    OutputConfig probe;
+    probe.kind = m_kind->currentText().toStdString();
+    probe.options[key->text().trimmed().toStdString()] = {};
+    const auto known = checkOutputOptions(probe);
+    const QSignalBlocker blocker(m_options); // colouring is no edit
+    key->setForeground(known ? palette().text() : QBrush(Qt::red));
+    if (!known)
+        key->setToolTip(QString::fromStdString(known.error().message));
+    return bool(known);
 }
 
 void OutputsEditor::commit(const OutputConfig &config, const QString &text, int mergeKey)

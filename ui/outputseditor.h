@@ -64,6 +64,9 @@ private:
     int currentIndex() const;
     void commit(const OutputConfig &config, const QString &text, int mergeKey = 0);
     OutputConfig configFromForm() const;
+    /// Marks the option name in `row` red with the registry's message when the kind does not
+    /// know it; true when it is known (or empty).
+    bool markUnknownOption(int row);
     void setTestState(bool testing, bool ok, const QString &message);
 
     ProjectDocument *m_document;

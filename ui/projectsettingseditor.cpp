@@ -56,7 +56,7 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     m_thinkMultiplier->setSingleStep(0.1);
     m_thinkMultiplier->setPrefix(QStringLiteral("× "));
     m_thinkMultiplier->setToolTip(tr("0 ignores think times, 2 doubles them"));
-    m_workers->setRange(0, 4096);
+    m_workers->setRange(0, maxWorkers);
     m_workers->setSpecialValueText(
         tr("one per core (%1)").arg(std::max(1u, std::thread::hardware_concurrency())));
     m_maxRedirects->setRange(0, 1000);

@@ -172,8 +172,9 @@ void TestProject::roundTripsThroughYaml()
     QVERIFY2(third, third ? "" : qPrintable(describe(third.error())));
     QVERIFY(*third == edited);
 
-    edited.outputs.push_back({"csv", "out dir/a,b.csv", {{"append", "false"}, {"note", ""}}});
-    edited.outputs.push_back({"graphite", "tcp://${GRAPHITE_HOST:-127.0.0.1}:2003", {}});
+    edited.outputs.push_back({"csv", "out dir/a,b.csv", {{"append", "false"}}});
+    edited.outputs.push_back(
+        {"graphite", "tcp://${GRAPHITE_HOST:-127.0.0.1}:2003", {{"prefix", ""}}});
     const auto fourth = Loadwizard::parseProject(Loadwizard::projectToYaml(edited), "x.yaml");
     QVERIFY2(fourth, fourth ? "" : qPrintable(describe(fourth.error())));
     QVERIFY2(*fourth == edited, Loadwizard::projectToYaml(edited).c_str());

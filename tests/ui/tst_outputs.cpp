@@ -137,6 +137,23 @@ void TestOutputs::addEditUndoRedoAndSaveRoundTrip()
 
     editor->kindChoice()->setCurrentText("graphite");
     QCOMPARE(window.document()->project().outputs[0].kind, std::string("graphite"));
+    // InfluxDB's options mean nothing to Graphite (and would not load again): dropped.
+    QVERIFY(window.document()->project().outputs[0].options.empty());
+    // A name the kind does not know stays on screen, marked, and never reaches the project.
+    editor->addOption();
+    const auto added = window.document()->project().outputs[0].options;
+    QCOMPARE(added.size(), std::size_t(1));
+    const int row = editor->optionTable()->rowCount() - 1;
+    editor->optionTable()->item(row, 0)->setText("prefx");
+    QCOMPARE(window.document()->project().outputs[0].options, added);
+    QVERIFY2(editor->optionTable()->item(row, 0)->toolTip().contains("did you mean \"prefix\""),
+             qPrintable(editor->optionTable()->item(row, 0)->toolTip()));
+    window.undoAction()->trigger(); // the added option
+    window.undoAction()->trigger(); // the kind change: InfluxDB's options come back
+    QCOMPARE(window.document()->project().outputs[0].kind, std::string("influxdb"));
+    QCOMPARE(window.document()->project().outputs[0].options.count("schema"), std::size_t(1));
+    window.redoAction()->trigger();
+    QVERIFY(window.document()->project().outputs[0].options.empty());
     editor->addOutput();
     editor->kindChoice()->setCurrentText("csv");
     // The untouched example target follows the kind.
@@ -145,7 +162,7 @@ void TestOutputs::addEditUndoRedoAndSaveRoundTrip()
     QVERIFY(window.saveTo(path));
     QVERIFY(!window.isWindowModified());
     auto reloaded = loadProject(path.toStdString());
-    QVERIFY(reloaded);
+    QVERIFY2(reloaded, reloaded ? "" : reloaded.error().toString().c_str());
     QCOMPARE(reloaded->outputs, window.document()->project().outputs);
     QCOMPARE(reloaded->outputs.size(), std::size_t(2));
 

@@ -3,6 +3,8 @@
 
 #include <loadwizard/outputregistry.h>
 
+#include <loadwizard/suggest.h>
+
 #include <loadwizard/outputsinks.h>
 
 #include <algorithm>
@@ -219,24 +221,6 @@ std::string joined(const std::vector<std::string> &words, std::string_view last)
     return out;
 }
 
-std::size_t editDistance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 } // namespace
 
 bool OutputOption::matches(std::string_view key) const
@@ -310,16 +294,12 @@ tl::expected<void, Error> checkOutputOptions(const OutputConfig &config)
         if (kind->option(key))
             continue;
         // A typo is the usual cause: name the closest option when it is a likely one.
-        std::string_view closest;
-        std::size_t best = 3;
-        for (const OutputOption &option : kind->options) {
-            if (const auto distance = editDistance(key, option.name); distance < best) {
-                best = distance;
-                closest = option.name;
-            }
-        }
+        std::vector<std::string_view> names;
+        for (const OutputOption &option : kind->options)
+            names.push_back(option.name);
+        const std::string closest = closestMatch(key, names);
         Error error;
-        error.message = "unknown option \"" + key + "\" for " + std::string(kind->name);
+        error.message = "unknown option \"" + shortened(key) + "\" for " + std::string(kind->name);
         if (!closest.empty())
             error.message += " (did you mean \"" + std::string(closest) + "\"?)";
         error.message += "; known: " + kind->optionList();

@@ -29,9 +29,13 @@ OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &f
         auto sink = config ? makeOutput(*config) : tl::make_unexpected(config.error());
         if (!sink) {
             Error error = sink.error();
-            error.field =
-                "--out " + (config ? config->kind : std::string()) +
-                (error.field.empty() || error.field == "--out" ? std::string() : " " + error.field);
+            // "--out influxdb options.db", or just "--out" when the flag itself is malformed.
+            std::string field = "--out";
+            if (config)
+                field += " " + config->kind;
+            if (!error.field.empty() && error.field != "--out")
+                field += " " + error.field;
+            error.field = std::move(field);
             return tl::make_unexpected(error);
         }
         sinks.push_back(std::move(*sink));

@@ -378,6 +378,7 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
             return tl::unexpected(reader.error(entry, path, "expected a map {kind, target, …}"));
         OutputConfig output;
         std::optional<YAML::Node> kindNode;
+        std::map<std::string, YAML::Mark, std::less<>> optionMarks;
         // Every key but kind and target is an option of that kind, kept as text.
         auto status = reader.readMap(
             entry, path,
@@ -394,6 +395,7 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
                 if (!text)
                     return tl::unexpected(text.error());
                 output.options[key.Scalar()] = *text;
+                optionMarks[key.Scalar()] = key.Mark();
                 return {};
             });
         if (!status)
@@ -404,6 +406,13 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
         if (auto known = outputKind(output.kind); !known)
             return tl::unexpected(
                 reader.error(*kindNode, join(path, "kind"), known.error().message));
+        // Option names are checked now, with their line, so `validate` catches a typo.
+        if (auto known = checkOutputOptions(output); !known) {
+            const auto mark = optionMarks.find(known.error().token);
+            return tl::unexpected(reader.at(mark == optionMarks.end() ? entry.Mark() : mark->second,
+                                            join(path, known.error().token),
+                                            known.error().message));
+        }
         if (output.target.empty())
             return tl::unexpected(reader.error(entry, join(path, "target"),
                                                "an output needs a target (a URL, "
@@ -552,8 +561,8 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                                     {"max_seconds", into(project.thinkTime.maxSeconds, duration)}});
          }},
         {"graceful_stop", into(project.gracefulStopSeconds, duration)},
-        {"workers",
-         into(project.workers, [&](auto &a, auto &b) { return reader.integer(a, b, 0, 4096); })},
+        {"workers", into(project.workers,
+                         [&](auto &a, auto &b) { return reader.integer(a, b, 0, maxWorkers); })},
         {"http",
          [&](const YAML::Node &node, const std::string &field) -> Status {
              HttpSettings &http = project.http;

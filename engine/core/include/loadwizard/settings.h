@@ -6,6 +6,9 @@
 
 namespace Loadwizard {
 
+/// Worker threads a run may have (project file, --workers, the GUI): far above any core count.
+inline constexpr int maxWorkers = 4096;
+
 /// When the vusers waiting at a rendezvous point are released.
 struct RendezvousPolicy
 {

@@ -1,12 +1,13 @@
 #pragma once
 
-// Internal: one factory per output kind, called by makeOutput() (outputfactory.cpp) with the
-// configuration already ${VAR}-expanded. Each lives next to its sink:
-//   output_influxdb.cpp       makeInfluxSink
-//   output_graphite.cpp       makeGraphiteSink
-//   output_elasticsearch.cpp  makeElasticsearchSink
-//   output_logstash.cpp       makeLogstashSink
-//   output_files.cpp          makeJsonLinesSink, makeCsvSink
+// One factory per output kind, which the registry (outputregistry.cpp) hands to makeOutput()
+// with the configuration already ${VAR}-expanded; public so the sink tests can build one sink
+// directly. Each lives next to its sink in src/sinks/:
+//   influxdb.cpp       makeInfluxSink
+//   graphite.cpp       makeGraphiteSink
+//   elasticsearch.cpp  makeElasticsearchSink
+//   logstash.cpp       makeLogstashSink
+//   files.cpp          makeJsonLinesSink, makeCsvSink
 // Errors name the option in Error::field ("target", "options.version", …); makeOutput() prefixes
 // the kind. Sinks must never put secrets (URL userinfo, passwords, tokens, API keys) into name(),
 // errors or log lines: use redactedTarget() below.

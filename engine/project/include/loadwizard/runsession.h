@@ -49,7 +49,8 @@ public:
     /// The outputs' display names (no secrets), in the order they were configured.
     std::vector<std::string> outputNames() const;
 
-    /// Before start(): receives every snapshot on the engine's reporter thread.
+    /// Before start(): receives every snapshot on the run's schedule thread (never a worker's);
+    /// must return quickly.
     void addObserver(SnapshotObserver observer);
     /// Starts the workers; returns at once. Once only.
     tl::expected<void, Error> start();
