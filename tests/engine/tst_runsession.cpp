@@ -56,8 +56,10 @@ Project TestRunSession::project(const std::string &rampup) const
 void TestRunSession::runsToASummaryWhoseCountsAddUp()
 {
     Project p = project("2,1,0,1");
+    // A file output's relative target is relative to the project file, as the scenario is.
+    p.path = m_dir.filePath("project.yaml").toStdString();
     const std::string jsonLines = m_dir.filePath("metrics.jsonl").toStdString();
-    p.outputs.push_back(OutputConfig{"json", jsonLines, {}});
+    p.outputs.push_back(OutputConfig{"json", "metrics.jsonl", {}});
 
     auto session = RunSession::prepare(p, RunSessionOptions{{}, {}, 10});
     QVERIFY2(session, session ? "" : session.error().toString().c_str());

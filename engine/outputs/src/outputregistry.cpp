@@ -197,16 +197,20 @@ std::vector<OutputKind> buildKinds()
                                       "only into an empty file)"};
     kinds.push_back({.name = "json",
                      .target = "a file",
-                     .targetHelp = "the file, truncated at the start",
+                     .targetHelp = "the file, truncated at the start; in a project, relative to "
+                                   "the project file's folder",
                      .exampleTarget = "results.jsonl",
                      .options = {append},
-                     .make = makeJsonLinesSink});
+                     .make = makeJsonLinesSink,
+                     .fileTarget = true});
     kinds.push_back({.name = "csv",
                      .target = "a file",
-                     .targetHelp = "the file, truncated at the start",
+                     .targetHelp = "the file, truncated at the start; in a project, relative to "
+                                   "the project file's folder",
                      .exampleTarget = "results.csv",
                      .options = {append},
-                     .make = makeCsvSink});
+                     .make = makeCsvSink,
+                     .fileTarget = true});
     return kinds;
 }
 

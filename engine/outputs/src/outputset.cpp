@@ -1,5 +1,9 @@
 #include <loadwizard/outputset.h>
 
+#include <loadwizard/outputregistry.h>
+
+#include <filesystem>
+
 #include <cstdio>
 #include <random>
 #include <thread>
@@ -14,7 +18,14 @@ OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &f
 {
     std::vector<std::unique_ptr<OutputSink>> sinks;
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        auto sink = makeOutput(configs[i]);
+        OutputConfig config = configs[i];
+        const OutputKind *kind = findOutputKind(config.kind);
+        if (kind && kind->fileTarget && !file.empty() && !config.target.empty() &&
+            !config.target.starts_with('/') && !config.target.starts_with("${")) {
+            config.target =
+                (std::filesystem::path(file).parent_path() / config.target).lexically_normal();
+        }
+        auto sink = makeOutput(config);
         if (!sink) {
             Error error = sink.error();
             error.file = file;

@@ -97,6 +97,9 @@ struct OutputKind
     std::string_view exampleTarget; ///< a working target on this machine, for new outputs
     std::vector<OutputOption> options;
     OutputFactory make = nullptr;
+    /// The target is a file path: relative to the project file's folder when it came from a
+    /// project (as `scenario:` is), to the working folder when it came from `--out`.
+    bool fileTarget = false;
 
     /// The option `key` names (resolving aliases and prefixes), nullptr when unknown.
     const OutputOption *option(std::string_view key) const;
