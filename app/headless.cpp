@@ -111,7 +111,13 @@ public:
             m_nextPlain = snapshot->elapsedSeconds + 10;
         }
         for (const auto &event : snapshot->events) {
-            if (event.level == "error" && m_errorsShown < 20) {
+            // Warnings are the engine's own and rare (a cap reached, a worker lagging): always.
+            if (event.level == "warning") {
+                if (m_tty)
+                    std::fprintf(stderr, "\r\033[K");
+                std::fprintf(stderr, "  [%6.1fs] warning: %s\n", event.elapsedSeconds,
+                             event.message.c_str());
+            } else if (event.level == "error" && m_errorsShown < 20) {
                 if (m_tty)
                     std::fprintf(stderr, "\r\033[K");
                 std::fprintf(stderr, "  [%6.1fs] vuser %llu: %s\n", event.elapsedSeconds,

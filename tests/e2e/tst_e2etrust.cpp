@@ -7,6 +7,7 @@
 #include <loadwizard/targetserver.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,10 +32,16 @@ private slots:
     void bodiesAreExactlyWhatTheServerSent();
     void iterationsInFlightAreCountedOnEveryStopPath_data();
     void iterationsInFlightAreCountedOnEveryStopPath();
+    void twentyThousandUrlsMakeOneNameAndLittleMemory();
+    void namesBeyondTheCapShareOneOverflowName();
+    void anEndlessBodyIsCappedAndCutOnTime_data();
+    void anEndlessBodyIsCappedAndCutOnTime();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
     QByteArray fetch(const std::string &path, bool gzip) const;
+    /// Runs the binary to its end (killed after `timeoutMs`), sampling its peak resident memory.
+    Outcome runWatchingMemory(const QStringList &arguments, int timeoutMs, qint64 *peakKiB) const;
 
     Harness m_harness;
     TargetServer m_target;
@@ -63,6 +70,112 @@ QByteArray TestEndToEndTrust::fetch(const std::string &path, bool gzip) const
     if (!result || result->status != 200)
         return "fetch failed";
     return QByteArray::fromStdString(result->body);
+}
+
+Outcome TestEndToEndTrust::runWatchingMemory(const QStringList &arguments, int timeoutMs,
+                                             qint64 *peakKiB) const
+{
+    QProcess process;
+    QElapsedTimer clock;
+    clock.start();
+    m_harness.start(process, arguments);
+    *peakKiB = 0;
+    Outcome outcome;
+    while (!process.waitForFinished(100)) {
+        QFile status(QString("/proc/%1/status").arg(process.processId()));
+        if (status.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &line : status.readAll().split('\n')) {
+                if (line.startsWith("VmHWM:"))
+                    *peakKiB =
+                        std::max(*peakKiB, line.mid(6).trimmed().split(' ').value(0).toLongLong());
+            }
+        }
+        if (clock.elapsed() > timeoutMs) {
+            process.kill();
+            process.waitForFinished();
+            outcome.out = process.readAllStandardOutput();
+            outcome.err = process.readAllStandardError();
+            return outcome;
+        }
+    }
+    outcome.finished = true;
+    outcome.exitCode = process.exitCode();
+    outcome.exitStatus = process.exitStatus();
+    outcome.out = process.readAllStandardOutput();
+    outcome.err = process.readAllStandardError();
+    outcome.milliseconds = clock.elapsed();
+    return outcome;
+}
+
+void TestEndToEndTrust::twentyThousandUrlsMakeOneNameAndLittleMemory()
+{
+    const QString json = m_harness.scratchPath("manyurls.json");
+    qint64 peakKiB = 0;
+    const Outcome outcome =
+        runWatchingMemory({"run", "--scenario", m_harness.scenarioPath("manyurls.cpp"), "--rampup",
+                           "8,1,0,9", "--workers", "1", "--param", "base_url=" + baseUrl(),
+                           "--param", "urls=20000", "--quiet", "--summary-json", json},
+                          120'000, &peakKiB);
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    const QJsonObject names = field(summary, {"requests_by_name"}).toObject();
+    QCOMPARE(names.keys(), QStringList{"GET /bytes/{id}"});
+    QCOMPARE(count(summary, {"checks", "body as long as asked", "fails"}), 0);
+    QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+    // A 10-second profile ends in about 10 s (the issue saw 20 s with a name per URL).
+    QVERIFY2(outcome.milliseconds < 40'000, qPrintable(QString::number(outcome.milliseconds)));
+    qInfo("20 000 URLs: peak %lld KiB, %lld ms", peakKiB, outcome.milliseconds);
+}
+
+void TestEndToEndTrust::namesBeyondTheCapShareOneOverflowName()
+{
+    const QString project = m_harness.writeFile(
+        "names.yaml",
+        "loadwizard: 1\nscenario: " + m_harness.scenarioPath("manyurls.cpp").toUtf8() +
+            "\nprofile: {rampup: \"4,1,0,2\"}\nhttp: {max_names: 50}\n"
+            "parameters: {named: \"1\", urls: \"5000\", base_url: \"" +
+            baseUrl().toUtf8() + "\"}\n");
+    const QString json = m_harness.scratchPath("names.json");
+    const Outcome outcome = m_harness.run({"run", project, "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    const QJsonObject names = field(summary, {"requests_by_name"}).toObject();
+    QCOMPARE(names.size(), 51); // the cap plus the overflow name
+    QVERIFY(names.contains("(other names)"));
+    qint64 total = 0;
+    for (const QString &name : names.keys())
+        total += count(summary, {"requests_by_name", name, "count"});
+    QCOMPARE(total, count(summary, {"requests", "count"})); // every request is still counted
+    QCOMPARE(outcome.err.count("request names:"), 1);       // one warning
+}
+
+void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime_data()
+{
+    QTest::addColumn<QString>("cap");
+    QTest::newRow("the project's 8 MiB") << "0";
+    QTest::newRow("the request's 64 KiB") << "65536";
+}
+
+void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime()
+{
+    QFETCH(QString, cap);
+    const QString json = m_harness.scratchPath("endless.json");
+    qint64 peakKiB = 0;
+    const Outcome outcome =
+        runWatchingMemory({"run", "--scenario", m_harness.scenarioPath("endless.cpp"), "--rampup",
+                           "2,1,0,2", "--graceful-stop", "5", "--param", "base_url=" + baseUrl(),
+                           "--param", "cap=" + cap, "--quiet", "--summary-json", json},
+                          60'000, &peakKiB);
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(count(summary, {"iterations"}) >= 2);
+    for (const char *check :
+         {"cut by the timeout", "truncated", "kept no more than the cap", "timeout on time"})
+        QCOMPARE(count(summary, {"checks", check, "fails"}), 0);
+    QCOMPARE(count(summary, {"errors_by_class", "timeout"}), count(summary, {"requests", "count"}));
+    // Far more was read than kept: bytes_in counts it all.
+    QVERIFY(count(summary, {"requests", "bytes_in"}) > 4 * (8 << 20));
+    QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
 }
 
 void TestEndToEndTrust::bodiesAreExactlyWhatTheServerSent_data()

@@ -35,6 +35,16 @@ std::string formatNumber(double value)
     return std::string(buffer, result.ptr);
 }
 
+/// A size as a person writes it: "8MiB", "512KiB", else bytes.
+std::string formatSize(std::uint64_t bytes)
+{
+    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+        return std::to_string(bytes >> 20) + "MiB";
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return std::to_string(bytes >> 10) + "KiB";
+    return std::to_string(bytes);
+}
+
 std::string trimmed(const std::string &text)
 {
     const auto first = text.find_first_not_of(" \t");
@@ -236,6 +246,33 @@ public:
             return tl::unexpected(
                 error(node, field, '"' + shortened(node.Scalar()) + "\" is a negative duration"));
         return *seconds;
+    }
+
+    /// Bytes: a whole number, optionally with B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.
+    Result<std::uint64_t> size(const YAML::Node &node, const std::string &field) const
+    {
+        if (!node.IsScalar())
+            return tl::unexpected(error(node, field, "expected a size, not " + kind(node)));
+        const std::string text = trimmed(node.Scalar());
+        static const std::pair<std::string_view, std::uint64_t> units[] = {
+            {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"kB", 1000},
+            {"KB", 1000},        {"MB", 1000000},     {"GB", 1000000000},  {"B", 1}};
+        std::uint64_t scale = 1;
+        std::string digits = text;
+        for (const auto &[suffix, factor] : units) {
+            if (text.size() > suffix.size() && text.ends_with(suffix)) {
+                digits = trimmed(text.substr(0, text.size() - suffix.size()));
+                scale = factor;
+                break;
+            }
+        }
+        const auto value = toNumber<long long>(digits);
+        if (!value || *value < 0 || std::uint64_t(*value) > (1ull << 40) / scale)
+            return tl::unexpected(error(node, field,
+                                        '"' + shortened(text) +
+                                            "\" is not a size (bytes, or a number followed by "
+                                            "kB, MB, GB, KiB, MiB or GiB; at most 1 TiB)"));
+        return std::uint64_t(*value) * scale;
     }
 
     static std::string kind(const YAML::Node &node)
@@ -577,6 +614,11 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                   {"buffer_size",
                    into(http.bufferSize,
                         [&](auto &a, auto &b) { return reader.integer(a, b, 1024, 524288); })},
+                  {"max_body",
+                   into(http.maxBodyBytes, [&](auto &a, auto &b) { return reader.size(a, b); })},
+                  {"max_names",
+                   into(http.maxNames,
+                        [&](auto &a, auto &b) { return reader.integer(a, b, 1, 1000000); })},
                   {"user_agent", into(http.userAgent, text)}});
          }},
         {"rendezvous",
@@ -783,6 +825,8 @@ std::string projectToYaml(const Project &project)
     out << YAML::Key << "http2" << YAML::Value << http.http2;
     out << YAML::Key << "max_redirects" << YAML::Value << http.maxRedirects;
     out << YAML::Key << "buffer_size" << YAML::Value << http.bufferSize;
+    out << YAML::Key << "max_body" << YAML::Value << formatSize(http.maxBodyBytes);
+    out << YAML::Key << "max_names" << YAML::Value << http.maxNames;
     out << YAML::Key << "user_agent" << YAML::Value << http.userAgent;
     out << YAML::EndMap;
 

@@ -79,6 +79,7 @@ public:
 Run::Private::Private(RunConfig config)
 {
     shared.config = std::move(config);
+    shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
     shared.userAgent = shared.config.http.userAgent.empty()
                            ? std::string("Loadwizard/") + LOADWIZARD_VERSION
                            : shared.config.http.userAgent;

@@ -11,8 +11,15 @@ std::size_t onBody(char *data, std::size_t size, std::size_t count, void *user)
     auto *slot = static_cast<TransferSlot *>(user);
     const std::size_t bytes = size * count;
     auto *request = slot->owner ? slot->owner->requestInFlight() : nullptr;
-    if (request && !request->request.discardBody)
-        request->response.body.append(data, bytes);
+    if (!request)
+        return bytes;
+    // Past the cap the bytes are read and counted (bytes_in) but not kept: an endless body
+    // costs a timeout, never the machine's memory.
+    std::string &body = request->response.body;
+    const std::uint64_t room = slot->bodyCap > body.size() ? slot->bodyCap - body.size() : 0;
+    if (bytes > room && !request->request.discardBody)
+        request->response.truncated = true;
+    body.append(data, std::size_t(std::min<std::uint64_t>(bytes, room)));
     return bytes;
 }
 

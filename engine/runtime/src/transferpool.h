@@ -27,6 +27,7 @@ struct TransferSlot
     std::int8_t lastMethod = -1;
     std::int8_t lastFollow = -1;
     std::int8_t lastCaptureHeaders = -1;
+    std::uint64_t bodyCap = 0; ///< body bytes kept for the request in flight
     bool inUse = false;
     bool inFreeList = false;
 };

@@ -3,6 +3,7 @@
 #include "intervaldata.h"
 #include "transferpool.h"
 #include "vuserimpl.h"
+#include <loadwizard/requestnames.h>
 
 #include <loadwizard/run.h>
 #include <loadwizard/scenario.h>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <curl/curl.h>
@@ -34,6 +36,7 @@ struct RunShared
     std::string userAgent;
     std::atomic<long long> activeVusers{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
+    NameRegistry names;                    ///< request names, capped (http.max_names)
 };
 
 /// A command posted to a worker from another thread.
@@ -148,6 +151,8 @@ private:
     bool m_quit = false;
 
     std::unique_ptr<IntervalData> m_interval;
+    /// Request names the run's registry admitted, so the hot path takes no lock for them.
+    std::unordered_set<std::string> m_admittedNames;
 
     std::mutex m_inboxMutex;
     std::vector<WorkerCommand> m_inbox, m_inboxWork;

@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "transferpool.h"
+#include <loadwizard/requestnames.h>
 
 #include <algorithm>
 #include <string>
@@ -133,6 +134,9 @@ void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
         slot->lastFollow = std::int8_t(follow);
     }
     TransferPool::captureHeaders(*slot, request.captureHeaders);
+    slot->bodyCap = request.discardBody        ? 0
+                    : request.maxBodyBytes > 0 ? request.maxBodyBytes
+                                               : m_shared.config.http.maxBodyBytes;
 
     if (curl_multi_add_handle(m_multi, easy) != CURLM_OK)
         m_done.push_back({&vuser, CURLE_FAILED_INIT}); // completed from the loop, not inline
@@ -213,16 +217,30 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     auto &data = *m_interval;
     const std::uint64_t micros = std::uint64_t(std::max<curl_off_t>(total, 0));
     std::string derivedName;
+    const std::string *name = &request.name;
     if (request.name.empty()) {
-        const auto query = request.url.find_first_of("?#");
-        if (request.method != "GET" || query != std::string::npos)
-            derivedName = (request.method == "GET" ? std::string() : request.method + " ") +
-                          request.url.substr(0, query);
+        derivedName = defaultRequestName(request.method, request.url);
+        name = &derivedName;
     }
-    const std::string &name = !request.name.empty() ? request.name
-                              : derivedName.empty() ? request.url
-                                                    : derivedName;
-    NameRecord &record = data.requests[name];
+    if (!m_admittedNames.contains(*name)) {
+        bool firstOverflow = false;
+        if (m_shared.names.admit(*name, &firstOverflow)) {
+            m_admittedNames.insert(*name);
+        } else {
+            if (firstOverflow) {
+                logEvent(vuser, "warning",
+                         "more than " + std::to_string(m_shared.names.limit()) +
+                             " request names: \"" + shortened(*name) +
+                             "\" and later new names are counted as \"" +
+                             std::string(NameRegistry::overflowName) +
+                             "\" (name requests, or raise http.max_names)",
+                         ErrorClass::Other);
+            }
+            static const std::string overflow(NameRegistry::overflowName);
+            name = &overflow;
+        }
+    }
+    NameRecord &record = data.requests[*name];
     ++record.count;
     record.histogram.record(micros);
     record.dnsMicros += std::uint64_t(dns);

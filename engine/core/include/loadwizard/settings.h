@@ -2,6 +2,7 @@
 
 // Settings the runtime takes from a project, as plain values: the runtime knows no YAML.
 
+#include <cstdint>
 #include <string>
 
 namespace Loadwizard {
@@ -42,7 +43,11 @@ struct HttpSettings
     bool http2 = true; ///< offered over TLS (ALPN) where libcurl has nghttp2
     int maxRedirects = 10;
     int bufferSize = 16384; ///< libcurl receive buffer per vuser (1024–524288)
-    std::string userAgent;  ///< empty: "Loadwizard/<version>"
+    /// Bytes of a response body kept for the scenario; the rest is counted, not kept.
+    std::uint64_t maxBodyBytes = 8u << 20;
+    /// Distinct request names a run records; beyond, requests share one overflow name.
+    int maxNames = 1000;
+    std::string userAgent; ///< empty: "Loadwizard/<version>"
 
     bool operator==(const HttpSettings &) const = default;
 };

@@ -48,12 +48,13 @@ struct Request
     std::string url;
     std::vector<Header> headers;
     std::string body;
-    std::string name;            ///< metrics name; default: method and URL path without query
-    double timeoutSeconds = 0;   ///< 0: the project's http.timeout (default 60 s)
-    bool followRedirects = true; ///< up to 10 redirects, as browsers and k6 do
-    bool captureHeaders = false; ///< fill Response::headers (costs a callback per header)
-    bool discardBody = false;    ///< do not keep the response body (saves copying)
-    int expectedStatusMin = 200; ///< statuses outside [min, max] count as errors
+    std::string name;               ///< metrics name; default: method and URL path without query
+    double timeoutSeconds = 0;      ///< 0: the project's http.timeout (default 60 s)
+    bool followRedirects = true;    ///< up to 10 redirects, as browsers and k6 do
+    bool captureHeaders = false;    ///< fill Response::headers (costs a callback per header)
+    bool discardBody = false;       ///< do not keep the response body (saves copying)
+    std::uint64_t maxBodyBytes = 0; ///< body bytes kept; 0: the project's http.max_body (8 MiB)
+    int expectedStatusMin = 200;    ///< statuses outside [min, max] count as errors
     int expectedStatusMax = 399;
 };
 
@@ -63,6 +64,7 @@ struct Response
 {
     long status = 0;
     std::string body;            ///< the body only, as received (never the headers)
+    bool truncated = false;      ///< the body was longer than maxBodyBytes: the rest was dropped
     std::vector<Header> headers; ///< only with Request::captureHeaders
     std::string error;           ///< transport error (connect, receive, DNS, timeout, TLS)
     std::string url;             ///< where redirects led (empty when none were followed)

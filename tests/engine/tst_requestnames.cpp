@@ -1,0 +1,84 @@
+// Default request names: METHOD /path with variable segments collapsed, never a host, userinfo
+// or query; and the run's cap on distinct names.
+
+#include <loadwizard/requestnames.h>
+
+#include <QtTest>
+
+using namespace Loadwizard;
+
+class TestRequestNames : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void collapsesVariableSegments_data();
+    void collapsesVariableSegments();
+    void capsDistinctNamesAndWarnsOnce();
+};
+
+void TestRequestNames::collapsesVariableSegments_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("root") << "GET"
+                          << "http://127.0.0.1:8080"
+                          << "GET /";
+    QTest::newRow("root slash") << "GET"
+                                << "http://127.0.0.1:8080/"
+                                << "GET /";
+    QTest::newRow("number") << "GET"
+                            << "http://h/bytes/5000"
+                            << "GET /bytes/{id}";
+    QTest::newRow("query and fragment") << "POST"
+                                        << "https://h:1/cart?x=1#top"
+                                        << "POST /cart";
+    QTest::newRow("userinfo never") << "GET"
+                                    << "http://user:secret@h/a"
+                                    << "GET /a";
+    QTest::newRow("uuid") << "DELETE"
+                          << "http://h/o/123e4567-e89b-12d3-a456-426614174000/x"
+                          << "DELETE /o/{uuid}/x";
+    QTest::newRow("long hex") << "GET"
+                              << "http://h/blob/0123456789abcdef0123"
+                              << "GET /blob/{hex}";
+    QTest::newRow("word kept") << "GET"
+                               << "http://h/products/deadbeefcafebabe"
+                               << "GET /products/deadbeefcafebabe"; // no digit: a word
+    QTest::newRow("mixed kept") << "GET"
+                                << "http://h/v2/items"
+                                << "GET /v2/items";
+    QTest::newRow("trailing slash") << "GET"
+                                    << "http://h/a/7/"
+                                    << "GET /a/{id}/";
+    QTest::newRow("relative") << "GET"
+                              << "/a/7?q"
+                              << "GET /a/{id}";
+}
+
+void TestRequestNames::collapsesVariableSegments()
+{
+    QFETCH(QString, method);
+    QFETCH(QString, url);
+    QFETCH(QString, name);
+    QCOMPARE(QString::fromStdString(defaultRequestName(method.toStdString(), url.toStdString())),
+             name);
+}
+
+void TestRequestNames::capsDistinctNamesAndWarnsOnce()
+{
+    NameRegistry names(3);
+    bool first = false;
+    for (const char *name : {"a", "b", "c", "a", "c"})
+        QVERIFY(names.admit(name, &first));
+    QVERIFY(!first);
+    QVERIFY(!names.admit("d", &first));
+    QVERIFY(first); // the warning is given once
+    QVERIFY(!names.admit("e", &first));
+    QVERIFY(!first);
+    QVERIFY(names.admit("b", &first)); // known names keep their own
+}
+
+QTEST_GUILESS_MAIN(TestRequestNames)
+#include "tst_requestnames.moc"
