@@ -9,6 +9,7 @@
 #include <loadwizard/project.h>
 #include <loadwizard/rampprofile.h>
 #include <loadwizard/runsession.h>
+#include <loadwizard/scenariocompiler.h>
 #include <loadwizard/summary.h>
 #include <loadwizard/targetserver.h>
 
@@ -208,20 +209,64 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         }
         summaryFile.emplace(std::move(*file));
     }
+    // Watched from before the preparation: a .cpp scenario may take long to compile, and Ctrl-C
+    // must end that too. The handlers run on the watcher's thread.
+    std::mutex activeMutex; // held while a handler uses the session, so it cannot go meanwhile
+    RunSession *active = nullptr;
+    SignalWatcher signals(
+        [&] {
+            std::lock_guard lock(activeMutex);
+            RunSession *run = active;
+            if (!run) {
+                std::fprintf(stderr, "\nloadwizard: interrupted before the run started\n");
+                cancelCompilation();
+            } else if (run->runFinished()) {
+                std::fprintf(stderr, "\nloadwizard: the run is over; the outputs are delivering "
+                                     "what they hold (again to stop them)\n");
+            } else {
+                std::fprintf(stderr, "\nloadwizard: stopping gracefully (again to abort)\n");
+                run->stop();
+            }
+        },
+        [&] {
+            std::lock_guard lock(activeMutex);
+            std::fprintf(stderr, "\nloadwizard: aborting\n");
+            if (RunSession *run = active)
+                run->abort();
+            else
+                cancelCompilation();
+        });
     auto session = RunSession::prepare(
         project, RunSessionOptions{overrides, options.outputs, options.flushTimeout});
+    if (signals.signalled())
+        return Interrupted; // nothing ran: no summary to write
     if (!session) {
         printError(session.error().toString());
         return BadInput;
     }
     RunSession &run = **session;
+    // Cleared before the session goes: the watcher may still see a late signal.
+    struct Clear
+    {
+        std::mutex &mutex;
+        RunSession *&active;
+        ~Clear()
+        {
+            std::lock_guard lock(mutex);
+            active = nullptr;
+        }
+    } clear{activeMutex, active};
+    {
+        std::lock_guard lock(activeMutex);
+        active = &run;
+    }
     for (const auto &warning : run.warnings())
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
     if (!options.quiet) {
         std::fprintf(stderr, "loadwizard %s: scenario %s, profile %s (%.0f s, peak %.0f vusers)\n",
                      LOADWIZARD_VERSION, run.header().scenario.c_str(),
                      run.header().profile.c_str(), project.profile.totalSeconds(),
-                     project.profile.peakVusers());
+                     std::ceil(project.profile.peakVusers() - 1e-9));
         for (const auto &name : run.outputNames())
             std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
     }
@@ -234,15 +279,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
 
     Progress progress(options.quiet);
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
-    SignalWatcher signals(
-        [&run] {
-            std::fprintf(stderr, "\nloadwizard: stopping gracefully (Ctrl-C again to abort)\n");
-            run.stop();
-        },
-        [&run] {
-            std::fprintf(stderr, "\nloadwizard: aborting\n");
-            run.abort();
-        });
+    if (signals.signalled())
+        return Interrupted;
     if (auto started = run.start(); !started) {
         printError(started.error().toString());
         return BadInput;
@@ -302,7 +340,7 @@ int commandValidate(const Options &options)
     std::printf("%s: ok (scenario %s, %zu steps, %.0f s, peak %.0f vusers)\n",
                 options.project.c_str(), prepared->plugin->info().id.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
-                project->profile.peakVusers());
+                std::ceil(project->profile.peakVusers() - 1e-9));
     return Success;
 }
 

@@ -1,5 +1,7 @@
 #include "runcontroller.h"
 
+#include <loadwizard/scenariocompiler.h>
+
 #include <QCoreApplication>
 #include <QPointer>
 #include <QThreadPool>
@@ -141,6 +143,7 @@ void RunController::stop()
 {
     if (m_state == State::Preparing) {
         ++m_generation; // nothing started yet: forget the preparation
+        cancelCompilation();
         setState(State::Idle);
         return;
     }
@@ -154,6 +157,7 @@ void RunController::abort()
 {
     if (m_state == State::Preparing) {
         ++m_generation;
+        cancelCompilation();
         setState(State::Idle);
         return;
     }

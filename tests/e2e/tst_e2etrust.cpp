@@ -6,6 +6,7 @@
 
 #include <loadwizard/targetserver.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -16,6 +17,11 @@
 #include <httplib.h>
 
 #include <csignal>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Loadwizard;
 using namespace Loadwizard::EndToEnd;
@@ -36,6 +42,9 @@ private slots:
     void namesBeyondTheCapShareOneOverflowName();
     void anEndlessBodyIsCappedAndCutOnTime_data();
     void anEndlessBodyIsCappedAndCutOnTime();
+    void aHugeStepNeverOutlivesTheProfile();
+    void ctrlCWhileCompilingEndsAtOnceWithoutLoad();
+    void aSecondCtrlCCutsTheOutputsFlush();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -176,6 +185,98 @@ void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime()
     // Far more was read than kept: bytes_in counts it all.
     QVERIFY(count(summary, {"requests", "bytes_in"}) > 4 * (8 << 20));
     QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+}
+
+void TestEndToEndTrust::aHugeStepNeverOutlivesTheProfile()
+{
+    // A million vusers planned within one second: they start as fast as the worker can, the
+    // profile's end stops the starting, and the summary says how far the start lagged.
+    const QString json = m_harness.scratchPath("huge.json");
+    qint64 peakKiB = 0;
+    const Outcome outcome = runWatchingMemory(
+        {"run", "--scenario", m_harness.scenarioPath("sleepy.cpp"), "--rampup", "1000000,1",
+         "--graceful-stop", "1", "--workers", "1", "--param", "base_url=" + baseUrl(), "--param",
+         "sleep=5", "--quiet", "--summary-json", json},
+        60'000, &peakKiB);
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    const qint64 started = count(summary, {"vusers", "max"});
+    const qint64 planned = count(summary, {"vusers", "planned_max"});
+    QVERIFY2(started > 0 && started < planned,
+             qPrintable(QString("%1 of %2").arg(started).arg(planned)));
+    QVERIFY(outcome.out.contains("planned (this machine could not start them as fast)"));
+    // 1 s of profile and 1 s of graceful stop: seconds, not the 43 s the issue saw.
+    QVERIFY2(outcome.milliseconds < 20'000, qPrintable(QString::number(outcome.milliseconds)));
+    QVERIFY2(countsAddUp(summary), outcome.describe().constData());
+    qInfo("a million planned in 1 s: %lld started, peak %lld KiB, %lld ms", started, peakKiB,
+          outcome.milliseconds);
+}
+
+void TestEndToEndTrust::ctrlCWhileCompilingEndsAtOnceWithoutLoad()
+{
+    // A compiler that takes 60 s, and a scenario no cache has seen.
+    const QString compiler =
+        m_harness.writeFile("slowcxx.sh", "#!/bin/sh\nsleep 60\nexec c++ \"$@\"\n");
+    QVERIFY(
+        QFile::setPermissions(compiler, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QFile source(m_harness.scenarioPath("stream.cpp"));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QVERIFY(!m_harness
+                 .writeFile("slow.cpp", source.readAll() + "\n// " +
+                                            QByteArray::number(QDateTime::currentMSecsSinceEpoch()))
+                 .isEmpty());
+
+    QProcess process;
+    QProcessEnvironment environment = m_harness.environment();
+    environment.insert("CXX", compiler);
+    process.setProcessEnvironment(environment);
+    process.start(m_harness.binary(), {"run", "--scenario", m_harness.scratchPath("slow.cpp"),
+                                       "--rampup", "1,5", "--param", "base_url=" + baseUrl()});
+    QVERIFY(process.waitForStarted());
+    QTest::qWait(1500);
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(15'000));
+    QVERIFY2(clock.elapsed() < 10'000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(process.exitCode(), 130);
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(err.contains("interrupted before the run started"), err.constData());
+    QVERIFY(!process.readAllStandardOutput().contains("requests ......")); // no load, no summary
+}
+
+void TestEndToEndTrust::aSecondCtrlCCutsTheOutputsFlush()
+{
+    // A server that accepts connections (the kernel does, from the backlog) and never answers.
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(silent >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::bind(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    QCOMPARE(::getsockname(silent, reinterpret_cast<sockaddr *>(&address), &length), 0);
+    QCOMPARE(::listen(silent, 64), 0);
+    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(ntohs(address.sin_port));
+
+    QProcess process;
+    m_harness.start(process, {"run", "--scenario", m_harness.scenarioPath("stream.cpp"), "--rampup",
+                              "1,1", "--graceful-stop", "0", "--param", "base_url=" + baseUrl(),
+                              "--param", "seconds=1", "--out", out, "--flush-timeout", "120"});
+    QByteArray seen;
+    QVERIFY(waitForOutput(process, QProcess::StandardError, seen, ": scenario stream", 60'000));
+    QTest::qWait(3000); // the one-second run is over; the output waits on its silent server
+    QVERIFY(process.state() == QProcess::Running);
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(pid_t(process.processId()), SIGINT);
+    QTest::qWait(300);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(20'000));
+    ::close(silent);
+    QVERIFY2(clock.elapsed() < 10'000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY(process.readAllStandardOutput().contains("OUTPUTS")); // the summary still comes
 }
 
 void TestEndToEndTrust::bodiesAreExactlyWhatTheServerSent_data()

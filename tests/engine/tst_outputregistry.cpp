@@ -75,6 +75,33 @@ class TestOutputRegistry : public QObject
     Q_OBJECT
 
 private slots:
+    void passwordsWithUrlPunctuationNeverShow_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("password");
+        for (const char *kind : {"influxdb", "elasticsearch"}) {
+            for (const char *password : {"sec#ret", "sec/ret", "sec?ret", "p@ss@word", "sec ret"})
+                QTest::addRow("%s %s", kind, password) << kind << password;
+        }
+    }
+
+    void passwordsWithUrlPunctuationNeverShow()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, password);
+        const std::string target = "http://user:" + password.toStdString() + "@127.0.0.1:1/db";
+        const std::string shown = Engine::redactedTarget(target);
+        QVERIFY2(shown.find("sec") == std::string::npos && shown.find("ss") == std::string::npos &&
+                     shown.find("ret") == std::string::npos,
+                 shown.c_str());
+        // Whether the target is accepted or refused, nothing said about it holds the password.
+        const auto sink = makeOutput({kind.toStdString(), target, {}});
+        const std::string said = sink ? (*sink)->name() : sink.error().toString();
+        QVERIFY2(said.find("sec") == std::string::npos && said.find("ret") == std::string::npos &&
+                     said.find("ss") == std::string::npos,
+                 said.c_str());
+    }
+
     void unknownKindIsAnErrorNamingTheKnownOnes()
     {
         const auto sink = makeOutput({"statsd", "udp://127.0.0.1:8125", {}});

@@ -451,7 +451,7 @@ void TestProject::refusesAFileLargerThanTheCap()
     yaml += "\"\n";
     const auto parsed = Loadwizard::parseProject(yaml, "big.yaml");
     QVERIFY(!parsed);
-    QVERIFY2(QString::fromStdString(parsed.error().message).contains("at most"),
+    QVERIFY2(QString::fromStdString(parsed.error().message).contains("larger than 16 MiB"),
              qPrintable(describe(parsed.error())));
     QTemporaryDir folder;
     const QString path = folder.filePath("big.yaml");
@@ -477,7 +477,7 @@ void TestProject::quotesAHugeBadTokenShortened()
 void TestProject::rejectsNonFiniteDurations_data()
 {
     QTest::addColumn<QString>("value");
-    for (const char *value : {"nan", "inf", "-inf", "1e400s", "1e306h", "-5s"})
+    for (const char *value : {"nan", "inf", "-inf", "1e400s", "1e306h", "-5s", "1e13", "400d"})
         QTest::newRow(value) << value;
 }
 

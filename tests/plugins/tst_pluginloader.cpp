@@ -71,7 +71,8 @@ void TestPluginLoader::rejectsBrokenPlugins_data()
         << "does not export loadwizard_plugin_v1 — is it built with LOADWIZARD_PLUGIN?";
     QTest::newRow("wrong api version")
         << "testplugin_wrongapi.so"
-        << "built for plugin API 999, this Loadwizard speaks 1: rebuild it";
+        << QString("built for plugin API 999, this Loadwizard speaks %1: rebuild it")
+               .arg(LOADWIZARD_API_VERSION);
     QTest::newRow("entry returns null") << "testplugin_entrynullinfo.so"
                                         << "loadwizard_plugin_v1() returned no plugin information";
     QTest::newRow("null id") << "testplugin_entrynoid.so"

@@ -19,10 +19,29 @@ tl::expected<AtomicFile, Error> AtomicFile::open(const std::string &path)
     file.m_path = path;
     std::error_code ec;
     fs::path target(path);
-    if (fs::is_symlink(target, ec)) {
-        const fs::path resolved = fs::canonical(target, ec);
+    struct stat existing;
+    if (::stat(path.c_str(), &existing) == 0) {
+        if (S_ISDIR(existing.st_mode))
+            return tl::unexpected(file.failure("cannot write", EISDIR));
+        if (!S_ISREG(existing.st_mode)) {
+            // A device, a FIFO or /dev/stdout: written into as it is, never renamed over.
+            file.m_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+            if (file.m_fd < 0)
+                return tl::unexpected(file.failure("cannot open", errno));
+            file.m_direct = true;
+            return file;
+        }
+        const fs::path resolved = fs::canonical(target, ec); // write through symlinks
         if (!ec)
             target = resolved;
+    } else {
+        // A dangling symlink: create the file it points to rather than replace the link.
+        for (int hops = 0; hops < 40 && fs::is_symlink(target, ec); ++hops) {
+            const fs::path link = fs::read_symlink(target, ec);
+            if (ec)
+                break;
+            target = link.is_absolute() ? link : target.parent_path() / link;
+        }
     }
     fs::path folder = target.parent_path();
     if (folder.empty())
@@ -49,6 +68,7 @@ AtomicFile::AtomicFile(AtomicFile &&other) noexcept
     , m_target(std::move(other.m_target))
     , m_temporary(std::exchange(other.m_temporary, {}))
     , m_fd(std::exchange(other.m_fd, -1))
+    , m_direct(other.m_direct)
 {}
 
 AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
@@ -59,6 +79,7 @@ AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
         m_target = std::move(other.m_target);
         m_temporary = std::exchange(other.m_temporary, {});
         m_fd = std::exchange(other.m_fd, -1);
+        m_direct = other.m_direct;
     }
     return *this;
 }
@@ -108,6 +129,13 @@ tl::expected<void, Error> AtomicFile::commit()
 {
     if (m_fd < 0)
         return tl::unexpected(failure("cannot write", EBADF));
+    if (m_direct) {
+        const int closed = ::close(m_fd);
+        m_fd = -1;
+        if (closed != 0)
+            return tl::unexpected(failure("cannot write", errno));
+        return {};
+    }
     if (::fsync(m_fd) != 0) {
         const int error = errno;
         abandon();

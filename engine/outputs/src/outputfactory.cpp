@@ -63,15 +63,34 @@ bool isSecretOption(std::string_view key)
 std::string redactedTarget(std::string_view target)
 {
     std::string out(target);
-    // Not splitUrl(): a target libcurl refuses must be redacted all the same, so this cuts
-    // conservatively up to the last '@' before the path.
-    // userinfo: between "://" and the first '@' before the path
+    // Not splitUrl(): a target libcurl refuses must be redacted all the same, and a password
+    // may hold an unencoded '/', '?', '#' or '@'.
     if (const auto scheme = out.find("://"); scheme != std::string::npos) {
         const auto authorityStart = scheme + 3;
         const auto authorityEnd = out.find_first_of("/?#", authorityStart);
-        const auto at =
+        auto at =
             out.rfind('@', authorityEnd == std::string::npos ? out.size() - 1 : authorityEnd - 1);
-        if (at != std::string::npos && at >= authorityStart)
+        if (at == std::string::npos || at < authorityStart) {
+            // No '@' in the authority as URLs parse it: "user:pa/ss@host" still has userinfo
+            // when what precedes the last '@' reads "user:…" and not "host:port/…".
+            at = out.rfind('@');
+            if (at != std::string::npos && at > authorityStart) {
+                const std::string_view before(out.data() + authorityStart, at - authorityStart);
+                const auto colon = before.find(':');
+                const auto slash = before.find_first_of("/?#");
+                std::size_t digits = colon == std::string_view::npos ? 0 : colon + 1;
+                while (digits < before.size() &&
+                       std::isdigit(static_cast<unsigned char>(before[digits])))
+                    ++digits;
+                const bool port = colon != std::string_view::npos && digits > colon + 1 &&
+                                  digits < before.size() && before[digits] == '/';
+                if (colon == std::string_view::npos || colon > slash || port)
+                    at = std::string::npos;
+            } else {
+                at = std::string::npos;
+            }
+        }
+        if (at != std::string::npos)
             out.erase(authorityStart, at + 1 - authorityStart);
     }
     // secret query values

@@ -215,6 +215,17 @@ void OutputRunner::finish(double timeoutSeconds)
         d->m_thread.join();
 }
 
+void OutputRunner::cutFlush()
+{
+    {
+        std::lock_guard lock(d->m_mutex);
+        d->m_finishing = true;
+        d->m_deadline = Clock::now();
+    }
+    d->m_wakeRunner.notify_one();
+    d->m_wakeBackoff.notify_all();
+}
+
 OutputStats OutputRunner::stats() const
 {
     std::lock_guard lock(d->m_mutex);

@@ -90,6 +90,12 @@ std::vector<OutputStats> OutputSet::finish(double timeoutSeconds)
     return stats();
 }
 
+void OutputSet::cutFlush()
+{
+    for (auto &runner : m_runners)
+        runner->cutFlush();
+}
+
 std::vector<OutputStats> OutputSet::stats() const
 {
     std::vector<OutputStats> out;

@@ -245,6 +245,12 @@ public:
         if (*seconds < 0)
             return tl::unexpected(
                 error(node, field, '"' + shortened(node.Scalar()) + "\" is a negative duration"));
+        // Longer than any profile may be would only overflow the nanosecond clocks.
+        if (*seconds > RampProfile::maxSeconds)
+            return tl::unexpected(error(node, field,
+                                        '"' + shortened(node.Scalar()) +
+                                            "\" is too long a duration (at most " +
+                                            formatNumber(RampProfile::maxSeconds) + " seconds)"));
         return *seconds;
     }
 
@@ -589,9 +595,9 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                                          const auto value = reader.number(n, f);
                                          if (!value)
                                              return tl::unexpected(value.error());
-                                         if (*value < 0)
+                                         if (*value < 0 || *value > 1000)
                                              return tl::unexpected(
-                                                 reader.error(n, f, "must not be negative"));
+                                                 reader.error(n, f, "must be from 0 to 1000"));
                                          project.thinkTime.multiplier = *value;
                                          return {};
                                      }},
@@ -743,8 +749,8 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
     Project project;
     if (yaml.size() > maxProjectBytes) {
         Error error;
-        error.message = "the file is " + std::to_string(yaml.size()) +
-                        " bytes; a project file holds at most " + std::to_string(maxProjectBytes);
+        error.message = "the file is larger than " + std::to_string(maxProjectBytes >> 20) +
+                        " MiB, the most a project file may hold";
         error.file = fileName;
         return tl::unexpected(std::move(error));
     }

@@ -67,7 +67,10 @@ void RunSession::stop()
 
 void RunSession::abort()
 {
+    // Abort means now: the run, and the outputs' flush if it has begun or is still to come.
+    m_aborted = true;
     m_run->abort();
+    m_outputs->cutFlush();
 }
 
 void RunSession::adjustVusers(long long delta)
@@ -95,7 +98,7 @@ std::shared_ptr<const Snapshot> RunSession::finish()
     if (m_finished || !m_started)
         return m_final;
     m_final = m_run->wait();
-    m_header.outputs = m_outputs->finish(m_options.flushTimeoutSeconds);
+    m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
     return m_final;
 }

@@ -78,7 +78,11 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (!header.profile.empty())
         out += "  profile ....... " + header.profile + "\n";
     append(out, "  duration ...... {:.1f} s (planned {:.1f} s)\n", seconds, s.plannedSeconds);
-    append(out, "  vusers ........ max {}\n", s.maxVusers);
+    append(out, "  vusers ........ max {}", s.maxVusers);
+    if (s.maxPlannedVusers > s.maxVusers)
+        append(out, " of {} planned (this machine could not start them as fast)",
+               s.maxPlannedVusers);
+    out += '\n';
     append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
            rate(t.requests, seconds), t.requestErrors,
            t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
@@ -151,7 +155,7 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["profile"] = header.profile;
     j["duration_s"] = s.elapsedSeconds;
     j["planned_duration_s"] = s.plannedSeconds;
-    j["vusers"] = {{"max", s.maxVusers}};
+    j["vusers"] = {{"max", s.maxVusers}, {"planned_max", s.maxPlannedVusers}};
     j["requests"] = {{"count", t.requests},
                      {"errors", t.requestErrors},
                      {"rate_per_s", rate(t.requests, s.elapsedSeconds)},

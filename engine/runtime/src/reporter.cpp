@@ -129,6 +129,7 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->activeVusers = schedule.activeVusers;
     snapshot->plannedVusers = schedule.plannedVusers;
     snapshot->maxVusers = schedule.maxVusers;
+    snapshot->maxPlannedVusers = schedule.maxPlannedVusers;
     snapshot->interval = interval;
     snapshot->total = m_totals;
     snapshot->intervalLatency = m_allInterval.stats();

@@ -34,6 +34,7 @@ public:
         long long activeVusers = 0;
         long long plannedVusers = 0;
         long long maxVusers = 0;
+        long long maxPlannedVusers = 0;
     };
 
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,

@@ -68,6 +68,7 @@ public:
     long long scheduled = 0;
     long long planned = 0;
     long long maxVusers = 0;
+    long long maxPlanned = 0;
     std::uint64_t nextVuserId = 1;
 
     mutable std::mutex latestMutex;
@@ -161,6 +162,7 @@ void Run::Private::schedule(std::uint64_t now)
         return;
     }
     planned = std::max(0LL, shared.config.profile.plannedWholeVusersAt(t) + delta);
+    maxPlanned = std::max(maxPlanned, planned);
     if (planned > scheduled)
         addVusers(planned - scheduled);
     else if (planned < scheduled)
@@ -193,7 +195,8 @@ void Run::Private::report(bool final)
     const RunState state = final      ? RunState::Finished
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
-    publish(reporter->merge(std::move(collected), final, {state, active, planned, maxVusers}));
+    publish(reporter->merge(std::move(collected), final,
+                            {state, active, planned, maxVusers, maxPlanned}));
 }
 
 void Run::Private::publish(std::shared_ptr<const Snapshot> snapshot)

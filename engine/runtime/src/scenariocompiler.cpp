@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -98,6 +100,9 @@ struct ProcessResult
     std::string output; ///< stdout and stderr interleaved, as a terminal would show them
 };
 
+/// The compiler running now (0: none), so cancelCompilation() can end it from a signal thread.
+std::atomic<pid_t> runningCompiler{0};
+
 // posix_spawnp without a shell, so arguments (paths with spaces) pass through untouched.
 tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::string> &arguments)
 {
@@ -115,9 +120,29 @@ tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::strin
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
+    // The CLI blocks SIGINT/SIGTERM/SIGHUP (a thread waits for them) and ignores SIGPIPE; a child
+    // inherits both across exec, which would make the compiler deaf to Ctrl-C.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+        sigaddset(&defaults, signal);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    // A process group of its own, so cancelCompilation() ends the driver and the cc1plus it
+    // runs together (cc1plus holds the output pipe: killing the driver alone would leave this
+    // read waiting for it).
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                              POSIX_SPAWN_SETPGROUP);
     pid_t pid = 0;
-    const int spawnError = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int spawnError = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
+    if (spawnError == 0)
+        runningCompiler.store(pid);
     close(pipeFds[1]);
     if (spawnError != 0) {
         close(pipeFds[0]);
@@ -138,9 +163,12 @@ tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::strin
 
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            runningCompiler.store(0);
             return tl::unexpected(std::string("waiting for the compiler: ") + std::strerror(errno));
+        }
     }
+    runningCompiler.store(0);
     if (WIFEXITED(status))
         result.exitCode = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
@@ -332,6 +360,12 @@ loadScenarioPlugin(const std::string &path, const CompileOptions &options, bool 
     if (!library)
         return tl::unexpected(std::move(library.error()));
     return Plugin::load(*library);
+}
+
+void cancelCompilation()
+{
+    if (const pid_t pid = runningCompiler.load(); pid > 0)
+        ::kill(-pid, SIGKILL); // the whole group; SIGTERM waits for a shell's foreground child
 }
 
 } // namespace Loadwizard

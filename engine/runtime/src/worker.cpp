@@ -200,7 +200,7 @@ int Worker::waitTimeoutMs(std::uint64_t now) const
         deadline = std::min(deadline, m_curlDeadlineNs);
     if (!m_timers.empty())
         deadline = std::min(deadline, m_timers.front().deadlineNs);
-    if (deadline <= now)
+    if (deadline <= now || !m_pendingStarts.empty())
         return 0;
     return int((deadline - now + 999'999) / 1'000'000); // round up: never spin before it
 }
@@ -240,6 +240,7 @@ void Worker::run()
         }
         processCompletions();
         fireTimers(now);
+        startPending(now);
         runReady();
     }
 }
@@ -289,9 +290,13 @@ void Worker::processInbox()
             break;
         case WorkerCommand::Type::Stop:
             m_stopping = true;
+            m_pendingStarts.clear(); // vusers never start after the profile or a stop
+            m_pendingCount = 0;
             removeVusers(std::uint64_t(m_vusers.size()));
             break;
         case WorkerCommand::Type::Interrupt:
+            m_pendingStarts.clear();
+            m_pendingCount = 0;
             interruptAll();
             break;
         case WorkerCommand::Type::Quit:
@@ -304,8 +309,45 @@ void Worker::processInbox()
 
 void Worker::addVusers(std::uint64_t first, std::uint64_t count)
 {
-    if (m_stopping)
+    if (m_stopping || count == 0)
         return;
+    m_pendingStarts.push_back({first, count});
+    m_pendingCount += count;
+}
+
+void Worker::startPending(std::uint64_t now)
+{
+    if (m_pendingStarts.empty()) {
+        m_lagSinceNs = 0;
+        return;
+    }
+    // A batch per loop turn: sockets, timers and commands (Stop) are served in between.
+    constexpr std::uint64_t batch = 256;
+    PendingStart &range = m_pendingStarts.front();
+    const std::uint64_t count = std::min(batch, range.count);
+    const std::uint64_t first = range.first;
+    range.first += count;
+    range.count -= count;
+    m_pendingCount -= count;
+    if (range.count == 0)
+        m_pendingStarts.pop_front();
+    if (m_lagSinceNs == 0) {
+        m_lagSinceNs = now;
+        m_startedDuringLag = 0;
+    }
+    m_startedDuringLag += count;
+    const double lagSeconds = double(now - m_lagSinceNs) / 1e9;
+    if (!m_lagWarned && !m_pendingStarts.empty() && lagSeconds >= 2) {
+        m_lagWarned = true;
+        m_interval->addEvent(
+            {elapsedSeconds(), "warning",
+             "worker " + std::to_string(m_index) +
+                 " starts vusers slower than the profile plans: " + std::to_string(m_pendingCount) +
+                 " waiting (about " +
+                 std::to_string(std::uint64_t(double(m_startedDuringLag) / lagSeconds)) +
+                 " started per second here)",
+             ErrorClass::Other, 0});
+    }
     long long added = 0;
     for (std::uint64_t id = first; id < first + count; ++id) {
         auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
@@ -327,6 +369,16 @@ void Worker::addVusers(std::uint64_t first, std::uint64_t count)
 
 void Worker::removeVusers(std::uint64_t count)
 {
+    // Those still waiting to start go first: the newest are the ones the plan dropped.
+    while (count > 0 && !m_pendingStarts.empty()) {
+        PendingStart &range = m_pendingStarts.back();
+        const std::uint64_t dropped = std::min(count, range.count);
+        range.count -= dropped;
+        m_pendingCount -= dropped;
+        count -= dropped;
+        if (range.count == 0)
+            m_pendingStarts.pop_back();
+    }
     for (auto &[id, vuser] : m_vusers) {
         if (count == 0)
             break;

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -124,7 +125,10 @@ private:
     /// Ends the vuser's wait and resumes what was waiting.
     void wake(VuserImpl &vuser);
     void finishTask(VuserImpl &vuser);
+    /// Queues vusers to start: startPending() creates them a batch per loop turn, so a huge
+    /// step (1 000 000 vusers in a second) never blocks the loop, and a stop drops the rest.
     void addVusers(std::uint64_t first, std::uint64_t count);
+    void startPending(std::uint64_t now);
     void removeVusers(std::uint64_t count);
     void interrupt(VuserImpl &vuser);
     void interruptAll();
@@ -148,6 +152,16 @@ private:
     std::vector<Done> m_done;
     std::uint64_t m_nextToken = 1;
     bool m_stopping = false;
+    struct PendingStart
+    {
+        std::uint64_t first = 0;
+        std::uint64_t count = 0;
+    };
+    std::deque<PendingStart> m_pendingStarts;
+    std::uint64_t m_pendingCount = 0;
+    std::uint64_t m_lagSinceNs = 0; ///< when vusers began to wait to start, 0 when none wait
+    std::uint64_t m_startedDuringLag = 0;
+    bool m_lagWarned = false;
     bool m_quit = false;
 
     std::unique_ptr<IntervalData> m_interval;

@@ -12,7 +12,9 @@ namespace Loadwizard {
 /// A file replaced all at once: written to a temporary file in the same folder, then fsync'ed
 /// and renamed over the target by commit(), so readers see the old or the new content, never a
 /// part. Opening early checks that the folder is writable before any work is done; a file never
-/// committed leaves nothing behind. A symlink is written through, the replaced file's mode kept.
+/// committed leaves nothing behind. A symlink is written through (a dangling one creates its
+/// target), the replaced file's mode kept; a folder is refused at open(); a device or a FIFO
+/// (/dev/null, /dev/stdout, a process substitution) is written in place, never renamed over.
 class AtomicFile
 {
 public:
@@ -40,6 +42,7 @@ private:
     std::string m_target;    ///< symlinks resolved
     std::string m_temporary; ///< empty once committed or abandoned
     int m_fd = -1;
+    bool m_direct = false; ///< not a regular file (a device, a FIFO): written in place
 };
 
 /// Writes `content` to `path` through an AtomicFile.

@@ -120,6 +120,7 @@ struct Snapshot
     long long activeVusers = 0;
     long long plannedVusers = 0; ///< what the profile (plus live changes) asks for now
     long long maxVusers = 0;
+    long long maxPlannedVusers = 0; ///< the most the plan asked for; above maxVusers: starts lagged
 
     Counters interval;
     Counters total;

@@ -99,6 +99,9 @@ public:
     void push(std::shared_ptr<const Snapshot> snapshot);
     /// Delivers what is queued within `timeoutSeconds`, calls finish(), joins the thread.
     void finish(double timeoutSeconds);
+    /// From any thread: the flush deadline is now (a request in flight is cut, the rest dropped
+    /// and counted); finish() then returns at once.
+    void cutFlush();
     OutputStats stats() const;
 
 private:

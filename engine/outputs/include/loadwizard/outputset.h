@@ -37,6 +37,8 @@ public:
     SnapshotObserver observer() const;
     /// Delivers what is queued, all outputs at once, within `timeoutSeconds`; their counts.
     std::vector<OutputStats> finish(double timeoutSeconds);
+    /// From any thread, during or before finish(): deliver nothing more (the second Ctrl-C).
+    void cutFlush();
     std::vector<OutputStats> stats() const;
 
 private:

@@ -7,6 +7,7 @@
 #include <loadwizard/snapshot.h>
 #include <loadwizard/summary.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +58,7 @@ public:
 
     /// Ends the schedule: in-flight iterations get the graceful-stop period.
     void stop();
-    /// Interrupts every vuser now.
+    /// Interrupts every vuser now, and cuts the outputs' flush short (nothing more is sent).
     void abort();
     void adjustVusers(long long delta);
     void setPaused(bool paused);
@@ -86,6 +87,7 @@ private:
     std::unique_ptr<OutputSet> m_outputs;
     std::unique_ptr<Run> m_run;
     std::shared_ptr<const Snapshot> m_final;
+    std::atomic<bool> m_aborted{false};
     bool m_started = false;
     bool m_finished = false;
 };

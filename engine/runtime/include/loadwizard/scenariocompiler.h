@@ -29,6 +29,10 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                                  const CompileOptions &options = {},
                                                  bool *cacheHit = nullptr);
 
+/// From any thread (a signal handler's): ends the compiler running now, if any; the compile in
+/// progress then fails ("was killed by signal 9").
+void cancelCompilation();
+
 /// Loads a plugin: `.cpp`, `.cc` and `.cxx` files are compiled (cached) first.
 tl::expected<std::shared_ptr<Plugin>, Error> loadScenarioPlugin(const std::string &path,
                                                                 const CompileOptions &options = {},

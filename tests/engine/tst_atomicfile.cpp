@@ -1,0 +1,110 @@
+// AtomicFile: a regular file is replaced all at once; a folder is refused before anything is
+// written; devices and FIFOs are written in place (never renamed over: as root, --summary-json
+// /dev/null once replaced the device); a dangling symlink gets its target created.
+
+#include <loadwizard/atomicfile.h>
+
+#include <QtTest>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Loadwizard;
+
+namespace {
+
+std::string contents(const QString &path)
+{
+    std::ifstream file(path.toStdString(), std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+class TestAtomicFile : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void replacesARegularFileOnlyOnCommit();
+    void leavesNothingWhenNotCommitted();
+    void refusesAFolderAtOpen();
+    void writesIntoADeviceInPlace();
+    void writesIntoAFifoInPlace();
+    void createsTheTargetOfADanglingSymlink();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestAtomicFile::replacesARegularFileOnlyOnCommit()
+{
+    const QString path = m_dir.filePath("summary.json");
+    QVERIFY(writeFileAtomically(path.toStdString(), "old"));
+    auto file = AtomicFile::open(path.toStdString());
+    QVERIFY(file);
+    QVERIFY(file->write("new"));
+    QCOMPARE(contents(path), std::string("old"));
+    QVERIFY(file->commit());
+    QCOMPARE(contents(path), std::string("new"));
+}
+
+void TestAtomicFile::leavesNothingWhenNotCommitted()
+{
+    QTemporaryDir dir;
+    {
+        auto file = AtomicFile::open(dir.filePath("x.json").toStdString());
+        QVERIFY(file);
+        QVERIFY(file->write("partial"));
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList());
+}
+
+void TestAtomicFile::refusesAFolderAtOpen()
+{
+    const auto file = AtomicFile::open(m_dir.path().toStdString());
+    QVERIFY(!file);
+    QVERIFY2(file.error().message.find("directory") != std::string::npos,
+             file.error().toString().c_str());
+}
+
+void TestAtomicFile::writesIntoADeviceInPlace()
+{
+    QVERIFY(writeFileAtomically("/dev/null", "{}"));
+    struct stat info;
+    QCOMPARE(::stat("/dev/null", &info), 0);
+    QVERIFY(S_ISCHR(info.st_mode));
+}
+
+void TestAtomicFile::writesIntoAFifoInPlace()
+{
+    const QString path = m_dir.filePath("fifo");
+    QCOMPARE(::mkfifo(path.toLocal8Bit().constData(), 0600), 0);
+    std::string read;
+    std::thread reader([&] { read = contents(path); });
+    QVERIFY(writeFileAtomically(path.toStdString(), "through the pipe"));
+    reader.join();
+    QCOMPARE(read, std::string("through the pipe"));
+    struct stat info;
+    QCOMPARE(::stat(path.toLocal8Bit().constData(), &info), 0);
+    QVERIFY(S_ISFIFO(info.st_mode));
+}
+
+void TestAtomicFile::createsTheTargetOfADanglingSymlink()
+{
+    const QString link = m_dir.filePath("link.json");
+    QCOMPARE(::symlink("target.json", link.toLocal8Bit().constData()), 0);
+    QVERIFY(writeFileAtomically(link.toStdString(), "via the link"));
+    QVERIFY(QFileInfo(link).isSymLink());
+    QCOMPARE(contents(m_dir.filePath("target.json")), std::string("via the link"));
+}
+
+QTEST_GUILESS_MAIN(TestAtomicFile)
+#include "tst_atomicfile.moc"
