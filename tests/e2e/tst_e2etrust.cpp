@@ -26,6 +26,16 @@
 using namespace Loadwizard;
 using namespace Loadwizard::EndToEnd;
 
+namespace {
+
+/// Under ASan, resident memory is mostly shadow and quarantine: bounds on it mean nothing.
+bool sanitized()
+{
+    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
+}
+
+} // namespace
+
 class TestEndToEndTrust : public QObject
 {
     Q_OBJECT
@@ -130,7 +140,8 @@ void TestEndToEndTrust::twentyThousandUrlsMakeOneNameAndLittleMemory()
     const QJsonObject names = field(summary, {"requests_by_name"}).toObject();
     QCOMPARE(names.keys(), QStringList{"GET /bytes/{id}"});
     QCOMPARE(count(summary, {"checks", "body as long as asked", "fails"}), 0);
-    QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+    if (!sanitized())
+        QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
     // A 10-second profile ends in about 10 s (the issue saw 20 s with a name per URL).
     QVERIFY2(outcome.milliseconds < 40'000, qPrintable(QString::number(outcome.milliseconds)));
     qInfo("20 000 URLs: peak %lld KiB, %lld ms", peakKiB, outcome.milliseconds);
@@ -184,7 +195,8 @@ void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime()
     QCOMPARE(count(summary, {"errors_by_class", "timeout"}), count(summary, {"requests", "count"}));
     // Far more was read than kept: bytes_in counts it all.
     QVERIFY(count(summary, {"requests", "bytes_in"}) > 4 * (8 << 20));
-    QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+    if (!sanitized())
+        QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
 }
 
 void TestEndToEndTrust::aHugeStepNeverOutlivesTheProfile()
