@@ -12,6 +12,8 @@ trap 'rm -rf "$scratch"' EXIT
 export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
        XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/runtime"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
+# The tool lives in tests/ui, not next to the build tree's include/ as app/loadwizard does.
+export LOADWIZARD_SDK_INCLUDE="$(cd "$build" && pwd)/include"
 unset QT_QPA_PLATFORM
 xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" \
     "$build/tests/ui/lw_screenshots" docs/images
