@@ -92,6 +92,9 @@ void TestRunSession::runsToASummaryWhoseCountsAddUp()
     QVERIFY(outputs[0].sent > 0);
     QCOMPARE(outputs[0].dropped, 0u);
     QCOMPARE(json["outputs"].size(), std::size_t(1));
+    // Written all at once at the end: no temporary file is left next to it.
+    QCOMPARE(QDir(m_dir.path()).entryList({".metrics.jsonl.*"}, QDir::Hidden | QDir::Files),
+             QStringList());
     std::ifstream file(jsonLines);
     QVERIFY(file.good());
     QVERIFY(file.peek() != std::ifstream::traits_type::eof());
@@ -106,6 +109,15 @@ void TestRunSession::aBadOutputFailsPreparationNamingTheEntry()
     QVERIFY(!session);
     QCOMPARE(session.error().file, p.path);
     QVERIFY2(session.error().field.starts_with("outputs[0]"), session.error().toString().c_str());
+
+    // A file output whose folder is missing fails here, before the run, not after it.
+    Project missingFolder = project("1,1");
+    missingFolder.outputs.push_back(
+        OutputConfig{"csv", m_dir.filePath("no/such/folder/x.csv").toStdString(), {}});
+    auto unwritable = RunSession::prepare(missingFolder);
+    QVERIFY(!unwritable);
+    QVERIFY2(unwritable.error().field.starts_with("outputs[0]"),
+             unwritable.error().toString().c_str());
 
     auto flagged = RunSession::prepare(project("1,1"), RunSessionOptions{{}, {"nosuchkind=x"}, 1});
     QVERIFY(!flagged);

@@ -197,16 +197,16 @@ std::vector<OutputKind> buildKinds()
                                       "only into an empty file)"};
     kinds.push_back({.name = "json",
                      .target = "a file",
-                     .targetHelp = "the file, truncated at the start; in a project, relative to "
-                                   "the project file's folder",
+                     .targetHelp = "the file, replaced when the run ends; in a project, relative "
+                                   "to the project file's folder",
                      .exampleTarget = "results.jsonl",
                      .options = {append},
                      .make = makeJsonLinesSink,
                      .fileTarget = true});
     kinds.push_back({.name = "csv",
                      .target = "a file",
-                     .targetHelp = "the file, truncated at the start; in a project, relative to "
-                                   "the project file's folder",
+                     .targetHelp = "the file, replaced when the run ends; in a project, relative "
+                                   "to the project file's folder",
                      .exampleTarget = "results.csv",
                      .options = {append},
                      .make = makeCsvSink,

@@ -25,7 +25,8 @@ OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &f
             config.target =
                 (std::filesystem::path(file).parent_path() / config.target).lexically_normal();
         }
-        auto sink = makeOutput(config);
+        auto sink = makeOutput(config).and_then(
+            [](auto made) { return made->prepare().map([&made] { return std::move(made); }); });
         if (!sink) {
             Error error = sink.error();
             error.file = file;
@@ -37,7 +38,10 @@ OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &f
     }
     for (const auto &flag : flags) {
         auto config = parseOutputFlag(flag);
-        auto sink = config ? makeOutput(*config) : tl::make_unexpected(config.error());
+        auto sink = (config ? makeOutput(*config) : tl::make_unexpected(config.error()))
+                        .and_then([](auto made) {
+                            return made->prepare().map([&made] { return std::move(made); });
+                        });
         if (!sink) {
             Error error = sink.error();
             // "--out influxdb options.db", or just "--out" when the flag itself is malformed.

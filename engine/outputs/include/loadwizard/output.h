@@ -69,6 +69,9 @@ public:
     virtual ~OutputSink() = default;
     /// Name for logs and the summary; never contains secrets.
     virtual std::string name() const = 0;
+    /// When the run is prepared, before anything starts: claim what must be there (a file to
+    /// write), so a missing or unwritable folder stops the run before it runs. Default: nothing.
+    virtual tl::expected<void, Error> prepare() { return {}; }
     /// Before the first snapshot (create the database, open the file, connect).
     virtual tl::expected<void, Error> start(const RunInfo &info, DeliveryContext &context) = 0;
     /// Delivers one interval. Returns the points sent, or an error when it gave up (the runner

@@ -4,11 +4,18 @@
 
 #include <loadwizard/outputregistry.h>
 
+#include <loadwizard/atomicfile.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <optional>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -42,7 +49,10 @@ double rate(std::uint64_t count, double seconds)
     return seconds > 0 ? double(count) / seconds : 0.0;
 }
 
-/// Opens, writes and flushes the file; shared by both formats.
+/// Writes the file; shared by both formats. Opened when the output is built, so a folder that
+/// is missing or not writable fails before the run. Without `append`, the records go to a
+/// temporary file that replaces the target when the run ends (a failed or killed run leaves the
+/// previous file as it was); with `append`, they are added to the file as they come.
 class FileSink : public OutputSink
 {
 public:
@@ -54,8 +64,31 @@ public:
 
     ~FileSink() override
     {
-        if (m_file)
-            std::fclose(m_file);
+        if (m_appendFd >= 0)
+            ::close(m_appendFd);
+    }
+
+    tl::expected<void, Error> prepare() override { return open(); }
+
+    tl::expected<void, Error> open()
+    {
+        if (!m_append) {
+            auto file = AtomicFile::open(m_path);
+            if (!file)
+                return tl::make_unexpected(file.error());
+            m_atomic.emplace(std::move(*file));
+            return {};
+        }
+        m_appendFd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        struct stat info;
+        if (m_appendFd < 0 || ::fstat(m_appendFd, &info) != 0)
+            return tl::make_unexpected(
+                Error{"cannot open " + m_path + ": " + std::strerror(errno), m_path});
+        if (S_ISDIR(info.st_mode))
+            return tl::make_unexpected(
+                Error{"cannot write " + m_path + ": it is a folder", m_path});
+        m_size = std::uint64_t(info.st_size);
+        return {};
     }
 
     std::string name() const override { return m_name; }
@@ -63,11 +96,9 @@ public:
     tl::expected<void, Error> start(const RunInfo &info, DeliveryContext &) override
     {
         m_info = info;
-        if (!m_file) {
-            m_file = std::fopen(m_path.c_str(), m_append ? "ab" : "wb");
-            if (!m_file)
-                return tl::make_unexpected(
-                    Error{"cannot open " + m_path + ": " + std::strerror(errno), m_path});
+        if (!m_atomic && m_appendFd < 0) {
+            if (auto opened = open(); !opened)
+                return opened;
         }
         return header();
     }
@@ -77,30 +108,30 @@ public:
     {
         std::string text;
         const std::uint64_t records = render(snapshot, text);
-        if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size() ||
-            std::fflush(m_file) != 0) {
-            const std::string message = "cannot write " + m_path + ": " + std::strerror(errno);
-            context.setError(message);
-            return tl::make_unexpected(Error{message, m_path});
+        if (auto written = write(text); !written) {
+            context.setError(written.error().message);
+            return tl::make_unexpected(written.error());
         }
         return records;
     }
 
     void finish(const Snapshot *, DeliveryContext &context) override
     {
-        if (m_file && std::fclose(m_file) != 0)
+        if (m_atomic) {
+            if (auto committed = m_atomic->commit(); !committed)
+                context.setError(committed.error().message);
+            m_atomic.reset();
+        }
+        if (m_appendFd >= 0 && ::close(m_appendFd) != 0)
             context.setError("cannot close " + m_path + ": " + std::strerror(errno));
-        m_file = nullptr;
+        m_appendFd = -1;
     }
 
     tl::expected<void, Error> testConnection() override
     {
-        std::FILE *file = std::fopen(m_path.c_str(), "ab");
-        if (!file)
-            return tl::make_unexpected(
-                Error{"cannot open " + m_path + ": " + std::strerror(errno), m_path});
-        std::fclose(file);
-        return {};
+        if (m_atomic || m_appendFd >= 0)
+            return {};
+        return open();
     }
 
 protected:
@@ -108,10 +139,34 @@ protected:
     /// Appends the records of one snapshot; returns how many.
     virtual std::uint64_t render(const Snapshot &snapshot, std::string &out) = 0;
 
+    tl::expected<void, Error> write(std::string_view text)
+    {
+        if (m_atomic) {
+            if (auto written = m_atomic->write(text); !written)
+                return written;
+        } else {
+            for (std::size_t done = 0; done < text.size();) {
+                const ssize_t n = ::write(m_appendFd, text.data() + done, text.size() - done);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    return tl::make_unexpected(
+                        Error{"cannot write " + m_path + ": " + std::strerror(errno), m_path});
+                done += std::size_t(n);
+            }
+        }
+        m_size += text.size();
+        return {};
+    }
+    /// Bytes in the file: what was there when appending, plus what this run wrote.
+    std::uint64_t size() const { return m_size; }
+
     std::string m_path;
     std::string m_name;
     bool m_append;
-    std::FILE *m_file = nullptr;
+    std::optional<AtomicFile> m_atomic;
+    int m_appendFd = -1;
+    std::uint64_t m_size = 0;
     RunInfo m_info;
 };
 
@@ -194,8 +249,8 @@ public:
 private:
     tl::expected<void, Error> header() override
     {
-        if (std::ftell(m_file) == 0)
-            std::fputs(columns, m_file);
+        if (size() == 0)
+            return write(columns);
         return {};
     }
 
