@@ -159,6 +159,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::showDashboard);
+    // Scenario code runs in this process: if it crashes it, the edits are in the recovery file.
+    connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::autosave);
     connect(m_runController, &RunController::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);

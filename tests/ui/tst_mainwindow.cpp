@@ -2,6 +2,8 @@
 #include <profileeditor.h>
 #include <projectdocument.h>
 #include <projectsettingseditor.h>
+#include <runcontroller.h>
+#include <rundashboard.h>
 
 #include <QAction>
 #include <QFile>
@@ -24,6 +26,7 @@ private slots:
     void brokenProjectShowsTheEnginesError();
     void unsavedChangesAskBeforeOpening();
     void autosaveWritesARecoveryFileThatCanBeRestored();
+    void startingARunKeepsUnsavedEditsInTheRecoveryFile();
 
 private:
     QString writeFile(const QString &name, const QByteArray &text);
@@ -119,6 +122,24 @@ void TestMainWindow::unsavedChangesAskBeforeOpening()
     window.setPrompt([&](const QString &) { return QMessageBox::Discard; });
     QVERIFY(window.openFile(path));
     QCOMPARE(window.document()->project().profile.toString(), std::string("1,5"));
+}
+
+void TestMainWindow::startingARunKeepsUnsavedEditsInTheRecoveryFile()
+{
+    QFile::remove(MainWindow::recoveryPath());
+    MainWindow window;
+    window.profileEditor()->stepTable()->item(0, 0)->setText("9");
+    QVERIFY(window.document()->isModified());
+    QVERIFY(!QFile::exists(MainWindow::recoveryPath()));
+    window.dashboard()->runAction()->trigger(); // a crashing scenario would lose nothing now
+    QVERIFY(QFile::exists(MainWindow::recoveryPath()));
+    const auto kept = loadProject(MainWindow::recoveryPath().toStdString());
+    QVERIFY(kept);
+    QCOMPARE(kept->profile.steps().front().rate, 9.0);
+    window.runController()->abort();
+    QVERIFY(QTest::qWaitFor([&] { return !window.runController()->isActive(); }, 30'000));
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    QVERIFY(window.close());
 }
 
 void TestMainWindow::autosaveWritesARecoveryFileThatCanBeRestored()
