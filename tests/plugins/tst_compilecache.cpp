@@ -20,6 +20,7 @@ private slots:
     void initTestCase();
     void compilesOnceThenHitsTheCache();
     void loadsACompiledScenarioAsAPlugin();
+    void recompilesACachedLibraryThatNoLongerLoads();
     void recompilesAfterTheSourceChanged();
     void reportsTheCompilerDiagnosticsWithFileAndLine();
     void reportsEachDiagnosticWithItsSeverity();
@@ -95,6 +96,38 @@ void TestCompileCache::loadsACompiledScenarioAsAPlugin()
     QCOMPARE((*plugin)->info().parameters.size(), std::size_t(2));
     const auto scenario = (*plugin)->createScenario();
     QVERIFY2(scenario, scenario ? "" : scenario.error().toString().c_str());
+}
+
+void TestCompileCache::recompilesACachedLibraryThatNoLongerLoads()
+{
+    // A write cut short (a full disk, a kill) must not poison the cache for good. A source of
+    // its own: a library this process has loaded must not be truncated under it.
+    const std::string source = sourcePath("truncated.cpp");
+    QVERIFY(QFile::copy(QString::fromStdString(m_scenario), QString::fromStdString(source)));
+    const auto compiled = compileScenario(source);
+    QVERIFY2(compiled, compiled ? "" : compiled.error().toString().c_str());
+    QVERIFY(QFile::resize(QString::fromStdString(*compiled), 10));
+    bool cacheHit = true;
+    const auto plugin = loadScenarioPlugin(source, {}, &cacheHit);
+    QVERIFY2(plugin, plugin ? "" : plugin.error().toString().c_str());
+    QVERIFY(!cacheHit);
+    QCOMPARE((*plugin)->info().id, std::string("good"));
+    QVERIFY(QFileInfo(QString::fromStdString(*compiled)).size() > 10);
+
+    // A library that compiles but is refused names the user's .cpp, not our cached .so.
+    const std::string refused = sourcePath("refused.cpp");
+    {
+        QFile file(QString::fromStdString(refused));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("#include <loadwizard/scenario.h>\n"
+                   "extern \"C\" __attribute__((visibility(\"default\"))) const lw_plugin_info *\n"
+                   "loadwizard_plugin_v1() { return nullptr; }\n");
+    }
+    const auto rejected = loadScenarioPlugin(refused);
+    QVERIFY(!rejected);
+    QCOMPARE(rejected.error().file, refused);
+    QVERIFY2(rejected.error().message.find("compiled from it into") != std::string::npos,
+             rejected.error().toString().c_str());
 }
 
 void TestCompileCache::recompilesAfterTheSourceChanged()

@@ -356,10 +356,32 @@ loadScenarioPlugin(const std::string &path, const CompileOptions &options, bool 
     const std::string extension = fs::path(path).extension().string();
     if (extension != ".cpp" && extension != ".cc" && extension != ".cxx")
         return Plugin::load(path);
-    auto library = compileScenario(path, options, cacheHit);
+    bool hit = false;
+    auto library = compileScenario(path, options, &hit);
     if (!library)
         return tl::unexpected(std::move(library.error()));
-    return Plugin::load(*library);
+    auto plugin = Plugin::load(*library);
+    if (!plugin && hit) {
+        // A cached library that no longer loads (a write cut short, a disk full): compile
+        // again rather than fail the same way on every run.
+        std::error_code ec;
+        fs::remove(*library, ec);
+        library = compileScenario(path, options, &hit);
+        if (!library)
+            return tl::unexpected(std::move(library.error()));
+        plugin = Plugin::load(*library);
+    }
+    if (cacheHit)
+        *cacheHit = hit;
+    if (!plugin) {
+        // The user wrote the .cpp; the cached .so is ours: name the source, keep the library's
+        // path as a detail.
+        Error error = plugin.error();
+        error.message += " (compiled from it into " + *library + ")";
+        error.file = path;
+        return tl::unexpected(std::move(error));
+    }
+    return plugin;
 }
 
 void cancelCompilation()
