@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -97,7 +99,26 @@ Outcome Harness::run(const QStringList &arguments, const QProcessEnvironment &en
         outcome.err = process.errorString().toUtf8();
         return outcome;
     }
-    outcome.finished = process.waitForFinished(timeoutMs);
+    const QString status = QString("/proc/%1/status").arg(process.processId());
+    auto samplePeak = [&] {
+        QFile file(status);
+        if (!file.open(QIODevice::ReadOnly))
+            return;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            if (line.startsWith("VmHWM:"))
+                outcome.peakKiB = std::max(outcome.peakKiB,
+                                           line.mid(6).trimmed().split(' ').value(0).toLongLong());
+        }
+    };
+    while (!(outcome.finished = process.waitForFinished(100))) {
+        if (process.state() == QProcess::NotRunning) { // ended between two waits
+            outcome.finished = true;
+            break;
+        }
+        if (timer.elapsed() >= timeoutMs)
+            break;
+        samplePeak();
+    }
     if (!outcome.finished) {
         process.kill();
         process.waitForFinished(5'000);

@@ -20,6 +20,7 @@ struct Outcome
     QByteArray out;
     QByteArray err;
     qint64 milliseconds = 0;
+    qint64 peakKiB = 0; ///< the highest resident memory seen (VmHWM, sampled every 100 ms)
 
     /// For QVERIFY2: the exit and the tail of stderr, which usually says why.
     QByteArray describe() const;

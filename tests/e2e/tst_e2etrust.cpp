@@ -59,8 +59,6 @@ private slots:
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
     QByteArray fetch(const std::string &path, bool gzip) const;
-    /// Runs the binary to its end (killed after `timeoutMs`), sampling its peak resident memory.
-    Outcome runWatchingMemory(const QStringList &arguments, int timeoutMs, qint64 *peakKiB) const;
 
     Harness m_harness;
     TargetServer m_target;
@@ -91,60 +89,25 @@ QByteArray TestEndToEndTrust::fetch(const std::string &path, bool gzip) const
     return QByteArray::fromStdString(result->body);
 }
 
-Outcome TestEndToEndTrust::runWatchingMemory(const QStringList &arguments, int timeoutMs,
-                                             qint64 *peakKiB) const
-{
-    QProcess process;
-    QElapsedTimer clock;
-    clock.start();
-    m_harness.start(process, arguments);
-    *peakKiB = 0;
-    Outcome outcome;
-    while (!process.waitForFinished(100)) {
-        QFile status(QString("/proc/%1/status").arg(process.processId()));
-        if (status.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : status.readAll().split('\n')) {
-                if (line.startsWith("VmHWM:"))
-                    *peakKiB =
-                        std::max(*peakKiB, line.mid(6).trimmed().split(' ').value(0).toLongLong());
-            }
-        }
-        if (clock.elapsed() > timeoutMs) {
-            process.kill();
-            process.waitForFinished();
-            outcome.out = process.readAllStandardOutput();
-            outcome.err = process.readAllStandardError();
-            return outcome;
-        }
-    }
-    outcome.finished = true;
-    outcome.exitCode = process.exitCode();
-    outcome.exitStatus = process.exitStatus();
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    outcome.milliseconds = clock.elapsed();
-    return outcome;
-}
-
 void TestEndToEndTrust::twentyThousandUrlsMakeOneNameAndLittleMemory()
 {
     const QString json = m_harness.scratchPath("manyurls.json");
-    qint64 peakKiB = 0;
     const Outcome outcome =
-        runWatchingMemory({"run", "--scenario", m_harness.scenarioPath("manyurls.cpp"), "--rampup",
-                           "8,1,0,9", "--workers", "1", "--param", "base_url=" + baseUrl(),
-                           "--param", "urls=20000", "--quiet", "--summary-json", json},
-                          120'000, &peakKiB);
+        m_harness.run({"run", "--scenario", m_harness.scenarioPath("manyurls.cpp"), "--rampup",
+                       "8,1,0,9", "--workers", "1", "--param", "base_url=" + baseUrl(), "--param",
+                       "urls=20000", "--quiet", "--summary-json", json},
+                      120'000);
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     const QJsonObject summary = readJson(json);
     const QJsonObject names = field(summary, {"requests_by_name"}).toObject();
     QCOMPARE(names.keys(), QStringList{"GET /bytes/{id}"});
     QCOMPARE(count(summary, {"checks", "body as long as asked", "fails"}), 0);
     if (!sanitized())
-        QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+        QVERIFY2(outcome.peakKiB < 200 * 1024,
+                 qPrintable(QString::number(outcome.peakKiB) + " KiB"));
     // A 10-second profile ends in about 10 s (the issue saw 20 s with a name per URL).
     QVERIFY2(outcome.milliseconds < 40'000, qPrintable(QString::number(outcome.milliseconds)));
-    qInfo("20 000 URLs: peak %lld KiB, %lld ms", peakKiB, outcome.milliseconds);
+    qInfo("20 000 URLs: peak %lld KiB, %lld ms", outcome.peakKiB, outcome.milliseconds);
 }
 
 void TestEndToEndTrust::namesBeyondTheCapShareOneOverflowName()
@@ -180,12 +143,11 @@ void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime()
 {
     QFETCH(QString, cap);
     const QString json = m_harness.scratchPath("endless.json");
-    qint64 peakKiB = 0;
     const Outcome outcome =
-        runWatchingMemory({"run", "--scenario", m_harness.scenarioPath("endless.cpp"), "--rampup",
-                           "2,1,0,2", "--graceful-stop", "5", "--param", "base_url=" + baseUrl(),
-                           "--param", "cap=" + cap, "--quiet", "--summary-json", json},
-                          60'000, &peakKiB);
+        m_harness.run({"run", "--scenario", m_harness.scenarioPath("endless.cpp"), "--rampup",
+                       "2,1,0,2", "--graceful-stop", "5", "--param", "base_url=" + baseUrl(),
+                       "--param", "cap=" + cap, "--quiet", "--summary-json", json},
+                      60'000);
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     const QJsonObject summary = readJson(json);
     QVERIFY(count(summary, {"iterations"}) >= 2);
@@ -196,7 +158,8 @@ void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime()
     // Far more was read than kept: bytes_in counts it all.
     QVERIFY(count(summary, {"requests", "bytes_in"}) > 4 * (8 << 20));
     if (!sanitized())
-        QVERIFY2(peakKiB < 200 * 1024, qPrintable(QString::number(peakKiB) + " KiB"));
+        QVERIFY2(outcome.peakKiB < 200 * 1024,
+                 qPrintable(QString::number(outcome.peakKiB) + " KiB"));
 }
 
 void TestEndToEndTrust::aHugeStepNeverOutlivesTheProfile()
@@ -204,12 +167,11 @@ void TestEndToEndTrust::aHugeStepNeverOutlivesTheProfile()
     // A million vusers planned within one second: they start as fast as the worker can, the
     // profile's end stops the starting, and the summary says how far the start lagged.
     const QString json = m_harness.scratchPath("huge.json");
-    qint64 peakKiB = 0;
-    const Outcome outcome = runWatchingMemory(
+    const Outcome outcome = m_harness.run(
         {"run", "--scenario", m_harness.scenarioPath("sleepy.cpp"), "--rampup", "1000000,1",
          "--graceful-stop", "1", "--workers", "1", "--param", "base_url=" + baseUrl(), "--param",
          "sleep=5", "--quiet", "--summary-json", json},
-        60'000, &peakKiB);
+        60'000);
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     const QJsonObject summary = readJson(json);
     const qint64 started = count(summary, {"vusers", "max"});
@@ -220,8 +182,8 @@ void TestEndToEndTrust::aHugeStepNeverOutlivesTheProfile()
     // 1 s of profile and 1 s of graceful stop: seconds, not the 43 s the issue saw.
     QVERIFY2(outcome.milliseconds < 20'000, qPrintable(QString::number(outcome.milliseconds)));
     QVERIFY2(countsAddUp(summary), outcome.describe().constData());
-    qInfo("a million planned in 1 s: %lld started, peak %lld KiB, %lld ms", started, peakKiB,
-          outcome.milliseconds);
+    qInfo("a million planned in 1 s: %lld started, peak %lld KiB, %lld ms", started,
+          outcome.peakKiB, outcome.milliseconds);
 }
 
 void TestEndToEndTrust::ctrlCWhileCompilingEndsAtOnceWithoutLoad()
