@@ -1,10 +1,12 @@
 #include "gui.h"
 
+#include <loadwizard/crashguard.h>
 #include <loadwizard/paths.h>
 #include <loadwizard/project.h>
 #include <loadwizard/targetserver.h>
 
 #include <mainwindow.h>
+#include <runcontroller.h>
 #include <rundashboard.h>
 #include <theme.h>
 
@@ -25,6 +27,8 @@ int runGui(QApplication &app, const Mode &mode)
     QApplication::setApplicationVersion(QStringLiteral(LOADWIZARD_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("loadwizard"));
     Ui::Theme::apply(Ui::Theme::saved());
+    // Scenario code runs in this process: a crash in it is reported, not a silent death.
+    CrashGuard::install(Ui::RunController::crashGraceSeconds);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Loadwizard: a load-test workbench"));

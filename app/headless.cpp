@@ -4,6 +4,7 @@
 #include "signals.h"
 
 #include <loadwizard/atomicfile.h>
+#include <loadwizard/crashguard.h>
 #include <loadwizard/paths.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
@@ -213,6 +214,11 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     // must end that too. The handlers run on the watcher's thread.
     std::mutex activeMutex; // held while a handler uses the session, so it cannot go meanwhile
     RunSession *active = nullptr;
+    bool crashHandled = false;
+    // A crash in scenario code parks the crashed thread for this long while the run ends and
+    // its summary is written (crashguard.h).
+    constexpr double crashGraceSeconds = 5;
+    CrashGuard::install(crashGraceSeconds);
     SignalWatcher signals(
         [&] {
             std::lock_guard lock(activeMutex);
@@ -231,10 +237,24 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         [&] {
             std::lock_guard lock(activeMutex);
             std::fprintf(stderr, "\nloadwizard: aborting\n");
-            if (RunSession *run = active)
+            if (RunSession *run = active) {
                 run->abort();
-            else
+            } else {
+                // Nothing ran, and the preparation may be stuck in a scenario's init(): no
+                // summary to write, nothing to wait for.
                 cancelCompilation();
+                std::fflush(stderr);
+                std::_Exit(Interrupted);
+            }
+        },
+        [&] {
+            // A crashed worker is parked in the crash handler: abort the rest of the run, whose
+            // summary the main thread then writes.
+            std::lock_guard lock(activeMutex);
+            if (!crashHandled && active && CrashGuard::crashed()) {
+                crashHandled = true;
+                active->abort();
+            }
         });
     auto session = RunSession::prepare(
         project, RunSessionOptions{overrides, options.outputs, options.flushTimeout});
@@ -281,6 +301,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
     if (signals.signalled())
         return Interrupted;
+    // Again: this exit() trap runs before the exit handlers the scenario registers from now on.
+    CrashGuard::install(crashGraceSeconds);
     if (auto started = run.start(); !started) {
         printError(started.error().toString());
         return BadInput;
@@ -293,16 +315,31 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     }
     std::fputs(run.summaryText().c_str(), stdout);
     std::fflush(stdout);
+    int code = signals.signalled() ? Interrupted : Success;
     if (summaryFile) {
         auto written = summaryFile->write(run.summaryJson());
         if (written)
             written = summaryFile->commit();
         if (!written) {
             printError(written.error().toString());
-            return RunFailed;
+            code = RunFailed;
         }
     }
-    return signals.signalled() ? Interrupted : Success;
+    if (CrashGuard::crashed()) {
+        printError(CrashGuard::description() + "; the summary covers the run until then");
+        std::fflush(stderr);
+        CrashGuard::endProcess();
+    }
+    if (run.abandonedWorkers()) {
+        // A thread still spins in scenario code: end the process without waiting for it (and
+        // without exit handlers that could run into it).
+        printError("a worker never came back from scenario code and was left behind; the "
+                   "summary covers the run until its last report");
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::_Exit(code == Success ? RunFailed : code);
+    }
+    return code;
 }
 
 int commandRun(const Options &options)
@@ -457,8 +494,9 @@ int runHeadless(int argc, char **argv)
     app.require_subcommand(0, 1);
     std::string headlessProject;
     app.add_option("--headless", headlessProject, "Run PROJECT.yaml without the GUI (= run)");
-    app.footer("Exit codes: 0 success, 1 run failed, 2 bad input or configuration, "
-               "130 interrupted.\nDocs: README.md and docs/ in the source tree.");
+    app.footer("Exit codes: 0 success, 1 run failed, 2 bad input or configuration, 3 the "
+               "scenario crashed or called exit(), 130 interrupted.\nDocs: README.md and docs/ "
+               "in the source tree.");
 
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");
     run->add_option("project", options.project, "Project file (YAML)");

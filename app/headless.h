@@ -6,9 +6,10 @@ namespace Loadwizard::App {
 enum ExitCode : int
 {
     Success = 0,
-    RunFailed = 1,    ///< the run could not complete (internal error)
-    BadInput = 2,     ///< bad command line, project, profile, plugin or scenario
-    Interrupted = 130 ///< stopped by Ctrl-C / SIGTERM (the summary is still printed)
+    RunFailed = 1,       ///< the run could not complete (internal error)
+    BadInput = 2,        ///< bad command line, project, profile, plugin or scenario
+    ScenarioCrashed = 3, ///< the scenario crashed or called exit() (CrashGuard::crashStatus)
+    Interrupted = 130    ///< stopped by Ctrl-C / SIGTERM (the summary is still printed)
 };
 
 struct Mode

@@ -30,14 +30,18 @@ void SignalWatcher::blockSignals()
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-SignalWatcher::SignalWatcher(std::function<void()> first, std::function<void()> again)
+SignalWatcher::SignalWatcher(std::function<void()> first, std::function<void()> again,
+                             std::function<void()> tick)
     : m_first(std::move(first))
     , m_again(std::move(again))
+    , m_tick(std::move(tick))
 {
     m_thread = std::thread([this] {
         const sigset_t set = terminationSignals();
         const timespec tick{0, 100'000'000};
         while (!m_quit.load()) {
+            if (m_tick)
+                m_tick();
             if (sigtimedwait(&set, nullptr, &tick) < 0)
                 continue;
             if (m_count.fetch_add(1) == 0)

@@ -7,12 +7,14 @@
 namespace Loadwizard::App {
 
 /// Turns SIGINT/SIGTERM into calls on a thread of its own: the first one calls `first`
-/// (graceful stop), any later one `again` (abort). Call blockSignals() in main() before any
-/// thread starts, so no other thread is picked to receive them.
+/// (graceful stop), any later one `again` (abort); `tick`, if given, about ten times a second.
+/// Call blockSignals() in main() before any thread starts, so no other thread is picked to
+/// receive them.
 class SignalWatcher
 {
 public:
-    SignalWatcher(std::function<void()> first, std::function<void()> again);
+    SignalWatcher(std::function<void()> first, std::function<void()> again,
+                  std::function<void()> tick = {});
     ~SignalWatcher();
     SignalWatcher(const SignalWatcher &) = delete;
     SignalWatcher &operator=(const SignalWatcher &) = delete;
@@ -23,6 +25,7 @@ public:
 private:
     std::function<void()> m_first;
     std::function<void()> m_again;
+    std::function<void()> m_tick;
     std::atomic<int> m_count{0};
     std::atomic<bool> m_quit{false};
     std::thread m_thread;

@@ -11,6 +11,8 @@
 #include "scenariopicker.h"
 #include "theme.h"
 
+#include <loadwizard/crashguard.h>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -163,6 +165,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::autosave);
     connect(m_runController, &RunController::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_runController, &RunController::scenarioCrashed, this,
+            &MainWindow::endAfterScenarioCrash);
+    connect(m_runController, &RunController::workerLeftBehind, this,
+            [this](const QString &description) {
+                showError(tr("<b>The run was cut short</b><br>%1<br>That thread keeps a CPU core "
+                             "busy until Loadwizard is restarted.")
+                              .arg(description.toHtmlEscaped()));
+            });
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
     m_autosaveTimer->start(60 * 1000);
 
@@ -299,6 +309,24 @@ void MainWindow::showDashboard()
 QString MainWindow::errorText() const
 {
     return m_errorFrame->isHidden() ? QString() : m_errorLabel->text();
+}
+
+void MainWindow::endAfterScenarioCrash(const QString &description)
+{
+    // Scenario code crashed in this process: its memory may be damaged, so nothing more runs.
+    // The project went to the recovery file when the run started; the dashboard shows the run
+    // up to the crash while this is read.
+    autosave();
+    const QString text =
+        tr("%1.\n\nThe run was stopped; its results up to the crash are shown. Loadwizard must "
+           "close now, since scenario code may have damaged its memory. Your project was saved "
+           "and is offered at the next start.")
+            .arg(description);
+    if (m_prompt)
+        m_prompt(text);
+    else
+        QMessageBox::critical(this, tr("The scenario crashed"), text);
+    CrashGuard::endProcess();
 }
 
 void MainWindow::showError(const QString &message)

@@ -101,6 +101,8 @@ private:
     void open();
     void updateTitle();
     void showError(const QString &message);
+    /// Scenario code crashed the process: say so, then end it (RunController::scenarioCrashed).
+    void endAfterScenarioCrash(const QString &description);
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void removeRecovery();

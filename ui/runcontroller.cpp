@@ -1,5 +1,6 @@
 #include "runcontroller.h"
 
+#include <loadwizard/crashguard.h>
 #include <loadwizard/scenariocompiler.h>
 
 #include <QCoreApplication>
@@ -32,6 +33,20 @@ RunController::RunController(QObject *parent)
     : QObject(parent)
 {
     connect(&m_bridge, &SnapshotBridge::snapshotReady, this, &RunController::onSnapshot);
+    m_crashWatch.setInterval(200);
+    connect(&m_crashWatch, &QTimer::timeout, this, &RunController::checkForCrash);
+}
+
+void RunController::checkForCrash()
+{
+    if (m_crashSeen || !m_session || !CrashGuard::crashed())
+        return;
+    m_crashSeen = true;
+    m_crashWatch.stop();
+    // The crashed thread is parked; the rest of the run ends now, and its numbers are shown.
+    m_session->abort();
+    if (m_state == State::Running)
+        setState(State::Stopping);
 }
 
 RunController::~RunController()
@@ -93,6 +108,8 @@ void RunController::onPrepared(quint64 generation, std::shared_ptr<Prepared> res
     m_warnings = m_session->warnings();
     m_header = m_session->header();
     m_session->addObserver(m_bridge.observer());
+    // Again just before the start: this exit() trap runs before the scenario's own exit handlers.
+    CrashGuard::install(crashGraceSeconds);
     if (auto started = m_session->start(); !started) {
         m_session.reset();
         setState(State::Failed);
@@ -100,6 +117,7 @@ void RunController::onPrepared(quint64 generation, std::shared_ptr<Prepared> res
         return;
     }
     setState(State::Running);
+    m_crashWatch.start();
 }
 
 void RunController::onSnapshot(const SnapshotPtr &snapshot)
@@ -129,9 +147,14 @@ void RunController::onSessionFinished(quint64 generation)
     if (generation != m_generation || !m_session)
         return;
     m_flushing = false;
+    m_crashWatch.stop();
     m_header = m_session->header();
     setState(State::Finished);
     emit finished(m_final);
+    if (CrashGuard::crashed())
+        emit scenarioCrashed(QString::fromStdString(CrashGuard::description()));
+    else if (m_session->abandonedWorkers())
+        emit workerLeftBehind(QString::fromStdString(m_final ? m_final->incomplete : ""));
 }
 
 std::vector<OutputStats> RunController::outputStats() const

@@ -6,6 +6,7 @@
 #include <loadwizard/runsession.h>
 
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 #include <vector>
@@ -30,6 +31,10 @@ public:
         Failed
     };
     Q_ENUM(State)
+
+    /// How long a crashed scenario's thread waits in the crash handler before it ends the
+    /// process: time for the user to read what happened (see MainWindow).
+    static constexpr double crashGraceSeconds = 120;
 
     explicit RunController(QObject *parent = nullptr);
     ~RunController() override;
@@ -64,6 +69,12 @@ signals:
     void finished(const Loadwizard::Ui::SnapshotPtr &snapshot);
     /// The run is over; the outputs are delivering what is queued (finished() follows).
     void flushingOutputs();
+    /// After finished(): scenario code crashed or called exit() (CrashGuard). Its thread is
+    /// parked in the crash handler, which ends the process after a grace period: the receiver
+    /// tells the user and ends it (CrashGuard::endProcess()).
+    void scenarioCrashed(const QString &description);
+    /// After finished(): a worker never came back from scenario code and was left running.
+    void workerLeftBehind(const QString &description);
 
 private:
     using Prepared = tl::expected<std::unique_ptr<RunSession>, Error>;
@@ -72,6 +83,8 @@ private:
     void onPrepared(quint64 generation, std::shared_ptr<Prepared> result);
     void onSnapshot(const SnapshotPtr &snapshot);
     void onSessionFinished(quint64 generation);
+    /// Polled while a run is on: a crash in scenario code aborts it (crashguard.h).
+    void checkForCrash();
 
     SnapshotBridge m_bridge;
     /// Shared with the thread that finishes it (waits for the run, flushes the outputs).
@@ -85,6 +98,8 @@ private:
     quint64 m_generation = 0;
     bool m_flushing = false;
     double m_flushTimeout = 10;
+    QTimer m_crashWatch;
+    bool m_crashSeen = false;
 };
 
 } // namespace Loadwizard::Ui

@@ -10,7 +10,10 @@
 #include <sstream>
 #include <thread>
 
+#include <csignal>
+
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace Loadwizard;
@@ -34,6 +37,8 @@ class TestAtomicFile : public QObject
 private slots:
     void replacesARegularFileOnlyOnCommit();
     void leavesNothingWhenNotCommitted();
+    void leavesNothingWhenTheProcessIsKilled();
+    void keepsTheModeOfTheReplacedFile();
     void refusesAFolderAtOpen();
     void writesIntoADeviceInPlace();
     void writesIntoAFifoInPlace();
@@ -65,6 +70,39 @@ void TestAtomicFile::leavesNothingWhenNotCommitted()
     }
     QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
              QStringList());
+}
+
+void TestAtomicFile::leavesNothingWhenTheProcessIsKilled()
+{
+    // A crashed or killed run never runs the destructor: the temporary file must have no name.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("x.json").toStdString();
+    const pid_t child = fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        auto file = AtomicFile::open(path);
+        if (!file || !file->write("partial"))
+            _exit(1);
+        ::kill(::getpid(), SIGKILL);
+        _exit(2);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child opened and wrote");
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList());
+}
+
+void TestAtomicFile::keepsTheModeOfTheReplacedFile()
+{
+    const QString path = m_dir.filePath("mode.json");
+    QVERIFY(writeFileAtomically(path.toStdString(), "old"));
+    QCOMPARE(::chmod(path.toLocal8Bit().constData(), 0640), 0);
+    QVERIFY(writeFileAtomically(path.toStdString(), "new"));
+    struct stat info;
+    QCOMPARE(::stat(path.toLocal8Bit().constData(), &info), 0);
+    QCOMPARE(int(info.st_mode & 07777), 0640);
+    QCOMPARE(contents(path), std::string("new"));
 }
 
 void TestAtomicFile::refusesAFolderAtOpen()

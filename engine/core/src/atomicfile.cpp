@@ -47,14 +47,27 @@ tl::expected<AtomicFile, Error> AtomicFile::open(const std::string &path)
     if (folder.empty())
         folder = ".";
     file.m_target = target.string();
+    struct stat info;
+    const mode_t mode = ::stat(target.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0644;
+    // An unnamed file in the folder (O_TMPFILE) gets a name only at commit(): a process killed
+    // meanwhile (SIGKILL, a crash) leaves nothing behind. Some file systems lack it.
+    file.m_fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    if (file.m_fd >= 0) {
+        file.m_unnamed = true;
+        if (::fchmod(file.m_fd, mode) == 0) // the umask narrowed what open() was given
+            return file;
+        const int error = errno;
+        file.abandon();
+        return tl::unexpected(file.failure("cannot set the permissions for", error));
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return tl::unexpected(file.failure("cannot create a temporary file next to", errno));
     std::string temporary = (folder / ('.' + target.filename().string() + ".XXXXXX")).string();
     file.m_fd = ::mkstemp(temporary.data());
     if (file.m_fd < 0)
         return tl::unexpected(file.failure("cannot create a temporary file next to", errno));
     file.m_temporary = std::move(temporary);
     // mkstemp makes the file 0600; keep the mode of the file we replace.
-    struct stat info;
-    const mode_t mode = ::stat(target.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0644;
     if (::fchmod(file.m_fd, mode) != 0) {
         const int error = errno;
         file.abandon();
@@ -69,6 +82,7 @@ AtomicFile::AtomicFile(AtomicFile &&other) noexcept
     , m_temporary(std::exchange(other.m_temporary, {}))
     , m_fd(std::exchange(other.m_fd, -1))
     , m_direct(other.m_direct)
+    , m_unnamed(other.m_unnamed)
 {}
 
 AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
@@ -80,6 +94,7 @@ AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
         m_temporary = std::exchange(other.m_temporary, {});
         m_fd = std::exchange(other.m_fd, -1);
         m_direct = other.m_direct;
+        m_unnamed = other.m_unnamed;
     }
     return *this;
 }
@@ -125,6 +140,34 @@ tl::expected<void, Error> AtomicFile::write(std::string_view data)
     return {};
 }
 
+tl::expected<void, Error> AtomicFile::giveName()
+{
+    // linkat() through /proc is how open(2) says to name an O_TMPFILE file without privileges;
+    // the name is a temporary one, renamed over the target like mkstemp()'s.
+    const std::string self = "/proc/self/fd/" + std::to_string(m_fd);
+    fs::path folder = fs::path(m_target).parent_path();
+    if (folder.empty())
+        folder = ".";
+    const std::string stem = (folder / ('.' + fs::path(m_target).filename().string() + '.' +
+                                        std::to_string(::getpid()) + '.'))
+                                 .string();
+    for (unsigned attempt = 0; attempt < 100; ++attempt) {
+        std::string name = stem + std::to_string(attempt);
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+            m_temporary = std::move(name);
+            return {};
+        }
+        if (errno != EEXIST) {
+            const int error = errno;
+            abandon();
+            return tl::unexpected(failure("cannot replace", error));
+        }
+    }
+    const int error = errno;
+    abandon();
+    return tl::unexpected(failure("cannot replace", error));
+}
+
 tl::expected<void, Error> AtomicFile::commit()
 {
     if (m_fd < 0)
@@ -140,6 +183,10 @@ tl::expected<void, Error> AtomicFile::commit()
         const int error = errno;
         abandon();
         return tl::unexpected(failure("cannot flush", error));
+    }
+    if (m_unnamed) {
+        if (auto named = giveName(); !named)
+            return named;
     }
     const int closed = ::close(m_fd);
     m_fd = -1;

@@ -1,5 +1,6 @@
 #include <loadwizard/preparedrun.h>
 
+#include <loadwizard/crashguard.h>
 #include <loadwizard/scenariocompiler.h>
 #include <loadwizard/variables.h>
 
@@ -47,6 +48,8 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     if (auto ok = apply(overrides, "--param"); !ok)
         return tl::make_unexpected(ok.error());
 
+    // Scenario code: a crash or exit() in it is the scenario's (crashguard.h).
+    CrashGuard::ScenarioCall scenarioCode(prepared.plugin->info().id);
     auto scenario = prepared.plugin->createScenario();
     if (!scenario)
         return tl::make_unexpected(scenario.error());
@@ -62,6 +65,7 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
 
     auto &config = prepared.config;
     config.scenario = *scenario;
+    config.scenarioId = prepared.plugin->info().id;
     config.parameters = std::move(parameters);
     config.profile = project.profile;
     config.thinkTime = project.thinkTime;

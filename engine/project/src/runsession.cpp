@@ -36,6 +36,7 @@ RunSession::~RunSession()
         m_run->abort();
         m_run->wait();
     }
+    // A worker left behind in scenario code keeps what it needs: ~Run leaves it all alive.
     m_run.reset();
 }
 
@@ -91,6 +92,11 @@ bool RunSession::paused() const
 bool RunSession::runFinished() const
 {
     return m_run->finished();
+}
+
+bool RunSession::abandonedWorkers() const
+{
+    return m_run->abandonedWorkers();
 }
 
 std::shared_ptr<const Snapshot> RunSession::finish()

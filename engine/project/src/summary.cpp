@@ -78,6 +78,8 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (!header.profile.empty())
         out += "  profile ....... " + header.profile + "\n";
     append(out, "  duration ...... {:.1f} s (planned {:.1f} s)\n", seconds, s.plannedSeconds);
+    if (!s.incomplete.empty())
+        out += "  INCOMPLETE .... " + s.incomplete + "\n";
     append(out, "  vusers ........ max {}", s.maxVusers);
     if (s.maxPlannedVusers > s.maxVusers)
         append(out, " of {} planned (this machine could not start them as fast)",
@@ -155,6 +157,7 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["profile"] = header.profile;
     j["duration_s"] = s.elapsedSeconds;
     j["planned_duration_s"] = s.plannedSeconds;
+    j["incomplete"] = s.incomplete.empty() ? nlohmann::json() : nlohmann::json(s.incomplete);
     j["vusers"] = {{"max", s.maxVusers}, {"planned_max", s.maxPlannedVusers}};
     j["requests"] = {{"count", t.requests},
                      {"errors", t.requestErrors},

@@ -36,14 +36,15 @@ std::chrono::nanoseconds Reporter::deadline(bool final) const
     return final ? std::max<nanoseconds>(seconds(5), interval) : interval / 2;
 }
 
-Reporter::Collected Reporter::collect(bool final)
+Reporter::Collected Reporter::collect(bool final, bool hurry)
 {
     Collected collected;
     collected.atNs = nowNs();
     const std::uint64_t round = ++m_round;
     for (const auto &worker : m_workers)
         worker->requestReport(round);
-    const auto until = std::chrono::steady_clock::now() + deadline(final);
+    const auto until = std::chrono::steady_clock::now() +
+                       (hurry ? std::chrono::milliseconds(250) : deadline(final));
     for (const auto &worker : m_workers)
         worker->takeReports(round, until, collected.intervals);
     return collected;
@@ -104,10 +105,24 @@ void Reporter::foldNames(Snapshot &snapshot)
     }
 }
 
+void Reporter::addEvent(LogEvent event)
+{
+    m_ownEvents.push_back(std::move(event));
+}
+
+void Reporter::setIncomplete(std::string reason)
+{
+    m_incomplete = std::move(reason);
+}
+
 std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
                                                 const ScheduleState &schedule)
 {
     auto snapshot = std::make_shared<Snapshot>();
+    // The run's own events first: they are few, and explain what follows.
+    snapshot->events = std::move(m_ownEvents);
+    m_ownEvents.clear();
+    snapshot->incomplete = m_incomplete;
     Counters interval;
     for (auto &data : collected.intervals) {
         add(*data, interval, *snapshot);

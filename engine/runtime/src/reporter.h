@@ -40,12 +40,17 @@ public:
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
              std::uint64_t startNs, double intervalSeconds, double plannedSeconds);
 
-    /// Asks every worker for its interval and waits for each one's answer until a deadline.
-    Collected collect(bool final);
+    /// Asks every worker for its interval and waits for each one's answer until a deadline;
+    /// `hurry`: a short one, since a worker is known not to answer.
+    Collected collect(bool final, bool hurry = false);
     /// Folds the intervals into the totals, hands them back to their workers, and returns the
     /// snapshot.
     std::shared_ptr<const Snapshot> merge(Collected collected, bool final,
                                           const ScheduleState &schedule);
+    /// An event of the run's own (the watchdog's), published with the next snapshot.
+    void addEvent(LogEvent event);
+    /// Why the final numbers miss something (a worker left behind), for the summary.
+    void setIncomplete(std::string reason);
 
 private:
     /// How long a round may take: a worker stuck in scenario code must not stall the reports
@@ -71,6 +76,8 @@ private:
     std::map<std::string, CheckStats, std::less<>> m_checksTotal;
     Histogram m_allInterval, m_allTotal;
     Counters m_totals;
+    std::vector<LogEvent> m_ownEvents;
+    std::string m_incomplete;
 };
 
 } // namespace Loadwizard::Engine

@@ -1,5 +1,7 @@
 #include <loadwizard/run.h>
 
+#include <loadwizard/crashguard.h>
+
 #include "clock.h"
 #include "rendezvoushub.h"
 #include "reporter.h"
@@ -33,12 +35,18 @@ public:
     explicit Private(RunConfig config);
     ~Private();
 
+    /// Aborts the run if it is still going and waits for the controller.
+    void endController();
     void controllerLoop();
     void schedule(std::uint64_t now);
     void addVusers(long long count);
     void removeVusers(long long count);
     void beginStop(bool interruptNow);
     void report(bool final);
+    /// Warns once per stall about a worker that has not come back to its event loop; after an
+    /// interrupt, true when one has not come back for long enough to be left behind.
+    bool watch(std::uint64_t now);
+    std::string stalledWorkerText(const Worker &worker, std::uint64_t now) const;
     void publish(std::shared_ptr<const Snapshot> snapshot);
     double scheduleSeconds(std::uint64_t now) const;
     void discardWorkers();
@@ -64,7 +72,12 @@ public:
     bool started = false;
     bool stopping = false;
     bool interrupted = false;
+    std::uint64_t stopNs = 0;
+    std::uint64_t interruptedNs = 0;
     std::uint64_t gracefulDeadlineNs = 0;
+    std::vector<std::uint64_t> stallWarned; ///< per worker: the turn it was warned about
+    std::vector<bool> stalled;              ///< per worker: left behind at the end
+    bool abandoned = false;
     long long scheduled = 0;
     long long planned = 0;
     long long maxVusers = 0;
@@ -87,6 +100,11 @@ Run::Private::Private(RunConfig config)
 }
 
 Run::Private::~Private()
+{
+    endController();
+}
+
+void Run::Private::endController()
 {
     if (controller.joinable()) {
         {
@@ -173,6 +191,7 @@ void Run::Private::beginStop(bool interruptNow)
 {
     if (!stopping) {
         stopping = true;
+        stopNs = nowNs();
         planned = 0;
         gracefulDeadlineNs = nowNs() + std::uint64_t(shared.config.gracefulStopSeconds * 1e9);
         for (auto &worker : workers)
@@ -182,6 +201,7 @@ void Run::Private::beginStop(bool interruptNow)
     }
     if (interruptNow && !interrupted) {
         interrupted = true;
+        interruptedNs = nowNs();
         for (auto &worker : workers)
             worker->post({WorkerCommand::Type::Interrupt});
     }
@@ -189,7 +209,15 @@ void Run::Private::beginStop(bool interruptNow)
 
 void Run::Private::report(bool final)
 {
-    Reporter::Collected collected = reporter->collect(final);
+    Reporter::Collected collected = reporter->collect(final, abandoned);
+    if (final && abandoned) {
+        const int crashed = CrashGuard::crashedWorker();
+        for (std::size_t w = 0; w < workers.size(); ++w) {
+            if (stalled[w] && workers[w]->index() == crashed)
+                collected.intervals.push_back(
+                    workers[w]->salvageAfterCrash(CrashGuard::description()));
+        }
+    }
     const long long active = shared.activeVusers.load(std::memory_order_relaxed);
     maxVusers = std::max(maxVusers, active);
     const RunState state = final      ? RunState::Finished
@@ -211,12 +239,81 @@ void Run::Private::publish(std::shared_ptr<const Snapshot> snapshot)
         observer(snapshot);
 }
 
+std::string Run::Private::stalledWorkerText(const Worker &worker, std::uint64_t now) const
+{
+    if (CrashGuard::crashedWorker() == worker.index())
+        return CrashGuard::description();
+    const double seconds = double(now - worker.lastTurnNs()) / 1e9;
+    std::string text = "worker " + std::to_string(worker.index()) +
+                       " has not come back to its event loop for " + std::to_string(int(seconds)) +
+                       " s";
+    if (const std::uint64_t vuser = worker.vuserInScenario()) {
+        text += ": vuser " + std::to_string(vuser) + " is in the code of scenario \"" +
+                shared.config.scenarioId +
+                "\" and does not co_await (every vuser on this worker waits for it)";
+    }
+    return text;
+}
+
+bool Run::Private::watch(std::uint64_t now)
+{
+    // The loop turns at least once a second when idle: 3 s without a turn is a stall.
+    constexpr std::uint64_t stallNs = 3'000'000'000ULL;
+    // A command wakes a healthy worker within milliseconds; one that has not turned since is
+    // stuck in scenario code if that is where it is, else busy in its own (give it longer).
+    constexpr std::uint64_t stuckInScenarioNs = 500'000'000ULL;
+    constexpr std::uint64_t stuckElsewhereNs = 5'000'000'000ULL;
+    const auto stuckSince = [&](const Worker &worker, std::uint64_t since) {
+        const std::uint64_t turn = worker.lastTurnNs();
+        if (turn >= since)
+            return false;
+        if (CrashGuard::crashedWorker() == worker.index())
+            return true;
+        return now >= since + (worker.vuserInScenario() ? stuckInScenarioNs : stuckElsewhereNs);
+    };
+    bool abandon = false;
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        const Worker &worker = *workers[w];
+        const std::uint64_t turn = worker.lastTurnNs();
+        const bool stalledLong = now >= turn + stallNs;
+        if (stalledLong && stallWarned[w] != turn) {
+            stallWarned[w] = turn;
+            reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+                                stalledWorkerText(worker, now) +
+                                    "; stopping the run (Ctrl-C, SIGTERM) leaves it behind",
+                                ErrorClass::Other, worker.vuserInScenario()});
+        }
+        if (interrupted && stuckSince(worker, interruptedNs)) {
+            stalled[w] = true;
+            abandon = true;
+        } else if (stopping && !interrupted &&
+                   ((stalledLong && worker.vuserInScenario()) || stuckSince(worker, stopNs))) {
+            // A graceful stop cannot complete on a worker that does not turn: interrupt now,
+            // so that a stuck scenario costs a moment, not the graceful-stop period.
+            reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+                                stalledWorkerText(worker, now) +
+                                    "; the run is interrupted instead of stopped gracefully",
+                                ErrorClass::Other, worker.vuserInScenario()});
+            beginStop(true);
+        }
+    }
+    return abandon;
+}
+
 void Run::Private::discardWorkers()
 {
     for (auto &worker : workers)
         worker->post({WorkerCommand::Type::Quit});
-    for (auto &worker : workers)
-        worker->join();
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        if (w < stalled.size() && stalled[w]) {
+            // Its thread is still in scenario code and may come back one day: the worker and
+            // everything it references (this Private, the plugin) must outlive it.
+            workers[w]->abandon();
+            (void)workers[w].release();
+        } else {
+            workers[w]->join();
+        }
+    }
     workers.clear();
     assigned.clear();
 }
@@ -243,6 +340,20 @@ void Run::Private::controllerLoop()
         const long long active = shared.activeVusers.load(std::memory_order_relaxed);
         maxVusers = std::max(maxVusers, active);
         hub->poll(active);
+        if (watch(now)) {
+            abandoned = true;
+            std::string reason;
+            for (std::size_t w = 0; w < workers.size(); ++w) {
+                if (stalled[w])
+                    reason += (reason.empty() ? "" : "; ") + stalledWorkerText(*workers[w], now);
+            }
+            if (CrashGuard::crashedWorker() < 0) {
+                reason += ". It was left behind when the run was aborted; what it did since its "
+                          "last report is not counted";
+            }
+            reporter->setIncomplete(reason);
+            break;
+        }
         if (stopping) {
             if (active == 0)
                 break;
@@ -272,7 +383,14 @@ Run::Run(RunConfig config)
     : d(std::make_unique<Private>(std::move(config)))
 {}
 
-Run::~Run() = default;
+Run::~Run()
+{
+    d->endController();
+    // A worker left behind still runs scenario code that reaches this run's state (and holds
+    // the plugin through the scenario): it all stays until the process ends.
+    if (d->abandoned)
+        (void)d.release();
+}
 
 void Run::addObserver(SnapshotObserver observer)
 {
@@ -305,6 +423,8 @@ tl::expected<void, Error> Run::start()
     for (int i = 0; i < workerCount; ++i) {
         d->workers.push_back(std::make_unique<Worker>(i, d->shared));
         d->assigned.push_back(0);
+        d->stallWarned.push_back(0);
+        d->stalled.push_back(false);
     }
     for (auto &worker : d->workers) {
         if (auto started = worker->start(); !started) {
@@ -351,6 +471,12 @@ std::shared_ptr<const Snapshot> Run::wait()
     if (d->controller.joinable())
         d->controller.join();
     return latest();
+}
+
+bool Run::abandonedWorkers() const
+{
+    std::lock_guard lock(d->latestMutex);
+    return d->finishedFlag && d->abandoned;
 }
 
 bool Run::finished() const

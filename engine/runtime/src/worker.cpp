@@ -9,6 +9,8 @@
 #include <cstring>
 #include <functional>
 
+#include <csignal>
+
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -17,6 +19,40 @@
 namespace Loadwizard::Engine {
 
 namespace {
+
+// Set once when a worker's thread starts: the crash handler reads it (a plain thread_local
+// pointer, async-signal-safe to read).
+thread_local const Worker *t_worker = nullptr;
+
+/// A signal stack for the worker's thread, so a scenario that overflows its stack (runaway
+/// recursion) still reaches the crash handler instead of dying silently.
+class AlternateSignalStack
+{
+public:
+    AlternateSignalStack()
+        : m_memory(std::make_unique<char[]>(size))
+    {
+        stack_t stack{};
+        stack.ss_sp = m_memory.get();
+        stack.ss_size = size;
+        m_installed = sigaltstack(&stack, nullptr) == 0;
+    }
+    ~AlternateSignalStack()
+    {
+        if (!m_installed)
+            return;
+        stack_t disable{};
+        disable.ss_flags = SS_DISABLE;
+        sigaltstack(&disable, nullptr);
+    }
+    AlternateSignalStack(const AlternateSignalStack &) = delete;
+    AlternateSignalStack &operator=(const AlternateSignalStack &) = delete;
+
+private:
+    static constexpr std::size_t size = 64 * 1024;
+    std::unique_ptr<char[]> m_memory;
+    bool m_installed = false;
+};
 
 std::string failedCall(int index, const char *call, int error)
 {
@@ -47,6 +83,7 @@ tl::expected<void, Error> Worker::start()
         tearDown();
         return ready;
     }
+    m_turnNs.store(nowNs(), std::memory_order_relaxed); // not stalled before its first turn
     m_thread = std::thread([this] { run(); });
     return {};
 }
@@ -56,6 +93,39 @@ void Worker::join()
     if (m_thread.joinable())
         m_thread.join();
     tearDown();
+}
+
+const Worker *Worker::current()
+{
+    return t_worker;
+}
+
+std::unique_ptr<IntervalData> Worker::salvageAfterCrash(const std::string &description)
+{
+    std::unique_ptr<IntervalData> data = std::move(m_interval);
+    data->worker = -1; // not handed back: this worker takes nothing more
+    const std::uint64_t crashed = vuserInScenario();
+    for (const auto &[id, vuser] : m_vusers) {
+        if (!vuser->initDone || vuser->task.done())
+            continue;
+        if (id == crashed) {
+            ++data->counters.iterations;
+            ++data->counters.iterationsFailed;
+            ++data->counters.errors[std::size_t(ErrorClass::Exception)];
+        } else {
+            ++data->counters.iterationsInterrupted;
+        }
+    }
+    if (crashed && find(crashed) && !find(crashed)->initDone)
+        ++data->counters.vuserInitFailures;
+    data->addEvent({elapsedSeconds(), "error", description, ErrorClass::Exception, crashed});
+    return data;
+}
+
+void Worker::abandon()
+{
+    if (m_thread.joinable())
+        m_thread.detach();
 }
 
 tl::expected<void, Error> Worker::setUp()
@@ -207,11 +277,15 @@ int Worker::waitTimeoutMs(std::uint64_t now) const
 
 void Worker::run()
 {
+    t_worker = this;
+    AlternateSignalStack signalStack;
     constexpr int maxEvents = 256;
     epoll_event events[maxEvents];
     int running = 0;
     while (!m_quit) {
-        const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(nowNs()));
+        const std::uint64_t turn = nowNs();
+        m_turnNs.store(turn, std::memory_order_relaxed);
+        const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(turn));
         if (ready < 0 && errno != EINTR) {
             runWithoutEpoll(errno);
             return;
@@ -443,7 +517,9 @@ void Worker::runReady()
 
 void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 {
+    m_vuserInScenario.store(vuser.id(), std::memory_order_relaxed);
     handle.resume();
+    m_vuserInScenario.store(0, std::memory_order_relaxed);
     // The task either suspended on a new wait or ran to its end.
     if (vuser.task.done() && !vuser.isWaiting())
         finishTask(vuser);

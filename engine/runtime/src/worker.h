@@ -93,6 +93,27 @@ public:
     double elapsedSeconds() const;
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
 
+    // The watchdog's view, read from the controller thread (and a crash handler).
+    /// When this worker last came back to its event loop (nowNs()).
+    std::uint64_t lastTurnNs() const { return m_turnNs.load(std::memory_order_relaxed); }
+    /// The vuser whose scenario code runs now on this worker, 0 when none does.
+    std::uint64_t vuserInScenario() const
+    {
+        return m_vuserInScenario.load(std::memory_order_relaxed);
+    }
+    int index() const { return m_index; }
+    /// The worker whose thread calls this, or nullptr: async-signal-safe.
+    static const Worker *current();
+    /// Gives up on a worker that never came back from scenario code: its thread is detached
+    /// and goes on with this object, which must therefore never be destroyed (the run leaks it
+    /// and what it references). Called after Quit was posted.
+    void abandon();
+    /// Only once this worker's thread crashed (CrashGuard::crashedWorker() is its index: the
+    /// thread is parked in the crash handler for good, and the handler's atomic made its writes
+    /// visible): what it recorded since its last report, with the crashed iteration counted as
+    /// failed and the others in flight as interrupted, so the counts still add up.
+    std::unique_ptr<IntervalData> salvageAfterCrash(const std::string &description);
+
 private:
     struct Timer
     {
@@ -163,6 +184,8 @@ private:
     std::uint64_t m_startedDuringLag = 0;
     bool m_lagWarned = false;
     bool m_quit = false;
+    std::atomic<std::uint64_t> m_turnNs{0};
+    std::atomic<std::uint64_t> m_vuserInScenario{0};
 
     std::unique_ptr<IntervalData> m_interval;
     /// Request names the run's registry admitted, so the hot path takes no lock for them.

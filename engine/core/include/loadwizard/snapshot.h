@@ -137,6 +137,9 @@ struct Snapshot
 
     std::vector<LogEvent> events;    ///< this interval's, at most a few hundred
     std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval
+    /// Empty, or why these numbers miss something: a worker that never came back from scenario
+    /// code was left behind, and what it did since its last report is not counted.
+    std::string incomplete;
 };
 
 /// Receives every snapshot on the engine's controller thread, which also runs the schedule: must

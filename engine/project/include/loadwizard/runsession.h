@@ -65,6 +65,9 @@ public:
     bool paused() const;
     /// Whether the run (not the flush) is over.
     bool runFinished() const;
+    /// After finish(): a worker never came back from scenario code and was left running; the
+    /// final snapshot says so (`incomplete`). The process should end soon: the thread spins on.
+    bool abandonedWorkers() const;
 
     /// Blocks until the run is over, then delivers what the outputs hold within the flush
     /// timeout; the final snapshot (nullptr when the run produced none). Once only.

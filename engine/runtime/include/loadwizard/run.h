@@ -18,6 +18,7 @@ namespace Loadwizard {
 struct RunConfig
 {
     std::shared_ptr<Scenario> scenario; ///< init() already called
+    std::string scenarioId;             ///< for messages: the plugin's id
     Parameters parameters;
     RampProfile profile;
     ThinkTimeSettings thinkTime;
@@ -50,6 +51,9 @@ public:
     /// Blocks until the run has finished; returns the final snapshot.
     std::shared_ptr<const Snapshot> wait();
     bool finished() const;
+    /// After the end: a worker never came back from scenario code and was left running (its
+    /// thread, the plugin and this run's state stay alive until the process ends).
+    bool abandonedWorkers() const;
 
     /// Live control: add (negative: remove) vusers on top of the plan.
     void adjustVusers(long long delta);

@@ -1,0 +1,239 @@
+// Runs that always stop, and say how they ended: a scenario that never yields is named by the
+// watchdog and left behind by a stop or an abort; a scenario that crashes or calls exit() ends
+// the run with exit status 3, a message naming it, and the summary up to then.
+
+#include "e2eharness.h"
+
+#include <loadwizard/targetserver.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Loadwizard;
+using namespace Loadwizard::EndToEnd;
+
+namespace {
+
+bool sanitized()
+{
+    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
+}
+
+/// What the issue asks of an abort: the process ends within 2 s. Sanitizers slow everything.
+qint64 abortBoundMs()
+{
+    return sanitized() ? 8'000 : 2'000;
+}
+
+} // namespace
+
+class TestEndToEndCrash : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void aScenarioThatNeverYieldsIsNamedAndAStopEndsTheRun_data();
+    void aScenarioThatNeverYieldsIsNamedAndAStopEndsTheRun();
+    void theProfileEndDoesNotWaitForAStuckWorker();
+    void aCrashEndsTheRunWithStatus3AndASummary_data();
+    void aCrashEndsTheRunWithStatus3AndASummary();
+    void aCrashInInitEndsWithStatus3AndLeavesNoFile_data();
+    void aCrashInInitEndsWithStatus3AndLeavesNoFile();
+
+private:
+    QStringList crashArguments(const QString &how, const QString &in, const QString &json) const;
+
+    Harness m_harness;
+    TargetServer m_target;
+};
+
+void TestEndToEndCrash::initTestCase()
+{
+    QVERIFY2(m_harness.problem().isEmpty(), qPrintable(m_harness.problem()));
+    const auto started = m_target.start("127.0.0.1", 0);
+    QVERIFY2(started, started ? "" : started.error().toString().c_str());
+}
+
+void TestEndToEndCrash::cleanupTestCase()
+{
+    m_target.stop();
+}
+
+void TestEndToEndCrash::aScenarioThatNeverYieldsIsNamedAndAStopEndsTheRun_data()
+{
+    QTest::addColumn<QList<int>>("signalsSent");
+    QTest::newRow("Ctrl-C") << QList<int>{SIGINT};
+    QTest::newRow("Ctrl-C twice") << QList<int>{SIGINT, SIGINT};
+    QTest::newRow("SIGTERM") << QList<int>{SIGTERM};
+    QTest::newRow("SIGHUP") << QList<int>{SIGHUP};
+}
+
+void TestEndToEndCrash::aScenarioThatNeverYieldsIsNamedAndAStopEndsTheRun()
+{
+    QFETCH(QList<int>, signalsSent);
+    const QString json =
+        m_harness.scratchPath(QString("spin-%1.json").arg(QTest::currentDataTag()));
+    QProcess process;
+    m_harness.start(process, {"run", "--scenario", m_harness.scenarioPath("spin.cpp"), "--param",
+                              "base_url=" + QString::fromStdString(m_target.baseUrl()), "--rampup",
+                              "2,1,0,120", "--workers", "2", "--graceful-stop", "60",
+                              "--summary-json", json});
+    QByteArray err;
+    // The watchdog names the scenario and the vuser once the worker has not turned for 3 s.
+    const bool warned = waitForOutput(process, QProcess::StandardError, err,
+                                      "has not come back to its event loop", 60'000);
+    if (!warned)
+        process.kill();
+    QVERIFY2(warned, err.constData());
+    QVERIFY2(err.contains("vuser 1 is in the code of scenario \"spin\""), err.constData());
+
+    QElapsedTimer timer;
+    timer.start();
+    for (int signalNumber : signalsSent) {
+        QCOMPARE(::kill(pid_t(process.processId()), signalNumber), 0);
+        QThread::msleep(100);
+    }
+    const bool finished = process.waitForFinished(30'000);
+    const qint64 milliseconds = timer.elapsed();
+    err += process.readAllStandardError();
+    if (!finished) {
+        process.kill();
+        process.waitForFinished();
+    }
+    QVERIFY2(finished, err.constData());
+    QVERIFY2(milliseconds < abortBoundMs(), qPrintable(QString::number(milliseconds)));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY2(err.contains("left behind"), err.constData());
+    QVERIFY(process.readAllStandardOutput().contains("INCOMPLETE"));
+
+    const QJsonObject summary = readJson(json);
+    const QString incomplete = field(summary, {"incomplete"}).toString();
+    QVERIFY2(incomplete.contains("vuser 1") && incomplete.contains("\"spin\""),
+             qPrintable(incomplete));
+    // The other worker's vuser went on and was counted.
+    QVERIFY(count(summary, {"requests", "count"}) > 0);
+}
+
+void TestEndToEndCrash::theProfileEndDoesNotWaitForAStuckWorker()
+{
+    const QString json = m_harness.scratchPath("spin-end.json");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", m_harness.scenarioPath("spin.cpp"), "--param",
+         "base_url=" + QString::fromStdString(m_target.baseUrl()), "--param", "after=0", "--rampup",
+         "2,1,0,2", "--workers", "2", "--graceful-stop", "600", "--summary-json", json},
+        120'000);
+    QVERIFY2(outcome.finished, outcome.describe());
+    // Not a success: part of the run was left behind.
+    QCOMPARE(outcome.exitCode, 1);
+    const QJsonObject summary = readJson(json);
+    QVERIFY2(!field(summary, {"incomplete"}).toString().isEmpty(), outcome.describe());
+    // The 600 s graceful stop was not waited for: the stop became an interrupt.
+    QVERIFY2(field(summary, {"duration_s"}).toDouble() < 30, outcome.describe());
+    QVERIFY2(outcome.err.contains("interrupted instead of stopped gracefully"), outcome.describe());
+}
+
+QStringList TestEndToEndCrash::crashArguments(const QString &how, const QString &in,
+                                              const QString &json) const
+{
+    return {"run",
+            "--scenario",
+            m_harness.scenarioPath("crash.cpp"),
+            "--param",
+            "base_url=" + QString::fromStdString(m_target.baseUrl()),
+            "--param",
+            "how=" + how,
+            "--param",
+            "in=" + in,
+            "--rampup",
+            "4,1,0,60",
+            "--workers",
+            "2",
+            "--summary-json",
+            json};
+}
+
+void TestEndToEndCrash::aCrashEndsTheRunWithStatus3AndASummary_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("null pointer") << "segv"
+                                  << "crashed: SIGSEGV";
+    QTest::newRow("abort()") << "abort"
+                             << "crashed: SIGABRT";
+    QTest::newRow("exit(0)") << "exit0"
+                             << "called exit(0)";
+    QTest::newRow("exit(7)") << "exit7"
+                             << "called exit(7)";
+    QTest::newRow("division by zero") << "fpe"
+                                      << "crashed: SIGFPE";
+    QTest::newRow("stack overflow") << "stack"
+                                    << "crashed: SIGSEGV";
+}
+
+void TestEndToEndCrash::aCrashEndsTheRunWithStatus3AndASummary()
+{
+    QFETCH(QString, how);
+    QFETCH(QString, said);
+    if (sanitized() && how == "stack")
+        QSKIP("AddressSanitizer reports the stack overflow itself");
+    const QString json = m_harness.scratchPath("crash-" + how + ".json");
+    const Outcome outcome = m_harness.run(crashArguments(how, "iteration", json), 60'000);
+    QVERIFY2(outcome.finished, outcome.describe());
+    QCOMPARE(outcome.exitStatus, QProcess::NormalExit);
+    QCOMPARE(outcome.exitCode, 3);
+    const QByteArray expected = "scenario \"crash\" " + said.toUtf8();
+    QVERIFY2(outcome.err.contains(expected), outcome.describe());
+    QVERIFY2(outcome.err.contains("in vuser 1"), outcome.describe());
+    QVERIFY2(outcome.out.contains("INCOMPLETE"), outcome.out.constData());
+
+    const QJsonObject summary = readJson(json);
+    QVERIFY2(field(summary, {"incomplete"}).toString().contains(QString::fromUtf8(expected)),
+             outcome.describe());
+    // The crashed worker's numbers were kept: its crashed iteration is a failed one, and the
+    // counts add up.
+    QVERIFY2(countsAddUp(summary), outcome.describe());
+    QCOMPARE(count(summary, {"iterations_failed"}), 1);
+    QCOMPARE(count(summary, {"errors_by_class", "exception"}), 1);
+    QVERIFY(count(summary, {"requests", "count"}) >= 4);
+    // Nothing half-written next to the summary.
+    const QStringList leftovers =
+        QDir(m_harness.scratchPath("")).entryList({".crash-*"}, QDir::Files | QDir::Hidden);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
+
+void TestEndToEndCrash::aCrashInInitEndsWithStatus3AndLeavesNoFile_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("null pointer") << "segv"
+                                  << "crashed: SIGSEGV";
+    QTest::newRow("exit(0)") << "exit0"
+                             << "called exit(0)";
+}
+
+void TestEndToEndCrash::aCrashInInitEndsWithStatus3AndLeavesNoFile()
+{
+    QFETCH(QString, how);
+    QFETCH(QString, said);
+    const QString json = m_harness.scratchPath("init-" + how + ".json");
+    const Outcome outcome = m_harness.run(crashArguments(how, "init", json), 60'000);
+    QVERIFY2(outcome.finished, outcome.describe());
+    QCOMPARE(outcome.exitCode, 3);
+    QVERIFY2(outcome.err.contains("scenario \"crash\" " + said.toUtf8()), outcome.describe());
+    QVERIFY2(outcome.err.contains("before the run started"), outcome.describe());
+    QVERIFY(!QFile::exists(json));
+    const QStringList leftovers =
+        QDir(m_harness.scratchPath("")).entryList({".init-*"}, QDir::Files | QDir::Hidden);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
+
+QTEST_GUILESS_MAIN(TestEndToEndCrash)
+#include "tst_e2ecrash.moc"
