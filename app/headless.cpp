@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -313,9 +314,16 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         printError("the run produced no results");
         return RunFailed;
     }
-    std::fputs(run.summaryText().c_str(), stdout);
-    std::fflush(stdout);
     int code = signals.signalled() ? Interrupted : Success;
+    std::fputs(run.summaryText().c_str(), stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        // A closed pipe (`| head -1`) is the reader's choice; a full disk or a broken file is not.
+        if (errno != EPIPE) {
+            printError(std::string("cannot write the summary to standard output: ") +
+                       std::strerror(errno));
+            code = RunFailed;
+        }
+    }
     if (summaryFile) {
         auto written = summaryFile->write(run.summaryJson());
         if (written)

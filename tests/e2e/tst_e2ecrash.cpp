@@ -46,6 +46,7 @@ private slots:
     void aCrashEndsTheRunWithStatus3AndASummary();
     void aCrashInInitEndsWithStatus3AndLeavesNoFile_data();
     void aCrashInInitEndsWithStatus3AndLeavesNoFile();
+    void aSummaryThatCannotBeWrittenIsAnError();
 
 private:
     QStringList crashArguments(const QString &how, const QString &in, const QString &json) const;
@@ -233,6 +234,20 @@ void TestEndToEndCrash::aCrashInInitEndsWithStatus3AndLeavesNoFile()
     const QStringList leftovers =
         QDir(m_harness.scratchPath("")).entryList({".init-*"}, QDir::Files | QDir::Hidden);
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
+
+void TestEndToEndCrash::aSummaryThatCannotBeWrittenIsAnError()
+{
+    // `> /dev/full`: the summary is lost, so the run must not report success.
+    QProcess process;
+    process.setStandardOutputFile("/dev/full");
+    m_harness.start(process, crashArguments("none", "iteration", m_harness.scratchPath("full.json"))
+                                 .replaceInStrings("4,1,0,60", "2,1"));
+    QVERIFY(process.waitForFinished(60'000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY2(err.contains("cannot write the summary to standard output: No space left on device"),
+             err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndCrash)
