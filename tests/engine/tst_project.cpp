@@ -272,6 +272,11 @@ void TestProject::reportsWhereAnErrorIs_data()
     QTest::newRow("malformed YAML") << "loadwizard: 1\nname: [unclosed\nworkers: 2\n"
                                     << 3 << 8 << ""
                                     << "";
+    QTest::newRow("quote not closed mid-file")
+        << "loadwizard: 1\nname: x\nparameters:\n  base_url: \"http://127.0.0.1:8080\n"
+           "profile:\n  rampup: \"2,60\"\n"
+        << 6 << 12 << ""
+        << "the quote at line 4, column 13 is not closed on its line";
     QTest::newRow("bad indentation") << "loadwizard: 1\nhttp:\n  timeout: 1\n verify_tls: 2\n"
                                      << 4 << 2 << ""
                                      << "";

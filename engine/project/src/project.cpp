@@ -698,6 +698,47 @@ std::optional<YAML::Mark> unterminatedQuote(const YAML::Node &node, std::string_
     return std::nullopt;
 }
 
+/// For a parse error at `errorLine` (0-based): the first value before it, on a line of its own,
+/// that opens a quote and does not close it on that line (line, column; 0-based). Quoted values
+/// may span lines in YAML, but in a project file that is almost always a forgotten quote, which
+/// yaml-cpp reports lines later as "end of map not found".
+std::optional<std::pair<int, int>> quoteOpenOnItsLine(std::string_view yaml, int errorLine)
+{
+    int line = 0;
+    for (std::size_t start = 0; start < yaml.size() && line <= errorLine; ++line) {
+        std::size_t end = yaml.find('\n', start);
+        if (end == std::string_view::npos)
+            end = yaml.size();
+        const std::string_view text = yaml.substr(start, end - start);
+        start = end + 1;
+        // A value that starts with a quote: after "key: ", "- " or at the line's start.
+        std::size_t open = text.find_first_not_of(" \t");
+        if (open == std::string_view::npos || text[open] == '#')
+            continue;
+        if (text.compare(open, 2, "- ") == 0)
+            open = text.find_first_not_of(" \t", open + 2);
+        else if (const auto colon = text.find(": ", open);
+                 colon != std::string_view::npos && text[open] != '"' && text[open] != '\'')
+            open = text.find_first_not_of(" \t", colon + 2);
+        if (open == std::string_view::npos || (text[open] != '"' && text[open] != '\''))
+            continue;
+        const char quote = text[open];
+        bool closed = false;
+        for (std::size_t i = open + 1; i < text.size() && !closed; ++i) {
+            if (quote == '"' && text[i] == '\\')
+                ++i;
+            else if (text[i] == quote && quote == '\'' && i + 1 < text.size() &&
+                     text[i + 1] == '\'')
+                ++i;
+            else if (text[i] == quote)
+                closed = true;
+        }
+        if (!closed)
+            return std::pair{line, int(open)};
+    }
+    return std::nullopt;
+}
+
 void emitNumber(YAML::Emitter &out, std::string_view key, double value)
 {
     out << YAML::Key << std::string(key) << YAML::Value << formatNumber(value);
@@ -763,7 +804,13 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
         if (auto status = readProject(reader, root, project); !status)
             return tl::unexpected(status.error());
     } catch (const YAML::Exception &exception) {
-        return tl::unexpected(reader.at(exception.mark, {}, exception.msg));
+        std::string message = exception.msg;
+        if (const auto quote = quoteOpenOnItsLine(yaml, exception.mark.line)) {
+            message += " (the quote at line " + std::to_string(quote->first + 1) + ", column " +
+                       std::to_string(quote->second + 1) +
+                       " is not closed on its line: a missing closing quote?)";
+        }
+        return tl::unexpected(reader.at(exception.mark, {}, message));
     }
     if (warnings)
         warnings->insert(warnings->end(), found.begin(), found.end());
