@@ -55,6 +55,61 @@ void TestRequestNames::collapsesVariableSegments_data()
     QTest::newRow("relative") << "GET"
                               << "/a/7?q"
                               << "GET /a/{id}";
+    QTest::newRow("empty") << "GET"
+                           << ""
+                           << "GET /";
+    // Userinfo never, however the URL is written (libcurl accepts all but the "bad URL" ones).
+    QTest::newRow("no scheme") << "GET"
+                               << "user:secret@h/a"
+                               << "GET /a";
+    QTest::newRow("no scheme, no path") << "GET"
+                                        << "user:secret@h:81"
+                                        << "GET /";
+    QTest::newRow("one slash") << "GET"
+                               << "http:/user:secret@h/a"
+                               << "GET /a";
+    QTest::newRow("three slashes") << "GET"
+                                   << "https:///user:secret@h/a"
+                                   << "GET /a";
+    QTest::newRow("no slash after the colon") << "GET"
+                                              << "http:user:secret@h/a"
+                                              << "GET /a";
+    QTest::newRow("scheme-relative") << "GET"
+                                     << "//user:secret@h/a"
+                                     << "GET /a";
+    QTest::newRow("no path") << "GET"
+                             << "http://user:secret@h?q=1"
+                             << "GET /";
+    QTest::newRow("an @ in the password") << "GET"
+                                          << "http://user:se@cret@h/a"
+                                          << "GET /a";
+    QTest::newRow("a / in the password") << "GET"
+                                         << "http://user:se/cret@h/a"
+                                         << "GET (bad URL)";
+    QTest::newRow("a ? in the password") << "GET"
+                                         << "http://user:se?cret@h/a"
+                                         << "GET (bad URL)";
+    QTest::newRow("a # in the password") << "GET"
+                                         << "http://user:se#cret@h/a"
+                                         << "GET (bad URL)";
+    QTest::newRow("a / in the user") << "GET"
+                                     << "http://us/er:secret@h/a"
+                                     << "GET /{at}/a";
+    QTest::newRow("IPv6 with a port") << "GET"
+                                      << "http://user:secret@[::1]:8080/a"
+                                      << "GET /a";
+    QTest::newRow("a port that is not a number") << "GET"
+                                                 << "http://h:http/a"
+                                                 << "GET (bad URL)";
+    QTest::newRow("an e-mail address") << "GET"
+                                       << "http://h/users/bob@example.com/orders"
+                                       << "GET /users/{at}/orders";
+    QTest::newRow("an npm scope") << "GET"
+                                  << "http://h/@types/node"
+                                  << "GET /@types/node";
+    QTest::newRow("a URL in the query") << "GET"
+                                        << "/redirect?to=http://user:secret@h/b"
+                                        << "GET /redirect";
 }
 
 void TestRequestNames::collapsesVariableSegments()

@@ -1,5 +1,7 @@
 #include <loadwizard/error.h>
 
+#include <loadwizard/secrets.h>
+
 namespace Loadwizard {
 
 std::string Error::toString() const
@@ -17,7 +19,8 @@ std::string Error::toString() const
     if (!field.empty())
         out += field + ": ";
     out += message;
-    return out;
+    // Every front end shows errors through here: a value from the environment stays "${NAME}".
+    return redactSecrets(out);
 }
 
 std::string shortened(std::string_view text)

@@ -1,5 +1,7 @@
 #include <loadwizard/variables.h>
 
+#include <loadwizard/secrets.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -44,14 +46,19 @@ tl::expected<std::string, Error> expandVariables(std::string_view text, std::str
             return failure("\"${" + std::string(reference) + "}\" is not a valid variable name",
                            std::string(name));
         const char *value = std::getenv(std::string(name).c_str());
+        // What the environment gives is taken for a secret and redacted wherever the engine
+        // prints it; a default is written in the project for all to see.
         if (separator != std::string_view::npos) {
             // As in the shell, ":-" also replaces a variable that is set but empty.
-            if (value && *value)
+            if (value && *value) {
                 out += value;
-            else
+                registerSecret(name, value);
+            } else {
                 out += reference.substr(separator + 2);
+            }
         } else if (value) {
             out += value;
+            registerSecret(name, value);
         } else {
             return failure("environment variable " + std::string(name) +
                                " is not set (give a default with ${" + std::string(name) +

@@ -1,6 +1,7 @@
 #include <loadwizard/outputset.h>
 
 #include <loadwizard/outputregistry.h>
+#include <loadwizard/secrets.h>
 
 #include <filesystem>
 
@@ -57,7 +58,7 @@ OutputSet::create(const std::vector<OutputConfig> &configs, const std::string &f
     }
     std::unique_ptr<OutputSet> set(new OutputSet);
     for (auto &sink : sinks) {
-        set->m_names.push_back(sink->name());
+        set->m_names.push_back(redactSecrets(sink->name()));
         set->m_runners.push_back(std::make_shared<OutputRunner>(std::move(sink), info));
     }
     return set;
@@ -103,8 +104,14 @@ void OutputSet::cutFlush()
 std::vector<OutputStats> OutputSet::stats() const
 {
     std::vector<OutputStats> out;
-    for (const auto &runner : m_runners)
-        out.push_back(runner->stats());
+    for (const auto &runner : m_runners) {
+        // Sinks redact their own settings; a value from the environment can also reach a name
+        // or an error through a server's answer or a path.
+        OutputStats stats = runner->stats();
+        stats.name = redactSecrets(stats.name);
+        stats.lastError = redactSecrets(stats.lastError);
+        out.push_back(std::move(stats));
+    }
     return out;
 }
 

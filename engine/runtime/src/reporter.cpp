@@ -4,6 +4,8 @@
 #include "rendezvoushub.h"
 #include "worker.h"
 
+#include <loadwizard/secrets.h>
+
 #include <algorithm>
 
 namespace Loadwizard::Engine {
@@ -50,29 +52,42 @@ Reporter::Collected Reporter::collect(bool final, bool hurry)
     return collected;
 }
 
+const std::string &Reporter::shown(const std::string &name)
+{
+    if (!haveSecrets())
+        return name;
+    auto it = m_shown.find(name);
+    if (it == m_shown.end())
+        it = m_shown.emplace(name, redactSecrets(name)).first;
+    return it->second;
+}
+
 void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
 {
+    // Names are keyed by what they show: two that redact alike are one row, as users see them.
     for (auto &[name, record] : data.requests) {
         if (record.count)
-            m_requestsInterval[name].merge(record);
+            m_requestsInterval[shown(name)].merge(record);
     }
     for (auto &[name, record] : data.transactions) {
         if (record.count)
-            m_transactionsInterval[name].merge(record);
+            m_transactionsInterval[shown(name)].merge(record);
     }
     for (auto &[name, check] : data.checks) {
         if (check.passes + check.fails == 0)
             continue;
-        auto &total = m_checksTotal[name];
+        auto &total = m_checksTotal[shown(name)];
         total.passes += check.passes;
         total.fails += check.fails;
     }
     m_allInterval.merge(data.allRequests);
     interval.add(data.counters);
     for (auto &event : data.events) {
-        if (snapshot.events.size() < IntervalData::maxEvents)
+        if (snapshot.events.size() < IntervalData::maxEvents) {
+            if (haveSecrets())
+                event.message = redactSecrets(event.message);
             snapshot.events.push_back(std::move(event));
-        else
+        } else
             ++snapshot.eventsDropped;
     }
     snapshot.eventsDropped += data.eventsDropped;
@@ -152,7 +167,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     m_allInterval.reset();
     foldNames(*snapshot);
     snapshot->checks = m_checksTotal;
-    snapshot->rendezvous = m_hub.stats();
+    for (auto &[name, stats] : m_hub.stats())
+        snapshot->rendezvous.emplace(shown(name), stats);
     m_lastReportNs = now;
     return snapshot;
 }

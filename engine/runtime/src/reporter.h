@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace Loadwizard::Engine {
@@ -60,6 +61,9 @@ private:
     void add(IntervalData &data, Counters &interval, Snapshot &snapshot);
     /// This interval's per-name figures into the snapshot and the totals.
     void foldNames(Snapshot &snapshot);
+    /// A scenario's name (request, transaction, check, rendezvous) with secrets redacted; each
+    /// distinct name is redacted once.
+    const std::string &shown(const std::string &name);
 
     const std::vector<std::unique_ptr<Worker>> &m_workers;
     const RendezvousHub &m_hub;
@@ -74,6 +78,7 @@ private:
     std::map<std::string, NameRecord, std::less<>> m_requestsInterval, m_requestsTotal;
     std::map<std::string, NameRecord, std::less<>> m_transactionsInterval, m_transactionsTotal;
     std::map<std::string, CheckStats, std::less<>> m_checksTotal;
+    std::unordered_map<std::string, std::string> m_shown;
     Histogram m_allInterval, m_allTotal;
     Counters m_totals;
     std::vector<LogEvent> m_ownEvents;

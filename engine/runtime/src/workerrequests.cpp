@@ -2,6 +2,7 @@
 
 #include "transferpool.h"
 #include <loadwizard/requestnames.h>
+#include <loadwizard/secrets.h>
 
 #include <algorithm>
 #include <string>
@@ -228,9 +229,10 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
             m_admittedNames.insert(*name);
         } else {
             if (firstOverflow) {
+                // Redacted before it is cut: the reporter would not know half a secret.
                 logEvent(vuser, "warning",
                          "more than " + std::to_string(m_shared.names.limit()) +
-                             " request names: \"" + shortened(*name) +
+                             " request names: \"" + shortened(redactSecrets(*name)) +
                              "\" and later new names are counted as \"" +
                              std::string(NameRegistry::overflowName) +
                              "\" (name requests, or raise http.max_names)",

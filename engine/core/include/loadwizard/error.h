@@ -21,7 +21,8 @@ struct Error
     int position = 0;  ///< 1-based position of token in a list, 0 when unknown
     std::vector<Diagnostic> diagnostics; ///< a tool's own messages (compiler output), in order
 
-    /// "file:line:column: field: message" with the empty parts left out.
+    /// "file:line:column: field: message" with the empty parts left out and secrets redacted
+    /// (secrets.h).
     std::string toString() const;
 };
 
