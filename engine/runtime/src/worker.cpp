@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <utility>
 
 #include <csignal>
 
@@ -423,19 +424,37 @@ void Worker::startPending(std::uint64_t now)
              ErrorClass::Other, 0});
     }
     long long added = 0;
-    for (std::uint64_t id = first; id < first + count; ++id) {
-        auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
-        vuser->share = TransferPool::newIdentity();
-        if (!vuser->share) {
-            m_interval->addEvent({elapsedSeconds(), "error", "cannot create a libcurl share handle",
-                                  ErrorClass::Other, id});
-            continue;
+    bool outOfMemory = false;
+    for (std::uint64_t id = first; id < first + count && !outOfMemory; ++id) {
+        try {
+            auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
+            vuser->share = TransferPool::newIdentity();
+            outOfMemory = !vuser->share; // libcurl's only reason to fail it
+            if (outOfMemory)
+                break;
+            m_ready.reserve(m_ready.size() + 1);
+            m_vusers.emplace(id, std::move(vuser));
+            m_ready.push_back(id);
+            ++added;
+        } catch (const std::bad_alloc &) {
+            outOfMemory = true;
         }
-        m_ready.push_back(id);
-        m_vusers.emplace(id, std::move(vuser));
-        ++added;
     }
     m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
+    if (outOfMemory) {
+        // More vusers than memory (a step of a million under a memory limit): the ones running
+        // go on, the rest of the plan is dropped with one warning rather than a crash.
+        const std::uint64_t dropped = m_pendingCount + (count - std::uint64_t(added));
+        m_pendingStarts.clear();
+        m_pendingCount = 0;
+        if (!std::exchange(m_outOfMemoryWarned, true))
+            m_interval->addEvent(
+                {elapsedSeconds(), "warning",
+                 "worker " + std::to_string(m_index) + " ran out of memory after " +
+                     std::to_string(m_vusers.size()) + " vusers: " + std::to_string(dropped) +
+                     " more planned here are not started (and later steps only as memory allows)",
+                 ErrorClass::Other, 0});
+    }
     // libcurl applies this limit to each vuser's own connection cache; its default (4 per
     // transfer in progress) could close a thinking vuser's connection.
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);

@@ -183,6 +183,7 @@ private:
     std::uint64_t m_lagSinceNs = 0; ///< when vusers began to wait to start, 0 when none wait
     std::uint64_t m_startedDuringLag = 0;
     bool m_lagWarned = false;
+    bool m_outOfMemoryWarned = false;
     bool m_quit = false;
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};
