@@ -28,7 +28,7 @@ int runGui(QApplication &app, const Mode &mode)
     QGuiApplication::setDesktopFileName(QStringLiteral("loadwizard"));
     Ui::Theme::apply(Ui::Theme::saved());
     // Scenario code runs in this process: a crash in it is reported, not a silent death.
-    CrashGuard::install(Ui::RunController::crashGraceSeconds);
+    CrashGuard::install(Ui::RunController::crashGraceSeconds, true);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Loadwizard: a load-test workbench"));

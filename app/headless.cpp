@@ -367,6 +367,7 @@ int commandRun(const Options &options)
 
 int commandValidate(const Options &options)
 {
+    CrashGuard::install(0); // init() runs: a crash or exit() in it must not read as success
     std::vector<Error> warnings;
     auto project = loadProject(options.project, &warnings);
     for (const auto &warning : warnings)

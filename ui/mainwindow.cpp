@@ -318,10 +318,10 @@ void MainWindow::endAfterScenarioCrash(const QString &description)
     // up to the crash while this is read.
     autosave();
     const QString text =
-        tr("%1.\n\nThe run was stopped; its results up to the crash are shown. Loadwizard must "
-           "close now, since scenario code may have damaged its memory. Your project was saved "
-           "and is offered at the next start.")
-            .arg(description);
+        tr("%1.\n\nThe run's results up to the crash are on the Run tab. Loadwizard must close "
+           "now, since scenario code may have damaged its memory. Your project was saved and is "
+           "offered at the next start.")
+            .arg(description.left(1).toUpper() + description.mid(1));
     if (m_prompt)
         m_prompt(text);
     else

@@ -39,10 +39,17 @@ RunController::RunController(QObject *parent)
 
 void RunController::checkForCrash()
 {
-    if (m_crashSeen || !m_session || !CrashGuard::crashed())
+    if (m_crashSeen || !CrashGuard::crashed())
         return;
     m_crashSeen = true;
     m_crashWatch.stop();
+    if (m_state == State::Preparing || !m_session) {
+        // In create() or init(): no run to end, only the user to tell.
+        ++m_generation;
+        setState(State::Failed);
+        emit scenarioCrashed(QString::fromStdString(CrashGuard::description()));
+        return;
+    }
     // The crashed thread is parked; the rest of the run ends now, and its numbers are shown.
     m_session->abort();
     if (m_state == State::Running)
@@ -83,6 +90,7 @@ void RunController::start(const Project &project, const Parameters &overrides)
     m_project = project;
     const quint64 generation = ++m_generation;
     setState(State::Preparing);
+    m_crashWatch.start(); // init() is scenario code too
     RunSessionOptions options{overrides, {}, m_flushTimeout};
     // Off the UI thread: loading may compile the scenario, and init() is the plugin's code.
     offUiThread(
@@ -109,7 +117,7 @@ void RunController::onPrepared(quint64 generation, std::shared_ptr<Prepared> res
     m_header = m_session->header();
     m_session->addObserver(m_bridge.observer());
     // Again just before the start: this exit() trap runs before the scenario's own exit handlers.
-    CrashGuard::install(crashGraceSeconds);
+    CrashGuard::install(crashGraceSeconds, true);
     if (auto started = m_session->start(); !started) {
         m_session.reset();
         setState(State::Failed);
@@ -117,7 +125,6 @@ void RunController::onPrepared(quint64 generation, std::shared_ptr<Prepared> res
         return;
     }
     setState(State::Running);
-    m_crashWatch.start();
 }
 
 void RunController::onSnapshot(const SnapshotPtr &snapshot)

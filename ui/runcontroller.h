@@ -69,7 +69,8 @@ signals:
     void finished(const Loadwizard::Ui::SnapshotPtr &snapshot);
     /// The run is over; the outputs are delivering what is queued (finished() follows).
     void flushingOutputs();
-    /// After finished(): scenario code crashed or called exit() (CrashGuard). Its thread is
+    /// After finished() (or instead of a start, when init() crashed): scenario code crashed or
+    /// called exit() (CrashGuard). Its thread is
     /// parked in the crash handler, which ends the process after a grace period: the receiver
     /// tells the user and ends it (CrashGuard::endProcess()).
     void scenarioCrashed(const QString &description);

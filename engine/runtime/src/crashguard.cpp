@@ -26,6 +26,7 @@ thread_local const char *t_scenarioCall = nullptr;
 
 std::atomic<bool> g_installed{false};
 std::atomic<double> g_graceSeconds{5};
+std::atomic<bool> g_scenarioCallsWait{false};
 std::atomic<int> g_state{0}; // 0: nothing, 1: a crash is being handled, 2: its text is ready
 pthread_t g_crashThread;
 std::atomic<int> g_crashedWorker{-1};
@@ -143,13 +144,28 @@ void sleepSeconds(double seconds)
     _exit(crashStatus);
 }
 
-/// Scenario code on a thread that is not a worker (create(), init()): nothing ran yet.
+/// Scenario code on a thread that is not a worker (create(), init()): nothing ran yet. Ends
+/// the process at once, or (the workbench) parks like a worker so that the user can be told.
 [[noreturn]] void handleInScenarioCall(const char *scenario, const char *what)
 {
+    int expected = 0;
+    if (!g_state.compare_exchange_strong(expected, 1)) {
+        if (pthread_equal(g_crashThread, pthread_self()))
+            _exit(crashStatus);
+        for (;;)
+            pause();
+    }
+    g_crashThread = pthread_self();
+    SafeText text(g_description, sizeof g_description);
+    text << "scenario \"" << scenario << "\" " << what << " before the run started";
+    g_descriptionLength = text.length();
+    g_state.store(2);
     char line[640];
     SafeText out(line, sizeof line);
-    out << "\nloadwizard: scenario \"" << scenario << "\" " << what << " before the run started\n";
+    out << "\nloadwizard: " << g_description << "\n";
     writeAll(line, out.length());
+    if (g_scenarioCallsWait.load())
+        sleepSeconds(g_graceSeconds.load());
     _exit(crashStatus);
 }
 
@@ -186,9 +202,10 @@ void onExit(int status, void *)
 
 } // namespace
 
-void install(double graceSeconds)
+void install(double graceSeconds, bool scenarioCallsWait)
 {
     g_graceSeconds.store(graceSeconds);
+    g_scenarioCallsWait.store(scenarioCallsWait);
     on_exit(&onExit, nullptr);
     if (g_installed.exchange(true))
         return;

@@ -12,10 +12,12 @@ inline constexpr int crashStatus = 3;
 /// that thread, and leaves the rest of the process to end the run and write its summary; if
 /// the process still lives `graceSeconds` later, the handler ends it with crashStatus. Scenario
 /// code on another thread (init() inside a ScenarioCall) ends the process at once with
-/// crashStatus; anything else is a Loadwizard bug and gets the signal's default action (a core
-/// dump where enabled). Call it again just before a run starts: each call adds one more exit()
-/// trap, so the trap runs before the exit handlers the scenario registered meanwhile.
-void install(double graceSeconds);
+/// crashStatus, or with `scenarioCallsWait` after the same grace period (the workbench, which
+/// polls crashed() to tell the user first); anything else is a Loadwizard bug and gets the signal's
+/// default action (a core dump where enabled). Call it again just before a run starts: each call
+/// adds one more exit() trap, so the trap runs before the exit handlers the scenario registered
+/// meanwhile.
+void install(double graceSeconds, bool scenarioCallsWait = false);
 
 /// Whether a crash was caught: polled by whoever ends the run and writes the summary.
 bool crashed();
