@@ -102,6 +102,8 @@ RAMP = {
     "long-token-bad": "1,1,x" + "7" * LONG,
     "long-token-number": "0,60,0," + "0" * LONG + "1",
     "many-commas": ",".join(["1"] * 2000),
+    # A token that is a number but breaks a limit was kept whole in Error::token.
+    "regression-long-token-in-error": "0,60,0," + "0" * LONG + "99999999999",
     "utf8": "2,60,０,200",
     "nul": "2,60\x00,0,200",
 }
