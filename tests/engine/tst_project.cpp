@@ -81,6 +81,7 @@ private slots:
     void rejectsUnknownKeysWithASuggestion();
     void refusesAFileLargerThanTheCap();
     void quotesAHugeBadTokenShortened();
+    void quotesHugeNamesShortened();
     void rejectsNonFiniteDurations_data();
     void rejectsNonFiniteDurations();
     void keepsExtensionKeys();
@@ -472,6 +473,27 @@ void TestProject::quotesAHugeBadTokenShortened()
     QVERIFY(!parsed);
     QVERIFY2(parsed.error().toString().size() < 300, parsed.error().toString().c_str());
     QVERIFY(parsed.error().toString().find("100001 characters") != std::string::npos);
+}
+
+void TestProject::quotesHugeNamesShortened()
+{
+    // Found by tests/fuzz/fuzz_project: these messages quoted the user's text whole.
+    const std::string head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n";
+    const std::string name(100000, 'n');
+    const std::string cases[] = {
+        head + "outputs:\n  - {kind: " + name + ", target: x}\n",
+        head + "parameters:\n  ? " + name + "\n  : 1\n  ? " + name + "\n  : 2\n", // explicit keys
+        head + "rendezvous:\n  - {name: a, policy: " + name + "}\n",
+        head + "rendezvous:\n  - {name: " + name + "}\n  - {name: " + name + "}\n",
+        "loadwizard: " + std::string(100000, '2') + "\nprofile: {rampup: \"1,1\"}\n",
+    };
+    for (const std::string &yaml : cases) {
+        const auto parsed = Loadwizard::parseProject(yaml, "n.yaml");
+        QVERIFY(!parsed);
+        QVERIFY2(parsed.error().message.size() < 400, parsed.error().message.c_str());
+        QVERIFY2(parsed.error().message.find("…(100000 characters)") != std::string::npos,
+                 parsed.error().message.c_str());
+    }
 }
 
 void TestProject::rejectsNonFiniteDurations_data()

@@ -159,7 +159,7 @@ public:
             const std::string &name = key.Scalar();
             const std::string path = join(field, name);
             if (!seen.insert(name).second)
-                return tl::unexpected(error(key, path, "duplicate key \"" + name + '"'));
+                return tl::unexpected(error(key, path, "duplicate key \"" + shortened(name) + '"'));
             m_lastKey = key.Mark();
             const auto handler =
                 std::find_if(handlers.begin(), handlers.end(),
@@ -494,8 +494,9 @@ Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::s
                   else if (*text == "percent")
                       policy.kind = RendezvousPolicy::Kind::Percent;
                   else
-                      return tl::unexpected(reader.error(
-                          n, f, "unknown policy \"" + *text + "\" (use all, count or percent)"));
+                      return tl::unexpected(reader.error(n, f,
+                                                         "unknown policy \"" + shortened(*text) +
+                                                             "\" (use all, count or percent)"));
                   return {};
               }},
              {"value",
@@ -512,9 +513,9 @@ Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::s
                 reader.error(entry, join(path, "name"), "a rendezvous point needs a name"));
         for (const RendezvousPolicy &other : policies) {
             if (other.name == policy.name)
-                return tl::unexpected(
-                    reader.error(entry, join(path, "name"),
-                                 "rendezvous point \"" + policy.name + "\" is listed twice"));
+                return tl::unexpected(reader.error(entry, join(path, "name"),
+                                                   "rendezvous point \"" + shortened(policy.name) +
+                                                       "\" is listed twice"));
         }
         const std::string valuePath = join(path, "value");
         if (policy.kind == RendezvousPolicy::Kind::AllRunning) {
@@ -562,8 +563,9 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
              if (version != Project::schemaVersion)
                  return tl::unexpected(reader.error(
                      node, field,
-                     "unsupported schema version \"" + (node.IsScalar() ? node.Scalar() : "") +
-                         "\" (this build reads " + std::to_string(Project::schemaVersion) + ')'));
+                     "unsupported schema version \"" +
+                         shortened(node.IsScalar() ? node.Scalar() : "") + "\" (this build reads " +
+                         std::to_string(Project::schemaVersion) + ')'));
              versioned = true;
              return {};
          }},
