@@ -178,6 +178,8 @@ def project_seeds():
         "anchored-profile.yaml": "loadwizard: 1\nx-p: &p {rampup: \"2,60\"}\nprofile: *p\n",
         "control-characters.yaml": MINIMAL + "name: \"bell\\a nul\\0 esc\\e\"\n"
                                              "description: \"\\u00e9 \\U0001F600\"\n",
+        # Invalid UTF-8 was read, then saved as U+FFFD: load, save, load changed the project.
+        "regression-invalid-utf8.yaml": MINIMAL.encode() + b"name: caf\xe9 \xff\xfe\n",
     }
 
 
