@@ -253,6 +253,8 @@ def line_protocol_seeds():
                                     [(2, "s\\", "\\\\\"\\")], 0),
         "newlines": line_builder("line\nbreak", [("tab\tkey", "cr\rlf\n")],
                                  [(2, "msg", "two\nlines\r\n"), (0, "x\ty", 1.0)], 5),
+        # A measurement starting with # made the line a comment that InfluxDB skips.
+        "regression-measurement-hash": line_builder("#not a comment", [], [(1, "n", 1)], 1),
         "time-field": line_builder("m", [], [(0, None, 3.0), (1, "time_", 4)], 9),
         "non-finite": line_builder("m", [("", "empty key"), ("empty value", "")],
                                    [(0, "nan", math.nan), (0, "inf", math.inf),
