@@ -52,6 +52,12 @@ void TestLineProtocol::escapesEveryPart_data()
                                                  << "f"
                                                  << "t"
                                                  << "a\\,b\\ c,k=v f=\"t\" 1\n";
+    // Found by tests/fuzz/fuzz_lineprotocol: InfluxDB skips a line starting with # (a comment).
+    QTest::newRow("measurement starting with #") << "#m#"
+                                                 << "v"
+                                                 << "f"
+                                                 << "t"
+                                                 << "_m#,k=v f=\"t\" 1\n";
     QTest::newRow("measurement keeps =") << "a=b"
                                          << "v"
                                          << "f"

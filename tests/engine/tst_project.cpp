@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,6 +82,8 @@ private slots:
     void rejectsUnknownKeysWithASuggestion();
     void refusesAFileLargerThanTheCap();
     void quotesAHugeBadTokenShortened();
+    void quotesHugeNamesShortened();
+    void refusesTextThatIsNotUtf8();
     void rejectsNonFiniteDurations_data();
     void rejectsNonFiniteDurations();
     void keepsExtensionKeys();
@@ -477,6 +480,58 @@ void TestProject::quotesAHugeBadTokenShortened()
     QVERIFY(!parsed);
     QVERIFY2(parsed.error().toString().size() < 300, parsed.error().toString().c_str());
     QVERIFY(parsed.error().toString().find("100001 characters") != std::string::npos);
+}
+
+void TestProject::quotesHugeNamesShortened()
+{
+    // Found by tests/fuzz/fuzz_project: these messages quoted the user's text whole.
+    const std::string head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n";
+    const std::string name(100000, 'n');
+    const std::string cases[] = {
+        head + "outputs:\n  - {kind: " + name + ", target: x}\n",
+        head + "parameters:\n  ? " + name + "\n  : 1\n  ? " + name + "\n  : 2\n", // explicit keys
+        head + "rendezvous:\n  - {name: a, policy: " + name + "}\n",
+        head + "rendezvous:\n  - {name: " + name + "}\n  - {name: " + name + "}\n",
+        "loadwizard: " + std::string(100000, '2') + "\nprofile: {rampup: \"1,1\"}\n",
+    };
+    for (const std::string &yaml : cases) {
+        const auto parsed = Loadwizard::parseProject(yaml, "n.yaml");
+        QVERIFY(!parsed);
+        QVERIFY2(parsed.error().message.size() < 400, parsed.error().message.c_str());
+        QVERIFY2(parsed.error().message.find("…(100000 characters)") != std::string::npos,
+                 parsed.error().message.c_str());
+    }
+}
+
+void TestProject::refusesTextThatIsNotUtf8()
+{
+    // Found by tests/fuzz/fuzz_project: yaml-cpp took these bytes as they were and a save wrote
+    // some of them as U+FFFD, so load, save, load changed the project.
+    const std::string head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n";
+    const std::tuple<std::string, int, int> cases[] = {
+        {head + "name: caf\xe9\n", 3, 7},                  // Latin-1
+        {head + "parameters:\n  \xff\xfe: x\n", 4, 3},     // a key
+        {head + "description: \"\xed\xa0\x80\"\n", 3, 14}, // a surrogate
+        {head + "x-ext: [a, \xc0\xaf]\n", 3, 12},          // overlong, in an extension
+        {head + "x-tagged: !t\xff x\n", 3, 11},            // a tag
+    };
+    for (const auto &[yaml, line, column] : cases) {
+        const auto parsed = Loadwizard::parseProject(yaml, "u.yaml");
+        QVERIFY2(!parsed, yaml.c_str());
+        QCOMPARE(parsed.error().message,
+                 std::string("this text is not valid UTF-8 (a project file is UTF-8)"));
+        QCOMPARE(parsed.error().line, line);
+        QCOMPARE(parsed.error().column, column);
+    }
+    // UTF-8, a byte-order mark and escapes load, and survive a save.
+    const std::string good =
+        "\xef\xbb\xbf" + head + "name: \"caf\xc3\xa9 \\u00e9 \\U0001F600 \xf0\x9f\x98\x80\"\n";
+    const auto parsed = Loadwizard::parseProject(good, "g.yaml");
+    QVERIFY(parsed);
+    QCOMPARE(parsed->name, std::string("caf\xc3\xa9 \xc3\xa9 \xf0\x9f\x98\x80 \xf0\x9f\x98\x80"));
+    const auto again = Loadwizard::parseProject(Loadwizard::projectToYaml(*parsed), "g.yaml");
+    QVERIFY(again);
+    QVERIFY(*again == *parsed);
 }
 
 void TestProject::rejectsNonFiniteDurations_data()

@@ -28,6 +28,7 @@ private slots:
     void rejectsBadSpecs_data();
     void rejectsBadSpecs();
     void namesTheTokenAndPositionInTheMessage();
+    void quotesAHugeTokenShortenedInEveryError();
     void rejectsOddNumberOfTokens();
     void rejectsBadSteps_data();
     void rejectsBadSteps();
@@ -268,6 +269,29 @@ void TestRampProfile::namesTheTokenAndPositionInTheMessage()
     QVERIFY(!profile);
     QCOMPARE(profile.error().message, std::string("token 3 (\"abc\") is not a number"));
     QCOMPARE(profile.error().toString(), profile.error().message);
+}
+
+void TestRampProfile::quotesAHugeTokenShortenedInEveryError()
+{
+    // Numbers that are finite however long they are: leading zeros.
+    const std::string huge = std::string(100000, '0') + "99999999999";
+    const std::string negative = '-' + std::string(100000, '0') + '1';
+    // Found by tests/fuzz/fuzz_rampprofile: a token that is a number but breaks a limit was kept
+    // whole in Error::token (the message was already shortened).
+    const std::pair<std::string, std::string> cases[] = {
+        {"0,60,0,x" + huge, 'x' + huge},                                   // not a number
+        {"0,60,0," + huge, huge},                                          // too long a duration
+        {"0,60," + huge + ",1", huge},                                     // too large a rate
+        {"0,60,0," + negative, negative},                                  // a negative duration
+        {"0,60,0,1" + std::string(400, '9'), '1' + std::string(400, '9')}, // out of range
+    };
+    for (const auto &[spec, token] : cases) {
+        const auto profile = RampProfile::parse(spec);
+        QVERIFY(!profile);
+        QCOMPARE(profile.error().token, Loadwizard::shortened(token));
+        QVERIFY2(profile.error().token.size() < 80, profile.error().token.c_str());
+        QVERIFY2(profile.error().message.size() < 300, profile.error().message.c_str());
+    }
 }
 
 void TestRampProfile::rejectsOddNumberOfTokens()

@@ -143,7 +143,7 @@ tl::expected<RampProfile, Error> RampProfile::parse(std::string_view spec)
 
     const auto error = validate(steps, [&](std::size_t step, bool seconds) {
         const std::size_t index = step * 2 + (seconds ? 1 : 0);
-        return Origin{std::string(tokens[index]), static_cast<int>(index + 1), {}, describe(index)};
+        return Origin{shortened(tokens[index]), static_cast<int>(index + 1), {}, describe(index)};
     });
     if (error)
         return tl::unexpected(*error);

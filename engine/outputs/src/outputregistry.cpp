@@ -283,7 +283,7 @@ tl::expected<const OutputKind *, Error> outputKind(std::string_view name)
         return kind;
     Error error;
     error.message =
-        "unknown output kind \"" + std::string(name) + "\" (use " + outputKindList() + ')';
+        "unknown output kind \"" + shortened(name) + "\" (use " + outputKindList() + ')';
     error.field = "kind";
     error.token = std::string(name);
     return tl::make_unexpected(std::move(error));

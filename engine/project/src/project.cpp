@@ -159,7 +159,7 @@ public:
             const std::string &name = key.Scalar();
             const std::string path = join(field, name);
             if (!seen.insert(name).second)
-                return tl::unexpected(error(key, path, "duplicate key \"" + name + '"'));
+                return tl::unexpected(error(key, path, "duplicate key \"" + shortened(name) + '"'));
             m_lastKey = key.Mark();
             const auto handler =
                 std::find_if(handlers.begin(), handlers.end(),
@@ -494,8 +494,9 @@ Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::s
                   else if (*text == "percent")
                       policy.kind = RendezvousPolicy::Kind::Percent;
                   else
-                      return tl::unexpected(reader.error(
-                          n, f, "unknown policy \"" + *text + "\" (use all, count or percent)"));
+                      return tl::unexpected(reader.error(n, f,
+                                                         "unknown policy \"" + shortened(*text) +
+                                                             "\" (use all, count or percent)"));
                   return {};
               }},
              {"value",
@@ -512,9 +513,9 @@ Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::s
                 reader.error(entry, join(path, "name"), "a rendezvous point needs a name"));
         for (const RendezvousPolicy &other : policies) {
             if (other.name == policy.name)
-                return tl::unexpected(
-                    reader.error(entry, join(path, "name"),
-                                 "rendezvous point \"" + policy.name + "\" is listed twice"));
+                return tl::unexpected(reader.error(entry, join(path, "name"),
+                                                   "rendezvous point \"" + shortened(policy.name) +
+                                                       "\" is listed twice"));
         }
         const std::string valuePath = join(path, "value");
         if (policy.kind == RendezvousPolicy::Kind::AllRunning) {
@@ -562,8 +563,9 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
              if (version != Project::schemaVersion)
                  return tl::unexpected(reader.error(
                      node, field,
-                     "unsupported schema version \"" + (node.IsScalar() ? node.Scalar() : "") +
-                         "\" (this build reads " + std::to_string(Project::schemaVersion) + ')'));
+                     "unsupported schema version \"" +
+                         shortened(node.IsScalar() ? node.Scalar() : "") + "\" (this build reads " +
+                         std::to_string(Project::schemaVersion) + ')'));
              versioned = true;
              return {};
          }},
@@ -657,45 +659,38 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
     return {};
 }
 
-/// yaml-cpp accepts a quoted text still open at the end of the file (it swallows the rest of the
-/// file), which then surfaces as a misleading "missing profile" at 1:1. Find such a scalar: a
-/// quoted one (tag "!") whose closing quote is nowhere in the text after its opening one.
-/// `budget` bounds the walk: aliases make the tree a graph that can be exponentially larger
-/// than the text (a "billion laughs" file).
-std::optional<YAML::Mark> unterminatedQuote(const YAML::Node &node, std::string_view yaml,
-                                            std::size_t &budget)
+/// Where the first byte is that is not part of valid UTF-8 (RFC 3629: no overlong forms, no
+/// surrogates, nothing above U+10FFFF), npos when there is none. Hand-written (a dozen lines; no
+/// library we link has a public check): yaml-cpp passes such bytes through, and its emitter then
+/// writes some of them as U+FFFD, so the text would not survive a save.
+std::size_t invalidUtf8(std::string_view text)
 {
-    if (budget == 0)
-        return std::nullopt;
-    --budget;
-    if (node.IsScalar()) {
-        const YAML::Mark mark = node.Mark();
-        if (node.Tag() != "!" || mark.is_null() || std::size_t(mark.pos) >= yaml.size())
-            return std::nullopt;
-        const char quote = yaml[std::size_t(mark.pos)];
-        if (quote != '"' && quote != '\'')
-            return std::nullopt;
-        for (std::size_t i = std::size_t(mark.pos) + 1; i < yaml.size(); ++i) {
-            if (quote == '"' && yaml[i] == '\\')
-                ++i; // an escaped character, maybe a quote
-            else if (yaml[i] == quote && quote == '\'' && i + 1 < yaml.size() &&
-                     yaml[i + 1] == '\'')
-                ++i; // '' is a quote inside single quotes
-            else if (yaml[i] == quote)
-                return std::nullopt;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+        const unsigned char lead = byte(i);
+        std::size_t length = 1;
+        std::uint32_t code = lead;
+        std::uint32_t min = 0;
+        if (lead >= 0xF0 && lead <= 0xF4)
+            length = 4, code = lead & 0x07u, min = 0x10000;
+        else if (lead >= 0xE0)
+            length = lead <= 0xEF ? 3 : 0, code = lead & 0x0Fu, min = 0x800;
+        else if (lead >= 0xC2)
+            length = 2, code = lead & 0x1Fu, min = 0x80;
+        else if (lead >= 0x80)
+            length = 0; // a continuation byte, or an overlong 0xC0/0xC1 start
+        if (length == 0 || i + length > text.size())
+            return i;
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((byte(i + k) & 0xC0) != 0x80)
+                return i;
+            code = (code << 6) | (byte(i + k) & 0x3Fu);
         }
-        return mark;
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return i;
+        i += length;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node key = node.IsMap() ? it->first : *it;
-        if (auto mark = unterminatedQuote(key, yaml, budget))
-            return mark;
-        if (node.IsMap()) {
-            if (auto mark = unterminatedQuote(it->second, yaml, budget))
-                return mark;
-        }
-    }
-    return std::nullopt;
+    return std::string_view::npos;
 }
 
 /// For a parse error at `errorLine` (0-based): the first value before it, on a line of its own,
@@ -738,6 +733,80 @@ std::optional<std::pair<int, int>> quoteOpenOnItsLine(std::string_view yaml, int
     }
     return std::nullopt;
 }
+
+/// yaml-cpp accepts a quoted text still open at the end of the file (it swallows the rest of the
+/// file), which then surfaces as a misleading "missing profile" at 1:1: such a scalar is a
+/// quoted one (tag "!") whose closing quote is nowhere in the text after its opening one.
+bool unterminatedQuote(const YAML::Node &scalar, std::string_view yaml)
+{
+    const YAML::Mark mark = scalar.Mark();
+    if (scalar.Tag() != "!" || mark.is_null() || std::size_t(mark.pos) >= yaml.size())
+        return false;
+    const char quote = yaml[std::size_t(mark.pos)];
+    if (quote != '"' && quote != '\'')
+        return false;
+    for (std::size_t i = std::size_t(mark.pos) + 1; i < yaml.size(); ++i) {
+        if (quote == '"' && yaml[i] == '\\')
+            ++i; // an escaped character, maybe a quote
+        else if (yaml[i] == quote && quote == '\'' && i + 1 < yaml.size() && yaml[i + 1] == '\'')
+            ++i; // '' is a quote inside single quotes
+        else if (yaml[i] == quote)
+            return false;
+    }
+    return true;
+}
+
+/// Checks every key, value and tag once, before any is read: a quoted text never closed, a
+/// text that is not UTF-8 (it would not survive a save).
+class TextCheck
+{
+public:
+    explicit TextCheck(std::string_view yaml)
+        : m_yaml(yaml)
+    {}
+
+    /// Where the first problem is, and what it is.
+    std::optional<std::pair<YAML::Mark, std::string>> operator()(const YAML::Node &node)
+    {
+        // Aliases make the tree a graph that can be exponentially larger than the text (a
+        // "billion laughs" file): a collection met again through an alias (same place in the
+        // text) is not walked again, and the walk is bounded all the same.
+        if (m_budget == 0)
+            return std::nullopt;
+        --m_budget;
+        if (invalidUtf8(node.Tag()) != std::string_view::npos)
+            return std::pair{node.Mark(), std::string(notUtf8)};
+        if (node.IsScalar()) {
+            if (unterminatedQuote(node, m_yaml))
+                return std::pair{node.Mark(), std::string("this quoted text is never closed (it "
+                                                          "runs to the end of the file)")};
+            if (invalidUtf8(node.Scalar()) != std::string_view::npos)
+                return std::pair{node.Mark(), std::string(notUtf8)};
+            return std::nullopt;
+        }
+        if (!node.IsMap() && !node.IsSequence())
+            return std::nullopt;
+        if (!node.Mark().is_null() && !m_walked.insert(node.Mark().pos).second)
+            return std::nullopt;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const YAML::Node key = node.IsMap() ? it->first : *it;
+            if (auto problem = (*this)(key))
+                return problem;
+            if (node.IsMap()) {
+                if (auto problem = (*this)(it->second))
+                    return problem;
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    static constexpr std::string_view notUtf8 =
+        "this text is not valid UTF-8 (a project file is UTF-8)";
+    std::string_view m_yaml;
+    std::size_t m_budget = 1'000'000;
+    std::set<int> m_walked; ///< collections walked, by their place in the text
+};
 
 void emitNumber(YAML::Emitter &out, std::string_view key, double value)
 {
@@ -797,10 +866,8 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
     }
     try {
         const YAML::Node root = YAML::Load(std::string(yaml));
-        std::size_t budget = 1'000'000;
-        if (const auto open = unterminatedQuote(root, yaml, budget))
-            return tl::unexpected(reader.at(
-                *open, {}, "this quoted text is never closed (it runs to the end of the file)"));
+        if (auto problem = TextCheck(yaml)(root))
+            return tl::unexpected(reader.at(problem->first, {}, std::move(problem->second)));
         if (auto status = readProject(reader, root, project); !status)
             return tl::unexpected(status.error());
     } catch (const YAML::Exception &exception) {

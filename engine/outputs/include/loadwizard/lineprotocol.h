@@ -37,6 +37,7 @@ private:
     bool m_hasField = false;
 };
 
+/// A measurement: `,` and space escaped; a leading `#` (a comment line) becomes `_`.
 void appendMeasurement(std::string &out, std::string_view name);
 /// Tag keys, tag values and field keys: `,` `=` and space escaped.
 void appendTagPart(std::string &out, std::string_view text);

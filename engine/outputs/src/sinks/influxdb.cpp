@@ -382,7 +382,11 @@ SinkResult makeInfluxSink(const OutputConfig &config)
     settings.base = url->origin() + prefix;
 
     namespace N = OptionName;
-    for (const auto &[key, value] : withOutputDefaults(config)) {
+    for (const auto &option : withOutputDefaults(config)) {
+        // Named references, not a structured binding: clang before 16 cannot capture a binding
+        // in the lambdas below (the fuzz build uses clang 14).
+        const std::string &key = option.first;
+        const std::string &value = option.second;
         auto boolean = [&](bool &into) -> tl::expected<void, Error> {
             const auto parsed = parseBool(value);
             if (!parsed)

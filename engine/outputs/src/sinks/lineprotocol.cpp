@@ -82,6 +82,11 @@ double perSecond(std::uint64_t count, double seconds)
 
 void appendMeasurement(std::string &out, std::string_view name)
 {
+    // A line starting with '#' is a comment to InfluxDB, and '#' has no escape: it becomes '_'.
+    if (name.starts_with('#')) {
+        out += '_';
+        name.remove_prefix(1);
+    }
     appendEscaped(out, name, ", ");
 }
 
