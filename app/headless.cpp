@@ -11,6 +11,7 @@
 #include <loadwizard/rampprofile.h>
 #include <loadwizard/runsession.h>
 #include <loadwizard/scenariocompiler.h>
+#include <loadwizard/secrets.h>
 #include <loadwizard/summary.h>
 #include <loadwizard/targetserver.h>
 
@@ -290,6 +291,15 @@ int runProject(const Project &project, const Parameters &overrides, const Option
                      std::ceil(project.profile.peakVusers() - 1e-9));
         for (const auto &name : run.outputNames())
             std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
+        if (const auto placeholders = secretPlaceholders(); !placeholders.empty()) {
+            std::string list;
+            for (const auto &placeholder : placeholders)
+                list += (list.empty() ? "" : ", ") + placeholder;
+            std::fprintf(stderr,
+                         "loadwizard: values from the environment are redacted in all output: "
+                         "shown as %s\n",
+                         list.c_str());
+        }
     }
 
     Profiling profiling(options.cpuProfile, options.memProfile);
@@ -334,7 +344,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         }
     }
     if (CrashGuard::crashed()) {
-        printError(CrashGuard::description() + "; the summary covers the run until then");
+        // Said by the crash handler and in the summary (INCOMPLETE): only the ending is left.
         std::fflush(stderr);
         CrashGuard::endProcess();
     }

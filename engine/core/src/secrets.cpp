@@ -200,6 +200,23 @@ std::string redactSecrets(std::string_view text)
     return out;
 }
 
+std::vector<std::string> secretPlaceholders()
+{
+    std::shared_ptr<const Table> table;
+    {
+        auto &r = registry();
+        std::lock_guard lock(r.mutex);
+        table = r.table;
+    }
+    std::vector<std::string> out;
+    for (const Form &form : *table) {
+        if (std::find(out.begin(), out.end(), form.placeholder) == out.end())
+            out.push_back(form.placeholder);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 bool haveSecrets()
 {
     return registry().any.load(std::memory_order_acquire);

@@ -82,8 +82,9 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
         out += "  INCOMPLETE .... " + s.incomplete + "\n";
     append(out, "  vusers ........ max {}", s.maxVusers);
     if (s.maxPlannedVusers > s.maxVusers)
-        append(out, " of {} planned (this machine could not start them as fast)",
-               s.maxPlannedVusers);
+        append(out, " of {} planned ({})", s.maxPlannedVusers,
+               s.incomplete.empty() ? "this machine could not start them as fast"
+                                    : "a worker stopped starting them: see INCOMPLETE");
     out += '\n';
     append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
            rate(t.requests, seconds), t.requestErrors,

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace Loadwizard {
 
@@ -26,6 +27,9 @@ bool registerSecret(std::string_view variableName, std::string_view value);
 /// `text` with every registered secret (and its encoded forms) replaced by "${NAME}". Where two
 /// secrets overlap, both placeholders are written, so no character of either is left.
 std::string redactSecrets(std::string_view text);
+
+/// The placeholders in use ("${API_TOKEN}", …), sorted: to tell the user what is redacted.
+std::vector<std::string> secretPlaceholders();
 
 /// True when any secret is registered.
 bool haveSecrets();
