@@ -5,8 +5,9 @@
 
 namespace Loadwizard::Engine {
 
-RendezvousHub::RendezvousHub(std::vector<RendezvousPolicy> policies, Resume resume)
+RendezvousHub::RendezvousHub(std::vector<RendezvousPolicy> policies, Clock clock, Resume resume)
     : m_policies(std::move(policies))
+    , m_clock(std::move(clock))
     , m_resume(std::move(resume))
 {}
 
@@ -44,15 +45,14 @@ bool RendezvousHub::shouldReleaseLocked(const Point &point, long long runningVus
 
 void RendezvousHub::releaseLocked(Point &point, RendezvousOutcome outcome)
 {
-    const auto now = Clock::now();
+    const std::uint64_t now = m_clock();
     if (outcome != RendezvousOutcome::Cancelled) {
         ++point.stats.releases;
         if (outcome == RendezvousOutcome::TimedOut)
             ++point.stats.timeouts;
     }
     for (const auto &waiter : point.waiting) {
-        const double waitedMs =
-            std::chrono::duration<double, std::milli>(now - waiter.arrived).count();
+        const double waitedMs = double(now - waiter.arrivedNs) / 1e6;
         point.totalWaitMs += waitedMs;
         point.stats.maxWaitMs = std::max(point.stats.maxWaitMs, waitedMs);
         ++point.waitCount;
@@ -71,9 +71,9 @@ void RendezvousHub::arrive(const std::string &name, int worker, std::uint64_t vu
     std::lock_guard lock(m_mutex);
     auto &point = pointLocked(name);
     ++point.stats.arrivals;
-    const auto now = Clock::now();
+    const std::uint64_t now = m_clock();
     point.waiting.push_back({worker, vuser, token, now});
-    point.lastArrival = now;
+    point.lastArrivalNs = now;
     if (m_closed)
         releaseLocked(point, RendezvousOutcome::Cancelled);
     else if (shouldReleaseLocked(point, runningVusers))
@@ -92,11 +92,11 @@ void RendezvousHub::cancel(const std::string &name, std::uint64_t vuser)
 void RendezvousHub::poll(long long runningVusers)
 {
     std::lock_guard lock(m_mutex);
-    const auto now = Clock::now();
+    const std::uint64_t now = m_clock();
     for (auto &[name, point] : m_points) {
         if (point.waiting.empty())
             continue;
-        const auto idle = std::chrono::duration<double>(now - point.lastArrival).count();
+        const double idle = double(now - point.lastArrivalNs) / 1e9;
         if (shouldReleaseLocked(point, runningVusers))
             releaseLocked(point, RendezvousOutcome::Released);
         else if (idle >= point.policy.timeoutSeconds)

@@ -1,10 +1,11 @@
 #pragma once
 
+#include "clock.h"
+
 #include <loadwizard/scenario.h>
 #include <loadwizard/settings.h>
 #include <loadwizard/snapshot.h>
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,12 +20,12 @@ namespace Loadwizard::Engine {
 class RendezvousHub
 {
 public:
-    using Clock = std::chrono::steady_clock;
     /// Tells a worker to resume one of its vusers.
     using Resume = std::function<void(int worker, std::uint64_t vuser, std::uint64_t token,
                                       RendezvousOutcome outcome)>;
 
-    RendezvousHub(std::vector<RendezvousPolicy> policies, Resume resume);
+    /// Waits and timeouts are measured on `clock` (the run's).
+    RendezvousHub(std::vector<RendezvousPolicy> policies, Clock clock, Resume resume);
 
     /// A vuser arrived; it may be released at once (the resume is posted, never called inline).
     void arrive(const std::string &name, int worker, std::uint64_t vuser, std::uint64_t token,
@@ -43,13 +44,13 @@ private:
         int worker;
         std::uint64_t vuser;
         std::uint64_t token;
-        Clock::time_point arrived;
+        std::uint64_t arrivedNs;
     };
     struct Point
     {
         RendezvousPolicy policy;
         std::vector<Waiter> waiting;
-        Clock::time_point lastArrival;
+        std::uint64_t lastArrivalNs = 0;
         RendezvousStats stats;
         double totalWaitMs = 0;
         std::uint64_t waitCount = 0;
@@ -60,6 +61,7 @@ private:
     void releaseLocked(Point &point, RendezvousOutcome outcome);
 
     std::vector<RendezvousPolicy> m_policies;
+    Clock m_clock;
     Resume m_resume;
     mutable std::mutex m_mutex;
     std::map<std::string, Point, std::less<>> m_points;

@@ -1,12 +1,12 @@
 #include "reporter.h"
 
-#include "clock.h"
 #include "rendezvoushub.h"
 #include "worker.h"
 
 #include <loadwizard/secrets.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace Loadwizard::Engine {
 
@@ -20,9 +20,11 @@ NameStats statsOf(const NameRecord &record)
 } // namespace
 
 Reporter::Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
-                   std::uint64_t startNs, double intervalSeconds, double plannedSeconds)
+                   Clock clock, std::uint64_t startNs, double intervalSeconds,
+                   double plannedSeconds)
     : m_workers(workers)
     , m_hub(hub)
+    , m_clock(std::move(clock))
     , m_startNs(startNs)
     , m_intervalSeconds(intervalSeconds)
     , m_plannedSeconds(plannedSeconds)
@@ -41,7 +43,7 @@ std::chrono::nanoseconds Reporter::deadline(bool final) const
 Reporter::Collected Reporter::collect(bool final, bool hurry)
 {
     Collected collected;
-    collected.atNs = nowNs();
+    collected.atNs = m_clock();
     const std::uint64_t round = ++m_round;
     for (const auto &worker : m_workers)
         worker->requestReport(round);

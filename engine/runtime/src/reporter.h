@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clock.h"
 #include "intervaldata.h"
 
 #include <loadwizard/snapshot.h>
@@ -39,7 +40,7 @@ public:
     };
 
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
-             std::uint64_t startNs, double intervalSeconds, double plannedSeconds);
+             Clock clock, std::uint64_t startNs, double intervalSeconds, double plannedSeconds);
 
     /// Asks every worker for its interval and waits for each one's answer until a deadline;
     /// `hurry`: a short one, since a worker is known not to answer.
@@ -67,6 +68,7 @@ private:
 
     const std::vector<std::unique_ptr<Worker>> &m_workers;
     const RendezvousHub &m_hub;
+    Clock m_clock;
     std::uint64_t m_startNs;
     double m_intervalSeconds;
     double m_plannedSeconds;

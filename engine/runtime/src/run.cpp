@@ -93,6 +93,8 @@ public:
 Run::Private::Private(RunConfig config)
 {
     shared.config = std::move(config);
+    if (!shared.config.clock)
+        shared.config.clock = nowNs;
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
     shared.userAgent = shared.config.http.userAgent.empty()
                            ? std::string("Loadwizard/") + LOADWIZARD_VERSION
@@ -193,7 +195,8 @@ void Run::Private::beginStop(bool interruptNow)
         stopping = true;
         stopNs = nowNs();
         planned = 0;
-        gracefulDeadlineNs = nowNs() + std::uint64_t(shared.config.gracefulStopSeconds * 1e9);
+        gracefulDeadlineNs =
+            shared.config.clock() + std::uint64_t(shared.config.gracefulStopSeconds * 1e9);
         for (auto &worker : workers)
             worker->post({WorkerCommand::Type::Stop});
         if (hub)
@@ -324,7 +327,7 @@ void Run::Private::controllerLoop()
     std::uint64_t nextReport = shared.startNs + reportNs;
     constexpr std::uint64_t tickNs = 10'000'000; // 10 ms: fine-grained enough for any ramp
     for (;;) {
-        const std::uint64_t now = nowNs();
+        const std::uint64_t now = shared.config.clock();
         bool stopNow, abortNow;
         {
             std::lock_guard lock(controlMutex);
@@ -413,13 +416,13 @@ tl::expected<void, Error> Run::start()
         workerCount = std::max(1, int(std::thread::hardware_concurrency()));
     auto *self = d.get();
     d->hub = std::make_unique<RendezvousHub>(
-        d->shared.config.rendezvous,
+        d->shared.config.rendezvous, d->shared.config.clock,
         [self](int worker, std::uint64_t vuser, std::uint64_t token, RendezvousOutcome outcome) {
             self->workers[std::size_t(worker)]->post(
                 {WorkerCommand::Type::ResumeRendezvous, vuser, token, outcome});
         });
     d->shared.hub = d->hub.get();
-    d->shared.startNs = nowNs();
+    d->shared.startNs = d->shared.config.clock();
     for (int i = 0; i < workerCount; ++i) {
         d->workers.push_back(std::make_unique<Worker>(i, d->shared));
         d->assigned.push_back(0);
@@ -436,9 +439,9 @@ tl::expected<void, Error> Run::start()
             return started;
         }
     }
-    d->reporter = std::make_unique<Reporter>(d->workers, *d->hub, d->shared.startNs,
-                                             d->shared.config.reportIntervalSeconds,
-                                             d->shared.config.profile.totalSeconds());
+    d->reporter = std::make_unique<Reporter>(
+        d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
+        d->shared.config.reportIntervalSeconds, d->shared.config.profile.totalSeconds());
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }
@@ -496,7 +499,7 @@ void Run::setPaused(bool paused)
     std::lock_guard lock(d->controlMutex);
     if (paused == d->pausedFlag)
         return;
-    const std::uint64_t now = nowNs();
+    const std::uint64_t now = d->shared.config.clock();
     if (paused)
         d->pausedSinceNs = now;
     else

@@ -217,7 +217,7 @@ void Worker::recycle(std::unique_ptr<IntervalData> data)
 
 double Worker::elapsedSeconds() const
 {
-    return double(nowNs() - m_shared.startNs) / 1e9;
+    return double(m_shared.config.clock() - m_shared.startNs) / 1e9;
 }
 
 void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls)

@@ -204,6 +204,7 @@ struct TargetServer::Private
     std::condition_variable stateChanged;
     bool running = false;
     bool stopping = false;
+    bool poolReady = false; // the listen loop's threads exist: requests are answered
     // Requests between routing and the end of their response (see countRequests()).
     std::atomic<int> requestsInFlight = 0;
     std::string host;
@@ -226,7 +227,15 @@ struct TargetServer::Private
 
 void TargetServer::Private::configure(httplib::Server &server)
 {
-    server.new_task_queue = [] { return new httplib::ThreadPool(poolThreads); };
+    server.new_task_queue = [this] {
+        auto *pool = new httplib::ThreadPool(poolThreads);
+        {
+            std::lock_guard lock(stateMutex);
+            poolReady = true;
+        }
+        stateChanged.notify_all();
+        return pool;
+    };
     server.set_keep_alive_max_count(keepAliveMaxCount);
     server.set_keep_alive_timeout(keepAliveTimeoutSeconds);
     server.set_payload_max_length(maxPayloadBytes);
@@ -391,6 +400,7 @@ tl::expected<void, Error> TargetServer::start(const std::string &host, int port)
         std::lock_guard lock(d->stateMutex);
         d->running = true;
         d->stopping = false;
+        d->poolReady = false;
         d->host = host;
         d->port = bound;
     }
@@ -401,16 +411,11 @@ tl::expected<void, Error> TargetServer::start(const std::string &host, int port)
         self->running = false;
         self->stateChanged.notify_all();
     });
-    // httplib's stop() is a no-op until the listen loop has begun; make stop() right after
-    // start() safe.
-    while (!d->server->is_running()) {
-        {
-            std::lock_guard lock(d->stateMutex);
-            if (!d->running)
-                break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    // Return once requests are answered: the listen loop creates its pool threads first (a few
+    // milliseconds, seconds under ThreadSanitizer), and until the loop has begun httplib's
+    // stop() is a no-op, so stop() right after start() is safe too.
+    std::unique_lock lock(d->stateMutex);
+    d->stateChanged.wait(lock, [this] { return d->poolReady || !d->running; });
     return {};
 }
 

@@ -6,6 +6,7 @@
 #include <loadwizard/settings.h>
 #include <loadwizard/snapshot.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,10 @@ struct RunConfig
     double gracefulStopSeconds = 30;
     int workers = 0; ///< 0: one per core
     double reportIntervalSeconds = 1.0;
+    /// Monotonic nanoseconds for the schedule, pauses, reports, rendezvous waits and event
+    /// times; empty: the steady clock. Tests drive it by hand. Sleeps, transaction durations and
+    /// libcurl's timers always keep real time.
+    std::function<std::uint64_t()> clock;
 };
 
 /// One load test run: workers, vusers, the schedule and the reporter. Thread-safe controls.
