@@ -108,36 +108,48 @@ void sleepSeconds(double seconds)
     }
 }
 
+/// Makes this thread the one that handles the crash. Another crash is being handled already:
+/// on this same thread (the handler itself broke, or the summary's writing crashed) the process
+/// ends now; on another, this thread waits for the first one to end the process.
+void claimCrash()
+{
+    int expected = 0;
+    if (g_state.compare_exchange_strong(expected, 1)) {
+        g_crashThread = pthread_self();
+        return;
+    }
+    if (pthread_equal(g_crashThread, pthread_self()))
+        _exit(crashStatus);
+    for (;;)
+        pause();
+}
+
+/// Publishes the description (crashed() turns true) and prints it with `ending` after it.
+void announce(const SafeText &description, const char *ending)
+{
+    g_descriptionLength = description.length();
+    g_state.store(2);
+    char line[640];
+    SafeText out(line, sizeof line);
+    out << "\nloadwizard: " << g_description << ending << "\n";
+    writeAll(line, out.length());
+}
+
 /// On a worker: records and prints what happened, then keeps this thread here while the run
 /// ends around it; the grace period bounds that. Never returns.
 [[noreturn]] void handleOnWorker(const Engine::Worker &worker, const char *what)
 {
-    int expected = 0;
-    if (!g_state.compare_exchange_strong(expected, 1)) {
-        // Another crash is being handled. The same thread again (the handler itself broke, or
-        // the summary's writing crashed): end now. Another worker: wait for the first one.
-        if (pthread_equal(g_crashThread, pthread_self()))
-            _exit(crashStatus);
-        for (;;)
-            pause();
-    }
-    g_crashThread = pthread_self();
+    claimCrash();
     g_crashedWorker.store(worker.index());
     SafeText text(g_description, sizeof g_description);
-    const std::uint64_t vuser = worker.vuserInScenario();
-    if (vuser) {
+    if (const std::uint64_t vuser = worker.vuserInScenario()) {
         text << "scenario \"" << worker.shared().config.scenarioId.c_str() << "\" " << what
              << " in vuser " << vuser << " (worker " << std::uint64_t(worker.index()) << ")";
     } else {
         text << "worker " << std::uint64_t(worker.index()) << " " << what
              << " outside scenario code (a Loadwizard bug: please report it)";
     }
-    g_descriptionLength = text.length();
-    g_state.store(2);
-    char line[640];
-    SafeText out(line, sizeof line);
-    out << "\nloadwizard: " << g_description << "; ending the run\n";
-    writeAll(line, out.length());
+    announce(text, "; ending the run");
     sleepSeconds(g_graceSeconds.load());
     const char late[] = "loadwizard: the summary could not be written in time\n";
     writeAll(late, sizeof late - 1);
@@ -148,22 +160,10 @@ void sleepSeconds(double seconds)
 /// the process at once, or (the workbench) parks like a worker so that the user can be told.
 [[noreturn]] void handleInScenarioCall(const char *scenario, const char *what)
 {
-    int expected = 0;
-    if (!g_state.compare_exchange_strong(expected, 1)) {
-        if (pthread_equal(g_crashThread, pthread_self()))
-            _exit(crashStatus);
-        for (;;)
-            pause();
-    }
-    g_crashThread = pthread_self();
+    claimCrash();
     SafeText text(g_description, sizeof g_description);
     text << "scenario \"" << scenario << "\" " << what << " before the run started";
-    g_descriptionLength = text.length();
-    g_state.store(2);
-    char line[640];
-    SafeText out(line, sizeof line);
-    out << "\nloadwizard: " << g_description << "\n";
-    writeAll(line, out.length());
+    announce(text, "");
     if (g_scenarioCallsWait.load())
         sleepSeconds(g_graceSeconds.load());
     _exit(crashStatus);
