@@ -18,8 +18,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -217,6 +219,12 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     std::mutex activeMutex; // held while a handler uses the session, so it cannot go meanwhile
     RunSession *active = nullptr;
     bool crashHandled = false;
+    std::atomic<long long> hardStopNs{0}; ///< after an abort: when to end whatever still blocks
+    const auto steadyNs = [] {
+        return (long long)std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
     // A crash in scenario code parks the crashed thread for this long while the run ends and
     // its summary is written (crashguard.h).
     constexpr double crashGraceSeconds = 5;
@@ -239,6 +247,9 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         [&] {
             std::lock_guard lock(activeMutex);
             std::fprintf(stderr, "\nloadwizard: aborting\n");
+            // Whatever may still block (an output or stdout nobody reads): 2 s, then the end.
+            if (hardStopNs == 0)
+                hardStopNs = steadyNs() + 2'000'000'000LL;
             if (RunSession *run = active) {
                 run->abort();
             } else {
@@ -252,6 +263,11 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         [&] {
             // A crashed worker is parked in the crash handler: abort the rest of the run, whose
             // summary the main thread then writes.
+            if (hardStopNs != 0 && steadyNs() > hardStopNs) {
+                std::fprintf(stderr, "loadwizard: still blocked 2 s after the abort (an output "
+                                     "or a pipe nobody reads): ending without the rest\n");
+                std::_Exit(Interrupted);
+            }
             std::lock_guard lock(activeMutex);
             if (!crashHandled && active && CrashGuard::crashed()) {
                 crashHandled = true;

@@ -126,8 +126,19 @@ void TestAtomicFile::writesIntoAFifoInPlace()
     const QString path = m_dir.filePath("fifo");
     QCOMPARE(::mkfifo(path.toLocal8Bit().constData(), 0600), 0);
     std::string read;
+    // Nobody reads it yet: refused at once rather than blocking.
+    const auto refused = writeFileAtomically(path.toStdString(), "nobody");
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.find("nobody reads") != std::string::npos);
     std::thread reader([&] { read = contents(path); });
-    QVERIFY(writeFileAtomically(path.toStdString(), "through the pipe"));
+    // Once the reader is in its open(), the writer gets through.
+    bool written = false;
+    for (int attempt = 0; attempt < 500 && !written; ++attempt) {
+        written = bool(writeFileAtomically(path.toStdString(), "through the pipe"));
+        if (!written)
+            QThread::msleep(10);
+    }
+    QVERIFY(written);
     reader.join();
     QCOMPARE(read, std::string("through the pipe"));
     struct stat info;

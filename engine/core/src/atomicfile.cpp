@@ -25,9 +25,15 @@ tl::expected<AtomicFile, Error> AtomicFile::open(const std::string &path)
             return tl::unexpected(file.failure("cannot write", EISDIR));
         if (!S_ISREG(existing.st_mode)) {
             // A device, a FIFO or /dev/stdout: written into as it is, never renamed over.
-            file.m_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+            // O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of blocking the
+            // process before its signals are watched; writes block again as usual.
+            file.m_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+            if (file.m_fd < 0 && errno == ENXIO)
+                return tl::unexpected(
+                    file.failure("cannot open (a FIFO that nobody reads)", ENXIO));
             if (file.m_fd < 0)
                 return tl::unexpected(file.failure("cannot open", errno));
+            ::fcntl(file.m_fd, F_SETFL, ::fcntl(file.m_fd, F_GETFL) & ~O_NONBLOCK);
             file.m_direct = true;
             return file;
         }
