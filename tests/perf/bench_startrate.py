@@ -2,7 +2,7 @@
 """How fast one worker starts vusers, against the libcurl floor of the same starts.
 
 Runs `loadwizard run --workers 1` with steps far steeper than one worker can follow (by default
-`--rampup 100000,1`, `1000000,1` and `1000000,3`) on scenario tests/perf/startrate.cpp, whose
+`--rampup 100000,1`, `1000000,1`, `1000000,3` and `1000000,10`) on scenario tests/perf/startrate.cpp, whose
 vusers only think (600 s), so what the worker spends is starting them. Each run reports
 - vusers started per second: the summary's `vusers.max` over the profile's seconds (the worker
   starts vusers from the first moment until the profile ends), and the steady rate from the
@@ -11,15 +11,17 @@ vusers only think (600 s), so what the worker spends is starting them. Each run 
   lasts past the 2 s the warning waits for;
 - peak RSS of the process and the RSS per started vuser (above a 1-vuser run);
 - wall time against the profile plus the graceful stop (`--graceful-stop`, default 1 s): the run
-  must end that long after the profile, plus process start and the summary, however far behind
-  the plan it is.
+  should end that long after the profile, plus process start and the summary, however far behind
+  the plan it is; the part of it in the summary's duration (interrupting and freeing every vuser)
+  is set against the time libcurl alone takes to clean up as many share handles.
 
 The peer, measured right after each run on the same core: lw_curl_handles
 (tests/perf/curl_handles.cpp) creating the same number of libcurl share handles (what each
 vuser gets when it starts) and then of easy handles with the transfer pool's options (what a
-vuser's first request on a fresh handle needs on top). The start rate is printed as a percentage
-of libcurl's share-handle rate and of its share + easy rate. Rounds alternate the two; the
-summary line is the median of the rounds.
+vuser's first request on a fresh handle needs on top), then cleaning them up. The start rate is printed as a percentage
+of libcurl's share-handle rate and of its share + easy rate, per round (the two sides of a round
+run within seconds of each other; the host's speed drifts between rounds); the summary lines are
+medians of the rounds.
 
 With --request, a second measurement has each vuser make one GET (its own connection) to nginx on
 loopback before its think time: a step of --request-vusers in one second (each connection is a
@@ -123,15 +125,15 @@ def steady_rate(snapshots, seconds):
 
 
 def curl_floor(binary, count):
-    """Seconds lw_curl_handles takes for `count` share handles and for as many easy handles, and
-    its peak RSS."""
-    out, _, _, _, rss = run_child(pinned(CLIENT_CPU) + [binary, str(count)])
-    times = {}
+    """What lw_curl_handles measured for `count` handles: {step: (wall seconds, RSS KiB after
+    it)} for share, easy, share-cleanup and easy-cleanup."""
+    out, _, _, _, _ = run_child(pinned(CLIENT_CPU) + [binary, str(count)])
+    steps = {}
     for line in out.splitlines():
         fields = line.split()
-        if fields[0] in ("share", "easy"):
-            times[fields[0]] = float(fields[2])
-    return times["share"], times["easy"], rss
+        if len(fields) == 5:
+            steps[fields[0]] = (float(fields[2]), int(fields[4]))
+    return steps
 
 
 def median(values):
@@ -145,7 +147,8 @@ def main():
     parser.add_argument("--curl-handles",
                         default=str(ROOT / "build/release/tests/perf/lw_curl_handles"))
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--steps", nargs="+", default=["100000,1", "1000000,1", "1000000,3"],
+    parser.add_argument("--steps", nargs="+",
+                        default=["100000,1", "1000000,1", "1000000,3", "1000000,10"],
                         help="RATE,SECONDS steps, each a run of its own")
     parser.add_argument("--graceful-stop", type=float, default=1.0)
     parser.add_argument("--request", action="store_true",
@@ -169,7 +172,7 @@ def main():
             lw.compile(url)
             loads.append(wait_for_quiet(args.max_load, args.wait_load)[0])
             base_rss = lw.run(1, 1)["rss_kib"]
-            _, _, base_curl_rss = curl_floor(args.curl_handles, 0)
+            base_curl_rss = curl_floor(args.curl_handles, 0)["share"][1]
 
             measurements = [(step, []) for step in args.steps]
             if args.request:
@@ -184,18 +187,32 @@ def main():
                         rate, seconds = (float(x) for x in label.split(","))
                         run = lw.run(rate, seconds)
                     started = run["started"]
-                    share_s, easy_s, curl_rss = curl_floor(args.curl_handles, started)
+                    curl = curl_floor(args.curl_handles, started)
+                    share_s, share_rss = curl["share"]
+                    easy_s, pair_rss = curl["easy"]
+                    # The run's end past profile + graceful stop: every vuser interrupted and
+                    # freed, the last snapshot, the summary.
+                    end_s = run["duration"] - (seconds + args.graceful_stop)
                     row = {
                         "rate": started / seconds,
                         "steady": run["steady_rate"],
                         "warned": run["warned_rate"],
                         "share_rate": started / share_s,
                         "pair_rate": started / (share_s + easy_s),
+                        # Ratios per round: the host's speed drifts between rounds, and both
+                        # sides of one round drift together.
+                        "share_pct": (run["steady_rate"] or started / seconds) * share_s
+                        / started * 100,
+                        "pair_pct": (run["steady_rate"] or started / seconds) * (share_s + easy_s)
+                        / started * 100,
+                        "end_ratio": end_s / curl["share-cleanup"][0],
                         "rss_mib": run["rss_kib"] / 1024,
                         "kib_per_vuser": (run["rss_kib"] - base_rss) / started,
-                        "curl_kib_per_pair": (curl_rss - base_curl_rss) / started,
+                        "curl_kib_per_share": (share_rss - base_curl_rss) / started,
+                        "curl_kib_per_pair": (pair_rss - base_curl_rss) / started,
                         "overrun": run["wall"] - (seconds + args.graceful_stop),
-                        "duration_over": run["duration"] - (seconds + args.graceful_stop),
+                        "end_s": end_s,
+                        "cleanup_s": curl["share-cleanup"][0],
                         "cpu_us_per_vuser": run["cpu"] / started * 1e6,
                     }
                     rows.append(row)
@@ -208,25 +225,28 @@ def main():
                           + (f" (lag warning: {row['warned']}/s)" if row["warned"] else "")
                           + f"; libcurl shares {row['share_rate']:.0f}/s, shares+easy "
                           f"{row['pair_rate']:.0f}/s; peak RSS {row['rss_mib']:.0f} MiB "
-                          f"({row['kib_per_vuser']:.1f} KiB/vuser, libcurl share+easy "
+                          f"({row['kib_per_vuser']:.1f} KiB/vuser; libcurl share "
+                          f"{row['curl_kib_per_share']:.1f} KiB, share+easy "
                           f"{row['curl_kib_per_pair']:.1f} KiB); wall {run['wall']:.2f} s for "
                           f"{seconds:g} s + {args.graceful_stop:g} s graceful "
-                          f"({row['overrun']:+.2f} s; summary duration "
-                          f"{row['duration_over']:+.2f} s)", flush=True)
+                          f"({row['overrun']:+.2f} s; in the summary's duration {end_s:+.2f} s, "
+                          f"libcurl cleans up as many shares in {row['cleanup_s']:.2f} s)",
+                          flush=True)
 
             print(f"\nmedians of {args.rounds} rounds (one worker, pinned to one core):")
             for label, rows in measurements:
                 m = {key: median([r[key] for r in rows]) for key in rows[0]}
-                rate = m["steady"] or m["rate"]
                 print(f"  {label}: {m['rate']:.0f} vusers/s"
                       + (f", steady {m['steady']:.0f}/s" if m["steady"] else "")
-                      + f" = {rate / m['share_rate'] * 100:.0f} % of libcurl's share-handle rate "
-                      f"({m['share_rate']:.0f}/s), {rate / m['pair_rate'] * 100:.0f} % of its "
-                      f"share+easy rate ({m['pair_rate']:.0f}/s); {m['cpu_us_per_vuser']:.1f} us "
-                      f"CPU per started vuser; peak RSS {m['rss_mib']:.0f} MiB, "
-                      f"{m['kib_per_vuser']:.1f} KiB/vuser (libcurl share+easy "
+                      + f" = {m['share_pct']:.0f} % of libcurl's share-handle rate "
+                      f"({m['share_rate']:.0f}/s), {m['pair_pct']:.0f} % of its share+easy rate "
+                      f"({m['pair_rate']:.0f}/s); {m['cpu_us_per_vuser']:.1f} us CPU per started "
+                      f"vuser; peak RSS {m['rss_mib']:.0f} MiB, {m['kib_per_vuser']:.1f} KiB/vuser "
+                      f"(libcurl share {m['curl_kib_per_share']:.1f}, share+easy "
                       f"{m['curl_kib_per_pair']:.1f}); wall - (profile + graceful stop) "
-                      f"{m['overrun']:+.2f} s (worst {max(r['overrun'] for r in rows):+.2f} s)")
+                      f"{m['overrun']:+.2f} s (worst {max(r['overrun'] for r in rows):+.2f} s), "
+                      f"of which the end {m['end_s']:.2f} s = {m['end_ratio']:.2f} x libcurl's "
+                      f"cleanup of as many shares ({m['cleanup_s']:.2f} s)")
             print(f"1-minute load average before the measurements: {min(loads):.2f} to "
                   f"{max(loads):.2f}")
         finally:

@@ -2,8 +2,11 @@
 // a worker gives each new vuser its own (cookie jar and connection cache), then N easy handles
 // with the options of Loadwizard's transfer pool, all kept alive as vusers keep theirs.
 //
+// Then it cleans them up, timed too: the floor of a run's end, when every vuser goes at once.
+//
 // Usage: lw_curl_handles N
-// Prints one line per kind, "share|easy N WALL_SECONDS CPU_SECONDS", then "maxrss_kib K".
+// Prints one line per step, "share|easy|share-cleanup|easy-cleanup N WALL_SECONDS CPU_SECONDS
+// RSS_KIB" (the resident size after the step), then "maxrss_kib K".
 
 #include <curl/curl.h>
 #include <sys/resource.h>
@@ -23,6 +26,20 @@ double cpuSeconds()
     return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
 }
 
+long rssKib()
+{
+    long kib = 0;
+    if (std::FILE *status = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, status)) {
+            if (std::sscanf(line, "VmRSS: %ld", &kib) == 1)
+                break;
+        }
+        std::fclose(status);
+    }
+    return kib;
+}
+
 double wallSeconds()
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
@@ -34,17 +51,18 @@ std::size_t discard(char *, std::size_t size, std::size_t count, void *)
     return size * count;
 }
 
-template <typename Create>
-void timed(const char *kind, long count, Create create)
+template <typename Step>
+void timed(const char *kind, long count, Step step)
 {
     const double wall = wallSeconds(), cpu = cpuSeconds();
     for (long i = 0; i < count; ++i) {
-        if (!create()) {
+        if (!step(i)) {
             std::fprintf(stderr, "cannot create %s handle %ld\n", kind, i);
             std::exit(1);
         }
     }
-    std::printf("%s %ld %.6f %.6f\n", kind, count, wallSeconds() - wall, cpuSeconds() - cpu);
+    const double wallTaken = wallSeconds() - wall, cpuTaken = cpuSeconds() - cpu;
+    std::printf("%s %ld %.6f %.6f %ld\n", kind, count, wallTaken, cpuTaken, rssKib());
 }
 
 } // namespace
@@ -63,7 +81,7 @@ int main(int argc, char **argv)
     easies.reserve(std::size_t(count));
 
     // As TransferPool::newIdentity().
-    timed("share", count, [&] {
+    timed("share", count, [&](long) {
         CURLSH *share = curl_share_init();
         if (!share || curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) ||
             curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT))
@@ -72,7 +90,7 @@ int main(int argc, char **argv)
         return true;
     });
     // As TransferPool::newEasyHandle().
-    timed("easy", count, [&] {
+    timed("easy", count, [&](long) {
         CURL *easy = curl_easy_init();
         if (!easy)
             return false;
@@ -91,13 +109,19 @@ int main(int argc, char **argv)
         easies.push_back(easy);
         return true;
     });
+    // Shares first, as a worker's teardown; libcurl 7.88 closes each share's connection cache
+    // with a closure handle of its own, two sigaction() calls included.
+    timed("share-cleanup", count, [&](long i) {
+        curl_share_cleanup(shares[std::size_t(i)]);
+        return true;
+    });
+    timed("easy-cleanup", count, [&](long i) {
+        curl_easy_cleanup(easies[std::size_t(i)]);
+        return true;
+    });
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("maxrss_kib %ld\n", usage.ru_maxrss);
-    for (CURL *easy : easies)
-        curl_easy_cleanup(easy);
-    for (CURLSH *share : shares)
-        curl_share_cleanup(share);
     curl_global_cleanup();
     return 0;
 }
