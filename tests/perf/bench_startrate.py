@@ -27,6 +27,9 @@ With --request, a second measurement has each vuser make one GET (its own connec
 loopback before its think time: a step of --request-vusers in one second (each connection is a
 file descriptor and a local port).
 
+The 1000000,10 step needs about 2.5 GB for Loadwizard's vusers and 4 GB for libcurl's handles
+(on this 2-core VM, one after the other).
+
 Before each measurement it waits (up to --wait-load seconds) for the 1-minute load average to fall
 below --max-load, and says so when it measured under load.
 
