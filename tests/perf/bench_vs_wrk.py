@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""CPU cost per request: Loadwizard against wrk, side by side, on the same nginx.
+"""CPU cost per request: Loadwizard against wrk and a bare libcurl multi loop, side by side, on
+the same nginx.
 
-Starts nginx (1 worker, 64-byte body, keep-alive) on a free loopback port, drives it with
-`wrk -t1 -c50` and with `loadwizard run` (1 worker, 50 vusers, no think time, GET + status
-check) for the same time, and prints CPU microseconds per request (user + sys of the
-generator process divided by its requests) for each, and the ratio.
+Starts nginx (1 worker, 64-byte body, keep-alive) on a free loopback port, drives it for the same
+time with `wrk -t1 -c50`, with lw_curl_multi_loop (tests/perf/curl_multi_loop.cpp: libcurl's multi
+socket API on epoll with 50 connections, the floor of Loadwizard's transport) and with
+`loadwizard run` (1 worker, 50 vusers, no think time, GET + status check), and prints CPU
+microseconds per request (user + sys of the generator process divided by its requests) for each,
+per round and as medians, with the ratios. The engine's own cost is the Loadwizard/libcurl ratio.
 
-Usage: tests/perf/bench_vs_wrk.py [--loadwizard BUILD/app/loadwizard] [--seconds 10]
-       [--rounds 3] [--out influxdb=... --out graphite=...]  (extra args go to loadwizard run)
+Before each measurement it waits (up to --wait-load seconds) for the 1-minute load average to fall
+below --max-load, and says so when it measured under load.
+
+Usage: tests/perf/bench_vs_wrk.py [--loadwizard BUILD/app/loadwizard]
+       [--curl-multi-loop BUILD/tests/perf/lw_curl_multi_loop] [--seconds 10] [--rounds 3]
+       [--out influxdb=... --out graphite=...]  (extra args go to loadwizard run)
 Run by hand or with `ctest -L perf`; it asserts nothing, it reports.
 """
 
@@ -18,6 +25,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +44,27 @@ def pinned(cpu):
     if cpu is None or not shutil.which("taskset"):
         return []
     return ["taskset", "-c", str(cpu)]
+
+
+def load_average():
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_for_quiet(max_load=1.0, timeout=600):
+    """Waits until the 1-minute load average is below max_load (other work on a shared machine
+    would be measured too), at most timeout seconds. Returns the load when measuring starts and
+    whether it was below max_load."""
+    deadline = time.monotonic() + timeout
+    load = load_average()
+    if load >= max_load:
+        print(f"  (waiting for the 1-minute load average {load:.2f} to fall below {max_load})",
+              flush=True)
+    while load >= max_load and time.monotonic() < deadline:
+        time.sleep(5)
+        load = load_average()
+    if load >= max_load:
+        print(f"  (measuring under load: 1-minute load average {load:.2f})", flush=True)
+    return load, load < max_load
 
 
 def free_port():
@@ -100,6 +129,14 @@ def bench_wrk(url, seconds):
     return requests, cpu
 
 
+def bench_curl(binary, url, seconds):
+    out, cpu = run_measured(pinned(CLIENT_CPU) + [binary, url, "50", str(seconds)])
+    match = re.search(r"requests (\d+) errors (\d+)", out)
+    if int(match.group(2)):
+        sys.exit(f"lw_curl_multi_loop saw {match.group(2)} errors")
+    return int(match.group(1)), cpu
+
+
 def bench_loadwizard(binary, url, seconds, extra, workdir):
     summary = workdir / "summary.json"
     # 50 vusers at once (5000/s for 10 ms), then hold.
@@ -122,11 +159,19 @@ def bench_loadwizard(binary, url, seconds, extra, workdir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loadwizard", default=str(ROOT / "build/release/app/loadwizard"))
+    parser.add_argument("--curl-multi-loop",
+                        default=str(ROOT / "build/release/tests/perf/lw_curl_multi_loop"))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--max-load", type=float, default=1.0)
+    parser.add_argument("--wait-load", type=float, default=600)
     args, extra = parser.parse_known_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
+    curl = args.curl_multi_loop if Path(args.curl_multi_loop).is_file() else None
+    if not curl:
+        print(f"{args.curl_multi_loop} is not built: no libcurl column "
+              "(cmake --build build/release --target lw_curl_multi_loop)")
 
     with tempfile.TemporaryDirectory(prefix="lw-bench-") as tmp:
         workdir = Path(tmp)
@@ -134,20 +179,35 @@ def main():
         nginx = start_nginx(workdir, port)
         url = f"http://127.0.0.1:{port}/"
         try:
-            rows = []
+            wrk_us, curl_us, lw_us, loads = [], [], [], []
             for round_ in range(1, args.rounds + 1):
+                loads.append(wait_for_quiet(args.max_load, args.wait_load)[0])
                 wrk_req, wrk_cpu = bench_wrk(url, args.seconds)
+                wrk_us.append(wrk_cpu / wrk_req * 1e6)
+                line = f"round {round_}: wrk {wrk_req} req, {wrk_us[-1]:.2f} us/req"
+                if curl:
+                    loads.append(wait_for_quiet(args.max_load, args.wait_load)[0])
+                    curl_req, curl_cpu = bench_curl(curl, url, args.seconds)
+                    curl_us.append(curl_cpu / curl_req * 1e6)
+                    line += f" | libcurl {curl_req} req, {curl_us[-1]:.2f} us/req"
+                loads.append(wait_for_quiet(args.max_load, args.wait_load)[0])
                 lw_req, lw_cpu = bench_loadwizard(args.loadwizard, url, args.seconds, extra,
                                                   workdir)
-                wrk_us = wrk_cpu / wrk_req * 1e6
-                lw_us = lw_cpu / lw_req * 1e6
-                rows.append((wrk_us, lw_us))
-                print(f"round {round_}: wrk {wrk_req} req, {wrk_us:.2f} us/req | "
-                      f"loadwizard {lw_req} req, {lw_us:.2f} us/req | ratio {lw_us / wrk_us:.2f}")
-            wrk_best = min(r[0] for r in rows)
-            lw_best = min(r[1] for r in rows)
-            print(f"best: wrk {wrk_best:.2f} us/req, loadwizard {lw_best:.2f} us/req, "
-                  f"ratio {lw_best / wrk_best:.2f} (target <= 1.8)")
+                lw_us.append(lw_cpu / lw_req * 1e6)
+                line += f" | loadwizard {lw_req} req, {lw_us[-1]:.2f} us/req"
+                print(line, flush=True)
+            wrk_m, lw_m = statistics.median(wrk_us), statistics.median(lw_us)
+            line = f"median of {args.rounds}: wrk {wrk_m:.2f} us/req"
+            if curl:
+                curl_m = statistics.median(curl_us)
+                line += f", libcurl {curl_m:.2f} us/req"
+            line += f", loadwizard {lw_m:.2f} us/req; loadwizard/wrk {lw_m / wrk_m:.2f}"
+            if curl:
+                line += (f", loadwizard/libcurl {lw_m / curl_m:.2f}, "
+                         f"libcurl/wrk {curl_m / wrk_m:.2f}")
+            print(line)
+            print(f"1-minute load average before the measurements: {min(loads):.2f} to "
+                  f"{max(loads):.2f}")
         finally:
             nginx.terminate()
             nginx.wait()
