@@ -13,8 +13,7 @@ class SimpleScenario : public Loadwizard::Scenario
 public:
     void init(const Loadwizard::Parameters &parameters) override
     {
-        const auto baseUrl = parameters.find("base_url");
-        m_url = baseUrl == parameters.end() ? std::string() : baseUrl->second;
+        m_url = Loadwizard::param<std::string>(parameters, "base_url", "");
         while (!m_url.empty() && m_url.back() == '/')
             m_url.pop_back();
         if (m_url.empty())
@@ -24,7 +23,7 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(m_url);
+        const auto response = co_await vu.get(m_url, {.name = "home page"});
         vu.check("status is 200", response.status == 200);
     }
 

@@ -19,6 +19,31 @@ namespace Loadwizard::Ui {
 
 namespace {
 
+// "Name: value" lines as the project's default headers; a line without a colon is a name with
+// an empty value, blank lines are skipped (the project file check reports bad names).
+std::vector<std::pair<std::string, std::string>> parseHeaderLines(const QString &text)
+{
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const QString &line : text.split(u'\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const qsizetype colon = line.indexOf(u':');
+        const QString name = colon < 0 ? line : line.left(colon);
+        const QString value = colon < 0 ? QString() : line.mid(colon + 1);
+        headers.emplace_back(name.trimmed().toStdString(), value.trimmed().toStdString());
+    }
+    return headers;
+}
+
+QString headerLines(const std::vector<std::pair<std::string, std::string>> &headers)
+{
+    QStringList lines;
+    for (const auto &[name, value] : headers)
+        lines << QString::fromStdString(name) + QStringLiteral(": ") +
+                     QString::fromStdString(value);
+    return lines.join(u'\n');
+}
+
 QDoubleSpinBox *secondsBox(double maximum, const QString &special, QWidget *parent)
 {
     auto *box = new QDoubleSpinBox(parent);
@@ -47,6 +72,8 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     , m_maxRedirects(new QSpinBox(this))
     , m_bufferSize(new QSpinBox(this))
     , m_userAgent(new QLineEdit(this))
+    , m_baseUrl(new QLineEdit(this))
+    , m_headers(new QPlainTextEdit(this))
 {
     m_name->setPlaceholderText(tr("Shown in reports"));
     m_description->setTabChangesFocus(true);
@@ -65,6 +92,13 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     m_bufferSize->setSingleStep(1024);
     m_bufferSize->setSuffix(tr(" bytes"));
     m_userAgent->setPlaceholderText(QStringLiteral("Loadwizard/" LOADWIZARD_VERSION));
+    m_baseUrl->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080"));
+    m_baseUrl->setToolTip(tr("Relative request URLs (\"/login\") resolve against this"));
+    m_headers->setTabChangesFocus(true);
+    m_headers->setPlaceholderText(tr("Accept: application/json\nAuthorization: Bearer ${TOKEN}"));
+    m_headers->setToolTip(tr("Sent with every request that does not set the header itself; one "
+                             "\"Name: value\" per line"));
+    m_headers->setMaximumHeight(m_headers->fontMetrics().lineSpacing() * 5);
 
     auto *general = new QGroupBox(tr("Project"), this);
     auto *generalForm = new QFormLayout(general);
@@ -86,6 +120,8 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     httpForm->addRow(tr("Redirect&s:"), m_maxRedirects);
     httpForm->addRow(tr("&Buffer:"), m_bufferSize);
     httpForm->addRow(tr("&User agent:"), m_userAgent);
+    httpForm->addRow(tr("Base U&RL:"), m_baseUrl);
+    httpForm->addRow(tr("&Headers:"), m_headers);
 
     auto *content = new QWidget;
     auto *contentLayout = new QVBoxLayout(content);
@@ -107,6 +143,10 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
             [this] { commit(m_description, tr("Edit description")); });
     connect(m_userAgent, &QLineEdit::textEdited, this,
             [this] { commit(m_userAgent, tr("Edit user agent")); });
+    connect(m_baseUrl, &QLineEdit::textEdited, this,
+            [this] { commit(m_baseUrl, tr("Edit base URL")); });
+    connect(m_headers, &QPlainTextEdit::textChanged, this,
+            [this] { commit(m_headers, tr("Edit default headers")); });
     for (auto *box : {m_thinkMultiplier, m_thinkMax, m_gracefulStop, m_httpTimeout})
         connect(box, &QDoubleSpinBox::valueChanged, this,
                 [this, box] { commit(box, tr("Edit %1").arg(box->accessibleName())); });
@@ -152,6 +192,8 @@ void ProjectSettingsEditor::commit(QWidget *source, const QString &what)
     next.http.maxRedirects = m_maxRedirects->value();
     next.http.bufferSize = m_bufferSize->value();
     next.http.userAgent = m_userAgent->text().toStdString();
+    next.http.baseUrl = m_baseUrl->text().toStdString();
+    next.http.headers = parseHeaderLines(m_headers->toPlainText());
     m_document->apply(next, what, mergeKeyFor(source));
 }
 
@@ -165,6 +207,10 @@ void ProjectSettingsEditor::refresh()
     };
     setText(m_name, project.name);
     setText(m_userAgent, project.http.userAgent);
+    setText(m_baseUrl, project.http.baseUrl);
+    // Compared as headers, not as text: rewriting what the user is typing would move the cursor.
+    if (parseHeaderLines(m_headers->toPlainText()) != project.http.headers)
+        m_headers->setPlainText(headerLines(project.http.headers));
     if (m_description->toPlainText().toStdString() != project.description)
         m_description->setPlainText(QString::fromStdString(project.description));
     m_thinkMultiplier->setValue(project.thinkTime.multiplier);

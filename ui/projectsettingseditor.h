@@ -41,6 +41,8 @@ private:
     QSpinBox *m_maxRedirects;
     QSpinBox *m_bufferSize;
     QLineEdit *m_userAgent;
+    QLineEdit *m_baseUrl;
+    QPlainTextEdit *m_headers; ///< "Name: value" per line
     QHash<QWidget *, int> m_mergeKeys;
     bool m_refreshing = false;
 };

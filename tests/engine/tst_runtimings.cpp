@@ -58,7 +58,7 @@ public:
 
     Task<> iteration(Vuser &vuser) override
     {
-        const Response response = co_await vuser.get(m_baseUrl + "/delay/100", "delay");
+        const Response response = co_await vuser.get(m_baseUrl + "/delay/100", {.name = "delay"});
         vuser.check("status 200", response.status == 200);
     }
 

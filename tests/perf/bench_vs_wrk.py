@@ -137,10 +137,10 @@ def bench_curl(binary, url, seconds):
     return int(match.group(1)), cpu
 
 
-def bench_loadwizard(binary, url, seconds, extra, workdir):
+def bench_loadwizard(binary, url, seconds, extra, workdir, scenario=None):
     summary = workdir / "summary.json"
     # 50 vusers at once (5000/s for 10 ms), then hold.
-    scenario = str(ROOT / "scenarios/simple.cpp")
+    scenario = str(scenario or ROOT / "scenarios/simple.cpp")
     cmd = pinned(CLIENT_CPU) + [binary, "run", "--scenario", scenario,
            "--rampup", f"5000,0.01,0,{seconds}", "--workers", "1", "--quiet",
            "--param", f"base_url={url.rstrip('/')}", "--summary-json", str(summary)] + extra

@@ -18,7 +18,7 @@ public:
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
         if (m_request) {
-            auto response = co_await vu.get(m_url, "first");
+            auto response = co_await vu.get(m_url, {.name = "first"});
             vu.check("status is 200", response.status == 200);
         }
         co_await vu.think(m_think);

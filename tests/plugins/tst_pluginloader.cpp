@@ -28,6 +28,15 @@ public:
     const std::string &param(std::string_view) const override { return m_empty; }
     double uniform(double min, double) override { return min; }
     void log(std::string_view) override {}
+    int workerIndex() const override { return 0; }
+    double elapsed() const override { return 0; }
+    std::uint64_t random64() override { return 4; }
+    void setBaseUrl(std::string) override {}
+    const std::string &baseUrl() const override { return m_empty; }
+    void setDefaultHeader(std::string, std::string) override {}
+    std::vector<Cookie> cookies() const override { return {}; }
+    void setCookie(const Cookie &) override {}
+    void clearCookies() override {}
 
 protected:
     double scaledThinkTime(double seconds) const override { return seconds; }

@@ -2,6 +2,7 @@
 
 #include <loadwizard/crashguard.h>
 #include <loadwizard/scenariocompiler.h>
+#include <loadwizard/suggest.h>
 #include <loadwizard/variables.h>
 
 namespace Loadwizard {
@@ -29,9 +30,22 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     auto apply = [&](const auto &source, const char *origin) -> tl::expected<void, Error> {
         for (const auto &[key, raw] : source) {
             if (!parameters.contains(key)) {
-                prepared.warnings.push_back(std::string(origin) + " parameter \"" + key +
-                                            "\" is not declared by scenario \"" +
-                                            prepared.plugin->info().id + "\"");
+                // An error, not a warning: a mistyped name would silently run with the default.
+                std::vector<std::string_view> declared;
+                for (const auto &[name, value] : parameters)
+                    declared.push_back(name);
+                Error error{std::string(origin) + " parameter \"" + key +
+                            "\" is not declared by scenario \"" + prepared.plugin->info().id +
+                            "\"" +
+                            (declared.empty() ? std::string(" (it declares none)")
+                                              : suggestionFor(key, declared))};
+                if (origin == std::string_view("project")) {
+                    error.file = project.path;
+                    error.field = "parameters." + key;
+                } else {
+                    error.field = "--param";
+                }
+                return tl::make_unexpected(error);
             }
             auto value = expandVariables(raw, "parameters." + key);
             if (!value) {
@@ -70,8 +84,24 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     config.profile = project.profile;
     config.thinkTime = project.thinkTime;
     config.http = project.http;
-    if (auto agent = expandVariables(project.http.userAgent, "http.user_agent"); agent)
-        config.http.userAgent = *agent;
+    auto expand = [&](std::string &text, const std::string &field) -> tl::expected<void, Error> {
+        auto value = expandVariables(text, field);
+        if (!value) {
+            auto error = value.error();
+            error.file = project.path;
+            return tl::make_unexpected(error);
+        }
+        text = *value;
+        return {};
+    };
+    if (auto ok = expand(config.http.userAgent, "http.user_agent"); !ok)
+        return tl::make_unexpected(ok.error());
+    if (auto ok = expand(config.http.baseUrl, "http.base_url"); !ok)
+        return tl::make_unexpected(ok.error());
+    for (auto &[name, value] : config.http.headers) {
+        if (auto ok = expand(value, "http.headers." + name); !ok)
+            return tl::make_unexpected(ok.error());
+    }
     config.rendezvous = project.rendezvous;
     config.gracefulStopSeconds = project.gracefulStopSeconds;
     config.workers = project.workers;

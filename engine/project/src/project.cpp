@@ -28,6 +28,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Why a default header cannot be sent as written, or empty. RFC 9110's token characters for the
+// name; no CR or LF anywhere, which would let a value start a header of its own.
+std::string headerProblem(std::string_view name, std::string_view value)
+{
+    static constexpr std::string_view tokenPunctuation = "!#$%&'*+-.^_`|~";
+    if (name.empty())
+        return "a header needs a name";
+    for (const char c : name) {
+        const bool alnum =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && tokenPunctuation.find(c) == std::string_view::npos)
+            return "header name \"" + shortened(name) + "\" has a character HTTP does not allow";
+    }
+    if (value.find_first_of("\r\n") != std::string_view::npos)
+        return "header \"" + std::string(name) + "\" has a line break in its value";
+    return {};
+}
+
 std::string formatNumber(double value)
 {
     char buffer[64];
@@ -627,7 +645,23 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                   {"max_names",
                    into(http.maxNames,
                         [&](auto &a, auto &b) { return reader.integer(a, b, 1, 1000000); })},
-                  {"user_agent", into(http.userAgent, text)}});
+                  {"user_agent", into(http.userAgent, text)},
+                  {"base_url", into(http.baseUrl, text)},
+                  {"headers",
+                   [&](const YAML::Node &headers, const std::string &headersField) -> Status {
+                       return reader.readMap(
+                           headers, headersField, {},
+                           [&](const YAML::Node &key, const YAML::Node &value,
+                               const std::string &path) -> Status {
+                               const auto header = reader.string(value, path);
+                               if (!header)
+                                   return tl::unexpected(header.error());
+                               if (auto bad = headerProblem(key.Scalar(), *header); !bad.empty())
+                                   return tl::unexpected(reader.error(key, path, bad));
+                               http.headers.emplace_back(key.Scalar(), *header);
+                               return {};
+                           });
+                   }}});
          }},
         {"rendezvous",
          [&](const YAML::Node &node, const std::string &field) -> Status {
@@ -948,6 +982,14 @@ std::string projectToYaml(const Project &project)
     out << YAML::Key << "max_body" << YAML::Value << formatSize(http.maxBodyBytes);
     out << YAML::Key << "max_names" << YAML::Value << http.maxNames;
     out << YAML::Key << "user_agent" << YAML::Value << http.userAgent;
+    out << YAML::Key << "base_url" << YAML::Value << http.baseUrl;
+    out << YAML::Key << "headers" << YAML::Value;
+    if (http.headers.empty())
+        out << YAML::Flow;
+    out << YAML::BeginMap;
+    for (const auto &[name, value] : http.headers)
+        out << YAML::Key << name << YAML::Value << value;
+    out << YAML::EndMap;
     out << YAML::EndMap;
 
     out << YAML::Key << "rendezvous" << YAML::Value;

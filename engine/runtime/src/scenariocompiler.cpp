@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -190,6 +191,24 @@ std::string resolveCompiler(const CompileOptions &options)
         return options.compiler;
     if (auto cxx = environment("CXX"); !cxx.empty())
         return cxx;
+#ifdef LOADWIZARD_PREFER_CLANG
+    // See engine/runtime/CMakeLists.txt: this GCC rejects braced lists inside co_await.
+    if (const std::string path = environment("PATH"); !path.empty()) {
+        for (const char *name : {"clang++", "clang++-19", "clang++-18", "clang++-17", "clang++-16",
+                                 "clang++-15", "clang++-14"}) {
+            std::string_view rest = path;
+            while (!rest.empty()) {
+                const auto colon = rest.find(':');
+                const std::string dir(rest.substr(0, colon));
+                rest =
+                    colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+                const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+                if (access(candidate.c_str(), X_OK) == 0)
+                    return candidate;
+            }
+        }
+    }
+#endif
 #ifdef LOADWIZARD_CXX_COMPILER
     if (access(LOADWIZARD_CXX_COMPILER, X_OK) == 0)
         return LOADWIZARD_CXX_COMPILER;
@@ -256,9 +275,22 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
 
     const fs::path sdk =
         options.sdkIncludeDir.empty() ? Paths::sdkIncludeDir() : options.sdkIncludeDir;
+    // Every SDK header is part of the key: a changed helper must not reuse a stale plugin.
+    std::vector<std::string> sdkHeaders;
+    {
+        std::vector<fs::path> names;
+        for (const auto &entry : fs::directory_iterator(sdk / "loadwizard", ec)) {
+            if (entry.path().extension() == ".h")
+                names.push_back(entry.path());
+        }
+        std::sort(names.begin(), names.end());
+        for (const auto &name : names) {
+            if (auto text = readFile(name))
+                sdkHeaders.push_back(name.filename().string() + '\n' + *text);
+        }
+    }
     const auto scenarioHeader = readFile(sdk / "loadwizard" / "scenario.h");
-    const auto taskHeader = readFile(sdk / "loadwizard" / "task.h");
-    if (sdk.empty() || !scenarioHeader || !taskHeader) {
+    if (sdk.empty() || !scenarioHeader) {
         return compileError(cppPath, "the scenario SDK headers are not in '" + sdk.string() +
                                          "' (set LOADWIZARD_SDK_INCLUDE to the folder holding "
                                          "loadwizard/scenario.h)");
@@ -274,8 +306,9 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     const std::vector<std::string> &userFlags = options.extraFlags;
 
     const std::string apiVersion = std::to_string(LOADWIZARD_API_VERSION);
-    std::vector<std::string_view> keyFields = {*source,  *scenarioHeader, *taskHeader,
-                                               compiler, *identity,       apiVersion};
+    std::vector<std::string_view> keyFields = {*source, compiler, *identity, apiVersion};
+    for (const auto &header : sdkHeaders)
+        keyFields.push_back(header);
     for (const auto &flag : flags)
         keyFields.push_back(flag);
     keyFields.push_back("--");
@@ -333,6 +366,12 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
         error.file = cppPath;
         error.message =
             "does not compile (" + compiler + " " + describeExit(*result) + "):\n" + diagnostics;
+        if (diagnostics.find("array used as initializer") != std::string::npos) {
+            error.message += "\nhint: GCC 11.2 to 12.x cannot compile a braced list inside "
+                             "co_await (`co_await vu.post(url, {.form = {{...}}})`); install "
+                             "clang (apt-get install clang), which Loadwizard then prefers, or "
+                             "set CXX=clang++, or build the options before the co_await";
+        }
         attachDiagnostics(cppPath, sourceArgument, result->output, error);
         outcome = tl::unexpected(std::move(error));
     } else {

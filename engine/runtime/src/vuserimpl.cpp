@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
 #include <type_traits>
 
 namespace Loadwizard::Engine {
@@ -127,18 +128,84 @@ const std::string &VuserImpl::param(std::string_view name) const
 {
     const auto &parameters = worker.shared().config.parameters;
     auto it = parameters.find(name);
-    return it == parameters.end() ? emptyString : it->second;
+    if (it == parameters.end()) {
+        std::string declared;
+        for (const auto &[key, value] : parameters)
+            declared += (declared.empty() ? "" : ", ") + key;
+        throw std::out_of_range("scenario parameter \"" + std::string(name) +
+                                "\" is not declared by the plugin (declared: " +
+                                (declared.empty() ? std::string("none") : declared) + ")");
+    }
+    return it->second;
 }
 
-double VuserImpl::uniform(double min, double max)
+std::uint64_t VuserImpl::random64()
 {
     // splitmix64 (Steele, Lea, Flood 2014): tiny state, good enough for think times and data.
     std::uint64_t z = (m_random += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    const double unit = double(z >> 11) * 0x1.0p-53;
+    return z ^ (z >> 31);
+}
+
+double VuserImpl::uniform(double min, double max)
+{
+    const double unit = double(random64() >> 11) * 0x1.0p-53;
     return min + (max - min) * unit;
+}
+
+int VuserImpl::workerIndex() const
+{
+    return worker.index();
+}
+
+double VuserImpl::elapsed() const
+{
+    return worker.elapsedSeconds();
+}
+
+void VuserImpl::setBaseUrl(std::string url)
+{
+    if (!m_overrides)
+        m_overrides = std::make_unique<Overrides>();
+    m_overrides->hasBaseUrl = !url.empty();
+    m_overrides->baseUrl = std::move(url);
+}
+
+const std::string &VuserImpl::baseUrl() const
+{
+    return m_overrides && m_overrides->hasBaseUrl ? m_overrides->baseUrl
+                                                  : worker.shared().config.http.baseUrl;
+}
+
+void VuserImpl::setDefaultHeader(std::string name, std::string value)
+{
+    if (name.empty() || name.find_first_of(":\r\n") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+        throw std::invalid_argument("setDefaultHeader: \"" + name +
+                                    "\" is not a header name, or its value has a line break");
+    }
+    if (!m_overrides)
+        m_overrides = std::make_unique<Overrides>();
+    auto &headers = m_overrides->headers;
+    std::erase_if(headers, [&](const Header &h) { return Detail::sameLetters(h.name, name); });
+    if (!value.empty())
+        headers.push_back({std::move(name), std::move(value)});
+}
+
+std::vector<Cookie> VuserImpl::cookies() const
+{
+    return worker.cookies(*this);
+}
+
+void VuserImpl::setCookie(const Cookie &cookie)
+{
+    worker.setCookie(*this, cookie);
+}
+
+void VuserImpl::clearCookies()
+{
+    worker.clearCookies(*this);
 }
 
 void VuserImpl::log(std::string_view message)

@@ -4,6 +4,7 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -57,6 +58,21 @@ public:
     const std::string &param(std::string_view name) const override;
     double uniform(double min, double max) override;
     void log(std::string_view message) override;
+    int workerIndex() const override;
+    double elapsed() const override;
+    std::uint64_t random64() override;
+    void setBaseUrl(std::string url) override;
+    const std::string &baseUrl() const override;
+    void setDefaultHeader(std::string name, std::string value) override;
+    std::vector<Cookie> cookies() const override;
+    void setCookie(const Cookie &cookie) override;
+    void clearCookies() override;
+
+    /// Headers this vuser sends unless a request sets its own (nullptr: only the project's).
+    const std::vector<Header> *defaultHeaders() const
+    {
+        return m_overrides ? &m_overrides->headers : nullptr;
+    }
 
     /// Ends transactions left open (failed, or dropped when interrupted).
     void closeOpenTransactions(bool record);
@@ -109,7 +125,16 @@ private:
         std::uint64_t errorsAtStart;
     };
 
+    /// What setBaseUrl() and setDefaultHeader() changed; apart, since few scenarios use them.
+    struct Overrides
+    {
+        std::string baseUrl;
+        bool hasBaseUrl = false;
+        std::vector<Header> headers;
+    };
+
     Wait m_wait;
+    std::unique_ptr<Overrides> m_overrides;
     std::uint64_t m_id;
     std::uint64_t m_iteration = 0;
     // splitmix64 state: std::mt19937_64 would add 5 KB to every vuser.

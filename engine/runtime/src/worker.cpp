@@ -167,6 +167,10 @@ void Worker::tearDown()
     }
     m_vusers.clear();
     m_pool.reset();
+    if (m_cookieEasy)
+        curl_easy_cleanup(std::exchange(m_cookieEasy, nullptr));
+    if (m_baseUrl)
+        curl_url_cleanup(std::exchange(m_baseUrl, nullptr));
     if (m_multi)
         curl_multi_cleanup(m_multi);
     m_multi = nullptr;

@@ -88,6 +88,10 @@ public:
     void startSleep(VuserImpl &vuser, double seconds, bool thinkTime, std::coroutine_handle<> h);
     void startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
                          std::coroutine_handle<> h);
+    /// The vuser's cookie jar (its share handle), through an easy handle kept for this.
+    std::vector<Cookie> cookies(const VuserImpl &vuser);
+    void setCookie(VuserImpl &vuser, const Cookie &cookie);
+    void clearCookies(VuserImpl &vuser);
     IntervalData &interval() { return *m_interval; }
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
@@ -140,6 +144,10 @@ private:
     void processInbox();
     void processCompletions();
     void completeRequest(VuserImpl &vuser, CURLcode result);
+    /// A relative request URL against the vuser's base URL; throws when it cannot be.
+    void resolveUrl(VuserImpl &vuser, Request &request);
+    /// m_cookieEasy attached to `share`; the caller detaches it again.
+    CURL *cookieHandle(CURLSH *share);
     void fireTimers(std::uint64_t now);
     void runReady();
     void resume(VuserImpl &vuser, std::coroutine_handle<> handle);
@@ -164,6 +172,9 @@ private:
     int m_wakeFd = -1;
     CURLM *m_multi = nullptr;
     std::unique_ptr<TransferPool> m_pool;
+    CURL *m_cookieEasy = nullptr; ///< reads and writes jars; attached to one share at a time
+    CURLU *m_baseUrl = nullptr;   ///< the last base URL parsed, to resolve relative URLs
+    std::string m_baseUrlText;
     std::uint64_t m_curlDeadlineNs = 0; ///< 0: no curl timeout pending
     bool m_curlTimerSet = false;
 

@@ -5,7 +5,12 @@
 #include <loadwizard/secrets.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 // The HTTP half of Worker: starting a vuser's request on a pooled easy handle and turning a
 // finished transfer into a Response and metrics.
@@ -69,11 +74,188 @@ ErrorClass classify(CURLcode code)
     }
 }
 
+// "scheme://" at the start: RFC 3986's scheme is a letter, then letters, digits, + - .
+bool isAbsoluteUrl(std::string_view url)
+{
+    if (url.empty() || !std::isalpha(static_cast<unsigned char>(url[0])))
+        return false;
+    for (std::size_t i = 1; i < url.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(url[i]);
+        if (c == ':')
+            return url.substr(i, 3) == "://";
+        if (!std::isalnum(c) && c != '+' && c != '-' && c != '.')
+            return false;
+    }
+    return false;
+}
+
+bool hasHeader(const std::vector<Header> &headers, std::string_view name)
+{
+    return std::any_of(headers.begin(), headers.end(),
+                       [&](const Header &h) { return Detail::sameLetters(h.name, name); });
+}
+
+// Cookie text for CURLOPT_COOKIELIST: Netscape format, which carries every field.
+std::string netscapeCookieLine(const Cookie &cookie)
+{
+    std::string line;
+    if (cookie.httpOnly)
+        line += "#HttpOnly_";
+    line += cookie.domain;
+    line += cookie.includeSubdomains ? "\tTRUE\t" : "\tFALSE\t";
+    line += cookie.path.empty() ? "/" : cookie.path;
+    line += cookie.secure ? "\tTRUE\t" : "\tFALSE\t";
+    line += std::to_string(cookie.expires);
+    line += '\t';
+    line += cookie.name;
+    line += '\t';
+    line += cookie.value;
+    return line;
+}
+
+Cookie parseNetscapeCookieLine(std::string_view line)
+{
+    Cookie cookie;
+    constexpr std::string_view httpOnly = "#HttpOnly_";
+    if (line.starts_with(httpOnly)) {
+        cookie.httpOnly = true;
+        line.remove_prefix(httpOnly.size());
+    }
+    std::vector<std::string_view> fields;
+    while (fields.size() < 6) {
+        const auto tab = line.find('\t');
+        if (tab == std::string_view::npos)
+            break;
+        fields.push_back(line.substr(0, tab));
+        line.remove_prefix(tab + 1);
+    }
+    fields.push_back(line);
+    if (fields.size() != 7)
+        return cookie;
+    cookie.domain = fields[0];
+    cookie.includeSubdomains = fields[1] == "TRUE";
+    cookie.path = fields[2];
+    cookie.secure = fields[3] == "TRUE";
+    cookie.expires = std::strtoll(std::string(fields[4]).c_str(), nullptr, 10);
+    cookie.name = fields[5];
+    cookie.value = fields[6];
+    return cookie;
+}
+
 } // namespace
+
+std::vector<Cookie> Worker::cookies(const VuserImpl &vuser)
+{
+    std::vector<Cookie> out;
+    CURL *easy = cookieHandle(vuser.share);
+    if (!easy)
+        return out;
+    curl_slist *list = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
+        for (curl_slist *item = list; item; item = item->next)
+            out.push_back(parseNetscapeCookieLine(item->data));
+        curl_slist_free_all(list);
+    }
+    curl_easy_setopt(easy, CURLOPT_SHARE, nullptr);
+    return out;
+}
+
+void Worker::setCookie(VuserImpl &vuser, const Cookie &cookie)
+{
+    auto refuse = [&](const std::string &why) {
+        return std::invalid_argument("setCookie(\"" + cookie.name + "\"): " + why);
+    };
+    if (cookie.name.empty())
+        throw refuse("a cookie needs a name");
+    const std::string_view forbidden = "\t\r\n;";
+    for (const std::string *text : {&cookie.name, &cookie.value, &cookie.domain, &cookie.path}) {
+        if (text->find_first_of(forbidden) != std::string::npos)
+            throw refuse("tabs, line breaks and ';' are not allowed in a cookie");
+    }
+    Cookie copy = cookie;
+    if (copy.domain.empty()) {
+        // The host of the vuser's base URL: a jar keeps no cookie without a domain.
+        const std::string &base = vuser.baseUrl();
+        CURLU *url = curl_url();
+        char *host = nullptr;
+        if (url && !base.empty() &&
+            curl_url_set(url, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+            curl_url_get(url, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+            copy.domain = host;
+        }
+        curl_free(host);
+        curl_url_cleanup(url);
+        if (copy.domain.empty())
+            throw refuse("give a domain (there is no base URL to take it from)");
+    }
+    CURL *easy = cookieHandle(vuser.share);
+    if (!easy)
+        throw std::runtime_error("setCookie: out of memory");
+    const std::string line = netscapeCookieLine(copy);
+    curl_easy_setopt(easy, CURLOPT_COOKIELIST, line.c_str());
+    curl_easy_setopt(easy, CURLOPT_SHARE, nullptr);
+}
+
+void Worker::clearCookies(VuserImpl &vuser)
+{
+    if (CURL *easy = cookieHandle(vuser.share)) {
+        curl_easy_setopt(easy, CURLOPT_COOKIELIST, "ALL");
+        curl_easy_setopt(easy, CURLOPT_SHARE, nullptr);
+    }
+}
+
+CURL *Worker::cookieHandle(CURLSH *share)
+{
+    if (!share)
+        return nullptr;
+    if (!m_cookieEasy) {
+        m_cookieEasy = curl_easy_init();
+        if (!m_cookieEasy)
+            return nullptr;
+        curl_easy_setopt(m_cookieEasy, CURLOPT_COOKIEFILE, ""); // the cookie engine, no file
+    }
+    curl_easy_setopt(m_cookieEasy, CURLOPT_SHARE, share);
+    return m_cookieEasy;
+}
+
+void Worker::resolveUrl(VuserImpl &vuser, Request &request)
+{
+    const std::string &base = vuser.baseUrl();
+    if (base.empty()) {
+        throw std::invalid_argument("relative URL \"" + shortened(redactSecrets(request.url)) +
+                                    "\" needs a base URL: set http.base_url in the project or "
+                                    "call vu.setBaseUrl()");
+    }
+    if (!m_baseUrl || m_baseUrlText != base) {
+        if (!m_baseUrl)
+            m_baseUrl = curl_url();
+        if (!m_baseUrl || curl_url_set(m_baseUrl, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) {
+            m_baseUrlText.clear();
+            throw std::invalid_argument("the base URL \"" + shortened(redactSecrets(base)) +
+                                        "\" is not a URL");
+        }
+        m_baseUrlText = base;
+    }
+    CURLU *url = curl_url_dup(m_baseUrl);
+    char *resolved = nullptr;
+    const CURLUcode code =
+        url ? curl_url_set(url, CURLUPART_URL, request.url.c_str(), 0) : CURLUE_OUT_OF_MEMORY;
+    if (code == CURLUE_OK && curl_url_get(url, CURLUPART_URL, &resolved, 0) == CURLUE_OK)
+        request.url = resolved;
+    curl_free(resolved);
+    curl_url_cleanup(url);
+    if (code != CURLUE_OK) {
+        throw std::invalid_argument("cannot resolve \"" + shortened(redactSecrets(request.url)) +
+                                    "\" against the base URL: " + curl_url_strerror(code));
+    }
+}
 
 void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
                           std::coroutine_handle<> handle)
 {
+    // Thrown from here (before the wait begins) the exception comes out of the co_await.
+    if (!isAbsoluteUrl(op.request.url))
+        resolveUrl(vuser, op.request);
     TransferSlot *slot = m_pool->acquire(vuser);
     vuser.beginWait(VuserImpl::HttpWait{handle, &op, slot});
     if (!slot) {
@@ -109,12 +291,29 @@ void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
         slot->headerList = nullptr;
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
     }
-    if (!request.headers.empty() || request.body.size() > 1024) {
+    const auto &projectHeaders = m_shared.config.http.headers;
+    const std::vector<Header> *vuserHeaders = vuser.defaultHeaders();
+    if (!request.headers.empty() || request.body.size() > 1024 || !projectHeaders.empty() ||
+        (vuserHeaders && !vuserHeaders->empty())) {
         curl_slist *list = nullptr;
         std::string line;
-        for (const auto &header : request.headers) {
-            line.assign(header.name).append(header.value.empty() ? ";" : ": ").append(header.value);
+        auto append = [&](std::string_view name, std::string_view value) {
+            line.assign(name).append(value.empty() ? ";" : ": ").append(value);
             list = curl_slist_append(list, line.c_str());
+        };
+        for (const auto &header : request.headers)
+            append(header.name, header.value);
+        // Defaults only where the request (then the vuser) did not set the header itself.
+        if (vuserHeaders) {
+            for (const auto &header : *vuserHeaders) {
+                if (!hasHeader(request.headers, header.name))
+                    append(header.name, header.value);
+            }
+        }
+        for (const auto &[name, value] : projectHeaders) {
+            if (!hasHeader(request.headers, name) &&
+                !(vuserHeaders && hasHeader(*vuserHeaders, name)))
+                append(name, value);
         }
         if (request.body.size() > 1024)
             list = curl_slist_append(list, "Expect:"); // no 100-continue round trip
@@ -242,6 +441,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
             name = &overflow;
         }
     }
+    response.name = *name;
     NameRecord &record = data.requests[*name];
     ++record.count;
     record.histogram.record(micros);

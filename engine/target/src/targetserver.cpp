@@ -167,7 +167,8 @@ const char *indexHtml = R"(<!DOCTYPE html>
 <body><h1>Loadwizard target server</h1>
 <p>GET /health, /delay/MS, /status/CODE, /bytes/N, /anything, /cookies, /cookies/set?k=v,
 /stream-bytes/N, /drip?numbytes=N&amp;duration=S, /endless, /broken/short, /broken/chunked,
-POST /login, GET /products, GET /products/ID, POST /cart, POST /checkout, POST /logout</p>
+GET and POST /login, GET /products, GET /products/ID, POST /cart, POST /checkout, POST /logout,
+POST /api/token, POST /api/orders, GET and DELETE /api/orders/ID (Authorization: Bearer)</p>
 </body></html>
 )";
 
@@ -330,6 +331,18 @@ void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
                     const std::string type = req.get_header_value("Content-Type");
                     if (type.starts_with("application/x-www-form-urlencoded"))
                         httplib::detail::parse_query_text(req.body, form);
+                    // As httpbin: multipart fields under "form", files (name, type, content)
+                    // under "files".
+                    Json files = Json::object();
+                    for (const auto &[name, part] : req.files) {
+                        if (part.filename.empty()) {
+                            form.emplace(name, part.content);
+                        } else {
+                            files[name] = {{"filename", part.filename},
+                                           {"content_type", part.content_type},
+                                           {"content", part.content}};
+                        }
+                    }
                     Json json = nullptr;
                     if (type.starts_with("application/json")) {
                         json = Json::parse(req.body, nullptr, false);
@@ -343,6 +356,7 @@ void TargetServer::Private::addHttpbinRoutes(httplib::Server &server)
                                    {"headers", headersJson(req.headers)},
                                    {"body", req.body},
                                    {"form", paramsJson(form)},
+                                   {"files", files},
                                    {"json", json},
                                    {"origin", req.remote_addr}});
                 });

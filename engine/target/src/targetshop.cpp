@@ -140,8 +140,115 @@ std::string TargetShop::newToken()
     return token;
 }
 
+std::string TargetShop::bearerUser(const httplib::Request &req) const
+{
+    const std::string header = req.get_header_value("Authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (header.size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), header.begin()))
+        return {};
+    const auto it = m_apiTokens.find(header.substr(scheme.size()));
+    return it == m_apiTokens.end() ? std::string() : it->second;
+}
+
+void TargetShop::addApiRoutes(httplib::Server &server)
+{
+    server.Post("/api/token", [this](const httplib::Request &req, httplib::Response &res) {
+        const Json body = Json::parse(req.body, nullptr, false);
+        if (!body.is_object())
+            return sendError(res, 400, "send JSON: {\"user\": ..., \"password\": ...}");
+        const std::string user = body.value("user", std::string());
+        if (user.empty() || body.value("password", std::string()) != "secret")
+            return sendError(res, 401, "invalid user or password");
+        std::string token;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_apiTokens.size() >= maxSessions)
+                m_apiTokens.erase(m_apiTokens.begin());
+            token = newToken();
+            m_apiTokens[token] = user;
+        }
+        sendJson(res, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", 3600}});
+    });
+    server.Post("/api/orders", [this](const httplib::Request &req, httplib::Response &res) {
+        const Json body = Json::parse(req.body, nullptr, false);
+        std::lock_guard lock(m_mutex);
+        const std::string user = bearerUser(req);
+        if (user.empty())
+            return sendError(res, 401, "send Authorization: Bearer <access_token>");
+        if (!body.is_object() || !body.contains("product") || !body["product"].is_number_integer())
+            return sendError(res, 400, "send JSON: {\"product\": id, \"quantity\": n}");
+        const Product *product = findProduct(body["product"].get<long long>());
+        if (!product)
+            return sendError(res, 404, "no such product");
+        const Json quantity = body.value("quantity", Json(1));
+        if (!quantity.is_number_integer() || quantity.get<long long>() < 1 ||
+            quantity.get<long long>() > maxQuantity) {
+            return sendError(res, 400, "quantity must be 1-" + std::to_string(maxQuantity));
+        }
+        if (m_orders.size() >= maxSessions)
+            m_orders.erase(m_orders.begin());
+        const std::string id = "ORD-" + std::to_string(m_nextOrder++);
+        m_orders[id] = Order{user, product->id, quantity.get<int>()};
+        sendJson(res,
+                 {{"id", id}, {"product", product->id}, {"quantity", quantity}, {"status", "open"}},
+                 201);
+    });
+    auto findOrder = [this](const httplib::Request &req, httplib::Response &res) -> Order * {
+        const std::string user = bearerUser(req);
+        if (user.empty()) {
+            sendError(res, 401, "send Authorization: Bearer <access_token>");
+            return nullptr;
+        }
+        const auto it = m_orders.find(req.matches[1].str());
+        if (it == m_orders.end() || it->second.user != user) {
+            sendError(res, 404, "no such order");
+            return nullptr;
+        }
+        return &it->second;
+    };
+    auto orderJson = [](const std::string &id, const Order &order) {
+        return Json{{"id", id},
+                    {"product", order.product},
+                    {"quantity", order.quantity},
+                    {"status", order.cancelled ? "cancelled" : "open"}};
+    };
+    server.Get(R"(/api/orders/(ORD-\d+))",
+               [this, findOrder, orderJson](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard lock(m_mutex);
+                   if (const Order *order = findOrder(req, res))
+                       sendJson(res, orderJson(req.matches[1].str(), *order));
+               });
+    server.Delete(
+        R"(/api/orders/(ORD-\d+))",
+        [this, findOrder, orderJson](const httplib::Request &req, httplib::Response &res) {
+            std::lock_guard lock(m_mutex);
+            if (Order *order = findOrder(req, res)) {
+                order->cancelled = true;
+                sendJson(res, orderJson(req.matches[1].str(), *order));
+            }
+        });
+}
+
 void TargetShop::addRoutes(httplib::Server &server)
 {
+    addApiRoutes(server);
+    // A login form as web applications serve it: a hidden CSRF token to send back once.
+    server.Get("/login", [this](const httplib::Request &, httplib::Response &res) {
+        std::string token;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_csrfTokens.size() >= maxSessions)
+                m_csrfTokens.erase(m_csrfTokens.begin());
+            token = newToken();
+            m_csrfTokens[token] = true;
+        }
+        res.set_content("<!DOCTYPE html>\n<html><body><form method=\"post\" action=\"/login\">\n"
+                        "<input type=\"hidden\" name=\"csrf\" value=\"" +
+                            token +
+                            "\">\n<input name=\"user\"> <input name=\"password\" "
+                            "type=\"password\">\n</form></body></html>\n",
+                        "text/html");
+    });
     server.Post("/login", [this](const httplib::Request &req, httplib::Response &res) {
         const std::string user = req.get_param_value("user");
         if (user.empty() || req.get_param_value("password") != "secret")
@@ -149,6 +256,9 @@ void TargetShop::addRoutes(httplib::Server &server)
         std::string token;
         {
             std::lock_guard lock(m_mutex);
+            // A form login sends the token GET /login issued, once; API-style logins send none.
+            if (req.has_param("csrf") && m_csrfTokens.erase(req.get_param_value("csrf")) == 0)
+                return sendError(res, 403, "bad or reused CSRF token");
             std::string previous;
             if (findSession(req, &previous))
                 m_sessions.erase(previous);

@@ -18,7 +18,9 @@ namespace Loadwizard {
 class TargetShop
 {
 public:
-    /// POST /login, /logout, /cart, /checkout; GET /products, /products/ID, /cart.
+    /// GET /login (a form with a CSRF token); POST /login, /logout, /cart, /checkout; GET
+    /// /products, /products/ID, /cart. The REST half with bearer tokens: POST /api/token,
+    /// POST /api/orders, GET and DELETE /api/orders/ID.
     void addRoutes(httplib::Server &server);
 
 private:
@@ -28,14 +30,28 @@ private:
         std::map<int, int> cart; // product id -> quantity
     };
 
-    // Both need m_mutex held.
+    struct Order
+    {
+        std::string user;
+        int product;
+        int quantity;
+        bool cancelled = false;
+    };
+
+    // All need m_mutex held.
     Session *findSession(const httplib::Request &req, std::string *token = nullptr);
     std::string newToken();
+    /// The user of the request's "Authorization: Bearer" token, empty when none is valid.
+    std::string bearerUser(const httplib::Request &req) const;
+    void addApiRoutes(httplib::Server &server);
 
     std::mutex m_mutex;
     std::unordered_map<std::string, Session> m_sessions;
     std::mt19937_64 m_tokenGenerator{std::random_device{}()};
     std::uint64_t m_nextOrder = 100001;
+    std::unordered_map<std::string, std::string> m_apiTokens; // token -> user
+    std::map<std::string, Order> m_orders;                    // "ORD-N" -> order
+    std::unordered_map<std::string, bool> m_csrfTokens;       // issued by GET /login, not used
 };
 
 /// Helpers the shop shares with the httpbin half in targetserver.cpp.

@@ -20,7 +20,7 @@ public:
     {
         {
             auto transaction = vu.transaction("step");
-            const auto response = co_await vu.get(m_url, "health");
+            const auto response = co_await vu.get(m_url, {.name = "health"});
             vu.check("health is 200", response.status == 200);
             if (vu.iteration() % 2 == 1)
                 throw std::runtime_error("boom");

@@ -19,7 +19,7 @@ public:
         const std::string url = vu.param("base_url") + "/connection";
         std::string first;
         for (int i = 0; i < 3; ++i) {
-            auto response = co_await vu.get(url, "connection");
+            auto response = co_await vu.get(url, {.name = "connection"});
             const std::string port = portOf(response.body);
             if (i == 0)
                 first = port;

@@ -17,10 +17,10 @@ public:
         const std::string me = std::to_string(vu.id());
         if (vu.iteration() == 0) {
             // /cookies/set answers with a redirect to /cookies, which is followed.
-            auto set = co_await vu.get(base + "/cookies/set?vuser=" + me, "set");
+            auto set = co_await vu.get(base + "/cookies/set?vuser=" + me, {.name = "set"});
             vu.check("cookie set", set.status == 200);
         }
-        auto read = co_await vu.get(base + "/cookies", "read");
+        auto read = co_await vu.get(base + "/cookies", {.name = "read"});
         vu.check("sees its own cookie",
                  read.body.find("\"vuser\": \"" + me + "\"") != std::string::npos);
         co_await vu.sleep(0.05);

@@ -56,7 +56,7 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(m_url, "health");
+        const auto response = co_await vu.get(m_url, {.name = "health"});
         vu.check("health is 200", response.status == 200);
         if (vu.id() == 1 && vu.iteration() >= m_after)
             crash(m_how);

@@ -36,7 +36,10 @@ public:
         auto found = co_await vu.request(lookup);
         vu.log("lookup echo: " + found.body);
 
-        auto posted = co_await vu.post(m_base + "/anything/form", "token=" + m_token + "&n=1");
+        auto posted =
+            co_await vu.post(m_base + "/anything/form",
+                             {.headers = {{"Content-Type", "application/x-www-form-urlencoded"}},
+                              .body = "token=" + m_token + "&n=1"});
         vu.log("form echo: " + posted.body);
         vu.check("echoed " + m_token, posted.body.find(m_token) == std::string::npos); // fails
 

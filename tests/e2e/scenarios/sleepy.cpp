@@ -22,7 +22,7 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(m_url, "health");
+        const auto response = co_await vu.get(m_url, {.name = "health"});
         vu.check("health is 200", response.status == 200);
         co_await vu.sleep(m_seconds);
     }

@@ -20,7 +20,7 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(m_url, "health");
+        const auto response = co_await vu.get(m_url, {.name = "health"});
         vu.check("health is 200", response.status == 200);
         if (vu.id() == 1 && vu.iteration() >= m_after) {
             volatile std::uint64_t spins = 0; // volatile: a loop with no effect may be removed

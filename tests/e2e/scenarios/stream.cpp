@@ -19,7 +19,7 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
-        const auto response = co_await vu.get(m_url, "drip");
+        const auto response = co_await vu.get(m_url, {.name = "drip"});
         vu.check("drip complete", response.ok() && response.body.size() == 20);
     }
 

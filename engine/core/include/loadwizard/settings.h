@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace Loadwizard {
 
@@ -48,6 +50,10 @@ struct HttpSettings
     /// Distinct request names a run records; beyond, requests share one overflow name.
     int maxNames = 1000;
     std::string userAgent; ///< empty: "Loadwizard/<version>"
+    /// Relative request URLs ("/login") resolve against this (RFC 3986); empty: none allowed.
+    std::string baseUrl;
+    /// Sent with every request that does not set the same header itself, in this order.
+    std::vector<std::pair<std::string, std::string>> headers;
 
     bool operator==(const HttpSettings &) const = default;
 };

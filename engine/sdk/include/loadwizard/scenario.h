@@ -1,24 +1,30 @@
 #pragma once
 
-// The scenario SDK: everything a scenario plugin includes. Standard library only, so a plugin
-// builds with nothing but a C++20 compiler and these headers.
+// The scenario SDK: everything a scenario plugin includes. The C++ standard library and
+// nlohmann-json only, so a plugin builds with nothing but a C++20 compiler and these headers.
 
+#include <loadwizard/helpers.h>
+#include <loadwizard/http.h>
 #include <loadwizard/task.h>
 
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 /// Bumped whenever anything in this header changes layout or virtual tables.
-#define LOADWIZARD_API_VERSION 2u
+#define LOADWIZARD_API_VERSION 3u
 /// The one symbol a plugin exports; its name carries the ABI generation too.
 #define LOADWIZARD_PLUGIN_SYMBOL "loadwizard_plugin_v1"
 
@@ -34,54 +40,6 @@ class Scenario;
 
 /// Scenario parameters after defaults, project file and --param were applied.
 using Parameters = std::map<std::string, std::string, std::less<>>;
-
-struct Header
-{
-    std::string name;
-    std::string value;
-};
-
-/// One HTTP request. Only `url` is required.
-struct Request
-{
-    std::string method = "GET";
-    std::string url;
-    std::vector<Header> headers;
-    std::string body;
-    std::string name;               ///< metrics name; default: method and URL path without query
-    double timeoutSeconds = 0;      ///< 0: the project's http.timeout (default 60 s)
-    bool followRedirects = true;    ///< up to 10 redirects, as browsers and k6 do
-    bool captureHeaders = false;    ///< fill Response::headers (costs a callback per header)
-    bool discardBody = false;       ///< do not keep the response body (saves copying)
-    std::uint64_t maxBodyBytes = 0; ///< body bytes kept; 0: the project's http.max_body (8 MiB)
-    int expectedStatusMin = 200;    ///< statuses outside [min, max] count as errors
-    int expectedStatusMax = 399;
-};
-
-/// What came back. `status` is 0 whenever the transfer failed (see `error`), even when a status
-/// line had arrived before the connection broke, so `status == 200` never passes a broken body.
-struct Response
-{
-    long status = 0;
-    std::string body;            ///< the body only, as received (never the headers)
-    bool truncated = false;      ///< the body was longer than maxBodyBytes: the rest was dropped
-    std::vector<Header> headers; ///< only with Request::captureHeaders
-    std::string error;           ///< transport error (connect, receive, DNS, timeout, TLS)
-    std::string url;             ///< where redirects led (empty when none were followed)
-    double seconds = 0;          ///< total time
-    double ttfbSeconds = 0;      ///< time to first byte
-    int expectedStatusMin = 200; ///< the request's expectations, copied by the engine
-    int expectedStatusMax = 399;
-
-    /// No transport error and a status the request expected: exactly what the metrics count as
-    /// a success.
-    bool ok() const
-    {
-        return error.empty() && status >= expectedStatusMin && status <= expectedStatusMax;
-    }
-    /// First header with this name (case-insensitive), empty when absent or not captured.
-    std::string_view header(std::string_view name) const;
-};
 
 enum class TransactionStatus
 {
@@ -167,57 +125,163 @@ class Vuser
 {
 public:
     /// `co_await vu.request(r)`: send, suspend this vuser (never the thread), get the response.
-    Detail::RequestAwaitable request(Request request) { return {this, std::move(request), {}}; }
-    Detail::RequestAwaitable get(std::string url, std::string name = {})
+    [[nodiscard]] Detail::RequestAwaitable request(Request request)
     {
-        Request r;
-        r.url = std::move(url);
-        r.name = std::move(name);
-        return request(std::move(r));
+        return {this, std::move(request), {}};
     }
-    Detail::RequestAwaitable post(std::string url, std::string body,
-                                  std::string contentType = "application/x-www-form-urlencoded",
-                                  std::string name = {})
+    /// Any method: `co_await vu.request("PUT", "/items/3", {.json = item})`.
+    [[nodiscard]] Detail::RequestAwaitable request(std::string method, std::string url,
+                                                   RequestOptions options = {})
     {
-        Request r;
-        r.method = "POST";
-        r.url = std::move(url);
-        r.body = std::move(body);
-        r.headers.push_back({"Content-Type", std::move(contentType)});
-        r.name = std::move(name);
-        return request(std::move(r));
+        return request(Detail::buildRequest(std::move(method), std::move(url), std::move(options)));
     }
-
+    [[nodiscard]] Detail::RequestAwaitable get(std::string url, RequestOptions options = {})
+    {
+        return request("GET", std::move(url), std::move(options));
+    }
+    /// `co_await vu.post("/login", {.form = {{"user", u}, {"password", p}}})`.
+    [[nodiscard]] Detail::RequestAwaitable post(std::string url, RequestOptions options = {})
+    {
+        return request("POST", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable put(std::string url, RequestOptions options = {})
+    {
+        return request("PUT", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable patch(std::string url, RequestOptions options = {})
+    {
+        return request("PATCH", std::move(url), std::move(options));
+    }
+    /// DELETE (`delete` is a C++ keyword; k6 says `del` too).
+    [[nodiscard]] Detail::RequestAwaitable del(std::string url, RequestOptions options = {})
+    {
+        return request("DELETE", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable head(std::string url, RequestOptions options = {})
+    {
+        return request("HEAD", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable options(std::string url, RequestOptions options = {})
+    {
+        return request("OPTIONS", std::move(url), std::move(options));
+    }
     /// Think time: `co_await vu.think(2.5)`, scaled by the project's think-time multiplier.
-    Detail::SleepAwaitable think(double seconds) { return {this, scaledThinkTime(seconds), true}; }
+    [[nodiscard]] Detail::SleepAwaitable think(double seconds)
+    {
+        return {this, scaledThinkTime(seconds), true};
+    }
     /// Think time drawn uniformly from [minSeconds, maxSeconds], then scaled.
-    Detail::SleepAwaitable think(double minSeconds, double maxSeconds)
+    [[nodiscard]] Detail::SleepAwaitable think(double minSeconds, double maxSeconds)
     {
         return {this, scaledThinkTime(uniform(minSeconds, maxSeconds)), true};
     }
     /// Pause that is not think time (never scaled, never subtracted from transactions).
-    Detail::SleepAwaitable sleep(double seconds) { return {this, seconds, false}; }
+    [[nodiscard]] Detail::SleepAwaitable sleep(double seconds) { return {this, seconds, false}; }
 
     /// Wait at a named rendezvous point until its policy releases the waiting vusers.
-    Detail::RendezvousAwaitable rendezvous(std::string name) { return {this, std::move(name)}; }
+    [[nodiscard]] Detail::RendezvousAwaitable rendezvous(std::string name)
+    {
+        return {this, std::move(name)};
+    }
 
     /// A named assertion: counted as pass or fail, never stops the vuser. Returns `ok`.
     virtual bool check(std::string_view name, bool ok) = 0;
     virtual void beginTransaction(std::string_view name) = 0;
     virtual void endTransaction(std::string_view name,
                                 TransactionStatus status = TransactionStatus::Auto) = 0;
-    Transaction transaction(std::string name) { return Transaction(*this, std::move(name)); }
+    [[nodiscard]] Transaction transaction(std::string name)
+    {
+        return Transaction(*this, std::move(name));
+    }
 
     /// 1-based vuser number, unique in the run.
     virtual std::uint64_t id() const = 0;
     /// 0-based number of the current iteration of this vuser.
     virtual std::uint64_t iteration() const = 0;
-    /// A scenario parameter (empty string when unknown).
+    /// A scenario parameter as text. Throws std::out_of_range naming it when the plugin does not
+    /// declare it (a typo must not read as "").
     virtual const std::string &param(std::string_view name) const = 0;
+    /// A parameter converted to T (integers, floating point, bool, std::string); `fallback` when
+    /// its value is empty. Throws std::invalid_argument naming the parameter and its value when
+    /// the conversion fails, std::out_of_range when the plugin does not declare it.
+    template <class T>
+    T param(std::string_view name, T fallback) const;
     /// Uniform random number in [min, max) from this vuser's own generator.
     virtual double uniform(double min, double max) = 0;
     /// A log line for the run's log (terminal with -v, exporters later).
     virtual void log(std::string_view message) = 0;
+
+    /// 0-based number of the worker thread running this vuser.
+    virtual int workerIndex() const = 0;
+    /// Seconds since the run started.
+    virtual double elapsed() const = 0;
+    /// 64 random bits from this vuser's own generator (reproducible per vuser number).
+    virtual std::uint64_t random64() = 0;
+    /// Uniform integer in [min, max], both included.
+    std::int64_t randomInt(std::int64_t min, std::int64_t max)
+    {
+        if (max <= min)
+            return min;
+        const std::uint64_t span = std::uint64_t(max) - std::uint64_t(min) + 1;
+        return span == 0 ? std::int64_t(random64()) : min + std::int64_t(random64() % span);
+    }
+    /// `length` characters drawn from `alphabet` (letters and digits by default).
+    std::string randomString(std::size_t length,
+                             std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                         "abcdefghijklmnopqrstuvwxyz0123456789")
+    {
+        std::string out(length, ' ');
+        for (char &c : out)
+            c = alphabet.empty() ? ' ' : alphabet[random64() % alphabet.size()];
+        return out;
+    }
+    /// A random (version 4) UUID, lower-case: 0b9c3f4e-5a1d-4c7e-9f20-3d1e2a4b5c6d.
+    std::string uuid()
+    {
+        std::uint64_t high = random64(), low = random64();
+        high = (high & ~std::uint64_t(0xf000)) | 0x4000;                      // version 4
+        low = (low & ~(std::uint64_t(0xc) << 60)) | std::uint64_t(0x8) << 60; // RFC 4122 variant
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out;
+        out.reserve(36);
+        for (int i = 15; i >= 0; --i) {
+            out += hex[(high >> (i * 4)) & 0xf];
+            if (i == 8 || i == 4)
+                out += '-';
+        }
+        out += '-';
+        for (int i = 15; i >= 0; --i) {
+            out += hex[(low >> (i * 4)) & 0xf];
+            if (i == 12)
+                out += '-';
+        }
+        return out;
+    }
+
+    /// Relative request URLs resolve against this (RFC 3986); empty: the project's
+    /// http.base_url. For this vuser only.
+    virtual void setBaseUrl(std::string url) = 0;
+    /// This vuser's base URL, or the project's.
+    virtual const std::string &baseUrl() const = 0;
+    /// A header sent with each of this vuser's requests unless the request has its own; on top
+    /// of the project's http.headers. An empty value removes it.
+    virtual void setDefaultHeader(std::string name, std::string value) = 0;
+
+    /// The cookies in this vuser's jar (each vuser has its own).
+    virtual std::vector<Cookie> cookies() const = 0;
+    /// The value of the first cookie with this name, empty when none.
+    std::string cookie(std::string_view name) const
+    {
+        for (auto &c : cookies()) {
+            if (c.name == name)
+                return c.value;
+        }
+        return {};
+    }
+    /// Adds or replaces a cookie (same name, domain and path).
+    virtual void setCookie(const Cookie &cookie) = 0;
+    /// Empties this vuser's jar.
+    virtual void clearCookies() = 0;
 
 protected:
     Vuser() = default;
@@ -269,6 +333,65 @@ inline void Detail::RendezvousAwaitable::await_suspend(std::coroutine_handle<> h
     vuser->startRendezvous(*this, handle);
 }
 
+namespace Detail {
+
+template <class T>
+T convertParameter(std::string_view name, const std::string &text, T fallback)
+{
+    if (text.empty())
+        return fallback;
+    auto refuse = [&](const char *what) {
+        return std::invalid_argument("parameter " + std::string(name) + ": \"" + text +
+                                     "\" is not " + what);
+    };
+    if constexpr (std::is_same_v<T, bool>) {
+        if (text == "true" || text == "1" || text == "yes" || text == "on")
+            return true;
+        if (text == "false" || text == "0" || text == "no" || text == "off")
+            return false;
+        throw refuse("true or false");
+    } else if constexpr (std::is_integral_v<T>) {
+        T value{};
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::result_out_of_range)
+            throw refuse("in range");
+        if (error != std::errc() || end != text.data() + text.size())
+            throw refuse("an integer");
+        return value;
+    } else if constexpr (std::is_floating_point_v<T>) {
+        T value{};
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+            throw refuse("a finite number");
+        return value;
+    } else {
+        static_assert(std::is_constructible_v<T, const std::string &>,
+                      "param<T>: T must be an integer, floating point, bool or a string type");
+        return T(text);
+    }
+}
+
+} // namespace Detail
+
+template <class T>
+T Vuser::param(std::string_view name, T fallback) const
+{
+    return Detail::convertParameter<T>(name, param(name), std::move(fallback));
+}
+
+/// For init(): a parameter converted like Vuser::param<T>(), `fallback` when empty. Throws
+/// std::out_of_range naming it when it is not in `parameters` (not declared by the plugin).
+template <class T>
+T param(const Parameters &parameters, std::string_view name, T fallback)
+{
+    const auto it = parameters.find(name);
+    if (it == parameters.end()) {
+        throw std::out_of_range("scenario parameter \"" + std::string(name) +
+                                "\" is not declared by the plugin");
+    }
+    return Detail::convertParameter<T>(name, it->second, std::move(fallback));
+}
+
 inline Transaction::Transaction(Vuser &vuser, std::string name)
     : m_vuser(&vuser)
     , m_name(std::move(name))
@@ -294,21 +417,6 @@ inline void Transaction::end()
         m_status = TransactionStatus::Fail;
     if (m_vuser)
         std::exchange(m_vuser, nullptr)->endTransaction(m_name, m_status);
-}
-
-inline std::string_view Response::header(std::string_view name) const
-{
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-    for (const auto &h : headers) {
-        if (h.name.size() != name.size())
-            continue;
-        bool same = true;
-        for (std::size_t i = 0; i < name.size() && same; ++i)
-            same = lower(h.name[i]) == lower(name[i]);
-        if (same)
-            return h.value;
-    }
-    return {};
 }
 
 } // namespace Loadwizard
