@@ -106,6 +106,19 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
                100.0 * double(t.checksPassed) / double(checks), t.checksPassed, t.checksFailed);
     }
 
+    if (!s.data.empty()) {
+        out += "\n  DATA\n";
+        for (const auto &[name, d] : s.data) {
+            append(out, "  {:<20} {:<10} rows {}   handed out {}", name, d.strategy, d.rows,
+                   d.handedOut);
+            if (name == s.stoppedByData)
+                out += "   ran out: stopped the run";
+            else if (d.exhausted)
+                out += "   ran out: stopped the vusers that asked for more";
+            out += '\n';
+        }
+    }
+
     nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
     nameTable(out, "REQUESTS (ms)", s.requestsTotal, seconds);
 
@@ -199,6 +212,15 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["errors_by_class"] = nlohmann::json::object();
     for (std::size_t i = 0; i < errorClassCount; ++i)
         j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
+    j["data"] = nlohmann::json::object();
+    for (const auto &[name, d] : s.data) {
+        j["data"][name] = {{"strategy", d.strategy},
+                           {"rows", d.rows},
+                           {"handed_out", d.handedOut},
+                           {"exhausted", d.exhausted}};
+    }
+    j["stopped_by_data"] =
+        s.stoppedByData.empty() ? nlohmann::json() : nlohmann::json(s.stoppedByData);
     j["outputs"] = nlohmann::json::object();
     for (const OutputStats &o : header.outputs) {
         j["outputs"][o.name] = {{"sent", o.sent},

@@ -57,6 +57,9 @@ public:
     const std::string &param(std::string_view name) const override;
     double uniform(double min, double max) override;
     void log(std::string_view message) override;
+    DataRow data(std::string_view feeder) override;
+    const std::string &projectDir() const override;
+    std::string resolvePath(std::string_view path) const override;
 
     /// Ends transactions left open (failed, or dropped when interrupted).
     void closeOpenTransactions(bool record);

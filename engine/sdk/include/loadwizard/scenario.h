@@ -3,6 +3,7 @@
 // The scenario SDK: everything a scenario plugin includes. Standard library only, so a plugin
 // builds with nothing but a C++20 compiler and these headers.
 
+#include <loadwizard/data.h>
 #include <loadwizard/task.h>
 
 #include <array>
@@ -218,6 +219,15 @@ public:
     virtual double uniform(double min, double max) = 0;
     /// A log line for the run's log (terminal with -v, exporters later).
     virtual void log(std::string_view message) = 0;
+    /// A row from the project's data feeder `feeder` (`data:` in the project; see data.h).
+    /// Throws std::out_of_range for an unknown feeder, StopVuser when it ran out of rows and its
+    /// on_exhausted says stop-vuser or stop-run.
+    virtual DataRow data(std::string_view feeder) = 0;
+    /// The project file's folder (absolute), empty when run without a project file.
+    virtual const std::string &projectDir() const = 0;
+    /// `path` resolved against projectDir(); absolute paths (and runs without a project file)
+    /// as they are.
+    virtual std::string resolvePath(std::string_view path) const = 0;
 
 protected:
     Vuser() = default;
