@@ -263,8 +263,8 @@ void TestEndToEndData::badDataFilesFailBeforeAnyVuser_data()
         << QByteArray("/data/rows.csv:2: data rows: not a JSON object");
     QTest::newRow("typo in a strategy")
         << QByteArray("id\nu1\n") << QByteArray("strategy: sequentail")
-        << QByteArray("project.yaml:7:41: data.rows.strategy: unknown value \"sequentail\" (use "
-                      "sequential, unique, random, per-vuser) (did you mean \"sequential\"?)");
+        << QByteArray("project.yaml:7:41: data.rows.strategy: unknown value \"sequentail\" (did "
+                      "you mean \"sequential\"?)");
 }
 
 void TestEndToEndData::badDataFilesFailBeforeAnyVuser()

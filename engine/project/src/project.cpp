@@ -574,13 +574,9 @@ Status readData(const Reader &reader, const YAML::Node &node, const std::string 
                         return tl::unexpected(value.error());
                     const auto known = fromName(*value);
                     if (!known) {
-                        std::string list;
-                        for (auto name : names)
-                            list += std::string(list.empty() ? "" : ", ") + std::string(name);
                         return tl::unexpected(reader.error(n, f,
                                                            "unknown value \"" + shortened(*value) +
-                                                               "\" (use " + list + ')' +
-                                                               suggestionFor(*value, names)));
+                                                               '"' + suggestionFor(*value, names)));
                     }
                     target = *known;
                     return {};
