@@ -413,6 +413,10 @@ int commandValidate(const Options &options)
                 options.project.c_str(), prepared->plugin->info().id.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
                 std::ceil(project->profile.peakVusers() - 1e-9));
+    for (const DataFeed &feed : prepared->config.data)
+        std::printf("  data %s: %zu rows, columns %s (%s)\n", feed.name.c_str(),
+                    feed.table->rowCount(), feed.table->columnList().c_str(),
+                    std::string(dataStrategyName(feed.strategy)).c_str());
     return Success;
 }
 

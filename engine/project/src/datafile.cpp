@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +48,12 @@ tl::expected<void, Error> checkColumns(const std::vector<std::string> &columns,
     return {};
 }
 
+std::string tooManyCells()
+{
+    return "more than " + std::to_string(maxDataCells) +
+           " cells (rows times columns), the most a data file may have (split it)";
+}
+
 } // namespace
 
 // Hand-written: Debian's one C CSV library (libcsv) reports neither the line of an error nor
@@ -57,6 +64,8 @@ tl::expected<DataTablePtr, Error> parseCsv(std::string text, const std::string &
                                            const std::string &fileName, char delimiter)
 {
     const std::size_t n = text.size();
+    if (n > std::numeric_limits<std::uint32_t>::max()) // offsets are 32-bit
+        return failure(fileName, 0, "the file has more than 4 GiB");
     std::size_t r = 0; // read position
     std::size_t w = 0; // write position: never ahead of r, every byte written was read
     int line = 1;
@@ -78,6 +87,8 @@ tl::expected<DataTablePtr, Error> parseCsv(std::string text, const std::string &
         const int recordLine = line;
         std::size_t fields = 0;
         for (;;) {
+            if (offsets.size() >= maxDataCells)
+                return failure(fileName, line, tooManyCells());
             offsets.push_back(std::uint32_t(w));
             if (r < n && text[r] == '"') {
                 const int quoteLine = line;
@@ -205,6 +216,8 @@ tl::expected<DataTablePtr, Error> parseJsonLines(std::string_view text, const st
                                    " has it: every line needs the "
                                    "same keys)");
             ++found;
+            if (offsets.size() >= maxDataCells)
+                return failure(fileName, line, tooManyCells());
             offsets.push_back(std::uint32_t(arena.size()));
             if (it->is_string())
                 arena += it->get_ref<const std::string &>();

@@ -81,10 +81,15 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (!s.incomplete.empty())
         out += "  INCOMPLETE .... " + s.incomplete + "\n";
     append(out, "  vusers ........ max {}", s.maxVusers);
-    if (s.maxPlannedVusers > s.maxVusers)
+    if (s.maxPlannedVusers > s.maxVusers) {
+        bool dataRanOut = false;
+        for (const auto &[name, d] : s.data)
+            dataRanOut = dataRanOut || d.exhausted;
         append(out, " of {} planned ({})", s.maxPlannedVusers,
-               s.incomplete.empty() ? "this machine could not start them as fast"
-                                    : "a worker stopped starting them: see INCOMPLETE");
+               !s.incomplete.empty() ? "a worker stopped starting them: see INCOMPLETE"
+               : dataRanOut          ? "vusers ended when their data ran out: see DATA"
+                                     : "this machine could not start them as fast");
+    }
     out += '\n';
     append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
            rate(t.requests, seconds), t.requestErrors,

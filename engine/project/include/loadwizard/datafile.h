@@ -16,6 +16,10 @@ namespace Loadwizard {
 /// bigger one is refused with a message instead of exhausting memory mid-start.
 inline constexpr std::uint64_t maxDataFileBytes = 1ull << 30;
 
+/// The most cells a table holds (256 Mi: 1 GiB of offsets). A 1 GiB file of one-byte cells
+/// would otherwise need 4 GiB of offsets on top of itself.
+inline constexpr std::uint64_t maxDataCells = 1ull << 28;
+
 using DataTablePtr = std::shared_ptr<const DataTable>;
 
 /// Parses CSV per RFC 4180: the first record names the columns; quoted fields may hold the
