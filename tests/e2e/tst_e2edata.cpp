@@ -26,6 +26,7 @@ private slots:
     void sequentialRowsAreHandedOutInOrder();
     void perVuserRowsFollowTheVuserNumber();
     void randomRowsComeFromJsonLines();
+    void dataDrivenLoginOfTheGuideLogsEveryUserInOnce();
     void badDataFilesFailBeforeAnyVuser_data();
     void badDataFilesFailBeforeAnyVuser();
 
@@ -237,6 +238,39 @@ void TestEndToEndData::randomRowsComeFromJsonLines()
     QCOMPARE(total, count(summary, {"requests", "count"}));
     QVERIFY(total > 6);
     QCOMPARE(count(summary, {"data", "rows", "handed_out"}), total);
+}
+
+void TestEndToEndData::dataDrivenLoginOfTheGuideLogsEveryUserInOnce()
+{
+    // 30 users, the 7th with a wrong password: 29 logins pass, one is refused.
+    QByteArray users = "username,password\n";
+    for (int i = 1; i <= 30; ++i)
+        users += "user" + QByteArray::number(i) + (i == 7 ? ",wrong\n" : ",secret\n");
+    const QString folder = m_harness.scratchPath("login");
+    QDir().mkpath(folder + "/data");
+    QFile file(folder + "/data/users.csv");
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(users), users.size());
+    file.close();
+    const QString path = m_harness.writeFile(
+        "login/login.yaml",
+        "loadwizard: 1\nscenario: " + m_harness.scenarioPath("datalogin.cpp").toUtf8() +
+            "\nparameters: {base_url: \"" + baseUrl().toUtf8() +
+            "\"}\nprofile: {rampup: \"50,0.1,0,5\"}\nworkers: 2\n"
+            "data:\n  users: {file: data/users.csv, strategy: unique, "
+            "on_exhausted: stop-vuser}\n");
+    const QString json = m_harness.scratchPath("login.json");
+    const Outcome outcome = m_harness.run({"run", path, "--quiet", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    QCOMPARE(count(summary, {"requests_by_name", "login", "count"}), 30);
+    QCOMPARE(count(summary, {"requests_by_name", "login", "errors"}), 1); // 401
+    QCOMPARE(count(summary, {"checks", "logged in", "passes"}), 29);
+    QCOMPARE(count(summary, {"checks", "logged in", "fails"}), 1);
+    QCOMPARE(count(summary, {"checks", "greeted by name", "passes"}), 29);
+    QCOMPARE(count(summary, {"iterations"}), 30);
+    QCOMPARE(count(summary, {"iterations_interrupted"}), 5); // every vuser's last ask
 }
 
 void TestEndToEndData::badDataFilesFailBeforeAnyVuser_data()
