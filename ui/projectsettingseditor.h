@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QLabel;
 class QDoubleSpinBox;
 class QLineEdit;
 class QPlainTextEdit;
@@ -22,6 +23,8 @@ public:
     explicit ProjectSettingsEditor(ProjectDocument *document, QWidget *parent = nullptr);
 
     QLineEdit *nameEdit() const { return m_name; }
+    /// The project's data feeders, read-only (edited in the project file).
+    QLabel *dataLabel() const { return m_data; }
 
 private:
     void refresh();
@@ -41,6 +44,7 @@ private:
     QSpinBox *m_maxRedirects;
     QSpinBox *m_bufferSize;
     QLineEdit *m_userAgent;
+    QLabel *m_data;
     QHash<QWidget *, int> m_mergeKeys;
     bool m_refreshing = false;
 };
