@@ -255,6 +255,12 @@ void TestDataFeeder::refusesMissingFoldersAndHugeFiles()
     QVERIFY2(table.error().message.find("is a folder") != std::string::npos,
              table.error().toString().c_str());
 
+    settings.file = "/dev/zero";
+    table = Loadwizard::loadDataFile(settings, {});
+    QVERIFY(!table);
+    QCOMPARE(table.error().toString(),
+             std::string("/dev/zero: data users: is a device or a socket, not a data file"));
+
     std::ofstream(m_dir.filePath("big.csv").toStdString()) << "a\n" << std::string(200, 'x');
     settings.file = "big.csv";
     table = Loadwizard::loadDataFile(settings, m_dir.path().toStdString(), 100);

@@ -28,6 +28,9 @@ public:
     const std::string &param(std::string_view) const override { return m_empty; }
     double uniform(double min, double) override { return min; }
     void log(std::string_view) override {}
+    DataRow data(std::string_view) override { return {}; }
+    const std::string &projectDir() const override { return m_empty; }
+    std::string resolvePath(std::string_view path) const override { return std::string(path); }
 
 protected:
     double scaledThinkTime(double seconds) const override { return seconds; }

@@ -260,6 +260,11 @@ tl::expected<DataTablePtr, Error> loadDataFile(const DataSourceSettings &setting
     std::error_code code;
     if (fs::is_directory(path, code))
         return failure(fileName, 0, what + "is a folder, not a data file");
+    // /dev/zero would be read up to the cap before being refused. (A FIFO is fine: the cap
+    // bounds it.)
+    if (fs::is_character_file(path, code) || fs::is_block_file(path, code) ||
+        fs::is_socket(path, code))
+        return failure(fileName, 0, what + "is a device or a socket, not a data file");
     std::ifstream file(path, std::ios::binary);
     if (!file)
         return failure(fileName, 0, what + "cannot open: " + std::strerror(errno));
