@@ -27,6 +27,7 @@ private slots:
     void perVuserRowsFollowTheVuserNumber();
     void randomRowsComeFromJsonLines();
     void dataDrivenLoginOfTheGuideLogsEveryUserInOnce();
+    void dataFlagFeedsAScenarioRunWithoutAProject();
     void badDataFilesFailBeforeAnyVuser_data();
     void badDataFilesFailBeforeAnyVuser();
 
@@ -271,6 +272,30 @@ void TestEndToEndData::dataDrivenLoginOfTheGuideLogsEveryUserInOnce()
     QCOMPARE(count(summary, {"checks", "greeted by name", "passes"}), 29);
     QCOMPARE(count(summary, {"iterations"}), 30);
     QCOMPARE(count(summary, {"iterations_interrupted"}), 5); // every vuser's last ask
+}
+
+void TestEndToEndData::dataFlagFeedsAScenarioRunWithoutAProject()
+{
+    // A path on the command line is relative to the working directory (the scratch folder).
+    QVERIFY(!m_harness.writeFile("flag-rows.csv", csvRows(40)).isEmpty());
+    const QString json = m_harness.scratchPath("flag.json");
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", m_harness.scenarioPath("feed.cpp"), "--rampup",
+                       "40,0.1,0,2", "--workers", "2", "--data", "rows=flag-rows.csv", "--param",
+                       "base_url=" + baseUrl(), "--quiet", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QCOMPARE(field(summary, {"data", "rows", "strategy"}).toString(), QString("sequential"));
+    QCOMPARE(count(summary, {"data", "rows", "rows"}), 40);
+    QVERIFY(count(summary, {"data", "rows", "handed_out"}) > 40);
+    QCOMPARE(count(summary, {"checks", "target saw the row", "fails"}), 0);
+
+    // The last --data for a name wins; a file that is not there is refused before anything runs.
+    const Outcome typo =
+        m_harness.run({"run", "--scenario", m_harness.scenarioPath("feed.cpp"), "--rampup", "1,1",
+                       "--data", "rows=flag-rows.csv", "--data", "rows=missing.csv"});
+    QCOMPARE(typo.exitCode, 2);
+    QVERIFY2(typo.err.contains("missing.csv: data rows: cannot open"), typo.err.constData());
 }
 
 void TestEndToEndData::badDataFilesFailBeforeAnyVuser_data()

@@ -70,6 +70,7 @@ private slots:
     void refusesMissingFoldersAndHugeFiles();
     void keepsAMillionCellsCompact();
     void rowsNameTheFeederWhenAColumnIsUnknown();
+    void commandLineOverridesAFeedersFile();
 
     void sequentialHandsOutRowsInOrderAndRecycles();
     void uniqueRunsOutOnceAndWarnsOnce();
@@ -321,6 +322,39 @@ void TestDataFeeder::rowsNameTheFeederWhenAColumnIsUnknown()
     QCOMPARE(empty.size(), std::size_t(0));
     QVERIFY(empty.columns().empty());
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, (void)empty["x"]);
+}
+
+void TestDataFeeder::commandLineOverridesAFeedersFile()
+{
+    Loadwizard::Project project;
+    // Without feeders in the project, --data declares one (sequential, by the extension).
+    QVERIFY(Loadwizard::overrideDataFile(project, "users=u.jsonl"));
+    QCOMPARE(project.data.size(), std::size_t(1));
+    QCOMPARE(project.data[0].file, (QDir::currentPath() + "/u.jsonl").toStdString());
+    QCOMPARE(project.data[0].strategy, DataStrategy::Sequential);
+    QCOMPARE(project.data[0].effectiveFormat(), Loadwizard::DataFormat::JsonLines);
+
+    // With feeders, it only points one at another file, keeping its strategy.
+    project.data[0].strategy = DataStrategy::Unique;
+    QVERIFY(Loadwizard::overrideDataFile(project, "users=/tmp/../tmp/other.csv"));
+    QCOMPARE(project.data.size(), std::size_t(1));
+    QCOMPARE(project.data[0].file, std::string("/tmp/other.csv"));
+    QCOMPARE(project.data[0].strategy, DataStrategy::Unique);
+
+    auto failed = Loadwizard::overrideDataFile(project, "usres=x.csv");
+    QVERIFY(!failed);
+    QCOMPARE(failed.error().toString(),
+             std::string("--data: the project has no data feeder \"usres\" (did you mean "
+                         "\"users\"?)"));
+    for (const char *bad : {"users", "=x.csv", "users="}) {
+        failed = Loadwizard::overrideDataFile(project, bad);
+        QVERIFY(!failed);
+        QVERIFY2(failed.error().message.starts_with("expected NAME=FILE"), bad);
+    }
+    Loadwizard::Project empty;
+    failed = Loadwizard::overrideDataFile(empty, "my users=x.csv");
+    QVERIFY(!failed);
+    QVERIFY(empty.data.empty());
 }
 
 void TestDataFeeder::sequentialHandsOutRowsInOrderAndRecycles()

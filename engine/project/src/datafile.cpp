@@ -1,5 +1,6 @@
 #include <loadwizard/datafile.h>
 
+#include <loadwizard/suggest.h>
 #include <loadwizard/variables.h>
 
 #include <algorithm>
@@ -243,6 +244,45 @@ tl::expected<DataTablePtr, Error> parseJsonLines(std::string_view text, const st
     offsets.shrink_to_fit();
     return std::make_shared<const DataTable>(feeder, std::move(columns), std::move(arena),
                                              std::move(offsets));
+}
+
+tl::expected<void, Error> overrideDataFile(Project &project, std::string_view spec)
+{
+    const auto fail = [&](std::string message) {
+        Error error;
+        error.message = std::move(message);
+        error.field = "--data";
+        return tl::unexpected(std::move(error));
+    };
+    const auto eq = spec.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size())
+        return fail("expected NAME=FILE, got \"" + shortened(spec) + '"');
+    const std::string name(spec.substr(0, eq));
+    std::error_code error;
+    const fs::path given(spec.substr(eq + 1));
+    const fs::path absolute = fs::absolute(given, error);
+    const std::string file = (error ? given : absolute).lexically_normal().string();
+    for (DataSourceSettings &feeder : project.data) {
+        if (feeder.name == name) {
+            feeder.file = file;
+            return {};
+        }
+    }
+    if (!project.data.empty()) {
+        std::vector<std::string_view> known;
+        for (const DataSourceSettings &feeder : project.data)
+            known.push_back(feeder.name);
+        return fail("the project has no data feeder \"" + shortened(name) + '"' +
+                    suggestionFor(name, known));
+    }
+    if (!isValidDataName(name))
+        return fail("feeder name \"" + shortened(name) +
+                    "\" may only have letters, digits, _ and -");
+    DataSourceSettings feeder;
+    feeder.name = name;
+    feeder.file = file;
+    project.data.push_back(std::move(feeder));
+    return {};
 }
 
 tl::expected<DataTablePtr, Error> loadDataFile(const DataSourceSettings &settings,

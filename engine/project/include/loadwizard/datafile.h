@@ -3,6 +3,7 @@
 #include <loadwizard/data.h>
 #include <loadwizard/datasettings.h>
 #include <loadwizard/error.h>
+#include <loadwizard/project.h>
 
 #include <cstdint>
 #include <memory>
@@ -37,5 +38,10 @@ tl::expected<DataTablePtr, Error> parseJsonLines(std::string_view text, const st
 tl::expected<DataTablePtr, Error> loadDataFile(const DataSourceSettings &settings,
                                                const std::string &baseDir,
                                                std::uint64_t maxBytes = maxDataFileBytes);
+
+/// `--data NAME=PATH`: feeder NAME reads PATH instead (relative to the working directory, like
+/// every command-line path), keeping its strategy. A project without feeders gets a new
+/// sequential one; in a project with feeders, an unknown NAME is an error listing them.
+tl::expected<void, Error> overrideDataFile(Project &project, std::string_view spec);
 
 } // namespace Loadwizard
