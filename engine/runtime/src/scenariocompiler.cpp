@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -264,6 +265,21 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                          "loadwizard/scenario.h)");
     }
 
+    // Every SDK header goes into the key, not only the two the check above needs: a plugin
+    // inlines data.h's tables, so a change to any header must compile anew.
+    std::string sdkHeaders;
+    {
+        std::vector<fs::path> headers;
+        std::error_code error;
+        for (const auto &entry : fs::directory_iterator(sdk / "loadwizard", error)) {
+            if (entry.path().extension() == ".h")
+                headers.push_back(entry.path());
+        }
+        std::sort(headers.begin(), headers.end());
+        for (const auto &header : headers)
+            sdkHeaders += header.filename().string() + '\0' + readFile(header).value_or("") + '\0';
+    }
+
     const std::string compiler = resolveCompiler(options);
     const auto identity = compilerIdentity(compiler);
     if (!identity)
@@ -274,8 +290,8 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     const std::vector<std::string> &userFlags = options.extraFlags;
 
     const std::string apiVersion = std::to_string(LOADWIZARD_API_VERSION);
-    std::vector<std::string_view> keyFields = {*source,  *scenarioHeader, *taskHeader,
-                                               compiler, *identity,       apiVersion};
+    std::vector<std::string_view> keyFields = {*source,   *scenarioHeader, *taskHeader, compiler,
+                                               *identity, apiVersion,      sdkHeaders};
     for (const auto &flag : flags)
         keyFields.push_back(flag);
     keyFields.push_back("--");
