@@ -5,6 +5,7 @@
 
 #include <loadwizard/atomicfile.h>
 #include <loadwizard/crashguard.h>
+#include <loadwizard/datafile.h>
 #include <loadwizard/paths.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
@@ -45,6 +46,7 @@ struct Options
     std::string scenario;
     std::string rampup;
     std::vector<std::string> params;
+    std::vector<std::string> data;
     int workers = -1;
     double gracefulStop = -1;
     std::string summaryJson;
@@ -193,6 +195,10 @@ tl::expected<Project, Error> projectFor(const Options &options)
     if (project.profile.empty())
         return tl::make_unexpected(
             Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200)"});
+    for (const auto &spec : options.data) {
+        if (auto overridden = overrideDataFile(project, spec); !overridden)
+            return tl::make_unexpected(overridden.error());
+    }
     if (options.workers >= 0)
         project.workers = options.workers;
     if (options.gracefulStop >= 0)
@@ -413,6 +419,10 @@ int commandValidate(const Options &options)
                 options.project.c_str(), prepared->plugin->info().id.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
                 std::ceil(project->profile.peakVusers() - 1e-9));
+    for (const DataFeed &feed : prepared->config.data)
+        std::printf("  data %s: %zu rows, columns %s (%s)\n", feed.name.c_str(),
+                    feed.table->rowCount(), feed.table->columnList().c_str(),
+                    std::string(dataStrategyName(feed.strategy)).c_str());
     return Success;
 }
 
@@ -497,6 +507,8 @@ void addRunOptions(CLI::App *command, Options &options)
                         "Ramp-up profile: pairs of (vusers added per second, seconds), "
                         "e.g. 2,60,0,200");
     command->add_option("--param", options.params, "Scenario parameter key=value (repeatable)");
+    command->add_option("--data", options.data,
+                        "Data feeder NAME=FILE: read FILE instead (repeatable)");
     command->add_option("--workers", options.workers, "Worker threads (default: one per core)")
         ->check(CLI::Range(0, maxWorkers));
     command

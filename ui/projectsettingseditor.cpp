@@ -123,12 +123,23 @@ ProjectSettingsEditor::ProjectSettingsEditor(ProjectDocument *document, QWidget 
     httpForm->addRow(tr("Base U&RL:"), m_baseUrl);
     httpForm->addRow(tr("&Headers:"), m_headers);
 
+    // Read-only: feeders are written in the project file; the list shows what a run will read.
+    auto *data = new QGroupBox(tr("Test data"), this);
+    m_data = new QLabel(data);
+    m_data->setWordWrap(true);
+    m_data->setTextFormat(Qt::PlainText);
+    m_data->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_data->setAccessibleName(tr("Data feeders"));
+    auto *dataLayout = new QVBoxLayout(data);
+    dataLayout->addWidget(m_data);
+
     auto *content = new QWidget;
     auto *contentLayout = new QVBoxLayout(content);
     contentLayout->addWidget(new QLabel(tr("<h3>Project settings</h3>"), content));
     contentLayout->addWidget(general);
     contentLayout->addWidget(run);
     contentLayout->addWidget(http);
+    contentLayout->addWidget(data);
     contentLayout->addStretch();
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(content);
@@ -222,6 +233,23 @@ void ProjectSettingsEditor::refresh()
     m_http2->setChecked(project.http.http2);
     m_maxRedirects->setValue(project.http.maxRedirects);
     m_bufferSize->setValue(project.http.bufferSize);
+
+    QStringList feeders;
+    for (const DataSourceSettings &feeder : project.data) {
+        QString line =
+            tr("%1: %2 (%3, %4")
+                .arg(QString::fromStdString(feeder.name), QString::fromStdString(feeder.file),
+                     QString::fromUtf8(dataFormatName(feeder.effectiveFormat()).data()),
+                     QString::fromUtf8(dataStrategyName(feeder.strategy).data()));
+        if (feeder.strategy == DataStrategy::Sequential || feeder.strategy == DataStrategy::Unique)
+            line += tr(", then %1")
+                        .arg(QString::fromUtf8(
+                            dataExhaustionName(feeder.effectiveExhaustion()).data()));
+        feeders << line + ')';
+    }
+    m_data->setText(feeders.isEmpty() ? tr("None. Feeders are declared under data: in the "
+                                           "project file and read with vu.data(\"name\").")
+                                      : feeders.join('\n'));
     m_refreshing = false;
 }
 

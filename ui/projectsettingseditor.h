@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QLabel;
 class QDoubleSpinBox;
 class QLineEdit;
 class QPlainTextEdit;
@@ -22,6 +23,8 @@ public:
     explicit ProjectSettingsEditor(ProjectDocument *document, QWidget *parent = nullptr);
 
     QLineEdit *nameEdit() const { return m_name; }
+    /// The project's data feeders, read-only (edited in the project file).
+    QLabel *dataLabel() const { return m_data; }
 
 private:
     void refresh();
@@ -43,6 +46,7 @@ private:
     QLineEdit *m_userAgent;
     QLineEdit *m_baseUrl;
     QPlainTextEdit *m_headers; ///< "Name: value" per line
+    QLabel *m_data;
     QHash<QWidget *, int> m_mergeKeys;
     bool m_refreshing = false;
 };

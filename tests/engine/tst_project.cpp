@@ -97,6 +97,9 @@ private slots:
     void failsToLoadAMissingFile();
     void resolvesTheScenarioAgainstTheProjectFolder();
     void fallsBackToTheDefaultRendezvousPolicy();
+    void readsAndRoundTripsDataFeeders();
+    void rejectsBadDataFeeders_data();
+    void rejectsBadDataFeeders();
 };
 
 void TestProject::readsEveryFieldOfTheExample()
@@ -432,6 +435,10 @@ void TestProject::rejectsUnknownKeysWithASuggestion_data()
     QTest::newRow("no close key") << head + "think_time: {speed: 2}\n"
                                   << "think_time.speed" << 3 << 14
                                   << "unknown key \"speed\" (known: multiplier, max_seconds)";
+    QTest::newRow("data feeder key")
+        << head + "data:\n  users: {file: u.csv, strategy: unique, on_exausted: stop-run}\n"
+        << "data.users.on_exausted" << 4 << 42
+        << "unknown key \"on_exausted\" (did you mean \"on_exhausted\"?)";
     QTest::newRow("future feature") << head + "thresholds: {p95: 500ms}\n"
                                     << "thresholds" << 3 << 1 << "unknown key \"thresholds\"";
 }
@@ -736,6 +743,114 @@ void TestProject::fallsBackToTheDefaultRendezvousPolicy()
     QCOMPARE(other.name, std::string("unlisted"));
     QCOMPARE(other.kind, RendezvousPolicy::Kind::AllRunning);
     QCOMPARE(other.timeoutSeconds, 30.0);
+}
+
+void TestProject::readsAndRoundTripsDataFeeders()
+{
+    const std::string yaml = "loadwizard: 1\n"
+                             "profile: {rampup: \"1,1\"}\n"
+                             "data:\n"
+                             "  users:\n"
+                             "    file: data/users.csv\n"
+                             "    strategy: unique\n"
+                             "    on_exhausted: stop-run\n"
+                             "  orders: {file: \"${DATA_DIR}/orders.tsv\", strategy: per-vuser}\n"
+                             "  items: {file: /abs/items.txt, format: jsonl, strategy: random}\n"
+                             "  semi: {file: s.csv, delimiter: \";\"}\n"
+                             "  tabs: {file: t.txt, delimiter: \"\\t\", format: csv}\n";
+    const auto first = Loadwizard::parseProject(yaml, "p.yaml");
+    QVERIFY2(first, first ? "" : qPrintable(describe(first.error())));
+    QCOMPARE(first->data.size(), std::size_t(5));
+    using namespace Loadwizard;
+    const DataSourceSettings &users = first->data[0];
+    QCOMPARE(users.name, std::string("users"));
+    QCOMPARE(users.file, std::string("data/users.csv"));
+    QCOMPARE(users.strategy, DataStrategy::Unique);
+    QCOMPARE(users.onExhausted, DataExhaustion::StopRun);
+    QCOMPARE(users.effectiveFormat(), DataFormat::Csv);
+    QCOMPARE(users.effectiveDelimiter(), ',');
+    const DataSourceSettings &orders = first->data[1];
+    QCOMPARE(orders.file, std::string("${DATA_DIR}/orders.tsv")); // kept as written
+    QCOMPARE(orders.effectiveDelimiter(), '\t');
+    QCOMPARE(orders.effectiveExhaustion(), DataExhaustion::Recycle);
+    QCOMPARE(first->data[2].effectiveFormat(), DataFormat::JsonLines);
+    QCOMPARE(first->data[2].strategy, DataStrategy::Random);
+    QCOMPARE(first->data[3].effectiveDelimiter(), ';');
+    QCOMPARE(first->data[3].strategy, DataStrategy::Sequential);
+    QCOMPARE(first->data[3].effectiveExhaustion(), DataExhaustion::Recycle);
+    QCOMPARE(first->data[4].delimiter, std::string("\t"));
+
+    const std::string saved = projectToYaml(*first);
+    const auto second = parseProject(saved, "saved.yaml");
+    QVERIFY2(second, second ? "" : qPrintable(describe(second.error()) + '\n' + saved.c_str()));
+    QVERIFY2(*first == *second, saved.c_str());
+    QCOMPARE(projectToYaml(*second), saved);
+    // Defaults left out stay out: the saved entry has no on_exhausted or format it did not have.
+    QVERIFY2(saved.find("orders:\n    file: ${DATA_DIR}/orders.tsv\n    strategy: per-vuser\n  "
+                        "items:") != std::string::npos,
+             saved.c_str());
+
+    // A project without data writes no data key at all.
+    Project plain = *first;
+    plain.data.clear();
+    QVERIFY(projectToYaml(plain).find("data") == std::string::npos);
+    QVERIFY(!(plain == *first));
+}
+
+void TestProject::rejectsBadDataFeeders_data()
+{
+    QTest::addColumn<QString>("entry"); // under "data:\n"
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("no file") << "  users: {strategy: unique}" << 4 << 10 << "data.users.file"
+                             << "a feeder needs a file";
+    QTest::newRow("bad name") << "  \"my users\": {file: u.csv}" << 4 << 3 << "data.my users"
+                              << "may only have letters, digits, _ and -";
+    QTest::newRow("not a map") << "  users: u.csv" << 4 << 10 << "data.users"
+                               << "expected a map {file, format, strategy, …}";
+    QTest::newRow("list") << "  - users" << 4 << 3 << "data"
+                          << "expected a map of feeder names";
+    QTest::newRow("strategy typo")
+        << "  users: {file: u.csv, strategy: per-user}" << 4 << 34 << "data.users.strategy"
+        << "unknown value \"per-user\" (did you mean \"per-vuser\"?)";
+    QTest::newRow("unknown format")
+        << "  users: {file: u.csv, format: xml}" << 4 << 32 << "data.users.format"
+        << "unknown value \"xml\" (known: csv, jsonl)";
+    QTest::newRow("long delimiter")
+        << "  users: {file: u.csv, delimiter: \";;\"}" << 4 << 35 << "data.users.delimiter"
+        << "one character";
+    QTest::newRow("quote delimiter")
+        << "  users: {file: u.csv, delimiter: '\"'}" << 4 << 35 << "data.users.delimiter"
+        << "one character other than";
+    QTest::newRow("delimiter for JSON")
+        << "  users: {file: u.jsonl, delimiter: \";\"}" << 4 << 37 << "data.users.delimiter"
+        << "a delimiter is for CSV files only";
+    QTest::newRow("exhaustion of random")
+        << "  users: {file: u.csv, strategy: random, on_exhausted: stop-run}" << 4 << 56
+        << "data.users.on_exhausted"
+        << "only sequential and unique feeders run out of rows";
+    QTest::newRow("exhaustion typo")
+        << "  users: {file: u.csv, on_exhausted: stop}" << 4 << 38 << "data.users.on_exhausted"
+        << "unknown value \"stop\"";
+    QTest::newRow("twice") << "  users: {file: a.csv}\n  users: {file: b.csv}" << 5 << 3
+                           << "data.users"
+                           << "duplicate key \"users\"";
+}
+
+void TestProject::rejectsBadDataFeeders()
+{
+    QFETCH(QString, entry);
+    const QString yaml = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\ndata:\n" + entry + '\n';
+    const auto project = Loadwizard::parseProject(yaml.toStdString(), "d.yaml");
+    QVERIFY(!project);
+    const Error &error = project.error();
+    QFETCH(QString, problem);
+    QVERIFY2(QString::fromStdString(error.message).contains(problem), qPrintable(describe(error)));
+    QTEST(error.line, "line");
+    QTEST(error.column, "column");
+    QTEST(QString::fromStdString(error.field), "field");
 }
 
 QTEST_GUILESS_MAIN(TestProject)

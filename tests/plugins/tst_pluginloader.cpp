@@ -37,6 +37,9 @@ public:
     std::vector<Cookie> cookies() const override { return {}; }
     void setCookie(const Cookie &) override {}
     void clearCookies() override {}
+    DataRow data(std::string_view) override { return {}; }
+    const std::string &projectDir() const override { return m_empty; }
+    std::string resolvePath(std::string_view path) const override { return std::string(path); }
 
 protected:
     double scaledThinkTime(double seconds) const override { return seconds; }

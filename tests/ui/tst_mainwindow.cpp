@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -56,13 +57,18 @@ QString TestMainWindow::writeFile(const QString &name, const QByteArray &text)
 void TestMainWindow::openEditSaveRoundTripTracksDirtyState()
 {
     const QString path = writeFile("shop.yaml", "loadwizard: 1\nname: Shop\nscenario: shop.cpp\n"
-                                                "profile:\n  rampup: \"2,60,0,200\"\n");
+                                                "profile:\n  rampup: \"2,60,0,200\"\n"
+                                                "data:\n  users: {file: u.csv, strategy: unique}\n"
+                                                "  items: {file: i.jsonl, strategy: random}\n");
     MainWindow window;
     window.show();
     QVERIFY(window.openFile(path));
     QVERIFY(window.errorText().isEmpty());
     QVERIFY(!window.isWindowModified());
     QVERIFY(window.windowTitle().startsWith("shop.yaml[*]"));
+    QCOMPARE(window.settingsEditor()->dataLabel()->text(),
+             QString("users: u.csv (csv, unique, then stop-vuser)\n"
+                     "items: i.jsonl (jsonl, random)"));
 
     window.profileEditor()->stepTable()->item(1, 1)->setText("100");
     QLineEdit *name = window.settingsEditor()->nameEdit();
@@ -83,6 +89,11 @@ void TestMainWindow::openEditSaveRoundTripTracksDirtyState()
     QCOMPARE(reloaded->name, std::string("Shop 2"));
     QCOMPARE(reloaded->profile.toString(), std::string("2,60,0,100"));
     QCOMPARE(reloaded->scenario, std::string("shop.cpp"));
+    // The feeders the workbench does not edit survive its save.
+    QCOMPARE(reloaded->data.size(), std::size_t(2));
+    QCOMPARE(reloaded->data[0].name, std::string("users"));
+    QCOMPARE(reloaded->data[0].strategy, DataStrategy::Unique);
+    QCOMPARE(reloaded->data[1].file, std::string("i.jsonl"));
 
     // Undo after saving makes it dirty again; redo returns to the saved state.
     window.undoAction()->trigger();

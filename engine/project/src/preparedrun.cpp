@@ -1,6 +1,7 @@
 #include <loadwizard/preparedrun.h>
 
 #include <loadwizard/crashguard.h>
+#include <loadwizard/datafile.h>
 #include <loadwizard/scenariocompiler.h>
 #include <loadwizard/suggest.h>
 #include <loadwizard/variables.h>
@@ -20,6 +21,15 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     auto scenarioPath = expandVariables(project.scenarioPath(), "scenario");
     if (!scenarioPath)
         return tl::make_unexpected(scenarioPath.error());
+
+    // Data files before the scenario compiles: a bad row fails in a moment, not after 5 s.
+    std::vector<DataFeed> feeds;
+    for (const DataSourceSettings &source : project.data) {
+        auto table = loadDataFile(source, project.folder());
+        if (!table)
+            return tl::make_unexpected(table.error());
+        feeds.push_back({source.name, *table, source.strategy, source.effectiveExhaustion()});
+    }
 
     auto plugin = loadScenarioPlugin(*scenarioPath, {}, &prepared.compileCacheHit);
     if (!plugin)
@@ -103,6 +113,8 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
             return tl::make_unexpected(ok.error());
     }
     config.rendezvous = project.rendezvous;
+    config.data = std::move(feeds);
+    config.projectDir = project.folder();
     config.gracefulStopSeconds = project.gracefulStopSeconds;
     config.workers = project.workers;
     return prepared;

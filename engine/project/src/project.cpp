@@ -560,6 +560,94 @@ Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::s
     return {};
 }
 
+Status readData(const Reader &reader, const YAML::Node &node, const std::string &field,
+                std::vector<DataSourceSettings> &feeders)
+{
+    if (node.IsNull())
+        return {};
+    if (!node.IsMap())
+        return tl::unexpected(
+            reader.error(node, field, "expected a map of feeder names to {file, strategy, …}"));
+    auto text = [&](auto &a, auto &b) { return reader.string(a, b); };
+    return reader.readMap(
+        node, field, {},
+        [&](const YAML::Node &key, const YAML::Node &entry, const std::string &path) -> Status {
+            DataSourceSettings feeder;
+            feeder.name = key.Scalar();
+            if (!isValidDataName(feeder.name))
+                return tl::unexpected(
+                    reader.error(key, path,
+                                 "feeder name \"" + shortened(feeder.name) +
+                                     "\" may only have letters, digits, _ and -"));
+            if (!entry.IsMap())
+                return tl::unexpected(
+                    reader.error(entry, path, "expected a map {file, format, strategy, …}"));
+            std::optional<YAML::Node> delimiterNode, exhaustedNode;
+            auto choice = [&](auto &target, auto fromName,
+                              std::vector<std::string_view> names) -> Reader::Handler {
+                return [&target, fromName, names, &reader](const YAML::Node &n,
+                                                           const std::string &f) -> Status {
+                    const auto value = reader.string(n, f);
+                    if (!value)
+                        return tl::unexpected(value.error());
+                    const auto known = fromName(*value);
+                    if (!known) {
+                        return tl::unexpected(reader.error(n, f,
+                                                           "unknown value \"" + shortened(*value) +
+                                                               '"' + suggestionFor(*value, names)));
+                    }
+                    target = *known;
+                    return {};
+                };
+            };
+            auto status = reader.readMap(
+                entry, path,
+                {{"file", into(feeder.file, text)},
+                 {"format", choice(feeder.format, dataFormatFromName, {"csv", "jsonl"})},
+                 {"delimiter",
+                  [&](const YAML::Node &n, const std::string &f) -> Status {
+                      delimiterNode = n;
+                      auto value = reader.string(n, f);
+                      if (!value)
+                          return tl::unexpected(value.error());
+                      if (*value == "\\t" || *value == "tab")
+                          *value = "\t";
+                      if (value->size() != 1 || *value == "\"" || *value == "\n" || *value == "\r")
+                          return tl::unexpected(reader.error(
+                              n, f,
+                              "a delimiter is one character other than a quote or a line break "
+                              "(\"\\t\" for a tab)"));
+                      feeder.delimiter = *value;
+                      return {};
+                  }},
+                 {"strategy", choice(feeder.strategy, dataStrategyFromName,
+                                     {"sequential", "unique", "random", "per-vuser"})},
+                 {"on_exhausted",
+                  [&, handler = choice(feeder.onExhausted, dataExhaustionFromName,
+                                       {"recycle", "stop-vuser", "stop-run"})](
+                      const YAML::Node &n, const std::string &f) -> Status {
+                      exhaustedNode = n;
+                      return handler(n, f);
+                  }}});
+            if (!status)
+                return status;
+            if (feeder.file.empty())
+                return tl::unexpected(reader.error(entry, join(path, "file"),
+                                                   "a feeder needs a file (CSV or JSON lines)"));
+            if (delimiterNode && feeder.effectiveFormat() != DataFormat::Csv)
+                return tl::unexpected(reader.error(*delimiterNode, join(path, "delimiter"),
+                                                   "a delimiter is for CSV files only"));
+            if (exhaustedNode && feeder.strategy != DataStrategy::Sequential &&
+                feeder.strategy != DataStrategy::Unique)
+                return tl::unexpected(reader.error(
+                    *exhaustedNode, join(path, "on_exhausted"),
+                    "only sequential and unique feeders run out of rows (" +
+                        std::string(dataStrategyName(feeder.strategy)) + " never does)"));
+            feeders.push_back(std::move(feeder));
+            return {};
+        });
+}
+
 Status readProject(const Reader &reader, const YAML::Node &root, Project &project)
 {
     if (!root.IsMap())
@@ -670,6 +758,10 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
         {"outputs",
          [&](const YAML::Node &node, const std::string &field) -> Status {
              return readOutputs(reader, node, field, project.outputs);
+         }},
+        {"data",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readData(reader, node, field, project.data);
          }},
     };
 
@@ -860,7 +952,7 @@ bool Project::operator==(const Project &other) const
            parameters == other.parameters && profile.steps() == other.profile.steps() &&
            thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
            workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
-           outputs == other.outputs && extraKeys == other.extraKeys;
+           outputs == other.outputs && data == other.data && extraKeys == other.extraKeys;
 }
 
 std::string Project::scenarioPath() const
@@ -871,6 +963,15 @@ std::string Project::scenarioPath() const
     if (relative.is_absolute() || path.empty())
         return scenario;
     return (fs::path(path).parent_path() / relative).string();
+}
+
+std::string Project::folder() const
+{
+    if (path.empty())
+        return {};
+    std::error_code error;
+    const fs::path absolute = fs::absolute(fs::path(path), error);
+    return (error ? fs::path(path) : absolute).parent_path().lexically_normal().string();
 }
 
 RendezvousPolicy Project::rendezvousPolicy(std::string_view name) const
@@ -1030,6 +1131,28 @@ std::string projectToYaml(const Project &project)
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;
+
+    // Only what was written (a default left out stays out), so a save changes nothing.
+    if (!project.data.empty()) {
+        out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
+        for (const DataSourceSettings &feeder : project.data) {
+            out << YAML::Key << feeder.name << YAML::Value << YAML::BeginMap;
+            out << YAML::Key << "file" << YAML::Value << feeder.file;
+            if (feeder.format != DataFormat::Auto)
+                out << YAML::Key << "format" << YAML::Value
+                    << std::string(dataFormatName(feeder.format));
+            if (!feeder.delimiter.empty())
+                out << YAML::Key << "delimiter" << YAML::Value << YAML::DoubleQuoted
+                    << feeder.delimiter;
+            out << YAML::Key << "strategy" << YAML::Value
+                << std::string(dataStrategyName(feeder.strategy));
+            if (feeder.onExhausted != DataExhaustion::Default)
+                out << YAML::Key << "on_exhausted" << YAML::Value
+                    << std::string(dataExhaustionName(feeder.onExhausted));
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
 
     for (const auto &[key, text] : project.extraKeys) {
         YAML::Node value;

@@ -81,10 +81,15 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (!s.incomplete.empty())
         out += "  INCOMPLETE .... " + s.incomplete + "\n";
     append(out, "  vusers ........ max {}", s.maxVusers);
-    if (s.maxPlannedVusers > s.maxVusers)
+    if (s.maxPlannedVusers > s.maxVusers) {
+        bool dataRanOut = false;
+        for (const auto &[name, d] : s.data)
+            dataRanOut = dataRanOut || d.exhausted;
         append(out, " of {} planned ({})", s.maxPlannedVusers,
-               s.incomplete.empty() ? "this machine could not start them as fast"
-                                    : "a worker stopped starting them: see INCOMPLETE");
+               !s.incomplete.empty() ? "a worker stopped starting them: see INCOMPLETE"
+               : dataRanOut          ? "vusers ended when their data ran out: see DATA"
+                                     : "this machine could not start them as fast");
+    }
     out += '\n';
     append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
            rate(t.requests, seconds), t.requestErrors,
@@ -104,6 +109,19 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     if (checks) {
         append(out, "  checks ........ {:.2f} %   passed {}   failed {}\n",
                100.0 * double(t.checksPassed) / double(checks), t.checksPassed, t.checksFailed);
+    }
+
+    if (!s.data.empty()) {
+        out += "\n  DATA\n";
+        for (const auto &[name, d] : s.data) {
+            append(out, "  {:<20} {:<10} rows {}   handed out {}", name, d.strategy, d.rows,
+                   d.handedOut);
+            if (name == s.stoppedByData)
+                out += "   ran out: stopped the run";
+            else if (d.exhausted)
+                out += "   ran out: stopped the vusers that asked for more";
+            out += '\n';
+        }
     }
 
     nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
@@ -199,6 +217,15 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["errors_by_class"] = nlohmann::json::object();
     for (std::size_t i = 0; i < errorClassCount; ++i)
         j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
+    j["data"] = nlohmann::json::object();
+    for (const auto &[name, d] : s.data) {
+        j["data"][name] = {{"strategy", d.strategy},
+                           {"rows", d.rows},
+                           {"handed_out", d.handedOut},
+                           {"exhausted", d.exhausted}};
+    }
+    j["stopped_by_data"] =
+        s.stoppedByData.empty() ? nlohmann::json() : nlohmann::json(s.stoppedByData);
     j["outputs"] = nlohmann::json::object();
     for (const OutputStats &o : header.outputs) {
         j["outputs"][o.name] = {{"sent", o.sent},

@@ -162,6 +162,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->plannedVusers = schedule.plannedVusers;
     snapshot->maxVusers = schedule.maxVusers;
     snapshot->maxPlannedVusers = schedule.maxPlannedVusers;
+    snapshot->data = schedule.data;
+    snapshot->stoppedByData = schedule.stoppedByData;
     snapshot->interval = interval;
     snapshot->total = m_totals;
     snapshot->intervalLatency = m_allInterval.stats();

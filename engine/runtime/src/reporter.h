@@ -37,6 +37,8 @@ public:
         long long plannedVusers = 0;
         long long maxVusers = 0;
         long long maxPlannedVusers = 0;
+        std::map<std::string, DataFeedStats, std::less<>> data;
+        std::string stoppedByData;
     };
 
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,

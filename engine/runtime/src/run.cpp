@@ -82,6 +82,7 @@ public:
     long long planned = 0;
     long long maxVusers = 0;
     long long maxPlanned = 0;
+    std::string stoppedByData; ///< the stop-run feeder that ended the run
     std::uint64_t nextVuserId = 1;
 
     mutable std::mutex latestMutex;
@@ -95,6 +96,8 @@ Run::Private::Private(RunConfig config)
     shared.config = std::move(config);
     if (!shared.config.clock)
         shared.config.clock = nowNs;
+    for (const DataFeed &feed : shared.config.data)
+        shared.feeders.push_back(std::make_unique<DataFeeder>(feed));
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
     shared.userAgent = shared.config.http.userAgent.empty()
                            ? std::string("Loadwizard/") + LOADWIZARD_VERSION
@@ -226,8 +229,11 @@ void Run::Private::report(bool final)
     const RunState state = final      ? RunState::Finished
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
-    publish(reporter->merge(std::move(collected), final,
-                            {state, active, planned, maxVusers, maxPlanned}));
+    Reporter::ScheduleState schedule{state, active, planned, maxVusers, maxPlanned};
+    for (const auto &feeder : shared.feeders)
+        schedule.data.emplace(feeder->feed().name, feeder->stats());
+    schedule.stoppedByData = stoppedByData;
+    publish(reporter->merge(std::move(collected), final, schedule));
 }
 
 void Run::Private::publish(std::shared_ptr<const Snapshot> snapshot)
@@ -333,6 +339,15 @@ void Run::Private::controllerLoop()
             std::lock_guard lock(controlMutex);
             stopNow = stopRequested;
             abortNow = abortRequested;
+        }
+        if (stoppedByData.empty()) {
+            for (const auto &feeder : shared.feeders) {
+                if (feeder->feed().onExhausted == DataExhaustion::StopRun && feeder->exhausted()) {
+                    stoppedByData = feeder->feed().name;
+                    stopNow = true; // gracefully, as when the profile ends
+                    break;
+                }
+            }
         }
         if (abortNow || shared.workerFailed.load(std::memory_order_relaxed))
             beginStop(true);

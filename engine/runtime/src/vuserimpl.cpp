@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <filesystem>
 #include <stdexcept>
 #include <type_traits>
 
@@ -211,6 +212,50 @@ void VuserImpl::clearCookies()
 void VuserImpl::log(std::string_view message)
 {
     worker.logEvent(*this, "info", std::string(message), ErrorClass::Other);
+}
+
+DataRow VuserImpl::data(std::string_view name)
+{
+    DataFeeder *feeder = worker.feeder(name);
+    if (!feeder) {
+        std::string known;
+        for (const auto &feed : worker.shared().config.data)
+            known += (known.empty() ? "" : ", ") + feed.name;
+        throw std::out_of_range("no data feeder \"" + std::string(name) + "\" (" +
+                                (known.empty()
+                                     ? std::string("the project declares none under data:")
+                                     : "the project has: " + known) +
+                                ")");
+    }
+    const DataFeed &feed = feeder->feed();
+    const auto draw =
+        feeder->draw(m_id, feed.strategy == DataStrategy::Random ? uniform(0, 1) : 0.0);
+    if (!draw.exhausted)
+        return DataRow(feed.table.get(), draw.row);
+    const std::string used =
+        "data " + feed.name + ": all " + std::to_string(feed.table->rowCount()) + " rows used";
+    if (draw.firstExhaustion) {
+        worker.logEvent(*this, "warning",
+                        used + (feed.onExhausted == DataExhaustion::StopRun
+                                    ? "; stopping the run"
+                                    : "; stopping vusers that ask for more"),
+                        ErrorClass::Other);
+    }
+    throw StopVuser(used);
+}
+
+const std::string &VuserImpl::projectDir() const
+{
+    return worker.shared().config.projectDir;
+}
+
+std::string VuserImpl::resolvePath(std::string_view path) const
+{
+    const std::filesystem::path given(path);
+    const std::string &folder = projectDir();
+    if (given.is_absolute() || folder.empty())
+        return std::string(path);
+    return (std::filesystem::path(folder) / given).lexically_normal().string();
 }
 
 double VuserImpl::scaledThinkTime(double seconds) const

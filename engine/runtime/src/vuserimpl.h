@@ -73,6 +73,9 @@ public:
     {
         return m_overrides ? &m_overrides->headers : nullptr;
     }
+    DataRow data(std::string_view feeder) override;
+    const std::string &projectDir() const override;
+    std::string resolvePath(std::string_view path) const override;
 
     /// Ends transactions left open (failed, or dropped when interrupted).
     void closeOpenTransactions(bool record);

@@ -231,6 +231,15 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
 }
 
+DataFeeder *Worker::feeder(std::string_view name) const
+{
+    for (const auto &feeder : m_shared.feeders) {
+        if (feeder->feed().name == name)
+            return feeder.get();
+    }
+    return nullptr;
+}
+
 int Worker::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *socketData)
 {
     auto *worker = static_cast<Worker *>(self);
@@ -466,6 +475,9 @@ void Worker::startPending(std::uint64_t now)
 
 void Worker::removeVusers(std::uint64_t count)
 {
+    const std::uint64_t gone = std::min(count, m_endedByData);
+    m_endedByData -= gone;
+    count -= gone;
     // Those still waiting to start go first: the newest are the ones the plan dropped.
     while (count > 0 && !m_pendingStarts.empty()) {
         PendingStart &range = m_pendingStarts.back();
@@ -564,6 +576,16 @@ void Worker::finishTask(VuserImpl &vuser)
     if (failure) {
         try {
             std::rethrow_exception(failure);
+        } catch (const StopVuser &) {
+            // A data feeder ran out (its warning is logged once by the feeder): the vuser ends,
+            // and the iteration it was in is interrupted, neither completed nor failed.
+            if (wasInit)
+                vuser.initDone = true;
+            else
+                ++counters.iterationsInterrupted;
+            ++m_endedByData;
+            retire(vuser);
+            return;
         } catch (const std::exception &e) {
             message = e.what();
         } catch (...) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "datafeeder.h"
 #include "intervaldata.h"
 #include "transferpool.h"
 #include "vuserimpl.h"
@@ -38,6 +39,8 @@ struct RunShared
     std::atomic<long long> activeVusers{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
     NameRegistry names;                    ///< request names, capped (http.max_names)
+    /// One per RunConfig::data entry, in its order; the feeders' counters are the atomics.
+    std::vector<std::unique_ptr<DataFeeder>> feeders;
 };
 
 /// A command posted to a worker from another thread.
@@ -96,6 +99,8 @@ public:
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
+    /// The feeder named so, or nullptr.
+    DataFeeder *feeder(std::string_view name) const;
 
     // The watchdog's view, read from the controller thread (and a crash handler).
     /// When this worker last came back to its event loop (nowNs()).
@@ -195,6 +200,9 @@ private:
     std::uint64_t m_startedDuringLag = 0;
     bool m_lagWarned = false;
     bool m_outOfMemoryWarned = false;
+    /// Vusers a data feeder ended (StopVuser): the schedule still counts them, so the next
+    /// removals take them first instead of stopping vusers that still run.
+    std::uint64_t m_endedByData = 0;
     bool m_quit = false;
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};

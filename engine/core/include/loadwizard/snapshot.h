@@ -90,6 +90,15 @@ struct RendezvousStats
     double maxWaitMs = 0;
 };
 
+/// A data feeder's use so far.
+struct DataFeedStats
+{
+    std::string strategy;        ///< "sequential", "unique", "random", "per-vuser"
+    std::uint64_t rows = 0;      ///< in the file
+    std::uint64_t handedOut = 0; ///< rows given to vusers (recycled ones again)
+    bool exhausted = false;      ///< ran out with on_exhausted stop-vuser or stop-run
+};
+
 /// Something worth a log line: a scenario exception, a failed check, a transport error.
 struct LogEvent
 {
@@ -134,6 +143,9 @@ struct Snapshot
     std::map<std::string, TimingBreakdown, std::less<>> timings;
     std::map<std::string, CheckStats, std::less<>> checks;
     std::map<std::string, RendezvousStats, std::less<>> rendezvous;
+
+    std::map<std::string, DataFeedStats, std::less<>> data; ///< per data feeder
+    std::string stoppedByData; ///< empty, or the feeder whose running out stopped the run
 
     std::vector<LogEvent> events;    ///< this interval's, at most a few hundred
     std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval

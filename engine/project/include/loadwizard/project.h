@@ -1,5 +1,6 @@
 #pragma once
 
+#include <loadwizard/datasettings.h>
 #include <loadwizard/error.h>
 #include <loadwizard/output.h>
 #include <loadwizard/rampprofile.h>
@@ -34,6 +35,8 @@ struct Project
     std::vector<RendezvousPolicy> rendezvous;
     /// Where metrics go during the run (`outputs:`); ${VAR} kept as written.
     std::vector<OutputConfig> outputs;
+    /// Test data feeders (`data:`), in the file's order; files as written.
+    std::vector<DataSourceSettings> data;
     /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
     std::vector<std::pair<std::string, std::string>> extraKeys;
 
@@ -43,6 +46,8 @@ struct Project
     bool operator==(const Project &other) const;
     /// The scenario path resolved against the project file's folder.
     std::string scenarioPath() const;
+    /// The project file's folder (absolute), empty for a project never loaded or saved.
+    std::string folder() const;
     /// The policy for a rendezvous point (the default policy when none is named).
     RendezvousPolicy rendezvousPolicy(std::string_view name) const;
 };

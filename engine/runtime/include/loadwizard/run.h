@@ -1,5 +1,6 @@
 #pragma once
 
+#include <loadwizard/datasettings.h>
 #include <loadwizard/error.h>
 #include <loadwizard/rampprofile.h>
 #include <loadwizard/scenario.h>
@@ -15,6 +16,15 @@
 
 namespace Loadwizard {
 
+/// A data feeder ready to draw from: its table loaded once, shared by every worker.
+struct DataFeed
+{
+    std::string name;
+    std::shared_ptr<const DataTable> table; ///< at least one row
+    DataStrategy strategy = DataStrategy::Sequential;
+    DataExhaustion onExhausted = DataExhaustion::Recycle; ///< never Default
+};
+
 /// Everything the runtime needs, resolved: no file names, no ${VAR} left.
 struct RunConfig
 {
@@ -25,6 +35,8 @@ struct RunConfig
     ThinkTimeSettings thinkTime;
     HttpSettings http;
     std::vector<RendezvousPolicy> rendezvous;
+    std::vector<DataFeed> data;
+    std::string projectDir; ///< the project file's folder (absolute), empty without a project
     double gracefulStopSeconds = 30;
     int workers = 0; ///< 0: one per core
     double reportIntervalSeconds = 1.0;

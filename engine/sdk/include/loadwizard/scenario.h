@@ -5,6 +5,7 @@
 
 #include <loadwizard/helpers.h>
 #include <loadwizard/http.h>
+#include <loadwizard/data.h>
 #include <loadwizard/task.h>
 
 #include <array>
@@ -210,6 +211,15 @@ public:
     virtual double uniform(double min, double max) = 0;
     /// A log line for the run's log (terminal with -v, exporters later).
     virtual void log(std::string_view message) = 0;
+    /// A row from the project's data feeder `feeder` (`data:` in the project; see data.h).
+    /// Throws std::out_of_range for an unknown feeder, StopVuser when it ran out of rows and its
+    /// on_exhausted says stop-vuser or stop-run.
+    virtual DataRow data(std::string_view feeder) = 0;
+    /// The project file's folder (absolute), empty when run without a project file.
+    virtual const std::string &projectDir() const = 0;
+    /// `path` resolved against projectDir(); absolute paths (and runs without a project file)
+    /// as they are.
+    virtual std::string resolvePath(std::string_view path) const = 0;
 
     /// 0-based number of the worker thread running this vuser.
     virtual int workerIndex() const = 0;
