@@ -6,7 +6,8 @@
 
 namespace Loadwizard {
 
-tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides)
+tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides,
+                                            const CompileOptions &compile)
 {
     PreparedRun prepared;
     if (project.scenario.empty())
@@ -20,7 +21,7 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     if (!scenarioPath)
         return tl::make_unexpected(scenarioPath.error());
 
-    auto plugin = loadScenarioPlugin(*scenarioPath, {}, &prepared.compileCacheHit);
+    auto plugin = loadScenarioPlugin(*scenarioPath, compile, &prepared.compileCacheHit);
     if (!plugin)
         return tl::make_unexpected(plugin.error());
     prepared.plugin = *plugin;

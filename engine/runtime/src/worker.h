@@ -36,6 +36,9 @@ struct RunShared
     std::uint64_t startNs = 0;
     std::string userAgent;
     std::atomic<long long> activeVusers{0};
+    /// Vusers retired, or dropped before they started: all of them once every vuser the plan
+    /// scheduled is done (how a run with an iteration limit knows it can end).
+    std::atomic<long long> vusersGone{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
     NameRegistry names;                    ///< request names, capped (http.max_names)
 };
@@ -92,6 +95,9 @@ public:
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
+    /// With -v or --http-debug: the request's line (and its HTTP exchange) for the trace.
+    void traceRequest(const VuserImpl &vuser, const Request &request, const Response &response,
+                      std::uint64_t bytesIn, std::string httpText);
 
     // The watchdog's view, read from the controller thread (and a crash handler).
     /// When this worker last came back to its event loop (nowNs()).

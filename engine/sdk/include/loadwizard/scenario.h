@@ -102,7 +102,7 @@ class Vuser;
 
 namespace Detail {
 
-struct RequestAwaitable
+struct [[nodiscard]] RequestAwaitable
 {
     Vuser *vuser;
     Request request;
@@ -113,7 +113,7 @@ struct RequestAwaitable
     Response await_resume() { return std::move(response); }
 };
 
-struct SleepAwaitable
+struct [[nodiscard]] SleepAwaitable
 {
     Vuser *vuser;
     double seconds;
@@ -124,7 +124,7 @@ struct SleepAwaitable
     void await_resume() const noexcept {}
 };
 
-struct RendezvousAwaitable
+struct [[nodiscard]] RendezvousAwaitable
 {
     Vuser *vuser;
     std::string name;
@@ -139,7 +139,7 @@ struct RendezvousAwaitable
 
 /// A transaction that ends when it goes out of scope (passed, unless an error, a failed check or
 /// fail() happened inside it).
-class Transaction
+class [[nodiscard]] Transaction
 {
 public:
     Transaction(Vuser &vuser, std::string name);
@@ -167,17 +167,20 @@ class Vuser
 {
 public:
     /// `co_await vu.request(r)`: send, suspend this vuser (never the thread), get the response.
-    Detail::RequestAwaitable request(Request request) { return {this, std::move(request), {}}; }
-    Detail::RequestAwaitable get(std::string url, std::string name = {})
+    [[nodiscard]] Detail::RequestAwaitable request(Request request)
+    {
+        return {this, std::move(request), {}};
+    }
+    [[nodiscard]] Detail::RequestAwaitable get(std::string url, std::string name = {})
     {
         Request r;
         r.url = std::move(url);
         r.name = std::move(name);
         return request(std::move(r));
     }
-    Detail::RequestAwaitable post(std::string url, std::string body,
-                                  std::string contentType = "application/x-www-form-urlencoded",
-                                  std::string name = {})
+    [[nodiscard]] Detail::RequestAwaitable
+    post(std::string url, std::string body,
+         std::string contentType = "application/x-www-form-urlencoded", std::string name = {})
     {
         Request r;
         r.method = "POST";
@@ -189,24 +192,33 @@ public:
     }
 
     /// Think time: `co_await vu.think(2.5)`, scaled by the project's think-time multiplier.
-    Detail::SleepAwaitable think(double seconds) { return {this, scaledThinkTime(seconds), true}; }
+    [[nodiscard]] Detail::SleepAwaitable think(double seconds)
+    {
+        return {this, scaledThinkTime(seconds), true};
+    }
     /// Think time drawn uniformly from [minSeconds, maxSeconds], then scaled.
-    Detail::SleepAwaitable think(double minSeconds, double maxSeconds)
+    [[nodiscard]] Detail::SleepAwaitable think(double minSeconds, double maxSeconds)
     {
         return {this, scaledThinkTime(uniform(minSeconds, maxSeconds)), true};
     }
     /// Pause that is not think time (never scaled, never subtracted from transactions).
-    Detail::SleepAwaitable sleep(double seconds) { return {this, seconds, false}; }
+    [[nodiscard]] Detail::SleepAwaitable sleep(double seconds) { return {this, seconds, false}; }
 
     /// Wait at a named rendezvous point until its policy releases the waiting vusers.
-    Detail::RendezvousAwaitable rendezvous(std::string name) { return {this, std::move(name)}; }
+    [[nodiscard]] Detail::RendezvousAwaitable rendezvous(std::string name)
+    {
+        return {this, std::move(name)};
+    }
 
     /// A named assertion: counted as pass or fail, never stops the vuser. Returns `ok`.
     virtual bool check(std::string_view name, bool ok) = 0;
     virtual void beginTransaction(std::string_view name) = 0;
     virtual void endTransaction(std::string_view name,
                                 TransactionStatus status = TransactionStatus::Auto) = 0;
-    Transaction transaction(std::string name) { return Transaction(*this, std::move(name)); }
+    [[nodiscard]] Transaction transaction(std::string name)
+    {
+        return Transaction(*this, std::move(name));
+    }
 
     /// 1-based vuser number, unique in the run.
     virtual std::uint64_t id() const = 0;
