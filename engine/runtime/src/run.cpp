@@ -247,7 +247,7 @@ void Run::Private::report(bool final)
         }
     }
     const long long active = shared.activeVusers.load(std::memory_order_relaxed);
-    maxVusers = std::max(maxVusers, active);
+    maxVusers = std::max({maxVusers, active, shared.peakVusers.load(std::memory_order_relaxed)});
     const RunState state = final      ? RunState::Finished
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
@@ -368,7 +368,8 @@ void Run::Private::controllerLoop()
         if (!stopping && iterationsDone(now))
             beginStop(false);
         const long long active = shared.activeVusers.load(std::memory_order_relaxed);
-        maxVusers = std::max(maxVusers, active);
+        maxVusers =
+            std::max({maxVusers, active, shared.peakVusers.load(std::memory_order_relaxed)});
         hub->poll(active);
         if (watch(now)) {
             abandoned = true;

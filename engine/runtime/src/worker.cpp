@@ -478,7 +478,12 @@ void Worker::startPending(std::uint64_t now)
             outOfMemory = true;
         }
     }
-    m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
+    const long long active =
+        m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed) + added;
+    long long peak = m_shared.peakVusers.load(std::memory_order_relaxed);
+    while (active > peak &&
+           !m_shared.peakVusers.compare_exchange_weak(peak, active, std::memory_order_relaxed)) {
+    }
     if (outOfMemory) {
         // More vusers than memory (a step of a million under a memory limit): the ones running
         // go on, the rest of the plan is dropped with one warning rather than a crash.

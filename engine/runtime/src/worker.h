@@ -39,6 +39,9 @@ struct RunShared
     /// Vusers retired, or dropped before they started: all of them once every vuser the plan
     /// scheduled is done (how a run with an iteration limit knows it can end).
     std::atomic<long long> vusersGone{0};
+    /// The most vusers active at once, as the workers saw it when starting them: vusers that
+    /// run a few quick iterations may come and go between two looks of the controller.
+    std::atomic<long long> peakVusers{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
     NameRegistry names;                    ///< request names, capped (http.max_names)
 };
