@@ -101,6 +101,8 @@ tl::expected<double, Error> parseDuration(const std::string &text, const char *f
     }
     if (!(total > 0))
         return bad("is not longer than zero");
+    if (total < 0.1)
+        return bad("is shorter than 100 ms");
     if (total > RampProfile::maxSeconds)
         return bad("is longer than a year");
     return total;
@@ -108,14 +110,21 @@ tl::expected<double, Error> parseDuration(const std::string &text, const char *f
 
 /// k6's `--vus N --duration D`: N vusers started at once (within a millisecond per thousand)
 /// and held for D.
-RampProfile flatProfile(long long vus, double seconds)
+tl::expected<RampProfile, Error> flatProfile(long long vus, double seconds)
 {
     const double n = double(vus);
     const double rate = std::min(RampProfile::maxVusers, n * 1000);
     const double rise = n / rate;
-    if (seconds <= rise)
-        return RampProfile({{n / seconds, seconds}});
-    return RampProfile({{rate, rise}, {0, seconds - rise}});
+    auto profile = seconds <= rise ? RampProfile::fromSteps({{n / seconds, seconds}})
+                                   : RampProfile::fromSteps({{rate, rise}, {0, seconds - rise}});
+    if (!profile)
+        return tl::make_unexpected(Error{"too short for --vus " + std::to_string(vus) + " (" +
+                                             profile.error().message + ")",
+                                         {},
+                                         0,
+                                         0,
+                                         "--duration"});
+    return profile;
 }
 
 /// How long `--iterations` without `--duration` may run at most (k6's default too).
@@ -300,10 +309,13 @@ tl::expected<Project, Error> projectFor(const Options &options)
                                              0,
                                              "--vus"});
         }
-        project.profile = flatProfile(std::max(1LL, options.vus), seconds);
+        auto profile = flatProfile(std::max(1LL, options.vus), seconds);
+        if (!profile)
+            return tl::make_unexpected(profile.error());
+        project.profile = *profile;
     } else if (options.iterations > 0 && project.profile.empty() && options.rampup.empty()) {
         // `--scenario x.cpp --iterations 1`: one vuser, as k6 does.
-        project.profile = flatProfile(1, iterationsMaxSeconds);
+        project.profile = *flatProfile(1, iterationsMaxSeconds);
     }
     if (!options.rampup.empty()) {
         auto profile = RampProfile::parse(options.rampup);

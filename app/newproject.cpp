@@ -22,7 +22,7 @@ constexpr const char *projectTemplate =
 # (`loadwizard target`), then: loadwizard run @NAME@.yaml
 # Project format: docs/project-format.md in the Loadwizard sources.
 loadwizard: 1
-name: @NAME@
+name: "@NAME@"
 description: Starter project made by loadwizard new.
 scenario: @NAME@.cpp
 parameters:
@@ -142,8 +142,8 @@ void printError(const std::string &message)
 int commandNew(const std::string &path)
 {
     fs::path folder(path);
-    while (!folder.empty() && !folder.has_filename()) // "demo/"
-        folder = folder.parent_path();
+    while (!folder.empty() && !folder.has_filename() && folder.parent_path() != folder)
+        folder = folder.parent_path(); // "demo/"
     const std::string name = folder.filename().string();
     // The name becomes a file name, a CMake target, a C++ plugin id and a YAML value: keep it to
     // what all of them take unquoted.
@@ -156,10 +156,14 @@ int commandNew(const std::string &path)
         valid = valid && (letter || other);
         id += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
     }
+    // CMake reserves these target names.
+    for (const char *reserved : {"all", "clean", "help", "install", "test", "package"})
+        valid = valid && id != reserved;
     if (!valid) {
-        printError("new: \"" + name +
-                   "\" is not a usable name (a letter, then letters, digits, '_' or '-'; at "
-                   "most 64)");
+        printError(
+            "new: \"" + name +
+            "\" is not a usable name (a letter, then letters, digits, '_' or '-', at most 64; "
+            "not a name CMake reserves: all, clean, help, install, package, test)");
         return BadInput;
     }
     std::error_code ec;

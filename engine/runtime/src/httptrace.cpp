@@ -1,5 +1,7 @@
 #include "httptrace.h"
 
+#include <loadwizard/secrets.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -48,12 +50,22 @@ void HttpTrace::endBody()
 {
     if (m_bodyType < 0)
         return;
+    // Redacted here, whole, rather than by the reporter after the cut (see bodyKept).
+    std::string body = haveSecrets() ? redactSecrets(m_body) : std::move(m_body);
+    const std::size_t shown = std::min(body.size(), m_bodyLimit);
+    // Control bytes would drive the terminal: shown as '.', as hexdump -C does; UTF-8 stays.
+    for (char c : std::string_view(body).substr(0, shown)) {
+        const auto byte = static_cast<unsigned char>(c);
+        m_text += (byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f ? '.' : c;
+    }
     if (!m_text.empty() && m_text.back() != '\n')
         m_text += '\n';
-    if (m_bodyMore > 0)
-        m_text += "… " + std::to_string(m_bodyMore) + " more bytes\n";
+    const std::uint64_t more = (body.size() - shown) + m_bodyMore;
+    if (more > 0)
+        m_text += "… " + std::to_string(more) + " more bytes\n";
     m_bodyType = -1;
-    m_bodyShown = m_bodyMore = 0;
+    m_body.clear();
+    m_bodyMore = 0;
 }
 
 void HttpTrace::appendLines(std::string_view block, std::string_view prefix)
@@ -79,15 +91,10 @@ void HttpTrace::appendLines(std::string_view block, std::string_view prefix)
 
 void HttpTrace::appendBody(std::string_view data)
 {
-    const std::size_t room = m_bodyShown < m_bodyLimit ? m_bodyLimit - m_bodyShown : 0;
-    const std::size_t shown = std::min(room, data.size());
-    // Control bytes would drive the terminal: shown as '.', as hexdump -C does; UTF-8 stays.
-    for (char c : data.substr(0, shown)) {
-        const auto byte = static_cast<unsigned char>(c);
-        m_text += (byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f ? '.' : c;
-    }
-    m_bodyShown += shown;
-    m_bodyMore += data.size() - shown;
+    const std::size_t room = m_body.size() < bodyKept ? bodyKept - m_body.size() : 0;
+    const std::size_t kept = std::min(room, data.size());
+    m_body.append(data.substr(0, kept));
+    m_bodyMore += data.size() - kept;
 }
 
 std::string HttpTrace::take()

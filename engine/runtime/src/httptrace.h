@@ -33,13 +33,16 @@ private:
 
     /// Header blocks past this are cut: a server sending endless headers must not fill memory.
     static constexpr std::size_t maxText = 64 * 1024;
+    /// Body bytes kept before the cut: secrets are redacted before a body is cut, so that a cut
+    /// never leaves the first half of one behind.
+    static constexpr std::size_t bodyKept = 64 * 1024;
 
     bool m_bodies;
     std::size_t m_bodyLimit;
     std::string m_text;
-    int m_bodyType = -1; ///< the body being written (CURLINFO_DATA_IN/OUT), -1: none
-    std::uint64_t m_bodyShown = 0;
-    std::uint64_t m_bodyMore = 0;
+    int m_bodyType = -1;          ///< the body being written (CURLINFO_DATA_IN/OUT), -1: none
+    std::string m_body;           ///< its first bodyKept bytes
+    std::uint64_t m_bodyMore = 0; ///< and how many more there were
     bool m_cut = false;
 };
 

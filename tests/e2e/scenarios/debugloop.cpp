@@ -1,6 +1,6 @@
 // For the debug-loop tests (-v, --http-debug, --iterations, --vus/--duration): per iteration,
 // `logs` log lines "vuser V iteration I line L", then a request to `path` (POST with a body of
-// `body_bytes` 'a's when that is not 0), then `think` seconds of think time.
+// `body_bytes` 'a's and `body_tail` when body_bytes is not 0), then `think` seconds of think time.
 
 #include <loadwizard/scenario.h>
 
@@ -18,6 +18,7 @@ public:
         m_path = parameters.at("path");
         m_logs = std::stoi(parameters.at("logs"));
         m_bodyBytes = std::stoul(parameters.at("body_bytes"));
+        m_bodyTail = parameters.at("body_tail");
         m_think = std::stod(parameters.at("think"));
     }
 
@@ -28,8 +29,8 @@ public:
                    std::to_string(vu.iteration()) + " line " + std::to_string(line));
         }
         if (m_bodyBytes > 0) {
-            auto response =
-                co_await vu.post(m_base + m_path, std::string(m_bodyBytes, 'a'), "text/plain");
+            auto response = co_await vu.post(
+                m_base + m_path, std::string(m_bodyBytes, 'a') + m_bodyTail, "text/plain");
             vu.check("status is 200", response.status == 200);
         } else if (!m_path.empty()) {
             auto response = co_await vu.get(m_base + m_path);
@@ -43,14 +44,16 @@ private:
     std::string m_path;
     int m_logs = 0;
     std::size_t m_bodyBytes = 0;
+    std::string m_bodyTail;
     double m_think = 0;
 };
 
-constexpr std::array<lw_param, 5> parameters{{
+constexpr std::array<lw_param, 6> parameters{{
     {"base_url", "http://127.0.0.1:8080", "Server"},
     {"path", "/health", "Path requested per iteration (empty: none)"},
     {"logs", "1", "Log lines per iteration"},
     {"body_bytes", "0", "POST a body of this many bytes instead of a GET"},
+    {"body_tail", "", "Appended to the POST body"},
     {"think", "0", "Think time per iteration, seconds"},
 }};
 
