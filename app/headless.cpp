@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "newproject.h"
 #include "profiling.h"
 #include "signals.h"
 
@@ -49,6 +50,7 @@ struct Options
     std::vector<std::string> data;
     int workers = -1;
     double gracefulStop = -1;
+    std::string baseUrl;
     std::string summaryJson;
     std::vector<std::string> outputs;
     double flushTimeout = 10;
@@ -56,7 +58,80 @@ struct Options
     std::string cpuProfile;
     std::string memProfile;
     std::string listen = "127.0.0.1:8080";
+    bool verbose = false;
+    std::string httpDebug; ///< "", "headers" or "full"
+    std::uint64_t iterations = 0;
+    long long vus = 0;
+    std::string duration;
+    std::string newName; ///< `loadwizard new NAME`
 };
+
+/// Seconds from "30s", "2m", "1h", "1500ms", "1m30s" or plain "45" (k6's durations).
+tl::expected<double, Error> parseDuration(const std::string &text, const char *field)
+{
+    const auto bad = [&](const std::string &why) {
+        return tl::make_unexpected(Error{"\"" + shortened(text) + "\" " + why +
+                                             " (expected e.g. 30s, 2m, 1h30m or plain seconds)",
+                                         {},
+                                         0,
+                                         0,
+                                         field});
+    };
+    if (text.empty())
+        return bad("is empty");
+    double total = 0;
+    const char *at = text.data();
+    const char *end = text.data() + text.size();
+    while (at < end) {
+        double value = 0;
+        const auto [next, ec] = std::from_chars(at, end, value);
+        if (ec != std::errc() || !std::isfinite(value) || value < 0)
+            return bad("is not a duration");
+        at = next;
+        double unit = 1;
+        if (end - at >= 2 && at[0] == 'm' && at[1] == 's') {
+            unit = 0.001;
+            at += 2;
+        } else if (at < end && (*at == 's' || *at == 'm' || *at == 'h')) {
+            unit = *at == 's' ? 1 : *at == 'm' ? 60 : 3600;
+            ++at;
+        } else if (at != end) {
+            return bad("has an unknown unit");
+        } else if (total > 0) {
+            return bad("needs a unit after every number");
+        }
+        total += value * unit;
+    }
+    if (!(total > 0))
+        return bad("is not longer than zero");
+    if (total < 0.1)
+        return bad("is shorter than 100 ms");
+    if (total > RampProfile::maxSeconds)
+        return bad("is longer than a year");
+    return total;
+}
+
+/// k6's `--vus N --duration D`: N vusers started at once (within a millisecond per thousand)
+/// and held for D.
+tl::expected<RampProfile, Error> flatProfile(long long vus, double seconds)
+{
+    const double n = double(vus);
+    const double rate = std::min(RampProfile::maxVusers, n * 1000);
+    const double rise = n / rate;
+    auto profile = seconds <= rise ? RampProfile::fromSteps({{n / seconds, seconds}})
+                                   : RampProfile::fromSteps({{rate, rise}, {0, seconds - rise}});
+    if (!profile)
+        return tl::make_unexpected(Error{"too short for --vus " + std::to_string(vus) + " (" +
+                                             profile.error().message + ")",
+                                         {},
+                                         0,
+                                         0,
+                                         "--duration"});
+    return profile;
+}
+
+/// How long `--iterations` without `--duration` may run at most (k6's default too).
+constexpr double iterationsMaxSeconds = 600;
 
 // The seed took Go-style single-dash long flags (-rampup 2,60); keep them working.
 std::vector<std::string> normalizedArguments(int argc, char **argv)
@@ -99,16 +174,26 @@ std::string demoProjectPath()
 class Progress
 {
 public:
-    explicit Progress(bool quiet)
+    Progress(bool quiet, bool trace)
         : m_quiet(quiet)
+        , m_trace(trace)
         , m_tty(isatty(STDERR_FILENO))
     {}
 
     void operator()(const std::shared_ptr<const Snapshot> &snapshot)
     {
-        if (m_quiet)
-            return;
         std::lock_guard lock(m_mutex);
+        // Trace lines (-v, --http-debug) even with --quiet: they were asked for by name.
+        if (m_trace && (!snapshot->trace.empty() || snapshot->traceDropped)) {
+            if (m_tty && m_progressShown)
+                std::fprintf(stderr, "\r\033[K");
+            printTrace(*snapshot);
+        }
+        if (m_quiet) {
+            std::fflush(stderr);
+            return;
+        }
+        m_progressShown = true;
         const std::string line = formatProgress(*snapshot);
         if (m_tty) {
             std::fprintf(stderr, "\r\033[K%s", line.c_str());
@@ -138,8 +223,35 @@ public:
     }
 
 private:
+    static void printTrace(const Snapshot &snapshot)
+    {
+        std::string out;
+        for (const TraceLine &line : snapshot.trace) {
+            char head[64];
+            std::snprintf(head, sizeof head, "  [%6.1fs] vuser %llu ", line.elapsedSeconds,
+                          (unsigned long long)line.vuser);
+            out += head;
+            // An HTTP exchange: its header and body lines indented under the request's line.
+            for (std::size_t start = 0; start <= line.text.size();) {
+                auto end = line.text.find('\n', start);
+                if (end == std::string::npos)
+                    end = line.text.size();
+                if (start > 0)
+                    out += "      ";
+                out.append(line.text, start, end - start).push_back('\n');
+                start = end + 1;
+            }
+        }
+        if (snapshot.traceDropped > 0)
+            out += "  … " + std::to_string(snapshot.traceDropped) +
+                   " log lines dropped (more than a worker may hold between two reports)\n";
+        std::fwrite(out.data(), 1, out.size(), stderr);
+    }
+
     bool m_quiet;
+    bool m_trace;
     bool m_tty;
+    bool m_progressShown = false;
     std::mutex m_mutex;
     double m_nextPlain = 0;
     int m_errorsShown = 0;
@@ -177,6 +289,37 @@ tl::expected<Project, Error> projectFor(const Options &options)
         if (project.name.empty())
             project.name = std::filesystem::path(options.scenario).stem().string();
     }
+    const bool flat = options.vus > 0 || !options.duration.empty();
+    if (flat && !options.rampup.empty())
+        return tl::make_unexpected(
+            Error{"cannot be combined with --vus or --duration (give one or the other)",
+                  {},
+                  0,
+                  0,
+                  "--rampup"});
+    if (flat) {
+        double seconds = iterationsMaxSeconds;
+        if (!options.duration.empty()) {
+            auto parsed = parseDuration(options.duration, "--duration");
+            if (!parsed)
+                return tl::make_unexpected(parsed.error());
+            seconds = *parsed;
+        } else if (options.iterations == 0) {
+            return tl::make_unexpected(Error{"needs --duration D or --iterations N (how long "
+                                             "the vusers run)",
+                                             {},
+                                             0,
+                                             0,
+                                             "--vus"});
+        }
+        auto profile = flatProfile(std::max(1LL, options.vus), seconds);
+        if (!profile)
+            return tl::make_unexpected(profile.error());
+        project.profile = *profile;
+    } else if (options.iterations > 0 && project.profile.empty() && options.rampup.empty()) {
+        // `--scenario x.cpp --iterations 1`: one vuser, as k6 does.
+        project.profile = *flatProfile(1, iterationsMaxSeconds);
+    }
     if (!options.rampup.empty()) {
         auto profile = RampProfile::parse(options.rampup);
         if (!profile) {
@@ -194,7 +337,8 @@ tl::expected<Project, Error> projectFor(const Options &options)
         return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
     if (project.profile.empty())
         return tl::make_unexpected(
-            Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200)"});
+            Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200), --vus N --duration D, "
+                  "or --iterations N"});
     for (const auto &spec : options.data) {
         if (auto overridden = overrideDataFile(project, spec); !overridden)
             return tl::make_unexpected(overridden.error());
@@ -203,7 +347,31 @@ tl::expected<Project, Error> projectFor(const Options &options)
         project.workers = options.workers;
     if (options.gracefulStop >= 0)
         project.gracefulStopSeconds = options.gracefulStop;
+    if (!options.baseUrl.empty())
+        project.http.baseUrl = options.baseUrl;
     return project;
+}
+
+/// Says "compiling x.cpp…" while a .cpp scenario compiles, and shows the warnings of a compile
+/// (once: a cached plugin is reused silently).
+CompileOptions compileOptions(const Options &options)
+{
+    CompileOptions compile;
+    if (!options.quiet) {
+        compile.onCompiling = [](const std::string &path) {
+            std::fprintf(stderr, "loadwizard: compiling %s…\n", path.c_str());
+            std::fflush(stderr);
+        };
+    }
+    compile.onWarnings = [](const std::string &path, const std::string &output) {
+        std::string text = output;
+        while (!text.empty() && text.back() == '\n')
+            text.pop_back();
+        std::fprintf(stderr, "loadwizard: warning: %s compiled with warnings:\n%s\n", path.c_str(),
+                     text.c_str());
+        std::fflush(stderr);
+    };
+    return compile;
 }
 
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
@@ -280,8 +448,14 @@ int runProject(const Project &project, const Parameters &overrides, const Option
                 active->abort();
             }
         });
-    auto session = RunSession::prepare(
-        project, RunSessionOptions{overrides, options.outputs, options.flushTimeout});
+    RunSessionOptions sessionOptions{overrides, options.outputs, options.flushTimeout};
+    sessionOptions.compile = compileOptions(options);
+    sessionOptions.iterationsPerVuser = options.iterations;
+    sessionOptions.trace.verbose = options.verbose || !options.httpDebug.empty();
+    sessionOptions.trace.http = options.httpDebug == "full"      ? TraceSettings::Http::Full
+                                : options.httpDebug == "headers" ? TraceSettings::Http::Headers
+                                                                 : TraceSettings::Http::Off;
+    auto session = RunSession::prepare(project, std::move(sessionOptions));
     if (signals.signalled())
         return Interrupted; // nothing ran: no summary to write
     if (!session) {
@@ -307,9 +481,21 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     for (const auto &warning : run.warnings())
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
     if (!options.quiet) {
-        std::fprintf(stderr, "loadwizard %s: scenario %s, profile %s (%.0f s, peak %.0f vusers)\n",
-                     LOADWIZARD_VERSION, run.header().scenario.c_str(),
-                     run.header().profile.c_str(), project.profile.totalSeconds(),
+        // A flat profile from --vus/--iterations reads better as what was asked for.
+        const bool flat = options.vus > 0 || !options.duration.empty() ||
+                          (options.iterations > 0 && options.rampup.empty() &&
+                           project.profile.steps().size() == 2 &&
+                           project.profile.totalSeconds() == iterationsMaxSeconds);
+        std::string profile = run.header().profile;
+        if (flat)
+            profile = "flat";
+        if (options.iterations > 0)
+            profile += ", " + std::to_string(options.iterations) + " iteration" +
+                       (options.iterations == 1 ? "" : "s") + " per vuser";
+        std::fprintf(stderr,
+                     "loadwizard %s: scenario %s, profile %s (%s%.0f s, peak %.0f vusers)\n",
+                     LOADWIZARD_VERSION, run.header().scenario.c_str(), profile.c_str(),
+                     options.iterations > 0 ? "at most " : "", project.profile.totalSeconds(),
                      std::ceil(project.profile.peakVusers() - 1e-9));
         for (const auto &name : run.outputNames())
             std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
@@ -330,7 +516,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         return BadInput;
     }
 
-    Progress progress(options.quiet);
+    Progress progress(options.quiet, options.verbose || !options.httpDebug.empty());
     run.addObserver([&progress](const auto &snapshot) { progress(snapshot); });
     if (signals.signalled())
         return Interrupted;
@@ -408,7 +594,7 @@ int commandValidate(const Options &options)
         printError(project.error().toString());
         return BadInput;
     }
-    auto prepared = prepareRun(*project);
+    auto prepared = prepareRun(*project, {}, compileOptions(options));
     if (!prepared) {
         printError(prepared.error().toString());
         return BadInput;
@@ -507,6 +693,8 @@ void addRunOptions(CLI::App *command, Options &options)
                         "Ramp-up profile: pairs of (vusers added per second, seconds), "
                         "e.g. 2,60,0,200");
     command->add_option("--param", options.params, "Scenario parameter key=value (repeatable)");
+    command->add_option("--base-url", options.baseUrl,
+                        "Base URL for the scenario's relative URLs (the project's http.base_url)");
     command->add_option("--data", options.data,
                         "Data feeder NAME=FILE: read FILE instead (repeatable)");
     command->add_option("--workers", options.workers, "Worker threads (default: one per core)")
@@ -524,6 +712,25 @@ void addRunOptions(CLI::App *command, Options &options)
                      "Seconds the outputs get to deliver what is queued at the end (default 10)")
         ->check(finite & CLI::Range(0.0, 3600.0));
     command->add_flag("--quiet,-q", options.quiet, "No progress output");
+    command->add_flag("--verbose,-v", options.verbose,
+                      "Show vu.log() lines and one line per request on stderr");
+    command
+        ->add_flag("--http-debug{headers}", options.httpDebug,
+                   "Show each request and response with headers; --http-debug=full adds "
+                   "bodies (cut at 4 KiB). Implies -v")
+        ->check(CLI::IsMember({"headers", "full"}));
+    command
+        ->add_option("--iterations", options.iterations,
+                     "Each vuser runs N iterations, then stops; the run ends when all are done "
+                     "(at most 10 min without --duration)")
+        ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 53));
+    command
+        ->add_option("--vus", options.vus,
+                     "Shorthand for a flat profile: N vusers at once (with --duration or "
+                     "--iterations)")
+        ->check(CLI::Range(1LL, (long long)RampProfile::maxVusers));
+    command->add_option("--duration", options.duration,
+                        "How long the --vus run: 30s, 2m, 1h30m or plain seconds");
     command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
     command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");
 }
@@ -562,6 +769,10 @@ int runHeadless(int argc, char **argv)
     auto *demo = app.add_subcommand("demo", "Run the bundled demo against the built-in target");
     addRunOptions(demo, options);
 
+    auto *create = app.add_subcommand(
+        "new", "Write a starter folder NAME/: project, scenario .cpp, CMakeLists.txt, README.md");
+    create->add_option("name", options.newName, "Folder (and project) name")->required();
+
     auto arguments = normalizedArguments(argc, argv);
     std::reverse(arguments.begin(), arguments.end()); // CLI11 takes them back to front
     try {
@@ -583,6 +794,8 @@ int runHeadless(int argc, char **argv)
         return commandTarget(options);
     if (demo->parsed())
         return commandDemo(options);
+    if (create->parsed())
+        return commandNew(options.newName);
     std::fputs(app.help().c_str(), stdout);
     return Success;
 }

@@ -56,6 +56,9 @@ function(lw_add_scenario name)
     add_library(${name} MODULE ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE loadwizard_common_cfg loadwizard::sdk)
     set_target_properties(${name} PROPERTIES PREFIX "" CXX_VISIBILITY_PRESET hidden)
+    # As the scenario compiler and the installed package's loadwizard_add_scenario(): a discarded
+    # awaitable (a forgotten co_await) is an error.
+    target_compile_options(${name} PRIVATE -Werror=unused-result)
     if(ARG_OUTPUT_DIRECTORY)
         set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
     endif()

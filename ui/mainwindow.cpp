@@ -165,6 +165,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_dashboard, &RunDashboard::runStarted, this, &MainWindow::autosave);
     connect(m_runController, &RunController::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_runController, &RunController::compiling, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Compiling %1…").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_runController, &RunController::stateChanged, this,
+            [this](RunController::State state) {
+                if (state != RunController::State::Preparing &&
+                    statusBar()->currentMessage().startsWith(tr("Compiling")))
+                    statusBar()->clearMessage();
+            });
     connect(m_runController, &RunController::scenarioCrashed, this,
             &MainWindow::endAfterScenarioCrash);
     connect(m_runController, &RunController::workerLeftBehind, this,

@@ -92,6 +92,27 @@ void RunController::start(const Project &project, const Parameters &overrides)
     setState(State::Preparing);
     m_crashWatch.start(); // init() is scenario code too
     RunSessionOptions options{overrides, {}, m_flushTimeout};
+    options.trace = m_trace;
+    // Called on the preparing thread: posted to this object (dropped if it is gone by then).
+    QPointer<RunController> self(this);
+    options.compile.onCompiling = [self](const std::string &path) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, path = QString::fromStdString(path)] {
+                if (self)
+                    emit self->compiling(path);
+            },
+            Qt::QueuedConnection);
+    };
+    options.compile.onWarnings = [self](const std::string &path, const std::string &output) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, path = QString::fromStdString(path), output = QString::fromStdString(output)] {
+                if (self)
+                    emit self->compileWarnings(path, output);
+            },
+            Qt::QueuedConnection);
+    };
     // Off the UI thread: loading may compile the scenario, and init() is the plugin's code.
     offUiThread(
         this,

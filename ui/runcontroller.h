@@ -59,6 +59,9 @@ public:
     std::vector<OutputStats> outputStats() const;
     /// Seconds the outputs get to deliver what is queued at the end (as --flush-timeout).
     void setFlushTimeout(double seconds) { m_flushTimeout = seconds; }
+    /// For the next start(): vu.log() and request lines, HTTP exchanges (the Log tab).
+    void setTrace(const TraceSettings &trace) { m_trace = trace; }
+    const TraceSettings &trace() const { return m_trace; }
     bool isFlushingOutputs() const { return m_flushing; }
 
 signals:
@@ -66,6 +69,10 @@ signals:
     void snapshotReady(const Loadwizard::Ui::SnapshotPtr &snapshot);
     /// Preparing or starting failed; the engine's message (file:line:col for a compile error).
     void failed(const QString &message);
+    /// A .cpp scenario started compiling (seconds, not instant): for a status line.
+    void compiling(const QString &path);
+    /// A compile that succeeded said something: its output, shown once (not on a cache hit).
+    void compileWarnings(const QString &path, const QString &output);
     void finished(const Loadwizard::Ui::SnapshotPtr &snapshot);
     /// The run is over; the outputs are delivering what is queued (finished() follows).
     void flushingOutputs();
@@ -99,6 +106,7 @@ private:
     quint64 m_generation = 0;
     bool m_flushing = false;
     double m_flushTimeout = 10;
+    TraceSettings m_trace;
     QTimer m_crashWatch;
     bool m_crashSeen = false;
 };

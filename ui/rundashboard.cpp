@@ -12,6 +12,7 @@
 #include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -116,6 +117,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_addVusers(new QPushButton(tr("A&dd"), this))
     , m_removeVusers(new QPushButton(tr("Re&move"), this))
     , m_pause(new QToolButton(this))
+    , m_verbose(new QCheckBox(tr("&Verbose log"), this))
+    , m_httpDebug(new QCheckBox(tr("&HTTP debug"), this))
     , m_latencyChoice(new QComboBox(this))
     , m_transactions(new StatsTableModel(this))
     , m_requests(new StatsTableModel(this))
@@ -182,6 +185,13 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     bar->addWidget(m_addVusers);
     bar->addWidget(m_removeVusers);
     bar->addWidget(m_pause);
+    bar->addSpacing(12);
+    bar->addWidget(m_verbose);
+    bar->addWidget(m_httpDebug);
+    m_verbose->setToolTip(tr("Show vu.log() lines and one line per request in the Log tab "
+                             "(as loadwizard run -v); for the next run"));
+    m_httpDebug->setToolTip(tr("Show each request and response with their headers in the Log tab "
+                               "(as loadwizard run --http-debug); for the next run"));
 
     // Charts.
     m_vusersChart = makeChart(tr("Vusers"), m_vusersX, m_vusersY);
@@ -295,6 +305,13 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     layout->addLayout(bar);
     layout->addWidget(vertical, 1);
 
+    connect(m_controller, &RunController::compiling, this,
+            [this](const QString &path) { m_log->appendPlainText(tr("Compiling %1…").arg(path)); });
+    connect(m_controller, &RunController::compileWarnings, this,
+            [this](const QString &path, const QString &output) {
+                m_log->appendPlainText(tr("%1 compiled with warnings:").arg(path));
+                m_log->appendPlainText(output.trimmed());
+            });
     connect(m_addVusers, &QPushButton::clicked, this,
             [this] { m_controller->adjustVusers(m_adjustCount->value()); });
     connect(m_removeVusers, &QPushButton::clicked, this,
@@ -400,6 +417,10 @@ void RunDashboard::startRun()
             tr("For this run: %1 = %2 (not saved in the project)")
                 .arg(QString::fromStdString(name), QString::fromStdString(value)));
     }
+    TraceSettings trace;
+    trace.verbose = m_verbose->isChecked() || m_httpDebug->isChecked();
+    trace.http = m_httpDebug->isChecked() ? TraceSettings::Http::Headers : TraceSettings::Http::Off;
+    m_controller->setTrace(trace);
     emit runStarted();
     m_controller->start(project, m_overrides);
     if (!project.outputs.empty())
@@ -611,7 +632,23 @@ void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
 
 void RunDashboard::appendLog(const Snapshot &snapshot)
 {
+    // With a trace, vu.log() lines come with it (in order with the requests): not twice.
+    const bool tracing = m_controller->trace().any();
+    for (const auto &line : snapshot.trace) {
+        QString text = QString::fromStdString(line.text);
+        text.replace('\n', QStringLiteral("\n        "));
+        m_log->appendPlainText(QStringLiteral("[%1 s] vuser %2 %3")
+                                   .arg(line.elapsedSeconds, 7, 'f', 1)
+                                   .arg(line.vuser)
+                                   .arg(text));
+    }
+    if (snapshot.traceDropped > 0)
+        m_log->appendPlainText(tr("… %n log line(s) dropped (more than a worker holds between "
+                                  "two reports)",
+                                  nullptr, int(snapshot.traceDropped)));
     for (const auto &event : snapshot.events) {
+        if (tracing && event.level == "info")
+            continue;
         m_log->appendPlainText(
             QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
                 .arg(event.elapsedSeconds, 7, 'f', 1)

@@ -11,6 +11,7 @@
 class QAction;
 class QChart;
 class QChartView;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineSeries;
@@ -60,6 +61,8 @@ public:
     StatsTableModel *requestModel() const { return m_requests; }
     QTableView *transactionView() const { return m_transactionView; }
     QPlainTextEdit *summaryView() const { return m_summary; }
+    QPlainTextEdit *logView() const { return m_log; }
+    QCheckBox *httpDebugBox() const { return m_httpDebug; }
     QComboBox *latencyChoice() const { return m_latencyChoice; }
     QLabel *stateLabel() const { return m_stateLabel; }
     /// One row per output of the run: sent, retried, dropped, points, last error.
@@ -106,6 +109,8 @@ private:
     QPushButton *m_addVusers;
     QPushButton *m_removeVusers;
     QToolButton *m_pause;
+    QCheckBox *m_verbose;   ///< -v: vu.log() and request lines in the Log tab
+    QCheckBox *m_httpDebug; ///< --http-debug: requests and responses with headers
 
     QChart *m_vusersChart;
     QLineSeries *m_profileSeries;

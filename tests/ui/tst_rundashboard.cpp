@@ -5,6 +5,7 @@
 #include <loadwizard/targetserver.h>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QLineSeries>
 #include <QPlainTextEdit>
@@ -24,6 +25,7 @@ private slots:
     void initTestCase();
     void runsTheDemoLiveAndStopsGracefully();
     void anUpdateWith200TransactionsTakesUnder5Ms();
+    void httpDebugShowsRequestsInTheLogTab();
 
 private:
     QTemporaryDir m_dir;
@@ -132,6 +134,47 @@ void TestRunDashboard::anUpdateWith200TransactionsTakesUnder5Ms()
     // A figure, not an assertion: timed assertions fail on a loaded machine and prove nothing.
     // The 5 ms budget is checked by hand (see the closing notes); what this test asserts is that
     // 3000 updates with 200 transactions keep the series bounded.
+}
+
+void TestRunDashboard::httpDebugShowsRequestsInTheLogTab()
+{
+    TargetServer target;
+    QVERIFY(target.start("127.0.0.1", 0));
+    Project project;
+    project.name = "debug";
+    // A few requests (think time), so the log keeps all of them.
+    project.scenario = LOADWIZARD_SOURCE_DIR "/tests/e2e/scenarios/debugloop.cpp";
+    project.profile = *RampProfile::parse("1,1");
+    project.parameters["base_url"] = target.baseUrl();
+    project.parameters["path"] = "/health";
+    project.parameters["think"] = "0.3";
+    ProjectDocument document;
+    document.reset(project, m_dir.filePath("debug.yaml"));
+
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
+    QSignalSpy compiling(&controller, &RunController::compiling);
+    QSignalSpy finished(&controller, &RunController::finished);
+    dashboard.httpDebugBox()->setChecked(true);
+    dashboard.runAction()->trigger();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(controller.trace().http, TraceSettings::Http::Headers);
+    QCOMPARE(compiling.count(), 1); // not in this test's fresh cache
+    const QString log = dashboard.logView()->toPlainText();
+    QVERIFY2(log.contains("Compiling " + QString::fromStdString(project.scenario) + "…"),
+             qPrintable(log));
+    const QString request =
+        QString("vuser 1 GET %1/health 200 ").arg(QString::fromStdString(target.baseUrl()));
+    QVERIFY2(log.contains(request), qPrintable(log));
+    QVERIFY2(log.contains("        > GET /health HTTP/1.1\n"), qPrintable(log));
+    QVERIFY2(log.contains("        < HTTP/1.1 200 OK\n"), qPrintable(log));
+    const auto final = controller.finalSnapshot();
+    QVERIFY(final);
+    QVERIFY(final->total.requests > 0);
+    QCOMPARE(qsizetype(log.count(request)), qsizetype(final->total.requests));
+    // The vu.log() lines come once, with the trace, not again as events.
+    QCOMPARE(qsizetype(log.count(" log: vuser 1 iteration 0 line 0")), 1);
+    QCOMPARE(qsizetype(log.count("vuser 1 iteration 0 line 0")), 1);
 }
 
 QTEST_MAIN(TestRunDashboard)

@@ -8,7 +8,8 @@
 
 namespace Loadwizard {
 
-tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides)
+tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides,
+                                            const CompileOptions &compile)
 {
     PreparedRun prepared;
     if (project.scenario.empty())
@@ -31,7 +32,7 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
         feeds.push_back({source.name, *table, source.strategy, source.effectiveExhaustion()});
     }
 
-    auto plugin = loadScenarioPlugin(*scenarioPath, {}, &prepared.compileCacheHit);
+    auto plugin = loadScenarioPlugin(*scenarioPath, compile, &prepared.compileCacheHit);
     if (!plugin)
         return tl::make_unexpected(plugin.error());
     prepared.plugin = *plugin;

@@ -8,7 +8,7 @@ namespace Loadwizard {
 tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Project &project,
                                                                      RunSessionOptions options)
 {
-    auto prepared = prepareRun(project, options.overrides);
+    auto prepared = prepareRun(project, options.overrides, options.compile);
     if (!prepared)
         return tl::make_unexpected(prepared.error());
     std::unique_ptr<RunSession> session(new RunSession);
@@ -23,6 +23,8 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     if (!outputs)
         return tl::make_unexpected(outputs.error());
     session->m_outputs = std::move(*outputs);
+    session->m_prepared.config.iterationsPerVuser = options.iterationsPerVuser;
+    session->m_prepared.config.trace = options.trace;
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);
     return session;

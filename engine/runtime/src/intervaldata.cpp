@@ -33,6 +33,9 @@ void IntervalData::reset()
     counters = {};
     events.clear();
     eventsDropped = 0;
+    trace.clear();
+    traceBytes = 0;
+    traceDropped = 0;
 }
 
 void IntervalData::addEvent(LogEvent event)
@@ -41,6 +44,16 @@ void IntervalData::addEvent(LogEvent event)
         events.push_back(std::move(event));
     else
         ++eventsDropped;
+}
+
+void IntervalData::addTrace(TraceLine line)
+{
+    if (trace.size() < maxTraceLines && traceBytes + line.text.size() <= maxTraceBytes) {
+        traceBytes += line.text.size();
+        trace.push_back(std::move(line));
+    } else {
+        ++traceDropped;
+    }
 }
 
 } // namespace Loadwizard::Engine

@@ -43,9 +43,16 @@ struct IntervalData
     Counters counters;
     std::vector<LogEvent> events;
     std::uint64_t eventsDropped = 0;
+    /// Bounded by count and bytes: a worker never waits for the terminal, it drops (and counts).
+    static constexpr std::size_t maxTraceLines = 2000;
+    static constexpr std::size_t maxTraceBytes = 4 << 20;
+    std::vector<TraceLine> trace;
+    std::size_t traceBytes = 0;
+    std::uint64_t traceDropped = 0;
 
     void reset();
     void addEvent(LogEvent event);
+    void addTrace(TraceLine line);
 };
 
 } // namespace Loadwizard::Engine

@@ -93,6 +93,12 @@ void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
             ++snapshot.eventsDropped;
     }
     snapshot.eventsDropped += data.eventsDropped;
+    for (auto &line : data.trace) {
+        if (haveSecrets())
+            line.text = redactSecrets(line.text);
+        snapshot.trace.push_back(std::move(line));
+    }
+    snapshot.traceDropped += data.traceDropped;
 }
 
 void Reporter::foldNames(Snapshot &snapshot)
@@ -148,6 +154,12 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
         if (owner >= 0 && std::size_t(owner) < m_workers.size())
             m_workers[std::size_t(owner)]->recycle(std::move(data));
     }
+    // Each worker's lines are in order; across workers, by time.
+    if (collected.intervals.size() > 1)
+        std::stable_sort(snapshot->trace.begin(), snapshot->trace.end(),
+                         [](const TraceLine &a, const TraceLine &b) {
+                             return a.elapsedSeconds < b.elapsedSeconds;
+                         });
     m_totals.add(interval);
     m_allTotal.merge(m_allInterval);
 

@@ -39,6 +39,9 @@ public:
     void endController();
     void controllerLoop();
     void schedule(std::uint64_t now);
+    /// With an iteration limit: every vuser the profile starts has run its iterations (or is
+    /// gone otherwise), and the profile starts no more.
+    bool iterationsDone(std::uint64_t now);
     void addVusers(long long count);
     void removeVusers(long long count);
     void beginStop(bool interruptNow);
@@ -192,6 +195,28 @@ void Run::Private::schedule(std::uint64_t now)
         removeVusers(scheduled - planned);
 }
 
+bool Run::Private::iterationsDone(std::uint64_t now)
+{
+    if (shared.config.iterationsPerVuser == 0 || nextVuserId == 1)
+        return false;
+    double riseEnd = 0; // the end of the profile's last step that adds vusers
+    double stepEnd = 0;
+    for (const RampStep &step : shared.config.profile.steps()) {
+        stepEnd += step.seconds;
+        if (step.rate > 0)
+            riseEnd = stepEnd;
+    }
+    double t;
+    long long delta;
+    {
+        std::lock_guard lock(controlMutex);
+        t = scheduleSeconds(now);
+        delta = manualDelta;
+    }
+    return t >= riseEnd && delta <= 0 &&
+           shared.vusersGone.load(std::memory_order_relaxed) == (long long)(nextVuserId - 1);
+}
+
 void Run::Private::beginStop(bool interruptNow)
 {
     if (!stopping) {
@@ -225,7 +250,7 @@ void Run::Private::report(bool final)
         }
     }
     const long long active = shared.activeVusers.load(std::memory_order_relaxed);
-    maxVusers = std::max(maxVusers, active);
+    maxVusers = std::max({maxVusers, active, shared.peakVusers.load(std::memory_order_relaxed)});
     const RunState state = final      ? RunState::Finished
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
@@ -355,8 +380,11 @@ void Run::Private::controllerLoop()
             beginStop(false);
         if (!stopping)
             schedule(now);
+        if (!stopping && iterationsDone(now))
+            beginStop(false);
         const long long active = shared.activeVusers.load(std::memory_order_relaxed);
-        maxVusers = std::max(maxVusers, active);
+        maxVusers =
+            std::max({maxVusers, active, shared.peakVusers.load(std::memory_order_relaxed)});
         hub->poll(active);
         if (watch(now)) {
             abandoned = true;

@@ -261,6 +261,40 @@ void attachDiagnostics(const std::string &cppPath, const std::string &sourceArgu
 
 } // namespace
 
+const std::vector<std::string> &scenarioCompileFlags()
+{
+    // -Wunused-result is GCC's and Clang's group for [[nodiscard]] alike.
+    static const std::vector<std::string> flags = {"-std=c++20", "-fPIC", "-fvisibility=hidden",
+                                                   "-Wall", "-Werror=unused-result"};
+    return flags;
+}
+
+std::string withCoAwaitHints(const std::string &compilerOutput)
+{
+    static constexpr std::string_view hint =
+        " (did you forget co_await? a request, think, sleep, rendezvous or transaction that is "
+        "neither awaited nor kept does nothing)";
+    std::string out;
+    out.reserve(compilerOutput.size());
+    std::size_t start = 0;
+    while (start < compilerOutput.size()) {
+        auto end = compilerOutput.find('\n', start);
+        const bool lastLine = end == std::string::npos;
+        if (lastLine)
+            end = compilerOutput.size();
+        const std::string_view line(compilerOutput.data() + start, end - start);
+        out.append(line);
+        // GCC: "[-Werror=unused-result]"; Clang: "[-Werror,-Wunused-result]".
+        if (line.find("unused-result]") != std::string_view::npos &&
+            line.find("co_await?") == std::string_view::npos)
+            out.append(hint);
+        if (!lastLine)
+            out.push_back('\n');
+        start = end + 1;
+    }
+    return out;
+}
+
 tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                                  const CompileOptions &options, bool *cacheHit)
 {
@@ -301,8 +335,8 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     if (!identity)
         return compileError(cppPath, "no usable C++ compiler: " + identity.error());
 
-    const std::vector<std::string> flags = {
-        "-std=c++20", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-I" + sdk.string()};
+    std::vector<std::string> flags = scenarioCompileFlags();
+    flags.insert(flags.end(), {"-O2", "-shared", "-I" + sdk.string()});
     const std::vector<std::string> &userFlags = options.extraFlags;
 
     const std::string apiVersion = std::to_string(LOADWIZARD_API_VERSION);
@@ -354,12 +388,14 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     command.push_back("-o");
     command.push_back(scratchOutput.string());
 
+    if (options.onCompiling)
+        options.onCompiling(cppPath);
     auto result = runProcess(command);
     tl::expected<std::string, Error> outcome;
     if (!result) {
         outcome = compileError(cppPath, "no usable C++ compiler: " + result.error());
     } else if (result->exitCode != 0) {
-        std::string diagnostics = result->output;
+        std::string diagnostics = withCoAwaitHints(result->output);
         while (!diagnostics.empty() && diagnostics.back() == '\n')
             diagnostics.pop_back();
         Error error;
@@ -372,7 +408,7 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                              "clang (apt-get install clang), which Loadwizard then prefers, or "
                              "set CXX=clang++, or build the options before the co_await";
         }
-        attachDiagnostics(cppPath, sourceArgument, result->output, error);
+        attachDiagnostics(cppPath, sourceArgument, diagnostics, error);
         outcome = tl::unexpected(std::move(error));
     } else {
         fs::rename(scratchOutput, output, ec);
@@ -381,6 +417,8 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
                                                 output.string() + "': " + ec.message());
         } else {
             outcome = output.string();
+            if (options.onWarnings && !result->output.empty())
+                options.onWarnings(cppPath, result->output);
         }
     }
     fs::remove_all(scratch, ec);

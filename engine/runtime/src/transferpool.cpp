@@ -57,9 +57,11 @@ std::size_t discardHeader(char *, std::size_t size, std::size_t count, void *)
 
 } // namespace
 
-TransferPool::TransferPool(const HttpSettings &http, std::string userAgent)
+TransferPool::TransferPool(const HttpSettings &http, std::string userAgent,
+                           TraceSettings::Http httpTrace)
     : m_http(http)
     , m_userAgent(std::move(userAgent))
+    , m_httpTrace(httpTrace)
 {}
 
 TransferPool::~TransferPool()
@@ -85,7 +87,7 @@ CURLSH *TransferPool::newIdentity()
     return share;
 }
 
-CURL *TransferPool::newEasyHandle(TransferSlot &slot) const
+CURL *TransferPool::newEasyHandle(TransferSlot &slot)
 {
     CURL *easy = curl_easy_init();
     if (!easy)
@@ -109,6 +111,11 @@ CURL *TransferPool::newEasyHandle(TransferSlot &slot) const
                      m_http.http2 ? long(CURL_HTTP_VERSION_2TLS) : long(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, long(m_http.bufferSize));
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, long(m_http.maxRedirects));
+    if (m_httpTrace != TraceSettings::Http::Off) {
+        slot.httpTrace = std::make_unique<HttpTrace>(m_httpTrace == TraceSettings::Http::Full,
+                                                     TraceSettings::httpBodyBytes);
+        slot.httpTrace->attach(easy);
+    }
     return easy;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "httptrace.h"
+
+#include <loadwizard/run.h>
 #include <loadwizard/settings.h>
 
 #include <cstdint>
@@ -30,6 +33,7 @@ struct TransferSlot
     std::uint64_t bodyCap = 0; ///< body bytes kept for the request in flight
     bool inUse = false;
     bool inFreeList = false;
+    std::unique_ptr<HttpTrace> httpTrace; ///< only with --http-debug
 };
 
 /// A worker's easy handles. A vuser's identity is a curl share handle of its own (cookie jar
@@ -40,7 +44,8 @@ struct TransferSlot
 class TransferPool
 {
 public:
-    TransferPool(const HttpSettings &http, std::string userAgent);
+    TransferPool(const HttpSettings &http, std::string userAgent,
+                 TraceSettings::Http httpTrace = TraceSettings::Http::Off);
     ~TransferPool();
     TransferPool(const TransferPool &) = delete;
     TransferPool &operator=(const TransferPool &) = delete;
@@ -56,10 +61,11 @@ public:
     void forget(VuserImpl &vuser);
 
 private:
-    CURL *newEasyHandle(TransferSlot &slot) const;
+    CURL *newEasyHandle(TransferSlot &slot);
 
     const HttpSettings &m_http;
     std::string m_userAgent;
+    TraceSettings::Http m_httpTrace;
     std::vector<std::unique_ptr<TransferSlot>> m_slots;
     std::vector<TransferSlot *> m_free;
 };

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
+#include <string_view>
 #include <utility>
 
 #include <csignal>
@@ -154,7 +156,8 @@ tl::expected<void, Error> Worker::setUp()
     // Each vuser's transfers stay on connections of their own: no HTTP/2 multiplexing of
     // several vusers' requests onto one connection.
     curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_NOTHING));
-    m_pool = std::make_unique<TransferPool>(m_shared.config.http, m_shared.userAgent);
+    m_pool = std::make_unique<TransferPool>(m_shared.config.http, m_shared.userAgent,
+                                            m_shared.config.trace.http);
     return {};
 }
 
@@ -228,6 +231,9 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
 {
     if (vuser.interrupting)
         return;
+    // vu.log() is the one "info" event: with -v its lines go with the requests', in order.
+    if (m_shared.config.trace.any() && std::string_view(level) == "info")
+        m_interval->addTrace({elapsedSeconds(), vuser.id(), "log: " + message});
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
 }
 
@@ -238,6 +244,36 @@ DataFeeder *Worker::feeder(std::string_view name) const
             return feeder.get();
     }
     return nullptr;
+}
+
+void Worker::traceRequest(const VuserImpl &vuser, const Request &request, const Response &response,
+                          std::uint64_t bytesIn, std::string httpText)
+{
+    if (vuser.interrupting)
+        return;
+    char figures[96];
+    const double kilobytes = double(bytesIn) / 1000.0;
+    if (bytesIn < 1000)
+        std::snprintf(figures, sizeof figures, "%.1f ms %llu B", response.seconds * 1000,
+                      (unsigned long long)bytesIn);
+    else if (kilobytes < 1000)
+        std::snprintf(figures, sizeof figures, "%.1f ms %.1f kB", response.seconds * 1000,
+                      kilobytes);
+    else
+        std::snprintf(figures, sizeof figures, "%.1f ms %.1f MB", response.seconds * 1000,
+                      kilobytes / 1000);
+    std::string text = request.method + " " + request.url + " ";
+    text += response.error.empty() ? std::to_string(response.status) : "error: " + response.error;
+    text.append(" ").append(figures);
+    if (!response.url.empty())
+        text += " (redirected to " + response.url + ")";
+    if (!httpText.empty()) {
+        text += '\n';
+        text += httpText;
+        if (text.back() == '\n')
+            text.pop_back();
+    }
+    m_interval->addTrace({elapsedSeconds(), vuser.id(), std::move(text)});
 }
 
 int Worker::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *socketData)
@@ -397,8 +433,10 @@ void Worker::processInbox()
 
 void Worker::addVusers(std::uint64_t first, std::uint64_t count)
 {
-    if (m_stopping || count == 0)
+    if (m_stopping || count == 0) {
+        m_shared.vusersGone.fetch_add((long long)count, std::memory_order_relaxed);
         return;
+    }
     m_pendingStarts.push_back({first, count});
     m_pendingCount += count;
 }
@@ -453,11 +491,17 @@ void Worker::startPending(std::uint64_t now)
             outOfMemory = true;
         }
     }
-    m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed);
+    const long long active =
+        m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed) + added;
+    long long peak = m_shared.peakVusers.load(std::memory_order_relaxed);
+    while (active > peak &&
+           !m_shared.peakVusers.compare_exchange_weak(peak, active, std::memory_order_relaxed)) {
+    }
     if (outOfMemory) {
         // More vusers than memory (a step of a million under a memory limit): the ones running
         // go on, the rest of the plan is dropped with one warning rather than a crash.
         const std::uint64_t dropped = m_pendingCount + (count - std::uint64_t(added));
+        m_shared.vusersGone.fetch_add((long long)dropped, std::memory_order_relaxed);
         m_pendingStarts.clear();
         m_pendingCount = 0;
         if (!std::exchange(m_outOfMemoryWarned, true))
@@ -485,6 +529,7 @@ void Worker::removeVusers(std::uint64_t count)
         range.count -= dropped;
         m_pendingCount -= dropped;
         count -= dropped;
+        m_shared.vusersGone.fetch_add((long long)dropped, std::memory_order_relaxed);
         if (range.count == 0)
             m_pendingStarts.pop_back();
     }
@@ -609,7 +654,8 @@ void Worker::finishTask(VuserImpl &vuser)
             ++counters.iterationsFailed;
         vuser.nextIteration();
     }
-    if (vuser.stopAfterIteration || m_stopping) {
+    const std::uint64_t limit = m_shared.config.iterationsPerVuser;
+    if (vuser.stopAfterIteration || m_stopping || (limit > 0 && vuser.iteration() >= limit)) {
         retire(vuser);
         return;
     }
@@ -652,6 +698,7 @@ void Worker::retire(VuserImpl &vuser)
     m_pool->forget(vuser);
     m_vusers.erase(id);
     m_shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
+    m_shared.vusersGone.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Worker::flush(std::uint64_t round)

@@ -37,6 +37,12 @@ struct RunShared
     std::uint64_t startNs = 0;
     std::string userAgent;
     std::atomic<long long> activeVusers{0};
+    /// Vusers retired, or dropped before they started: all of them once every vuser the plan
+    /// scheduled is done (how a run with an iteration limit knows it can end).
+    std::atomic<long long> vusersGone{0};
+    /// The most vusers active at once, as the workers saw it when starting them: vusers that
+    /// run a few quick iterations may come and go between two looks of the controller.
+    std::atomic<long long> peakVusers{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
     NameRegistry names;                    ///< request names, capped (http.max_names)
     /// One per RunConfig::data entry, in its order; the feeders' counters are the atomics.
@@ -101,6 +107,9 @@ public:
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
     /// The feeder named so, or nullptr.
     DataFeeder *feeder(std::string_view name) const;
+    /// With -v or --http-debug: the request's line (and its HTTP exchange) for the trace.
+    void traceRequest(const VuserImpl &vuser, const Request &request, const Response &response,
+                      std::uint64_t bytesIn, std::string httpText);
 
     // The watchdog's view, read from the controller thread (and a crash handler).
     /// When this worker last came back to its event loop (nowNs()).

@@ -372,6 +372,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     long status = 0;
     curl_off_t total = 0, dns = 0, connect = 0, tls = 0, ttfb = 0, down = 0, up = 0;
     long headerBytes = 0, requestBytes = 0, redirects = 0;
+    std::string httpText; // --http-debug
     // Without a slot (no easy handle could be had) every figure stays zero.
     if (slot) {
         CURL *easy = slot->easy;
@@ -393,6 +394,8 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
             if (effective)
                 response.url = effective;
         }
+        if (slot->httpTrace)
+            httpText = slot->httpTrace->take();
         m_pool->release(slot);
     }
     // A transfer that failed must not look like a response: a status line followed by a reset
@@ -463,6 +466,8 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
         message += result != CURLE_OK ? response.error : "HTTP " + std::to_string(status);
         logEvent(vuser, "error", std::move(message), errorClass);
     }
+    if (m_shared.config.trace.any())
+        traceRequest(vuser, request, response, std::uint64_t(down), std::move(httpText));
     wake(vuser);
 }
 

@@ -109,6 +109,15 @@ struct LogEvent
     std::uint64_t vuser = 0;
 };
 
+/// A debugging line (`-v`, `--http-debug`): a vu.log() line, a request's one-line account, or a
+/// request and response with headers (several lines in `text`). Secrets are redacted.
+struct TraceLine
+{
+    double elapsedSeconds = 0;
+    std::uint64_t vuser = 0;
+    std::string text;
+};
+
 /// Where a run is when a snapshot is taken.
 enum class RunState
 {
@@ -149,6 +158,8 @@ struct Snapshot
 
     std::vector<LogEvent> events;    ///< this interval's, at most a few hundred
     std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval
+    std::vector<TraceLine> trace;    ///< only when the run traces (RunConfig::trace), in time order
+    std::uint64_t traceDropped = 0;  ///< trace lines a worker had no room for, this interval
     /// Empty, or why these numbers miss something: a worker that never came back from scenario
     /// code was left behind, and what it did since its last report is not counted.
     std::string incomplete;

@@ -4,6 +4,7 @@
 #include <loadwizard/plugin.h>
 #include <loadwizard/project.h>
 #include <loadwizard/run.h>
+#include <loadwizard/scenariocompiler.h>
 
 #include <memory>
 #include <string>
@@ -24,7 +25,9 @@ struct PreparedRun
     std::vector<std::string> warnings;
 };
 
+/// `compile`: how a .cpp scenario is compiled, and whom to tell (its callbacks).
 tl::expected<PreparedRun, Error> prepareRun(const Project &project,
-                                            const Parameters &overrides = {});
+                                            const Parameters &overrides = {},
+                                            const CompileOptions &compile = {});
 
 } // namespace Loadwizard

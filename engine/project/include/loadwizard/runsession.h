@@ -8,6 +8,7 @@
 #include <loadwizard/summary.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct RunSessionOptions
     Parameters overrides;                 ///< win over the project's parameters (--param)
     std::vector<std::string> outputFlags; ///< `--out KIND=TARGET?…`, after the project's outputs
     double flushTimeoutSeconds = 10;      ///< what the outputs get to deliver at the end
+    CompileOptions compile;               ///< for a .cpp scenario: "compiling…", warnings
+    std::uint64_t iterationsPerVuser = 0; ///< `--iterations N`; 0: until the profile ends
+    TraceSettings trace;                  ///< `-v`, `--http-debug`
 };
 
 /// One run of a project, from file to summary, driven the same way by the CLI and the GUI:

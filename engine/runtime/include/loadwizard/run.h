@@ -7,6 +7,7 @@
 #include <loadwizard/settings.h>
 #include <loadwizard/snapshot.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,24 @@ struct DataFeed
     DataExhaustion onExhausted = DataExhaustion::Recycle; ///< never Default
 };
 
+/// What a run prints for debugging, besides its metrics: lines that go through a bounded
+/// buffer per worker to the snapshot's `trace` (dropped, and counted, when a worker writes more
+/// than it holds between two reports).
+struct TraceSettings
+{
+    enum class Http
+    {
+        Off,
+        Headers, ///< request and status lines with their headers
+        Full     ///< and the bodies, cut at httpBodyBytes
+    };
+    bool verbose = false; ///< vu.log() lines and one line per request
+    Http http = Http::Off;
+    static constexpr std::size_t httpBodyBytes = 4096;
+
+    bool any() const { return verbose || http != Http::Off; }
+};
+
 /// Everything the runtime needs, resolved: no file names, no ${VAR} left.
 struct RunConfig
 {
@@ -40,6 +59,10 @@ struct RunConfig
     double gracefulStopSeconds = 30;
     int workers = 0; ///< 0: one per core
     double reportIntervalSeconds = 1.0;
+    /// Iterations each vuser runs before it stops (a completed vuser, not an interrupted one);
+    /// the run ends once every vuser the profile starts has run them. 0: no limit.
+    std::uint64_t iterationsPerVuser = 0;
+    TraceSettings trace;
     /// Monotonic nanoseconds for the schedule, pauses, reports, rendezvous waits and event
     /// times; empty: the steady clock. Tests drive it by hand. Sleeps, transaction durations and
     /// libcurl's timers always keep real time.

@@ -5,6 +5,7 @@
 
 #include <tl/expected.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,21 @@ struct CompileOptions
     std::vector<std::string> extraFlags; ///< appended after the standard flags
     std::string cacheDir;                ///< empty: Paths::cacheDir()
     std::string sdkIncludeDir;           ///< empty: Paths::sdkIncludeDir()
+    /// Called just before the compiler starts (never on a cache hit), with the source's path:
+    /// to say "compiling x.cpp…" during the seconds it takes.
+    std::function<void(const std::string &cppPath)> onCompiling;
+    /// Called after a successful compile that printed something (warnings), with the compiler's
+    /// whole output; a cache hit reuses the library silently, so warnings show once.
+    std::function<void(const std::string &cppPath, const std::string &output)> onWarnings;
 };
+
+/// The flags every scenario plugin is built with, by compileScenario() and by the installed
+/// CMake package's loadwizard_add_scenario() alike: C++20, hidden symbols, and a discarded
+/// awaitable ([[nodiscard]]: a forgotten co_await) as an error.
+const std::vector<std::string> &scenarioCompileFlags();
+
+/// Adds "did you forget co_await?" to a compiler's unused-result ([[nodiscard]]) diagnostics.
+std::string withCoAwaitHints(const std::string &compilerOutput);
 
 /// Compiles `cppPath` into `<cacheDir>/<stem>-<key>.so` unless that file is already cached; the key
 /// covers the source, the SDK headers, the compiler and its version, the flags and the API version.

@@ -3,9 +3,9 @@
 // The scenario SDK: everything a scenario plugin includes. The C++ standard library and
 // nlohmann-json only, so a plugin builds with nothing but a C++20 compiler and these headers.
 
+#include <loadwizard/data.h>
 #include <loadwizard/helpers.h>
 #include <loadwizard/http.h>
-#include <loadwizard/data.h>
 #include <loadwizard/task.h>
 
 #include <array>
@@ -61,7 +61,7 @@ class Vuser;
 
 namespace Detail {
 
-struct RequestAwaitable
+struct [[nodiscard]] RequestAwaitable
 {
     Vuser *vuser;
     Request request;
@@ -72,7 +72,7 @@ struct RequestAwaitable
     Response await_resume() { return std::move(response); }
 };
 
-struct SleepAwaitable
+struct [[nodiscard]] SleepAwaitable
 {
     Vuser *vuser;
     double seconds;
@@ -83,7 +83,7 @@ struct SleepAwaitable
     void await_resume() const noexcept {}
 };
 
-struct RendezvousAwaitable
+struct [[nodiscard]] RendezvousAwaitable
 {
     Vuser *vuser;
     std::string name;
@@ -98,7 +98,7 @@ struct RendezvousAwaitable
 
 /// A transaction that ends when it goes out of scope (passed, unless an error, a failed check or
 /// fail() happened inside it).
-class Transaction
+class [[nodiscard]] Transaction
 {
 public:
     Transaction(Vuser &vuser, std::string name);
@@ -120,6 +120,35 @@ private:
     int m_uncaught = std::uncaught_exceptions(); ///< to fail when unwound by an exception
 };
 
+// GCC 11 and 12 miscompile an aggregate temporary inside a co_await expression (it is destroyed
+// twice: `free(): invalid pointer`), which is how request options are written. Refuse to compile
+// that rather than crash at run time; clang++ (which `loadwizard run` prefers when it is
+// installed) and GCC 13 compile it right.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#define LOADWIZARD_GCC_AGGREGATE_BUG 1
+#else
+#define LOADWIZARD_GCC_AGGREGATE_BUG 0
+#endif
+#define LOADWIZARD_GCC_OPTIONS_MESSAGE                                                             \
+    "GCC before 13 miscompiles request options inside co_await (a double free): compile "          \
+    "scenarios with clang++ (apt-get install clang; `loadwizard run` then uses it), or call "      \
+    "vu.get(url) / vu.request(Request) without options"
+
+namespace Detail {
+
+template <class Options>
+inline constexpr bool requestOptionsCompile = !LOADWIZARD_GCC_AGGREGATE_BUG || sizeof(Options) == 0;
+
+inline Request plainRequest(const char *method, std::string url)
+{
+    Request r;
+    r.method = method;
+    r.url = std::move(url);
+    return r;
+}
+
+} // namespace Detail
+
 /// A virtual user, as scenario code sees it. Implemented by the engine; one vuser is only ever
 /// touched by one worker thread, so nothing here needs locking.
 class Vuser
@@ -131,40 +160,78 @@ public:
         return {this, std::move(request), {}};
     }
     /// Any method: `co_await vu.request("PUT", "/items/3", {.json = item})`.
+    template <class Options = RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable request(std::string method, std::string url,
-                                                   RequestOptions options = {})
+                                                   Options options = {})
     {
+        static_assert(Detail::requestOptionsCompile<Options>, LOADWIZARD_GCC_OPTIONS_MESSAGE);
         return request(Detail::buildRequest(std::move(method), std::move(url), std::move(options)));
     }
-    [[nodiscard]] Detail::RequestAwaitable get(std::string url, RequestOptions options = {})
+    // Each method twice: without options (no aggregate temporary, so any compiler), and with.
+    [[nodiscard]] Detail::RequestAwaitable get(std::string url)
     {
-        return request("GET", std::move(url), std::move(options));
+        return request(Detail::plainRequest("GET", std::move(url)));
+    }
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable get(std::string url, Options options)
+    {
+        return request<Options>("GET", std::move(url), std::move(options));
     }
     /// `co_await vu.post("/login", {.form = {{"user", u}, {"password", p}}})`.
-    [[nodiscard]] Detail::RequestAwaitable post(std::string url, RequestOptions options = {})
+    [[nodiscard]] Detail::RequestAwaitable post(std::string url)
     {
-        return request("POST", std::move(url), std::move(options));
+        return request(Detail::plainRequest("POST", std::move(url)));
     }
-    [[nodiscard]] Detail::RequestAwaitable put(std::string url, RequestOptions options = {})
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable post(std::string url, Options options)
     {
-        return request("PUT", std::move(url), std::move(options));
+        return request<Options>("POST", std::move(url), std::move(options));
     }
-    [[nodiscard]] Detail::RequestAwaitable patch(std::string url, RequestOptions options = {})
+    [[nodiscard]] Detail::RequestAwaitable put(std::string url)
     {
-        return request("PATCH", std::move(url), std::move(options));
+        return request(Detail::plainRequest("PUT", std::move(url)));
+    }
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable put(std::string url, Options options)
+    {
+        return request<Options>("PUT", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable patch(std::string url)
+    {
+        return request(Detail::plainRequest("PATCH", std::move(url)));
+    }
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable patch(std::string url, Options options)
+    {
+        return request<Options>("PATCH", std::move(url), std::move(options));
     }
     /// DELETE (`delete` is a C++ keyword; k6 says `del` too).
-    [[nodiscard]] Detail::RequestAwaitable del(std::string url, RequestOptions options = {})
+    [[nodiscard]] Detail::RequestAwaitable del(std::string url)
     {
-        return request("DELETE", std::move(url), std::move(options));
+        return request(Detail::plainRequest("DELETE", std::move(url)));
     }
-    [[nodiscard]] Detail::RequestAwaitable head(std::string url, RequestOptions options = {})
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable del(std::string url, Options options)
     {
-        return request("HEAD", std::move(url), std::move(options));
+        return request<Options>("DELETE", std::move(url), std::move(options));
     }
-    [[nodiscard]] Detail::RequestAwaitable options(std::string url, RequestOptions options = {})
+    [[nodiscard]] Detail::RequestAwaitable head(std::string url)
     {
-        return request("OPTIONS", std::move(url), std::move(options));
+        return request(Detail::plainRequest("HEAD", std::move(url)));
+    }
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable head(std::string url, Options options)
+    {
+        return request<Options>("HEAD", std::move(url), std::move(options));
+    }
+    [[nodiscard]] Detail::RequestAwaitable options(std::string url)
+    {
+        return request(Detail::plainRequest("OPTIONS", std::move(url)));
+    }
+    template <class Options = RequestOptions>
+    [[nodiscard]] Detail::RequestAwaitable options(std::string url, Options options)
+    {
+        return request<Options>("OPTIONS", std::move(url), std::move(options));
     }
     /// Think time: `co_await vu.think(2.5)`, scaled by the project's think-time multiplier.
     [[nodiscard]] Detail::SleepAwaitable think(double seconds)
