@@ -50,6 +50,7 @@ private slots:
     void iterationsInFlightAreCountedOnEveryStopPath();
     void twentyThousandUrlsMakeOneNameAndLittleMemory();
     void namesBeyondTheCapShareOneOverflowName();
+    void transactionAndCheckNamesAreCappedToo();
     void anEndlessBodyIsCappedAndCutOnTime_data();
     void anEndlessBodyIsCappedAndCutOnTime();
     void aHugeStepNeverOutlivesTheProfile();
@@ -130,6 +131,46 @@ void TestEndToEndTrust::namesBeyondTheCapShareOneOverflowName()
         total += count(summary, {"requests_by_name", name, "count"});
     QCOMPARE(total, count(summary, {"requests", "count"})); // every request is still counted
     QCOMPARE(outcome.err.count("request names:"), 1);       // one warning
+}
+
+void TestEndToEndTrust::transactionAndCheckNamesAreCappedToo()
+{
+    // 2 vusers make 200 new transaction names and 200 new check names per iteration: thousands
+    // in all, of which 50 of each kind are kept.
+    const QString project = m_harness.writeFile(
+        "manynames.yaml",
+        "loadwizard: 1\nscenario: " + m_harness.scenarioPath("manynames.cpp").toUtf8() +
+            "\nprofile: {rampup: \"2,1,0,2\"}\nhttp: {max_names: 50}\n"
+            "parameters: {per: \"200\"}\n");
+    const QString json = m_harness.scratchPath("manynames.json");
+    const Outcome outcome = m_harness.run({"run", project, "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    const qint64 iterations = count(summary, {"iterations"});
+    QVERIFY2(iterations >= 5, qPrintable(QString::number(iterations)));
+
+    const QJsonObject transactions = field(summary, {"transactions"}).toObject();
+    QCOMPARE(transactions.size(), 51); // the cap plus the overflow name
+    QVERIFY(transactions.contains("(other names)"));
+    qint64 transactionCount = 0;
+    for (const QString &name : transactions.keys())
+        transactionCount += count(summary, {"transactions", name, "count"});
+    QCOMPARE(transactionCount, iterations * 200); // every transaction is still counted
+
+    const QJsonObject checks = field(summary, {"checks"}).toObject();
+    QCOMPARE(checks.size(), 51);
+    QVERIFY(checks.contains("(other names)"));
+    qint64 passes = 0, fails = 0;
+    for (const QString &name : checks.keys()) {
+        passes += count(summary, {"checks", name, "passes"});
+        fails += count(summary, {"checks", name, "fails"});
+    }
+    QCOMPARE(passes, iterations * 100);
+    QCOMPARE(fails, iterations * 100);
+
+    QCOMPARE(outcome.err.count("transaction names:"), 1); // one warning per kind
+    QCOMPARE(outcome.err.count("check names:"), 1);
 }
 
 void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime_data()

@@ -96,6 +96,8 @@ Run::Private::Private(RunConfig config)
     if (!shared.config.clock)
         shared.config.clock = nowNs;
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
+    shared.transactionNames.setLimit(shared.names.limit());
+    shared.checkNames.setLimit(shared.names.limit());
     shared.userAgent = shared.config.http.userAgent.empty()
                            ? std::string("Loadwizard/") + LOADWIZARD_VERSION
                            : shared.config.http.userAgent;

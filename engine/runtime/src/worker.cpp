@@ -2,6 +2,8 @@
 
 #include "clock.h"
 #include "rendezvoushub.h"
+#include <loadwizard/error.h>
+#include <loadwizard/secrets.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -225,6 +227,36 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
     if (vuser.interrupting)
         return;
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
+}
+
+const std::string &Worker::cappedName(NameKind kind, const std::string &name, VuserImpl &vuser)
+{
+    auto &admitted = m_admittedNames[std::size_t(kind)];
+    if (admitted.contains(name))
+        return name;
+    NameRegistry &registry = kind == NameKind::Request       ? m_shared.names
+                             : kind == NameKind::Transaction ? m_shared.transactionNames
+                                                             : m_shared.checkNames;
+    bool firstOverflow = false;
+    if (registry.admit(name, &firstOverflow)) {
+        admitted.insert(name);
+        return name;
+    }
+    if (firstOverflow) {
+        const char *what = kind == NameKind::Request       ? "request names"
+                           : kind == NameKind::Transaction ? "transaction names"
+                                                           : "check names";
+        const char *advice = kind == NameKind::Request ? "name requests" : "use fewer names";
+        // Redacted before it is cut: the reporter would not know half a secret.
+        logEvent(vuser, "warning",
+                 "more than " + std::to_string(registry.limit()) + " " + what + ": \"" +
+                     shortened(redactSecrets(name)) + "\" and later new names are counted as \"" +
+                     std::string(NameRegistry::overflowName) + "\" (" + advice +
+                     ", or raise http.max_names)",
+                 ErrorClass::Other);
+    }
+    static const std::string overflow(NameRegistry::overflowName);
+    return overflow;
 }
 
 int Worker::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *socketData)

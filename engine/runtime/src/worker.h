@@ -38,6 +38,16 @@ struct RunShared
     std::atomic<long long> activeVusers{0};
     std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
     NameRegistry names;                    ///< request names, capped (http.max_names)
+    NameRegistry transactionNames;         ///< transaction names, the same cap
+    NameRegistry checkNames;               ///< check names, the same cap
+};
+
+/// What a capped name names (each kind has its own registry and its own warning).
+enum class NameKind
+{
+    Request,
+    Transaction,
+    Check
 };
 
 /// A command posted to a worker from another thread.
@@ -92,6 +102,9 @@ public:
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
+    /// `name`, or the overflow name once the run holds http.max_names names of that kind (the
+    /// first name turned away warns once). A reference to `name` itself when it is admitted.
+    const std::string &cappedName(NameKind kind, const std::string &name, VuserImpl &vuser);
 
     // The watchdog's view, read from the controller thread (and a crash handler).
     /// When this worker last came back to its event loop (nowNs()).
@@ -185,12 +198,14 @@ private:
     bool m_lagWarned = false;
     bool m_outOfMemoryWarned = false;
     bool m_quit = false;
+    std::atomic<bool> m_exited{false};
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};
 
     std::unique_ptr<IntervalData> m_interval;
-    /// Request names the run's registry admitted, so the hot path takes no lock for them.
-    std::unordered_set<std::string> m_admittedNames;
+    /// Names the run's registries admitted, one set per NameKind, so the hot path takes no lock
+    /// for them.
+    std::unordered_set<std::string> m_admittedNames[3];
 
     std::mutex m_inboxMutex;
     std::vector<WorkerCommand> m_inbox, m_inboxWork;
