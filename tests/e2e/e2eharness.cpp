@@ -85,8 +85,22 @@ Outcome Harness::run(const QStringList &arguments, int timeoutMs) const
     return run(arguments, environment(), timeoutMs);
 }
 
+Outcome Harness::runRedirected(const QString &redirections, const QStringList &arguments,
+                               int timeoutMs) const
+{
+    return runProgram("/bin/sh",
+                      QStringList{"-c", "exec \"$0\" \"$@\" " + redirections, m_binary} + arguments,
+                      environment(), timeoutMs);
+}
+
 Outcome Harness::run(const QStringList &arguments, const QProcessEnvironment &environment,
                      int timeoutMs) const
+{
+    return runProgram(m_binary, arguments, environment, timeoutMs);
+}
+
+Outcome Harness::runProgram(const QString &program, const QStringList &arguments,
+                            const QProcessEnvironment &environment, int timeoutMs) const
 {
     Outcome outcome;
     QProcess process;
@@ -94,7 +108,7 @@ Outcome Harness::run(const QStringList &arguments, const QProcessEnvironment &en
     process.setWorkingDirectory(m_scratch.path());
     QElapsedTimer timer;
     timer.start();
-    process.start(m_binary, arguments);
+    process.start(program, arguments);
     if (!process.waitForStarted(10'000)) {
         outcome.err = process.errorString().toUtf8();
         return outcome;

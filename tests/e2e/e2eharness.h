@@ -53,8 +53,14 @@ public:
     Outcome run(const QStringList &arguments, int timeoutMs = 60'000) const;
     Outcome run(const QStringList &arguments, const QProcessEnvironment &environment,
                 int timeoutMs = 60'000) const;
+    /// Runs the binary through /bin/sh with `redirections` (e.g. "<&- >&-") applied first.
+    Outcome runRedirected(const QString &redirections, const QStringList &arguments,
+                          int timeoutMs = 60'000) const;
 
 private:
+    Outcome runProgram(const QString &program, const QStringList &arguments,
+                       const QProcessEnvironment &environment, int timeoutMs) const;
+
     QString m_binary;
     QString m_sourceDir;
     QTemporaryDir m_cache;
