@@ -47,6 +47,10 @@ private slots:
     void aCrashInInitEndsWithStatus3AndLeavesNoFile_data();
     void aCrashInInitEndsWithStatus3AndLeavesNoFile();
     void aSummaryThatCannotBeWrittenIsAnError();
+    void aCrashWhileAnotherWorkerIsStuckStillWritesTheSummary_data();
+    void aCrashWhileAnotherWorkerIsStuckStillWritesTheSummary();
+    void scenarioCodeAfterTheSummaryCannotHangTheProcess_data();
+    void scenarioCodeAfterTheSummaryCannotHangTheProcess();
 
 private:
     QStringList crashArguments(const QString &how, const QString &in, const QString &json) const;
@@ -248,6 +252,78 @@ void TestEndToEndCrash::aSummaryThatCannotBeWrittenIsAnError()
     QCOMPARE(process.exitCode(), 1);
     QVERIFY2(err.contains("cannot write the summary to standard output: No space left on device"),
              err.constData());
+}
+
+void TestEndToEndCrash::aCrashWhileAnotherWorkerIsStuckStillWritesTheSummary_data()
+{
+    QTest::addColumn<QString>("roles");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("vuser 1 spins, vuser 2 crashes") << "spin@3,segv@10"
+                                                    << "crashed: SIGSEGV";
+    QTest::newRow("vuser 1 crashes, vuser 2 spins") << "segv@10,spin@3"
+                                                    << "crashed: SIGSEGV";
+    QTest::newRow("both crash at once") << "segv@5,segv@5"
+                                        << "crashed: SIGSEGV";
+    QTest::newRow("one aborts, one crashes") << "abort@5,segv@6"
+                                             << "crashed: SIG";
+}
+
+void TestEndToEndCrash::aCrashWhileAnotherWorkerIsStuckStillWritesTheSummary()
+{
+    QFETCH(QString, roles);
+    QFETCH(QString, said);
+    const QString json =
+        m_harness.scratchPath(QString("spincrash-%1.json").arg(QTest::currentDataTag()));
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", m_harness.scenarioPath("spincrash.cpp"), "--param",
+         "base_url=" + QString::fromStdString(m_target.baseUrl()), "--param", "roles=" + roles,
+         "--rampup", "2,1,0,60", "--workers", "2", "--summary-json", json},
+        60'000);
+    QVERIFY2(outcome.finished, outcome.describe());
+    QCOMPARE(outcome.exitStatus, QProcess::NormalExit);
+    QCOMPARE(outcome.exitCode, 3);
+    QVERIFY2(outcome.err.contains("scenario \"spincrash\" " + said.toUtf8()), outcome.describe());
+    QVERIFY2(!outcome.err.contains("could not be written in time"), outcome.describe());
+    QVERIFY2(outcome.out.contains("INCOMPLETE"), outcome.out.constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY2(field(summary, {"incomplete"}).toString().contains("crashed"), outcome.describe());
+    QVERIFY2(count(summary, {"requests", "count"}) >= 4, outcome.describe());
+}
+
+void TestEndToEndCrash::scenarioCodeAfterTheSummaryCannotHangTheProcess_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("the destructor spins")
+        << "spin" << 0 << "scenario \"dtor\" still cleans up 2 s after the summary";
+    QTest::newRow("a static destructor spins")
+        << "static-spin" << 0 << "scenario \"dtor\" still cleans up 2 s after the summary";
+    QTest::newRow("the destructor crashes")
+        << "segv" << 3
+        << "scenario \"dtor\" crashed: SIGSEGV (invalid memory access) while it was "
+           "destroyed";
+}
+
+void TestEndToEndCrash::scenarioCodeAfterTheSummaryCannotHangTheProcess()
+{
+    QFETCH(QString, how);
+    QFETCH(int, exitCode);
+    QFETCH(QString, said);
+    const QString json = m_harness.scratchPath("dtor-" + how + ".json");
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", m_harness.scenarioPath("dtor.cpp"), "--param",
+                       "base_url=" + QString::fromStdString(m_target.baseUrl()), "--param",
+                       "how=" + how, "--rampup", "2,1", "--quiet", "--summary-json", json},
+                      60'000);
+    QVERIFY2(outcome.finished, outcome.describe()); // a spinning destructor would hang it
+    QCOMPARE(outcome.exitStatus, QProcess::NormalExit);
+    QCOMPARE(outcome.exitCode, exitCode);
+    QVERIFY2(outcome.err.contains(said.toUtf8()), outcome.describe());
+    QVERIFY(outcome.out.contains("requests"));
+    const QJsonObject summary = readJson(json);
+    QVERIFY2(countsAddUp(summary), outcome.describe());
+    QVERIFY(count(summary, {"requests", "count"}) > 0);
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndCrash)

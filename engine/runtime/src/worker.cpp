@@ -87,7 +87,10 @@ tl::expected<void, Error> Worker::start()
         return ready;
     }
     m_turnNs.store(nowNs(), std::memory_order_relaxed); // not stalled before its first turn
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        run();
+        m_exited.store(true, std::memory_order_release);
+    });
     return {};
 }
 

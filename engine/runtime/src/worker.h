@@ -121,6 +121,8 @@ public:
     /// and goes on with this object, which must therefore never be destroyed (the run leaks it
     /// and what it references). Called after Quit was posted.
     void abandon();
+    /// Whether the thread has left its loop for good (join() will not wait on scenario code).
+    bool exited() const { return m_exited.load(std::memory_order_acquire); }
     /// Only once this worker's thread crashed (CrashGuard::crashedWorker() is its index: the
     /// thread is parked in the crash handler for good, and the handler's atomic made its writes
     /// visible): what it recorded since its last report, with the crashed iteration counted as
