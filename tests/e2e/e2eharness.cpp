@@ -63,6 +63,11 @@ QString Harness::writeFile(const QString &fileName, const QByteArray &text) cons
     return file.fileName();
 }
 
+QString Harness::cachePath() const
+{
+    return QDir(m_cache.path()).filePath("loadwizard");
+}
+
 QProcessEnvironment Harness::environment() const
 {
     auto environment = QProcessEnvironment::systemEnvironment();

@@ -44,6 +44,8 @@ public:
     QString scratchPath(const QString &fileName) const;
     /// Writes `text` into the scratch folder and returns the path (empty on failure).
     QString writeFile(const QString &fileName, const QByteArray &text) const;
+    /// The private compile cache, where the binary keeps its plugins (XDG_CACHE_HOME/loadwizard).
+    QString cachePath() const;
     /// The test's environment plus the private XDG_CACHE_HOME.
     QProcessEnvironment environment() const;
 

@@ -55,6 +55,7 @@ private slots:
     void anEndlessBodyIsCappedAndCutOnTime();
     void aHugeStepNeverOutlivesTheProfile();
     void ctrlCWhileCompilingEndsAtOnceWithoutLoad();
+    void aKilledCompileLeavesNoCompilerAndNoBuildFolder();
     void aSecondCtrlCCutsTheOutputsFlush();
 
 private:
@@ -259,6 +260,78 @@ void TestEndToEndTrust::ctrlCWhileCompilingEndsAtOnceWithoutLoad()
     const QByteArray err = process.readAllStandardError();
     QVERIFY2(err.contains("interrupted before the run started"), err.constData());
     QVERIFY(!process.readAllStandardOutput().contains("requests ......")); // no load, no summary
+}
+
+namespace {
+
+/// Processes whose command line contains `marker`.
+int processesWith(const QByteArray &marker)
+{
+    int found = 0;
+    const QStringList entries = QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool number = false;
+        entry.toInt(&number);
+        if (!number)
+            continue;
+        QFile file("/proc/" + entry + "/cmdline");
+        if (file.open(QIODevice::ReadOnly) && file.readAll().replace('\0', ' ').contains(marker))
+            ++found;
+    }
+    return found;
+}
+
+} // namespace
+
+void TestEndToEndTrust::aKilledCompileLeavesNoCompilerAndNoBuildFolder()
+{
+    // A compiler (a script, and a child of its own as cc1plus is the driver's) that takes 60 s,
+    // each findable by a marker in its command line; and a scenario no cache has seen.
+    const QByteArray marker = QByteArray::number(QDateTime::currentMSecsSinceEpoch() % 100'000'000);
+    const QString compiler = m_harness.writeFile(
+        "orphancxx-" + marker + ".sh",
+        "#!/bin/sh\ncase \"$1\" in --version) exec c++ --version;; esac\nsleep 60." + marker +
+            "\nexec c++ \"$@\"\n");
+    QVERIFY(
+        QFile::setPermissions(compiler, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QFile source(m_harness.scenarioPath("stream.cpp"));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    const QString scenario = m_harness.writeFile("orphan.cpp", source.readAll() + "\n// " + marker);
+    QVERIFY(!scenario.isEmpty());
+
+    QProcess process;
+    QProcessEnvironment environment = m_harness.environment();
+    environment.insert("CXX", compiler);
+    process.setProcessEnvironment(environment);
+    process.start(m_harness.binary(), {"run", "--scenario", scenario, "--rampup", "1,1", "--param",
+                                       "base_url=" + baseUrl()});
+    QVERIFY(process.waitForStarted());
+    const QDir cache(m_harness.cachePath());
+    const auto builds = [&] {
+        return cache.entryList({".build-orphan-*"}, QDir::Dirs | QDir::Hidden);
+    };
+    QElapsedTimer clock;
+    clock.start();
+    while ((builds().isEmpty() || processesWith("60." + marker) == 0) && clock.elapsed() < 30'000)
+        QTest::qWait(50);
+    QVERIFY2(!builds().isEmpty(), "no build folder");
+    QCOMPARE(processesWith(marker), 2); // the script and its sleep
+
+    ::kill(pid_t(process.processId()), SIGKILL);
+    QVERIFY(process.waitForFinished(10'000));
+    // The compiler goes with Loadwizard (its supervisor is told by the kernel).
+    clock.restart();
+    while (processesWith(marker) > 0 && clock.elapsed() < 5'000)
+        QTest::qWait(50);
+    QCOMPARE(processesWith(marker), 0);
+    QCOMPARE(builds().size(), 1); // left behind: nobody was there to remove it
+
+    // The next compile (of anything) removes the folder whose process is gone.
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", scenario, "--rampup", "1,1", "--quiet", "--param",
+                       "base_url=" + baseUrl(), "--param", "seconds=0.1"});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    QVERIFY2(builds().isEmpty(), qPrintable(builds().join(' ')));
 }
 
 void TestEndToEndTrust::aSecondCtrlCCutsTheOutputsFlush()
