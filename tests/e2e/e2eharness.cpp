@@ -5,8 +5,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QThread>
 
 #include <algorithm>
+#include <csignal>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -198,6 +200,39 @@ bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArr
             return false;
         process.waitForReadyRead(50);
     }
+}
+
+Stopped signalAndWait(QProcess &process, const QList<int> &signalNumbers, int gapMs, int timeoutMs,
+                      QByteArray &err)
+{
+    Stopped stopped;
+    QElapsedTimer sinceFirst, sinceLast;
+    sinceFirst.start();
+    for (qsizetype i = 0; i < signalNumbers.size(); ++i) {
+        if (i > 0)
+            QThread::msleep(gapMs);
+        sinceLast.start();
+        ::kill(pid_t(process.processId()), signalNumbers[i]);
+    }
+    stopped.finished = process.waitForFinished(timeoutMs);
+    stopped.sinceFirst = sinceFirst.elapsed();
+    stopped.sinceLast = sinceLast.elapsed();
+    err += process.readAllStandardError();
+    if (!stopped.finished) {
+        process.kill();
+        process.waitForFinished();
+    }
+    return stopped;
+}
+
+bool sanitized()
+{
+    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
+}
+
+qint64 abortBoundMs()
+{
+    return sanitized() ? 8'000 : 2'000;
 }
 
 int freeLoopbackPort()

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -82,6 +83,22 @@ bool countsAddUp(const QJsonObject &summary);
 /// passed; returns whether it did.
 bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArray &seen,
                    const QByteArray &text, int timeoutMs);
+/// How a signalled process ended (signalAndWait).
+struct Stopped
+{
+    bool finished = false; ///< false: still running at the time limit, and killed
+    qint64 sinceFirst = 0; ///< ms from the first signal to the end (or the time limit)
+    qint64 sinceLast = 0;  ///< ms from the last signal to the end
+};
+/// Sends each of `signalNumbers` to `process`, `gapMs` apart, then waits up to `timeoutMs` for it
+/// to end; kills it if it does not. What it wrote to stderr meanwhile is appended to `err`.
+Stopped signalAndWait(QProcess &process, const QList<int> &signalNumbers, int gapMs, int timeoutMs,
+                      QByteArray &err);
+/// What an abort may take: 2 s, as the issue asks; sanitizers slow everything (8 s).
+qint64 abortBoundMs();
+/// Whether the binary runs under a sanitizer (LOADWIZARD_SANITIZED is set).
+bool sanitized();
+
 /// A loopback port that was free a moment ago (bound to port 0, then closed).
 int freeLoopbackPort();
 

@@ -26,16 +26,6 @@
 using namespace Loadwizard;
 using namespace Loadwizard::EndToEnd;
 
-namespace {
-
-/// Under ASan, resident memory is mostly shadow and quarantine: bounds on it mean nothing.
-bool sanitized()
-{
-    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
-}
-
-} // namespace
-
 class TestEndToEndTrust : public QObject
 {
     Q_OBJECT
