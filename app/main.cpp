@@ -5,6 +5,7 @@
 #include <QApplication>
 
 #include <cerrno>
+#include <csignal>
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -30,9 +31,24 @@ void occupyClosedStandardDescriptors()
     }
 }
 
+sigset_t terminationSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    return set;
+}
+
 void occupyAtPreInit(int, char **, char **)
 {
     occupyClosedStandardDescriptors();
+    // Blocked before the libraries' initializers (Qt's take tens of milliseconds), so a SIGTERM
+    // from then on waits for headless mode's SignalWatcher, which says what it does, instead of
+    // killing the process silently. main() unblocks them for the GUI.
+    const sigset_t set = terminationSignals();
+    sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
 } // namespace
@@ -61,6 +77,8 @@ int main(int argc, char **argv)
         Loadwizard::App::SignalWatcher::blockSignals();
         return Loadwizard::App::runHeadless(argc, argv);
     }
+    const sigset_t set = terminationSignals();
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
     QApplication app(argc, argv);
     return Loadwizard::App::runGui(app, mode);
 }

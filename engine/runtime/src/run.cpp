@@ -298,11 +298,15 @@ bool Run::Private::watch(std::uint64_t now)
         } else if (stopping && !interrupted &&
                    ((stalledLong && worker.vuserInScenario()) || stuckSince(worker, stopNs))) {
             // A graceful stop cannot complete on a worker that does not turn: interrupt now,
-            // so that a stuck scenario costs a moment, not the graceful-stop period.
-            reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
-                                stalledWorkerText(worker, now) +
-                                    "; the run is interrupted instead of stopped gracefully",
-                                ErrorClass::Other, worker.vuserInScenario()});
+            // so that a stuck scenario costs a moment, not the graceful-stop period. One warning
+            // per stall: this one, or the one above (which then said what a stop does).
+            if (stallWarned[w] != turn) {
+                stallWarned[w] = turn;
+                reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+                                    stalledWorkerText(worker, now) +
+                                        "; the run is interrupted instead of stopped gracefully",
+                                    ErrorClass::Other, worker.vuserInScenario()});
+            }
             beginStop(true);
         }
     }

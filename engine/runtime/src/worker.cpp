@@ -14,6 +14,8 @@
 
 #include <csignal>
 
+#include <pthread.h>
+
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -297,6 +299,26 @@ int Worker::onTimer(CURLM *, long timeoutMs, void *self)
     return 0;
 }
 
+void Worker::forwardThreadSignals()
+{
+    // raise(SIGINT) in scenario code pends on this thread, where the CLI blocks it and nobody
+    // waits for it: handed to the process, it reaches the SignalWatcher like a Ctrl-C.
+    sigset_t pending, blocked;
+    if (sigpending(&pending) != 0 || pthread_sigmask(SIG_BLOCK, nullptr, &blocked) != 0)
+        return;
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        if (!sigismember(&pending, signal) || !sigismember(&blocked, signal))
+            continue;
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, signal);
+        const timespec now{0, 0};
+        // May take a process-wide one instead: sent again, it still reaches the watcher.
+        if (sigtimedwait(&one, nullptr, &now) == signal)
+            ::kill(getpid(), signal);
+    }
+}
+
 int Worker::waitTimeoutMs(std::uint64_t now) const
 {
     if (!m_ready.empty() || !m_done.empty())
@@ -318,9 +340,14 @@ void Worker::run()
     constexpr int maxEvents = 256;
     epoll_event events[maxEvents];
     int running = 0;
+    std::uint64_t nextSignalCheckNs = 0;
     while (!m_quit) {
         const std::uint64_t turn = nowNs();
         m_turnNs.store(turn, std::memory_order_relaxed);
+        if (turn >= nextSignalCheckNs) {
+            nextSignalCheckNs = turn + 100'000'000ULL; // a syscall, not on every turn
+            forwardThreadSignals();
+        }
         const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(turn));
         if (ready < 0 && errno != EINTR) {
             runWithoutEpoll(errno);

@@ -151,6 +151,9 @@ private:
     void runWithoutEpoll(int error);
     tl::expected<void, Error> setUp();
     void tearDown();
+    /// Hands termination signals pending on this thread (raise() in scenario code) to the
+    /// process.
+    void forwardThreadSignals();
     int waitTimeoutMs(std::uint64_t now) const;
     void processInbox();
     void processCompletions();
