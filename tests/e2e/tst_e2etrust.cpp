@@ -47,6 +47,7 @@ private slots:
     void ctrlCWhileCompilingEndsAtOnceWithoutLoad();
     void aKilledCompileLeavesNoCompilerAndNoBuildFolder();
     void aSecondCtrlCCutsTheOutputsFlush();
+    void theFlushTimeoutHoldsForARequestInFlight();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -477,6 +478,43 @@ void TestEndToEndTrust::iterationsInFlightAreCountedOnEveryStopPath()
     // Every iteration here outlives the run: each one started is an interrupted one.
     QCOMPARE(count(summary, {"iterations_interrupted"}), count(summary, {"iterations_started"}));
     QVERIFY2(countsAddUp(summary), qPrintable(QJsonDocument(summary).toJson()));
+}
+
+void TestEndToEndTrust::theFlushTimeoutHoldsForARequestInFlight()
+{
+    // A server that accepts connections and never answers: the output's request is in flight
+    // when the run ends, and must be cut when the 0.5 s flush timeout is over, not at libcurl's
+    // next once-a-second progress call (which made it 1.2 s).
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(silent >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::bind(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    QCOMPARE(::getsockname(silent, reinterpret_cast<sockaddr *>(&address), &length), 0);
+    QCOMPARE(::listen(silent, 64), 0);
+    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(ntohs(address.sin_port));
+
+    QProcess process;
+    m_harness.start(process, {"run", "--scenario", m_harness.sourcePath("scenarios/simple.cpp"),
+                              "--rampup", "1,1", "--graceful-stop", "0", "--param",
+                              "base_url=" + baseUrl(), "--out", out, "--flush-timeout", "0.5"});
+    QByteArray seen;
+    // The last progress line: the run is over, the flush begins.
+    const bool ended = waitForOutput(process, QProcess::StandardError, seen, "0/0 ", 60'000);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(ended, seen.constData());
+    QVERIFY(process.waitForFinished(20'000));
+    const qint64 flushMs = clock.elapsed();
+    ::close(silent);
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray err = seen + process.readAllStandardError();
+    QVERIFY2(err.contains("cut short: the flush deadline has passed"), err.constData());
+    // 0.5 s and the summary; the old way took 1.2 s.
+    QVERIFY2(flushMs < (sanitized() ? 4'000 : 950), qPrintable(QString::number(flushMs)));
+    qInfo("flush of a request in flight with --flush-timeout 0.5: %lld ms", flushMs);
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndTrust)
