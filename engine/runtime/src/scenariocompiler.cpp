@@ -105,11 +105,11 @@ struct ProcessResult
 std::atomic<pid_t> runningCompiler{0};
 
 /// In the forked supervisor: the compiler's process group, killed when Loadwizard dies.
-volatile pid_t t_compilerGroup = 0;
+volatile pid_t g_compilerGroup = 0;
 
 void killCompilerGroup(int)
 {
-    ::kill(-t_compilerGroup, SIGKILL); // the supervisor is in the group too
+    ::kill(-g_compilerGroup, SIGKILL); // the supervisor is in the group too
     _exit(128 + SIGKILL);
 }
 
@@ -122,7 +122,7 @@ void killCompilerGroup(int)
                                     int execErrorWrite)
 {
     setpgid(0, 0);
-    t_compilerGroup = getpid();
+    g_compilerGroup = getpid();
     struct sigaction action
     {};
     action.sa_handler = &killCompilerGroup;
@@ -147,6 +147,8 @@ void killCompilerGroup(int)
     if (devNull < 0 || dup2(devNull, STDIN_FILENO) < 0 || dup2(pipeWrite, STDOUT_FILENO) < 0 ||
         dup2(pipeWrite, STDERR_FILENO) < 0)
         _exit(127);
+    if (devNull > STDERR_FILENO)
+        close(devNull);
     const pid_t compiler = fork();
     if (compiler < 0)
         _exit(127);
