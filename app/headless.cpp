@@ -33,6 +33,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -374,6 +375,21 @@ CompileOptions compileOptions(const Options &options)
     return compile;
 }
 
+/// Ends the process with `code` in `seconds` from now, unless it ended before.
+void endWithin(double seconds, int code, const std::string &scenario)
+{
+    std::thread([seconds, code, scenario] {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        std::fprintf(stderr,
+                     "loadwizard: scenario \"%s\" still cleans up %.0f s after the summary "
+                     "(its destructor or static destructors do not return): ending\n",
+                     scenario.c_str(), seconds);
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::_Exit(code);
+    }).detach();
+}
+
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
     // Opened now so an unwritable path fails before the test, not after it.
@@ -402,6 +418,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     // A crash in scenario code parks the crashed thread for this long while the run ends and
     // its summary is written (crashguard.h).
     constexpr double crashGraceSeconds = 5;
+    // After the summary: how long the scenario's destruction and the process's end may take.
+    constexpr double cleanUpSeconds = 2;
     CrashGuard::install(crashGraceSeconds);
     SignalWatcher signals(
         [&] {
@@ -565,6 +583,10 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         std::fflush(stderr);
         std::_Exit(code == Success ? RunFailed : code);
     }
+    // What is left runs no guarded path: the scenario's destructor, its plugin's static
+    // destructors, the process's exit. A scenario that hangs there must not hang the process
+    // after its summary was written.
+    endWithin(cleanUpSeconds, code, run.header().scenario);
     return code;
 }
 

@@ -5,8 +5,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QThread>
 
 #include <algorithm>
+#include <csignal>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -63,6 +65,11 @@ QString Harness::writeFile(const QString &fileName, const QByteArray &text) cons
     return file.fileName();
 }
 
+QString Harness::cachePath() const
+{
+    return QDir(m_cache.path()).filePath("loadwizard");
+}
+
 QProcessEnvironment Harness::environment() const
 {
     auto environment = QProcessEnvironment::systemEnvironment();
@@ -85,8 +92,22 @@ Outcome Harness::run(const QStringList &arguments, int timeoutMs) const
     return run(arguments, environment(), timeoutMs);
 }
 
+Outcome Harness::runRedirected(const QString &redirections, const QStringList &arguments,
+                               int timeoutMs) const
+{
+    return runProgram("/bin/sh",
+                      QStringList{"-c", "exec \"$0\" \"$@\" " + redirections, m_binary} + arguments,
+                      environment(), timeoutMs);
+}
+
 Outcome Harness::run(const QStringList &arguments, const QProcessEnvironment &environment,
                      int timeoutMs) const
+{
+    return runProgram(m_binary, arguments, environment, timeoutMs);
+}
+
+Outcome Harness::runProgram(const QString &program, const QStringList &arguments,
+                            const QProcessEnvironment &environment, int timeoutMs) const
 {
     Outcome outcome;
     QProcess process;
@@ -94,7 +115,7 @@ Outcome Harness::run(const QStringList &arguments, const QProcessEnvironment &en
     process.setWorkingDirectory(m_scratch.path());
     QElapsedTimer timer;
     timer.start();
-    process.start(m_binary, arguments);
+    process.start(program, arguments);
     if (!process.waitForStarted(10'000)) {
         outcome.err = process.errorString().toUtf8();
         return outcome;
@@ -179,6 +200,39 @@ bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArr
             return false;
         process.waitForReadyRead(50);
     }
+}
+
+Stopped signalAndWait(QProcess &process, const QList<int> &signalNumbers, int gapMs, int timeoutMs,
+                      QByteArray &err)
+{
+    Stopped stopped;
+    QElapsedTimer sinceFirst, sinceLast;
+    sinceFirst.start();
+    for (qsizetype i = 0; i < signalNumbers.size(); ++i) {
+        if (i > 0)
+            QThread::msleep(gapMs);
+        sinceLast.start();
+        ::kill(pid_t(process.processId()), signalNumbers[i]);
+    }
+    stopped.finished = process.waitForFinished(timeoutMs);
+    stopped.sinceFirst = sinceFirst.elapsed();
+    stopped.sinceLast = sinceLast.elapsed();
+    err += process.readAllStandardError();
+    if (!stopped.finished) {
+        process.kill();
+        process.waitForFinished();
+    }
+    return stopped;
+}
+
+bool sanitized()
+{
+    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
+}
+
+qint64 abortBoundMs()
+{
+    return sanitized() ? 8'000 : 2'000;
 }
 
 int freeLoopbackPort()

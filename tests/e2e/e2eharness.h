@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -44,6 +45,8 @@ public:
     QString scratchPath(const QString &fileName) const;
     /// Writes `text` into the scratch folder and returns the path (empty on failure).
     QString writeFile(const QString &fileName, const QByteArray &text) const;
+    /// The private compile cache, where the binary keeps its plugins (XDG_CACHE_HOME/loadwizard).
+    QString cachePath() const;
     /// The test's environment plus the private XDG_CACHE_HOME.
     QProcessEnvironment environment() const;
 
@@ -53,8 +56,14 @@ public:
     Outcome run(const QStringList &arguments, int timeoutMs = 60'000) const;
     Outcome run(const QStringList &arguments, const QProcessEnvironment &environment,
                 int timeoutMs = 60'000) const;
+    /// Runs the binary through /bin/sh with `redirections` (e.g. "<&- >&-") applied first.
+    Outcome runRedirected(const QString &redirections, const QStringList &arguments,
+                          int timeoutMs = 60'000) const;
 
 private:
+    Outcome runProgram(const QString &program, const QStringList &arguments,
+                       const QProcessEnvironment &environment, int timeoutMs) const;
+
     QString m_binary;
     QString m_sourceDir;
     QTemporaryDir m_cache;
@@ -74,6 +83,22 @@ bool countsAddUp(const QJsonObject &summary);
 /// passed; returns whether it did.
 bool waitForOutput(QProcess &process, QProcess::ProcessChannel channel, QByteArray &seen,
                    const QByteArray &text, int timeoutMs);
+/// How a signalled process ended (signalAndWait).
+struct Stopped
+{
+    bool finished = false; ///< false: still running at the time limit, and killed
+    qint64 sinceFirst = 0; ///< ms from the first signal to the end (or the time limit)
+    qint64 sinceLast = 0;  ///< ms from the last signal to the end
+};
+/// Sends each of `signalNumbers` to `process`, `gapMs` apart, then waits up to `timeoutMs` for it
+/// to end; kills it if it does not. What it wrote to stderr meanwhile is appended to `err`.
+Stopped signalAndWait(QProcess &process, const QList<int> &signalNumbers, int gapMs, int timeoutMs,
+                      QByteArray &err);
+/// What an abort may take: 2 s, as the issue asks; sanitizers slow everything (8 s).
+qint64 abortBoundMs();
+/// Whether the binary runs under a sanitizer (LOADWIZARD_SANITIZED is set).
+bool sanitized();
+
 /// A loopback port that was free a moment ago (bound to port 0, then closed).
 int freeLoopbackPort();
 

@@ -53,9 +53,9 @@ lw run demo/demo.yaml --scenario demo/build/demo.so --base-url "$url" --vus 1 \
 python3 - summary.json <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-# One vuser, one iteration of two requests, nothing interrupted, checks all passed.
+# One vuser, one iteration of three requests, nothing interrupted, checks all passed.
 assert (s["iterations_started"], s["iterations"], s["iterations_interrupted"]) == (1, 1, 0), s
-assert s["requests"]["count"] == 2 and s["requests"]["errors"] == 0, s
+assert s["requests"]["count"] == 3 and s["requests"]["errors"] == 0, s
 assert s["checks"]["home page is 200"] == {"passes": 1, "fails": 0}, s
 PY
 

@@ -5,6 +5,8 @@
 
 #include <loadwizard/targetserver.h>
 
+#include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -35,6 +37,8 @@ private slots:
     void everyVuserKeepsCookiesOfItsOwn();
     void everyVuserKeepsAConnectionOfItsOwn();
     void runNeedsNoDisplay();
+    void closedStandardDescriptorsKeepTheSummaryClean_data();
+    void closedStandardDescriptorsKeepTheSummaryClean();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -300,6 +304,37 @@ void TestEndToEndRuns::runNeedsNoDisplay()
         environment);
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
     QVERIFY(count(readJson(json), {"requests", "count"}) > 0);
+}
+
+void TestEndToEndRuns::closedStandardDescriptorsKeepTheSummaryClean_data()
+{
+    QTest::addColumn<QString>("redirections");
+    QTest::newRow("0, 1 and 2 closed") << "<&- >&- 2>&-";
+    QTest::newRow("1 closed") << ">&-";
+    QTest::newRow("2 closed") << "2>&-";
+}
+
+void TestEndToEndRuns::closedStandardDescriptorsKeepTheSummaryClean()
+{
+    QFETCH(QString, redirections);
+    // Without --quiet: the progress lines (stderr) and the summary (stdout) would land in the
+    // --summary-json file if it were opened as descriptor 1 or 2.
+    const QString json = m_harness.scratchPath("closedfds.json");
+    QFile::remove(json);
+    const Outcome outcome = m_harness.runRedirected(
+        redirections,
+        {"run", "--scenario", m_harness.sourcePath("scenarios/simple.cpp"), "--rampup", "2,1,0,2",
+         "--param", "base_url=" + baseUrl(), "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    QFile file(json);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(text.startsWith("{\n") && text.endsWith("}\n"), text.left(300).constData());
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(text, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QVERIFY(countsAddUp(document.object()));
+    QVERIFY(count(document.object(), {"requests", "count"}) > 0);
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndRuns)

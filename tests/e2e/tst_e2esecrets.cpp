@@ -43,6 +43,7 @@ private slots:
 
     void aSecretFromTheEnvironmentIsInNoOutput();
     void anErrorQuotingASecretShowsItsName();
+    void secretsWithHashesAndShortPasswordsStayOutOfNames();
 
 private:
     QString writeProject(const QString &fileName, const QByteArray &refuse) const;
@@ -170,6 +171,44 @@ void TestEndToEndSecrets::anErrorQuotingASecretShowsItsName()
             ":${LW_E2E_TOKEN}@127.0.0.1:" + QByteArray::number(m_target.port()) + "\n";
         QVERIFY2(outcome.err.endsWith(expected), outcome.err.constData());
     }
+}
+
+void TestEndToEndSecrets::secretsWithHashesAndShortPasswordsStayOutOfNames()
+{
+    // Raw in the path: "#" starts the fragment and "?" the query, where a default name is cut;
+    // "zQx" is shorter than 4 characters, but its variable's name says it is a password.
+    const QByteArray hashed = "Pq9#zz-hidden";
+    const QByteArray asked = "Ab5?kk-hidden";
+    const QByteArray shortPassword = "zQx";
+    const QString project = m_harness.writeFile(
+        "raw.yaml", "loadwizard: 1\nscenario: " + m_harness.scenarioPath("secrets.cpp").toUtf8() +
+                        "\nprofile: {rampup: \"2,1,0,2\"}\n"
+                        "parameters:\n"
+                        "  base_url: \"" +
+                        m_target.baseUrl().c_str() +
+                        "\"\n"
+                        "  raw: \"${LW_E2E_PASSWORD}/${LW_E2E_QUERY_TOKEN}/"
+                        "${LW_E2E_HASH_TOKEN}\"\n");
+    QVERIFY(!project.isEmpty());
+    auto environment = m_harness.environment();
+    environment.insert("LW_E2E_HASH_TOKEN", QString::fromLatin1(hashed));
+    environment.insert("LW_E2E_QUERY_TOKEN", QString::fromLatin1(asked));
+    environment.insert("LW_E2E_PASSWORD", QString::fromLatin1(shortPassword));
+    const QString summaryPath = m_harness.scratchPath("raw.json");
+    const Outcome outcome =
+        m_harness.run({"run", project, "--summary-json", summaryPath}, environment);
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QByteArray summary = readFile(summaryPath);
+    for (const auto &[where, text] : QList<std::pair<const char *, QByteArray>>{
+             {"stdout", outcome.out}, {"stderr", outcome.err}, {"--summary-json", summary}}) {
+        for (const QByteArray &leak : {QByteArray("Pq9"), QByteArray("Ab5"), shortPassword})
+            QVERIFY2(!text.contains(leak), (QByteArray(where) + ": " + text).constData());
+    }
+    const QJsonObject result = readJson(summaryPath);
+    QCOMPARE(field(result, {"requests_by_name"}).toObject().keys(),
+             QStringList{"GET /anything/${LW_E2E_PASSWORD}/${LW_E2E_QUERY_TOKEN}/"
+                         "${LW_E2E_HASH_TOKEN}"});
+    QVERIFY(count(result, {"requests", "count"}) > 0);
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndSecrets)

@@ -26,16 +26,6 @@
 using namespace Loadwizard;
 using namespace Loadwizard::EndToEnd;
 
-namespace {
-
-/// Under ASan, resident memory is mostly shadow and quarantine: bounds on it mean nothing.
-bool sanitized()
-{
-    return qEnvironmentVariableIsSet("LOADWIZARD_SANITIZED");
-}
-
-} // namespace
-
 class TestEndToEndTrust : public QObject
 {
     Q_OBJECT
@@ -50,11 +40,14 @@ private slots:
     void iterationsInFlightAreCountedOnEveryStopPath();
     void twentyThousandUrlsMakeOneNameAndLittleMemory();
     void namesBeyondTheCapShareOneOverflowName();
+    void transactionAndCheckNamesAreCappedToo();
     void anEndlessBodyIsCappedAndCutOnTime_data();
     void anEndlessBodyIsCappedAndCutOnTime();
     void aHugeStepNeverOutlivesTheProfile();
     void ctrlCWhileCompilingEndsAtOnceWithoutLoad();
+    void aKilledCompileLeavesNoCompilerAndNoBuildFolder();
     void aSecondCtrlCCutsTheOutputsFlush();
+    void theFlushTimeoutHoldsForARequestInFlight();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -130,6 +123,46 @@ void TestEndToEndTrust::namesBeyondTheCapShareOneOverflowName()
         total += count(summary, {"requests_by_name", name, "count"});
     QCOMPARE(total, count(summary, {"requests", "count"})); // every request is still counted
     QCOMPARE(outcome.err.count("request names:"), 1);       // one warning
+}
+
+void TestEndToEndTrust::transactionAndCheckNamesAreCappedToo()
+{
+    // 2 vusers make 200 new transaction names and 200 new check names per iteration: thousands
+    // in all, of which 50 of each kind are kept.
+    const QString project = m_harness.writeFile(
+        "manynames.yaml",
+        "loadwizard: 1\nscenario: " + m_harness.scenarioPath("manynames.cpp").toUtf8() +
+            "\nprofile: {rampup: \"2,1,0,2\"}\nhttp: {max_names: 50}\n"
+            "parameters: {per: \"200\"}\n");
+    const QString json = m_harness.scratchPath("manynames.json");
+    const Outcome outcome = m_harness.run({"run", project, "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    const qint64 iterations = count(summary, {"iterations"});
+    QVERIFY2(iterations >= 5, qPrintable(QString::number(iterations)));
+
+    const QJsonObject transactions = field(summary, {"transactions"}).toObject();
+    QCOMPARE(transactions.size(), 51); // the cap plus the overflow name
+    QVERIFY(transactions.contains("(other names)"));
+    qint64 transactionCount = 0;
+    for (const QString &name : transactions.keys())
+        transactionCount += count(summary, {"transactions", name, "count"});
+    QCOMPARE(transactionCount, iterations * 200); // every transaction is still counted
+
+    const QJsonObject checks = field(summary, {"checks"}).toObject();
+    QCOMPARE(checks.size(), 51);
+    QVERIFY(checks.contains("(other names)"));
+    qint64 passes = 0, fails = 0;
+    for (const QString &name : checks.keys()) {
+        passes += count(summary, {"checks", name, "passes"});
+        fails += count(summary, {"checks", name, "fails"});
+    }
+    QCOMPARE(passes, iterations * 100);
+    QCOMPARE(fails, iterations * 100);
+
+    QCOMPARE(outcome.err.count("transaction names:"), 1); // one warning per kind
+    QCOMPARE(outcome.err.count("check names:"), 1);
 }
 
 void TestEndToEndTrust::anEndlessBodyIsCappedAndCutOnTime_data()
@@ -218,6 +251,78 @@ void TestEndToEndTrust::ctrlCWhileCompilingEndsAtOnceWithoutLoad()
     const QByteArray err = process.readAllStandardError();
     QVERIFY2(err.contains("interrupted before the run started"), err.constData());
     QVERIFY(!process.readAllStandardOutput().contains("requests ......")); // no load, no summary
+}
+
+namespace {
+
+/// Processes whose command line contains `marker`.
+int processesWith(const QByteArray &marker)
+{
+    int found = 0;
+    const QStringList entries = QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool number = false;
+        entry.toInt(&number);
+        if (!number)
+            continue;
+        QFile file("/proc/" + entry + "/cmdline");
+        if (file.open(QIODevice::ReadOnly) && file.readAll().replace('\0', ' ').contains(marker))
+            ++found;
+    }
+    return found;
+}
+
+} // namespace
+
+void TestEndToEndTrust::aKilledCompileLeavesNoCompilerAndNoBuildFolder()
+{
+    // A compiler (a script, and a child of its own as cc1plus is the driver's) that takes 60 s,
+    // each findable by a marker in its command line; and a scenario no cache has seen.
+    const QByteArray marker = QByteArray::number(QDateTime::currentMSecsSinceEpoch() % 100'000'000);
+    const QString compiler = m_harness.writeFile(
+        "orphancxx-" + marker + ".sh",
+        "#!/bin/sh\ncase \"$1\" in --version) exec c++ --version;; esac\nsleep 60." + marker +
+            "\nexec c++ \"$@\"\n");
+    QVERIFY(
+        QFile::setPermissions(compiler, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QFile source(m_harness.scenarioPath("stream.cpp"));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    const QString scenario = m_harness.writeFile("orphan.cpp", source.readAll() + "\n// " + marker);
+    QVERIFY(!scenario.isEmpty());
+
+    QProcess process;
+    QProcessEnvironment environment = m_harness.environment();
+    environment.insert("CXX", compiler);
+    process.setProcessEnvironment(environment);
+    process.start(m_harness.binary(), {"run", "--scenario", scenario, "--rampup", "1,1", "--param",
+                                       "base_url=" + baseUrl()});
+    QVERIFY(process.waitForStarted());
+    const QDir cache(m_harness.cachePath());
+    const auto builds = [&] {
+        return cache.entryList({".build-orphan-*"}, QDir::Dirs | QDir::Hidden);
+    };
+    QElapsedTimer clock;
+    clock.start();
+    while ((builds().isEmpty() || processesWith("60." + marker) == 0) && clock.elapsed() < 30'000)
+        QTest::qWait(50);
+    QVERIFY2(!builds().isEmpty(), "no build folder");
+    QCOMPARE(processesWith(marker), 2); // the script and its sleep
+
+    ::kill(pid_t(process.processId()), SIGKILL);
+    QVERIFY(process.waitForFinished(10'000));
+    // The compiler goes with Loadwizard (its supervisor is told by the kernel).
+    clock.restart();
+    while (processesWith(marker) > 0 && clock.elapsed() < 5'000)
+        QTest::qWait(50);
+    QCOMPARE(processesWith(marker), 0);
+    QCOMPARE(builds().size(), 1); // left behind: nobody was there to remove it
+
+    // The next compile (of anything) removes the folder whose process is gone.
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", scenario, "--rampup", "1,1", "--quiet", "--param",
+                       "base_url=" + baseUrl(), "--param", "seconds=0.1"});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    QVERIFY2(builds().isEmpty(), qPrintable(builds().join(' ')));
 }
 
 void TestEndToEndTrust::aSecondCtrlCCutsTheOutputsFlush()
@@ -373,6 +478,43 @@ void TestEndToEndTrust::iterationsInFlightAreCountedOnEveryStopPath()
     // Every iteration here outlives the run: each one started is an interrupted one.
     QCOMPARE(count(summary, {"iterations_interrupted"}), count(summary, {"iterations_started"}));
     QVERIFY2(countsAddUp(summary), qPrintable(QJsonDocument(summary).toJson()));
+}
+
+void TestEndToEndTrust::theFlushTimeoutHoldsForARequestInFlight()
+{
+    // A server that accepts connections and never answers: the output's request is in flight
+    // when the run ends, and must be cut when the 0.5 s flush timeout is over, not at libcurl's
+    // next once-a-second progress call (which made it 1.2 s).
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(silent >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::bind(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    QCOMPARE(::getsockname(silent, reinterpret_cast<sockaddr *>(&address), &length), 0);
+    QCOMPARE(::listen(silent, 64), 0);
+    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(ntohs(address.sin_port));
+
+    QProcess process;
+    m_harness.start(process, {"run", "--scenario", m_harness.sourcePath("scenarios/simple.cpp"),
+                              "--rampup", "1,1", "--graceful-stop", "0", "--param",
+                              "base_url=" + baseUrl(), "--out", out, "--flush-timeout", "0.5"});
+    QByteArray seen;
+    // The last progress line: the run is over, the flush begins.
+    const bool ended = waitForOutput(process, QProcess::StandardError, seen, "0/0 ", 60'000);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(ended, seen.constData());
+    QVERIFY(process.waitForFinished(20'000));
+    const qint64 flushMs = clock.elapsed();
+    ::close(silent);
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray err = seen + process.readAllStandardError();
+    QVERIFY2(err.contains("cut short: the flush deadline has passed"), err.constData());
+    // 0.5 s and the summary; the old way took 1.2 s.
+    QVERIFY2(flushMs < (sanitized() ? 4'000 : 950), qPrintable(QString::number(flushMs)));
+    qInfo("flush of a request in flight with --flush-timeout 0.5: %lld ms", flushMs);
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndTrust)

@@ -42,6 +42,7 @@ private slots:
     void refusesAFolderAtOpen();
     void writesIntoADeviceInPlace();
     void writesIntoAFifoInPlace();
+    void aFullDiskIsNamedByEveryLaterCall();
     void createsTheTargetOfADanglingSymlink();
 
 private:
@@ -119,6 +120,24 @@ void TestAtomicFile::writesIntoADeviceInPlace()
     struct stat info;
     QCOMPARE(::stat("/dev/null", &info), 0);
     QVERIFY(S_ISCHR(info.st_mode));
+}
+
+void TestAtomicFile::aFullDiskIsNamedByEveryLaterCall()
+{
+    // /dev/full: every write fails with ENOSPC. The file is closed after the first failure;
+    // what follows must still say why, not "Bad file descriptor".
+    auto file = AtomicFile::open("/dev/full");
+    QVERIFY(file);
+    const auto first = file->write("{}");
+    QVERIFY(!first);
+    const auto second = file->write("{}");
+    QVERIFY(!second);
+    const auto committed = file->commit();
+    QVERIFY(!committed);
+    for (const Error &error : {first.error(), second.error(), committed.error()}) {
+        QVERIFY2(QString::fromStdString(error.message).endsWith("No space left on device"),
+                 error.message.c_str());
+    }
 }
 
 void TestAtomicFile::writesIntoAFifoInPlace()

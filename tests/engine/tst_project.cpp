@@ -301,6 +301,12 @@ void TestProject::reportsWhereAnErrorIs_data()
     QTest::newRow("bad boolean") << head + "http:\n  verify_tls: maybe\n"
                                  << 4 << 15 << "http.verify_tls"
                                  << "true or false";
+    QTest::newRow("a second document") << head + "workers: 2\n---\nworkers: 3\n"
+                                       << 4 << 1 << ""
+                                       << "a second YAML document starts here";
+    QTest::newRow("a second document with a comment") << head + "--- # more\n\nname: x\n"
+                                                      << 3 << 1 << ""
+                                                      << "a second YAML document starts here";
     QTest::newRow("bad duration") << head + "http:\n  timeout: 5 parsecs\n"
                                   << 4 << 12 << "http.timeout"
                                   << "not a duration";
@@ -441,6 +447,12 @@ void TestProject::rejectsUnknownKeysWithASuggestion_data()
         << "unknown key \"on_exausted\" (did you mean \"on_exhausted\"?)";
     QTest::newRow("future feature") << head + "thresholds: {p95: 500ms}\n"
                                     << "thresholds" << 3 << 1 << "unknown key \"thresholds\"";
+    QTest::newRow("an output's kind")
+        << head + "outputs:\n  - kidn: influxdb\n    target: http://127.0.0.1:1/db\n"
+        << "outputs[0].kidn" << 4 << 5 << "unknown key \"kidn\" (did you mean \"kind\"?)";
+    QTest::newRow("an output's target")
+        << head + "outputs:\n  - kind: json\n    tagret: out.jsonl\n"
+        << "outputs[0].tagret" << 5 << 5 << "unknown key \"tagret\" (did you mean \"target\"?)";
 }
 
 void TestProject::rejectsUnknownKeysWithASuggestion()

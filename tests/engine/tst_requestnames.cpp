@@ -2,6 +2,7 @@
 // or query; and the run's cap on distinct names.
 
 #include <loadwizard/requestnames.h>
+#include <loadwizard/secrets.h>
 
 #include <QtTest>
 
@@ -15,6 +16,8 @@ private slots:
     void collapsesVariableSegments_data();
     void collapsesVariableSegments();
     void capsDistinctNamesAndWarnsOnce();
+    void redactsSecretsBeforeCutting_data();
+    void redactsSecretsBeforeCutting();
 };
 
 void TestRequestNames::collapsesVariableSegments_data()
@@ -119,6 +122,37 @@ void TestRequestNames::collapsesVariableSegments()
     QFETCH(QString, name);
     QCOMPARE(QString::fromStdString(defaultRequestName(method.toStdString(), url.toStdString())),
              name);
+}
+
+void TestRequestNames::redactsSecretsBeforeCutting_data()
+{
+    QTest::addColumn<QString>("secret");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("# in the path") << "ab#cdefg"
+                                   << "http://h/x/ab#cdefg"
+                                   << "GET /x/${API_TOKEN}";
+    QTest::newRow("? in the path") << "zz?qqqq"
+                                   << "http://h/x/zz?qqqq/y"
+                                   << "GET /x/${API_TOKEN}/y";
+    QTest::newRow("/ in the path") << "12/3456"
+                                   << "http://h/x/12/3456/y"
+                                   << "GET /x/${API_TOKEN}/y";
+    QTest::newRow("a short token") << "k#y"
+                                   << "http://h/x/k#y"
+                                   << "GET /x/${API_TOKEN}";
+}
+
+void TestRequestNames::redactsSecretsBeforeCutting()
+{
+    QFETCH(QString, secret);
+    QFETCH(QString, url);
+    QFETCH(QString, name);
+    clearSecrets();
+    QVERIFY(registerSecret("API_TOKEN", secret.toStdString()));
+    const std::string shown = defaultRequestName("GET", url.toStdString());
+    clearSecrets();
+    QCOMPARE(QString::fromStdString(shown), name);
 }
 
 void TestRequestNames::capsDistinctNamesAndWarnsOnce()

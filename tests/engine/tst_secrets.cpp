@@ -131,8 +131,18 @@ void TestSecrets::refusesShortAndGenericValues_data()
     QTest::addColumn<bool>("registered");
     QTest::newRow("empty") << "API_TOKEN"
                            << "" << false;
-    QTest::newRow("three characters") << "API_TOKEN"
+    QTest::newRow("three characters") << "HOST_SUFFIX"
                                       << "abc" << false;
+    QTest::newRow("a three-character token") << "API_TOKEN"
+                                             << "abc" << true;
+    QTest::newRow("a one-character password") << "DB_PASSWORD"
+                                              << "x" << true;
+    QTest::newRow("a two-character secret") << "my_secret"
+                                            << "q7" << true;
+    QTest::newRow("a three-character key") << "KEY"
+                                           << "k#?" << true;
+    QTest::newRow("an empty password") << "DB_PASSWORD"
+                                       << "" << false;
     QTest::newRow("four characters") << "HOST"
                                      << "abcd" << true;
     QTest::newRow("a port") << "PORT"

@@ -87,6 +87,7 @@ AtomicFile::AtomicFile(AtomicFile &&other) noexcept
     , m_target(std::move(other.m_target))
     , m_temporary(std::exchange(other.m_temporary, {}))
     , m_fd(std::exchange(other.m_fd, -1))
+    , m_failed(other.m_failed)
     , m_direct(other.m_direct)
     , m_unnamed(other.m_unnamed)
 {}
@@ -99,6 +100,7 @@ AtomicFile &AtomicFile::operator=(AtomicFile &&other) noexcept
         m_target = std::move(other.m_target);
         m_temporary = std::exchange(other.m_temporary, {});
         m_fd = std::exchange(other.m_fd, -1);
+        m_failed = other.m_failed;
         m_direct = other.m_direct;
         m_unnamed = other.m_unnamed;
     }
@@ -130,14 +132,16 @@ Error AtomicFile::failure(const std::string &what, int error) const
 
 tl::expected<void, Error> AtomicFile::write(std::string_view data)
 {
+    // After a failure the file is closed: say what ended it (a full disk), not EBADF.
     if (m_fd < 0)
-        return tl::unexpected(failure("cannot write", EBADF));
+        return tl::unexpected(failure("cannot write", m_failed ? m_failed : EBADF));
     for (std::size_t written = 0; written < data.size();) {
         const ssize_t n = ::write(m_fd, data.data() + written, data.size() - written);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             const int error = errno;
+            m_failed = error;
             abandon();
             return tl::unexpected(failure("cannot write", error));
         }
@@ -177,7 +181,7 @@ tl::expected<void, Error> AtomicFile::giveName()
 tl::expected<void, Error> AtomicFile::commit()
 {
     if (m_fd < 0)
-        return tl::unexpected(failure("cannot write", EBADF));
+        return tl::unexpected(failure("cannot write", m_failed ? m_failed : EBADF));
     if (m_direct) {
         const int closed = ::close(m_fd);
         m_fd = -1;

@@ -132,9 +132,14 @@ bool looksSecret(std::string_view variableName)
 
 bool registerSecret(std::string_view variableName, std::string_view value)
 {
-    if (value.size() < minimumSecretLength)
+    // A short value is hidden only when the name says it is secret: "ab" from HOST_SUFFIX
+    // would be replaced in every word, but a three-letter password must not show.
+    if (value.empty())
         return false;
-    if (isGeneric(value) && !looksSecret(variableName))
+    const bool secretName = looksSecret(variableName);
+    if (value.size() < minimumSecretLength && !secretName)
+        return false;
+    if (isGeneric(value) && !secretName)
         return false;
     const std::string placeholder = "${" + std::string(variableName) + "}";
     std::vector<std::string> texts{std::string(value), percentEncoded(value, "0123456789ABCDEF"),

@@ -87,6 +87,48 @@ HttpClient::~HttpClient()
 {
     if (m_curl)
         curl_easy_cleanup(m_curl);
+    if (m_multi)
+        curl_multi_cleanup(m_multi);
+}
+
+CURLcode HttpClient::run(const DeliveryContext *context)
+{
+    // curl_easy_perform() calls the progress function about once a second while it waits, so
+    // a flush deadline would be noticed up to a second late: a multi handle polled in short
+    // steps notices it within one.
+    constexpr int stepMs = 20;
+    if (!m_multi)
+        m_multi = curl_multi_init();
+    if (!m_multi || curl_multi_add_handle(m_multi, m_curl) != CURLM_OK)
+        return curl_easy_perform(m_curl);
+    CURLcode result = CURLE_OK;
+    bool done = false;
+    for (int running = 1; !done;) {
+        if (curl_multi_perform(m_multi, &running) != CURLM_OK) {
+            result = CURLE_OUT_OF_MEMORY;
+            break;
+        }
+        int queued = 0;
+        while (CURLMsg *message = curl_multi_info_read(m_multi, &queued)) {
+            if (message->msg == CURLMSG_DONE && message->easy_handle == m_curl) {
+                result = message->data.result;
+                done = true;
+            }
+        }
+        if (done)
+            break;
+        if (running == 0) { // cannot happen: a transfer that ends says so above
+            result = CURLE_GOT_NOTHING;
+            break;
+        }
+        if (context && context->stopping()) {
+            result = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        curl_multi_poll(m_multi, nullptr, 0, context ? stepMs : 1000, nullptr);
+    }
+    curl_multi_remove_handle(m_multi, m_curl);
+    return result;
 }
 
 HttpReply HttpClient::perform(const HttpRequest &request, const DeliveryContext *context)
@@ -150,7 +192,7 @@ HttpReply HttpClient::perform(const HttpRequest &request, const DeliveryContext 
     }
     char errorBuffer[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-    const CURLcode result = curl_easy_perform(curl);
+    const CURLcode result = run(context);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);

@@ -66,8 +66,12 @@ public:
     static std::string escaped(std::string_view text);
 
 private:
+    /// m_curl's transfer, cut short once `context` is stopping().
+    CURLcode run(const DeliveryContext *context);
+
     HttpSettings m_settings;
     CURL *m_curl = nullptr;
+    CURLM *m_multi = nullptr; ///< drives m_curl, so the deadline is checked between short polls
 };
 
 } // namespace Loadwizard::Engine

@@ -461,6 +461,18 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
             });
         if (!status)
             return status;
+        // `kidn: influxdb` reads as an option of the output, and the error would only say that
+        // the kind is missing: name the key and what it was probably meant to be.
+        const OutputKind *knownKind = findOutputKind(output.kind);
+        for (const auto &[key, mark] : optionMarks) {
+            if (knownKind && knownKind->option(key))
+                continue;
+            const std::string closest = closestMatch(key, {"kind", "target"});
+            if (!closest.empty())
+                return tl::unexpected(reader.at(mark, join(path, key),
+                                                "unknown key \"" + shortened(key) +
+                                                    "\" (did you mean \"" + closest + "\"?)"));
+        }
         if (output.kind.empty())
             return tl::unexpected(reader.error(
                 entry, join(path, "kind"), "an output needs a kind (" + outputKindList() + ')'));
@@ -985,6 +997,24 @@ RendezvousPolicy Project::rendezvousPolicy(std::string_view name) const
     return policy;
 }
 
+namespace {
+
+/// Line `index` (0-based) of `text`, without its newline; empty past the end.
+std::string_view lineAt(std::string_view text, std::size_t index)
+{
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < index; ++i) {
+        start = text.find('\n', start);
+        if (start == std::string_view::npos)
+            return {};
+        ++start;
+    }
+    const std::size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+} // namespace
+
 tl::expected<Project, Error> parseProject(std::string_view yaml, const std::string &fileName,
                                           std::vector<Error> *warnings)
 {
@@ -1000,7 +1030,28 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
         return tl::unexpected(std::move(error));
     }
     try {
-        const YAML::Node root = YAML::Load(std::string(yaml));
+        // All documents, so that one after "---" is an error rather than silently ignored.
+        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
+        for (std::size_t i = 1; i < documents.size(); ++i) {
+            if (documents[i].IsNull())
+                continue; // a "---" with nothing after it
+            const YAML::Mark mark = documents[i].Mark();
+            std::size_t line = mark.is_null() ? 0 : std::size_t(mark.line);
+            // The "---" that starts it, at or above its first node.
+            std::size_t marker = line;
+            while (marker > 0 && !lineAt(yaml, marker).starts_with("---"))
+                --marker;
+            if (lineAt(yaml, marker).starts_with("---"))
+                line = marker;
+            YAML::Mark at;
+            at.line = int(line);
+            at.column = 0;
+            return tl::unexpected(reader.at(at, {},
+                                            "a second YAML document starts here: a project file "
+                                            "holds one (remove this \"---\" and what follows, "
+                                            "or merge it into the first)"));
+        }
+        const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
         if (auto problem = TextCheck(yaml)(root))
             return tl::unexpected(reader.at(problem->first, {}, std::move(problem->second)));
         if (auto status = readProject(reader, root, project); !status)

@@ -23,6 +23,7 @@ namespace {
 constexpr int fatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 thread_local const char *t_scenarioCall = nullptr;
+thread_local const char *t_scenarioCallWhen = nullptr;
 
 std::atomic<bool> g_installed{false};
 std::atomic<double> g_graceSeconds{5};
@@ -162,7 +163,8 @@ void announce(const SafeText &description, const char *ending)
 {
     claimCrash();
     SafeText text(g_description, sizeof g_description);
-    text << "scenario \"" << scenario << "\" " << what << " before the run started";
+    text << "scenario \"" << scenario << "\" " << what << " "
+         << (t_scenarioCallWhen ? t_scenarioCallWhen : "before the run started");
     announce(text, "");
     if (g_scenarioCallsWait.load())
         sleepSeconds(g_graceSeconds.load());
@@ -240,15 +242,18 @@ void endProcess()
     _exit(crashStatus);
 }
 
-ScenarioCall::ScenarioCall(const std::string &scenarioId)
+ScenarioCall::ScenarioCall(const std::string &scenarioId, const char *when)
     : m_previous(t_scenarioCall)
+    , m_previousWhen(t_scenarioCallWhen)
 {
     t_scenarioCall = scenarioId.c_str();
+    t_scenarioCallWhen = when;
 }
 
 ScenarioCall::~ScenarioCall()
 {
     t_scenarioCall = m_previous;
+    t_scenarioCallWhen = m_previousWhen;
 }
 
 } // namespace Loadwizard::CrashGuard

@@ -1,5 +1,7 @@
 #include <loadwizard/plugin.h>
 
+#include <loadwizard/crashguard.h>
+
 #include <dlfcn.h>
 
 #include <exception>
@@ -58,6 +60,8 @@ Plugin::Plugin(void *handle, const lw_plugin_info *entry, PluginInfo info)
 Plugin::~Plugin()
 {
     // Every Scenario holds a shared_ptr to its Plugin, so no plugin code is still referenced.
+    // dlclose() runs the plugin's static destructors: scenario code.
+    CrashGuard::ScenarioCall scenarioCode(m_info.id, "in its static destructors");
     dlclose(m_handle);
 }
 
@@ -147,6 +151,8 @@ tl::expected<std::shared_ptr<Scenario>, Error> Plugin::createScenario() const
     // should allocating the control block throw, shared_ptr calls the deleter itself.
     auto destroy = m_entry->destroy;
     return std::shared_ptr<Scenario>(scenario, [plugin = shared_from_this(), destroy](Scenario *s) {
+        // The scenario's destructor: a crash in it is the scenario's.
+        CrashGuard::ScenarioCall scenarioCode(plugin->info().id, "while it was destroyed");
         try {
             destroy(s);
         } catch (...) {

@@ -1,5 +1,7 @@
 #include <loadwizard/requestnames.h>
 
+#include <loadwizard/secrets.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -87,6 +89,14 @@ bool hasBadPort(std::string_view authority)
 // allocates a handle and a copy per part.
 std::string defaultRequestName(std::string_view method, std::string_view url)
 {
+    // Redacted before the URL is cut at "?" or "#" and split at "/": a secret holding one of
+    // them would otherwise leave its first characters in the name, where no redaction finds
+    // them. One atomic load when there are no secrets.
+    std::string redacted;
+    if (haveSecrets()) {
+        redacted = redactSecrets(url);
+        url = redacted;
+    }
     std::string name(method);
     name += ' ';
     // Drop the scheme and the authority, which may hold userinfo: never in a name. A URL without

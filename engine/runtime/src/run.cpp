@@ -102,6 +102,8 @@ Run::Private::Private(RunConfig config)
     for (const DataFeed &feed : shared.config.data)
         shared.feeders.push_back(std::make_unique<DataFeeder>(feed));
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
+    shared.transactionNames.setLimit(shared.names.limit());
+    shared.checkNames.setLimit(shared.names.limit());
     shared.userAgent = shared.config.http.userAgent.empty()
                            ? std::string("Loadwizard/") + LOADWIZARD_VERSION
                            : shared.config.http.userAgent;
@@ -305,7 +307,10 @@ bool Run::Private::watch(std::uint64_t now)
             return true;
         return now >= since + (worker.vuserInScenario() ? stuckInScenarioNs : stuckElsewhereNs);
     };
-    bool abandon = false;
+    // Left behind only once every worker is either stuck or has come back since the interrupt:
+    // a crashed worker is stuck at once, and one spinning next to it must not be joined.
+    bool anyStuck = false;
+    bool allSettled = true;
     for (std::size_t w = 0; w < workers.size(); ++w) {
         const Worker &worker = *workers[w];
         const std::uint64_t turn = worker.lastTurnNs();
@@ -317,27 +322,46 @@ bool Run::Private::watch(std::uint64_t now)
                                     "; stopping the run (Ctrl-C, SIGTERM) leaves it behind",
                                 ErrorClass::Other, worker.vuserInScenario()});
         }
-        if (interrupted && stuckSince(worker, interruptedNs)) {
-            stalled[w] = true;
-            abandon = true;
+        if (interrupted) {
+            stalled[w] = stuckSince(worker, interruptedNs);
+            anyStuck = anyStuck || stalled[w];
+            allSettled = allSettled && (stalled[w] || worker.lastTurnNs() >= interruptedNs);
         } else if (stopping && !interrupted &&
                    ((stalledLong && worker.vuserInScenario()) || stuckSince(worker, stopNs))) {
             // A graceful stop cannot complete on a worker that does not turn: interrupt now,
-            // so that a stuck scenario costs a moment, not the graceful-stop period.
-            reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
-                                stalledWorkerText(worker, now) +
-                                    "; the run is interrupted instead of stopped gracefully",
-                                ErrorClass::Other, worker.vuserInScenario()});
+            // so that a stuck scenario costs a moment, not the graceful-stop period. One warning
+            // per stall: this one, or the one above (which then said what a stop does).
+            if (stallWarned[w] != turn) {
+                stallWarned[w] = turn;
+                reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+                                    stalledWorkerText(worker, now) +
+                                        "; the run is interrupted instead of stopped gracefully",
+                                    ErrorClass::Other, worker.vuserInScenario()});
+            }
             beginStop(true);
         }
     }
-    return abandon;
+    return anyStuck && allSettled;
 }
 
 void Run::Private::discardWorkers()
 {
     for (auto &worker : workers)
         worker->post({WorkerCommand::Type::Quit});
+    if (std::find(stalled.begin(), stalled.end(), true) != stalled.end())
+        abandoned = true; // whatever ended the loop, a stuck worker is not joined
+    if (abandoned) {
+        // Workers are being left behind: one that came back may have gone into scenario code
+        // again (the destructors of interrupted iterations). Joined only if it ends in time.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        for (std::size_t w = 0; w < workers.size(); ++w) {
+            while (!stalled[w] && !workers[w]->exited() &&
+                   std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            if (!workers[w]->exited())
+                stalled[w] = true;
+        }
+    }
     for (std::size_t w = 0; w < workers.size(); ++w) {
         if (w < stalled.size() && stalled[w]) {
             // Its thread is still in scenario code and may come back one day: the worker and

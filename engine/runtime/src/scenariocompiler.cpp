@@ -7,7 +7,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -104,7 +105,79 @@ struct ProcessResult
 /// The compiler running now (0: none), so cancelCompilation() can end it from a signal thread.
 std::atomic<pid_t> runningCompiler{0};
 
-// posix_spawnp without a shell, so arguments (paths with spaces) pass through untouched.
+/// In the forked supervisor: the compiler's process group, killed when Loadwizard dies.
+volatile pid_t g_compilerGroup = 0;
+
+void killCompilerGroup(int)
+{
+    ::kill(-g_compilerGroup, SIGKILL); // the supervisor is in the group too
+    _exit(128 + SIGKILL);
+}
+
+/// The forked child's life, with async-signal-safe calls only (the parent has threads). It leads
+/// a process group and starts the compiler in it; should Loadwizard die (even by SIGKILL),
+/// PR_SET_PDEATHSIG tells it, and it kills the group: the driver and the cc1plus, as, ld it
+/// runs, which a death signal on the driver alone would leave running. Its exit status is the
+/// compiler's.
+[[noreturn]] void superviseCompiler(char *const *argv, pid_t parent, int pipeWrite,
+                                    int execErrorWrite)
+{
+    setpgid(0, 0);
+    g_compilerGroup = getpid();
+    struct sigaction action
+    {};
+    action.sa_handler = &killCompilerGroup;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR1, &action, nullptr);
+    // The CLI blocks SIGINT/SIGTERM/SIGHUP (a thread waits for them) and ignores SIGPIPE; a
+    // child inherits both across exec, which would make the compiler deaf to Ctrl-C.
+    struct sigaction defaults
+    {};
+    defaults.sa_handler = SIG_DFL;
+    sigemptyset(&defaults.sa_mask);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+        sigaction(signal, &defaults, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGUSR1);
+    if (getppid() != parent) // died before the death signal was armed
+        killCompilerGroup(0);
+
+    const int devNull = open("/dev/null", O_RDONLY);
+    if (devNull < 0 || dup2(devNull, STDIN_FILENO) < 0 || dup2(pipeWrite, STDOUT_FILENO) < 0 ||
+        dup2(pipeWrite, STDERR_FILENO) < 0)
+        _exit(127);
+    if (devNull > STDERR_FILENO)
+        close(devNull);
+    const pid_t compiler = fork();
+    if (compiler < 0)
+        _exit(127);
+    if (compiler == 0) {
+        signal(SIGUSR1, SIG_DFL);
+        execvp(argv[0], argv);
+        const int error = errno; // the parent tells the user why (the pipe closes on exec)
+        (void)!write(execErrorWrite, &error, sizeof error);
+        _exit(127);
+    }
+    close(execErrorWrite);
+    close(pipeWrite);
+    close(STDOUT_FILENO); // only the compiler holds the pipe: its end is the output's end
+    close(STDERR_FILENO);
+    int status = 0;
+    while (waitpid(compiler, &status, 0) < 0) {
+        if (errno != EINTR)
+            _exit(127);
+    }
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        ::kill(getpid(), WTERMSIG(status));
+        _exit(128 + WTERMSIG(status));
+    }
+    _exit(WEXITSTATUS(status));
+}
+
+// fork + exec without a shell, so arguments (paths with spaces) pass through untouched.
 tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::string> &arguments)
 {
     std::vector<char *> argv;
@@ -115,40 +188,31 @@ tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::strin
     int pipeFds[2];
     if (pipe2(pipeFds, O_CLOEXEC) != 0)
         return tl::unexpected(std::string("cannot create a pipe: ") + std::strerror(errno));
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
-    // The CLI blocks SIGINT/SIGTERM/SIGHUP (a thread waits for them) and ignores SIGPIPE; a child
-    // inherits both across exec, which would make the compiler deaf to Ctrl-C.
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
-        sigaddset(&defaults, signal);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    // A process group of its own, so cancelCompilation() ends the driver and the cc1plus it
-    // runs together (cc1plus holds the output pipe: killing the driver alone would leave this
-    // read waiting for it).
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                              POSIX_SPAWN_SETPGROUP);
-    pid_t pid = 0;
-    const int spawnError = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawnError == 0)
-        runningCompiler.store(pid);
-    close(pipeFds[1]);
-    if (spawnError != 0) {
+    int execErrorFds[2];
+    if (pipe2(execErrorFds, O_CLOEXEC) != 0) {
         close(pipeFds[0]);
+        close(pipeFds[1]);
+        return tl::unexpected(std::string("cannot create a pipe: ") + std::strerror(errno));
+    }
+
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid == 0)
+        superviseCompiler(argv.data(), parent, pipeFds[1], execErrorFds[1]);
+    const int forkError = errno;
+    close(execErrorFds[1]);
+    // The group exists from the child's setpgid(); doing it here too closes the race with a
+    // cancelCompilation() that comes before the child ran.
+    if (pid > 0) {
+        setpgid(pid, pid);
+        runningCompiler.store(pid);
+    }
+    close(pipeFds[1]);
+    if (pid < 0) {
+        close(pipeFds[0]);
+        close(execErrorFds[0]);
         return tl::unexpected("cannot run '" + arguments.front() +
-                              "': " + std::strerror(spawnError));
+                              "': " + std::strerror(forkError));
     }
 
     ProcessResult result;
@@ -170,11 +234,52 @@ tl::expected<ProcessResult, std::string> runProcess(const std::vector<std::strin
         }
     }
     runningCompiler.store(0);
+    int execError = 0;
+    const bool execFailed =
+        read(execErrorFds[0], &execError, sizeof execError) == ssize_t(sizeof execError);
+    close(execErrorFds[0]);
+    if (execFailed)
+        return tl::unexpected("cannot run '" + arguments.front() +
+                              "': " + std::strerror(execError));
     if (WIFEXITED(status))
         result.exitCode = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
         result.signal = WTERMSIG(status);
     return result;
+}
+
+/// Removes the build folders of compiles that did not end (Loadwizard killed mid-compile):
+/// those whose process is gone, and any older than ten minutes (a process id reused since).
+/// Their names are ".build-STEM-PID-XXXXXX".
+void removeStaleBuilds(const fs::path &cacheDir)
+{
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    for (fs::directory_iterator it(cacheDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(".build-") || !it->is_directory(ec))
+            continue;
+        const auto suffix = name.rfind('-');
+        const auto pidStart = suffix == std::string::npos || suffix == 0
+                                  ? std::string::npos
+                                  : name.rfind('-', suffix - 1);
+        long pid = 0;
+        if (pidStart != std::string::npos) {
+            const std::string digits = name.substr(pidStart + 1, suffix - pidStart - 1);
+            if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos &&
+                digits.size() < 10)
+                pid = std::stol(digits);
+        }
+        const bool ownerGone =
+            pid > 0 && pid != long(getpid()) && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+        std::error_code timeError;
+        const auto written = fs::last_write_time(it->path(), timeError);
+        const bool old = !timeError && now - written > std::chrono::minutes(10);
+        if (ownerGone || old) {
+            std::error_code removeError;
+            fs::remove_all(it->path(), removeError);
+        }
+    }
 }
 
 std::string describeExit(const ProcessResult &result)
@@ -370,7 +475,10 @@ tl::expected<std::string, Error> compileScenario(const std::string &cppPath,
     }
     // Build in a private folder, then rename(): concurrent runs never see a half-written plugin
     // and the last one to finish simply replaces an identical file.
-    std::string scratchTemplate = (cacheDir / (".build-" + stem + "-XXXXXX")).string();
+    // The process id in the name tells a later compile whether this one still runs.
+    removeStaleBuilds(cacheDir);
+    std::string scratchTemplate =
+        (cacheDir / (".build-" + stem + "-" + std::to_string(getpid()) + "-XXXXXX")).string();
     if (!mkdtemp(scratchTemplate.data())) {
         return compileError(cppPath, "cannot create a build folder in '" + cacheDir.string() +
                                          "': " + std::strerror(errno));

@@ -66,9 +66,11 @@ bool VuserImpl::check(std::string_view name, bool ok)
     if (interrupting)
         return ok;
     auto &data = worker.interval();
-    auto it = data.checks.find(std::string(name));
+    const std::string given(name);
+    const std::string &shown = worker.cappedName(NameKind::Check, given, *this); // given, or not
+    auto it = data.checks.find(shown);
     if (it == data.checks.end())
-        it = data.checks.emplace(std::string(name), CheckStats{}).first;
+        it = data.checks.emplace(shown, CheckStats{}).first;
     if (ok) {
         ++it->second.passes;
         ++data.counters.checksPassed;
@@ -107,7 +109,8 @@ void VuserImpl::endTransaction(std::string_view name, TransactionStatus status)
     const std::uint64_t thought = thinkMicros - open.thinkMicrosAtStart;
     const std::uint64_t micros = wallMicros > thought ? wallMicros - thought : 0;
 
-    auto &record = worker.interval().transactions[open.name];
+    auto &record =
+        worker.interval().transactions[worker.cappedName(NameKind::Transaction, open.name, *this)];
     ++record.count;
     record.histogram.record(micros);
     record.totalMicros += micros;

@@ -2,6 +2,8 @@
 
 #include "clock.h"
 #include "rendezvoushub.h"
+#include <loadwizard/error.h>
+#include <loadwizard/secrets.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +15,8 @@
 #include <utility>
 
 #include <csignal>
+
+#include <pthread.h>
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -87,7 +91,10 @@ tl::expected<void, Error> Worker::start()
         return ready;
     }
     m_turnNs.store(nowNs(), std::memory_order_relaxed); // not stalled before its first turn
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        run();
+        m_exited.store(true, std::memory_order_release);
+    });
     return {};
 }
 
@@ -276,6 +283,36 @@ void Worker::traceRequest(const VuserImpl &vuser, const Request &request, const 
     m_interval->addTrace({elapsedSeconds(), vuser.id(), std::move(text)});
 }
 
+const std::string &Worker::cappedName(NameKind kind, const std::string &name, VuserImpl &vuser)
+{
+    auto &admitted = m_admittedNames[std::size_t(kind)];
+    if (admitted.contains(name))
+        return name;
+    NameRegistry &registry = kind == NameKind::Request       ? m_shared.names
+                             : kind == NameKind::Transaction ? m_shared.transactionNames
+                                                             : m_shared.checkNames;
+    bool firstOverflow = false;
+    if (registry.admit(name, &firstOverflow)) {
+        admitted.insert(name);
+        return name;
+    }
+    if (firstOverflow) {
+        const char *what = kind == NameKind::Request       ? "request names"
+                           : kind == NameKind::Transaction ? "transaction names"
+                                                           : "check names";
+        const char *advice = kind == NameKind::Request ? "name requests" : "use fewer names";
+        // Redacted before it is cut: the reporter would not know half a secret.
+        logEvent(vuser, "warning",
+                 "more than " + std::to_string(registry.limit()) + " " + what + ": \"" +
+                     shortened(redactSecrets(name)) + "\" and later new names are counted as \"" +
+                     std::string(NameRegistry::overflowName) + "\" (" + advice +
+                     ", or raise http.max_names)",
+                 ErrorClass::Other);
+    }
+    static const std::string overflow(NameRegistry::overflowName);
+    return overflow;
+}
+
 int Worker::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *socketData)
 {
     auto *worker = static_cast<Worker *>(self);
@@ -311,6 +348,26 @@ int Worker::onTimer(CURLM *, long timeoutMs, void *self)
     return 0;
 }
 
+void Worker::forwardThreadSignals()
+{
+    // raise(SIGINT) in scenario code pends on this thread, where the CLI blocks it and nobody
+    // waits for it: handed to the process, it reaches the SignalWatcher like a Ctrl-C.
+    sigset_t pending, blocked;
+    if (sigpending(&pending) != 0 || pthread_sigmask(SIG_BLOCK, nullptr, &blocked) != 0)
+        return;
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        if (!sigismember(&pending, signal) || !sigismember(&blocked, signal))
+            continue;
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, signal);
+        const timespec now{0, 0};
+        // May take a process-wide one instead: sent again, it still reaches the watcher.
+        if (sigtimedwait(&one, nullptr, &now) == signal)
+            ::kill(getpid(), signal);
+    }
+}
+
 int Worker::waitTimeoutMs(std::uint64_t now) const
 {
     if (!m_ready.empty() || !m_done.empty())
@@ -332,9 +389,14 @@ void Worker::run()
     constexpr int maxEvents = 256;
     epoll_event events[maxEvents];
     int running = 0;
+    std::uint64_t nextSignalCheckNs = 0;
     while (!m_quit) {
         const std::uint64_t turn = nowNs();
         m_turnNs.store(turn, std::memory_order_relaxed);
+        if (turn >= nextSignalCheckNs) {
+            nextSignalCheckNs = turn + 100'000'000ULL; // a syscall, not on every turn
+            forwardThreadSignals();
+        }
         const int ready = epoll_wait(m_epoll, events, maxEvents, waitTimeoutMs(turn));
         if (ready < 0 && errno != EINTR) {
             runWithoutEpoll(errno);

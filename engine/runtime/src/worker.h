@@ -47,6 +47,16 @@ struct RunShared
     NameRegistry names;                    ///< request names, capped (http.max_names)
     /// One per RunConfig::data entry, in its order; the feeders' counters are the atomics.
     std::vector<std::unique_ptr<DataFeeder>> feeders;
+    NameRegistry transactionNames;         ///< transaction names, the same cap
+    NameRegistry checkNames;               ///< check names, the same cap
+};
+
+/// What a capped name names (each kind has its own registry and its own warning).
+enum class NameKind
+{
+    Request,
+    Transaction,
+    Check
 };
 
 /// A command posted to a worker from another thread.
@@ -110,6 +120,9 @@ public:
     /// With -v or --http-debug: the request's line (and its HTTP exchange) for the trace.
     void traceRequest(const VuserImpl &vuser, const Request &request, const Response &response,
                       std::uint64_t bytesIn, std::string httpText);
+    /// `name`, or the overflow name once the run holds http.max_names names of that kind (the
+    /// first name turned away warns once). A reference to `name` itself when it is admitted.
+    const std::string &cappedName(NameKind kind, const std::string &name, VuserImpl &vuser);
 
     // The watchdog's view, read from the controller thread (and a crash handler).
     /// When this worker last came back to its event loop (nowNs()).
@@ -126,6 +139,8 @@ public:
     /// and goes on with this object, which must therefore never be destroyed (the run leaks it
     /// and what it references). Called after Quit was posted.
     void abandon();
+    /// Whether the thread has left its loop for good (join() will not wait on scenario code).
+    bool exited() const { return m_exited.load(std::memory_order_acquire); }
     /// Only once this worker's thread crashed (CrashGuard::crashedWorker() is its index: the
     /// thread is parked in the crash handler for good, and the handler's atomic made its writes
     /// visible): what it recorded since its last report, with the crashed iteration counted as
@@ -154,6 +169,9 @@ private:
     void runWithoutEpoll(int error);
     tl::expected<void, Error> setUp();
     void tearDown();
+    /// Hands termination signals pending on this thread (raise() in scenario code) to the
+    /// process.
+    void forwardThreadSignals();
     int waitTimeoutMs(std::uint64_t now) const;
     void processInbox();
     void processCompletions();
@@ -213,12 +231,14 @@ private:
     /// removals take them first instead of stopping vusers that still run.
     std::uint64_t m_endedByData = 0;
     bool m_quit = false;
+    std::atomic<bool> m_exited{false};
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};
 
     std::unique_ptr<IntervalData> m_interval;
-    /// Request names the run's registry admitted, so the hot path takes no lock for them.
-    std::unordered_set<std::string> m_admittedNames;
+    /// Names the run's registries admitted, one set per NameKind, so the hot path takes no lock
+    /// for them.
+    std::unordered_set<std::string> m_admittedNames[3];
 
     std::mutex m_inboxMutex;
     std::vector<WorkerCommand> m_inbox, m_inboxWork;

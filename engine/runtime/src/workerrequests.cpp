@@ -425,25 +425,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
         derivedName = defaultRequestName(request.method, request.url);
         name = &derivedName;
     }
-    if (!m_admittedNames.contains(*name)) {
-        bool firstOverflow = false;
-        if (m_shared.names.admit(*name, &firstOverflow)) {
-            m_admittedNames.insert(*name);
-        } else {
-            if (firstOverflow) {
-                // Redacted before it is cut: the reporter would not know half a secret.
-                logEvent(vuser, "warning",
-                         "more than " + std::to_string(m_shared.names.limit()) +
-                             " request names: \"" + shortened(redactSecrets(*name)) +
-                             "\" and later new names are counted as \"" +
-                             std::string(NameRegistry::overflowName) +
-                             "\" (name requests, or raise http.max_names)",
-                         ErrorClass::Other);
-            }
-            static const std::string overflow(NameRegistry::overflowName);
-            name = &overflow;
-        }
-    }
+    name = &cappedName(NameKind::Request, *name, vuser);
     response.name = *name;
     NameRecord &record = data.requests[*name];
     ++record.count;

@@ -63,7 +63,7 @@ public:
             vu.check("no headers unless asked", health.headers.empty());
 
         for (const char *path : {"/broken/short", "/broken/chunked"}) {
-            const auto broken = co_await vu.get(m_base + path, path);
+            const auto broken = co_await vu.get(m_base + path, {.name = path});
             vu.check("broken transfer reads status 0", broken.status == 0);
             vu.check("broken transfer is not ok", !broken.ok() && !broken.error.empty());
         }
@@ -75,7 +75,7 @@ public:
         expected.expectedStatusMax = 404;
         const auto accepted = co_await vu.request(expected);
         vu.check("expected 404 is ok", accepted.status == 404 && accepted.ok());
-        const auto refused = co_await vu.get(m_base + "/status/404", "unexpected 404");
+        const auto refused = co_await vu.get(m_base + "/status/404", {.name = "unexpected 404"});
         vu.check("unexpected 404 is not ok", refused.status == 404 && !refused.ok());
         co_await vu.sleep(0.2);
     }

@@ -1,9 +1,11 @@
 // Vuser 1 crashes after a few iterations, the way scenario code can: a bad pointer, abort(),
-// exit(), a division by zero, runaway recursion; or init() does. For the crash guard.
+// exit(), a division by zero, runaway recursion; or init() does. For the crash guard. Or it
+// raises SIGINT, as a scenario that wants the run to stop may.
 
 #include <loadwizard/scenario.h>
 
 #include <array>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -38,7 +40,12 @@ void crash(const std::string &how)
         g_zero = g_ten / g_zero;
     else if (how == "stack")
         g_zero = int(recurse(0));
-    else
+    else if (how == "sigint") {
+        static bool raised = false; // once: a second one would abort
+        if (!raised)
+            std::raise(SIGINT);
+        raised = true;
+    } else
         throw std::invalid_argument("unknown crash \"" + how + "\"");
 }
 
@@ -71,7 +78,7 @@ private:
 
 constexpr std::array<lw_param, 4> parameters{{
     {"base_url", "http://127.0.0.1:8080", "The built-in target"},
-    {"how", "segv", "none, segv, abort, exit0, exit7, fpe or stack"},
+    {"how", "segv", "none, segv, abort, exit0, exit7, fpe, stack or sigint (raise(SIGINT) once)"},
     {"after", "3", "Iterations vuser 1 runs before it crashes"},
     {"in", "iteration", "iteration, or init: crash in init()"},
 }};

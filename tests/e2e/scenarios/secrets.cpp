@@ -1,7 +1,8 @@
 // Puts a secret everywhere a scenario can: the URL's userinfo (base_url), a path segment, a query
 // string, headers, a form body, a transaction and a check name, log lines (with the target's echo
 // of the request, Basic authorization included) and an exception. The redaction test runs it
-// with the secret in ${ENV} and looks for it in every output.
+// with the secret in ${ENV} and looks for it in every output. With `raw`, it only requests
+// base_url/anything/RAW, unnamed, RAW as given (a secret with "#" or "?" in it, a short one).
 
 #include <loadwizard/scenario.h>
 
@@ -18,12 +19,18 @@ public:
     {
         m_base = parameters.at("base_url");
         m_token = parameters.at("token");
+        m_raw = parameters.at("raw");
         if (parameters.at("refuse") == "1")
             throw std::invalid_argument("refusing base_url " + m_base);
     }
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
+        if (!m_raw.empty()) {
+            co_await vu.get(m_base + "/anything/" + m_raw);
+            co_await vu.sleep(0.2);
+            co_return;
+        }
         auto session = vu.transaction("session " + m_token);
 
         // Basic authorization from the userinfo: the target echoes it back.
@@ -53,12 +60,14 @@ public:
 private:
     std::string m_base;
     std::string m_token;
+    std::string m_raw;
 };
 
-constexpr std::array<lw_param, 3> parameters{{
+constexpr std::array<lw_param, 4> parameters{{
     {"base_url", "", "The target, with userinfo"},
     {"token", "", "The secret"},
     {"refuse", "0", "1: init() refuses, quoting base_url"},
+    {"raw", "", "Only request base_url/anything/RAW, unnamed"},
 }};
 
 } // namespace

@@ -46,6 +46,7 @@ private:
     std::string m_target;    ///< symlinks resolved
     std::string m_temporary; ///< empty once committed or abandoned
     int m_fd = -1;
+    int m_failed = 0;       ///< the errno that ended the file, repeated by later calls
     bool m_direct = false;  ///< not a regular file (a device, a FIFO): written in place
     bool m_unnamed = false; ///< O_TMPFILE: no name until commit()
 };

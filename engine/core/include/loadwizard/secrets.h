@@ -11,7 +11,7 @@
 
 namespace Loadwizard {
 
-/// Shorter values are never redacted: they would match everywhere.
+/// Shorter values are redacted only when looksSecret(variableName): they would match everywhere.
 inline constexpr std::size_t minimumSecretLength = 4;
 
 /// True when a variable's name says it holds a secret: it contains PASS, PW, SECRET, TOKEN, KEY,
@@ -19,9 +19,9 @@ inline constexpr std::size_t minimumSecretLength = 4;
 bool looksSecret(std::string_view variableName);
 
 /// Remembers `value` of environment variable `variableName` as a secret, with its percent-encoded
-/// and Base64 forms. Values shorter than minimumSecretLength are refused, and so are generic ones
-/// (a number, true/false/yes/no/null/none) unless looksSecret(variableName). Returns whether the
-/// value is redacted from now on.
+/// and Base64 forms. Empty values are refused; values shorter than minimumSecretLength and generic
+/// ones (a number, true/false/null/none) are refused unless looksSecret(variableName). Returns
+/// whether the value is redacted from now on.
 bool registerSecret(std::string_view variableName, std::string_view value);
 
 /// `text` with every registered secret (and its encoded forms) replaced by "${NAME}". Where two

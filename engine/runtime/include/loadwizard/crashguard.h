@@ -29,18 +29,20 @@ int crashedWorker();
 /// crash handler and the scenario's own state may be broken.
 [[noreturn]] void endProcess();
 
-/// Marks scenario code called outside a worker (create(), init()) on this thread, so a crash
-/// in it is reported as the scenario's, not as a Loadwizard bug.
+/// Marks scenario code called outside a worker (create(), init(), its destruction) on this
+/// thread, so a crash in it is reported as the scenario's, not as a Loadwizard bug. `when` ends
+/// the message ("before the run started" by default); both must outlive the call.
 class ScenarioCall
 {
 public:
-    explicit ScenarioCall(const std::string &scenarioId);
+    explicit ScenarioCall(const std::string &scenarioId, const char *when = nullptr);
     ~ScenarioCall();
     ScenarioCall(const ScenarioCall &) = delete;
     ScenarioCall &operator=(const ScenarioCall &) = delete;
 
 private:
     const char *m_previous;
+    const char *m_previousWhen;
 };
 
 } // namespace Loadwizard::CrashGuard

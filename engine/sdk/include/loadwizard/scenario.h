@@ -11,6 +11,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
@@ -161,6 +162,7 @@ public:
     }
     /// Any method: `co_await vu.request("PUT", "/items/3", {.json = item})`.
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable request(std::string method, std::string url,
                                                    Options options = {})
     {
@@ -173,6 +175,7 @@ public:
         return request(Detail::plainRequest("GET", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable get(std::string url, Options options)
     {
         return request<Options>("GET", std::move(url), std::move(options));
@@ -183,6 +186,7 @@ public:
         return request(Detail::plainRequest("POST", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable post(std::string url, Options options)
     {
         return request<Options>("POST", std::move(url), std::move(options));
@@ -192,6 +196,7 @@ public:
         return request(Detail::plainRequest("PUT", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable put(std::string url, Options options)
     {
         return request<Options>("PUT", std::move(url), std::move(options));
@@ -201,6 +206,7 @@ public:
         return request(Detail::plainRequest("PATCH", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable patch(std::string url, Options options)
     {
         return request<Options>("PATCH", std::move(url), std::move(options));
@@ -211,6 +217,7 @@ public:
         return request(Detail::plainRequest("DELETE", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable del(std::string url, Options options)
     {
         return request<Options>("DELETE", std::move(url), std::move(options));
@@ -220,6 +227,7 @@ public:
         return request(Detail::plainRequest("HEAD", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable head(std::string url, Options options)
     {
         return request<Options>("HEAD", std::move(url), std::move(options));
@@ -229,6 +237,7 @@ public:
         return request(Detail::plainRequest("OPTIONS", std::move(url)));
     }
     template <class Options = RequestOptions>
+    requires std::same_as<Options, RequestOptions>
     [[nodiscard]] Detail::RequestAwaitable options(std::string url, Options options)
     {
         return request<Options>("OPTIONS", std::move(url), std::move(options));
