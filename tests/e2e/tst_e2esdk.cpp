@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QTest>
@@ -25,6 +26,7 @@ private slots:
 
     void everyHelperWorksAgainstTheTarget();
     void aRelativeUrlWithoutABaseUrlFailsTheIteration();
+    void iterationsThatFailAtOnceArePacedNotSpun();
     void anUndeclaredParameterIsAnError_data();
     void anUndeclaredParameterIsAnError();
     void aBadDefaultHeaderIsAnErrorNamingIt();
@@ -93,6 +95,33 @@ void TestEndToEndSdk::aRelativeUrlWithoutABaseUrlFailsTheIteration()
     QCOMPARE(count(summary, {"checks", "relative URL without a base fails", "passes"}), 2);
     QCOMPARE(count(summary, {"checks", "relative URL without a base fails", "fails"}), 0);
     QCOMPARE(count(summary, {"requests", "count"}), 0); // nothing was sent
+}
+
+void TestEndToEndSdk::iterationsThatFailAtOnceArePacedNotSpun()
+{
+    const QString file = m_harness.writeFile(
+        "throw.yaml",
+        "loadwizard: 1\nscenario: " + m_harness.scenarioPath("sdk.cpp").toUtf8() +
+            "\nprofile: {rampup: \"2,1,0,2\"}\ngraceful_stop: 0s\nparameters: {mode: throw}\n");
+    const QString json = m_harness.scratchPath("throw.json");
+    const Outcome outcome = m_harness.run({"run", file, "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe().constData());
+    const QJsonObject summary = readJson(json);
+    // Without the pause two vusers fail ~100 000 iterations a second; with it, 10 at once, then
+    // pauses of 10 ms doubling to 1 s: well under 100 each in 3 s.
+    const qint64 failed = count(summary, {"iterations_failed"});
+    QVERIFY2(failed >= 20 && failed < 200, qPrintable(QString::number(failed)));
+    QCOMPARE(count(summary, {"iterations"}), failed);
+    QVERIFY(countsAddUp(summary));
+    QCOMPARE(outcome.err.count("fail before their first co_await"), 1);
+    // The message is in the summary and its JSON, counted exactly, whatever the log dropped.
+    const QJsonArray messages = field(summary, {"error_messages"}).toArray();
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages[0].toObject()["message"].toString(),
+             QString("iteration failed: no such feeder, say"));
+    QCOMPARE(messages[0].toObject()["class"].toString(), QString("exception"));
+    QCOMPARE(messages[0].toObject()["count"].toInteger(), failed);
+    QVERIFY2(outcome.out.contains("ERRORS (most frequent messages)"), outcome.out.constData());
 }
 
 void TestEndToEndSdk::anUndeclaredParameterIsAnError_data()

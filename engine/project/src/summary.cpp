@@ -152,6 +152,22 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
                 append(out, "  {:<12} {}\n", errorClassName(ErrorClass(i)), t.errors[i]);
         }
     }
+    if (!s.topErrors.empty()) {
+        out += "\n  ERRORS (most frequent messages)\n";
+        for (std::size_t i = 0; i < s.topErrors.size() && i < 5; ++i) {
+            const ErrorMessageCount &e = s.topErrors[i];
+            // One line each: cut long messages at a character boundary (the JSON has them whole).
+            std::string text = e.message;
+            if (text.size() > 110) {
+                std::size_t cut = 107;
+                while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+                    --cut;
+                text = text.substr(0, cut) + "…";
+            }
+            std::replace(text.begin(), text.end(), '\n', ' ');
+            append(out, "  {:>9}  {:<9} {}\n", e.count, errorClassName(e.errorClass), text);
+        }
+    }
     if (!header.outputs.empty()) {
         append(out, "\n  {:<44} {:>8} {:>8} {:>8} {:>10} {:>9}\n", "OUTPUTS", "sent", "retried",
                "dropped", "points", "rejected");
@@ -204,6 +220,12 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
                                    {"total", b.totalMs}};
         }
         j["requests_by_name"][name] = entry;
+    }
+    j["error_messages"] = nlohmann::json::array();
+    for (const ErrorMessageCount &e : s.topErrors) {
+        j["error_messages"].push_back({{"message", e.message},
+                                       {"class", std::string(errorClassName(e.errorClass))},
+                                       {"count", e.count}});
     }
     j["checks"] = nlohmann::json::object();
     for (const auto &[name, c] : s.checks)

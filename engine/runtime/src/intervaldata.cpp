@@ -33,9 +33,21 @@ void IntervalData::reset()
     counters = {};
     events.clear();
     eventsDropped = 0;
+    errorMessages.clear();
     trace.clear();
     traceBytes = 0;
     traceDropped = 0;
+}
+
+void IntervalData::countError(const std::string &message, ErrorClass errorClass)
+{
+    static const std::string other = "(other messages)";
+    auto it = errorMessages.find(message);
+    if (it == errorMessages.end()) {
+        const std::string &key = errorMessages.size() < maxErrorMessages ? message : other;
+        it = errorMessages.try_emplace(key, errorClass, 0).first;
+    }
+    ++it->second.second;
 }
 
 void IntervalData::addEvent(LogEvent event)

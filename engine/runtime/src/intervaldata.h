@@ -43,6 +43,10 @@ struct IntervalData
     Counters counters;
     std::vector<LogEvent> events;
     std::uint64_t eventsDropped = 0;
+    /// Every error event's message, counted (events beyond maxEvents are dropped, not these),
+    /// at most maxErrorMessages distinct ones per interval; the rest under one key.
+    static constexpr std::size_t maxErrorMessages = 100;
+    std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> errorMessages;
     /// Bounded by count and bytes: a worker never waits for the terminal, it drops (and counts).
     static constexpr std::size_t maxTraceLines = 2000;
     static constexpr std::size_t maxTraceBytes = 4 << 20;
@@ -52,6 +56,7 @@ struct IntervalData
 
     void reset();
     void addEvent(LogEvent event);
+    void countError(const std::string &message, ErrorClass errorClass);
     void addTrace(TraceLine line);
 };
 

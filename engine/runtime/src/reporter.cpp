@@ -93,6 +93,20 @@ void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
             ++snapshot.eventsDropped;
     }
     snapshot.eventsDropped += data.eventsDropped;
+    for (auto &[message, tally] : data.errorMessages) {
+        // Keyed by what users see (redacted), capped like names: distinct URLs in messages
+        // must not grow this without bound.
+        const std::string text = haveSecrets() ? redactSecrets(message) : message;
+        auto it = m_errorMessages.find(text);
+        if (it == m_errorMessages.end()) {
+            static const std::string other = "(other messages)";
+            it = m_errorMessages
+                     .try_emplace(m_errorMessages.size() < maxErrorMessages ? text : other,
+                                  tally.first, 0)
+                     .first;
+        }
+        it->second.second += tally.second;
+    }
     for (auto &line : data.trace) {
         if (haveSecrets())
             line.text = redactSecrets(line.text);
@@ -128,6 +142,21 @@ void Reporter::foldNames(Snapshot &snapshot)
     }
 }
 
+std::vector<ErrorMessageCount> Reporter::topErrors() const
+{
+    std::vector<ErrorMessageCount> all;
+    all.reserve(m_errorMessages.size());
+    for (const auto &[message, tally] : m_errorMessages)
+        all.push_back({message, tally.first, tally.second});
+    const std::size_t keep = std::min<std::size_t>(all.size(), 20);
+    std::partial_sort(all.begin(), all.begin() + std::ptrdiff_t(keep), all.end(),
+                      [](const ErrorMessageCount &a, const ErrorMessageCount &b) {
+                          return a.count != b.count ? a.count > b.count : a.message < b.message;
+                      });
+    all.resize(keep);
+    return all;
+}
+
 void Reporter::addEvent(LogEvent event)
 {
     m_ownEvents.push_back(std::move(event));
@@ -146,6 +175,7 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->events = std::move(m_ownEvents);
     m_ownEvents.clear();
     snapshot->incomplete = m_incomplete;
+    snapshot->topErrors = topErrors();
     Counters interval;
     for (auto &data : collected.intervals) {
         add(*data, interval, *snapshot);

@@ -83,6 +83,10 @@ private:
     std::map<std::string, NameRecord, std::less<>> m_transactionsInterval, m_transactionsTotal;
     std::map<std::string, CheckStats, std::less<>> m_checksTotal;
     std::unordered_map<std::string, std::string> m_shown;
+    /// Error messages as shown, counted over the run; at most maxErrorMessages distinct.
+    static constexpr std::size_t maxErrorMessages = 1000;
+    std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> m_errorMessages;
+    std::vector<ErrorMessageCount> topErrors() const;
     Histogram m_allInterval, m_allTotal;
     Counters m_totals;
     std::vector<LogEvent> m_ownEvents;

@@ -33,6 +33,7 @@ void VuserImpl::beginWait(Wait wait)
 {
     assert(!isWaiting());
     m_wait = wait;
+    suspended = true;
 }
 
 std::coroutine_handle<> VuserImpl::endWait()

@@ -111,6 +111,8 @@ public:
     bool interrupting = false;     ///< being torn down: record nothing more
     std::uint64_t errorCount = 0;  ///< request errors and failed checks, for Auto status
     std::uint64_t thinkMicros = 0; ///< think time so far, left out of transactions
+    bool suspended = false;        ///< the current task has waited on something (set by beginWait)
+    std::uint32_t quickFailures = 0; ///< iterations in a row that failed without suspending
     void nextIteration() { ++m_iteration; }
 
 protected:

@@ -241,6 +241,8 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
     // vu.log() is the one "info" event: with -v its lines go with the requests', in order.
     if (m_shared.config.trace.any() && std::string_view(level) == "info")
         m_interval->addTrace({elapsedSeconds(), vuser.id(), "log: " + message});
+    if (std::string_view(level) == "error")
+        m_interval->countError(message, cls);
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
 }
 
@@ -636,6 +638,7 @@ void Worker::runReady()
         auto &counters = m_interval->counters;
         if (vuser->initDone)
             ++counters.iterationsStarted;
+        vuser->suspended = false;
         try {
             vuser->task = vuser->initDone ? scenario.iteration(*vuser) : scenario.vuserInit(*vuser);
         } catch (const std::exception &e) {
@@ -669,7 +672,12 @@ void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 
 void Worker::wake(VuserImpl &vuser)
 {
-    resume(vuser, vuser.endWait());
+    const std::coroutine_handle<> handle = vuser.endWait();
+    if (!handle) { // the pause after iterations that fail at once (finishTask)
+        m_ready.push_back(vuser.id());
+        return;
+    }
+    resume(vuser, handle);
 }
 
 void Worker::finishTask(VuserImpl &vuser)
@@ -715,10 +723,32 @@ void Worker::finishTask(VuserImpl &vuser)
         if (failure)
             ++counters.iterationsFailed;
         vuser.nextIteration();
+        // An iteration that throws before its first co_await (a missing feeder, a parameter
+        // that does not convert) would otherwise loop at 100 000 failures a second, burning a
+        // core and flooding the log: after 10 in a row, pause 10 ms, doubling up to 1 s.
+        vuser.quickFailures = failure && !vuser.suspended ? vuser.quickFailures + 1 : 0;
     }
     const std::uint64_t limit = m_shared.config.iterationsPerVuser;
     if (vuser.stopAfterIteration || m_stopping || (limit > 0 && vuser.iteration() >= limit)) {
         retire(vuser);
+        return;
+    }
+    constexpr std::uint32_t quickFailuresBeforePause = 10;
+    if (vuser.quickFailures >= quickFailuresBeforePause) {
+        if (!m_shared.warnedQuickFailures.exchange(true, std::memory_order_relaxed)) {
+            logEvent(vuser, "warning",
+                     "iterations fail before their first co_await (\"" + shortened(message) +
+                         "\"): such vusers now pause between iterations, up to 1 s",
+                     ErrorClass::Other);
+        }
+        const std::uint32_t doublings =
+            std::min<std::uint32_t>(vuser.quickFailures - quickFailuresBeforePause, 7);
+        const double seconds = std::min(1.0, 0.01 * double(1u << doublings));
+        const std::uint64_t now = nowNs();
+        const std::uint64_t token = m_nextToken++;
+        vuser.beginWait(VuserImpl::SleepWait{{}, token, now, false});
+        m_timers.push_back({now + std::uint64_t(seconds * 1e9), vuser.id(), token});
+        std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
         return;
     }
     m_ready.push_back(vuser.id());

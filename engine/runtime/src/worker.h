@@ -43,12 +43,13 @@ struct RunShared
     /// The most vusers active at once, as the workers saw it when starting them: vusers that
     /// run a few quick iterations may come and go between two looks of the controller.
     std::atomic<long long> peakVusers{0};
-    std::atomic<bool> workerFailed{false}; ///< a worker's loop broke: the run must end
-    NameRegistry names;                    ///< request names, capped (http.max_names)
+    std::atomic<bool> workerFailed{false};        ///< a worker's loop broke: the run must end
+    std::atomic<bool> warnedQuickFailures{false}; ///< the pause after failing iterations, said once
+    NameRegistry names;                           ///< request names, capped (http.max_names)
     /// One per RunConfig::data entry, in its order; the feeders' counters are the atomics.
     std::vector<std::unique_ptr<DataFeeder>> feeders;
-    NameRegistry transactionNames;         ///< transaction names, the same cap
-    NameRegistry checkNames;               ///< check names, the same cap
+    NameRegistry transactionNames; ///< transaction names, the same cap
+    NameRegistry checkNames;       ///< check names, the same cap
 };
 
 /// What a capped name names (each kind has its own registry and its own warning).

@@ -30,6 +30,8 @@ public:
 
     Loadwizard::Task<> iteration(Loadwizard::Vuser &vu) override
     {
+        if (m_mode == "throw") // before any co_await: the engine must not spin on it
+            throw std::runtime_error("no such feeder, say");
         if (vu.iteration() > 0) {
             co_await vu.sleep(3600); // one iteration per vuser; the run's end interrupts this
             co_return;
@@ -199,7 +201,8 @@ private:
 };
 
 constexpr std::array<lw_param, 4> parameters{{
-    {"mode", "full", "full, or nobase (no base URL: relative URLs must fail)"},
+    {"mode", "full",
+     "full, nobase (no base URL: relative URLs must fail), throw (every iteration throws at once)"},
     {"count", "", "an integer"},
     {"flag", "", "a boolean"},
     {"empty", "", "left empty"},

@@ -109,6 +109,14 @@ struct LogEvent
     std::uint64_t vuser = 0;
 };
 
+/// How often one error message was seen in the run (its first class).
+struct ErrorMessageCount
+{
+    std::string message; ///< secrets redacted; "(other messages)" for those beyond the cap
+    ErrorClass errorClass = ErrorClass::Other;
+    std::uint64_t count = 0;
+};
+
 /// A debugging line (`-v`, `--http-debug`): a vu.log() line, a request's one-line account, or a
 /// request and response with headers (several lines in `text`). Secrets are redacted.
 struct TraceLine
@@ -156,6 +164,8 @@ struct Snapshot
     std::map<std::string, DataFeedStats, std::less<>> data; ///< per data feeder
     std::string stoppedByData; ///< empty, or the feeder whose running out stopped the run
 
+    /// The run's most frequent error messages so far, most frequent first (at most 20).
+    std::vector<ErrorMessageCount> topErrors;
     std::vector<LogEvent> events;    ///< this interval's, at most a few hundred
     std::uint64_t eventsDropped = 0; ///< beyond that bound, this interval
     std::vector<TraceLine> trace;    ///< only when the run traces (RunConfig::trace), in time order
