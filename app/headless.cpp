@@ -498,18 +498,24 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     }
     for (const auto &warning : run.warnings())
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
+    // A flat profile from --vus/--iterations reads better as what was asked for.
+    const bool flat =
+        options.vus > 0 || !options.duration.empty() ||
+        (options.iterations > 0 && options.rampup.empty() && project.profile.steps().size() == 2 &&
+         project.profile.totalSeconds() == iterationsMaxSeconds);
+    std::string profile = run.header().profile;
+    if (flat)
+        profile = "flat";
+    if (options.iterations > 0)
+        profile += ", " + std::to_string(options.iterations) + " iteration" +
+                   (options.iterations == 1 ? "" : "s") + " per vuser";
+    if (flat || options.iterations > 0) {
+        char peak[64];
+        std::snprintf(peak, sizeof peak, " (%.0f vusers)",
+                      std::ceil(project.profile.peakVusers() - 1e-9));
+        run.setProfileLabel(profile + (flat ? peak : ""));
+    }
     if (!options.quiet) {
-        // A flat profile from --vus/--iterations reads better as what was asked for.
-        const bool flat = options.vus > 0 || !options.duration.empty() ||
-                          (options.iterations > 0 && options.rampup.empty() &&
-                           project.profile.steps().size() == 2 &&
-                           project.profile.totalSeconds() == iterationsMaxSeconds);
-        std::string profile = run.header().profile;
-        if (flat)
-            profile = "flat";
-        if (options.iterations > 0)
-            profile += ", " + std::to_string(options.iterations) + " iteration" +
-                       (options.iterations == 1 ? "" : "s") + " per vuser";
         std::fprintf(stderr,
                      "loadwizard %s: scenario %s, profile %s (%s%.0f s, peak %.0f vusers)\n",
                      LOADWIZARD_VERSION, run.header().scenario.c_str(), profile.c_str(),

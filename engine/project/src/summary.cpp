@@ -75,7 +75,9 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     std::string out;
     out += "\n  project ....... " + (header.project.empty() ? "-" : header.project) + "\n";
     out += "  scenario ...... " + header.scenario + "\n";
-    if (!header.profile.empty())
+    if (!header.profileLabel.empty())
+        out += "  profile ....... " + header.profileLabel + "\n";
+    else if (!header.profile.empty())
         out += "  profile ....... " + header.profile + "\n";
     append(out, "  duration ...... {:.1f} s (planned {:.1f} s)\n", seconds, s.plannedSeconds);
     if (!s.incomplete.empty())

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -48,6 +49,8 @@ public:
     const Project &project() const { return m_project; }
     /// Project name, scenario id and profile; the outputs' counts are added by finish().
     const SummaryHeader &header() const { return m_header; }
+    /// How the terminal summary names the profile (SummaryHeader::profileLabel).
+    void setProfileLabel(std::string label) { m_header.profileLabel = std::move(label); }
     /// Parameters the scenario does not declare, and the like.
     const std::vector<std::string> &warnings() const { return m_prepared.warnings; }
     bool compileCacheHit() const { return m_prepared.compileCacheHit; }

@@ -14,6 +14,8 @@ struct SummaryHeader
     std::string project;
     std::string scenario;
     std::string profile;              ///< seed syntax
+    std::string profileLabel;         ///< for people (the terminal), when the seed syntax is not
+                                      ///< what was asked for: "flat, 1 iteration per vuser"
     std::vector<OutputStats> outputs; ///< delivery counts of each output, after its flush
 };
 
