@@ -30,6 +30,7 @@ private slots:
     void anUndeclaredParameterIsAnError_data();
     void anUndeclaredParameterIsAnError();
     void aBadDefaultHeaderIsAnErrorNamingIt();
+    void aDefaultHeaderFromTheEnvironmentCannotAddLines();
     void theCookbookCompilesAndRuns_data();
     void theCookbookCompilesAndRuns();
 
@@ -159,6 +160,20 @@ void TestEndToEndSdk::aBadDefaultHeaderIsAnErrorNamingIt()
     QVERIFY2(outcome.finished && outcome.exitCode == 2, outcome.describe().constData());
     QVERIFY2(outcome.err.contains("badheader.yaml:8:5: http.headers"), outcome.err.constData());
     QVERIFY2(outcome.err.contains("\"X Bad\""), outcome.err.constData());
+}
+
+void TestEndToEndSdk::aDefaultHeaderFromTheEnvironmentCannotAddLines()
+{
+    const QString file = m_harness.writeFile(
+        "envheader.yaml", project(m_harness.scenarioPath("sdk.cpp").toUtf8(),
+                                  "http:\n  headers:\n    X-Env: \"${LW_TEST_HEADER}\"\n"));
+    QProcessEnvironment environment = m_harness.environment();
+    environment.insert("LW_TEST_HEADER", "abc\r\nX-Injected: yes");
+    const Outcome outcome = m_harness.run({"run", file, "--quiet"}, environment);
+    QVERIFY2(outcome.finished && outcome.exitCode == 2, outcome.describe().constData());
+    QVERIFY2(outcome.err.contains("http.headers.X-Env: the value has a line break"),
+             outcome.err.constData());
+    QVERIFY2(!outcome.err.contains("X-Injected"), outcome.err.constData());
 }
 
 // The cookbook's examples are the ```cpp blocks of docs/scenario-sdk.md whose first line is

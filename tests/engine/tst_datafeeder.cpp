@@ -13,6 +13,8 @@
 #include <numeric>
 #include <thread>
 
+#include <sys/stat.h>
+
 using Loadwizard::DataExhaustion;
 using Loadwizard::DataFeed;
 using Loadwizard::DataStrategy;
@@ -259,8 +261,18 @@ void TestDataFeeder::refusesMissingFoldersAndHugeFiles()
     settings.file = "/dev/zero";
     table = Loadwizard::loadDataFile(settings, {});
     QVERIFY(!table);
-    QCOMPARE(table.error().toString(),
-             std::string("/dev/zero: data users: is a device or a socket, not a data file"));
+    QCOMPARE(
+        table.error().toString(),
+        std::string("/dev/zero: data users: is a device, a FIFO or a socket, not a data file"));
+
+    // A FIFO with no writer would block open() before any signal is watched.
+    const std::string fifo = m_dir.filePath("fifo.csv").toStdString();
+    QCOMPARE(mkfifo(fifo.c_str(), 0600), 0);
+    settings.file = fifo;
+    table = Loadwizard::loadDataFile(settings, {});
+    QVERIFY(!table);
+    QVERIFY2(table.error().message.find("a FIFO") != std::string::npos,
+             table.error().toString().c_str());
 
     std::ofstream(m_dir.filePath("big.csv").toStdString()) << "a\n" << std::string(200, 'x');
     settings.file = "big.csv";

@@ -27,6 +27,8 @@ private slots:
     void twoBodyKindsAreRefused();
     void extractorsFindAndNameWhatIsMissing();
     void jsonErrorsNameThePointerAndTheBody();
+    void aRegexOverALargeBodyDoesNotOverflowTheStack();
+    void multipartRefusesLineBreaksInPartHeaders();
     void parametersConvertOrSayWhy();
     void timeStampsHaveTheirFormats();
 };
@@ -228,6 +230,40 @@ void TestSdkHelpers::jsonErrorsNameThePointerAndTheBody()
         QVERIFY2(std::string(e.what()).find("(1000 bytes)") != std::string::npos, e.what());
         QVERIFY(std::string(e.what()).size() < 600);
     }
+}
+
+void TestSdkHelpers::aRegexOverALargeBodyDoesNotOverflowTheStack()
+{
+    // libstdc++ recurses per character here: 1 MiB overflows an 8 MiB thread stack.
+    Response r;
+    r.body = std::string((1 << 20) - 5, 'a') + "<end>";
+    QCOMPARE(r.match("([\\s\\S]*)<end>").size(), std::size_t((1 << 20) - 5));
+    QCOMPARE(r.matchAll(std::regex("((.|[^.])*)<end>")).size(), std::size_t(1));
+    QVERIFY_THROWS_EXCEPTION(ExtractionError, r.match("(b+)"));
+    // Beyond 1 MiB: an error that says what to use instead, never a crash.
+    r.body += "x";
+    try {
+        (void)r.match("(a)");
+        QFAIL("no exception");
+    } catch (const ExtractionError &e) {
+        QVERIFY2(std::string(e.what()).find("at most 1 MiB") != std::string::npos, e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(ExtractionError, r.matchAll(std::regex("a")));
+}
+
+void TestSdkHelpers::multipartRefusesLineBreaksInPartHeaders()
+{
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument,
+        Detail::buildRequest("POST", "/u",
+                             {.files = {{.field = "f",
+                                         .fileName = "x",
+                                         .content = "c",
+                                         .contentType = "text/plain\r\nX-Evil: 1"}}}));
+    const auto r = Detail::buildRequest(
+        "POST", "/u", {.files = {{.field = "f\r", .fileName = "a\r\nb", .content = "c"}}});
+    QVERIFY2(r.body.find("name=\"f%0D\"; filename=\"a%0D%0Ab\"") != std::string::npos,
+             r.body.c_str());
 }
 
 void TestSdkHelpers::parametersConvertOrSayWhy()

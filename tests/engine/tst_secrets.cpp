@@ -31,6 +31,7 @@ private slots:
 
     void replacesEveryOccurrenceWithTheVariableName();
     void replacesPercentEncodedForms();
+    void replacesTheJsonEscapedForm();
     void replacesTheBase64OfUserAndPassword_data();
     void replacesTheBase64OfUserAndPassword();
     void prefersTheLongerOfTwoSecretsStartingAlike();
@@ -71,6 +72,14 @@ void TestSecrets::replacesPercentEncodedForms()
     QVERIFY(registerSecret("API_TOKEN", "p@ss/w rd"));
     QCOMPARE(redacted("u:p%40ss%2Fw%20rd@h ?t=p%40ss%2fw%20rd&raw=p@ss/w rd"),
              QString("u:${API_TOKEN}@h ?t=${API_TOKEN}&raw=${API_TOKEN}"));
+}
+
+void TestSecrets::replacesTheJsonEscapedForm()
+{
+    // As an echo server's JSON shows a header holding it.
+    QVERIFY(registerSecret("API_TOKEN", "tok\"Sup3r\\S3cret"));
+    QCOMPARE(redacted("{\"X-Token\": \"tok\\\"Sup3r\\\\S3cret\"}"),
+             QString("{\"X-Token\": \"${API_TOKEN}\"}"));
 }
 
 void TestSecrets::replacesTheBase64OfUserAndPassword_data()

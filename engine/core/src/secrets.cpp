@@ -130,6 +130,51 @@ bool looksSecret(std::string_view variableName)
     return false;
 }
 
+namespace {
+
+// RFC 8259's escapes, as nlohmann-json writes them (the other control characters as \u00XX).
+std::string jsonEscaped(std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += hex[(c >> 4) & 0xf];
+                out += hex[c & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 bool registerSecret(std::string_view variableName, std::string_view value)
 {
     // A short value is hidden only when the name says it is secret: "ab" from HOST_SUFFIX
@@ -151,6 +196,9 @@ bool registerSecret(std::string_view variableName, std::string_view value)
         for (auto &fragment : base64Fragments(value, alphabet))
             texts.push_back(std::move(fragment));
     }
+    // As a JSON string shows it (an echoed header, a body a server built): \" \\ \n \uXXXX.
+    if (std::string escaped = jsonEscaped(value); escaped != value)
+        texts.push_back(std::move(escaped));
 
     auto &r = registry();
     std::lock_guard lock(r.mutex);

@@ -300,11 +300,11 @@ tl::expected<DataTablePtr, Error> loadDataFile(const DataSourceSettings &setting
     std::error_code code;
     if (fs::is_directory(path, code))
         return failure(fileName, 0, what + "is a folder, not a data file");
-    // /dev/zero would be read up to the cap before being refused. (A FIFO is fine: the cap
-    // bounds it.)
+    // /dev/zero would be read up to the cap before being refused; a FIFO with no writer blocks
+    // open() where no signal is watched yet (Ctrl-C would not end it).
     if (fs::is_character_file(path, code) || fs::is_block_file(path, code) ||
-        fs::is_socket(path, code))
-        return failure(fileName, 0, what + "is a device or a socket, not a data file");
+        fs::is_socket(path, code) || fs::is_fifo(path, code))
+        return failure(fileName, 0, what + "is a device, a FIFO or a socket, not a data file");
     std::ifstream file(path, std::ios::binary);
     if (!file)
         return failure(fileName, 0, what + "cannot open: " + std::strerror(errno));

@@ -112,6 +112,16 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     for (auto &[name, value] : config.http.headers) {
         if (auto ok = expand(value, "http.headers." + name); !ok)
             return tl::make_unexpected(ok.error());
+        // Checked again once ${VAR} is expanded: the environment must not add header lines.
+        if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+            return tl::make_unexpected(Error{"the value has a line break or NUL once ${VAR} is "
+                                             "expanded",
+                                             project.path, 0, 0, "http.headers." + name});
+        }
+    }
+    if (config.http.baseUrl.find_first_of(std::string_view(" \t\r\n\0", 5)) != std::string::npos) {
+        return tl::make_unexpected(Error{"the base URL has white space, a line break or NUL",
+                                         project.path, 0, 0, "http.base_url"});
     }
     config.rendezvous = project.rendezvous;
     config.data = std::move(feeds);

@@ -85,7 +85,13 @@ void HttpTrace::appendLines(std::string_view block, std::string_view prefix)
                 m_text += "… (headers cut at 64 KiB)\n";
             return;
         }
-        m_text.append(prefix).append(line).push_back('\n');
+        // A server's header bytes go to a terminal: control bytes (ESC, BEL) shown as '.'.
+        m_text.append(prefix);
+        for (const char c : line) {
+            const auto byte = static_cast<unsigned char>(c);
+            m_text += (byte < 0x20 && c != '\t') || byte == 0x7f ? '.' : c;
+        }
+        m_text.push_back('\n');
     }
 }
 

@@ -111,6 +111,9 @@ CURL *TransferPool::newEasyHandle(TransferSlot &slot)
                      m_http.http2 ? long(CURL_HTTP_VERSION_2TLS) : long(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, long(m_http.bufferSize));
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, long(m_http.maxRedirects));
+    // A load tester speaks HTTP: never file://, gopher:// or dict:// from a URL or a redirect.
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     if (m_httpTrace != TraceSettings::Http::Off) {
         slot.httpTrace = std::make_unique<HttpTrace>(m_httpTrace == TraceSettings::Http::Full,
                                                      TraceSettings::httpBodyBytes);

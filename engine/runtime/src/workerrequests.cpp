@@ -250,10 +250,48 @@ void Worker::resolveUrl(VuserImpl &vuser, Request &request)
     }
 }
 
+namespace {
+
+// Why a request cannot go out as written, or empty: a method that is not an HTTP token, or a
+// header name or value that would end its line (CR, LF, NUL) and so write headers, or a whole
+// request, of its own. Values often come from data rows and responses, so this is checked for
+// every request that has headers (a few bytes scanned, next to libcurl's work per request).
+std::string requestProblem(const Request &request)
+{
+    static constexpr std::string_view tokenPunctuation = "!#$%&'*+-.^_`|~";
+    auto isToken = [](std::string_view text) {
+        if (text.empty())
+            return false;
+        for (const char c : text) {
+            const bool alnum =
+                (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!alnum && tokenPunctuation.find(c) == std::string_view::npos)
+                return false;
+        }
+        return true;
+    };
+    if (!isToken(request.method))
+        return "method \"" + shortened(request.method) + "\" is not an HTTP method name";
+    for (const auto &header : request.headers) {
+        if (!isToken(header.name))
+            return "header name \"" + shortened(header.name) + "\" is not an HTTP token";
+        if (header.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+            return "header \"" + header.name + "\" has a line break or NUL in its value";
+    }
+    return {};
+}
+
+} // namespace
+
 void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
                           std::coroutine_handle<> handle)
 {
     // Thrown from here (before the wait begins) the exception comes out of the co_await.
+    if (!op.request.headers.empty() || op.request.method.size() > 7 ||
+        (op.request.method != "GET" && op.request.method != "POST")) {
+        if (const std::string problem = requestProblem(op.request); !problem.empty())
+            throw std::invalid_argument(redactSecrets(problem));
+    }
     if (!isAbsoluteUrl(op.request.url))
         resolveUrl(vuser, op.request);
     TransferSlot *slot = m_pool->acquire(vuser);

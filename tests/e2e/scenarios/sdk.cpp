@@ -9,6 +9,7 @@
 #include <regex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -151,6 +152,29 @@ public:
         } catch (const Loadwizard::ExtractionError &e) {
             vu.check("binary body is not JSON", mentions(e, "not JSON"));
         }
+
+        // What would write headers (or a request) of its own is refused before anything is sent.
+        int refused = 0;
+        for (const auto &[name, value] :
+             {std::pair<std::string, std::string>{"X-B", "b\r\nX-Injected: 1"},
+              {"X-C: evil\r\nX-D", "c"},
+              {"X-E", std::string("a\0b", 3)}}) {
+            try {
+                (void)co_await vu.get("/anything/h", {.headers = {{name, value}}});
+            } catch (const std::invalid_argument &e) {
+                refused += mentions(e, "header") ? 1 : 0;
+            }
+        }
+        vu.check("header injection refused", refused == 3);
+        try {
+            (void)co_await vu.request("GET /x HTTP/1.1\r\nX:", "/anything/m");
+            vu.check("method injection refused", false);
+        } catch (const std::invalid_argument &e) {
+            vu.check("method injection refused", mentions(e, "not an HTTP method"));
+        }
+        // Only HTTP: never a local file, whatever the URL says.
+        r = co_await vu.get("file:///etc/hostname");
+        vu.check("file URLs refused", r.status == 0 && !r.error.empty() && r.body.empty());
 
         // Cookies: set by the server, read, set by the scenario, cleared.
         r = co_await vu.get("/cookies/set?a=1");

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
+
 #include <cstdint>
 #include <exception>
 #include <regex>
@@ -231,14 +233,29 @@ inline Request buildRequest(std::string method, std::string url, RequestOptions 
                 break;
             boundary = "loadwizard-boundary-" + std::to_string(n);
         }
+        // RFC 7578 4.2: quotes and line breaks in names are percent-encoded.
         auto quoted = [](std::string_view text) {
             std::string out;
-            for (const char c : text)
-                out += (c == '"'                 ? std::string("%22")
-                        : c == '\r' || c == '\n' ? "%0A"
-                                                 : std::string(1, c));
+            for (const char c : text) {
+                if (c == '"')
+                    out += "%22";
+                else if (c == '\r')
+                    out += "%0D";
+                else if (c == '\n')
+                    out += "%0A";
+                else
+                    out += c;
+            }
             return out;
         };
+        for (const auto &file : options.files) {
+            if (file.contentType.find_first_of(std::string_view("\r\n\0", 3)) !=
+                std::string::npos) {
+                throw std::invalid_argument(r.method + " " + r.url +
+                                            ": the content type of file \"" + file.fileName +
+                                            "\" has a line break or NUL");
+            }
+        }
         for (const auto &field : options.form) {
             r.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
                       quoted(field.name) + "\"\r\n\r\n" + field.value + "\r\n";
@@ -271,13 +288,65 @@ inline Request buildRequest(std::string method, std::string url, RequestOptions 
     return r;
 }
 
+// libstdc++'s std::regex recurses once per character for patterns such as ([\s\S]*), a few hundred
+// bytes of stack each: a body of a few hundred kilobytes overflows a worker thread's stack and
+// ends the whole run. Bodies above 64 KiB are searched on a thread of their own with a 1 GiB
+// stack (address space: its pages are touched only as deep as the search goes), and match()
+// refuses bodies above maxRegexBytes, which that stack holds with room to spare.
+inline constexpr std::size_t maxRegexBytes = 1u << 20;
+
+template <class Function>
+void onLargeStack(std::size_t bytes, Function &function)
+{
+    if (bytes <= 64 * 1024) {
+        function();
+        return;
+    }
+    struct Call
+    {
+        Function *function;
+        std::exception_ptr error;
+    };
+    Call call{&function, nullptr};
+    pthread_attr_t attributes;
+    pthread_t thread;
+    bool started = false;
+    if (pthread_attr_init(&attributes) == 0) {
+        if (pthread_attr_setstacksize(&attributes, std::size_t(1) << 30) == 0) {
+            started = pthread_create(
+                          &thread, &attributes,
+                          [](void *argument) -> void * {
+                              auto *c = static_cast<Call *>(argument);
+                              try {
+                                  (*c->function)();
+                              } catch (...) {
+                                  c->error = std::current_exception();
+                              }
+                              return nullptr;
+                          },
+                          &call) == 0;
+        }
+        pthread_attr_destroy(&attributes);
+    }
+    if (!started) {
+        function();
+        return;
+    }
+    pthread_join(thread, nullptr);
+    if (call.error)
+        std::rethrow_exception(call.error);
+}
+
 inline std::string excerpt(std::string_view body)
 {
     constexpr std::size_t limit = 120;
     std::string out(body.substr(0, limit));
+    // Messages reach terminals: line breaks as spaces, other control bytes (ESC, BEL) as '.'.
     for (char &c : out) {
         if (c == '\n' || c == '\r' || c == '\t')
             c = ' ';
+        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = '.';
     }
     if (body.size() > limit)
         out += "… (" + std::to_string(body.size()) + " bytes)";
@@ -376,8 +445,17 @@ inline std::string Response::match(const std::regex &pattern, std::size_t group)
         throw ExtractionError("the regular expression has " + std::to_string(pattern.mark_count()) +
                               " groups, not " + std::to_string(group));
     }
+    if (body.size() > Detail::maxRegexBytes) {
+        throw ExtractionError("match() searches at most 1 MiB (std::regex recurses per "
+                              "character), and the body of " +
+                              describe() + " has " + std::to_string(body.size()) +
+                              " bytes: use between() or json(), or a smaller maxBody");
+    }
     std::smatch found;
-    if (!std::regex_search(body, found, pattern)) {
+    bool matched = false;
+    auto search = [&] { matched = std::regex_search(body, found, pattern); };
+    Detail::onLargeStack(body.size(), search);
+    if (!matched) {
         throw ExtractionError("no match in the body of " + describe() +
                               "; body: " + Detail::excerpt(body));
     }
@@ -387,12 +465,21 @@ inline std::string Response::match(const std::regex &pattern, std::size_t group)
 inline std::vector<std::string> Response::matchAll(const std::regex &pattern,
                                                    std::size_t group) const
 {
-    std::vector<std::string> out;
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), pattern);
-         it != std::sregex_iterator(); ++it) {
-        if (group < it->size())
-            out.push_back((*it)[group].str());
+    if (body.size() > Detail::maxRegexBytes) {
+        throw ExtractionError("matchAll() searches at most 1 MiB (std::regex recurses per "
+                              "character), and the body of " +
+                              describe() + " has " + std::to_string(body.size()) +
+                              " bytes: use betweenAll(), or a smaller maxBody");
     }
+    std::vector<std::string> out;
+    auto search = [&] {
+        for (auto it = std::sregex_iterator(body.begin(), body.end(), pattern);
+             it != std::sregex_iterator(); ++it) {
+            if (group < it->size())
+                out.push_back((*it)[group].str());
+        }
+    };
+    Detail::onLargeStack(body.size(), search);
     return out;
 }
 
