@@ -10,7 +10,8 @@ packages=(
     # engine
     libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libexpected-dev libcpp-httplib-dev
     libssl-dev libcli11-dev libfmt-dev libgoogle-perftools-dev google-perftools zlib1g-dev
-    # fuzz targets (preset fuzz, tests/fuzz): clang with libFuzzer and the sanitizer runtimes
+    # clang++ compiles scenarios (GCC 12 miscompiles braced request options inside co_await)
+    # and the fuzz targets (preset fuzz, tests/fuzz: libFuzzer and the sanitizer runtimes)
     clang libclang-rt-14-dev
     # GUI and Qt Test
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
