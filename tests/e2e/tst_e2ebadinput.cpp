@@ -117,8 +117,10 @@ void TestEndToEndBadInput::rejectsBadInputWithExitCodeTwo_data()
                        "0",    "--quiet",  "--param", "think"}
         << QStringList{"key=value", "think"} << QString();
     QTest::newRow("parameter the scenario refuses")
-        << QStringList{"run", "--scenario", m_simple, "--rampup", "2,60", "--param", "base_url="}
-        << QStringList{"base_url must not be empty"} << QString();
+        << QStringList{"run",      "--scenario", m_harness.sourcePath("scenarios/shop.cpp"),
+                       "--rampup", "2,60",       "--param",
+                       "think=-1"}
+        << QStringList{"think must be a number >= 0"} << QString();
     QTest::newRow("unknown option")
         << QStringList{"run", "--scenario", m_simple, "--rampup", "2,60", "--bogus"}
         << QStringList{"--bogus"} << QString();
