@@ -66,6 +66,7 @@ private slots:
     void readsJsonLines();
     void rejectsBadJsonLines_data();
     void rejectsBadJsonLines();
+    void shortensTheTokenOfABrokenJsonLine();
     void loadsFilesRelativeToTheProjectFolder();
     void refusesMissingFoldersAndHugeFiles();
     void keepsAMillionCellsCompact();
@@ -211,6 +212,19 @@ void TestDataFeeder::rejectsBadJsonLines()
     QFETCH(QString, message);
     QVERIFY2(QString::fromStdString(table.error().message).startsWith(message),
              table.error().toString().c_str());
+}
+
+void TestDataFeeder::shortensTheTokenOfABrokenJsonLine()
+{
+    // Found by fuzz_datafile: the parser's message quoted the whole unterminated string.
+    const std::string text = "{\"a\": \"x\"}\n{\"a\": \"" + std::string(100000, 'z') + "\n";
+    const auto table = Loadwizard::parseJsonLines(text, "x", "x.jsonl");
+    QVERIFY(!table);
+    QCOMPARE(table.error().line, 2);
+    QCOMPARE(QString::fromStdString(table.error().message),
+             "not a JSON object: column 100008: syntax error while parsing value - invalid "
+             "string: missing closing quote; last read: '\"" +
+                 QString(39, 'z') + "…(100001 characters)'");
 }
 
 void TestDataFeeder::loadsFilesRelativeToTheProjectFolder()

@@ -193,6 +193,17 @@ tl::expected<DataTablePtr, Error> parseJsonLines(std::string_view text, const st
             std::string reason = e.what();
             if (auto at = reason.find("column "); at != std::string::npos)
                 reason = reason.substr(at);
+            // "…; last read: '<token>'" quotes the whole token: an unterminated string would
+            // put the rest of a 1 GiB line into the message.
+            constexpr std::string_view lastRead = "last read: '";
+            if (auto at = reason.find(lastRead); at != std::string::npos) {
+                const std::size_t begin = at + lastRead.size();
+                const std::size_t end = reason.rfind('\'');
+                if (end != std::string::npos && end >= begin)
+                    reason = reason.substr(0, begin) +
+                             shortened(std::string_view(reason).substr(begin, end - begin)) +
+                             reason.substr(end);
+            }
             return failure(fileName, line, "not a JSON object: " + reason);
         }
         if (!object.is_object())
