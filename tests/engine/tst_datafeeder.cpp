@@ -194,6 +194,13 @@ void TestDataFeeder::rejectsBadJsonLines_data()
                               << "not a JSON object: column 7";
     QTest::newRow("two objects on a line")
         << QByteArray("{\"a\": 1} {\"a\": 2}\n") << 1 << "not a JSON object";
+    // Found by fuzz_datafile: nlohmann throws out_of_range, not parse_error, and the run died.
+    QTest::newRow("number overflow") << QByteArray("{\"a\": 1}\n{\"a\": 1.5e999}\n") << 2
+                                     << "not a JSON object: number overflow parsing '1.5e999'";
+    // Found by fuzz_datafile: writing a 20 000-level value out as text overflowed the stack.
+    QTest::newRow("too deep") << QByteArray("{\"a\": \"[\", \"b\": " + QByteArray(101, '[') +
+                                            QByteArray(101, ']') + "}\n")
+                              << 1 << "column 116: arrays and objects nest deeper than 100 levels";
     QTest::newRow("an array") << QByteArray("[1, 2]\n") << 1 << "expected a JSON object, not array";
     QTest::newRow("no keys") << QByteArray("{}\n") << 1 << "the first object has no keys";
     QTest::newRow("missing key") << QByteArray("{\"a\": 1, \"b\": 2}\n{\"a\": 3}\n") << 2

@@ -396,6 +396,10 @@ def datafile_seeds():
         "jsonl-invalid-utf8": b'\n{"a":"\xff"}\n',
         "jsonl-empty-key": '\n{"":1}\n',
         "jsonl-long-unterminated": '\n{"a":"' + "z" * LONG,
+        # Found by fuzz_datafile: out_of_range escaped parseJsonLines (the run died) ...
+        "regression-jsonl-number-overflow": '\n{"f":1.1e3085}\n',
+        # ... and a value nested 20 000 deep overflowed the stack when written out as its text.
+        "regression-jsonl-deep": '\n{"a":' + "[" * 20_000 + "]" * 20_000 + "}\n",
     }
     return {**csv, **jsonl}
 
