@@ -68,6 +68,7 @@ private slots:
     void readsJsonLines();
     void rejectsBadJsonLines_data();
     void rejectsBadJsonLines();
+    void shortensTheTokenOfABrokenJsonLine();
     void loadsFilesRelativeToTheProjectFolder();
     void refusesMissingFoldersAndHugeFiles();
     void keepsAMillionCellsCompact();
@@ -195,6 +196,13 @@ void TestDataFeeder::rejectsBadJsonLines_data()
                               << "not a JSON object: column 7";
     QTest::newRow("two objects on a line")
         << QByteArray("{\"a\": 1} {\"a\": 2}\n") << 1 << "not a JSON object";
+    // Found by fuzz_datafile: nlohmann throws out_of_range, not parse_error, and the run died.
+    QTest::newRow("number overflow") << QByteArray("{\"a\": 1}\n{\"a\": 1.5e999}\n") << 2
+                                     << "not a JSON object: number overflow parsing '1.5e999'";
+    // Found by fuzz_datafile: writing a 20 000-level value out as text overflowed the stack.
+    QTest::newRow("too deep") << QByteArray("{\"a\": \"[\", \"b\": " + QByteArray(101, '[') +
+                                            QByteArray(101, ']') + "}\n")
+                              << 1 << "column 116: arrays and objects nest deeper than 100 levels";
     QTest::newRow("an array") << QByteArray("[1, 2]\n") << 1 << "expected a JSON object, not array";
     QTest::newRow("no keys") << QByteArray("{}\n") << 1 << "the first object has no keys";
     QTest::newRow("missing key") << QByteArray("{\"a\": 1, \"b\": 2}\n{\"a\": 3}\n") << 2
@@ -213,6 +221,19 @@ void TestDataFeeder::rejectsBadJsonLines()
     QFETCH(QString, message);
     QVERIFY2(QString::fromStdString(table.error().message).startsWith(message),
              table.error().toString().c_str());
+}
+
+void TestDataFeeder::shortensTheTokenOfABrokenJsonLine()
+{
+    // Found by fuzz_datafile: the parser's message quoted the whole unterminated string.
+    const std::string text = "{\"a\": \"x\"}\n{\"a\": \"" + std::string(100000, 'z') + "\n";
+    const auto table = Loadwizard::parseJsonLines(text, "x", "x.jsonl");
+    QVERIFY(!table);
+    QCOMPARE(table.error().line, 2);
+    QCOMPARE(QString::fromStdString(table.error().message),
+             "not a JSON object: column 100008: syntax error while parsing value - invalid "
+             "string: missing closing quote; last read: '\"" +
+                 QString(39, 'z') + "…(100001 characters)'");
 }
 
 void TestDataFeeder::loadsFilesRelativeToTheProjectFolder()

@@ -357,8 +357,56 @@ def ecs_seeds():
     }
 
 
+# ---- fuzz_datafile: CSV and JSON lines; the first byte is "\n" (JSON lines) or the delimiter ----
+
+def datafile_seeds():
+    csv = {
+        "csv-plain": ",user,password\nalice,s3cret\nbob,hunter2\n",
+        "csv-crlf-bom": ",\ufeffid,name\r\n1,Ann\r\n2,Bo\r\n",
+        "csv-quoted": ',q,"a,b"\n"x ""y"" z","line1\nline2"\n"",""\n',
+        "csv-blank-lines": ",a\n\n1\r\n\r\n2\n\n",
+        "csv-no-final-newline": ",a,b\n1,2",
+        "csv-lone-cr": ",a,b\n1\r2,3\r",
+        "csv-semicolon": ";host;port\n127.0.0.1;8080\n::1;80\n",
+        "csv-tab": "\tpath\tmethod\n/a\tGET\n/b\tPOST\n",
+        "csv-utf8": ",name,city\nJosé,Zürich\n😀,シナリオ\n",
+        "csv-invalid-utf8": b",a\n\xff\xfe\n\xc3\n",
+        "csv-nul": b",a,b\n\x00,\x00\x00\n",
+        # Errors, each naming a line.
+        "csv-ragged": ",a,b\n1,2\n3\n",
+        "csv-unterminated": ',a\n1\n"open\n\n',
+        "csv-after-quote": ',a\n"x"y\n',
+        "csv-duplicate-column": ",a,a\n1,2\n",
+        "csv-empty-column": ",a,,b\n1,2,3\n",
+        "csv-header-only": ",a,b\n",
+        "csv-empty": ",",
+        "csv-long-unterminated": ',a\n"' + "y" * LONG,
+    }
+    jsonl = {
+        "jsonl-plain": '\n{"user":"alice","id":1}\n{"user":"bob","id":2}\n',
+        "jsonl-types": '\n{"n":null,"b":true,"f":1.5e3,"o":{"k":[1,2]},"s":"\\u00e9\\n"}\r\n',
+        "jsonl-blank-lines": '\n\n{"a":"1"}\n  \t\n{"a":"2"}',
+        "jsonl-bom": '\n\ufeff{"a":1}\n',
+        "jsonl-duplicate-key": '\n{"a":1,"a":2}\n',
+        "jsonl-missing-key": '\n{"a":1,"b":2}\n{"a":3}\n',
+        "jsonl-extra-key": '\n{"a":1}\n{"a":2,"b":3}\n',
+        "jsonl-not-object": '\n[1,2]\n',
+        "jsonl-no-keys": '\n{}\n',
+        "jsonl-broken": '\n{"a":1}\n{"a":\n',
+        "jsonl-invalid-utf8": b'\n{"a":"\xff"}\n',
+        "jsonl-empty-key": '\n{"":1}\n',
+        "jsonl-long-unterminated": '\n{"a":"' + "z" * LONG,
+        # Found by fuzz_datafile: out_of_range escaped parseJsonLines (the run died) ...
+        "regression-jsonl-number-overflow": '\n{"f":1.1e3085}\n',
+        # ... and a value nested 20 000 deep overflowed the stack when written out as its text.
+        "regression-jsonl-deep": '\n{"a":' + "[" * 20_000 + "]" * 20_000 + "}\n",
+    }
+    return {**csv, **jsonl}
+
+
 def main():
-    for target in ("fuzz_rampprofile", "fuzz_project", "fuzz_lineprotocol", "fuzz_ecs"):
+    for target in ("fuzz_rampprofile", "fuzz_project", "fuzz_lineprotocol", "fuzz_ecs",
+                   "fuzz_datafile"):
         shutil.rmtree(HERE / "corpus" / target, ignore_errors=True)
     for name, text in RAMP.items():
         write("fuzz_rampprofile", name, text)
@@ -368,6 +416,8 @@ def main():
         write("fuzz_lineprotocol", name, data)
     for name, data in ecs_seeds().items():
         write("fuzz_ecs", name, data)
+    for name, data in datafile_seeds().items():
+        write("fuzz_datafile", name, data)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,75 @@ tl::expected<void, Error> checkColumns(const std::vector<std::string> &columns,
     return {};
 }
 
+/// What a JSON exception says, for a message. "[json.exception.parse_error.101] parse error at
+/// line 1, column 5: …": the column and the reason. nlohmann quotes the token it stopped at
+/// whole ("last read: '…'", "number overflow parsing '…'"): an unterminated string would put
+/// the rest of a 1 GiB line into the message, so the token is shortened.
+std::string jsonReason(const nlohmann::json::exception &e)
+{
+    std::string_view what = e.what();
+    if (auto at = what.find("column "); at != std::string_view::npos)
+        what.remove_prefix(at);
+    else if (auto at = what.find("] "); at != std::string_view::npos)
+        what.remove_prefix(at + 2);
+    std::string reason(what);
+    for (const std::string_view opener : {"last read: '", "parsing '"}) {
+        const std::size_t at = what.find(opener);
+        if (at == std::string_view::npos)
+            continue;
+        const std::size_t begin = at + opener.size();
+        std::size_t end = what.rfind("'; expected "); // parse errors may end so
+        if (end == std::string_view::npos || end < begin)
+            end = what.rfind('\'');
+        if (end != std::string_view::npos && end >= begin)
+            reason = std::string(what.substr(0, begin)) +
+                     shortened(what.substr(begin, end - begin)) + std::string(what.substr(end));
+        break;
+    }
+    // A token holding "'; expected " itself could still leave it long.
+    constexpr std::size_t longest = 400;
+    if (reason.size() > longest) {
+        std::size_t cut = longest;
+        while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80)
+            --cut;
+        reason = reason.substr(0, cut) + "…";
+    }
+    return reason;
+}
+
+/// How deep arrays and objects may nest in a JSON line. A value that is not a string is kept as
+/// its JSON text, and nlohmann writes that text out recursing once per level: 20 000 levels
+/// (40 KB of brackets) overflowed the stack.
+constexpr int maxJsonDepth = 100;
+
+/// The 1-based column of the bracket that nests deeper than maxJsonDepth, or 0. Exact for valid
+/// JSON; a line it misjudges is not valid JSON and is refused either way.
+std::size_t tooDeepAt(std::string_view line)
+{
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxJsonDepth)
+                return i + 1;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return 0;
+}
+
 std::string tooManyCells()
 {
     return "more than " + std::to_string(maxDataCells) +
@@ -184,16 +253,18 @@ tl::expected<DataTablePtr, Error> parseJsonLines(std::string_view text, const st
         ++line;
         if (content.find_first_not_of(" \t\r") == std::string_view::npos)
             continue;
+        if (const std::size_t column = tooDeepAt(content))
+            return failure(fileName, line,
+                           "column " + std::to_string(column) +
+                               ": arrays and objects nest deeper than " +
+                               std::to_string(maxJsonDepth) + " levels");
         nlohmann::ordered_json object;
         try {
             object = nlohmann::ordered_json::parse(content);
-        } catch (const nlohmann::json::parse_error &e) {
-            // "[json.exception.parse_error.101] parse error at line 1, column 5: …": keep the
-            // column and the reason.
-            std::string reason = e.what();
-            if (auto at = reason.find("column "); at != std::string::npos)
-                reason = reason.substr(at);
-            return failure(fileName, line, "not a JSON object: " + reason);
+        } catch (const nlohmann::json::exception &e) {
+            // A syntax error (parse_error) or a number out of double's range (out_of_range 406,
+            // "1e999"): either is the line's fault, not a crash.
+            return failure(fileName, line, "not a JSON object: " + jsonReason(e));
         }
         if (!object.is_object())
             return failure(fileName, line,
