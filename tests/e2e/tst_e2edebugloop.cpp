@@ -383,8 +383,8 @@ void TestEndToEndDebugLoop::newWritesAStarterProjectThatRuns()
     QVERIFY2(validated.finished && validated.exitCode == 0, validated.describe().constData());
     const QString summary = m_harness.scratchPath("starter.json");
     const Outcome ran =
-        m_harness.run({"run", folder + "/starter.yaml", "--base-url", m_base, "--vus",
-                       "1", "--iterations", "1", "-v", "--summary-json", summary});
+        m_harness.run({"run", folder + "/starter.yaml", "--base-url", m_base, "--vus", "1",
+                       "--iterations", "1", "-v", "--summary-json", summary});
     QVERIFY2(ran.finished && ran.exitCode == 0, ran.describe().constData());
     const QJsonObject result = readJson(summary);
     QCOMPARE(count(result, {"iterations"}), 1);

@@ -26,6 +26,31 @@
 using namespace Loadwizard;
 using namespace Loadwizard::EndToEnd;
 
+namespace {
+
+/// A loopback server that accepts connections (the kernel does, from the backlog) and never
+/// answers: the listening socket, or -1.
+int listenSilently(int *port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 ||
+        ::listen(fd, 64) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    *port = ntohs(address.sin_port);
+    return fd;
+}
+
+} // namespace
+
 class TestEndToEndTrust : public QObject
 {
     Q_OBJECT
@@ -335,16 +360,10 @@ void TestEndToEndTrust::aKilledCompileLeavesNoCompilerAndNoBuildFolder()
 void TestEndToEndTrust::aSecondCtrlCCutsTheOutputsFlush()
 {
     // A server that accepts connections (the kernel does, from the backlog) and never answers.
-    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
+    const int silent = listenSilently(&port);
     QVERIFY(silent >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::bind(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
-    socklen_t length = sizeof address;
-    QCOMPARE(::getsockname(silent, reinterpret_cast<sockaddr *>(&address), &length), 0);
-    QCOMPARE(::listen(silent, 64), 0);
-    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(ntohs(address.sin_port));
+    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(port);
 
     QProcess process;
     m_harness.start(process, {"run", "--scenario", m_harness.scenarioPath("stream.cpp"), "--rampup",
@@ -492,16 +511,10 @@ void TestEndToEndTrust::theFlushTimeoutHoldsForARequestInFlight()
     // A server that accepts connections and never answers: the output's request is in flight
     // when the run ends, and must be cut when the 0.5 s flush timeout is over, not at libcurl's
     // next once-a-second progress call (which made it 1.2 s).
-    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
+    const int silent = listenSilently(&port);
     QVERIFY(silent >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::bind(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
-    socklen_t length = sizeof address;
-    QCOMPARE(::getsockname(silent, reinterpret_cast<sockaddr *>(&address), &length), 0);
-    QCOMPARE(::listen(silent, 64), 0);
-    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(ntohs(address.sin_port));
+    const QString out = QString("influxdb=http://127.0.0.1:%1/db").arg(port);
 
     QProcess process;
     m_harness.start(process, {"run", "--scenario", m_harness.sourcePath("scenarios/simple.cpp"),

@@ -1,6 +1,7 @@
 #include <loadwizard/project.h>
 
 #include <loadwizard/atomicfile.h>
+#include <loadwizard/httpsyntax.h>
 #include <loadwizard/outputregistry.h>
 #include <loadwizard/suggest.h>
 
@@ -27,24 +28,6 @@ namespace Loadwizard {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Why a default header cannot be sent as written, or empty. RFC 9110's token characters for the
-// name; no CR or LF anywhere, which would let a value start a header of its own.
-std::string headerProblem(std::string_view name, std::string_view value)
-{
-    static constexpr std::string_view tokenPunctuation = "!#$%&'*+-.^_`|~";
-    if (name.empty())
-        return "a header needs a name";
-    for (const char c : name) {
-        const bool alnum =
-            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && tokenPunctuation.find(c) == std::string_view::npos)
-            return "header name \"" + shortened(name) + "\" has a character HTTP does not allow";
-    }
-    if (value.find_first_of("\r\n") != std::string_view::npos)
-        return "header \"" + std::string(name) + "\" has a line break in its value";
-    return {};
-}
 
 std::string formatNumber(double value)
 {

@@ -3,6 +3,8 @@
 #include "clock.h"
 #include "worker.h"
 
+#include <loadwizard/httpsyntax.h>
+
 #include <algorithm>
 #include <cassert>
 #include <filesystem>
@@ -185,11 +187,8 @@ const std::string &VuserImpl::baseUrl() const
 
 void VuserImpl::setDefaultHeader(std::string name, std::string value)
 {
-    if (name.empty() || name.find_first_of(":\r\n") != std::string::npos ||
-        value.find_first_of("\r\n") != std::string::npos) {
-        throw std::invalid_argument("setDefaultHeader: \"" + name +
-                                    "\" is not a header name, or its value has a line break");
-    }
+    if (const std::string problem = headerProblem(name, value); !problem.empty())
+        throw std::invalid_argument("setDefaultHeader: " + problem);
     if (!m_overrides)
         m_overrides = std::make_unique<Overrides>();
     auto &headers = m_overrides->headers;

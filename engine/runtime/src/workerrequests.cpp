@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "transferpool.h"
+#include <loadwizard/httpsyntax.h>
 #include <loadwizard/requestnames.h>
 #include <loadwizard/secrets.h>
 
@@ -258,25 +259,11 @@ namespace {
 // every request that has headers (a few bytes scanned, next to libcurl's work per request).
 std::string requestProblem(const Request &request)
 {
-    static constexpr std::string_view tokenPunctuation = "!#$%&'*+-.^_`|~";
-    auto isToken = [](std::string_view text) {
-        if (text.empty())
-            return false;
-        for (const char c : text) {
-            const bool alnum =
-                (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (!alnum && tokenPunctuation.find(c) == std::string_view::npos)
-                return false;
-        }
-        return true;
-    };
-    if (!isToken(request.method))
+    if (!isHttpToken(request.method))
         return "method \"" + shortened(request.method) + "\" is not an HTTP method name";
     for (const auto &header : request.headers) {
-        if (!isToken(header.name))
-            return "header name \"" + shortened(header.name) + "\" is not an HTTP token";
-        if (header.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-            return "header \"" + header.name + "\" has a line break or NUL in its value";
+        if (std::string problem = headerProblem(header.name, header.value); !problem.empty())
+            return problem;
     }
     return {};
 }

@@ -29,9 +29,9 @@ public:
                    std::to_string(vu.iteration()) + " line " + std::to_string(line));
         }
         if (m_bodyBytes > 0) {
-            auto response = co_await vu.post(
-                m_base + m_path, {.headers = {{"Content-Type", "text/plain"}},
-                                  .body = std::string(m_bodyBytes, 'a') + m_bodyTail});
+            auto response = co_await vu.post(m_base + m_path,
+                                             {.headers = {{"Content-Type", "text/plain"}},
+                                              .body = std::string(m_bodyBytes, 'a') + m_bodyTail});
             vu.check("status is 200", response.status == 200);
         } else if (!m_path.empty()) {
             auto response = co_await vu.get(m_base + m_path);
