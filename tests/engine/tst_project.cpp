@@ -307,6 +307,10 @@ void TestProject::reportsWhereAnErrorIs_data()
     QTest::newRow("a second document with a comment") << head + "--- # more\n\nname: x\n"
                                                       << 3 << 1 << ""
                                                       << "a second YAML document starts here";
+    // yaml-cpp 0.7's LoadAll() reads this as endless empty documents (found by fuzz_project).
+    QTest::newRow("text yaml-cpp does not move past")
+        << QStringLiteral(",\"1, steps: []}\n") << 1 << 1 << ""
+        << "not YAML that can be read";
     QTest::newRow("bad duration") << head + "http:\n  timeout: 5 parsecs\n"
                                   << 4 << 12 << "http.timeout"
                                   << "not a duration";

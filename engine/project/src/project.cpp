@@ -5,6 +5,8 @@
 #include <loadwizard/outputregistry.h>
 #include <loadwizard/suggest.h>
 
+#include "yamldocument.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -1013,13 +1015,10 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
         return tl::unexpected(std::move(error));
     }
     try {
-        // All documents, so that one after "---" is an error rather than silently ignored.
-        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-        for (std::size_t i = 1; i < documents.size(); ++i) {
-            if (documents[i].IsNull())
-                continue; // a "---" with nothing after it
-            const YAML::Mark mark = documents[i].Mark();
-            std::size_t line = mark.is_null() ? 0 : std::size_t(mark.line);
+        // The first document, and an error for one after "---" rather than ignoring it.
+        const YamlDocument document = loadYamlDocument(yaml);
+        if (document.secondDocument) {
+            std::size_t line = std::size_t(document.secondDocument->line);
             // The "---" that starts it, at or above its first node.
             std::size_t marker = line;
             while (marker > 0 && !lineAt(yaml, marker).starts_with("---"))
@@ -1034,7 +1033,7 @@ tl::expected<Project, Error> parseProject(std::string_view yaml, const std::stri
                                             "holds one (remove this \"---\" and what follows, "
                                             "or merge it into the first)"));
         }
-        const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+        const YAML::Node &root = document.root;
         if (auto problem = TextCheck(yaml)(root))
             return tl::unexpected(reader.at(problem->first, {}, std::move(problem->second)));
         if (auto status = readProject(reader, root, project); !status)
