@@ -1,0 +1,46 @@
+#pragma once
+
+#include <loadwizard/error.h>
+#include <loadwizard/steps.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace YAML {
+class Node;
+}
+
+namespace Loadwizard::Steps {
+
+/// The largest scenario file read (16 MiB, as for projects).
+inline constexpr std::size_t maxScenarioBytes = 16u << 20;
+
+/// Parses a declarative scenario file. `fileName` names the file in errors (file:line:column
+/// and the key path, e.g. `steps[2].checks[0].status`). An unknown key inside a step is an
+/// error with a suggestion (a typo must not silently drop a check); an unknown top-level key is
+/// a warning and kept in extraKeys.
+tl::expected<StepScenario, Error> parseStepScenario(std::string_view yaml,
+                                                    const std::string &fileName,
+                                                    std::vector<Error> *warnings = nullptr);
+/// Reads and parses a file (at most maxScenarioBytes).
+tl::expected<StepScenario, Error> loadStepScenario(const std::string &path,
+                                                   std::vector<Error> *warnings = nullptr);
+/// The same from a node already parsed (a project's inline `scenario:` map); `field` prefixes
+/// key paths in errors ("scenario").
+tl::expected<StepScenario, Error> readStepScenario(const YAML::Node &node,
+                                                   const std::string &fileName,
+                                                   const std::string &field,
+                                                   std::vector<Error> *warnings = nullptr);
+
+/// The YAML text of a scenario file. Reading it back gives an equal StepScenario.
+std::string stepScenarioToYaml(const StepScenario &scenario);
+/// The same scenario as a YAML node (a project writes it inline under `scenario:`).
+YAML::Node stepScenarioToNode(const StepScenario &scenario);
+
+/// Short names used in YAML and in the workbench: "request", "think", …
+std::string_view stepKindName(Step::Kind kind);
+
+} // namespace Loadwizard::Steps
