@@ -949,7 +949,8 @@ bool Project::operator==(const Project &other) const
            parameters == other.parameters && profile.steps() == other.profile.steps() &&
            thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
            workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
-           outputs == other.outputs && data == other.data && extraKeys == other.extraKeys;
+           outputs == other.outputs && data == other.data && extraKeys == other.extraKeys &&
+           inlineScenario == other.inlineScenario;
 }
 
 std::string Project::scenarioPath() const

@@ -5,8 +5,10 @@
 #include <loadwizard/output.h>
 #include <loadwizard/rampprofile.h>
 #include <loadwizard/settings.h>
+#include <loadwizard/steps.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +27,9 @@ struct Project
 
     std::string name;
     std::string description;
-    std::string scenario; ///< .so or .cpp, relative to the project file's folder
+    std::string scenario; ///< .so, .cpp or .yaml (steps), relative to the project file's folder
+    /// A declarative scenario written inline (`scenario:` as a map); then `scenario` is empty.
+    std::optional<Steps::StepScenario> inlineScenario;
     std::map<std::string, std::string, std::less<>> parameters;
     RampProfile profile;
     ThinkTimeSettings thinkTime;
