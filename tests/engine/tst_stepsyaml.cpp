@@ -843,6 +843,9 @@ void TestStepsYaml::reportsWhereAnErrorIs_data()
     QTest::newRow("malformed YAML") << "steps:\n  - log: [a, b\n  - log: c\n"
                                     << 3 << 8 << ""
                                     << "end of sequence flow not found";
+    QTest::newRow("plain template in a flow map") << request + "    json: {id: 1, qty: ${qty}}\n"
+                                                  << 3 << 25 << ""
+                                                  << "an unquoted ${...} cannot stand inside {...}";
     QTest::newRow("not UTF-8") << QString::fromLatin1("steps:\n  - log: caf\xe9\n") << 2 << 10 << ""
                                << "not valid UTF-8 (a scenario file is UTF-8)";
     QTest::newRow("second document") << "steps: []\n---\nsteps: []\n"

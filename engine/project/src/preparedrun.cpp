@@ -88,6 +88,9 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
             Error{"scenario refused its parameters (unknown exception)", *scenarioPath});
     }
 
+    // Only the project's own texts are ${VAR}-expanded below. An inline scenario's steps
+    // (project.inlineScenario) never are: their ${...} are step templates, and ${env.NAME} is
+    // how a step reads the environment.
     auto &config = prepared.config;
     config.scenario = *scenario;
     config.scenarioId = prepared.plugin->info().id;

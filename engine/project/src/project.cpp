@@ -403,6 +403,11 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
          [&](const YAML::Node &node, const std::string &field) -> Status {
              // A map is a declarative scenario written inline; its errors carry this file's
              // lines, and its templates are its own (never ${VAR}-expanded as project texts).
+             if (node.IsSequence())
+                 return tl::unexpected(
+                     reader.error(node, field,
+                                  "expected a scenario file, or an inline scenario (a map with "
+                                  "steps:), not a list"));
              if (!node.IsMap())
                  return into(project.scenario, text)(node, field);
              std::vector<Error> scenarioWarnings;

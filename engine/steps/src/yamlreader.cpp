@@ -269,6 +269,12 @@ Result<YAML::Node> parseDocument(std::string_view yaml, const std::string &fileN
             message += " (the quote at line " + std::to_string(quote->first + 1) + ", column " +
                        std::to_string(quote->second + 1) +
                        " is not closed on its line: a missing closing quote?)";
+        } else if (message.find("flow") != std::string::npos &&
+                   lineAt(yaml, std::size_t(std::max(exception.mark.line, 0))).find("${") !=
+                       std::string_view::npos) {
+            // `json: {qty: ${qty}}`: braces end a {…} map, so a template there needs quotes.
+            message += " (an unquoted ${...} cannot stand inside {...} or [...]: quote it, or "
+                       "write the map or list one entry per line)";
         }
         return tl::unexpected(reader.at(exception.mark, {}, message));
     }
