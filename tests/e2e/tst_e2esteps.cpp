@@ -51,7 +51,7 @@ void TestEndToEndSteps::theBundledShopRunsWithoutErrors()
 {
     // The bundled project, with its think time and rendezvous, only shorter.
     const QString project = m_harness.writeFile(
-        "shop/project.yaml",
+        "shop-project.yaml",
         "loadwizard: 1\nscenario: " + m_harness.sourcePath("scenarios/shop-steps.yaml").toUtf8() +
             "\nhttp: {base_url: \"" + baseUrl().toUtf8() +
             "\"}\nthink_time: {multiplier: 0.01}\nprofile: {rampup: \"1,1\"}\n"
@@ -94,9 +94,9 @@ void TestEndToEndSteps::aScenarioFileRunsWithoutAProject()
 
 void TestEndToEndSteps::inlineStepsWithDataAndLogLines()
 {
-    m_harness.writeFile("inline/users.csv", "name,password\nann,a1\nbob,b2\n");
+    m_harness.writeFile("users.csv", "name,password\nann,a1\nbob,b2\n");
     const QString project =
-        m_harness.writeFile("inline/project.yaml",
+        m_harness.writeFile("inline-project.yaml",
                             "loadwizard: 1\n"
                             "http: {base_url: \"" +
                                 baseUrl().toUtf8() +
@@ -152,7 +152,7 @@ void TestEndToEndSteps::mistakesNameFileLineAndColumn()
 void TestEndToEndSteps::validateCompilesTheSteps()
 {
     const QString good = m_harness.writeFile(
-        "validate/project.yaml",
+        "validate-project.yaml",
         "loadwizard: 1\nscenario: " + m_harness.sourcePath("scenarios/shop-steps.yaml").toUtf8() +
             "\nprofile: {rampup: \"1,1\"}\n");
     Outcome outcome = m_harness.run({"validate", good});
@@ -160,14 +160,14 @@ void TestEndToEndSteps::validateCompilesTheSteps()
     QVERIFY2(outcome.out.contains("scenario shop-steps"), outcome.describe());
 
     const QString bad =
-        m_harness.writeFile("validate/bad.yaml", "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n"
+        m_harness.writeFile("validate-bad.yaml", "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n"
                                                  "scenario:\n"
                                                  "  steps:\n"
                                                  "    - log: \"${nobody}\"\n");
     outcome = m_harness.run({"validate", bad});
     QVERIFY(outcome.finished);
     QCOMPARE(outcome.exitCode, 2);
-    QVERIFY2(outcome.err.contains("bad.yaml:5:") && outcome.err.contains("\"nobody\""),
+    QVERIFY2(outcome.err.contains("validate-bad.yaml:5:") && outcome.err.contains("\"nobody\""),
              outcome.describe());
 }
 
