@@ -160,7 +160,7 @@ bool isOneTemplate(std::string_view text)
 }
 
 Result<nlohmann::ordered_json> yamlToJson(const Reader &reader, const YAML::Node &node,
-                                  const std::string &field, std::size_t &budget, int depth)
+                                          const std::string &field, std::size_t &budget, int depth)
 {
     if (budget == 0)
         return tl::unexpected(reader.error(node, field,
@@ -289,7 +289,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::ordered_json &value)
         const auto &text = value.get_ref<const std::string &>();
         if (isCoreSchemaNonString(text) || isOneTemplate(text))
             out << YAML::DoubleQuoted;
-        out << text;
+        out << Yaml::Text{text};
         return;
     }
     case nlohmann::ordered_json::value_t::array:
@@ -305,7 +305,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::ordered_json &value)
             out << YAML::Flow;
         out << YAML::BeginMap;
         for (auto it = value.begin(); it != value.end(); ++it) {
-            out << YAML::Key << it.key() << YAML::Value;
+            out << YAML::Key << Yaml::Text{it.key(), true} << YAML::Value;
             emitJson(out, *it);
         }
         out << YAML::EndMap;
