@@ -108,6 +108,7 @@ private:
     Status readSteps(const YAML::Node &node, const std::string &field, std::vector<Step> &steps,
                      int depth);
     Result<Step> readStep(const YAML::Node &node, const std::string &field, int depth);
+    Result<Step> readStepOnce(const YAML::Node &node, const std::string &field, int depth);
     Status readRequest(const std::vector<Entry> &fields, RequestStep &request);
     Status readChecks(const YAML::Node &node, const std::string &field, std::vector<Check> &checks);
     Result<Check> readCheck(const YAML::Node &node, const std::string &field);
@@ -123,7 +124,21 @@ private:
 
     const Reader &m_reader;
     std::size_t m_budget = maxItems;
+    AliasMemo<Step> m_steps;
+    std::size_t m_aliasBudget = maxAliasItems;
+    JsonContext m_json{m_budget, m_aliasBudget, {}};
 };
+
+/// Steps inside `step`, itself included: 1 for a step without steps.
+int height(const Step &step)
+{
+    int most = 0;
+    for (const auto *list : {&step.steps, &step.elseSteps}) {
+        for (const Step &inner : *list)
+            most = std::max(most, height(inner));
+    }
+    return most + 1;
+}
 
 Status ScenarioReader::spend(const YAML::Node &node, const std::string &field)
 {
@@ -240,6 +255,32 @@ Status ScenarioReader::readSteps(const YAML::Node &node, const std::string &fiel
 }
 
 Result<Step> ScenarioReader::readStep(const YAML::Node &node, const std::string &field, int depth)
+{
+    const int place = collectionPlace(node);
+    if (const auto *kept = m_steps.find(place)) {
+        if (depth + kept->height > maxNesting + 1)
+            return tl::unexpected(m_reader.error(
+                node, field, "steps nested deeper than " + std::to_string(maxNesting) + " levels"));
+        if (kept->items > m_budget || kept->items > m_aliasBudget)
+            return tl::unexpected(m_reader.error(node, field,
+                                                 "aliases repeat more than " +
+                                                     std::to_string(maxAliasItems) +
+                                                     " steps, checks and values (write the "
+                                                     "steps out, or use repeat:)"));
+        m_budget -= kept->items;
+        m_aliasBudget -= kept->items;
+        return kept->value;
+    }
+    const bool repeated = m_steps.repeated(place);
+    const std::size_t before = m_budget;
+    auto step = readStepOnce(node, field, depth);
+    if (step && repeated)
+        m_steps.keep(place, {*step, before - m_budget, height(*step)});
+    return step;
+}
+
+Result<Step> ScenarioReader::readStepOnce(const YAML::Node &node, const std::string &field,
+                                          int depth)
 {
     if (auto status = spend(node, field); !status)
         return tl::unexpected(status.error());
@@ -511,7 +552,7 @@ Status ScenarioReader::readRequest(const std::vector<Entry> &fields, RequestStep
                 return tl::unexpected(text.error());
             request.body = std::move(*text);
         } else if (entry.name == "json") {
-            auto json = yamlToJson(m_reader, value, path, m_budget);
+            auto json = yamlToJson(m_reader, value, path, m_json);
             if (!json)
                 return tl::unexpected(json.error());
             request.json = std::move(*json);
