@@ -888,6 +888,18 @@ void TestStepsYaml::reportsWhereAnErrorIs_data()
            "        else:\n          - request: GET /\n            timeout: soon\n"
         << 9 << 22 << "steps[0].steps[0].else[0].timeout"
         << "\"soon\" is not a duration";
+    QTest::newRow("empty request") << "steps:\n  - request:\n    name: x\n    timeout: 1s\n"
+                                   << 2 << 5 << "steps[0].request"
+                                   << "the request is empty";
+    QTest::newRow("empty think") << "steps:\n  - think:\n    disabled: true\n"
+                                 << 2 << 5 << "steps[0].think"
+                                 << "not an empty value";
+    QTest::newRow("empty status") << request + "    checks:\n      - status:\n        name: x\n"
+                                  << 4 << 9 << "steps[0].checks[0].status"
+                                  << "not an empty value";
+    QTest::newRow("empty regex") << request + "    extract:\n      - regex:\n        var: x\n"
+                                 << 4 << 9 << "steps[0].extract[0].regex"
+                                 << "the regular expression is empty";
     QTest::newRow("check not a map") << request + "    checks: [200]\n"
                                      << 3 << 14 << "steps[0].checks[0]"
                                      << "expected a check";

@@ -28,6 +28,7 @@ Status ScenarioReader::readRequest(const std::vector<Entry> &fields, RequestStep
     const Entry *body = nullptr;
     const Entry *files = nullptr;
     for (const Entry &entry : fields) {
+        m_reader.noteKey(entry.key);
         const YAML::Node &value = entry.value;
         const std::string &path = entry.field;
         Status status;
@@ -125,11 +126,12 @@ Status ScenarioReader::readRequest(const std::vector<Entry> &fields, RequestStep
         if (!status)
             return status;
     }
-    if (files && body && body->name != "form")
+    if (files && body && body->name != "form") {
+        m_reader.noteKey(files->key);
         return tl::unexpected(m_reader.error(files->value, files->field,
-                                             "files are sent with form: (multipart), not with "
-                                             "\"" +
+                                             "files are sent with form: (multipart), not with \"" +
                                                  std::string(body->name) + '"'));
+    }
     return {};
 }
 
@@ -203,6 +205,7 @@ Result<Check> ScenarioReader::readCheck(const YAML::Node &node, const std::strin
     const Entry *subject = nullptr;
     const Entry *comparison = nullptr;
     for (const Entry &entry : *fields) {
+        m_reader.noteKey(entry.key);
         const YAML::Node &value = entry.value;
         if (entry.name == "name") {
             auto name = m_reader.text(value, entry.field);
@@ -227,6 +230,7 @@ Result<Check> ScenarioReader::readCheck(const YAML::Node &node, const std::strin
                                              "a check needs what it checks: status, "
                                              "body_contains, body_not_contains, body_matches, "
                                              "json, header or duration_below"));
+    m_reader.noteKey(subject->key);
     const YAML::Node &value = subject->value;
     const std::string &path = subject->field;
     const std::string_view what = subject->name;
@@ -279,6 +283,8 @@ Result<Check> ScenarioReader::readCheck(const YAML::Node &node, const std::strin
             return tl::unexpected(target.error());
         check.target = std::move(*target);
         check.op = Check::Op::Exists;
+        if (comparison)
+            m_reader.noteKey(comparison->key);
         if (comparison && comparison->name == "exists") {
             auto exists = m_reader.boolean(comparison->value, comparison->field);
             if (!exists)
@@ -337,6 +343,7 @@ Result<Extraction> ScenarioReader::readExtraction(const YAML::Node &node, const 
     const Entry *group = nullptr;
     bool named = false;
     for (const Entry &entry : *fields) {
+        m_reader.noteKey(entry.key);
         const YAML::Node &value = entry.value;
         const std::string &path = entry.field;
         if (entry.name == "var") {
@@ -379,14 +386,17 @@ Result<Extraction> ScenarioReader::readExtraction(const YAML::Node &node, const 
         return tl::unexpected(m_reader.error(node, field,
                                              "an extraction needs a source: json, regex, "
                                              "between, header or cookie"));
+    m_reader.noteKey(source->key);
     const YAML::Node &value = source->value;
     const std::string &path = source->field;
     extraction.source = std::find_if(sources.begin(), sources.end(), [&](const auto &entry) {
                             return entry.first == source->name;
                         })->second;
-    if (group && extraction.source != Extraction::Source::Regex)
+    if (group && extraction.source != Extraction::Source::Regex) {
+        m_reader.noteKey(group->key);
         return tl::unexpected(
             m_reader.error(group->value, group->field, "group: is for regex: extractions"));
+    }
     Result<std::string> expression;
     switch (extraction.source) {
     case Extraction::Source::Json:

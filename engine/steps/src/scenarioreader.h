@@ -54,6 +54,7 @@ struct Entry
     std::string_view name;
     YAML::Node value;
     std::string field;
+    YAML::Mark key; ///< where its key is: errors on an empty value point there
 };
 
 class ScenarioReader

@@ -64,8 +64,8 @@ Result<std::vector<Entry>> ScenarioReader::entries(const YAML::Node &map, const 
     Reader::Handlers handlers;
     for (const std::string_view name : names) {
         handlers.emplace_back(
-            name, [&found, name](const YAML::Node &value, const std::string &path) -> Status {
-                found.push_back({name, value, path});
+            name, [this, &found, name](const YAML::Node &value, const std::string &path) -> Status {
+                found.push_back({name, value, path, m_reader.lastKey()});
                 return {};
             });
     }
@@ -264,6 +264,7 @@ Result<Step> ScenarioReader::readStepOnce(const YAML::Node &node, const std::str
     const Entry *kindEntry = nullptr;
     const Entry *stepsEntry = nullptr;
     for (const Entry &entry : *fields) {
+        m_reader.noteKey(entry.key);
         if (entry.name == stepKindName(step.kind))
             kindEntry = &entry;
         else if (entry.name == "steps")
@@ -275,6 +276,7 @@ Result<Step> ScenarioReader::readStepOnce(const YAML::Node &node, const std::str
             step.disabled = *disabled;
         }
     }
+    m_reader.noteKey(kindEntry->key);
     const YAML::Node &value = kindEntry->value;
     const std::string &path = kindEntry->field;
     Status status;
@@ -351,6 +353,7 @@ Result<Step> ScenarioReader::readStepOnce(const YAML::Node &node, const std::str
             return tl::unexpected(
                 m_reader.error(node, join(field, "steps"),
                                "\"" + std::string(stepKindName(step.kind)) + "\" needs steps:"));
+        m_reader.noteKey(stepsEntry->key);
         if (auto read = readSteps(stepsEntry->value, stepsEntry->field, step.steps, depth + 1);
             !read)
             return tl::unexpected(read.error());
@@ -362,6 +365,7 @@ Status ScenarioReader::readIf(const std::vector<Entry> &fields, Step &step, int 
 {
     const Entry *comparison = nullptr;
     for (const Entry &entry : fields) {
+        m_reader.noteKey(entry.key);
         const bool isEmpty = entry.name == "empty" || entry.name == "not_empty";
         const auto known =
             std::find_if(conditionNames.begin(), conditionNames.end(),
