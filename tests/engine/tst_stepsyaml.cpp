@@ -108,7 +108,10 @@ const std::vector<std::string> awkwardTexts = {"plain",
                                                "<<",
                                                "a\r\nb",
                                                "é",
-                                               std::string(300, 'x')};
+                                               std::string(300, 'x'),
+                                               "cr\ronly",
+                                               "x \r",
+                                               "\r"};
 
 class Generator
 {
@@ -900,6 +903,9 @@ void TestStepsYaml::reportsWhereAnErrorIs_data()
     QTest::newRow("empty regex") << request + "    extract:\n      - regex:\n        var: x\n"
                                  << 4 << 9 << "steps[0].extract[0].regex"
                                  << "the regular expression is empty";
+    QTest::newRow("line break in a request line") << "steps:\n  - request: \"GET /a\\r\"\n"
+                                                  << 2 << 14 << "steps[0].request"
+                                                  << "holds a line break";
     QTest::newRow("check not a map") << request + "    checks: [200]\n"
                                      << 3 << 14 << "steps[0].checks[0]"
                                      << "expected a check";

@@ -45,6 +45,9 @@ Status ScenarioReader::readRequest(const std::vector<Entry> &fields, RequestStep
             auto line = required(value, path, "the request");
             if (!line)
                 return tl::unexpected(line.error());
+            if (line->find_first_of("\r\n") != std::string::npos)
+                return tl::unexpected(
+                    m_reader.error(value, path, "the request line holds a line break"));
             // "METHOD URL", or a URL alone (GET). A URL may hold spaces in a template.
             const std::string text = trimmed(*line);
             const std::size_t space = text.find_first_of(" \t");

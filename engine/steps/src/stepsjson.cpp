@@ -341,7 +341,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::json &value)
         const auto &text = value.get_ref<const std::string &>();
         if (isCoreSchemaNonString(text) || isOneTemplate(text))
             out << YAML::DoubleQuoted;
-        out << text;
+        out << Text{text};
         return;
     }
     case nlohmann::json::value_t::array:
@@ -357,7 +357,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::json &value)
             out << YAML::Flow;
         out << YAML::BeginMap;
         for (auto it = value.begin(); it != value.end(); ++it) {
-            out << YAML::Key << it.key() << YAML::Value;
+            out << YAML::Key << Text{it.key()} << YAML::Value;
             emitJson(out, *it);
         }
         out << YAML::EndMap;

@@ -76,6 +76,20 @@ Yaml::Result<nlohmann::json> yamlToJson(const Yaml::Reader &reader, const YAML::
                                         const std::string &field, JsonContext &context,
                                         int depth = 0);
 
+/// A user's text for the emitter. yaml-cpp writes a lone carriage return into a plain scalar as
+/// is, where it reads back as a line break: such a text is double-quoted (escaped) instead.
+struct Text
+{
+    const std::string &value;
+};
+
+inline YAML::Emitter &operator<<(YAML::Emitter &out, Text text)
+{
+    if (text.value.find('\r') != std::string::npos)
+        out << YAML::DoubleQuoted;
+    return out << text.value;
+}
+
 /// Writes a `json:` value so yamlToJson() reads it back equal: strings that would read as
 /// something else are quoted, plain templates are written unquoted (so in block style).
 void emitJson(YAML::Emitter &out, const nlohmann::json &value);

@@ -439,7 +439,14 @@ Status ScenarioReader::readScenario(const YAML::Node &root, const std::string &f
             Error warning = unknown;
             warning.message += ": ignored (kept when saved)";
             m_reader.warn(std::move(warning));
-            scenario.extraKeys.emplace_back(key.Scalar(), YAML::Dump(value));
+            std::string text = YAML::Dump(value);
+            // yaml-cpp dumps a lone carriage return as is, and it would read back as a line
+            // break: a value that cannot be kept is refused rather than changed on save.
+            if (text.find('\r') != std::string::npos)
+                return tl::unexpected(m_reader.error(value, path,
+                                                     "this unknown key's value holds a carriage "
+                                                     "return, which a save could not keep"));
+            scenario.extraKeys.emplace_back(key.Scalar(), std::move(text));
             return {};
         });
     if (!status)

@@ -64,12 +64,12 @@ std::size_t width(const Entries &entries)
 void emitValue(YAML::Emitter &out, const Value &value)
 {
     if (const auto *text = std::get_if<std::string>(&value)) {
-        out << *text;
+        out << Text{*text};
         return;
     }
     out << YAML::Flow << YAML::BeginSeq;
     for (const std::string &item : std::get<std::vector<std::string>>(value))
-        out << item;
+        out << Text{item};
     out << YAML::EndSeq;
 }
 
@@ -81,7 +81,7 @@ void emitSmallMap(YAML::Emitter &out, const Entries &entries)
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[key, value] : entries) {
-        out << YAML::Key << key << YAML::Value;
+        out << YAML::Key << Text{key} << YAML::Value;
         emitValue(out, value);
     }
     out << YAML::EndMap;
@@ -116,7 +116,7 @@ void emitPairs(YAML::Emitter &out, std::string_view key, const Pairs &pairs, boo
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[name, value] : pairs)
-        out << YAML::Key << name << YAML::Value << value;
+        out << YAML::Key << Text{name} << YAML::Value << Text{value};
     out << YAML::EndMap;
 }
 
@@ -210,15 +210,15 @@ void emitSteps(YAML::Emitter &out, std::string_view key, const std::vector<Step>
 
 void emitRequest(YAML::Emitter &out, const RequestStep &request)
 {
-    out << YAML::Key << "request" << YAML::Value << request.method + ' ' + request.url;
+    out << YAML::Key << "request" << YAML::Value << Text{request.method + ' ' + request.url};
     if (!request.name.empty())
-        out << YAML::Key << "name" << YAML::Value << request.name;
+        out << YAML::Key << "name" << YAML::Value << Text{request.name};
     if (!request.headers.empty())
         emitPairs(out, "headers", request.headers);
     if (!request.query.empty())
         emitPairs(out, "query", request.query);
     if (request.body)
-        out << YAML::Key << "body" << YAML::Value << *request.body;
+        out << YAML::Key << "body" << YAML::Value << Text{*request.body};
     if (request.json) {
         out << YAML::Key << "json" << YAML::Value;
         emitJson(out, *request.json);
@@ -312,23 +312,23 @@ void emitStep(YAML::Emitter &out, const Step &step)
         break;
     case Step::Kind::Transaction:
     case Step::Kind::Repeat:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Text{step.text};
         emitSteps(out, "steps", step.steps);
         break;
     case Step::Kind::If:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Text{step.text};
         if (step.condition == Step::Condition::Empty || step.condition == Step::Condition::NotEmpty)
             out << YAML::Key << std::string(conditionName(step.condition)) << YAML::Value << "true";
         else if (step.condition != Step::Condition::None)
             out << YAML::Key << std::string(conditionName(step.condition)) << YAML::Value
-                << step.value;
+                << Text{step.value};
         emitSteps(out, "steps", step.steps);
         if (!step.elseSteps.empty())
             emitSteps(out, "else", step.elseSteps);
         break;
     case Step::Kind::Rendezvous:
     case Step::Kind::Log:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Text{step.text};
         break;
     case Step::Kind::Set:
         emitPairs(out, "set", step.assignments);
@@ -384,9 +384,9 @@ void emitStepScenario(YAML::Emitter &out, const StepScenario &scenario)
 {
     out << YAML::BeginMap;
     if (!scenario.name.empty())
-        out << YAML::Key << "name" << YAML::Value << scenario.name;
+        out << YAML::Key << "name" << YAML::Value << Text{scenario.name};
     if (!scenario.description.empty())
-        out << YAML::Key << "description" << YAML::Value << scenario.description;
+        out << YAML::Key << "description" << YAML::Value << Text{scenario.description};
     if (!scenario.parameters.empty())
         emitPairs(out, "parameters", scenario.parameters, true);
     if (!scenario.variables.empty())
@@ -401,7 +401,7 @@ void emitStepScenario(YAML::Emitter &out, const StepScenario &scenario)
         } catch (const YAML::Exception &) {
             value = YAML::Node(text); // not YAML after all: keep it as a text
         }
-        out << YAML::Key << key << YAML::Value << value;
+        out << YAML::Key << Text{key} << YAML::Value << value;
     }
     out << YAML::EndMap;
 }
