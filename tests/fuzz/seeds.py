@@ -458,6 +458,12 @@ def steps_seeds():
         "alias-bomb.yaml": bomb,
         "extra-keys.yaml": "name: x\nthresholds: {p95: 500ms}\nsteps: []\n",
         "flow-template.yaml": "steps:\n  - request: POST /\n    json: {a: ${b}}\n",
+        # Found by fuzz_steps: a quoted "12" of an unknown key came back tagged through a node ...
+        "regression-node-extra-key-tags": "name: x\nteps: {a: \"12\", b: \"${x}\"}\nsteps:\n"
+                                          "  - request: POST /\n    form: {id: \"${x}\"}\n",
+        # ... and a carriage return in a plain URL was written raw, to read back as a line break.
+        "regression-carriage-return-in-url": b"steps:\n  - request: /S a/orders  \r   # c\n"
+                                             b"    name: x\n",
     })
     return seeds
 
