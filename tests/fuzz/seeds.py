@@ -464,6 +464,8 @@ def steps_seeds():
         # ... and a carriage return in a plain URL was written raw, to read back as a line break.
         "regression-carriage-return-in-url": b"steps:\n  - request: /S a/orders  \r   # c\n"
                                              b"    name: x\n",
+        "regression-carriage-return-in-text": "steps:\n  - log: \"cr\\ronly\"\n"
+                                              "  - set: {a: \"x \\r\"}\n",
     })
     return seeds
 
