@@ -350,7 +350,7 @@ void emitSteps(YAML::Emitter &out, std::string_view key, const std::vector<Step>
     out << YAML::EndSeq;
 }
 
-/// In a node, quotes are lost: mark the scalars that must stay strings (a JSON body's "12").
+/// In a node, quotes are lost: mark the JSON body's scalars that must stay strings ("12").
 void tagQuotedScalars(YAML::Node node)
 {
     if (node.IsScalar()) {
@@ -359,11 +359,22 @@ void tagQuotedScalars(YAML::Node node)
             node.SetTag("tag:yaml.org,2002:str");
         return;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        if (node.IsMap())
-            tagQuotedScalars(it->second);
-        else
-            tagQuotedScalars(*it);
+    for (auto it = node.begin(); it != node.end(); ++it)
+        tagQuotedScalars(node.IsMap() ? it->second : *it);
+}
+
+/// The same for every `json:` of a list of steps (elsewhere a text is a text, quoted or not).
+void tagJsonBodies(const YAML::Node &steps)
+{
+    if (!steps || !steps.IsSequence()) // a missing key is an invalid node: ask it nothing else
+        return;
+    for (const YAML::Node &step : steps) {
+        if (!step.IsMap())
+            continue;
+        if (const YAML::Node body = step["json"])
+            tagQuotedScalars(body);
+        tagJsonBodies(step["steps"]);
+        tagJsonBodies(step["else"]);
     }
 }
 
@@ -404,8 +415,9 @@ std::string stepScenarioToYaml(const StepScenario &scenario)
 
 YAML::Node stepScenarioToNode(const StepScenario &scenario)
 {
-    YAML::Node node = loadYamlDocument(stepScenarioToYaml(scenario)).root;
-    tagQuotedScalars(node);
+    const YAML::Node node = loadYamlDocument(stepScenarioToYaml(scenario)).root;
+    tagJsonBodies(node["init"]);
+    tagJsonBodies(node["steps"]);
     return node;
 }
 

@@ -120,6 +120,11 @@ public:
     /// Bytes: a whole number, optionally with B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.
     Result<std::uint64_t> size(const YAML::Node &node, const std::string &field) const;
 
+    /// The key read last (readMap notes each): an error on an empty value points at it.
+    const YAML::Mark &lastKey() const { return m_lastKey; }
+    /// Notes the key of a value read after its map (errors on it being empty point there).
+    void noteKey(const YAML::Mark &key) const { m_lastKey = key; }
+
     /// "a map", "a list", "an empty value" or "a text", for messages.
     static std::string kind(const YAML::Node &node);
     const std::string &file() const { return m_file; }
