@@ -216,6 +216,8 @@ readHar(std::string_view text, const std::string &fileName, std::vector<std::str
                     " MiB a HAR file may have");
     if (text.find('\0') != std::string_view::npos)
         return fail("not a HAR file: binary data (NUL bytes)");
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        return fail("not a HAR file: the file is empty");
     Json root;
     try {
         root = Json::parse(text.begin(), text.end());
@@ -233,8 +235,10 @@ readHar(std::string_view text, const std::string &fileName, std::vector<std::str
     if (!log.contains("version"))
         return fail("not a HAR file: log.version is missing (expected \"1.2\")", 0, 0,
                     "log.version");
-    const std::string version =
-        log["version"].is_string() ? log["version"].get<std::string>() : log["version"].dump();
+    if (!log["version"].is_string())
+        return fail("log.version must be a text such as \"1.2\", not " + log["version"].dump(), 0,
+                    0, "log.version");
+    const std::string version = log["version"].get<std::string>();
     if (version != "1.1" && version != "1.2")
         return fail("HAR version \"" + shortened(version) + "\" is not supported (1.1 or 1.2)", 0,
                     0, "log.version");
