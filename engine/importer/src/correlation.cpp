@@ -27,6 +27,10 @@ constexpr std::size_t preferredBoundary = 12;
 /// Responses are searched in their first bytes only: a correlated value sits in a page's head
 /// or a JSON answer, and a 50 MB recording must not take minutes.
 constexpr std::size_t maxSearchedBody = 2u << 20;
+/// The budget of bytes searched in all (see correlate()).
+constexpr std::size_t maxSearchedBytes = std::size_t(8) << 30;
+/// JSON nested deeper than this is not walked (a hostile body must not exhaust the stack).
+constexpr int maxJsonDepth = 64;
 
 std::string lower(std::string_view text)
 {
@@ -128,7 +132,9 @@ std::vector<Use> usesOf(const RecordedExchange &exchange)
         for (const auto &[name, value] : *form)
             uses.push_back({value, "form " + name, name, true});
     } else if (exchange.bodyText) {
-        const Json json = Json::parse(*exchange.bodyText, nullptr, false);
+        const Json json = jsonDepth(*exchange.bodyText) <= maxJsonDepth
+                              ? Json::parse(*exchange.bodyText, nullptr, false)
+                              : Json(Json::value_t::discarded);
         if (!json.is_discarded() && (json.is_object() || json.is_array())) {
             jsonLeaves(json, "", [&](const std::string &pointer, const Json &leaf) {
                 if (leaf.is_string())
@@ -173,15 +179,16 @@ bool tokenLike(const std::string &value)
     return digit;
 }
 
-std::string bodyOf(const RecordedExchange &exchange)
+std::string_view bodyOf(const RecordedExchange &exchange)
 {
-    return exchange.responseBody.substr(0, maxSearchedBody);
+    return std::string_view(exchange.responseBody).substr(0, maxSearchedBody);
 }
 
 /// The recorded request's texts (for "was it sent before it came back?").
-bool requestContains(const RecordedExchange &exchange, const std::string &value, bool whole)
+bool requestContains(const RecordedExchange &exchange, const std::vector<Use> &uses,
+                     const std::string &value, bool whole)
 {
-    for (const auto &use : usesOf(exchange)) {
+    for (const auto &use : uses) {
         if (whole ? use.value == value : use.value.find(value) != std::string::npos)
             return true;
     }
@@ -391,6 +398,8 @@ std::string shown(const std::string &value)
 std::string CorrelationReport::toText() const
 {
     std::string out;
+    for (const auto &note : notes)
+        out += note + "\n";
     for (const auto &made : made) {
         out += "correlated ${" + made.variable + "} = " + shown(made.value) + ": extract " +
                made.extraction + " from entry " + std::to_string(made.sourceEntry) + "; used in ";
@@ -401,7 +410,7 @@ std::string CorrelationReport::toText() const
     for (const auto &skipped : skipped)
         out += "not correlated " + shown(skipped.value) + " (entry " +
                std::to_string(skipped.entry) + " " + skipped.where + "): " + skipped.reason + "\n";
-    if (made.empty() && skipped.empty())
+    if (made.empty() && skipped.empty() && notes.empty())
         out += "correlation: no value of a response is sent again in a later request\n";
     return out;
 }
@@ -418,7 +427,7 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
         const auto &body = exchanges[k].responseBody;
         const auto first = body.find_first_not_of(" \t\r\n");
         if (first != std::string::npos && (body[first] == '{' || body[first] == '[') &&
-            body.size() <= maxSearchedBody) {
+            body.size() <= maxSearchedBody && jsonDepth(body) <= maxJsonDepth) {
             Json json = Json::parse(body, nullptr, false);
             if (!json.is_discarded())
                 responseJson[k] = std::move(json);
@@ -439,11 +448,24 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
         report.skipped.push_back({use.value, entry, use.where, std::move(reason)});
     };
 
+    std::vector<std::vector<Use>> uses;
+    for (const auto &exchange : exchanges)
+        uses.push_back(usesOf(exchange));
+    // Bytes searched: a recording of thousands of entries with a unique id in each must end in
+    // seconds, not hours. Past the budget the rest is left as recorded, and said so.
+    std::size_t work = 0;
     for (std::size_t j = 1; j < exchanges.size(); ++j) {
-        for (const Use &use : usesOf(exchanges[j])) {
+        for (const Use &use : uses[j]) {
             const std::string &value = use.value;
             if (ignorable(value) || !tokenLike(value) || seen.count(value))
                 continue;
+            if (work > maxSearchedBytes) {
+                report.notes.push_back("correlation stopped at entry " +
+                                       std::to_string(exchanges[j].entry) + " after searching " +
+                                       std::to_string(work >> 20) +
+                                       " MiB of responses: later values are left as recorded");
+                return report;
+            }
             const bool shortValue = value.size() < minValueLength;
             // The first earlier response that has it (body or a header other than Set-Cookie).
             std::optional<std::size_t> source;
@@ -451,6 +473,7 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
             std::vector<std::string> pointers;
             for (std::size_t k = 0; k < j && !source; ++k) {
                 const auto &exchange = exchanges[k];
+                work += exchange.responseBody.size() / 4 + 64;
                 if (shortValue) {
                     pointers = pointersOf(k, value);
                     if (!pointers.empty())
@@ -481,7 +504,7 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
             // Sent before the server had it: the user's input echoed back, not a server value.
             std::optional<std::size_t> sentFirst;
             for (std::size_t r = 0; r <= *source && !sentFirst; ++r) {
-                if (requestContains(exchanges[r], value, shortValue))
+                if (requestContains(exchanges[r], uses[r], value, shortValue))
                     sentFirst = r;
             }
             if (sentFirst) {
@@ -507,7 +530,7 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
                     continue;
                 }
             }
-            const std::string body = bodyOf(from);
+            const std::string body(bodyOf(from));
             if (pointers.size() == 1) {
                 extraction.source = Steps::Extraction::Source::Json;
                 extraction.expression = pointers.front();

@@ -236,8 +236,10 @@ readHar(std::string_view text, const std::string &fileName, std::vector<std::str
         return fail("not a HAR file: log.version is missing (expected \"1.2\")", 0, 0,
                     "log.version");
     if (!log["version"].is_string())
-        return fail("log.version must be a text such as \"1.2\", not " + log["version"].dump(), 0,
-                    0, "log.version");
+        return fail("log.version must be a text such as \"1.2\", not " +
+                        (log["version"].is_primitive() ? log["version"].dump()
+                                                       : std::string(log["version"].type_name())),
+                    0, 0, "log.version");
     const std::string version = log["version"].get<std::string>();
     if (version != "1.1" && version != "1.2")
         return fail("HAR version \"" + shortened(version) + "\" is not supported (1.1 or 1.2)", 0,

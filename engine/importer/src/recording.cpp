@@ -132,7 +132,8 @@ Steps::RequestStep requestStep(const RecordedExchange &exchange, const std::stri
     } else if (exchange.bodyText) {
         const std::string &text = *exchange.bodyText;
         std::optional<Steps::Pairs> form;
-        if (contentType.find("json") != std::string::npos) {
+        // Deeper JSON stays text: the YAML writer and the interpreter walk it recursively.
+        if (contentType.find("json") != std::string::npos && jsonDepth(text) <= 64) {
             auto json = nlohmann::json::parse(text, nullptr, false);
             if (!json.is_discarded()) {
                 step.json = escapedJson(json);
@@ -195,6 +196,28 @@ std::string stemOf(const std::string &source)
 }
 
 } // namespace
+
+int jsonDepth(std::string_view text)
+{
+    int depth = 0, deepest = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
 
 bool looksBinary(std::string_view text)
 {

@@ -37,6 +37,7 @@ struct CorrelationReport
 {
     std::vector<Correlation> made;
     std::vector<SkippedCandidate> skipped;
+    std::vector<std::string> notes; ///< e.g. why correlation stopped early
     /// Lines like "correlated csrf: from entry 1 by between [...]; used in entry 2 form csrf".
     std::string toText() const;
 };

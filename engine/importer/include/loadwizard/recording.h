@@ -82,6 +82,8 @@ std::string originOf(std::string_view url);
 std::string escapeTemplate(std::string_view text);
 /// application/x-www-form-urlencoded (or a query string) to pairs; nullopt when not one.
 std::optional<Steps::Pairs> parseUrlEncoded(std::string_view text);
+/// The deepest nesting of [ and { outside strings in JSON text (not validated).
+int jsonDepth(std::string_view text);
 /// NUL bytes or invalid UTF-8.
 bool looksBinary(std::string_view text);
 /// %XX (and '+' as a space when `plusIsSpace`) decoded.
