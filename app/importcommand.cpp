@@ -21,6 +21,8 @@
 
 namespace Loadwizard::App {
 
+using namespace Loadwizard::Import;
+
 namespace {
 
 /// curl commands come from arguments, files or stdin: at most this much text.
@@ -174,8 +176,8 @@ int ImportCommand::run() const
         text = Steps::stepScenarioToYaml(result->scenario);
     }
     std::fprintf(
-        stderr, "loadwizard: %d requests imported%s%s\n", result->requests,
-        result->baseUrl.empty() ? "" : ", relative to ",
+        stderr, "loadwizard: %d request%s imported%s%s\n", result->requests,
+        result->requests == 1 ? "" : "s", result->baseUrl.empty() ? "" : ", relative to ",
         result->baseUrl.empty()
             ? ""
             : (result->baseUrl + " (run with --base-url " + result->baseUrl + ")").c_str());

@@ -67,7 +67,8 @@ QString TestEndToEndImport::project(const QString &name, const QString &scenario
     return m_harness.writeFile(name + "-project.yaml",
                                "loadwizard: 1\nscenario: " + scenario.toUtf8() +
                                    "\nhttp: {base_url: \"" + baseUrl().toUtf8() +
-                                   "\"}\nthink_time: {multiplier: 0}\ngraceful_stop: 5s\n");
+                                   "\"}\nthink_time: {multiplier: 0}\ngraceful_stop: 5s\n"
+                                   "profile: {rampup: \"1,1\"}\n");
 }
 
 QJsonObject TestEndToEndImport::runTwice(const QString &projectFile, Outcome *outcome) const

@@ -180,6 +180,10 @@ private slots:
         QCOMPARE(steps[2]->headers, pairs({{"Accept", "application/json"},
                                            {"Accept-Language", "en-US,en;q=0.5"},
                                            {"Authorization", "Bearer ${access_token}"}}));
+        // One metrics name for all orders, not one per order id.
+        QCOMPARE(steps[2]->name, std::string("GET /api/orders/{order_id}"));
+        QCOMPARE(steps[3]->name, std::string("DELETE /api/orders/{order_id}"));
+        QCOMPARE(steps[1]->name, std::string());
         QCOMPARE(steps[4]->headers,
                  pairs({{"Accept", "text/plain"}, {"Accept-Language", "en-US,en;q=0.5"}}));
         QCOMPARE(result->correlation.made.size(), std::size_t(2));
@@ -204,7 +208,7 @@ private slots:
                               "  GET /cookies/set", "  GET /cookies", "think 6.1",
                               "transaction Contact - Loadwizard target", "  POST /anything/contact",
                               "think 4.4", "transaction Upload - Loadwizard target",
-                              "  POST /anything/upload", "  PUT /anything/blob"}));
+                              "  POST /anything/upload", "  POST /anything/blob"}));
         const auto steps = requests(*result);
         QCOMPARE(steps[1]->query, pairs({{"q", "coffee mug"}, {"page", "2"}}));
         // A recorded redirect is its own step: not followed, its status checked.
@@ -225,7 +229,7 @@ private slots:
                      {"entry 12: multipart file \"report.csv\" (field \"report\") is not in the "
                       "recording: put a file at \"report.csv\" next to the scenario (26 bytes "
                       "recorded)",
-                      "entry 13: PUT http://127.0.0.1:18471/anything/blob: binary request body "
+                      "entry 13: POST http://127.0.0.1:18471/anything/blob: binary request body "
                       "(application/octet-stream) left out",
                       "6 static resources left out (images, CSS, fonts, scripts, media; "
                       "--include-static keeps them)"}));
@@ -308,8 +312,7 @@ private slots:
     {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("empty") << QByteArray()
-                               << "x.har: not a HAR file: the file is empty";
+        QTest::newRow("empty") << QByteArray() << "x.har: not a HAR file: the file is empty";
         QTest::newRow("text") << QByteArray("GET / HTTP/1.1\n")
                               << "x.har:1:1: not a HAR file: not valid JSON";
         QTest::newRow("binary") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0", 11)
@@ -433,6 +436,22 @@ private slots:
         QCOMPARE(result->warnings,
                  std::vector<std::string>({"entry 4: POST http://h/b64: binary request body "
                                            "(application/octet-stream) left out"}));
+    }
+
+    void keepsDeeplyNestedJsonAsText()
+    {
+        // The YAML writer and the interpreter walk JSON recursively: a hostile body stays text.
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        nlohmann::json e =
+            nlohmann::json::parse(entry("POST", "http://h/deep", 200, "application/json", deep));
+        e["request"]["postData"] = {{"mimeType", "application/json"}, {"text", deep}};
+        const std::string text =
+            har("[" + e.dump() + "," + entry("GET", "http://h/next", 200, "text/plain", "") + "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        const auto steps = requests(*result);
+        QVERIFY(!steps[0]->json);
+        QCOMPARE(steps[0]->body, std::optional<std::string>(deep));
     }
 
     void capsThinkTimesAndRoundsThem()

@@ -380,6 +380,29 @@ std::vector<std::string> substitute(Steps::RequestStep &step, const std::string 
     return where;
 }
 
+/// One metrics name for every value a URL takes: "GET /api/orders/{order_id}" (the default
+/// name would count each order on its own).
+void nameAfterUrl(Steps::RequestStep &step)
+{
+    std::string name = step.method + " ";
+    for (std::size_t i = 0; i < step.url.size(); ++i) {
+        if (step.url.compare(i, 3, "$${") == 0) {
+            name += "$${";
+            i += 2;
+        } else if (step.url.compare(i, 2, "${") == 0 &&
+                   step.url.find('}', i) != std::string::npos) {
+            const auto end = step.url.find('}', i);
+            std::string variable = step.url.substr(i + 2, end - i - 2);
+            variable.resize(std::min(variable.find('|'), variable.size()));
+            name += "{" + variable + "}";
+            i = end;
+        } else {
+            name += step.url[i];
+        }
+    }
+    step.name = name;
+}
+
 std::string describe(const RecordedExchange &exchange)
 {
     return "entry " + std::to_string(exchange.entry) + " (" + exchange.method + " " +
@@ -584,9 +607,12 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
             const std::string variable = variableName(nameBase, variables);
             Correlation made{variable, value, from.entry, how, {}};
             for (std::size_t m = *source + 1; m < exchanges.size(); ++m) {
-                for (const auto &where : substitute(steps[m], value, variable, shortValue))
+                for (const auto &where : substitute(steps[m], value, variable, shortValue)) {
                     made.uses.push_back("entry " + std::to_string(exchanges[m].entry) + " " +
                                         where);
+                    if (where == "URL")
+                        nameAfterUrl(steps[m]);
+                }
             }
             if (made.uses.empty())
                 continue; // a longer value already took its place
