@@ -172,14 +172,22 @@ tl::expected<void, Error> Writer::request(const Steps::RequestStep &step, const 
     std::vector<std::string> options;
     const auto pairs = [&](const Steps::Pairs &list,
                            const std::string &field) -> tl::expected<std::string, Error> {
-        std::string out = "{";
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            auto value = expression(list[i].second, path + "." + field);
+        std::vector<std::string> items;
+        std::size_t width = 0;
+        for (const auto &[name, text] : list) {
+            auto value = expression(text, path + "." + field);
             if (!value)
                 return tl::make_unexpected(value.error());
-            out += std::string(i ? ", " : "") + "{" + literal(list[i].first) + ", " + *value + "}";
+            items.push_back("{" + literal(name) + ", " + *value + "}");
+            width += items.back().size() + 2;
         }
-        return out + "}";
+        // One pair a line when they do not fit on one (browsers send long headers).
+        const std::string separator =
+            width > 70 ? ",\n" + std::string(std::size_t(indent + 3) * 4, ' ') : ", ";
+        std::string out = width > 70 ? "{\n" + std::string(std::size_t(indent + 3) * 4, ' ') : "{";
+        for (std::size_t i = 0; i < items.size(); ++i)
+            out += (i ? separator : "") + items[i];
+        return out + (width > 70 ? "}" : "}");
     };
     if (!step.headers.empty()) {
         auto value = pairs(step.headers, "headers");
