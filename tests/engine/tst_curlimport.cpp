@@ -343,8 +343,8 @@ private slots:
         const auto &first = result->scenario.steps[0].request;
         QCOMPARE(first.method, std::string("POST"));
         QCOMPARE(first.url, std::string("/api/token"));
-        QVERIFY(*first.json ==
-                nlohmann::json({{"user", "demo"}, {"password", "secret"}, {"note", "it's"}}));
+        QVERIFY(*first.json == nlohmann::ordered_json(
+                                   {{"user", "demo"}, {"password", "secret"}, {"note", "it's"}}));
         QCOMPARE(first.headers, pairs({{"Accept", "application/json"},
                                        {"Accept-Language", "en-GB,en;q=0.9"},
                                        {"Origin", "http://127.0.0.1:8080"}}));

@@ -163,7 +163,8 @@ private slots:
                               "transaction Cancel order - Loadwizard API console",
                               "  DELETE /api/orders/${order_id}", "  GET /health"}));
         const auto steps = requests(*result);
-        QVERIFY(*steps[0]->json == nlohmann::json({{"user", "demo"}, {"password", "secret"}}));
+        QVERIFY(*steps[0]->json ==
+                nlohmann::ordered_json({{"user", "demo"}, {"password", "secret"}}));
         QCOMPARE(steps[0]->extractions.size(), std::size_t(1));
         QCOMPARE(steps[0]->extractions[0].variable, std::string("access_token"));
         QCOMPARE(steps[0]->extractions[0].source, Steps::Extraction::Source::Json);
@@ -171,7 +172,7 @@ private slots:
         QCOMPARE(steps[1]->extractions.size(), std::size_t(1));
         QCOMPARE(steps[1]->extractions[0].variable, std::string("order_id"));
         QCOMPARE(steps[1]->extractions[0].expression, std::string("/id"));
-        QVERIFY(*steps[1]->json == nlohmann::json({{"product", 3}, {"quantity", 2}}));
+        QVERIFY(*steps[1]->json == nlohmann::ordered_json({{"product", 3}, {"quantity", 2}}));
         QCOMPARE(steps[1]->checks[0].statuses, std::vector<int>{201});
         QCOMPARE(steps[1]->headers, pairs({{"Accept", "application/json"},
                                            {"Accept-Language", "en-US,en;q=0.5"},
@@ -427,7 +428,7 @@ private slots:
         QVERIFY(result);
         const auto steps = requests(*result);
         // A recorded ${ is text, not a template: written $${.
-        QVERIFY(*steps[0]->json == nlohmann::json::parse(R"({"a": [1, "$${x}"]})"));
+        QVERIFY(*steps[0]->json == nlohmann::ordered_json::parse(R"({"a": [1, "$${x}"]})"));
         QVERIFY(steps[0]->headers.empty());
         QCOMPARE(steps[1]->form, pairs({{"a b", "c&d"}}));
         QCOMPARE(steps[2]->body, std::optional<std::string>("<a>$${b}</a>"));

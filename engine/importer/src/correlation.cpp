@@ -62,8 +62,9 @@ std::vector<std::string> words(std::string_view text, std::string_view separator
     return out;
 }
 
-void jsonLeaves(const Json &value, const std::string &pointer,
-                const std::function<void(const std::string &, const Json &)> &visit)
+template <class AnyJson>
+void jsonLeaves(const AnyJson &value, const std::string &pointer,
+                const std::function<void(const std::string &, const AnyJson &)> &visit)
 {
     if (value.is_object()) {
         for (const auto &[key, item] : value.items()) {
@@ -72,11 +73,11 @@ void jsonLeaves(const Json &value, const std::string &pointer,
                 token += c == '~'   ? std::string("~0")
                          : c == '/' ? std::string("~1")
                                     : std::string(1, c);
-            jsonLeaves(item, pointer + "/" + token, visit);
+            jsonLeaves<AnyJson>(item, pointer + "/" + token, visit);
         }
     } else if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i)
-            jsonLeaves(value[i], pointer + "/" + std::to_string(i), visit);
+            jsonLeaves<AnyJson>(value[i], pointer + "/" + std::to_string(i), visit);
     } else {
         visit(pointer, value);
     }
@@ -136,7 +137,7 @@ std::vector<Use> usesOf(const RecordedExchange &exchange)
                               ? Json::parse(*exchange.bodyText, nullptr, false)
                               : Json(Json::value_t::discarded);
         if (!json.is_discarded() && (json.is_object() || json.is_array())) {
-            jsonLeaves(json, "", [&](const std::string &pointer, const Json &leaf) {
+            jsonLeaves<Json>(json, "", [&](const std::string &pointer, const Json &leaf) {
                 if (leaf.is_string())
                     uses.push_back(
                         {leaf.get<std::string>(), "json " + pointer, lastKey(pointer), true});
@@ -358,7 +359,8 @@ std::vector<std::string> substitute(Steps::RequestStep &step, const std::string 
     }
     if (step.json) {
         std::vector<std::pair<std::string, std::string>> edits;
-        jsonLeaves(*step.json, "", [&](const std::string &pointer, const Json &leaf) {
+        using Ordered = nlohmann::ordered_json;
+        jsonLeaves<Ordered>(*step.json, "", [&](const std::string &pointer, const Ordered &leaf) {
             if (!leaf.is_string())
                 return;
             std::string text = leaf.get<std::string>();
@@ -366,7 +368,7 @@ std::vector<std::string> substitute(Steps::RequestStep &step, const std::string 
                 edits.emplace_back(pointer, text);
         });
         for (const auto &[pointer, text] : edits) {
-            (*step.json)[Json::json_pointer(pointer)] = text;
+            (*step.json)[Ordered::json_pointer(pointer)] = text;
             where.push_back("json " + pointer);
         }
     }
@@ -460,7 +462,7 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
         std::vector<std::string> pointers;
         if (!responseJson[k])
             return pointers;
-        jsonLeaves(*responseJson[k], "", [&](const std::string &pointer, const Json &leaf) {
+        jsonLeaves<Json>(*responseJson[k], "", [&](const std::string &pointer, const Json &leaf) {
             if ((leaf.is_string() && leaf.get<std::string>() == value) ||
                 (leaf.is_number() && leaf.dump() == value))
                 pointers.push_back(pointer);

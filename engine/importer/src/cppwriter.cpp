@@ -11,7 +11,7 @@ namespace Loadwizard::Import {
 
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 /// A C++ string literal (octal escapes: a hex escape would swallow the digits after it).
 std::string literal(std::string_view text)
@@ -227,6 +227,8 @@ tl::expected<void, Error> Writer::request(const Steps::RequestStep &step, const 
             } else if (value.is_array()) {
                 for (std::size_t i = 0; i < value.size(); ++i)
                     walk(value[i], at + "/" + std::to_string(i));
+            } else if (value.is_binary()) {
+                failure = "an unquoted template in json: (" + at + ") cannot be written as C++";
             } else if (value.is_string()) {
                 const std::string text = value.get<std::string>();
                 if (text.find('$') == std::string::npos)

@@ -41,18 +41,18 @@ const Steps::Pairs::value_type *findHeader(const Steps::Pairs &headers, std::str
     return nullptr;
 }
 
-nlohmann::json escapedJson(const nlohmann::json &value)
+nlohmann::ordered_json escapedJson(const nlohmann::ordered_json &value)
 {
     if (value.is_string())
         return escapeTemplate(value.get<std::string>());
     if (value.is_array()) {
-        nlohmann::json out = nlohmann::json::array();
+        nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const auto &item : value)
             out.push_back(escapedJson(item));
         return out;
     }
     if (value.is_object()) {
-        nlohmann::json out = nlohmann::json::object();
+        nlohmann::ordered_json out = nlohmann::ordered_json::object();
         for (const auto &[key, item] : value.items())
             out[key] = escapedJson(item);
         return out;
@@ -134,7 +134,8 @@ Steps::RequestStep requestStep(const RecordedExchange &exchange, const std::stri
         std::optional<Steps::Pairs> form;
         // Deeper JSON stays text: the YAML writer and the interpreter walk it recursively.
         if (contentType.find("json") != std::string::npos && jsonDepth(text) <= 64) {
-            auto json = nlohmann::json::parse(text, nullptr, false);
+            // In the recorded key order: a diff against the browser's request reads better.
+            auto json = nlohmann::ordered_json::parse(text, nullptr, false);
             if (!json.is_discarded()) {
                 step.json = escapedJson(json);
                 implied = contentType.starts_with("application/json");
