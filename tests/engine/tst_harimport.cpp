@@ -3,6 +3,7 @@
 
 #include <loadwizard/cppwriter.h>
 #include <loadwizard/harimport.h>
+#include <loadwizard/stepsyaml.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -235,6 +236,29 @@ private slots:
                       "6 static resources left out (images, CSS, fonts, scripts, media; "
                       "--include-static keeps them)"}));
         QVERIFY(result->correlation.made.empty());
+    }
+
+    void writesYamlThatReadsBackEqual_data()
+    {
+        QTest::addColumn<QString>("har");
+        QTest::newRow("login") << "login.har";
+        QTest::newRow("api") << "api.har";
+        QTest::newRow("upload") << "upload.har";
+    }
+
+    void writesYamlThatReadsBackEqual()
+    {
+        QFETCH(QString, har);
+        ImportOptions options;
+        options.includeStatic = true;
+        auto result = importHarFile(fixture(har.toStdString()), options);
+        QVERIFY(result);
+        const std::string yaml = Steps::stepScenarioToYaml(result->scenario);
+        std::vector<Error> warnings;
+        auto read = Steps::parseStepScenario(yaml, "imported.yaml", &warnings);
+        QVERIFY2(read, read ? "" : read.error().toString().c_str());
+        QVERIFY(warnings.empty());
+        QVERIFY2(*read == result->scenario, yaml.c_str());
     }
 
     void keepsStaticAssetsWhenAsked()
