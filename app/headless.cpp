@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "importcommand.h"
 #include "newproject.h"
 #include "profiling.h"
 #include "signals.h"
@@ -829,6 +830,9 @@ int runHeadless(int argc, char **argv)
         "new", "Write a starter folder NAME/: project, scenario .cpp, CMakeLists.txt, README.md");
     create->add_option("name", options.newName, "Folder (and project) name")->required();
 
+    ImportCommand import;
+    import.addTo(app);
+
     auto arguments = normalizedArguments(argc, argv);
     std::reverse(arguments.begin(), arguments.end()); // CLI11 takes them back to front
     try {
@@ -852,6 +856,8 @@ int runHeadless(int argc, char **argv)
         return commandDemo(options);
     if (create->parsed())
         return commandNew(options.newName);
+    if (import.parsed())
+        return import.run();
     std::fputs(app.help().c_str(), stdout);
     return Success;
 }
