@@ -116,6 +116,7 @@ private slots:
     void checksPassAndFailAsWritten();
     void aFailedExtractionIsAFailedCheckOrItsDefault();
     void anUnsetVariableFailsTheIterationNamingIt();
+    void aTextGrowingPastTheLimitFailsTheIteration();
     void controlFlow();
     void transactionsAreCounted();
     void dataFeederColumnsOneRowPerIteration();
@@ -413,6 +414,27 @@ void TestStepScenario::anUnsetVariableFailsTheIterationNamingIt()
     QCOMPARE(failures.size(), std::size_t(2));
     QVERIFY2(failures[0]->message.find("steps[1]") != std::string::npos &&
                  failures[0]->message.find("\"token\" has no value") != std::string::npos,
+             failures[0]->message.c_str());
+}
+
+void TestStepScenario::aTextGrowingPastTheLimitFailsTheIteration()
+{
+    // `set: {v: "${v}${v}"}` 40 times would need a terabyte: it stops at 16 MiB.
+    StepScenario scenario;
+    scenario.variables = {{"v", "x"}};
+    Step twice;
+    twice.kind = Step::Kind::Set;
+    twice.assignments = {{"v", "${v}${v}"}};
+    scenario.steps = {group(Step::Kind::Repeat, "40", {twice}), simple(Step::Kind::Log, "never")};
+    const Outcome outcome = run(scenario, 2);
+    QVERIFY(outcome.final);
+    QCOMPARE(outcome.final->total.iterations, 2u);
+    QCOMPARE(outcome.final->total.iterationsFailed, 2u);
+    QVERIFY(outcome.of(StepEvent::Kind::Log).empty());
+    const auto failures = outcome.of(StepEvent::Kind::Failure);
+    QCOMPARE(failures.size(), std::size_t(2));
+    QVERIFY2(failures[0]->message.find("steps[0].steps[0]") != std::string::npos &&
+                 failures[0]->message.find("past 16 MiB") != std::string::npos,
              failures[0]->message.c_str());
 }
 

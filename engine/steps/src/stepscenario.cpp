@@ -111,7 +111,7 @@ private:
     {
         try {
             return text.render(vuser, values);
-        } catch (const UnsetVariable &e) {
+        } catch (const RenderError &e) {
             throw std::runtime_error(step.path + ": " + e.what());
         }
     }
@@ -151,7 +151,7 @@ private:
             for (const Template &part : spec.json) {
                 try {
                     part.renderTo(vuser, values, request.body);
-                } catch (const UnsetVariable &e) {
+                } catch (const RenderError &e) {
                     throw std::runtime_error(step.path + ": " + e.what());
                 }
             }
