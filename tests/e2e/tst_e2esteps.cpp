@@ -29,6 +29,7 @@ private slots:
     void mistakesNameFileLineAndColumn();
     void validateCompilesTheSteps();
     void environmentValuesAreRedacted();
+    void controlBytesFromAResponseDoNotReachTheTerminal();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -196,6 +197,25 @@ void TestEndToEndSteps::environmentValuesAreRedacted()
     const QByteArray all = outcome.out + outcome.err + summary.readAll();
     QVERIFY2(!all.contains("Sw0rdfish-4711"), outcome.describe());
     QVERIFY2(outcome.err.contains("token ${LW_E2E_TOKEN}"), outcome.describe());
+}
+
+void TestEndToEndSteps::controlBytesFromAResponseDoNotReachTheTerminal()
+{
+    // A value extracted from a response holds ESC and CR: -v prints it with '.' for each, as
+    // --http-debug prints a body, so the server cannot recolour or rewrite the user's terminal.
+    const QString scenario =
+        m_harness.writeFile("control.yaml", "steps:\n"
+                                            "  - request: GET /anything?q=a%0d%1b%5b2Jb\n"
+                                            "    extract: [{var: v, json: /args/q}]\n"
+                                            "  - log: \"got ${v}\"\n"
+                                            "  - request: GET /headers\n"
+                                            "    headers: {X-Echo: \"${v}\"}\n");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", scenario, "--base-url", baseUrl(), "--iterations", "1", "-v"});
+    QVERIFY2(outcome.finished, outcome.describe());
+    QVERIFY2(outcome.err.contains("log: got a..[2Jb\n"), outcome.describe());
+    QVERIFY2(outcome.err.contains("header \"X-Echo\" has a line break"), outcome.describe());
+    QVERIFY2(!outcome.err.contains('\x1b') && !outcome.err.contains('\r'), outcome.describe());
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndSteps)
