@@ -474,7 +474,8 @@ void TestStepScenario::controlFlow()
     QCOMPARE(waits.size(), std::size_t(4));
     QVERIFY(waits[0]->seconds >= 0.01 && waits[0]->seconds <= 0.02);
     QCOMPARE(waits[1]->name, std::string("pace"));
-    QVERIFY(waits[1]->seconds > 0 && waits[1]->seconds <= 0.05);
+    // Nothing left to wait when a loaded machine took 50 ms for the steps before the pace.
+    QVERIFY(waits[1]->seconds >= 0 && waits[1]->seconds <= 0.05);
 }
 
 void TestStepScenario::transactionsAreCounted()
