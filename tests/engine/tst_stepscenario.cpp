@@ -113,6 +113,7 @@ private slots:
     void restFlowWithABearerTokenAndJsonBodies();
     void templatesRenderExactly();
     void jsonBodiesEscapeWhatTheyInsert();
+    void aPlainTemplateIsANumberOnlyWhenADoubleHoldsIt();
     void checksPassAndFailAsWritten();
     void aFailedExtractionIsAFailedCheckOrItsDefault();
     void anUnsetVariableFailsTheIterationNamingIt();
@@ -324,6 +325,24 @@ void TestStepScenario::jsonBodiesEscapeWhatTheyInsert()
     QCOMPARE(body["json"][tricky], nlohmann::json({1, "two", nullptr, true}));
     QCOMPARE(body["json"]["nested"]["deep"], "1");
     QCOMPARE(body["headers"]["Content-Type"], "application/json");
+}
+
+void TestStepScenario::aPlainTemplateIsANumberOnlyWhenADoubleHoldsIt()
+{
+    // `big: ${big}` with big = 1e999 was sent as the number 1e999, which JSON parsers (the
+    // target's too) refuse: the whole body became unreadable. Beyond a double it is a string.
+    StepScenario scenario;
+    scenario.variables = {{"big", "1e999"}, {"tiny", "-1e-999"}, {"ok", "-12.5e3"}};
+    Step post = request("POST", "/anything");
+    post.request.json =
+        nlohmann::ordered_json{{"big", Loadwizard::Steps::plainTemplate("${big}")},
+                               {"ok", Loadwizard::Steps::plainTemplate("${ok}")},
+                               {"tiny", Loadwizard::Steps::plainTemplate("${tiny}")}};
+    scenario.steps = {post};
+    const Outcome outcome = run(scenario);
+    QVERIFY(outcome.final);
+    const auto body = outcome.echo(0);
+    QCOMPARE(body["json"], nlohmann::json({{"big", "1e999"}, {"ok", -12500.0}, {"tiny", -0.0}}));
 }
 
 void TestStepScenario::checksPassAndFailAsWritten()

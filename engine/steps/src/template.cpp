@@ -5,6 +5,7 @@
 #include <loadwizard/suggest.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 
@@ -75,7 +76,12 @@ bool isJsonScalar(std::string_view text)
         if (digits() == 0)
             return false;
     }
-    return i == text.size();
+    if (i != text.size())
+        return false;
+    // 1e999 is JSON by the grammar, but parsers (the target's too) refuse what a double cannot
+    // hold: such a value is sent as a string, as the reader refuses it in a literal.
+    const std::string copy(text);
+    return std::isfinite(std::strtod(copy.c_str(), nullptr));
 }
 
 } // namespace
