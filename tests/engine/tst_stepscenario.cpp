@@ -115,6 +115,7 @@ private slots:
     void jsonBodiesEscapeWhatTheyInsert();
     void aPlainTemplateIsANumberOnlyWhenADoubleHoldsIt();
     void checksPassAndFailAsWritten();
+    void aRegexOnMoreThanOneMebibyteSaysSo();
     void aFailedExtractionIsAFailedCheckOrItsDefault();
     void anUnsetVariableFailsTheIterationNamingIt();
     void aTextGrowingPastTheLimitFailsTheIteration();
@@ -394,6 +395,39 @@ void TestStepScenario::checksPassAndFailAsWritten()
     const auto events = outcome.of(StepEvent::Kind::Check);
     QCOMPARE(events.size(), std::size_t(13));
     QCOMPARE(events[11]->message, std::string("200")); // what was seen
+}
+
+void TestStepScenario::aRegexOnMoreThanOneMebibyteSaysSo()
+{
+    // std::regex searches at most 1 MiB (Detail::maxRegexBytes). A bigger body failed
+    // `body_matches: x` with no reason, and `if: ... matches:` silently took its else branch.
+    StepScenario scenario;
+    Step get = request("GET", "/bytes/1100000");
+    Check matches;
+    matches.subject = Check::Subject::Body;
+    matches.op = Check::Op::Matches;
+    matches.value = "x";
+    get.request.checks = {matches};
+    Step branch = group(Step::Kind::If, "${random_string(1000000)}${random_string(100000)}",
+                        {simple(Step::Kind::Log, "then")});
+    branch.condition = Step::Condition::Matches;
+    branch.value = "a";
+    branch.elseSteps = {simple(Step::Kind::Log, "else")};
+    scenario.steps = {get, branch};
+    const Outcome outcome = run(scenario);
+    QVERIFY(outcome.final);
+    QCOMPARE(outcome.final->total.checksFailed, 1u);
+    QCOMPARE(outcome.final->total.iterationsFailed, 1u);
+    QVERIFY(outcome.of(StepEvent::Kind::Log).empty());
+    const auto checks = outcome.of(StepEvent::Kind::Check);
+    QCOMPARE(checks.size(), std::size_t(1));
+    QVERIFY2(checks[0]->message.find("at most 1 MiB") != std::string::npos,
+             checks[0]->message.c_str());
+    const auto failures = outcome.of(StepEvent::Kind::Failure);
+    QCOMPARE(failures.size(), std::size_t(1));
+    QVERIFY2(failures[0]->message.find("steps[1]: ") == 0 &&
+                 failures[0]->message.find("at most 1 MiB") != std::string::npos,
+             failures[0]->message.c_str());
 }
 
 void TestStepScenario::aFailedExtractionIsAFailedCheckOrItsDefault()
