@@ -797,7 +797,8 @@ int runHeadless(int argc, char **argv)
 
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");
     run->add_option("project", options.project, "Project file (YAML)");
-    run->add_option("--scenario", options.scenario, "Scenario plugin: .so, or .cpp (compiled)");
+    run->add_option("--scenario", options.scenario,
+                    "Scenario: .so, .cpp (compiled) or .yaml (declarative steps)");
     addRunOptions(run, options);
 
     auto *validate = app.add_subcommand(
