@@ -175,6 +175,19 @@ std::string demoProjectPath()
 
 /// Prints progress: a line rewritten every second on a terminal, a plain line every 10 s
 /// otherwise (CI logs).
+/// `text` for the terminal: control bytes but line breaks and tabs shown as '.', as
+/// --http-debug shows a body (a `log:` of an extracted value must not drive the terminal).
+std::string terminalText(std::string_view text)
+{
+    std::string out(text);
+    for (char &c : out) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f)
+            c = '.';
+    }
+    return out;
+}
+
 class Progress
 {
 public:
@@ -213,12 +226,12 @@ public:
                 if (m_tty)
                     std::fprintf(stderr, "\r\033[K");
                 std::fprintf(stderr, "  [%6.1fs] warning: %s\n", event.elapsedSeconds,
-                             event.message.c_str());
+                             terminalText(event.message).c_str());
             } else if (event.level == "error" && m_errorsShown < 20) {
                 if (m_tty)
                     std::fprintf(stderr, "\r\033[K");
                 std::fprintf(stderr, "  [%6.1fs] vuser %llu: %s\n", event.elapsedSeconds,
-                             (unsigned long long)event.vuser, event.message.c_str());
+                             (unsigned long long)event.vuser, terminalText(event.message).c_str());
                 if (++m_errorsShown == 20)
                     std::fprintf(stderr, "  (further errors are counted, not shown)\n");
             }
@@ -230,19 +243,20 @@ private:
     static void printTrace(const Snapshot &snapshot)
     {
         std::string out;
-        for (const TraceLine &line : snapshot.trace) {
+        for (const TraceLine &traced : snapshot.trace) {
+            const std::string text = terminalText(traced.text);
             char head[64];
-            std::snprintf(head, sizeof head, "  [%6.1fs] vuser %llu ", line.elapsedSeconds,
-                          (unsigned long long)line.vuser);
+            std::snprintf(head, sizeof head, "  [%6.1fs] vuser %llu ", traced.elapsedSeconds,
+                          (unsigned long long)traced.vuser);
             out += head;
             // An HTTP exchange: its header and body lines indented under the request's line.
-            for (std::size_t start = 0; start <= line.text.size();) {
-                auto end = line.text.find('\n', start);
+            for (std::size_t start = 0; start <= text.size();) {
+                auto end = text.find('\n', start);
                 if (end == std::string::npos)
-                    end = line.text.size();
+                    end = text.size();
                 if (start > 0)
                     out += "      ";
-                out.append(line.text, start, end - start).push_back('\n');
+                out.append(text, start, end - start).push_back('\n');
                 start = end + 1;
             }
         }

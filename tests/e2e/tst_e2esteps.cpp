@@ -8,6 +8,7 @@
 #include <loadwizard/targetserver.h>
 
 #include <QDir>
+#include <QFile>
 #include <QJsonObject>
 #include <QTest>
 
@@ -27,6 +28,8 @@ private slots:
     void mistakesNameFileLineAndColumn_data();
     void mistakesNameFileLineAndColumn();
     void validateCompilesTheSteps();
+    void environmentValuesAreRedacted();
+    void controlBytesFromAResponseDoNotReachTheTerminal();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -178,6 +181,50 @@ void TestEndToEndSteps::validateCompilesTheSteps()
     QCOMPARE(outcome.exitCode, 2);
     QVERIFY2(outcome.err.contains("validate-bad.yaml:5:") && outcome.err.contains("\"nobody\""),
              outcome.describe());
+}
+
+void TestEndToEndSteps::environmentValuesAreRedacted()
+{
+    // ${env.NAME} in steps is a secret like the project's ${NAME}: -v, --http-debug, request
+    // names and the summary show ${LW_E2E_TOKEN}, never its value.
+    const QString scenario = m_harness.writeFile(
+        "secret.yaml", "steps:\n"
+                       "  - request: GET /anything/${env.LW_E2E_TOKEN}\n"
+                       "    headers: {Authorization: \"Bearer ${env.LW_E2E_TOKEN}\"}\n"
+                       "  - log: \"token ${env.LW_E2E_TOKEN}\"\n");
+    const QString json = m_harness.scratchPath("secret.json");
+    QProcessEnvironment environment = m_harness.environment();
+    environment.insert("LW_E2E_TOKEN", "Sw0rdfish-4711");
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", scenario, "--base-url", baseUrl(), "--iterations", "1",
+                       "--http-debug=full", "--summary-json", json},
+                      environment, 60000);
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe());
+    QCOMPARE(count(readJson(json), {"requests", "count"}), 1);
+    QFile summary(json);
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const QByteArray all = outcome.out + outcome.err + summary.readAll();
+    QVERIFY2(!all.contains("Sw0rdfish-4711"), outcome.describe());
+    QVERIFY2(outcome.err.contains("token ${LW_E2E_TOKEN}"), outcome.describe());
+}
+
+void TestEndToEndSteps::controlBytesFromAResponseDoNotReachTheTerminal()
+{
+    // A value extracted from a response holds ESC and CR: -v prints it with '.' for each, as
+    // --http-debug prints a body, so the server cannot recolour or rewrite the user's terminal.
+    const QString scenario =
+        m_harness.writeFile("control.yaml", "steps:\n"
+                                            "  - request: GET /anything?q=a%0d%1b%5b2Jb\n"
+                                            "    extract: [{var: v, json: /args/q}]\n"
+                                            "  - log: \"got ${v}\"\n"
+                                            "  - request: GET /headers\n"
+                                            "    headers: {X-Echo: \"${v}\"}\n");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", scenario, "--base-url", baseUrl(), "--iterations", "1", "-v"});
+    QVERIFY2(outcome.finished, outcome.describe());
+    QVERIFY2(outcome.err.contains("log: got a..[2Jb\n"), outcome.describe());
+    QVERIFY2(outcome.err.contains("header \"X-Echo\" has a line break"), outcome.describe());
+    QVERIFY2(!outcome.err.contains('\x1b') && !outcome.err.contains('\r'), outcome.describe());
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndSteps)

@@ -39,10 +39,13 @@ bool compare(std::string_view actual, std::string_view expected, bool equal, boo
     return (equal && order == 0) || (less && order < 0) || (greater && order > 0);
 }
 
+/// Throws std::length_error for a text std::regex cannot search (see Detail::maxRegexBytes).
 bool searchRegex(const std::string &subject, const std::regex &pattern)
 {
-    if (subject.size() > Detail::maxRegexBytes)
-        return false;
+    if (subject.size() > Detail::maxRegexBytes) {
+        throw std::length_error("a regular expression searches at most 1 MiB; the text has " +
+                                std::to_string(subject.size()) + " bytes");
+    }
     bool found = false;
     auto search = [&] { found = std::regex_search(subject, pattern); };
     Detail::onLargeStack(subject.size(), search);
@@ -111,7 +114,7 @@ private:
     {
         try {
             return text.render(vuser, values);
-        } catch (const UnsetVariable &e) {
+        } catch (const RenderError &e) {
             throw std::runtime_error(step.path + ": " + e.what());
         }
     }
@@ -151,7 +154,7 @@ private:
             for (const Template &part : spec.json) {
                 try {
                     part.renderTo(vuser, values, request.body);
-                } catch (const UnsetVariable &e) {
+                } catch (const RenderError &e) {
                     throw std::runtime_error(step.path + ": " + e.what());
                 }
             }
@@ -227,12 +230,15 @@ private:
         case Op::NotContains:
             return actual->find(expected) == std::string::npos;
         case Op::Matches:
-            if (check.regex)
-                return searchRegex(*actual, *check.regex);
             try {
+                if (check.regex)
+                    return searchRegex(*actual, *check.regex);
                 return searchRegex(*actual, std::regex(expected));
             } catch (const std::regex_error &e) {
                 seen = "bad regular expression \"" + shortened(expected) + "\": " + e.what();
+                return false;
+            } catch (const std::length_error &e) {
+                seen = e.what();
                 return false;
             }
         case Op::Less:
@@ -354,13 +360,15 @@ private:
         case Condition::Contains:
             return subject.find(value) != std::string::npos;
         case Condition::Matches:
-            if (step.regex)
-                return searchRegex(subject, *step.regex);
             try {
+                if (step.regex)
+                    return searchRegex(subject, *step.regex);
                 return searchRegex(subject, std::regex(value));
             } catch (const std::regex_error &e) {
                 throw std::runtime_error(step.path + ": bad regular expression \"" +
                                          shortened(value) + "\": " + e.what());
+            } catch (const std::length_error &e) {
+                throw std::runtime_error(step.path + ": " + e.what());
             }
         case Condition::Less:
             return compare(subject, value, false, true, false);

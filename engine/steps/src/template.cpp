@@ -1,9 +1,11 @@
 #include "template.h"
 
 #include <loadwizard/helpers.h>
+#include <loadwizard/secrets.h>
 #include <loadwizard/suggest.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 
@@ -74,7 +76,12 @@ bool isJsonScalar(std::string_view text)
         if (digits() == 0)
             return false;
     }
-    return i == text.size();
+    if (i != text.size())
+        return false;
+    // 1e999 is JSON by the grammar, but parsers (the target's too) refuse what a double cannot
+    // hold: such a value is sent as a string, as the reader refuses it in a literal.
+    const std::string copy(text);
+    return std::isfinite(std::strtod(copy.c_str(), nullptr));
 }
 
 } // namespace
@@ -194,6 +201,9 @@ tl::expected<Template, std::string> Template::compile(std::string_view text,
             if (!value)
                 return tl::unexpected("environment variable " + variable + " (in " +
                                       std::string(whole) + ") is not set");
+            // As for the project's ${VAR}: what the environment gives is redacted wherever the
+            // engine prints it (-v, --http-debug, request names, the summary).
+            registerSecret(variable, *value);
             constant = std::move(*value);
         } else if (const auto dot = name.find('.'); dot != std::string::npos) {
             const std::string feeder = name.substr(0, dot), column = name.substr(dot + 1);
@@ -374,6 +384,19 @@ void Template::appendValue(const Piece &piece, Vuser &vuser, VuserValues &values
         out += value;
 }
 
+namespace {
+
+void checkLength(const std::string &text)
+{
+    if (text.size() > maxRenderedBytes) {
+        throw RenderError("a template's text grew past " + std::to_string(maxRenderedBytes >> 20) +
+                          " MiB (" + std::to_string(text.size()) +
+                          " bytes), the most a text or variable may hold");
+    }
+}
+
+} // namespace
+
 void Template::renderTo(Vuser &vuser, VuserValues &values, std::string &out) const
 {
     if (isConstant()) {
@@ -381,13 +404,17 @@ void Template::renderTo(Vuser &vuser, VuserValues &values, std::string &out) con
         return;
     }
     if (m_escape != Escape::JsonValue) {
-        for (const Piece &piece : m_pieces)
+        for (const Piece &piece : m_pieces) {
             appendValue(piece, vuser, values, out);
+            checkLength(out);
+        }
         return;
     }
     std::string whole;
-    for (const Piece &piece : m_pieces)
+    for (const Piece &piece : m_pieces) {
         appendValue(piece, vuser, values, whole);
+        checkLength(whole);
+    }
     if (isJsonScalar(whole)) {
         out += whole;
     } else {

@@ -41,11 +41,22 @@ struct TemplateScope
     std::vector<std::string> variableNames; ///< by slot, for messages
 };
 
-/// Thrown while rendering when a template reads a variable that never got a value.
-class UnsetVariable : public std::runtime_error
+/// The longest text a template renders (16 MiB, twice the default http.max_body): a variable
+/// doubled by `set:` in a `repeat:` fails its iteration instead of taking all memory.
+inline constexpr std::size_t maxRenderedBytes = 16u << 20;
+
+/// Thrown while rendering: a variable that never got a value, a text past maxRenderedBytes.
+class RenderError : public std::runtime_error
 {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// Thrown while rendering when a template reads a variable that never got a value.
+class UnsetVariable : public RenderError
+{
+public:
+    using RenderError::RenderError;
 };
 
 /// How a rendered value is written into its surroundings.
@@ -75,7 +86,7 @@ public:
     bool isConstant() const { return m_pieces.empty(); }
     const std::string &constant() const { return m_constant; }
     bool empty() const { return m_pieces.empty() && m_constant.empty(); }
-    /// Appends the value to `out`. Throws UnsetVariable, or StopVuser from a data feeder.
+    /// Appends the value to `out`. Throws RenderError, or StopVuser from a data feeder.
     void renderTo(Vuser &vuser, VuserValues &values, std::string &out) const;
     std::string render(Vuser &vuser, VuserValues &values) const
     {
