@@ -9,6 +9,8 @@
 #include "rundashboard.h"
 #include "scenariocatalog.h"
 #include "scenariopicker.h"
+#include "stepdocument.h"
+#include "stepeditor.h"
 #include "theme.h"
 
 #include <loadwizard/crashguard.h>
@@ -86,10 +88,26 @@ MainWindow::MainWindow(QWidget *parent)
     m_document->reset(newProjectTemplate(), QString());
     m_settingsEditor = new ProjectSettingsEditor(m_document, this);
     m_scenarioPicker = new ScenarioPicker(m_document, m_catalog, this);
+    m_stepDocument = new StepDocument(m_document, this);
+    m_stepEditor = new StepEditor(m_stepDocument, this);
+    m_scenarioTabs = new QTabWidget(this);
+    m_scenarioTabs->setDocumentMode(true);
+    m_scenarioTabs->addTab(m_stepEditor, tr("Steps (declarative)"));
+    m_scenarioTabs->addTab(m_scenarioPicker, tr("Compiled plugins"));
     m_profileEditor = new ProfileEditor(m_document, this);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
+    m_stepEditor->setOverrides([this] { return m_dashboard->parameterOverrides(); });
+    // A project whose scenario is (or becomes) declarative opens on its steps.
+    connect(m_stepDocument, &StepDocument::scenarioChanged, this,
+            [this, source = StepDocument::Source::None]() mutable {
+                if (m_stepDocument->source() == source)
+                    return;
+                source = m_stepDocument->source();
+                m_scenarioTabs->setCurrentIndex(source == StepDocument::Source::None ? 1 : 0);
+            });
+    m_scenarioTabs->setCurrentIndex(m_stepDocument->source() == StepDocument::Source::None ? 1 : 0);
 
     // Sections on the left, the editor in the centre.
     const struct
@@ -99,7 +117,7 @@ MainWindow::MainWindow(QWidget *parent)
         QWidget *editor;
     } sections[] = {
         {tr("Project"), QStyle::SP_FileDialogDetailedView, m_settingsEditor},
-        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioPicker},
+        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioTabs},
         {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
         {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
         {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
@@ -230,6 +248,8 @@ void MainWindow::createMenus()
     file->addAction(m_newAction);
     file->addAction(m_openAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(m_stepEditor->newScenarioAction());
     file->addSeparator();
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
@@ -456,6 +476,12 @@ bool MainWindow::saveAs()
 
 bool MainWindow::saveTo(const QString &path)
 {
+    // The scenario file first: a project saved clean must not hide unsaved steps.
+    if (auto written = m_stepDocument->saveFile(); !written) {
+        showError(tr("<b>Cannot save the scenario file</b><br>%1")
+                      .arg(Ui::errorText(written.error()).toHtmlEscaped()));
+        return false;
+    }
     auto saved = m_document->save(path);
     if (!saved) {
         showError(tr("<b>Cannot save</b><br>%1").arg(Ui::errorText(saved.error()).toHtmlEscaped()));

@@ -27,6 +27,8 @@ class RunController;
 class RunDashboard;
 class ScenarioCatalog;
 class ScenarioPicker;
+class StepDocument;
+class StepEditor;
 
 /// The workbench: project sections on the left, the section's editor in the centre, the Run
 /// dashboard in its own tab; file handling with recent files, one undo stack, autosave.
@@ -56,6 +58,9 @@ public:
     ScenarioCatalog *catalog() const { return m_catalog; }
     ProfileEditor *profileEditor() const { return m_profileEditor; }
     ScenarioPicker *scenarioPicker() const { return m_scenarioPicker; }
+    /// The declarative scenario being edited (inline, or the project's .yaml scenario file).
+    StepDocument *stepDocument() const { return m_stepDocument; }
+    StepEditor *stepEditor() const { return m_stepEditor; }
     RendezvousEditor *rendezvousEditor() const { return m_rendezvousEditor; }
     OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
@@ -116,6 +121,9 @@ private:
     QLabel *m_errorLabel;
     ProjectSettingsEditor *m_settingsEditor;
     ScenarioPicker *m_scenarioPicker;
+    StepDocument *m_stepDocument;
+    StepEditor *m_stepEditor;
+    QTabWidget *m_scenarioTabs;
     ProfileEditor *m_profileEditor;
     RendezvousEditor *m_rendezvousEditor;
     OutputsEditor *m_outputsEditor;

@@ -1,0 +1,18 @@
+// TEMPORARY until the YAML reader/writer (branch stepsyaml) is merged: weak stand-ins so the
+// workbench links. The real definitions in loadwizard::steps win when present.
+#include <loadwizard/stepsyaml.h>
+
+namespace Loadwizard::Steps {
+
+__attribute__((weak)) tl::expected<StepScenario, Error> loadStepScenario(const std::string &path,
+                                                                         std::vector<Error> *)
+{
+    return tl::make_unexpected(Error{"scenario files cannot be read yet", path});
+}
+
+__attribute__((weak)) std::string stepScenarioToYaml(const StepScenario &)
+{
+    return "# the YAML writer is not merged yet\n";
+}
+
+} // namespace Loadwizard::Steps
