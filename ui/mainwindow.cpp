@@ -8,6 +8,7 @@
 #include "rendezvouseditor.h"
 #include "rundashboard.h"
 #include "scenariocatalog.h"
+#include "scenarioimport.h"
 #include "scenariopicker.h"
 #include "stepdocument.h"
 #include "stepeditor.h"
@@ -234,6 +235,23 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    m_importHarAction = new QAction(tr("Import &HAR…"), this);
+    m_importHarAction->setToolTip(tr("A browser recording (devtools: Save all as HAR) as the "
+                                     "project's steps"));
+    connect(m_importHarAction, &QAction::triggered, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Import a HAR file"), QDir::homePath(),
+                                         tr("HAR files (*.har);;All files (*)"));
+        if (!path.isEmpty())
+            importHar(path);
+    });
+    m_importCurlAction = new QAction(tr("Import c&url…"), this);
+    connect(m_importCurlAction, &QAction::triggered, this, [this] {
+        CurlImportDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            importCurl(dialog.text());
+    });
+
     m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_undoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
@@ -250,6 +268,8 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
     file->addAction(m_stepEditor->newScenarioAction());
+    file->addAction(m_importHarAction);
+    file->addAction(m_importCurlAction);
     file->addSeparator();
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
@@ -491,6 +511,42 @@ bool MainWindow::saveTo(const QString &path)
     removeRecovery();
     addRecentFile(m_document->filePath());
     statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+    return true;
+}
+
+bool MainWindow::importHar(const QString &path)
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const ScenarioImport import = importHarFile(path);
+    QApplication::restoreOverrideCursor();
+    return applyImport(import, tr("Import %1").arg(QFileInfo(path).fileName()));
+}
+
+bool MainWindow::importCurl(const QString &text)
+{
+    return applyImport(importCurlText(text), tr("Import curl commands"));
+}
+
+bool MainWindow::applyImport(const ScenarioImport &import, const QString &title)
+{
+    if (!import.scenario) {
+        m_lastImportReport = import.error;
+        showError(tr("<b>%1 failed</b><br>%2").arg(title, import.error.toHtmlEscaped()));
+        return false;
+    }
+    Project project = m_document->project();
+    project.scenario.clear();
+    project.inlineScenario = *import.scenario;
+    if (project.http.baseUrl.empty())
+        project.http.baseUrl = import.baseUrl.toStdString();
+    m_document->apply(project, title);
+    showError(QString());
+    showSection(ScenarioSection);
+    m_scenarioTabs->setCurrentWidget(m_stepEditor);
+    m_lastImportReport = import.report;
+    if (!m_prompt && !import.report.isEmpty())
+        showImportReport(this, title, import.report);
+    statusBar()->showMessage(title, 5000);
     return true;
 }
 

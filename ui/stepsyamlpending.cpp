@@ -16,3 +16,13 @@ __attribute__((weak)) std::string stepScenarioToYaml(const StepScenario &)
 }
 
 } // namespace Loadwizard::Steps
+
+namespace Loadwizard::Steps {
+
+__attribute__((weak)) tl::expected<StepScenario, Error>
+parseStepScenario(std::string_view, const std::string &fileName, std::vector<Error> *)
+{
+    return tl::make_unexpected(Error{"scenario files cannot be read yet", fileName});
+}
+
+} // namespace Loadwizard::Steps

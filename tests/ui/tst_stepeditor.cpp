@@ -242,7 +242,8 @@ void TestStepEditor::buildsTheShopFlowByHandUndoesRedoesAndSaves()
     editor->addStep(Step::Kind::Log);
     type(field<QLineEdit>(editor, "text"), "alice is in");
     const QModelIndex ifIndex = editor->model()->indexOf(top(5));
-    const QModelIndex elseIndex = editor->model()->index(editor->model()->rowCount(ifIndex) - 1, 0, ifIndex);
+    const QModelIndex elseIndex =
+        editor->model()->index(editor->model()->rowCount(ifIndex) - 1, 0, ifIndex);
     QCOMPARE(elseIndex.data().toString(), QString("else"));
     editor->treeView()->setCurrentIndex(elseIndex);
     editor->addStep(Step::Kind::Log);
@@ -273,7 +274,8 @@ void TestStepEditor::buildsTheShopFlowByHandUndoesRedoesAndSaves()
     QVERIFY(window.saveTo(path));
     QVERIFY(window.openFile(path));
     QCOMPARE(window.stepDocument()->scenario(), built);
-    QFile saved(path), expected(QStringLiteral(LOADWIZARD_SOURCE_DIR "/tests/ui/fixtures/shop-steps.yaml"));
+    QFile saved(path),
+        expected(QStringLiteral(LOADWIZARD_SOURCE_DIR "/tests/ui/fixtures/shop-steps.yaml"));
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QVERIFY(expected.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(saved.readAll()), QString::fromUtf8(expected.readAll()));
@@ -505,8 +507,9 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
             if (item->child(c)->text(0) == "product_id =")
                 productId = item->child(c)->text(3);
     }
-    QCOMPARE(requests, (QStringList{"POST /login 200", "GET /products 200", "POST /cart 200",
-                                    "GET /cart 200", "GET /products/1 200", "GET /products/1 200"}));
+    QCOMPARE(requests,
+             (QStringList{"POST /login 200", "GET /products 200", "POST /cart 200", "GET /cart 200",
+                          "GET /products/1 200", "GET /products/1 200"}));
     QCOMPARE(productId, QString("1"));
     QVERIFY(editor.tryPanel()->statusLabel()->text().startsWith("Done: 6 request(s)."));
 }
