@@ -105,7 +105,9 @@ RequestForm::RequestForm(Edit edit, QWidget *parent)
     line->addWidget(m_method);
     line->addWidget(m_url, 1);
     auto *top = new QFormLayout;
-    top->addRow(tr("&Request:"), line);
+    auto *requestLabel = new QLabel(tr("&Request:"), this);
+    requestLabel->setBuddy(m_url);
+    top->addRow(requestLabel, line);
     top->addRow(tr("&Name:"), m_name);
 
     auto *none = new QLabel(tr("This request sends no body."), this);

@@ -133,7 +133,7 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     bodyLayout->addWidget(split, 1);
 
     auto *emptyText = new QLabel(
-        tr("This project's scenario is compiled C++ (see the Plugins tab), or there is none. "
+        tr("This project's scenario is compiled C++ (see Compiled plugins), or there is none. "
            "A declarative scenario is a list of steps (requests, checks, think time…) written in "
            "YAML and edited here."),
         m_empty);
