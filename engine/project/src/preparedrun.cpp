@@ -3,25 +3,43 @@
 #include <loadwizard/crashguard.h>
 #include <loadwizard/datafile.h>
 #include <loadwizard/scenariocompiler.h>
+#include <loadwizard/stepsyaml.h>
 #include <loadwizard/suggest.h>
 #include <loadwizard/variables.h>
 
+#include <filesystem>
+
 namespace Loadwizard {
 
+namespace {
+
+bool isStepScenarioPath(const std::string &path)
+{
+    const std::string extension = std::filesystem::path(path).extension().string();
+    return extension == ".yaml" || extension == ".yml";
+}
+
+} // namespace
+
 tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parameters &overrides,
-                                            const CompileOptions &compile)
+                                            const CompileOptions &compile,
+                                            const Steps::StepTrace &trace)
 {
     PreparedRun prepared;
-    if (project.scenario.empty())
+    if (project.scenario.empty() && !project.inlineScenario)
         return tl::make_unexpected(Error{"no scenario given", project.path, 0, 0, "scenario"});
     // A run that starts nobody would "pass" for its whole length (-5,10 or 0,0 or 1e-320,1).
     if (project.profile.peakVusers() <= 1e-9)
         return tl::make_unexpected(Error{"the profile never starts a vuser (" +
                                              shortened(project.profile.toString()) + ")",
                                          project.path, 0, 0, "profile"});
-    auto scenarioPath = expandVariables(project.scenarioPath(), "scenario");
-    if (!scenarioPath)
-        return tl::make_unexpected(scenarioPath.error());
+    std::string scenarioPath;
+    if (!project.inlineScenario) {
+        auto expanded = expandVariables(project.scenarioPath(), "scenario");
+        if (!expanded)
+            return tl::make_unexpected(expanded.error());
+        scenarioPath = std::move(*expanded);
+    }
 
     // Data files before the scenario compiles: a bad row fails in a moment, not after 5 s.
     std::vector<DataFeed> feeds;
@@ -32,12 +50,37 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
         feeds.push_back({source.name, *table, source.strategy, source.effectiveExhaustion()});
     }
 
-    auto plugin = loadScenarioPlugin(*scenarioPath, compile, &prepared.compileCacheHit);
-    if (!plugin)
-        return tl::make_unexpected(plugin.error());
-    prepared.plugin = *plugin;
+    // A declarative scenario (inline, or a .yaml file) or a plugin (.so, or .cpp compiled).
+    std::optional<Steps::StepScenario> steps = project.inlineScenario;
+    std::string stepsFile = project.path, stepsFolder = project.folder();
+    if (!steps && isStepScenarioPath(scenarioPath)) {
+        std::vector<Error> warnings;
+        auto loaded = Steps::loadStepScenario(scenarioPath, &warnings);
+        if (!loaded)
+            return tl::make_unexpected(loaded.error());
+        for (const Error &warning : warnings)
+            prepared.warnings.push_back(warning.toString());
+        steps = std::move(*loaded);
+        stepsFile = scenarioPath;
+        stepsFolder = std::filesystem::absolute(scenarioPath).parent_path().string();
+    }
+    Parameters parameters;
+    std::string scenarioId;
+    if (steps) {
+        for (const auto &[name, value] : steps->parameters)
+            parameters[name] = value;
+        scenarioId = !steps->name.empty()    ? steps->name
+                     : !scenarioPath.empty() ? std::filesystem::path(scenarioPath).stem().string()
+                                             : std::string("steps");
+    } else {
+        auto plugin = loadScenarioPlugin(scenarioPath, compile, &prepared.compileCacheHit);
+        if (!plugin)
+            return tl::make_unexpected(plugin.error());
+        prepared.plugin = *plugin;
+        parameters = prepared.plugin->defaultParameters();
+        scenarioId = prepared.plugin->info().id;
+    }
 
-    Parameters parameters = prepared.plugin->defaultParameters();
     auto apply = [&](const auto &source, const char *origin) -> tl::expected<void, Error> {
         for (const auto &[key, raw] : source) {
             if (!parameters.contains(key)) {
@@ -46,8 +89,7 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
                 for (const auto &[name, value] : parameters)
                     declared.push_back(name);
                 Error error{std::string(origin) + " parameter \"" + key +
-                            "\" is not declared by scenario \"" + prepared.plugin->info().id +
-                            "\"" +
+                            "\" is not declared by scenario \"" + scenarioId + "\"" +
                             (declared.empty() ? std::string(" (it declares none)")
                                               : suggestionFor(key, declared))};
                 if (origin == std::string_view("project")) {
@@ -73,24 +115,40 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     if (auto ok = apply(overrides, "--param"); !ok)
         return tl::make_unexpected(ok.error());
 
-    // Scenario code: a crash or exit() in it is the scenario's (crashguard.h).
-    CrashGuard::ScenarioCall scenarioCode(prepared.plugin->info().id);
-    auto scenario = prepared.plugin->createScenario();
-    if (!scenario)
-        return tl::make_unexpected(scenario.error());
-    try {
-        (*scenario)->init(parameters);
-    } catch (const std::exception &e) {
-        return tl::make_unexpected(
-            Error{std::string("scenario refused its parameters: ") + e.what(), *scenarioPath});
-    } catch (...) {
-        return tl::make_unexpected(
-            Error{"scenario refused its parameters (unknown exception)", *scenarioPath});
+    std::shared_ptr<Scenario> created;
+    if (steps) {
+        Steps::StepContext context;
+        context.fileName = stepsFile;
+        context.folder = stepsFolder;
+        context.parameters = parameters;
+        for (const DataFeed &feed : feeds)
+            context.feeders[feed.name] = feed.table->columns();
+        context.trace = trace;
+        auto compiled = Steps::compileStepScenario(*steps, context);
+        if (!compiled)
+            return tl::make_unexpected(compiled.error());
+        created = std::move(*compiled);
+    } else {
+        // Scenario code: a crash or exit() in it is the scenario's (crashguard.h).
+        CrashGuard::ScenarioCall scenarioCode(scenarioId);
+        auto scenario = prepared.plugin->createScenario();
+        if (!scenario)
+            return tl::make_unexpected(scenario.error());
+        try {
+            (*scenario)->init(parameters);
+        } catch (const std::exception &e) {
+            return tl::make_unexpected(
+                Error{std::string("scenario refused its parameters: ") + e.what(), scenarioPath});
+        } catch (...) {
+            return tl::make_unexpected(
+                Error{"scenario refused its parameters (unknown exception)", scenarioPath});
+        }
+        created = std::move(*scenario);
     }
 
     auto &config = prepared.config;
-    config.scenario = *scenario;
-    config.scenarioId = prepared.plugin->info().id;
+    config.scenario = std::move(created);
+    config.scenarioId = scenarioId;
     config.parameters = std::move(parameters);
     config.profile = project.profile;
     config.thinkTime = project.thinkTime;

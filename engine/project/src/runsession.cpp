@@ -14,7 +14,7 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     std::unique_ptr<RunSession> session(new RunSession);
     session->m_project = project;
     session->m_prepared = std::move(*prepared);
-    session->m_header = SummaryHeader{project.name, session->m_prepared.plugin->info().id,
+    session->m_header = SummaryHeader{project.name, session->m_prepared.config.scenarioId,
                                       project.profile.toString()};
     // Outputs are built (and their settings checked) before anything runs, so a typo in one
     // costs no test time.

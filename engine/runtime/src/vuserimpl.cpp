@@ -3,6 +3,8 @@
 #include "clock.h"
 #include "worker.h"
 
+#include <loadwizard/vuserstate.h>
+
 #include <loadwizard/httpsyntax.h>
 
 #include <algorithm>
@@ -283,6 +285,15 @@ void VuserImpl::startSleep(const Detail::SleepAwaitable &op, std::coroutine_hand
 void VuserImpl::startRendezvous(Detail::RendezvousAwaitable &op, std::coroutine_handle<> handle)
 {
     worker.startRendezvous(*this, op, handle);
+}
+
+} // namespace Loadwizard::Engine
+
+namespace Loadwizard::Engine {
+
+std::shared_ptr<void> &engineState(Vuser &vuser)
+{
+    return static_cast<VuserImpl &>(vuser).engineState;
 }
 
 } // namespace Loadwizard::Engine

@@ -113,6 +113,8 @@ public:
     std::uint64_t thinkMicros = 0; ///< think time so far, left out of transactions
     bool suspended = false;        ///< the current task has waited on something (set by beginWait)
     std::uint32_t quickFailures = 0; ///< iterations in a row that failed without suspending
+    /// engineState(): what an engine-built scenario (YAML steps) keeps for this vuser.
+    std::shared_ptr<void> engineState;
     void nextIteration() { ++m_iteration; }
 
 protected:
@@ -140,6 +142,7 @@ private:
 
     Wait m_wait;
     std::unique_ptr<Overrides> m_overrides;
+
     std::uint64_t m_id;
     std::uint64_t m_iteration = 0;
     // splitmix64 state: std::mt19937_64 would add 5 KB to every vuser.

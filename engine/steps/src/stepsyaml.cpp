@@ -28,3 +28,14 @@ std::string_view stepKindName(Step::Kind kind)
 }
 
 } // namespace Loadwizard::Steps
+
+// Placeholder until the reader lands (branch stepsyaml).
+namespace Loadwizard::Steps {
+tl::expected<StepScenario, Error> loadStepScenario(const std::string &path, std::vector<Error> *)
+{
+    Error error;
+    error.file = path;
+    error.message = "reading declarative scenario files is not implemented yet";
+    return tl::unexpected(std::move(error));
+}
+} // namespace Loadwizard::Steps

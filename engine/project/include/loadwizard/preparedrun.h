@@ -5,6 +5,7 @@
 #include <loadwizard/project.h>
 #include <loadwizard/run.h>
 #include <loadwizard/scenariocompiler.h>
+#include <loadwizard/stepscenario.h>
 
 #include <memory>
 #include <string>
@@ -20,14 +21,16 @@ namespace Loadwizard {
 struct PreparedRun
 {
     RunConfig config;
-    std::shared_ptr<Plugin> plugin;
+    std::shared_ptr<Plugin> plugin; ///< null for a declarative scenario (YAML steps)
     bool compileCacheHit = false;
     std::vector<std::string> warnings;
 };
 
-/// `compile`: how a .cpp scenario is compiled, and whom to tell (its callbacks).
+/// `compile`: how a .cpp scenario is compiled, and whom to tell (its callbacks). `trace`: what
+/// a declarative scenario's steps report as they run (single-vuser debugging only).
 tl::expected<PreparedRun, Error> prepareRun(const Project &project,
                                             const Parameters &overrides = {},
-                                            const CompileOptions &compile = {});
+                                            const CompileOptions &compile = {},
+                                            const Steps::StepTrace &trace = {});
 
 } // namespace Loadwizard

@@ -108,7 +108,7 @@ struct RequestStep
     /// At most one body: `body` (text), `json` (any YAML value; strings are templates), `form`
     /// (URL-encoded, or multipart with `files`).
     std::optional<std::string> body;
-    std::optional<nlohmann::json> json;
+    std::optional<nlohmann::ordered_json> json; ///< keys in the order written
     Pairs form;
     std::vector<FileField> files;
     double timeoutSeconds = 0;           ///< 0: the project's http.timeout
