@@ -281,8 +281,13 @@ void StepEditor::tryOneIteration()
     TryOptions options;
     if (m_overrides)
         options.overrides = m_overrides();
-    if (auto url = options.overrides.find("base_url"); url != options.overrides.end())
+    // The demo's built-in target comes as a base_url parameter (shop.cpp declares one); a
+    // declarative scenario reads http.base_url instead and declares no such parameter.
+    if (auto url = options.overrides.find("base_url"); url != options.overrides.end()) {
         options.baseUrl = url->second;
+        if (m_document->source() != StepDocument::Source::None)
+            options.overrides.erase(url);
+    }
     if (m_document->source() == StepDocument::Source::File)
         options.editedSteps = m_document->scenario();
     m_runner->start(m_document->projectDocument()->project(), options);

@@ -4,12 +4,6 @@
 
 namespace Loadwizard::Steps {
 
-__attribute__((weak)) tl::expected<StepScenario, Error> loadStepScenario(const std::string &path,
-                                                                         std::vector<Error> *)
-{
-    return tl::make_unexpected(Error{"scenario files cannot be read yet", path});
-}
-
 __attribute__((weak)) std::string stepScenarioToYaml(const StepScenario &)
 {
     return "# the YAML writer is not merged yet\n";

@@ -1,10 +1,8 @@
 #include <loadwizard/tryiteration.h>
 
-#include <loadwizard/datafile.h>
+#include <loadwizard/preparedrun.h>
 #include <loadwizard/run.h>
 #include <loadwizard/runsession.h>
-#include <loadwizard/stepsyaml.h>
-#include <loadwizard/variables.h>
 
 #include <chrono>
 #include <filesystem>
@@ -94,96 +92,14 @@ tl::expected<TryResult, Error> tryCompiled(const Project &project, const TryOpti
     return resultOf(final.get(), false, aborted);
 }
 
-tl::expected<std::string, Error> expanded(const std::string &text, const std::string &field,
-                                          const Project &project)
-{
-    auto value = expandVariables(text, field);
-    if (!value) {
-        auto error = value.error();
-        error.file = project.path;
-        return tl::make_unexpected(error);
-    }
-    return *value;
-}
-
-/// A declarative scenario, compiled here with the trace set (a run never traces steps).
+/// A declarative scenario: prepared with the trace set (a run never traces steps) and run
+/// without outputs.
 tl::expected<TryResult, Error> tryDeclarative(const Project &project, const TryOptions &options)
 {
-    Steps::StepContext context;
-    Steps::StepScenario steps;
-    if (project.inlineScenario) {
-        steps = *project.inlineScenario;
-        context.fileName = project.path;
-        context.folder = project.folder();
-    } else {
-        auto path = expanded(project.scenarioPath(), "scenario", project);
-        if (!path)
-            return tl::make_unexpected(path.error());
-        if (options.editedSteps) {
-            steps = *options.editedSteps;
-        } else {
-            auto loaded = Steps::loadStepScenario(*path);
-            if (!loaded)
-                return tl::make_unexpected(loaded.error());
-            steps = std::move(*loaded);
-        }
-        context.fileName = *path;
-        context.folder = std::filesystem::absolute(*path).parent_path().string();
-    }
-    for (const auto &[name, value] : steps.parameters)
-        context.parameters[name] = value;
-    for (const auto &[name, raw] : project.parameters) {
-        auto value = expanded(raw, "parameters." + name, project);
-        if (!value)
-            return tl::make_unexpected(value.error());
-        context.parameters[name] = *value;
-    }
-    for (const auto &[name, value] : options.overrides)
-        context.parameters[name] = value;
-
-    RunConfig config;
-    for (const DataSourceSettings &source : project.data) {
-        auto table = loadDataFile(source, project.folder());
-        if (!table)
-            return tl::make_unexpected(table.error());
-        context.feeders[source.name] = (*table)->columns();
-        config.data.push_back({source.name, *table, source.strategy, source.effectiveExhaustion()});
-    }
-    context.trace = options.trace;
-    auto scenario = Steps::compileStepScenario(steps, context);
-    if (!scenario)
-        return tl::make_unexpected(scenario.error());
-    Parameters parameters(context.parameters.begin(), context.parameters.end());
-    try {
-        (*scenario)->init(parameters);
-    } catch (const std::exception &e) {
-        return tl::make_unexpected(
-            Error{std::string("scenario refused its parameters: ") + e.what(), context.fileName});
-    }
-
-    config.scenario = *scenario;
-    config.scenarioId = steps.name.empty() ? std::string("steps") : steps.name;
-    config.parameters = std::move(parameters);
-    config.profile = oneVuser(options.maxSeconds);
-    config.thinkTime = project.thinkTime;
-    config.http = project.http;
-    if (!options.baseUrl.empty())
-        config.http.baseUrl = options.baseUrl;
-    for (auto *text : {&config.http.baseUrl, &config.http.userAgent}) {
-        auto value = expanded(
-            *text, text == &config.http.baseUrl ? "http.base_url" : "http.user_agent", project);
-        if (!value)
-            return tl::make_unexpected(value.error());
-        *text = *value;
-    }
-    for (auto &[name, raw] : config.http.headers) {
-        auto value = expanded(raw, "http.headers." + name, project);
-        if (!value)
-            return tl::make_unexpected(value.error());
-        raw = *value;
-    }
-    config.rendezvous = project.rendezvous;
-    config.projectDir = project.folder();
+    auto prepared = prepareRun(project, options.overrides, {}, options.trace);
+    if (!prepared)
+        return tl::make_unexpected(prepared.error());
+    RunConfig config = std::move(prepared->config);
     config.gracefulStopSeconds = 0;
     config.workers = 1;
     config.iterationsPerVuser = 1;
@@ -202,12 +118,18 @@ tl::expected<TryResult, Error> tryDeclarative(const Project &project, const TryO
 
 tl::expected<TryResult, Error> tryOneIteration(const Project &project, const TryOptions &options)
 {
-    if (project.inlineScenario || isStepFile(project.scenario))
-        return tryDeclarative(project, options);
     Project single = project;
     single.profile = oneVuser(options.maxSeconds);
     if (!options.baseUrl.empty())
         single.http.baseUrl = options.baseUrl;
+    if (project.inlineScenario || isStepFile(project.scenario)) {
+        // Unsaved edits of a scenario file run as if inline (file names in errors: the project).
+        if (options.editedSteps && !project.inlineScenario) {
+            single.inlineScenario = options.editedSteps;
+            single.scenario.clear();
+        }
+        return tryDeclarative(single, options);
+    }
     return tryCompiled(single, options);
 }
 
