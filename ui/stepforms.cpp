@@ -148,6 +148,17 @@ void StepForms::edit(const QString &field, const QString &text,
     if (!step)
         return;
     change(*step);
+    if (next == m_document->scenario()) {
+        refresh(); // an edit that changes nothing (an operator a status check has no use for)
+        return;
+    }
+    // A table's edits (a cell, a row added or removed) are each their own step; typing in one
+    // field, or turning one spin box, is one step.
+    static const QStringList tables = {"headers", "query", "form", "checks", "extract", "set"};
+    if (tables.contains(field)) {
+        m_document->apply(next, text);
+        return;
+    }
     auto key = m_mergeKeys.find(field);
     if (key == m_mergeKeys.end())
         key = m_mergeKeys.insert(field, ProjectDocument::newMergeKey());

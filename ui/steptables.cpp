@@ -110,11 +110,21 @@ void StepTable::setRows(const QList<QStringList> &rows)
 {
     if (rows == this->rows())
         return;
+    // Cells change in place: this may run inside a cell's own change signal, where replacing
+    // the item would delete it under QTableWidget's feet.
     m_filling = true;
     m_table->setRowCount(int(rows.size()));
-    for (int row = 0; row < rows.size(); ++row)
-        for (int column = 0; column < m_table->columnCount(); ++column)
-            m_table->setItem(row, column, new QTableWidgetItem(rows[row].value(column)));
+    for (int row = 0; row < rows.size(); ++row) {
+        for (int column = 0; column < m_table->columnCount(); ++column) {
+            const QString text = rows[row].value(column);
+            if (QTableWidgetItem *item = m_table->item(row, column)) {
+                if (item->text() != text)
+                    item->setText(text);
+            } else {
+                m_table->setItem(row, column, new QTableWidgetItem(text));
+            }
+        }
+    }
     m_filling = false;
 }
 

@@ -21,8 +21,10 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -45,6 +47,8 @@ private slots:
     void scenarioFileEditsSaveTheFile();
     void tryPanelShowsHandMadeEvents();
     void tryOneIterationAgainstTheBuiltInTarget();
+    void tryOneIterationOfACompiledScenarioShowsItsTrace();
+    void tableCellEditsAreNormalizedAndUndoable();
 
 private:
     QTemporaryDir m_dir;
@@ -512,6 +516,77 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
                           "GET /products/1 200", "GET /products/1 200"}));
     QCOMPARE(productId, QString("1"));
     QVERIFY(editor.tryPanel()->statusLabel()->text().startsWith("Done: 6 request(s)."));
+}
+
+void TestStepEditor::tryOneIterationOfACompiledScenarioShowsItsTrace()
+{
+    TargetServer target;
+    QVERIFY(target.start("127.0.0.1", 0));
+    Project project;
+    project.scenario = LOADWIZARD_BINARY_DIR "/scenarios/simple.so";
+    project.http.baseUrl = target.baseUrl();
+    ProjectDocument document;
+    document.reset(project, QString());
+    StepDocument steps(&document);
+    StepEditor editor(&steps);
+    QCOMPARE(steps.source(), StepDocument::Source::None);
+    QSignalSpy finished(editor.tryRunner(), &TryRunner::finished);
+    QVERIFY(editor.tryAction()->isEnabled());
+    editor.tryOneIteration();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.first().first().toString().isEmpty(),
+             qPrintable(finished.first().first().toString()));
+    const auto result = finished.first().at(1).value<TryResult>();
+    QCOMPARE(result.requests, std::uint64_t(1));
+    QCOMPARE(result.declarative, false);
+    QTreeWidget *tree = editor.tryPanel()->eventTree();
+    QStringList lines;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i)
+        lines << tree->topLevelItem(i)->text(0);
+    const QString joined = lines.join('\n');
+    QVERIFY2(joined.contains("GET " + QString::fromStdString(target.baseUrl()) + "/"),
+             qPrintable(joined));
+    QVERIFY2(joined.contains("200"), qPrintable(joined));
+    QCOMPARE(editor.tryPanel()->statusLabel()->text(), QString("Done: 1 request(s)."));
+}
+
+void TestStepEditor::tableCellEditsAreNormalizedAndUndoable()
+{
+    ProjectDocument document;
+    Project project;
+    project.inlineScenario = shopFlow();
+    document.reset(project, QString());
+    StepDocument steps(&document);
+    StepEditor editor(&steps);
+    editor.select(top(1));
+    auto *checks = field<StepTable>(&editor, "checks");
+    QTableWidget *table = checks->table();
+    // A status check has no operator but one_of: what a user picks there is put back.
+    table->item(0, 2)->setText("equals");
+    QCOMPARE(table->item(0, 2)->text(), QString("one_of"));
+    table->item(0, 3)->setText("200, 201");
+    QCOMPARE(steps.scenario().steps[1].request.checks[0].statuses, (std::vector<int>{200, 201}));
+    table->item(1, 3)->setText("5");
+    QCOMPARE(steps.scenario().steps[1].request.checks[1].value, std::string("5"));
+    const int count = document.undoStack()->count();
+    table->setCurrentCell(0, 0);
+    checks->findChild<QPushButton *>("remove")->click();
+    QCOMPARE(steps.scenario().steps[1].request.checks.size(), std::size_t(1));
+    QCOMPARE(document.undoStack()->count(), count + 1);
+    while (document.undoStack()->canUndo())
+        document.undoStack()->undo();
+    QCOMPARE(steps.scenario(), shopFlow());
+    QCOMPARE(checks->rows(), checkRows(shopFlow().steps[1].request.checks));
+
+    // A JSON body that does not parse yet stays in the editor only.
+    field<QComboBox>(&editor, "bodyKind")->setCurrentIndex(RequestForm::JsonBody);
+    QCOMPARE(steps.scenario().steps[1].request.json, std::optional(nlohmann::json::object()));
+    auto *body = field<QPlainTextEdit>(&editor, "bodyText");
+    body->setPlainText("{\"a\": ");
+    QCOMPARE(steps.scenario().steps[1].request.json, std::optional(nlohmann::json::object()));
+    body->setPlainText("{\"a\": [1, \"${x}\"]}");
+    QCOMPARE(steps.scenario().steps[1].request.json,
+             std::optional(nlohmann::json::parse(R"({"a": [1, "${x}"]})")));
 }
 
 QTEST_MAIN(TestStepEditor)
