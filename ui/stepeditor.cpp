@@ -278,6 +278,10 @@ void StepEditor::moveSelected(int delta)
 
 void StepEditor::tryOneIteration()
 {
+    if (m_runner->isRunning()) {
+        m_runner->cancel(); // the action stops a try under way (a long think, a hung server)
+        return;
+    }
     TryOptions options;
     if (m_overrides)
         options.overrides = m_overrides();
@@ -319,8 +323,10 @@ void StepEditor::updateState()
         action->setEnabled(step != nullptr);
     m_disable->setText(step && step->disabled ? tr("Ena&ble") : tr("Disa&ble"));
     const Project &project = m_document->projectDocument()->project();
-    m_try->setEnabled(!m_runner->isRunning() &&
-                      (project.inlineScenario || !project.scenario.empty()));
+    const bool running = m_runner->isRunning();
+    m_try->setEnabled(running || project.inlineScenario || !project.scenario.empty());
+    m_try->setText(running ? tr("S&top the try") : tr("&Try one iteration"));
+    m_try->setIcon(style()->standardIcon(running ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
 }
 
 } // namespace Loadwizard::Ui

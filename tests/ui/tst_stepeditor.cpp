@@ -490,13 +490,13 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
     QSignalSpy finished(editor.tryRunner(), &TryRunner::finished);
     QVERIFY(editor.tryAction()->isEnabled());
     editor.tryAction()->trigger();
-    QVERIFY(!editor.tryAction()->isEnabled()); // one try at a time
+    QCOMPARE(editor.tryAction()->text(), QString("S&top the try")); // one try at a time
     QVERIFY(finished.wait(60000));
     const QString error = finished.first().first().toString();
     if (error.contains("not implemented yet"))
         QSKIP("the interpreter is not merged yet");
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY(editor.tryAction()->isEnabled());
+    QCOMPARE(editor.tryAction()->text(), QString("&Try one iteration"));
 
     QTreeWidget *tree = editor.tryPanel()->eventTree();
     QStringList requests;
@@ -516,6 +516,20 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
                           "GET /products/1 200", "GET /products/1 200"}));
     QCOMPARE(productId, QString("1"));
     QVERIFY(editor.tryPanel()->statusLabel()->text().startsWith("Done: 6 request(s)."));
+
+    // A try that would take long is stopped from the same action, and says so.
+    flow.steps[3].seconds = 30;
+    flow.steps[3].maxSeconds = 0;
+    project.inlineScenario = flow;
+    document.apply(project, "long think");
+    finished.clear();
+    editor.tryAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItemCount() >= 5, 30000); // at the think
+    editor.tryAction()->trigger();
+    QVERIFY(finished.wait(20000));
+    QVERIFY(finished.first().at(1).value<TryResult>().aborted);
+    QVERIFY2(editor.tryPanel()->statusLabel()->text().endsWith(", stopped early."),
+             qPrintable(editor.tryPanel()->statusLabel()->text()));
 }
 
 void TestStepEditor::tryOneIterationOfACompiledScenarioShowsItsTrace()
