@@ -21,6 +21,9 @@ using Steps::RequestStep;
 
 namespace {
 
+/// The model's JSON type: an object keeps its keys in the order the user wrote them.
+using Json = std::decay_t<decltype(*RequestStep().json)>;
+
 void setText(QLineEdit *edit, const std::string &value)
 {
     const QString text = QString::fromStdString(value);
@@ -219,8 +222,7 @@ void RequestForm::setBodyKind(int kind)
         if (kind == TextBody)
             r.body = text;
         if (kind == JsonBody)
-            r.json = nlohmann::json::accept(text) ? nlohmann::json::parse(text)
-                                                  : nlohmann::json::object();
+            r.json = Json::accept(text) ? Json::parse(text) : Json::object();
     });
 }
 
@@ -236,10 +238,10 @@ void RequestForm::applyBodyText()
     if (m_bodyKind->currentIndex() != JsonBody)
         return;
     try {
-        auto json = nlohmann::json::parse(text);
+        auto json = Json::parse(text);
         m_bodyError->clear();
         m_edit("body", tr("Edit JSON body"), [json](RequestStep &r) { r.json = json; });
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const Json::parse_error &e) {
         // Kept in the editor, not in the step, until it parses.
         m_bodyError->setText(tr("Not JSON yet: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -263,8 +265,7 @@ void RequestForm::show(const RequestStep &request)
     const std::string shown = m_bodyText->toPlainText().toStdString();
     if (kind == TextBody && shown != *request.body) {
         m_bodyText->setPlainText(QString::fromStdString(*request.body));
-    } else if (kind == JsonBody &&
-               (!nlohmann::json::accept(shown) || nlohmann::json::parse(shown) != *request.json)) {
+    } else if (kind == JsonBody && (!Json::accept(shown) || Json::parse(shown) != *request.json)) {
         m_bodyText->setPlainText(QString::fromStdString(request.json->dump(2)));
         m_bodyError->clear();
     }

@@ -120,7 +120,7 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     top->addWidget(m_tree);
     top->addWidget(m_forms);
     top->setStretchFactor(1, 1);
-    top->setSizes({300, 560});
+    top->setSizes({380, 560});
     top->setChildrenCollapsible(false);
     auto *split = new QSplitter(Qt::Vertical, m_body);
     split->addWidget(top);

@@ -45,9 +45,13 @@ TryPanel::TryPanel(QWidget *parent)
 {
     m_tree->setObjectName(QStringLiteral("tryEvents"));
     m_tree->setHeaderLabels({tr("Step"), tr("Status"), tr("Time"), tr("Result")});
-    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
-    m_tree->setColumnWidth(3, 180);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(3, QHeaderView::Interactive);
+    m_tree->setColumnWidth(3, 150);
+    m_tree->setMinimumWidth(420);
     m_tree->setAccessibleName(tr("Requests of the try"));
     m_details->setReadOnly(true);
     m_details->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -57,7 +61,7 @@ TryPanel::TryPanel(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_tree);
     splitter->addWidget(m_details);
-    splitter->setSizes({420, 480});
+    splitter->setSizes({600, 400});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_status);
@@ -241,6 +245,17 @@ void TryPanel::setFinished(const QString &error, const TryResult &result)
     if (result.aborted)
         text += tr(", stopped early");
     m_status->setText(tr("Done: %1.").arg(text));
+    // The first request (or else the first line) is what a user looks at first.
+    // (The view makes the first line current by itself when it arrives: not a choice.)
+    QTreeWidgetItem *current = m_tree->currentItem();
+    if (!current || (current == m_tree->topLevelItem(0) && current->text(1).isEmpty())) {
+        for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+            if (!m_tree->topLevelItem(i)->text(1).isEmpty()) {
+                m_tree->setCurrentItem(m_tree->topLevelItem(i));
+                break;
+            }
+        }
+    }
     if (!m_tree->currentItem() && m_tree->topLevelItemCount())
         m_tree->setCurrentItem(m_tree->topLevelItem(0));
 }
