@@ -286,6 +286,7 @@ tl::expected<Project, Error> projectFor(const Options &options)
         project = std::move(*loaded);
     }
     if (!options.scenario.empty()) {
+        project.inlineScenario.reset(); // --scenario replaces steps written in the project
         project.scenario = std::filesystem::absolute(options.scenario).string();
         if (project.name.empty())
             project.name = std::filesystem::path(options.scenario).stem().string();
@@ -330,11 +331,11 @@ tl::expected<Project, Error> projectFor(const Options &options)
         }
         project.profile = *profile;
     }
-    if (project.scenario.empty() && !options.project.empty())
+    if (project.scenario.empty() && !project.inlineScenario && !options.project.empty())
         return tl::make_unexpected(Error{"the project names no scenario (add \"scenario: FILE\" "
                                          "or give --scenario FILE)",
                                          options.project, 0, 0, "scenario"});
-    if (project.scenario.empty())
+    if (project.scenario.empty() && !project.inlineScenario)
         return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
     if (project.profile.empty())
         return tl::make_unexpected(

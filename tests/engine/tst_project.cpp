@@ -100,6 +100,8 @@ private slots:
     void readsAndRoundTripsDataFeeders();
     void rejectsBadDataFeeders_data();
     void rejectsBadDataFeeders();
+    void readsAndRoundTripsAnInlineScenario();
+    void reportsInlineScenarioErrorsWithTheProjectsLines();
 };
 
 void TestProject::readsEveryFieldOfTheExample()
@@ -867,6 +869,96 @@ void TestProject::rejectsBadDataFeeders()
     QTEST(error.line, "line");
     QTEST(error.column, "column");
     QTEST(QString::fromStdString(error.field), "field");
+}
+
+void TestProject::readsAndRoundTripsAnInlineScenario()
+{
+    qputenv("LW_TEST_INLINE", "expanded");
+    const std::string yaml = "loadwizard: 1\n"
+                             "profile: {rampup: \"2,60\"}\n"
+                             "scenario:\n"
+                             "  name: inline\n"
+                             "  x-note: kept\n"
+                             "  steps:\n"
+                             "    - request: GET /health\n"
+                             "      headers: {X-Token: \"${LW_TEST_INLINE}\"}\n"
+                             "      json:\n"
+                             "        qty: ${qty}\n"
+                             "      checks: [{status: 200}]\n"
+                             "    - log: ${env.HOME}\n"
+                             "http: {base_url: \"${LW_TEST_INLINE}\"}\n";
+    std::vector<Error> warnings;
+    const auto project = Loadwizard::parseProject(yaml, "inline.yaml", &warnings);
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    QVERIFY(project->scenario.empty());
+    QVERIFY(project->inlineScenario);
+    const auto &scenario = *project->inlineScenario;
+    QCOMPARE(scenario.name, std::string("inline"));
+    QCOMPARE(scenario.steps.size(), std::size_t(2));
+    // Step templates are the interpreter's: the project's ${VAR} expansion never sees them.
+    QCOMPARE(scenario.steps[0].request.headers[0].second, std::string("${LW_TEST_INLINE}"));
+    QCOMPARE(scenario.steps[1].text, std::string("${env.HOME}"));
+    QCOMPARE(scenario.steps[0].request.json->at("qty"), Loadwizard::Steps::plainTemplate("${qty}"));
+    QCOMPARE(scenario.steps[0].at.line, 7); // the project's own lines
+    QCOMPARE(scenario.steps[0].request.checks[0].at.line, 11);
+    // An unknown key of the inline scenario is a warning of the project, with its place.
+    QCOMPARE(warnings.size(), std::size_t(1));
+    QCOMPARE(warnings[0].file, std::string("inline.yaml"));
+    QCOMPARE(warnings[0].line, 5);
+    QCOMPARE(warnings[0].field, std::string("scenario.x-note"));
+
+    const std::string saved = Loadwizard::projectToYaml(*project);
+    QVERIFY2(saved.find("scenario:\n  name: inline\n  steps:\n    - request: GET /health\n") !=
+                 std::string::npos,
+             saved.c_str());
+    QVERIFY2(saved.find("qty: ${qty}") != std::string::npos, saved.c_str());
+    QVERIFY2(saved.find("expanded") == std::string::npos, saved.c_str());
+    const auto again = Loadwizard::parseProject(saved, "saved.yaml");
+    QVERIFY2(again, again ? "" : qPrintable(describe(again.error()) + '\n' + saved.c_str()));
+    QVERIFY2(*again == *project, saved.c_str());
+    QCOMPARE(Loadwizard::projectToYaml(*again), saved);
+
+    Project other = *again;
+    other.inlineScenario->steps.pop_back();
+    QVERIFY(!(other == *again));
+    other.inlineScenario.reset();
+    other.scenario = "shop.yaml";
+    const auto path = Loadwizard::parseProject(Loadwizard::projectToYaml(other), "x.yaml");
+    QVERIFY(path);
+    QVERIFY(!path->inlineScenario);
+    QCOMPARE(path->scenario, std::string("shop.yaml"));
+    qunsetenv("LW_TEST_INLINE");
+}
+
+void TestProject::reportsInlineScenarioErrorsWithTheProjectsLines()
+{
+    const std::string head = "loadwizard: 1\nprofile: {rampup: \"2,60\"}\nscenario:\n  steps:\n";
+    const std::pair<std::string, Error> cases[] = {
+        {"    - request: GET /\n      checks:\n        - status: 20\n",
+         {"out of range (100–599)", "p.yaml", 7, 19, "scenario.steps[0].checks[0].status"}},
+        {"    - request: GET /\n      chekcs: []\n",
+         {"(did you mean \"checks\"?)", "p.yaml", 6, 7, "scenario.steps[0].chekcs"}},
+        {"    - log: a\n      pace: 1s\n",
+         {"a step has one kind", "p.yaml", 6, 7, "scenario.steps[0].pace"}},
+    };
+    for (const auto &[body, expected] : cases) {
+        const auto project = Loadwizard::parseProject(head + body, "p.yaml");
+        QVERIFY(!project);
+        const Error &error = project.error();
+        QVERIFY2(error.message.find(expected.message) != std::string::npos,
+                 qPrintable(describe(error)));
+        QCOMPARE(error.file, expected.file);
+        QCOMPARE(error.line, expected.line);
+        QCOMPARE(error.column, expected.column);
+        QCOMPARE(error.field, expected.field);
+    }
+    const auto list = Loadwizard::parseProject(
+        "loadwizard: 1\nprofile: {rampup: \"2,60\"}\nscenario: [a]\n", "p.yaml");
+    QVERIFY(!list);
+    QCOMPARE(list.error().line, 3);
+    QCOMPARE(list.error().field, std::string("scenario"));
+    QVERIFY2(list.error().message.find("inline scenario") != std::string::npos,
+             qPrintable(describe(list.error())));
 }
 
 QTEST_GUILESS_MAIN(TestProject)

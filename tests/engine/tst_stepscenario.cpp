@@ -122,6 +122,7 @@ private slots:
     void compileErrorsNameTheStepAndField_data();
     void compileErrorsNameTheStepAndField();
     void disabledStepsDoNotRun();
+    void aLoopThatNeverWaitsStillStopsOnTime();
 
 private:
     Project project(StepScenario scenario) const;
@@ -631,6 +632,29 @@ void TestStepScenario::disabledStepsDoNotRun()
     QVERIFY(outcome.final);
     QCOMPARE(outcome.final->total.requests, 2u);
     QCOMPARE(outcome.final->total.requestErrors, 0u);
+}
+
+void TestStepScenario::aLoopThatNeverWaitsStillStopsOnTime()
+{
+    // Without yielding, the worker would never see the end of the profile: the vuser would be
+    // abandoned (a thread left running) instead of interrupted.
+    StepScenario scenario;
+    Step set;
+    set.kind = Step::Kind::Set;
+    set.assignments = {{"x", "${iteration}"}};
+    scenario.steps = {group(Step::Kind::Repeat, "1000000000000", {set})};
+    Project p = project(scenario);
+    p.profile = *RampProfile::parse("1,1,0,1");
+    p.gracefulStopSeconds = 0.5;
+    auto prepared = prepareRun(p);
+    QVERIFY2(prepared, prepared ? "" : prepared.error().toString().c_str());
+    Run run(std::move(prepared->config));
+    QVERIFY(run.start());
+    const auto final = run.wait();
+    QVERIFY(final);
+    QVERIFY(!run.abandonedWorkers());
+    QCOMPARE(final->total.iterationsStarted, 1u);
+    QCOMPARE(final->total.iterationsInterrupted, 1u);
 }
 
 QTEST_GUILESS_MAIN(TestStepScenario)

@@ -146,6 +146,9 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
         created = std::move(*scenario);
     }
 
+    // Only the project's own texts are ${VAR}-expanded below. An inline scenario's steps
+    // (project.inlineScenario) never are: their ${...} are step templates, and ${env.NAME} is
+    // how a step reads the environment.
     auto &config = prepared.config;
     config.scenario = std::move(created);
     config.scenarioId = scenarioId;

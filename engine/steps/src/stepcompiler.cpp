@@ -252,10 +252,10 @@ tl::expected<void, Error> StepCompiler::compileJson(const nlohmann::ordered_json
         }
         literal("]");
     } else if (value.is_string()) {
-        const std::string &text = value.get_ref<const std::string &>();
-        if (isRawJsonTemplate(text))
-            return string(rawJsonTemplateText(text), Escape::JsonValue);
-        return string(text, Escape::JsonString);
+        return string(value.get_ref<const std::string &>(), Escape::JsonString);
+    } else if (const auto plain = plainTemplateText(value)) {
+        // `qty: ${qty}` unquoted: a number, true, false or null when its value is one.
+        return string(*plain, Escape::JsonValue);
     } else {
         literal(value.dump());
     }

@@ -49,6 +49,9 @@ bool searchRegex(const std::string &subject, const std::regex &pattern)
     return found;
 }
 
+/// Steps a vuser may run without waiting before it yields to the others.
+constexpr std::uint32_t maxBusySteps = 10'000;
+
 bool truthy(std::string_view text)
 {
     return !text.empty() && text != "0" && text != "false";
@@ -406,11 +409,19 @@ private:
     {
         for (const CompiledStep &step : steps) {
             const auto kind = step.kind;
+            // A loop of steps that never wait (`repeat: 1000000000` over `set:`) would keep the
+            // worker from its other vusers, its timers and the end of the run: now and then
+            // such a vuser lets the others go first.
+            if (++values.busySteps >= maxBusySteps) {
+                values.busySteps = 0;
+                co_await vuser.sleep(1e-6); // sleep(0) would not suspend
+            }
             if (kind == Step::Kind::Request) {
                 Request request = buildRequest(step, vuser, values);
                 Request sent;
                 if (m_trace)
                     sent = request;
+                values.busySteps = 0;
                 Response response = co_await vuser.request(std::move(request));
                 afterResponse(step, sent, response, vuser, values);
             } else if (kind == Step::Kind::Think) {

@@ -23,10 +23,11 @@ namespace Loadwizard::Steps {
 struct VuserValues
 {
     std::vector<std::string> variables;
-    std::vector<char> assigned; ///< per variable: ever given a value
-    std::vector<DataRow> rows;  ///< per feeder: this iteration's row
-    std::vector<char> drawn;    ///< per feeder: rows[i] is this iteration's
-    double iterationStart = 0;  ///< Vuser::elapsed() when the iteration began
+    std::vector<char> assigned;  ///< per variable: ever given a value
+    std::vector<DataRow> rows;   ///< per feeder: this iteration's row
+    std::vector<char> drawn;     ///< per feeder: rows[i] is this iteration's
+    double iterationStart = 0;   ///< Vuser::elapsed() when the iteration began
+    std::uint32_t busySteps = 0; ///< steps run since this vuser last waited (see runList())
 };
 
 /// Names a template may use, known when the scenario is compiled.

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -97,6 +99,29 @@ struct FileField
     bool operator==(const FileField &) const = default;
 };
 
+/// In RequestStep::json, an unquoted YAML scalar that is exactly one template (`qty: ${qty}`)
+/// is not a string but a JSON binary value (which YAML never yields) of the template's bytes with
+/// this subtype: the interpreter expands it and sends a number, true, false or null when the
+/// expanded text is one (else a string), and the writer writes it back unquoted. A quoted
+/// scalar, or a template with other text around it, is an ordinary JSON string (a template too).
+inline constexpr std::uint8_t plainTemplateSubtype = 0x7B;
+
+/// The JSON value of an unquoted `${...}` (see plainTemplateSubtype).
+inline nlohmann::ordered_json plainTemplate(std::string_view text)
+{
+    return nlohmann::ordered_json::binary(std::vector<std::uint8_t>(text.begin(), text.end()),
+                                          plainTemplateSubtype);
+}
+
+/// The template of a value made by plainTemplate(), none for any other value.
+inline std::optional<std::string> plainTemplateText(const nlohmann::ordered_json &value)
+{
+    if (!value.is_binary() || value.get_binary().subtype() != plainTemplateSubtype)
+        return std::nullopt;
+    const auto &bytes = value.get_binary();
+    return std::string(bytes.begin(), bytes.end());
+}
+
 /// `- request: METHOD URL` and its fields.
 struct RequestStep
 {
@@ -108,7 +133,8 @@ struct RequestStep
     /// At most one body: `body` (text), `json` (any YAML value; strings are templates), `form`
     /// (URL-encoded, or multipart with `files`).
     std::optional<std::string> body;
-    std::optional<nlohmann::ordered_json> json; ///< keys in the order written
+    /// Keys in the order written; unquoted `${...}` scalars: plainTemplate().
+    std::optional<nlohmann::ordered_json> json;
     Pairs form;
     std::vector<FileField> files;
     double timeoutSeconds = 0;           ///< 0: the project's http.timeout

@@ -10,8 +10,9 @@
 #include <tl/expected.hpp>
 
 namespace YAML {
+class Emitter;
 class Node;
-}
+} // namespace YAML
 
 namespace Loadwizard::Steps {
 
@@ -35,10 +36,17 @@ tl::expected<StepScenario, Error> readStepScenario(const YAML::Node &node,
                                                    const std::string &field,
                                                    std::vector<Error> *warnings = nullptr);
 
-/// The YAML text of a scenario file. Reading it back gives an equal StepScenario.
+/// The YAML text of a scenario file, in block style with short flow maps, keys in a fixed order,
+/// strings quoted only when needed. Reading it back gives an equal StepScenario, for every
+/// scenario the reader could have produced (a think range's end below its start, a request
+/// without a URL, a NaN in a JSON body and the like cannot be written back).
 std::string stepScenarioToYaml(const StepScenario &scenario);
-/// The same scenario as a YAML node (a project writes it inline under `scenario:`).
+/// The same scenario as a YAML node. Emitting a node loses the quotes that tell a JSON body's
+/// "12" (a string) from 12: such strings carry the !!str tag in the node. A project writes its
+/// inline scenario with emitStepScenario() instead.
 YAML::Node stepScenarioToNode(const StepScenario &scenario);
+/// Writes the scenario as one block map into `out` (a project's `scenario:` value).
+void emitStepScenario(YAML::Emitter &out, const StepScenario &scenario);
 
 /// Short names used in YAML and in the workbench: "request", "think", …
 std::string_view stepKindName(Step::Kind kind);

@@ -1,4 +1,4 @@
-#include "yamldocument.h"
+#include <loadwizard/yamldocument.h>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
