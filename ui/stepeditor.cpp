@@ -109,6 +109,8 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_title->setWordWrap(true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *tryButton = new QToolButton(this);
     tryButton->setDefaultAction(m_try);
     tryButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
