@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -49,6 +50,7 @@ private slots:
     void tryOneIterationAgainstTheBuiltInTarget();
     void tryOneIterationOfACompiledScenarioShowsItsTrace();
     void tableCellEditsAreNormalizedAndUndoable();
+    void importCurlAndHarBecomeInlineSteps();
 
 private:
     QTemporaryDir m_dir;
@@ -603,6 +605,56 @@ void TestStepEditor::tableCellEditsAreNormalizedAndUndoable()
     // Keys stay in the order typed (they are sent, and saved, that way).
     QCOMPARE(steps.scenario().steps[1].request.json->dump(),
              std::string(R"({"b":1,"a":[1,"${x}"]})"));
+}
+
+void TestStepEditor::importCurlAndHarBecomeInlineSteps()
+{
+#if !__has_include(<loadwizard/curlimport.h>)
+    QSKIP("the importer is not merged yet");
+#else
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Ok; }); // no report dialog
+    const Project before = window.document()->project();
+    QVERIFY(
+        window.importCurl("curl 'http://127.0.0.1:9/api/token' -H 'Content-Type: application/json' "
+                          "--data-raw '{\"user\":\"alice\",\"password\":\"secret\"}'\n"
+                          "curl http://127.0.0.1:9/products\n"));
+    const Project &project = window.document()->project();
+    QVERIFY(project.inlineScenario);
+    QVERIFY(project.scenario.empty());
+    QCOMPARE(project.http.baseUrl, std::string("http://127.0.0.1:9"));
+    const auto &steps = project.inlineScenario->steps;
+    QCOMPARE(steps.size(), std::size_t(2));
+    QCOMPARE(steps[0].request.method, std::string("POST"));
+    QCOMPARE(steps[0].request.url, std::string("/api/token"));
+    QCOMPARE(steps[1].request.url, std::string("/products"));
+    QVERIFY2(window.lastImportReport().startsWith("2 request(s) imported."),
+             qPrintable(window.lastImportReport()));
+    QCOMPARE(window.stepDocument()->source(), StepDocument::Source::Inline);
+    QCOMPARE(window.stepEditor()->model()->rowCount(
+                 window.stepEditor()->model()->sectionIndex(StepPath::List::Steps)),
+             2);
+    window.document()->undoStack()->undo(); // one step
+    QCOMPARE(window.document()->project(), before);
+
+    // A mistake is an error naming where, and changes nothing.
+    QVERIFY(!window.importCurl("curl 'http://127.0.0.1:9/x"));
+    QVERIFY2(!window.lastImportReport().isEmpty(), qPrintable(window.lastImportReport()));
+    QVERIFY(window.errorText().contains("failed"));
+    QCOMPARE(window.document()->project(), before);
+    QVERIFY(!window.importCurl("   "));
+    QCOMPARE(window.lastImportReport(), QString("no curl command given"));
+
+    // A browser recording: the login form's CSRF token correlated.
+    QVERIFY(window.importHar(LOADWIZARD_SOURCE_DIR "/tests/fixtures/har/login.har"));
+    QVERIFY(window.document()->project().inlineScenario);
+    QVERIFY(!window.document()->project().inlineScenario->steps.empty());
+    QVERIFY2(window.lastImportReport().contains("correlated"),
+             qPrintable(window.lastImportReport()));
+    QVERIFY(!window.importHar(m_dir.filePath("missing.har")));
+    QVERIFY2(window.lastImportReport().contains("missing.har"),
+             qPrintable(window.lastImportReport()));
+#endif
 }
 
 QTEST_MAIN(TestStepEditor)
