@@ -74,6 +74,7 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     m_tree->setDefaultDropAction(Qt::MoveAction);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setAccessibleName(tr("Steps"));
+    m_tree->setUniformRowHeights(true); // thousands of steps: no per-row height to measure
     m_tree->expandAll();
 
     auto *style = this->style();
@@ -170,7 +171,6 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
                 updateState();
             });
     connect(m_model, &QAbstractItemModel::modelReset, this, &StepEditor::restoreSelection);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &StepEditor::updateState);
     connect(m_document, &StepDocument::scenarioChanged, this, &StepEditor::updateState);
     connect(m_runner, &TryRunner::started, m_tryPanel, &TryPanel::setRunning);
     connect(m_runner, &TryRunner::stepEvent, m_tryPanel, &TryPanel::addStepEvent);
@@ -328,7 +328,11 @@ void StepEditor::updateState()
     const bool running = m_runner->isRunning();
     m_try->setEnabled(running || project.inlineScenario || !project.scenario.empty());
     m_try->setText(running ? tr("S&top the try") : tr("&Try one iteration"));
-    m_try->setIcon(style()->standardIcon(running ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    if (m_try->property("running").toBool() != running) { // icons are decoded when asked for
+        m_try->setProperty("running", running);
+        m_try->setIcon(
+            style()->standardIcon(running ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    }
 }
 
 } // namespace Loadwizard::Ui

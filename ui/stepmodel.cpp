@@ -28,6 +28,10 @@ struct StepModel::Node
     int row = 0;
     StepPath path; ///< Step: the step; Else: its `if`
     StepList list; ///< Section, Else, group Step: the list its children are
+    /// Step: what the view shows, computed once per change (a view asks for it often).
+    QString text;
+    QString kind;
+    bool disabled = false; ///< the step, or a group it is in
     std::vector<std::unique_ptr<Node>> children;
 
     Node *add(Type childType)
@@ -134,22 +138,25 @@ void StepModel::rebuild()
     m_root = std::make_unique<Node>();
     m_shape.clear();
     const auto &scenario = m_document->scenario();
-    std::function<void(Node *, const StepList &, const std::vector<Step> &)> addList =
-        [&](Node *parent, const StepList &list, const std::vector<Step> &steps) {
+    std::function<void(Node *, const StepList &, const std::vector<Step> &, bool)> addList =
+        [&](Node *parent, const StepList &list, const std::vector<Step> &steps, bool off) {
             for (int i = 0; i < int(steps.size()); ++i) {
                 const Step &step = steps[i];
                 Node *node = parent->add(Node::Type::Step);
                 node->path = list.owner.child(list.list, i);
+                node->text = summary(step);
+                node->kind = QString::fromUtf8(Steps::stepKindName(step.kind).data());
+                node->disabled = off || step.disabled;
                 m_shape << node->path.toString() + QString::number(int(step.kind));
                 if (!holdsSteps(step.kind))
                     continue;
                 node->list = {node->path, StepPath::List::Steps};
-                addList(node, node->list, step.steps);
+                addList(node, node->list, step.steps, node->disabled);
                 if (step.kind == Step::Kind::If) {
                     Node *otherwise = node->add(Node::Type::Else);
                     otherwise->path = node->path;
                     otherwise->list = {node->path, StepPath::List::Else};
-                    addList(otherwise, otherwise->list, step.elseSteps);
+                    addList(otherwise, otherwise->list, step.elseSteps, node->disabled);
                 }
             }
         };
@@ -159,7 +166,7 @@ void StepModel::rebuild()
         Node *section = m_root->add(Node::Type::Section);
         section->list = {{}, list};
         addList(section, section->list,
-                list == StepPath::List::Init ? scenario.init : scenario.steps);
+                list == StepPath::List::Init ? scenario.init : scenario.steps, false);
     }
 }
 
@@ -170,9 +177,9 @@ void StepModel::refresh()
     rebuild();
     if (before == m_shape) {
         // Same tree, other field values: the old nodes (the view's indexes point at them) stay,
-        // and so do the view's selection and expansion.
-        m_root = std::move(root);
-        notifyChanged(m_root.get());
+        // with the view's selection and expansion; only the rows that look different change.
+        std::swap(root, m_root);
+        update(m_root.get(), root.get());
         return;
     }
     std::swap(root, m_root);
@@ -181,14 +188,17 @@ void StepModel::refresh()
     endResetModel();
 }
 
-void StepModel::notifyChanged(Node *node)
+void StepModel::update(Node *shown, const Node *next)
 {
-    if (!node->children.empty()) {
-        emit dataChanged(indexOfNode(node->children.front().get()),
-                         indexOfNode(node->children.back().get()));
-        for (const auto &child : node->children)
-            notifyChanged(child.get());
+    if (shown->text != next->text || shown->disabled != next->disabled) {
+        shown->text = next->text;
+        shown->kind = next->kind;
+        shown->disabled = next->disabled;
+        const QModelIndex index = indexOfNode(shown);
+        emit dataChanged(index, index);
     }
+    for (std::size_t i = 0; i < shown->children.size(); ++i)
+        update(shown->children[i].get(), next->children[i].get());
 }
 
 StepModel::Node *StepModel::nodeAt(const QModelIndex &index) const
@@ -301,29 +311,19 @@ QVariant StepModel::data(const QModelIndex &index, int role) const
     }
     if (node->type == Node::Type::Else)
         return role == Qt::DisplayRole ? tr("else") : QVariant();
-    const Step *step = stepAt(m_document->scenario(), node->path);
-    if (!step)
-        return {};
-    const bool disabled = step->disabled || [&] {
-        // A step under a disabled group does not run either.
-        for (StepPath owner = node->path.owner(); !owner.isEmpty(); owner = owner.owner())
-            if (const Step *group = stepAt(m_document->scenario(), owner); group && group->disabled)
-                return true;
-        return false;
-    }();
     switch (role) {
     case Qt::DisplayRole:
-        return summary(*step);
+        return node->text;
     case Qt::ToolTipRole:
-        return disabled ? tr("%1 (disabled: kept in the file, skipped when run)")
-                              .arg(QString::fromUtf8(Steps::stepKindName(step->kind).data()))
-                        : QString::fromUtf8(Steps::stepKindName(step->kind).data());
+        return node->disabled
+                   ? tr("%1 (disabled: kept in the file, skipped when run)").arg(node->kind)
+                   : node->kind;
     case Qt::ForegroundRole:
-        if (disabled)
+        if (node->disabled)
             return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
         return {};
     case Qt::FontRole:
-        if (disabled) {
+        if (node->disabled) {
             QFont font = QApplication::font();
             font.setItalic(true);
             return font;

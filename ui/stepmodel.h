@@ -55,7 +55,7 @@ private:
     struct Node;
     void refresh();
     void rebuild();
-    void notifyChanged(Node *node);
+    void update(Node *shown, const Node *next);
     Node *nodeAt(const QModelIndex &index) const;
     QModelIndex indexOfNode(const Node *node) const;
     std::optional<std::pair<StepPath, StepList>> dropTarget(const QMimeData *data, int &row,
