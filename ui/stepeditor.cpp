@@ -294,7 +294,7 @@ void StepEditor::tryOneIteration()
         if (m_document->source() != StepDocument::Source::None)
             options.overrides.erase(url);
     }
-    if (m_document->source() == StepDocument::Source::File)
+    if (m_document->source() == StepDocument::Source::File && m_document->isEditable())
         options.editedSteps = m_document->scenario();
     m_runner->start(m_document->projectDocument()->project(), options);
     updateState();

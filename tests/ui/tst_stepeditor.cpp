@@ -51,6 +51,7 @@ private slots:
     void tryOneIterationOfACompiledScenarioShowsItsTrace();
     void tableCellEditsAreNormalizedAndUndoable();
     void importCurlAndHarBecomeInlineSteps();
+    void mistakesAreShownNotHidden();
 
 private:
     QTemporaryDir m_dir;
@@ -325,14 +326,28 @@ void TestStepEditor::dragAndDropMovesIntoAndOutOfGroups()
     std::swap(expected.steps[0], expected.steps[1]);
     QCOMPARE(steps.scenario(), expected);
 
-    // A group never into itself or its own children.
+    // Into an if's else branch (its last child node), first.
+    const QModelIndex ifIndex = model->indexOf(top(4));
+    const QModelIndex elseIndex = model->index(model->rowCount(ifIndex) - 1, 0, ifIndex);
     data.reset(model->mimeData({model->indexOf(top(5))}));
-    QVERIFY(!model->canDropMimeData(data.get(), Qt::MoveAction, 0, 0, model->indexOf(top(5))));
-    QVERIFY(!model->dropMimeData(data.get(), Qt::MoveAction, 0, 0, model->indexOf(top(5))));
+    QVERIFY(model->dropMimeData(data.get(), Qt::MoveAction, 0, 0, elseIndex));
+    Step done = expected.steps[5];
+    expected.steps.pop_back();
+    expected.steps[4].elseSteps.insert(expected.steps[4].elseSteps.begin(), done);
+    QCOMPARE(steps.scenario(), expected);
+
+    // A group never into itself or its own children.
+    data.reset(model->mimeData({model->indexOf(top(4))}));
+    QVERIFY(!model->canDropMimeData(data.get(), Qt::MoveAction, 0, 0, model->indexOf(top(4))));
+    const QModelIndex ifNow = model->indexOf(top(4)); // the drop above reset the model
+    QVERIFY(!model->dropMimeData(data.get(), Qt::MoveAction, 0, 0,
+                                 model->index(model->rowCount(ifNow) - 1, 0, ifNow)));
+    QVERIFY(!model->dropMimeData(data.get(), Qt::MoveAction, 0, 0,
+                                 model->indexOf(top(4).child(StepPath::List::Else, 0))));
     QCOMPARE(steps.scenario(), expected);
 
     // Each move one undo step; undone, the flow exactly as it was.
-    QCOMPARE(document.undoStack()->count(), 3);
+    QCOMPARE(document.undoStack()->count(), 4);
     while (document.undoStack()->canUndo())
         document.undoStack()->undo();
     QCOMPARE(steps.scenario(), shopFlow());
@@ -655,6 +670,54 @@ void TestStepEditor::importCurlAndHarBecomeInlineSteps()
     QVERIFY2(window.lastImportReport().contains("missing.har"),
              qPrintable(window.lastImportReport()));
 #endif
+}
+
+void TestStepEditor::mistakesAreShownNotHidden()
+{
+    QTemporaryDir dir;
+    QFile projectFile(dir.filePath("project.yaml"));
+    QVERIFY(projectFile.open(QIODevice::WriteOnly));
+    projectFile.write("loadwizard: 1\nscenario: missing.yaml\nprofile: {rampup: \"1,1\"}\n");
+    projectFile.close();
+    MainWindow window;
+    QVERIFY(window.openFile(projectFile.fileName()));
+    StepDocument *steps = window.stepDocument();
+    QCOMPARE(steps->source(), StepDocument::Source::File);
+    QVERIFY2(steps->loadError().contains("missing.yaml"), qPrintable(steps->loadError()));
+    QVERIFY(!steps->isEditable());
+    window.stepEditor()->addStep(Step::Kind::Log); // nothing to add to
+    QCOMPARE(window.document()->undoStack()->count(), 0);
+    QVERIFY(window.saveTo(projectFile.fileName())); // the project saves; no file is written
+    QVERIFY(!QFile::exists(dir.filePath("missing.yaml")));
+
+    // Try says why it could not run.
+    QSignalSpy finished(window.stepEditor()->tryRunner(), &TryRunner::finished);
+    window.stepEditor()->tryOneIteration();
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(window.stepEditor()->tryPanel()->statusLabel()->text().contains("missing.yaml"),
+             qPrintable(window.stepEditor()->tryPanel()->statusLabel()->text()));
+
+    // Moves that cannot happen change nothing.
+    ProjectDocument document;
+    Project project;
+    project.inlineScenario = shopFlow();
+    document.reset(project, QString());
+    StepDocument flow(&document);
+    StepEditor editor(&flow);
+    editor.select(top(0));
+    editor.moveSelected(-1);
+    editor.select(top(6));
+    editor.moveSelected(1);
+    QCOMPARE(document.undoStack()->count(), 0);
+    editor.moveSelected(-1);
+    QCOMPARE(editor.currentPath(), std::optional<StepPath>(top(5)));
+    QCOMPARE(flow.scenario().steps[5].kind, Step::Kind::Log);
+    QCOMPARE(flow.scenario().steps[6].kind, Step::Kind::If);
+    editor.removeSelected();
+    QCOMPARE(flow.scenario().steps.size(), std::size_t(6));
+    QCOMPARE(editor.currentPath(), std::nullopt);
+    editor.duplicateSelected(); // nothing selected: nothing
+    QCOMPARE(document.undoStack()->count(), 2);
 }
 
 QTEST_MAIN(TestStepEditor)
