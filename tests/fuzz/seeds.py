@@ -113,6 +113,13 @@ RAMP = {
 MINIMAL = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n"
 
 
+INLINE_STEPS = ("scenario:\n  name: inline\n  steps:\n    - request: POST /a\n"
+                "      json:\n        qty: ${qty}\n        id: \"12\"\n"
+                "      checks: [{status: [200, 201]}, {json: /id, equals: \"${id}\"}]\n"
+                "      extract:\n        - {var: id, json: /id, default: none}\n"
+                "    - think: [1s, 3s]\n")
+
+
 def project_seeds():
     docs = (ROOT / "docs" / "project-format.md").read_text()
     example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
@@ -125,6 +132,13 @@ def project_seeds():
         "demo.yaml": (ROOT / "scenarios" / "demo.yaml").read_text(),
         "docs-example.yaml": example,
         "minimal.yaml": MINIMAL,
+        "inline-steps.yaml": MINIMAL + INLINE_STEPS,
+        "inline-steps-errors.yaml": MINIMAL + "scenario:\n  steps:\n    - reqest: GET /\n"
+                                              "      chekcs: [{status: 2000}]\n",
+        "inline-steps-extra.yaml": MINIMAL + "scenario:\n  x-note: {a: 1}\n  variables: "
+                                             "{a: \"1\"}\n  init: [{log: start}]\n"
+                                             "  steps: [{if: \"${a}\", equals: \"1\", "
+                                             "steps: [{log: one}], else: [{pace: 1m}]}]\n",
         "steps.yaml": "loadwizard: 1\nprofile:\n  steps:\n    - {rate: 2, seconds: 60}\n"
                       "    - {rate: 0, seconds: 200s}\n    - {rate: -1.5, seconds: 1.5m}\n"
                       "    - {rate: 10, seconds: 250ms}\n",
@@ -404,9 +418,61 @@ def datafile_seeds():
     return {**csv, **jsonl}
 
 
+# ---- fuzz_steps: declarative scenarios ----------------------------------------------------------
+
+def steps_seeds():
+    docs = (ROOT / "docs" / "declarative-scenarios.md").read_text()
+    blocks = [block.split("```", 1)[0] for block in docs.split("```yaml\n")[1:]]
+    seeds = {f"docs-{i}.yaml": block for i, block in enumerate(blocks)}
+    # The fragments (a request, checks, extractions) as whole scenarios.
+    seeds["docs-request.yaml"] = "steps:\n" + "".join("  " + line + "\n"
+                                                       for line in blocks[3].splitlines())
+    seeds["docs-checks.yaml"] = "steps:\n  - request: GET /\n" + "".join(
+        "    " + line + "\n" for line in (blocks[4] + blocks[5]).splitlines())
+    deep = "steps:\n"
+    for level in range(80):
+        deep += "  " * (2 * level + 1) + f"- transaction: t{level}\n" + "  " * (2 * level + 2) + \
+            "steps:\n"
+    deep += "  " * 161 + "- log: bottom\n"
+    bomb = "a0: &a0 {log: x}\n"
+    for i in range(1, 24):
+        bomb += f"a{i}: &a{i} {{repeat: 2, steps: [*a{i - 1}, *a{i - 1}]}}\n"
+    bomb += "steps: [*a23]\n"
+    seeds.update({
+        "every-kind.yaml": "steps:\n  - request: /health\n  - think: 2s\n  - pace: 1m\n"
+                           "  - transaction: t\n    steps: [{log: a}]\n  - rendezvous: r\n"
+                           "  - repeat: \"${n}\"\n    steps: [{set: {a: \"1\"}}]\n"
+                           "  - if: x\n    empty: true\n    steps: []\n    else: [{log: b}]\n"
+                           "  - log: c\n    disabled: true\n",
+        "json-body.yaml": "steps:\n  - request: POST /\n    json:\n      a: 12\n      b: \"12\"\n"
+                          "      c: 0x1F\n      d: ~\n      e: ${t}\n      f: \"${t}\"\n"
+                          "      g: [1.5, -0.0, 2e3, .5]\n      h: {i: [true, False]}\n"
+                          "      j: 18446744073709551616\n",
+        "json-template-body.yaml": "steps:\n  - request: POST /\n    json: ${body}\n",
+        "repeated-names.yaml": "steps:\n  - request: GET /\n    query: [{a: 1}, {a: 2}]\n"
+                               "    headers: [{X-A: 1}, {X-A: 2}]\n"
+                               "    form: {b: c}\n    files: [{field: f, path: p}]\n",
+        "errors.yaml": "steps:\n  - request: GET /\n    chekcs: []\n  - log: a\n    think: 1s\n",
+        "control.yaml": "steps:\n  - log: \"\\a\\x01\"\n",
+        "deep.yaml": deep,
+        "alias-bomb.yaml": bomb,
+        "extra-keys.yaml": "name: x\nthresholds: {p95: 500ms}\nsteps: []\n",
+        "flow-template.yaml": "steps:\n  - request: POST /\n    json: {a: ${b}}\n",
+        # Found by fuzz_steps: a quoted "12" of an unknown key came back tagged through a node ...
+        "regression-node-extra-key-tags": "name: x\nteps: {a: \"12\", b: \"${x}\"}\nsteps:\n"
+                                          "  - request: POST /\n    form: {id: \"${x}\"}\n",
+        # ... and a carriage return in a plain URL was written raw, to read back as a line break.
+        "regression-carriage-return-in-url": b"steps:\n  - request: /S a/orders  \r   # c\n"
+                                             b"    name: x\n",
+        "regression-carriage-return-in-text": "steps:\n  - log: \"cr\\ronly\"\n"
+                                              "  - set: {a: \"x \\r\"}\n",
+    })
+    return seeds
+
+
 def main():
     for target in ("fuzz_rampprofile", "fuzz_project", "fuzz_lineprotocol", "fuzz_ecs",
-                   "fuzz_datafile"):
+                   "fuzz_datafile", "fuzz_steps"):
         shutil.rmtree(HERE / "corpus" / target, ignore_errors=True)
     for name, text in RAMP.items():
         write("fuzz_rampprofile", name, text)
@@ -418,6 +484,8 @@ def main():
         write("fuzz_ecs", name, data)
     for name, data in datafile_seeds().items():
         write("fuzz_datafile", name, data)
+    for name, text in steps_seeds().items():
+        write("fuzz_steps", name, text)
 
 
 if __name__ == "__main__":

@@ -610,20 +610,20 @@ std::string projectToYaml(const Project &project)
     YAML::Emitter out;
     out << YAML::BeginMap;
     out << YAML::Key << "loadwizard" << YAML::Value << Project::schemaVersion;
-    out << YAML::Key << "name" << YAML::Value << project.name;
-    out << YAML::Key << "description" << YAML::Value << project.description;
+    out << YAML::Key << "name" << YAML::Value << Yaml::Text{project.name};
+    out << YAML::Key << "description" << YAML::Value << Yaml::Text{project.description};
     out << YAML::Key << "scenario" << YAML::Value;
     if (project.inlineScenario)
         Steps::emitStepScenario(out, *project.inlineScenario);
     else
-        out << project.scenario;
+        out << Yaml::Text{project.scenario};
 
     out << YAML::Key << "parameters" << YAML::Value;
     if (project.parameters.empty())
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[key, value] : project.parameters)
-        out << YAML::Key << key << YAML::Value << value;
+        out << YAML::Key << Yaml::Text{key, true} << YAML::Value << Yaml::Text{value};
     out << YAML::EndMap;
 
     out << YAML::Key << "profile" << YAML::Value << YAML::BeginMap;
@@ -646,14 +646,14 @@ std::string projectToYaml(const Project &project)
     out << YAML::Key << "buffer_size" << YAML::Value << http.bufferSize;
     out << YAML::Key << "max_body" << YAML::Value << formatSize(http.maxBodyBytes);
     out << YAML::Key << "max_names" << YAML::Value << http.maxNames;
-    out << YAML::Key << "user_agent" << YAML::Value << http.userAgent;
-    out << YAML::Key << "base_url" << YAML::Value << http.baseUrl;
+    out << YAML::Key << "user_agent" << YAML::Value << Yaml::Text{http.userAgent};
+    out << YAML::Key << "base_url" << YAML::Value << Yaml::Text{http.baseUrl};
     out << YAML::Key << "headers" << YAML::Value;
     if (http.headers.empty())
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[name, value] : http.headers)
-        out << YAML::Key << name << YAML::Value << value;
+        out << YAML::Key << Yaml::Text{name, true} << YAML::Value << Yaml::Text{value};
     out << YAML::EndMap;
     out << YAML::EndMap;
 
@@ -663,7 +663,7 @@ std::string projectToYaml(const Project &project)
     out << YAML::BeginSeq;
     for (const RendezvousPolicy &policy : project.rendezvous) {
         out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "name" << YAML::Value << policy.name;
+        out << YAML::Key << "name" << YAML::Value << Yaml::Text{policy.name};
         switch (policy.kind) {
         case RendezvousPolicy::Kind::AllRunning:
             out << YAML::Key << "policy" << YAML::Value << "all";
@@ -688,10 +688,10 @@ std::string projectToYaml(const Project &project)
     out << YAML::BeginSeq;
     for (const OutputConfig &output : project.outputs) {
         out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "kind" << YAML::Value << output.kind;
-        out << YAML::Key << "target" << YAML::Value << output.target;
+        out << YAML::Key << "kind" << YAML::Value << Yaml::Text{output.kind};
+        out << YAML::Key << "target" << YAML::Value << Yaml::Text{output.target};
         for (const auto &[key, value] : output.options)
-            out << YAML::Key << key << YAML::Value << value;
+            out << YAML::Key << Yaml::Text{key, true} << YAML::Value << Yaml::Text{value};
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -700,8 +700,8 @@ std::string projectToYaml(const Project &project)
     if (!project.data.empty()) {
         out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
         for (const DataSourceSettings &feeder : project.data) {
-            out << YAML::Key << feeder.name << YAML::Value << YAML::BeginMap;
-            out << YAML::Key << "file" << YAML::Value << feeder.file;
+            out << YAML::Key << Yaml::Text{feeder.name, true} << YAML::Value << YAML::BeginMap;
+            out << YAML::Key << "file" << YAML::Value << Yaml::Text{feeder.file};
             if (feeder.format != DataFormat::Auto)
                 out << YAML::Key << "format" << YAML::Value
                     << std::string(dataFormatName(feeder.format));
@@ -725,7 +725,7 @@ std::string projectToYaml(const Project &project)
         } catch (const YAML::Exception &) {
             value = YAML::Node(text); // not YAML after all: keep it as a string
         }
-        out << YAML::Key << key << YAML::Value << value;
+        out << YAML::Key << Yaml::Text{key, true} << YAML::Value << value;
     }
     out << YAML::EndMap;
     return std::string(out.c_str()) + '\n';

@@ -159,9 +159,63 @@ bool isOneTemplate(std::string_view text)
            text.find("${", 2) == std::string_view::npos;
 }
 
-Result<nlohmann::ordered_json> yamlToJson(const Reader &reader, const YAML::Node &node,
-                                  const std::string &field, std::size_t &budget, int depth)
+int collectionPlace(const YAML::Node &node)
 {
+    if ((!node.IsMap() && !node.IsSequence()) || node.Mark().is_null())
+        return -1;
+    return node.Mark().pos;
+}
+
+namespace {
+
+int height(const nlohmann::ordered_json &value)
+{
+    int most = 0;
+    if (value.is_structured()) {
+        for (const auto &item : value)
+            most = std::max(most, height(item));
+    }
+    return most + 1;
+}
+
+Result<nlohmann::ordered_json> convert(const Reader &reader, const YAML::Node &node,
+                                       const std::string &field, JsonContext &context, int depth);
+
+} // namespace
+
+Result<nlohmann::ordered_json> yamlToJson(const Reader &reader, const YAML::Node &node,
+                                          const std::string &field, JsonContext &context, int depth)
+{
+    const int place = collectionPlace(node);
+    if (const auto *kept = context.memo.find(place)) {
+        if (depth + kept->height > maxJsonDepth + 1)
+            return tl::unexpected(reader.error(node, field,
+                                               "JSON nested deeper than " +
+                                                   std::to_string(maxJsonDepth) + " levels"));
+        if (kept->items > context.budget || kept->items > context.aliasBudget)
+            return tl::unexpected(reader.error(node, field,
+                                               "aliases repeat more than " +
+                                                   std::to_string(maxAliasItems) +
+                                                   " values (write the JSON out, or repeat a "
+                                                   "smaller part)"));
+        context.budget -= kept->items;
+        context.aliasBudget -= kept->items;
+        return kept->value;
+    }
+    const bool repeated = context.memo.repeated(place);
+    const std::size_t before = context.budget;
+    auto value = convert(reader, node, field, context, depth);
+    if (value && repeated)
+        context.memo.keep(place, {*value, before - context.budget, height(*value)});
+    return value;
+}
+
+namespace {
+
+Result<nlohmann::ordered_json> convert(const Reader &reader, const YAML::Node &node,
+                                       const std::string &field, JsonContext &context, int depth)
+{
+    std::size_t &budget = context.budget;
     if (budget == 0)
         return tl::unexpected(reader.error(node, field,
                                            "the scenario is too large (aliases repeating a large "
@@ -194,7 +248,7 @@ Result<nlohmann::ordered_json> yamlToJson(const Reader &reader, const YAML::Node
     if (node.IsSequence()) {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();
         for (std::size_t i = 0; i < node.size(); ++i) {
-            auto value = yamlToJson(reader, node[i], indexed(field, i), budget, depth + 1);
+            auto value = yamlToJson(reader, node[i], indexed(field, i), context, depth + 1);
             if (!value)
                 return value;
             array.push_back(std::move(*value));
@@ -215,15 +269,13 @@ Result<nlohmann::ordered_json> yamlToJson(const Reader &reader, const YAML::Node
         if (object.contains(*name))
             return tl::unexpected(
                 reader.error(key, path, "duplicate key \"" + shortened(*name) + '"'));
-        auto converted = yamlToJson(reader, value, path, budget, depth + 1);
+        auto converted = yamlToJson(reader, value, path, context, depth + 1);
         if (!converted)
             return converted;
         object[*name] = std::move(*converted);
     }
     return object;
 }
-
-namespace {
 
 bool isShortScalar(const nlohmann::ordered_json &value)
 {
@@ -289,7 +341,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::ordered_json &value)
         const auto &text = value.get_ref<const std::string &>();
         if (isCoreSchemaNonString(text) || isOneTemplate(text))
             out << YAML::DoubleQuoted;
-        out << text;
+        out << Yaml::Text{text};
         return;
     }
     case nlohmann::ordered_json::value_t::array:
@@ -305,7 +357,7 @@ void emitJson(YAML::Emitter &out, const nlohmann::ordered_json &value)
             out << YAML::Flow;
         out << YAML::BeginMap;
         for (auto it = value.begin(); it != value.end(); ++it) {
-            out << YAML::Key << it.key() << YAML::Value;
+            out << YAML::Key << Yaml::Text{it.key(), true} << YAML::Value;
             emitJson(out, *it);
         }
         out << YAML::EndMap;

@@ -64,12 +64,12 @@ std::size_t width(const Entries &entries)
 void emitValue(YAML::Emitter &out, const Value &value)
 {
     if (const auto *text = std::get_if<std::string>(&value)) {
-        out << *text;
+        out << Yaml::Text{*text};
         return;
     }
     out << YAML::Flow << YAML::BeginSeq;
     for (const std::string &item : std::get<std::vector<std::string>>(value))
-        out << item;
+        out << Yaml::Text{item};
     out << YAML::EndSeq;
 }
 
@@ -81,7 +81,7 @@ void emitSmallMap(YAML::Emitter &out, const Entries &entries)
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[key, value] : entries) {
-        out << YAML::Key << key << YAML::Value;
+        out << YAML::Key << Yaml::Text{key, true} << YAML::Value;
         emitValue(out, value);
     }
     out << YAML::EndMap;
@@ -116,7 +116,7 @@ void emitPairs(YAML::Emitter &out, std::string_view key, const Pairs &pairs, boo
         out << YAML::Flow;
     out << YAML::BeginMap;
     for (const auto &[name, value] : pairs)
-        out << YAML::Key << name << YAML::Value << value;
+        out << YAML::Key << Yaml::Text{name, true} << YAML::Value << Yaml::Text{value};
     out << YAML::EndMap;
 }
 
@@ -210,15 +210,15 @@ void emitSteps(YAML::Emitter &out, std::string_view key, const std::vector<Step>
 
 void emitRequest(YAML::Emitter &out, const RequestStep &request)
 {
-    out << YAML::Key << "request" << YAML::Value << request.method + ' ' + request.url;
+    out << YAML::Key << "request" << YAML::Value << Yaml::Text{request.method + ' ' + request.url};
     if (!request.name.empty())
-        out << YAML::Key << "name" << YAML::Value << request.name;
+        out << YAML::Key << "name" << YAML::Value << Yaml::Text{request.name};
     if (!request.headers.empty())
         emitPairs(out, "headers", request.headers);
     if (!request.query.empty())
         emitPairs(out, "query", request.query);
     if (request.body)
-        out << YAML::Key << "body" << YAML::Value << *request.body;
+        out << YAML::Key << "body" << YAML::Value << Yaml::Text{*request.body};
     if (request.json) {
         out << YAML::Key << "json" << YAML::Value;
         emitJson(out, *request.json);
@@ -312,23 +312,23 @@ void emitStep(YAML::Emitter &out, const Step &step)
         break;
     case Step::Kind::Transaction:
     case Step::Kind::Repeat:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Yaml::Text{step.text};
         emitSteps(out, "steps", step.steps);
         break;
     case Step::Kind::If:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Yaml::Text{step.text};
         if (step.condition == Step::Condition::Empty || step.condition == Step::Condition::NotEmpty)
             out << YAML::Key << std::string(conditionName(step.condition)) << YAML::Value << "true";
         else if (step.condition != Step::Condition::None)
             out << YAML::Key << std::string(conditionName(step.condition)) << YAML::Value
-                << step.value;
+                << Yaml::Text{step.value};
         emitSteps(out, "steps", step.steps);
         if (!step.elseSteps.empty())
             emitSteps(out, "else", step.elseSteps);
         break;
     case Step::Kind::Rendezvous:
     case Step::Kind::Log:
-        out << YAML::Key << kind << YAML::Value << step.text;
+        out << YAML::Key << kind << YAML::Value << Yaml::Text{step.text};
         break;
     case Step::Kind::Set:
         emitPairs(out, "set", step.assignments);
@@ -350,7 +350,7 @@ void emitSteps(YAML::Emitter &out, std::string_view key, const std::vector<Step>
     out << YAML::EndSeq;
 }
 
-/// In a node, quotes are lost: mark the scalars that must stay strings (a JSON body's "12").
+/// In a node, quotes are lost: mark the JSON body's scalars that must stay strings ("12").
 void tagQuotedScalars(YAML::Node node)
 {
     if (node.IsScalar()) {
@@ -359,11 +359,22 @@ void tagQuotedScalars(YAML::Node node)
             node.SetTag("tag:yaml.org,2002:str");
         return;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        if (node.IsMap())
-            tagQuotedScalars(it->second);
-        else
-            tagQuotedScalars(*it);
+    for (auto it = node.begin(); it != node.end(); ++it)
+        tagQuotedScalars(node.IsMap() ? it->second : *it);
+}
+
+/// The same for every `json:` of a list of steps (elsewhere a text is a text, quoted or not).
+void tagJsonBodies(const YAML::Node &steps)
+{
+    if (!steps || !steps.IsSequence()) // a missing key is an invalid node: ask it nothing else
+        return;
+    for (const YAML::Node &step : steps) {
+        if (!step.IsMap())
+            continue;
+        if (const YAML::Node body = step["json"])
+            tagQuotedScalars(body);
+        tagJsonBodies(step["steps"]);
+        tagJsonBodies(step["else"]);
     }
 }
 
@@ -373,9 +384,9 @@ void emitStepScenario(YAML::Emitter &out, const StepScenario &scenario)
 {
     out << YAML::BeginMap;
     if (!scenario.name.empty())
-        out << YAML::Key << "name" << YAML::Value << scenario.name;
+        out << YAML::Key << "name" << YAML::Value << Yaml::Text{scenario.name};
     if (!scenario.description.empty())
-        out << YAML::Key << "description" << YAML::Value << scenario.description;
+        out << YAML::Key << "description" << YAML::Value << Yaml::Text{scenario.description};
     if (!scenario.parameters.empty())
         emitPairs(out, "parameters", scenario.parameters, true);
     if (!scenario.variables.empty())
@@ -390,7 +401,7 @@ void emitStepScenario(YAML::Emitter &out, const StepScenario &scenario)
         } catch (const YAML::Exception &) {
             value = YAML::Node(text); // not YAML after all: keep it as a text
         }
-        out << YAML::Key << key << YAML::Value << value;
+        out << YAML::Key << Yaml::Text{key, true} << YAML::Value << value;
     }
     out << YAML::EndMap;
 }
@@ -404,8 +415,9 @@ std::string stepScenarioToYaml(const StepScenario &scenario)
 
 YAML::Node stepScenarioToNode(const StepScenario &scenario)
 {
-    YAML::Node node = loadYamlDocument(stepScenarioToYaml(scenario)).root;
-    tagQuotedScalars(node);
+    const YAML::Node node = loadYamlDocument(stepScenarioToYaml(scenario)).root;
+    tagJsonBodies(node["init"]);
+    tagJsonBodies(node["steps"]);
     return node;
 }
 

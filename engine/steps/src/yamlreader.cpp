@@ -12,6 +12,15 @@
 
 namespace Loadwizard::Yaml {
 
+YAML::Emitter &operator<<(YAML::Emitter &out, Text text)
+{
+    if (text.key && text.text.size() > 128) // escaped, 128 bytes may take 1024 characters
+        out << YAML::LongKey;
+    if (text.text.find('\r') != std::string_view::npos)
+        out << YAML::DoubleQuoted;
+    return out << std::string(text.text);
+}
+
 std::string formatNumber(double value)
 {
     char buffer[64];

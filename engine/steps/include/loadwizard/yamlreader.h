@@ -25,6 +25,17 @@ template <typename T>
 using Result = tl::expected<T, Error>;
 using Status = Result<void>;
 
+/// A user's text for a YAML::Emitter, written so that it reads back the same: yaml-cpp 0.7
+/// writes a text ending in a carriage return plain, and the reader takes that CR for a line
+/// break (found by fuzz_project), so such a text is double-quoted; a key longer than YAML's
+/// 1024-character limit for implicit keys (escapes included) is written as an explicit `? key`.
+struct Text
+{
+    std::string_view text;
+    bool key = false;
+};
+YAML::Emitter &operator<<(YAML::Emitter &out, Text text);
+
 /// The shortest text that reads back as the same double ("0.5", "1e+300").
 std::string formatNumber(double value);
 /// `text` without the spaces and tabs around it.
@@ -108,6 +119,11 @@ public:
     Result<double> duration(const YAML::Node &node, const std::string &field) const;
     /// Bytes: a whole number, optionally with B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.
     Result<std::uint64_t> size(const YAML::Node &node, const std::string &field) const;
+
+    /// The key read last (readMap notes each): an error on an empty value points at it.
+    const YAML::Mark &lastKey() const { return m_lastKey; }
+    /// Notes the key of a value read after its map (errors on it being empty point there).
+    void noteKey(const YAML::Mark &key) const { m_lastKey = key; }
 
     /// "a map", "a list", "an empty value" or "a text", for messages.
     static std::string kind(const YAML::Node &node);
