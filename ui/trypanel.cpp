@@ -184,13 +184,17 @@ void TryPanel::addStepEvent(const StepEvent &event)
         m_detailTexts.push_back(message);
         addItem(nullptr, {tr("log: %1").arg(message)}, detail);
         return;
-    case StepEvent::Kind::Think:
-        m_detailTexts.push_back(QString());
+    case StepEvent::Kind::Think: {
+        // "think" and "pace" waits (think time before the project's multiplier), or a
+        // rendezvous point by its name.
+        m_detailTexts.push_back(QString::fromStdString(event.path));
+        const bool timed = name == QLatin1String("think") || name == QLatin1String("pace");
         addItem(nullptr,
-                {tr("wait %1").arg(QString::fromStdString(event.path)), QString(),
-                 tr("%1 s").arg(formatNumber(event.seconds, 3))},
+                {timed ? name : tr("rendezvous %1").arg(name), QString(),
+                 timed ? tr("%1 s").arg(formatNumber(event.seconds, 3)) : QString()},
                 detail);
         return;
+    }
     case StepEvent::Kind::TransactionBegin:
         m_detailTexts.push_back(QString());
         addItem(nullptr, {tr("▶ transaction %1").arg(name)}, detail);
