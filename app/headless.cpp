@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "importcommand.h"
 #include "newproject.h"
 #include "profiling.h"
 #include "signals.h"
@@ -14,6 +15,7 @@
 #include <loadwizard/runsession.h>
 #include <loadwizard/scenariocompiler.h>
 #include <loadwizard/secrets.h>
+#include <loadwizard/stepsyaml.h>
 #include <loadwizard/summary.h>
 #include <loadwizard/targetserver.h>
 
@@ -34,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -273,6 +276,19 @@ tl::expected<Parameters, Error> parseParams(const std::vector<std::string> &para
 }
 
 /// Project from a file, or from --scenario/--rampup alone; command-line values win.
+/// `loadwizard run shop.yaml` with a scenario of YAML steps: as `--scenario shop.yaml`, and one
+/// iteration of one vuser when nothing says how long (as k6 runs a script).
+void takeStepScenarioArgument(Options &options)
+{
+    if (options.project.empty() || !options.scenario.empty() ||
+        !Steps::isStepScenarioFile(options.project))
+        return;
+    options.scenario = std::exchange(options.project, {});
+    if (options.iterations == 0 && options.rampup.empty() && options.vus == 0 &&
+        options.duration.empty())
+        options.iterations = 1;
+}
+
 tl::expected<Project, Error> projectFor(const Options &options)
 {
     Project project;
@@ -597,8 +613,10 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     return code;
 }
 
-int commandRun(const Options &options)
+int commandRun(const Options &given)
 {
+    Options options = given;
+    takeStepScenarioArgument(options);
     auto overrides = parseParams(options.params);
     if (!overrides) {
         printError(overrides.error().toString());
@@ -616,7 +634,15 @@ int commandValidate(const Options &options)
 {
     CrashGuard::install(0); // init() runs: a crash or exit() in it must not read as success
     std::vector<Error> warnings;
-    auto project = loadProject(options.project, &warnings);
+    tl::expected<Project, Error> project;
+    if (Steps::isStepScenarioFile(options.project)) {
+        // A scenario of YAML steps alone: compiled as one vuser would run it.
+        project = Project{};
+        project->scenario = std::filesystem::absolute(options.project).string();
+        project->profile = *RampProfile::parse("1,1");
+    } else {
+        project = loadProject(options.project, &warnings);
+    }
     for (const auto &warning : warnings)
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.toString().c_str());
     if (!project) {
@@ -782,15 +808,17 @@ int runHeadless(int argc, char **argv)
                "in the source tree.");
 
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");
-    run->add_option("project", options.project, "Project file (YAML)");
-    run->add_option("--scenario", options.scenario, "Scenario plugin: .so, or .cpp (compiled)");
+    run->add_option("project", options.project, "Project file, or a scenario of YAML steps");
+    run->add_option("--scenario", options.scenario,
+                    "Scenario: .so, .cpp (compiled) or .yaml (steps)");
     addRunOptions(run, options);
 
     auto *validate = app.add_subcommand(
         "validate",
         "Check a project file and its scenario (this loads the scenario plugin and runs "
         "its init(): validate only projects whose code you trust)");
-    validate->add_option("project", options.project, "Project file (YAML)")->required();
+    validate->add_option("project", options.project, "Project file, or a scenario of YAML steps")
+        ->required();
 
     auto *target = app.add_subcommand("target", "Serve the built-in HTTP target for demos/tests");
     target->add_option("--listen", options.listen, "HOST:PORT (default 127.0.0.1:8080)");
@@ -801,6 +829,9 @@ int runHeadless(int argc, char **argv)
     auto *create = app.add_subcommand(
         "new", "Write a starter folder NAME/: project, scenario .cpp, CMakeLists.txt, README.md");
     create->add_option("name", options.newName, "Folder (and project) name")->required();
+
+    ImportCommand import;
+    import.addTo(app);
 
     auto arguments = normalizedArguments(argc, argv);
     std::reverse(arguments.begin(), arguments.end()); // CLI11 takes them back to front
@@ -825,6 +856,8 @@ int runHeadless(int argc, char **argv)
         return commandDemo(options);
     if (create->parsed())
         return commandNew(options.newName);
+    if (import.parsed())
+        return import.run();
     std::fputs(app.help().c_str(), stdout);
     return Success;
 }

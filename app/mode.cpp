@@ -26,7 +26,8 @@ Mode scanMode(int argc, char **argv)
         return mode; // no subcommand: the GUI when there is a display, else the help text
 
     const std::string_view first = argv[1];
-    if (first == "run" || first == "validate" || first == "target" || first == "new")
+    if (first == "run" || first == "validate" || first == "target" || first == "new" ||
+        first == "import")
         mode.headless = true;
     // `demo` alone opens the workbench on the demo project (a real display only: an offscreen
     // GUI would never end); with run options (--quiet, --rampup, …) it stays headless.

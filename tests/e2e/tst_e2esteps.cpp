@@ -90,6 +90,15 @@ void TestEndToEndSteps::aScenarioFileRunsWithoutAProject()
     QCOMPARE(count(summary, {"requests", "count"}), 5);
     QCOMPARE(count(summary, {"checks", "status is 200", "passes"}), 5);
     QCOMPARE(summary.value("scenario").toString(), QString("health"));
+
+    // Given as the project argument: the same scenario, one iteration unless told more.
+    const QString once = m_harness.scratchPath("health-once.json");
+    const Outcome direct =
+        m_harness.run({"run", scenario, "--base-url", baseUrl(), "--summary-json", once});
+    QVERIFY2(direct.finished && direct.exitCode == 0, direct.describe());
+    QCOMPARE(count(readJson(once), {"requests", "count"}), 1);
+    const Outcome validated = m_harness.run({"validate", scenario});
+    QVERIFY2(validated.finished && validated.exitCode == 0, validated.describe());
 }
 
 void TestEndToEndSteps::inlineStepsWithDataAndLogLines()

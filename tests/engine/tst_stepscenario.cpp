@@ -123,6 +123,7 @@ private slots:
     void compileErrorsNameTheStepAndField();
     void disabledStepsDoNotRun();
     void aLoopThatNeverWaitsStillStopsOnTime();
+    void emptyPutAndPatchSendAContentLength();
 
 private:
     Project project(StepScenario scenario) const;
@@ -655,6 +656,22 @@ void TestStepScenario::aLoopThatNeverWaitsStillStopsOnTime()
     QVERIFY(!run.abandonedWorkers());
     QCOMPARE(final->total.iterationsStarted, 1u);
     QCOMPARE(final->total.iterationsInterrupted, 1u);
+}
+
+void TestStepScenario::emptyPutAndPatchSendAContentLength()
+{
+    // Without one the target (cpp-httplib) waits for a body, then answers 400 after 5 s.
+    StepScenario scenario;
+    Step put = request("PUT", "/anything");
+    put.request.checks = {statusIs(200)};
+    Step patch = request("PATCH", "/anything");
+    patch.request.checks = {statusIs(200)};
+    scenario.steps = {put, patch};
+    const Outcome outcome = run(scenario);
+    QVERIFY(outcome.final);
+    QCOMPARE(outcome.final->total.checksPassed, 2u);
+    QCOMPARE(outcome.echo(0)["headers"]["Content-Length"], "0");
+    QCOMPARE(outcome.echo(1)["method"], "PATCH");
 }
 
 QTEST_GUILESS_MAIN(TestStepScenario)

@@ -304,7 +304,11 @@ void Worker::startRequest(VuserImpl &vuser, Detail::RequestAwaitable &op,
             curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         slot->lastMethod = method;
     }
-    if (method == Post || (method == Other && !request.body.empty())) {
+    // PUT and PATCH carry content by definition: with none, a Content-Length of 0 still goes
+    // (RFC 9110 8.6), or a server waits for a body that never comes.
+    const bool sendsContent = method == Post || (method == Other && !request.body.empty()) ||
+                              request.method == "PUT" || request.method == "PATCH";
+    if (sendsContent) {
         // The body lives in the awaitable, in the coroutine frame, until the transfer is done.
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());

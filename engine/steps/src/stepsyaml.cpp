@@ -1,6 +1,7 @@
 #include <loadwizard/stepsyaml.h>
 
 #include <loadwizard/suggest.h>
+#include <loadwizard/yamldocument.h>
 
 #include "scenarioreader.h"
 
@@ -501,6 +502,19 @@ parseStepScenario(std::string_view yaml, const std::string &fileName, std::vecto
     if (!root)
         return tl::unexpected(root.error());
     return readStepScenario(*root, fileName, {}, warnings);
+}
+
+bool isStepScenarioFile(const std::string &path)
+{
+    const auto text = readTextFile(path, maxScenarioBytes);
+    if (!text)
+        return false;
+    try {
+        const YAML::Node root = Loadwizard::loadYamlDocument(*text).root;
+        return root.IsMap() && !root["loadwizard"] && (root["steps"] || root["init"]);
+    } catch (const YAML::Exception &) {
+        return false;
+    }
 }
 
 tl::expected<StepScenario, Error> loadStepScenario(const std::string &path,

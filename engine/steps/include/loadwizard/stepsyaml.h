@@ -36,6 +36,11 @@ tl::expected<StepScenario, Error> readStepScenario(const YAML::Node &node,
                                                    const std::string &field,
                                                    std::vector<Error> *warnings = nullptr);
 
+/// Whether `path` holds a declarative scenario rather than a project: a YAML map with `steps`
+/// or `init` and without the project's `loadwizard` key (so `loadwizard run shop.yaml` works
+/// for both). False for anything unreadable: the project loader then says why.
+bool isStepScenarioFile(const std::string &path);
+
 /// The YAML text of a scenario file, in block style with short flow maps, keys in a fixed order,
 /// strings quoted only when needed. Reading it back gives an equal StepScenario, for every
 /// scenario the reader could have produced (a think range's end below its start, a request
