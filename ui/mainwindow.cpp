@@ -8,7 +8,10 @@
 #include "rendezvouseditor.h"
 #include "rundashboard.h"
 #include "scenariocatalog.h"
+#include "scenarioimport.h"
 #include "scenariopicker.h"
+#include "stepdocument.h"
+#include "stepeditor.h"
 #include "theme.h"
 
 #include <loadwizard/crashguard.h>
@@ -86,10 +89,26 @@ MainWindow::MainWindow(QWidget *parent)
     m_document->reset(newProjectTemplate(), QString());
     m_settingsEditor = new ProjectSettingsEditor(m_document, this);
     m_scenarioPicker = new ScenarioPicker(m_document, m_catalog, this);
+    m_stepDocument = new StepDocument(m_document, this);
+    m_stepEditor = new StepEditor(m_stepDocument, this);
+    m_scenarioTabs = new QTabWidget(this);
+    m_scenarioTabs->setDocumentMode(true);
+    m_scenarioTabs->addTab(m_stepEditor, tr("Steps (declarative)"));
+    m_scenarioTabs->addTab(m_scenarioPicker, tr("Compiled plugins"));
     m_profileEditor = new ProfileEditor(m_document, this);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
+    m_stepEditor->setOverrides([this] { return m_dashboard->parameterOverrides(); });
+    // A project whose scenario is (or becomes) declarative opens on its steps.
+    connect(m_stepDocument, &StepDocument::scenarioChanged, this,
+            [this, source = StepDocument::Source::None]() mutable {
+                if (m_stepDocument->source() == source)
+                    return;
+                source = m_stepDocument->source();
+                m_scenarioTabs->setCurrentIndex(source == StepDocument::Source::None ? 1 : 0);
+            });
+    m_scenarioTabs->setCurrentIndex(m_stepDocument->source() == StepDocument::Source::None ? 1 : 0);
 
     // Sections on the left, the editor in the centre.
     const struct
@@ -99,7 +118,7 @@ MainWindow::MainWindow(QWidget *parent)
         QWidget *editor;
     } sections[] = {
         {tr("Project"), QStyle::SP_FileDialogDetailedView, m_settingsEditor},
-        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioPicker},
+        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioTabs},
         {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
         {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
         {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
@@ -216,6 +235,23 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    m_importHarAction = new QAction(tr("Import &HAR…"), this);
+    m_importHarAction->setToolTip(tr("A browser recording (devtools: Save all as HAR) as the "
+                                     "project's steps"));
+    connect(m_importHarAction, &QAction::triggered, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Import a HAR file"), QDir::homePath(),
+                                         tr("HAR files (*.har);;All files (*)"));
+        if (!path.isEmpty())
+            importHar(path);
+    });
+    m_importCurlAction = new QAction(tr("Import c&url…"), this);
+    connect(m_importCurlAction, &QAction::triggered, this, [this] {
+        CurlImportDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            importCurl(dialog.text());
+    });
+
     m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_undoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
@@ -230,6 +266,10 @@ void MainWindow::createMenus()
     file->addAction(m_newAction);
     file->addAction(m_openAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(m_stepEditor->newScenarioAction());
+    file->addAction(m_importHarAction);
+    file->addAction(m_importCurlAction);
     file->addSeparator();
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
@@ -456,6 +496,12 @@ bool MainWindow::saveAs()
 
 bool MainWindow::saveTo(const QString &path)
 {
+    // The scenario file first: a project saved clean must not hide unsaved steps.
+    if (auto written = m_stepDocument->saveFile(); !written) {
+        showError(tr("<b>Cannot save the scenario file</b><br>%1")
+                      .arg(Ui::errorText(written.error()).toHtmlEscaped()));
+        return false;
+    }
     auto saved = m_document->save(path);
     if (!saved) {
         showError(tr("<b>Cannot save</b><br>%1").arg(Ui::errorText(saved.error()).toHtmlEscaped()));
@@ -465,6 +511,42 @@ bool MainWindow::saveTo(const QString &path)
     removeRecovery();
     addRecentFile(m_document->filePath());
     statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+    return true;
+}
+
+bool MainWindow::importHar(const QString &path)
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const ScenarioImport import = importHarFile(path);
+    QApplication::restoreOverrideCursor();
+    return applyImport(import, tr("Import %1").arg(QFileInfo(path).fileName()));
+}
+
+bool MainWindow::importCurl(const QString &text)
+{
+    return applyImport(importCurlText(text), tr("Import curl commands"));
+}
+
+bool MainWindow::applyImport(const ScenarioImport &import, const QString &title)
+{
+    if (!import.scenario) {
+        m_lastImportReport = import.error;
+        showError(tr("<b>%1 failed</b><br>%2").arg(title, import.error.toHtmlEscaped()));
+        return false;
+    }
+    Project project = m_document->project();
+    project.scenario.clear();
+    project.inlineScenario = *import.scenario;
+    if (project.http.baseUrl.empty())
+        project.http.baseUrl = import.baseUrl.toStdString();
+    m_document->apply(project, title);
+    showError(QString());
+    showSection(ScenarioSection);
+    m_scenarioTabs->setCurrentWidget(m_stepEditor);
+    m_lastImportReport = import.report;
+    if (!m_prompt && !import.report.isEmpty())
+        showImportReport(this, title, import.report);
+    statusBar()->showMessage(title, 5000);
     return true;
 }
 

@@ -27,6 +27,9 @@ class RunController;
 class RunDashboard;
 class ScenarioCatalog;
 class ScenarioPicker;
+class StepDocument;
+class StepEditor;
+struct ScenarioImport;
 
 /// The workbench: project sections on the left, the section's editor in the centre, the Run
 /// dashboard in its own tab; file handling with recent files, one undo stack, autosave.
@@ -56,6 +59,9 @@ public:
     ScenarioCatalog *catalog() const { return m_catalog; }
     ProfileEditor *profileEditor() const { return m_profileEditor; }
     ScenarioPicker *scenarioPicker() const { return m_scenarioPicker; }
+    /// The declarative scenario being edited (inline, or the project's .yaml scenario file).
+    StepDocument *stepDocument() const { return m_stepDocument; }
+    StepEditor *stepEditor() const { return m_stepEditor; }
     RendezvousEditor *rendezvousEditor() const { return m_rendezvousEditor; }
     OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
@@ -79,6 +85,12 @@ public:
     /// the project) and starts the run. False when the file could not be read.
     bool openDemo(const QString &path, const QString &baseUrl);
     bool saveTo(const QString &path);
+    /// File > Import HAR… / Import curl…: the import becomes the project's inline scenario (one
+    /// undoable step; an empty base URL takes the recording's) and its report is shown.
+    bool importHar(const QString &path);
+    bool importCurl(const QString &text);
+    /// The last import's report (correlations, warnings), or its error.
+    QString lastImportReport() const { return m_lastImportReport; }
     void newProject();
 
     /// The recovery file autosave writes while there are unsaved changes.
@@ -106,6 +118,7 @@ private:
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void removeRecovery();
+    bool applyImport(const ScenarioImport &import, const QString &title);
 
     ProjectDocument *m_document;
     ScenarioCatalog *m_catalog;
@@ -116,6 +129,9 @@ private:
     QLabel *m_errorLabel;
     ProjectSettingsEditor *m_settingsEditor;
     ScenarioPicker *m_scenarioPicker;
+    StepDocument *m_stepDocument;
+    StepEditor *m_stepEditor;
+    QTabWidget *m_scenarioTabs;
     ProfileEditor *m_profileEditor;
     RendezvousEditor *m_rendezvousEditor;
     OutputsEditor *m_outputsEditor;
@@ -128,6 +144,9 @@ private:
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_importHarAction = nullptr;
+    QAction *m_importCurlAction = nullptr;
+    QString m_lastImportReport;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
     Prompt m_prompt;

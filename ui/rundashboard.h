@@ -51,6 +51,7 @@ public:
 
     /// Parameters that win over the project's for runs started here (the demo's target URL).
     void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
+    const Parameters &parameterOverrides() const { return m_overrides; }
     /// Draws one snapshot; public so a benchmark can time it.
     void applySnapshot(const Snapshot &snapshot);
     void applySnapshot(const SnapshotPtr &snapshot);

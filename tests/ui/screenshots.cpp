@@ -6,7 +6,9 @@
 #include <rundashboard.h>
 #include <scenariocatalog.h>
 #include <scenariopicker.h>
+#include <stepeditor.h>
 #include <theme.h>
+#include <tryrunner.h>
 
 #include <loadwizard/project.h>
 #include <loadwizard/targetserver.h>
@@ -104,5 +106,22 @@ int main(int argc, char **argv)
     (void)tested.wait(10000);
     ok = grab(&window, out + "/workbench-outputs.png") && ok;
     window.document()->undoStack()->setClean();
+
+    // The step editor on the declarative demo, a request selected, after Try one iteration.
+    const QString stepsDemo = QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios/demo-steps.yaml");
+    auto steps = loadProject(stepsDemo.toStdString());
+    if (!steps)
+        return 1;
+    steps->http.baseUrl = target.baseUrl();
+    steps->thinkTime.multiplier = 0; // the try, not the think time, is the picture
+    window.openProject(*steps, stepsDemo);
+    window.showSection(Ui::MainWindow::ScenarioSection);
+    auto *editor = window.stepEditor();
+    QSignalSpy tried(editor->tryRunner(), &Ui::TryRunner::finished);
+    editor->tryOneIteration();
+    (void)tried.wait(30000);
+    editor->select(
+        Ui::StepPath().child(Ui::StepPath::List::Steps, 2).child(Ui::StepPath::List::Steps, 0));
+    ok = grab(&window, out + "/workbench-steps.png") && ok;
     return ok ? 0 : 1;
 }

@@ -1,0 +1,158 @@
+#include "stepdocument.h"
+
+#include "format.h"
+#include "projectdocument.h"
+
+#include <loadwizard/atomicfile.h>
+#include <loadwizard/stepsyaml.h>
+
+#include <QFileInfo>
+#include <QUndoCommand>
+
+namespace Loadwizard::Ui {
+
+/// An edit of a scenario file's steps: the whole scenario before and after (scenarios are
+/// small), merged with the next one of the same key.
+class ScenarioFileCommand : public QUndoCommand
+{
+public:
+    ScenarioFileCommand(StepDocument *document, QString filePath, Steps::StepScenario before,
+                        Steps::StepScenario after, const QString &text, int mergeKey)
+        : QUndoCommand(text)
+        , m_document(document)
+        , m_filePath(std::move(filePath))
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+        , m_mergeKey(mergeKey)
+    {}
+
+    void undo() override { apply(m_before); }
+    void redo() override { apply(m_after); }
+    int id() const override { return m_mergeKey ? 2 : -1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *edit = static_cast<const ScenarioFileCommand *>(other);
+        if (edit->m_mergeKey != m_mergeKey || edit->m_filePath != m_filePath)
+            return false;
+        m_after = edit->m_after;
+        return true;
+    }
+
+private:
+    void apply(const Steps::StepScenario &scenario)
+    {
+        // The stack outlives a project switch; a command of another file no longer applies.
+        if (m_document->filePath() == m_filePath)
+            m_document->setFromCommand(scenario);
+    }
+
+    StepDocument *m_document;
+    QString m_filePath;
+    Steps::StepScenario m_before;
+    Steps::StepScenario m_after;
+    int m_mergeKey;
+};
+
+namespace {
+
+bool isScenarioFile(const std::string &path)
+{
+    const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    return suffix == QLatin1String("yaml") || suffix == QLatin1String("yml");
+}
+
+} // namespace
+
+StepDocument::StepDocument(ProjectDocument *document, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
+{
+    connect(m_document, &ProjectDocument::projectChanged, this, &StepDocument::reload);
+    reload();
+}
+
+void StepDocument::reload()
+{
+    const Project &project = m_document->project();
+    if (project.inlineScenario) {
+        m_source = Source::Inline;
+        m_filePath.clear();
+        m_loadError.clear();
+        m_saved.reset();
+        m_scenario = *project.inlineScenario;
+    } else if (!project.scenario.empty() && isScenarioFile(project.scenario)) {
+        const QString path =
+            QFileInfo(QString::fromStdString(project.scenarioPath())).absoluteFilePath();
+        // An undo or redo of a project edit keeps the file's unsaved edits: read it only when the
+        // project names another file, or was just opened (its undo history is empty).
+        if (m_source != Source::File || path != m_filePath ||
+            m_document->undoStack()->count() == 0) {
+            m_source = Source::File;
+            m_filePath = path;
+            m_loadError.clear();
+            auto loaded = Steps::loadStepScenario(path.toStdString());
+            if (loaded) {
+                m_scenario = *loaded;
+                m_saved = *loaded;
+            } else {
+                m_scenario = {};
+                m_saved.reset();
+                m_loadError = errorText(loaded.error());
+            }
+        }
+    } else {
+        m_source = Source::None;
+        m_filePath.clear();
+        m_loadError.clear();
+        m_saved.reset();
+        m_scenario = {};
+    }
+    emit scenarioChanged();
+}
+
+void StepDocument::apply(const Steps::StepScenario &next, const QString &text, int mergeKey)
+{
+    if (!isEditable() || next == m_scenario)
+        return;
+    if (m_source == Source::Inline) {
+        Project project = m_document->project();
+        project.inlineScenario = next;
+        m_document->apply(project, text, mergeKey);
+        return;
+    }
+    m_document->undoStack()->push(
+        new ScenarioFileCommand(this, m_filePath, m_scenario, next, text, mergeKey));
+}
+
+void StepDocument::makeInline(const Steps::StepScenario &scenario, const QString &text)
+{
+    Project project = m_document->project();
+    project.scenario.clear();
+    project.inlineScenario = scenario;
+    m_document->apply(project, text);
+}
+
+bool StepDocument::fileModified() const
+{
+    return m_source == Source::File && m_loadError.isEmpty() && m_saved != m_scenario;
+}
+
+tl::expected<void, Error> StepDocument::saveFile()
+{
+    if (!fileModified())
+        return {};
+    auto written =
+        writeFileAtomically(m_filePath.toStdString(), Steps::stepScenarioToYaml(m_scenario));
+    if (!written)
+        return written;
+    m_saved = m_scenario;
+    return {};
+}
+
+void StepDocument::setFromCommand(const Steps::StepScenario &scenario)
+{
+    m_scenario = scenario;
+    emit scenarioChanged();
+}
+
+} // namespace Loadwizard::Ui
