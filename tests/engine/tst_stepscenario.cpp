@@ -127,6 +127,7 @@ private slots:
     void disabledStepsDoNotRun();
     void aLoopThatNeverWaitsStillStopsOnTime();
     void emptyPutAndPatchSendAContentLength();
+    void longLogLinesAreCut();
 
 private:
     Project project(StepScenario scenario) const;
@@ -748,6 +749,29 @@ void TestStepScenario::emptyPutAndPatchSendAContentLength()
     QCOMPARE(outcome.final->total.checksPassed, 2u);
     QCOMPARE(outcome.echo(0)["headers"]["Content-Length"], "0");
     QCOMPARE(outcome.echo(1)["method"], "PATCH");
+}
+
+void TestStepScenario::longLogLinesAreCut()
+{
+    StepScenario scenario;
+    scenario.steps = {simple(Step::Kind::Log, "${random_string(1000000)}")};
+    Project p = project(scenario);
+    auto prepared = prepareRun(p);
+    QVERIFY(prepared);
+    prepared->config.iterationsPerVuser = 1;
+    Run run(std::move(prepared->config));
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    run.addObserver([&](const std::shared_ptr<const Snapshot> &snapshot) {
+        std::lock_guard lock(mutex);
+        for (const auto &event : snapshot->events)
+            lines.push_back(event.message);
+    });
+    QVERIFY(run.start());
+    QVERIFY(run.wait());
+    QCOMPARE(lines.size(), std::size_t(1));
+    QVERIFY2(lines[0].size() < 70'000 && lines[0].ends_with("(1000000 bytes, cut)"),
+             lines[0].substr(lines[0].size() - 40).c_str());
 }
 
 QTEST_GUILESS_MAIN(TestStepScenario)

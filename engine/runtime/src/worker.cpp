@@ -238,6 +238,13 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
 {
     if (vuser.interrupting)
         return;
+    // Events are bounded in number per interval; each one in size too, so that a scenario
+    // logging whole 8 MiB bodies cannot hold hundreds of megabytes between two reports.
+    if (message.size() > maxEventBytes) {
+        const std::size_t total = message.size();
+        message.resize(maxEventBytes);
+        message += "… (" + std::to_string(total) + " bytes, cut)";
+    }
     // vu.log() is the one "info" event: with -v its lines go with the requests', in order.
     if (m_shared.config.trace.any() && std::string_view(level) == "info")
         m_interval->addTrace({elapsedSeconds(), vuser.id(), "log: " + message});

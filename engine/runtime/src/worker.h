@@ -79,6 +79,9 @@ struct WorkerCommand
     RendezvousOutcome outcome = RendezvousOutcome::Released;
 };
 
+/// The longest log or error message an event keeps (vu.log() lines included).
+inline constexpr std::size_t maxEventBytes = 64u << 10;
+
 /// One thread, one epoll loop driving one libcurl multi handle (socket interface, so only
 /// sockets with events are touched), and the vusers assigned to it (wrk's shape).
 class Worker
