@@ -670,7 +670,7 @@ int commandValidate(const Options &options)
     }
     for (const auto &warning : prepared->warnings)
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
-    std::printf("%s: ok (scenario %s, %zu steps, %.0f s, peak %.0f vusers)\n",
+    std::printf("%s: ok (scenario %s, %zu profile steps, %.0f s, peak %.0f vusers)\n",
                 options.project.c_str(), prepared->config.scenarioId.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
                 std::ceil(project->profile.peakVusers() - 1e-9));

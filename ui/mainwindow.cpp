@@ -62,15 +62,6 @@ void focusFirstChild(QWidget *page)
     }
 }
 
-/// What File > New starts from: a profile to look at and the defaults of everything else.
-Project newProjectTemplate()
-{
-    Project project;
-    project.name = "Untitled";
-    project.profile = RampProfile({{1, 10}, {0, 50}});
-    return project;
-}
-
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)

@@ -1,11 +1,21 @@
 #include "projectdocument.h"
 
+#include <loadwizard/stepsyaml.h>
+
 #include <QFileInfo>
 #include <QUndoCommand>
 
 #include <atomic>
 
 namespace Loadwizard::Ui {
+
+Project newProjectTemplate()
+{
+    Project project;
+    project.name = "Untitled";
+    project.profile = RampProfile({{1, 10}, {0, 50}});
+    return project;
+}
 
 /// One edit: the whole project before and after. Projects are small, so a copy per step is
 /// cheaper to get right than a command per field.
@@ -85,6 +95,21 @@ void ProjectDocument::reset(const Project &project, const QString &filePath, boo
 tl::expected<void, Error> ProjectDocument::load(const QString &filePath,
                                                 std::vector<Error> *warnings)
 {
+    if (Steps::isStepScenarioFile(filePath.toStdString())) {
+        // A scenario of YAML steps (what `loadwizard import` writes): opened as a new project
+        // that runs it, to be saved under a name of the user's choice; the file stays as it is.
+        std::vector<Error> scenarioWarnings;
+        auto steps = Steps::loadStepScenario(filePath.toStdString(), &scenarioWarnings);
+        if (!steps)
+            return tl::make_unexpected(steps.error());
+        if (warnings)
+            warnings->insert(warnings->end(), scenarioWarnings.begin(), scenarioWarnings.end());
+        Project project = newProjectTemplate();
+        project.name = QFileInfo(filePath).completeBaseName().toStdString();
+        project.scenario = QFileInfo(filePath).absoluteFilePath().toStdString();
+        reset(project, QString(), true);
+        return {};
+    }
     auto loaded = loadProject(filePath.toStdString(), warnings);
     if (!loaded)
         return tl::make_unexpected(loaded.error());

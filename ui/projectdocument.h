@@ -11,6 +11,9 @@
 
 namespace Loadwizard::Ui {
 
+/// What File > New starts from: a profile to look at and the defaults of everything else.
+Project newProjectTemplate();
+
 /// The project being edited: the engine's Project value, its file and the one undo stack every
 /// editor pushes to. Editors never change the project directly; they hand a modified copy to
 /// apply(), so each edit is undoable and every view refreshes from projectChanged().

@@ -467,6 +467,10 @@ void TestStepScenario::anUnsetVariableFailsTheIterationNamingIt()
     QCOMPARE(outcome.final->total.requests, 2u); // the second request is never sent
     const auto failures = outcome.of(StepEvent::Kind::Failure);
     QCOMPARE(failures.size(), std::size_t(2));
+    // The summary's most frequent messages have it, even from a run shorter than one report.
+    QCOMPARE(outcome.final->topErrors.size(), std::size_t(1));
+    QCOMPARE(outcome.final->topErrors[0].count, 2u);
+    QVERIFY(outcome.final->topErrors[0].message.find("\"token\"") != std::string::npos);
     QVERIFY2(failures[0]->message.find("steps[1]") != std::string::npos &&
                  failures[0]->message.find("\"token\" has no value") != std::string::npos,
              failures[0]->message.c_str());

@@ -52,6 +52,7 @@ private slots:
     void tableCellEditsAreNormalizedAndUndoable();
     void importCurlAndHarBecomeInlineSteps();
     void mistakesAreShownNotHidden();
+    void openingAScenarioFileStartsAProjectThatRunsIt();
 
 private:
     QTemporaryDir m_dir;
@@ -534,7 +535,9 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
     QCOMPARE(productId, QString("1"));
     QVERIFY(editor.tryPanel()->statusLabel()->text().startsWith("Done: 6 request(s)."));
 
-    // A try that would take long is stopped from the same action, and says so.
+    // A try that would take long is stopped from the same action, and says so (a pace: think
+    // times are skipped in a try).
+    flow.steps[3].kind = Step::Kind::Pace;
     flow.steps[3].seconds = 30;
     flow.steps[3].maxSeconds = 0;
     project.inlineScenario = flow;
@@ -718,6 +721,25 @@ void TestStepEditor::mistakesAreShownNotHidden()
     QCOMPARE(editor.currentPath(), std::nullopt);
     editor.duplicateSelected(); // nothing selected: nothing
     QCOMPARE(document.undoStack()->count(), 2);
+}
+
+void TestStepEditor::openingAScenarioFileStartsAProjectThatRunsIt()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("session.yaml");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("steps:\n  - request: GET /health\n");
+    file.close();
+    ProjectDocument document;
+    std::vector<Error> warnings;
+    const auto loaded = document.load(path, &warnings);
+    QVERIFY2(loaded, loaded ? "" : loaded.error().toString().c_str());
+    QCOMPARE(QString::fromStdString(document.project().scenario), path);
+    QCOMPARE(QString::fromStdString(document.project().name), QString("session"));
+    QVERIFY(document.filePath().isEmpty()); // saved under a name the user chooses
+    QVERIFY(document.isModified());
 }
 
 QTEST_MAIN(TestStepEditor)

@@ -120,6 +120,9 @@ tl::expected<TryResult, Error> tryOneIteration(const Project &project, const Try
 {
     Project single = project;
     single.profile = oneVuser(options.maxSeconds);
+    // A try shows what the requests do: think times would only make the user wait (pacing and
+    // rendezvous timeouts still apply).
+    single.thinkTime.multiplier = 0;
     if (!options.baseUrl.empty())
         single.http.baseUrl = options.baseUrl;
     if (project.inlineScenario || isStepFile(project.scenario)) {

@@ -175,7 +175,6 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->events = std::move(m_ownEvents);
     m_ownEvents.clear();
     snapshot->incomplete = m_incomplete;
-    snapshot->topErrors = topErrors();
     Counters interval;
     for (auto &data : collected.intervals) {
         add(*data, interval, *snapshot);
@@ -184,6 +183,9 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
         if (owner >= 0 && std::size_t(owner) < m_workers.size())
             m_workers[std::size_t(owner)]->recycle(std::move(data));
     }
+    // After this interval's messages were added: a run shorter than one interval has all of its
+    // errors in the final one.
+    snapshot->topErrors = topErrors();
     // Each worker's lines are in order; across workers, by time.
     if (collected.intervals.size() > 1)
         std::stable_sort(snapshot->trace.begin(), snapshot->trace.end(),

@@ -224,8 +224,8 @@ void Worker::resolveUrl(VuserImpl &vuser, Request &request)
     const std::string &base = vuser.baseUrl();
     if (base.empty()) {
         throw std::invalid_argument("relative URL \"" + shortened(redactSecrets(request.url)) +
-                                    "\" needs a base URL: set http.base_url in the project or "
-                                    "call vu.setBaseUrl()");
+                                    "\" needs a base URL: set http.base_url in the project, give "
+                                    "--base-url, or call vu.setBaseUrl()");
     }
     if (!m_baseUrl || m_baseUrlText != base) {
         if (!m_baseUrl)

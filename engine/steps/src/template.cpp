@@ -154,6 +154,12 @@ tl::expected<Template, std::string> Template::compile(std::string_view text,
                                   " is not closed by \"}\" (write \"$${\" for a literal \"${\")");
         }
         const std::string_view whole = text.substr(i, close - i + 1);
+        if (whole.find("${", 2) != std::string_view::npos) {
+            return tl::unexpected(std::string(whole) +
+                                  ": templates cannot be nested (a ${…} inside another); "
+                                  "compute the inner value in a set: step first, or write it "
+                                  "out");
+        }
         std::string_view inner = trim(text.substr(i + 2, close - i - 2));
         i = close + 1;
 
@@ -212,10 +218,14 @@ tl::expected<Template, std::string> Template::compile(std::string_view text,
                 ++f;
             if (f == scope.feeders.size()) {
                 std::vector<std::string_view> known(scope.feeders.begin(), scope.feeders.end());
-                return tl::unexpected(std::string(whole) + ": no data feeder \"" + feeder + "\"" +
-                                      (known.empty()
-                                           ? std::string(" (the project declares none under data:)")
-                                           : suggestionFor(feeder, known)));
+                return tl::unexpected(
+                    std::string(whole) + ": no data feeder \"" + feeder + "\"" +
+                    (known.empty()
+                         ? std::string(
+                               " (the project declares none under data:; without a project, "
+                               "give --data " +
+                               feeder + "=FILE)")
+                         : suggestionFor(feeder, known)));
             }
             const auto &columns = scope.feederColumns[f];
             std::size_t c = 0;
