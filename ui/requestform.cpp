@@ -67,6 +67,8 @@ RequestForm::RequestForm(Edit edit, QWidget *parent)
     , m_redirects(new QComboBox(this))
     , m_expectMin(new QSpinBox(this))
     , m_expectMax(new QSpinBox(this))
+    , m_endOnFailure(
+          new QCheckBox(tr("End the &iteration when the request or a check fails"), this))
 {
     m_method->setObjectName(QStringLiteral("method"));
     m_url->setObjectName(QStringLiteral("url"));
@@ -82,6 +84,7 @@ RequestForm::RequestForm(Edit edit, QWidget *parent)
     m_redirects->setObjectName(QStringLiteral("followRedirects"));
     m_expectMin->setObjectName(QStringLiteral("expectMin"));
     m_expectMax->setObjectName(QStringLiteral("expectMax"));
+    m_endOnFailure->setObjectName(QStringLiteral("endIterationOnFailure"));
 
     m_method->setEditable(true);
     m_method->addItems({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"});
@@ -138,6 +141,7 @@ RequestForm::RequestForm(Edit edit, QWidget *parent)
     optionsLayout->addRow(tr("&Timeout:"), m_timeout);
     optionsLayout->addRow(tr("&Redirects:"), m_redirects);
     optionsLayout->addRow(tr("&Expected status:"), expect);
+    optionsLayout->addRow(QString(), m_endOnFailure);
 
     m_tabs->addTab(m_checks, tr("Checks"));
     m_tabs->addTab(m_extractions, tr("Extract"));
@@ -199,6 +203,10 @@ RequestForm::RequestForm(Edit edit, QWidget *parent)
             if (r.expectMax < status)
                 r.expectMax = status;
         });
+    });
+    connect(m_endOnFailure, &QCheckBox::toggled, this, [=, this](bool on) {
+        change("endOnFailure", tr("Change on failure"),
+               [on](RequestStep &r) { r.endIterationOnFailure = on; });
     });
     connect(m_expectMax, &QSpinBox::valueChanged, this, [=, this](int status) {
         change("expectMax", tr("Change expected status"),
@@ -274,6 +282,7 @@ void RequestForm::show(const RequestStep &request)
     m_redirects->setCurrentIndex(!request.followRedirects ? 0 : *request.followRedirects ? 1 : 2);
     m_expectMin->setValue(request.expectMin);
     m_expectMax->setValue(request.expectMax);
+    m_endOnFailure->setChecked(request.endIterationOnFailure);
     m_showing = false;
 }
 

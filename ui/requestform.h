@@ -64,6 +64,7 @@ private:
     QComboBox *m_redirects;
     QSpinBox *m_expectMin;
     QSpinBox *m_expectMax;
+    QCheckBox *m_endOnFailure;
     bool m_showing = false;
 };
 

@@ -128,6 +128,7 @@ private slots:
     void aLoopThatNeverWaitsStillStopsOnTime();
     void emptyPutAndPatchSendAContentLength();
     void longLogLinesAreCut();
+    void onFailureEndIterationStopsAtTheFailedRequest();
 
 private:
     Project project(StepScenario scenario) const;
@@ -776,6 +777,29 @@ void TestStepScenario::longLogLinesAreCut()
     QCOMPARE(lines.size(), std::size_t(1));
     QVERIFY2(lines[0].size() < 70'000 && lines[0].ends_with("(1000000 bytes, cut)"),
              lines[0].substr(lines[0].size() - 40).c_str());
+}
+
+void TestStepScenario::onFailureEndIterationStopsAtTheFailedRequest()
+{
+    StepScenario scenario;
+    Step login = request("POST", "/login");
+    login.request.form = {{"user", "ann"}, {"password", "wrong"}};
+    login.request.expectMin = 200;
+    login.request.expectMax = 499; // a 401 is not a request error here: the check fails
+    login.request.checks = {statusIs(200)};
+    login.request.endIterationOnFailure = true;
+    Step next = request("GET", "/products");
+    Step ok = request("GET", "/health");
+    ok.request.endIterationOnFailure = true;
+    scenario.steps = {ok, login, next};
+    const Outcome outcome = run(scenario, 2);
+    QVERIFY(outcome.final);
+    QCOMPARE(outcome.final->total.requests, 4u); // /products never
+    QCOMPARE(outcome.final->total.iterationsFailed, 2u);
+    const auto failures = outcome.of(StepEvent::Kind::Failure);
+    QCOMPARE(failures.size(), std::size_t(2));
+    QCOMPARE(failures[0]->message, std::string("steps[1]: check \"status is 200\" failed: the "
+                                               "iteration ends here (on_failure: end_iteration)"));
 }
 
 QTEST_GUILESS_MAIN(TestStepScenario)

@@ -304,6 +304,7 @@ private:
             request.timeoutSeconds = seconds();
         if (chance(3))
             request.followRedirects = chance(2);
+        request.endIterationOnFailure = chance(4);
         if (chance(3)) {
             request.expectMin = 200 + count(99);
             request.expectMax = chance(2) ? request.expectMin : 399;
@@ -793,6 +794,9 @@ void TestStepsYaml::reportsWhereAnErrorIs_data()
     QTest::newRow("status not a number") << request + "    checks:\n      - status: [200, ok]\n"
                                          << 4 << 23 << "steps[0].checks[0].status[1]"
                                          << "\"ok\" is not a whole number";
+    QTest::newRow("bad on_failure") << request + "    on_failure: stop\n"
+                                    << 3 << 17 << "steps[0].on_failure"
+                                    << "write end_iteration or continue";
     QTest::newRow("bad expect_status") << request + "    expect_status: 299-200\n"
                                        << 3 << 20 << "steps[0].expect_status"
                                        << "is not a status or a range";

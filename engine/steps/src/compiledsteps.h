@@ -62,6 +62,7 @@ struct CompiledRequest
     double timeoutSeconds = 0;
     std::optional<bool> followRedirects;
     int expectMin = 0, expectMax = 0;
+    bool endIterationOnFailure = false;
     std::vector<CompiledCheck> checks;
     std::vector<CompiledExtraction> extractions;
     bool needsBody = false;    ///< a check or extraction reads it (else it is discarded)

@@ -100,6 +100,15 @@ Status ScenarioReader::readRequest(const std::vector<Entry> &fields, RequestStep
         } else if (entry.name == "timeout") {
             status = into(request.timeoutSeconds,
                           [&](auto &n, auto &f) { return m_reader.duration(n, f); })(value, path);
+        } else if (entry.name == "on_failure") {
+            auto text = m_reader.text(value, path);
+            if (!text)
+                return tl::unexpected(text.error());
+            if (*text != "end_iteration" && *text != "continue") {
+                return tl::unexpected(m_reader.error(
+                    value, path, "\"" + shortened(*text) + "\": write end_iteration or continue"));
+            }
+            request.endIterationOnFailure = *text == "end_iteration";
         } else if (entry.name == "follow_redirects") {
             auto follow = m_reader.boolean(value, path);
             if (!follow)

@@ -419,6 +419,7 @@ StepCompiler::compileRequest(const Step &step, const std::string &path)
     out->followRedirects = request.followRedirects;
     out->expectMin = request.expectMin;
     out->expectMax = request.expectMax;
+    out->endIterationOnFailure = request.endIterationOnFailure;
     for (std::size_t i = 0; i < request.checks.size(); ++i) {
         auto check = compileCheck(request.checks[i], path + ".checks[" + std::to_string(i) + "]");
         if (!check)

@@ -290,10 +290,17 @@ private:
         return std::nullopt;
     }
 
-    void afterResponse(const CompiledStep &step, Request &sent, Response &response, Vuser &vuser,
-                       VuserValues &values) const
+    /// Runs the request's checks and extractions; returns what failed first (the request, a
+    /// check or an extraction), empty when nothing did.
+    std::string afterResponse(const CompiledStep &step, Request &sent, Response &response,
+                              Vuser &vuser, VuserValues &values) const
     {
         const CompiledRequest &spec = *step.request;
+        std::string failed;
+        if (!response.ok()) {
+            failed = response.error.empty() ? "status " + std::to_string(response.status)
+                                            : response.error;
+        }
         nlohmann::json document;
         bool parsed = false;
         if (spec.needsJson && !response.body.empty()) {
@@ -317,6 +324,8 @@ private:
             std::string seen;
             const bool ok = evaluate(check, response, json, step, vuser, values, seen);
             vuser.check(check.name, ok);
+            if (!ok && failed.empty())
+                failed = "check \"" + check.name + "\" failed";
             if (m_trace)
                 emit({StepEvent::Kind::Check, step.path, check.name, ok, seen});
         }
@@ -333,12 +342,15 @@ private:
             // Counted only when it has no default: a default is the user saying "may be absent".
             if (!extraction.fallback)
                 vuser.check(extraction.name, ok);
+            if (!ok && !extraction.fallback && failed.empty())
+                failed = "\"" + extraction.name + "\" found nothing";
             if (m_trace) {
                 emit({StepEvent::Kind::Extraction, step.path,
                       m_compiled->scope.variableNames[std::size_t(extraction.slot)],
                       ok || extraction.fallback.has_value(), value ? *value : why});
             }
         }
+        return failed;
     }
 
     bool condition(const CompiledStep &step, Vuser &vuser, VuserValues &values) const
@@ -431,7 +443,12 @@ private:
                     sent = request;
                 values.busySteps = 0;
                 Response response = co_await vuser.request(std::move(request));
-                afterResponse(step, sent, response, vuser, values);
+                const std::string failed = afterResponse(step, sent, response, vuser, values);
+                if (!failed.empty() && step.request->endIterationOnFailure) {
+                    throw std::runtime_error(step.path + ": " + failed +
+                                             ": the iteration ends here (on_failure: "
+                                             "end_iteration)");
+                }
             } else if (kind == Step::Kind::Think) {
                 const double seconds = step.maxSeconds > step.seconds
                                            ? vuser.uniform(step.seconds, step.maxSeconds)

@@ -220,8 +220,9 @@ Result<Step> ScenarioReader::readStepOnce(const YAML::Node &node, const std::str
         step.kind = known->second;
     }
     static const std::vector<std::string_view> requestKeys = {
-        "request", "name",    "headers",          "query",         "body",   "json",    "form",
-        "files",   "timeout", "follow_redirects", "expect_status", "checks", "extract", "disabled"};
+        "request",       "name",   "headers", "query",    "body",
+        "json",          "form",   "files",   "timeout",  "follow_redirects",
+        "expect_status", "checks", "extract", "disabled", "on_failure"};
     static const std::vector<std::string_view> ifKeys = {
         "if",        "equals",        "not_equals", "contains",         "matches",
         "less",      "less_or_equal", "greater",    "greater_or_equal", "empty",

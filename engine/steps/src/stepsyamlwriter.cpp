@@ -242,6 +242,8 @@ void emitRequest(YAML::Emitter &out, const RequestStep &request)
     if (request.followRedirects)
         out << YAML::Key << "follow_redirects" << YAML::Value
             << (*request.followRedirects ? "true" : "false");
+    if (request.endIterationOnFailure)
+        out << YAML::Key << "on_failure" << YAML::Value << "end_iteration";
     if (request.expectMin != 0 || request.expectMax != 0) {
         std::string text = std::to_string(request.expectMin);
         if (request.expectMax != request.expectMin)

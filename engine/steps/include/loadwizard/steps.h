@@ -139,7 +139,11 @@ struct RequestStep
     std::vector<FileField> files;
     double timeoutSeconds = 0;           ///< 0: the project's http.timeout
     std::optional<bool> followRedirects; ///< none: the SDK's default (follow)
-    int expectMin = 0, expectMax = 0;    ///< `expect_status: 200-299`; 0: the SDK's 200–399
+    int expectMin = 0, expectMax = 0;
+    /// `on_failure: end_iteration`: when the request fails (transport error, unexpected status)
+    /// or one of its checks or extractions does, the iteration ends there, counted as failed
+    /// (JMeter's "start next thread loop"); otherwise the steps go on.
+    bool endIterationOnFailure = false; ///< `expect_status: 200-299`; 0: the SDK's 200–399
     std::vector<Check> checks;
     std::vector<Extraction> extractions;
 
