@@ -392,6 +392,65 @@ private slots:
                       "skipped"}));
     }
 
+    void skipsWhatCannotBeSentAndWritesYamlThatReadsBack()
+    {
+        // A method that is no token, a URL with a line break, header names with a space or a
+        // colon: written as they were, the YAML would not read back (or read as another request).
+        const std::string text =
+            har("[" + entry("GET\r\nX: y", "http://h/a", 200, "text/plain", "a") + "," +
+                entry("G T", "http://h/b", 200, "text/plain", "b") + "," +
+                entry("GET", "http://h/c\nd", 200, "text/plain", "c") + "," +
+                entry("GET", "http://h/ok", 200, "text/plain", "ok",
+                      R"({"headers": [{"name": "Bad Name", "value": "v"}, {"name": "Col:on",
+                          "value": "v"}, {"name": "X-Crlf", "value": "a\r\nInjected: 1"},
+                          {"name": "X-Good", "value": "fine"}]})") +
+                "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY2(result, result ? "" : result.error().toString().c_str());
+        QCOMPARE(result->requests, 1);
+        QCOMPARE(result->warnings,
+                 std::vector<std::string>(
+                     {"entry 1: method \"GET\\r\\nX: y\" is not an HTTP token: skipped",
+                      "entry 2: method \"G T\" is not an HTTP token: skipped",
+                      "entry 3: the URL holds a space or a control character: skipped",
+                      "entry 4: header name \"Bad Name\" has a character HTTP does not allow: "
+                      "left out",
+                      "entry 4: header name \"Col:on\" has a character HTTP does not allow: "
+                      "left out",
+                      "entry 4: header \"X-Crlf\" has a line break or NUL in its value: left "
+                      "out"}));
+        const auto steps = requests(*result);
+        QCOMPARE(steps.size(), std::size_t(1));
+        QCOMPARE(steps[0]->headers, pairs({{"X-Good", "fine"}}));
+        const std::string yaml = Steps::stepScenarioToYaml(result->scenario);
+        std::vector<Error> warnings;
+        auto read = Steps::parseStepScenario(yaml, "imported.yaml", &warnings);
+        QVERIFY2(read, read ? "" : read.error().toString().c_str());
+    }
+
+    void warnsAboutRequestsToOtherOrigins()
+    {
+        // Absolute URLs of other origins are sent there whatever --base-url says: say so.
+        const std::string text =
+            har("[" + entry("GET", "http://127.0.0.1:9/a", 200, "text/plain", "a") + "," +
+                entry("GET", "https://idp.example.com/auth", 200, "text/plain", "b") + "," +
+                entry("POST", "https://api.other.example/t", 204, "text/plain", "") + "," +
+                entry("GET", "https://idp.example.com/x", 200, "text/plain", "c") + "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        QCOMPARE(result->requests, 4);
+        QCOMPARE(result->warnings,
+                 std::vector<std::string>({"3 requests stay absolute: they go to "
+                                           "https://idp.example.com (2), "
+                                           "https://api.other.example (1) whatever the base URL "
+                                           "(--exclude leaves them out)"}));
+        ImportOptions options;
+        options.exclude = "example";
+        result = importHar(text, "x.har", options);
+        QVERIFY(result);
+        QCOMPARE(result->warnings, std::vector<std::string>({"3 requests left out by --exclude"}));
+    }
+
     void refusesFilesOverTheLimitAndFoldersAndMissingFiles()
     {
         QTemporaryDir dir;
