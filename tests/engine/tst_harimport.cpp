@@ -687,6 +687,27 @@ private slots:
                              "before a response had it: an input, not a server's value\n"));
     }
 
+    void reportsAValueThatTwoResponsesHold()
+    {
+        // The same token in the responses of entries 1 and 2: which one the server means is a
+        // guess, so the report names both.
+        const std::string text =
+            har("[" +
+                entry("GET", "http://h/a", 200, "text/html", R"(<a href="/x?t=abcdef123456789">)") +
+                "," +
+                entry("GET", "http://h/b", 200, "text/html", R"(<input value="abcdef123456789">)") +
+                "," + entry("GET", "http://h/c?t=abcdef123456789", 200, "text/plain", "") + "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        QCOMPARE(result->correlation.made.size(), std::size_t(1));
+        QCOMPARE(result->correlation.made[0].alsoIn, std::vector<int>({2}));
+        QCOMPARE(result->correlation.toText(),
+                 std::string("correlated ${t} = \"abcdef123456789\": extract between ['a "
+                             "href=\"/x?t=', '\"'] from entry 1; used in entry 3 query t; also in "
+                             "the response of entry 2 (ambiguous: the first is extracted, check "
+                             "it is the one)\n"));
+    }
+
     void leavesCookiesToTheJar()
     {
         nlohmann::json first =
