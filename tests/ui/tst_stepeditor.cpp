@@ -10,6 +10,7 @@
 #include <tryrunner.h>
 
 #include <loadwizard/project.h>
+#include <loadwizard/stepsyaml.h>
 #include <loadwizard/targetserver.h>
 
 #include <QAction>
@@ -46,6 +47,7 @@ private slots:
     void dragAndDropMovesIntoAndOutOfGroups();
     void disabledStepsAreGreyedAndKept();
     void scenarioFileEditsSaveTheFile();
+    void fileEditsSurviveSwitchingTheScenarioToCpp();
     void tryPanelShowsHandMadeEvents();
     void tryOneIterationAgainstTheBuiltInTarget();
     void tryOneIterationOfACompiledScenarioShowsItsTrace();
@@ -410,6 +412,45 @@ void TestStepEditor::scenarioFileEditsSaveTheFile()
     QVERIFY(window.openFile(projectFile.fileName()));
     QCOMPARE(window.stepDocument()->scenario(), edited);
     QVERIFY(window.document()->project().inlineScenario == std::nullopt);
+}
+
+void TestStepEditor::fileEditsSurviveSwitchingTheScenarioToCpp()
+{
+    // Unsaved steps of flow.yaml, then the project names x.cpp: saving must still write them,
+    // and undoing the switch must show them again (they used to be dropped: the file kept its
+    // old steps and the project saved clean).
+    QTemporaryDir dir;
+    QFile file(dir.filePath("flow.yaml"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("name: flow\nsteps:\n  - request: GET /health\n");
+    file.close();
+    QFile projectFile(dir.filePath("project.yaml"));
+    QVERIFY(projectFile.open(QIODevice::WriteOnly));
+    projectFile.write("loadwizard: 1\nscenario: flow.yaml\nprofile: {rampup: \"1,1\"}\n");
+    projectFile.close();
+
+    MainWindow window;
+    QVERIFY(window.openFile(projectFile.fileName()));
+    StepDocument *steps = window.stepDocument();
+    window.stepEditor()->select(top(0));
+    window.stepEditor()->addStep(Step::Kind::Log);
+    const Steps::StepScenario edited = steps->scenario();
+    QCOMPARE(edited.steps.size(), std::size_t(2));
+
+    Project project = window.document()->project();
+    project.scenario = "x.cpp";
+    window.document()->apply(project, "Scenario: x.cpp");
+    QCOMPARE(steps->source(), StepDocument::Source::None);
+    window.document()->undoStack()->undo();
+    QCOMPARE(steps->source(), StepDocument::Source::File);
+    QCOMPARE(steps->scenario(), edited);
+    window.document()->undoStack()->redo();
+    QCOMPARE(steps->source(), StepDocument::Source::None);
+
+    QVERIFY(window.saveTo(projectFile.fileName()));
+    auto saved = Steps::loadStepScenario(dir.filePath("flow.yaml").toStdString());
+    QVERIFY2(saved, saved ? "" : saved.error().toString().c_str());
+    QCOMPARE(*saved, edited);
 }
 
 void TestStepEditor::tryPanelShowsHandMadeEvents()
