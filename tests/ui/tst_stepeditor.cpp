@@ -24,6 +24,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -31,6 +32,14 @@
 #include <QTest>
 #include <QTreeView>
 #include <QTreeWidget>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 using namespace Loadwizard;
 using namespace Loadwizard::Ui;
@@ -51,6 +60,7 @@ private slots:
     void tryPanelShowsHandMadeEvents();
     void tryOneIterationAgainstTheBuiltInTarget();
     void tryOneIterationOfACompiledScenarioShowsItsTrace();
+    void aTryAgainstASilentServerCanBeStopped();
     void tableCellEditsAreNormalizedAndUndoable();
     void importCurlAndHarBecomeInlineSteps();
     void mistakesAreShownNotHidden();
@@ -586,6 +596,57 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
     editor.tryAction()->trigger();
     QVERIFY(finished.wait(20000));
     QVERIFY(finished.first().at(1).value<TryResult>().aborted);
+    QVERIFY2(editor.tryPanel()->statusLabel()->text().endsWith(", stopped early."),
+             qPrintable(editor.tryPanel()->statusLabel()->text()));
+}
+
+void TestStepEditor::aTryAgainstASilentServerCanBeStopped()
+{
+    // A server that accepts and never answers: the request would wait for http.timeout (60 s);
+    // Stop must end the try now, and the UI must say it stopped.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    QVERIFY(::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+    QVERIFY(::listen(listener, 4) == 0);
+    QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) == 0);
+    std::atomic<int> accepted{-1};
+    std::thread acceptor([&] { accepted = ::accept(listener, nullptr, nullptr); });
+    const auto cleanup = qScopeGuard([&] {
+        ::shutdown(listener, SHUT_RDWR);
+        acceptor.join();
+        if (accepted >= 0)
+            ::close(accepted);
+        ::close(listener);
+    });
+    Project project;
+    project.http.baseUrl = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    Steps::StepScenario flow;
+    flow.name = "silent";
+    Step request;
+    request.kind = Step::Kind::Request;
+    request.request.method = "GET";
+    request.request.url = "/never";
+    flow.steps.push_back(request);
+    project.inlineScenario = flow;
+    ProjectDocument document;
+    document.reset(project, QString());
+    StepDocument steps(&document);
+    StepEditor editor(&steps);
+    QSignalSpy finished(editor.tryRunner(), &TryRunner::finished);
+    editor.tryAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(accepted >= 0, 20000);
+    QCOMPARE(editor.tryAction()->text(), QString("S&top the try"));
+    editor.tryAction()->trigger();
+    // Well under the 60 s the request would wait: the stop does not wait for it.
+    QVERIFY(finished.wait(15000));
+    QVERIFY2(finished.first().first().toString().isEmpty(),
+             qPrintable(finished.first().first().toString()));
+    QVERIFY(finished.first().at(1).value<TryResult>().aborted);
+    QCOMPARE(editor.tryAction()->text(), QString("&Try one iteration"));
     QVERIFY2(editor.tryPanel()->statusLabel()->text().endsWith(", stopped early."),
              qPrintable(editor.tryPanel()->statusLabel()->text()));
 }
