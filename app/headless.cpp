@@ -290,12 +290,16 @@ tl::expected<Parameters, Error> parseParams(const std::vector<std::string> &para
 }
 
 /// Project from a file, or from --scenario/--rampup alone; command-line values win.
-/// `loadwizard run shop.yaml` with a scenario of YAML steps: as `--scenario shop.yaml`, and one
-/// iteration of one vuser when nothing says how long (as k6 runs a script).
+/// `loadwizard run shop.yaml` with a scenario of YAML steps, or `loadwizard run shop.cpp` (.so):
+/// as `--scenario shop.yaml`, and one iteration of one vuser when nothing says how long (as k6
+/// runs a script).
 void takeStepScenarioArgument(Options &options)
 {
+    const std::string extension = std::filesystem::path(options.project).extension().string();
+    const bool code =
+        extension == ".cpp" || extension == ".cc" || extension == ".cxx" || extension == ".so";
     if (options.project.empty() || !options.scenario.empty() ||
-        !Steps::isStepScenarioFile(options.project))
+        !(code || Steps::isStepScenarioFile(options.project)))
         return;
     options.scenario = std::exchange(options.project, {});
     if (options.iterations == 0 && options.rampup.empty() && options.vus == 0 &&

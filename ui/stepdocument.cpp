@@ -44,6 +44,8 @@ private:
         // The stack outlives a project switch; a command of another file no longer applies.
         if (m_document->filePath() == m_filePath)
             m_document->setFromCommand(scenario);
+        else
+            m_document->setPending(m_filePath, scenario);
     }
 
     StepDocument *m_document;
@@ -74,7 +76,16 @@ StepDocument::StepDocument(ProjectDocument *document, QObject *parent)
 void StepDocument::reload()
 {
     const Project &project = m_document->project();
+    if (m_document->undoStack()->count() == 0)
+        m_pending.clear(); // another project (its edits were saved or discarded when asked)
+    // Leaving a file with unsaved steps (the project names a .cpp, another file, inline steps):
+    // they stay, to be shown again or saved.
+    const auto keepPending = [this](const QString &next) {
+        if (m_source == Source::File && next != m_filePath && fileModified())
+            m_pending[m_filePath] = m_scenario;
+    };
     if (project.inlineScenario) {
+        keepPending({});
         m_source = Source::Inline;
         m_filePath.clear();
         m_loadError.clear();
@@ -87,6 +98,7 @@ void StepDocument::reload()
         // project names another file, or was just opened (its undo history is empty).
         if (m_source != Source::File || path != m_filePath ||
             m_document->undoStack()->count() == 0) {
+            keepPending(path);
             m_source = Source::File;
             m_filePath = path;
             m_loadError.clear();
@@ -94,6 +106,10 @@ void StepDocument::reload()
             if (loaded) {
                 m_scenario = *loaded;
                 m_saved = *loaded;
+                if (const auto pending = m_pending.find(path); pending != m_pending.end()) {
+                    m_scenario = pending->second;
+                    m_pending.erase(pending);
+                }
             } else {
                 m_scenario = {};
                 m_saved.reset();
@@ -101,6 +117,7 @@ void StepDocument::reload()
             }
         }
     } else {
+        keepPending({});
         m_source = Source::None;
         m_filePath.clear();
         m_loadError.clear();
@@ -137,8 +154,20 @@ bool StepDocument::fileModified() const
     return m_source == Source::File && m_loadError.isEmpty() && m_saved != m_scenario;
 }
 
+void StepDocument::setPending(const QString &path, const Steps::StepScenario &scenario)
+{
+    m_pending[path] = scenario;
+}
+
 tl::expected<void, Error> StepDocument::saveFile()
 {
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        auto written =
+            writeFileAtomically(it->first.toStdString(), Steps::stepScenarioToYaml(it->second));
+        if (!written)
+            return written;
+        it = m_pending.erase(it);
+    }
     if (!fileModified())
         return {};
     auto written =

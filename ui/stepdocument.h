@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <optional>
 
 #include <tl/expected.hpp>
@@ -61,6 +62,8 @@ private:
     friend class ScenarioFileCommand;
     void reload();
     void setFromCommand(const Steps::StepScenario &scenario);
+    /// An undo or redo of an edit of `path` while the project names another scenario.
+    void setPending(const QString &path, const Steps::StepScenario &scenario);
 
     ProjectDocument *m_document;
     Source m_source = Source::None;
@@ -68,6 +71,9 @@ private:
     QString m_loadError;
     Steps::StepScenario m_scenario;
     std::optional<Steps::StepScenario> m_saved; ///< File mode: what the file holds
+    /// Unsaved steps of scenario files the project no longer names (it was switched to a .cpp
+    /// or another file): kept, shown again when it names them again, written by saveFile().
+    std::map<QString, Steps::StepScenario> m_pending;
 };
 
 } // namespace Loadwizard::Ui

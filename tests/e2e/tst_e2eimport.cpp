@@ -250,6 +250,10 @@ void TestEndToEndImport::badInputIsExitTwoNamingTheFile_data()
                                  "readable file";
     QTest::newRow("unterminated quote") << QStringList{"import", "curl", "curl 'http://x/"}
                                         << "loadwizard: argument 1:1: unterminated single quote";
+    // `loadwizard run x.cpp`, as import.md says: the C++ scenario, not a project read as YAML
+    // ("not a Loadwizard project (expected a map …)").
+    QTest::newRow("run x.cpp") << QStringList{"run", "@broken.cpp"}
+                               << "broken.cpp:1:9: does not compile";
 }
 
 void TestEndToEndImport::badInputIsExitTwoNamingTheFile()
@@ -264,6 +268,8 @@ void TestEndToEndImport::badInputIsExitTwoNamingTheFile()
     }
     if (!QFile::exists(m_harness.scratchPath("commands.sh")))
         m_harness.writeFile("commands.sh", "curl http://127.0.0.1:9/\n");
+    if (!QFile::exists(m_harness.scratchPath("broken.cpp")))
+        m_harness.writeFile("broken.cpp", "int x = ;\n");
     const Outcome outcome = m_harness.run(arguments);
     QVERIFY2(outcome.finished && outcome.exitCode == 2, outcome.describe().constData());
     QVERIFY2(outcome.err.contains(message.toUtf8()), outcome.err.constData());

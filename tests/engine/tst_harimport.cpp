@@ -392,6 +392,65 @@ private slots:
                       "skipped"}));
     }
 
+    void skipsWhatCannotBeSentAndWritesYamlThatReadsBack()
+    {
+        // A method that is no token, a URL with a line break, header names with a space or a
+        // colon: written as they were, the YAML would not read back (or read as another request).
+        const std::string text =
+            har("[" + entry("GET\r\nX: y", "http://h/a", 200, "text/plain", "a") + "," +
+                entry("G T", "http://h/b", 200, "text/plain", "b") + "," +
+                entry("GET", "http://h/c\nd", 200, "text/plain", "c") + "," +
+                entry("GET", "http://h/ok", 200, "text/plain", "ok",
+                      R"({"headers": [{"name": "Bad Name", "value": "v"}, {"name": "Col:on",
+                          "value": "v"}, {"name": "X-Crlf", "value": "a\r\nInjected: 1"},
+                          {"name": "X-Good", "value": "fine"}]})") +
+                "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY2(result, result ? "" : result.error().toString().c_str());
+        QCOMPARE(result->requests, 1);
+        QCOMPARE(result->warnings,
+                 std::vector<std::string>(
+                     {"entry 1: method \"GET\\r\\nX: y\" is not an HTTP token: skipped",
+                      "entry 2: method \"G T\" is not an HTTP token: skipped",
+                      "entry 3: the URL holds a space or a control character: skipped",
+                      "entry 4: header name \"Bad Name\" has a character HTTP does not allow: "
+                      "left out",
+                      "entry 4: header name \"Col:on\" has a character HTTP does not allow: "
+                      "left out",
+                      "entry 4: header \"X-Crlf\" has a line break or NUL in its value: left "
+                      "out"}));
+        const auto steps = requests(*result);
+        QCOMPARE(steps.size(), std::size_t(1));
+        QCOMPARE(steps[0]->headers, pairs({{"X-Good", "fine"}}));
+        const std::string yaml = Steps::stepScenarioToYaml(result->scenario);
+        std::vector<Error> warnings;
+        auto read = Steps::parseStepScenario(yaml, "imported.yaml", &warnings);
+        QVERIFY2(read, read ? "" : read.error().toString().c_str());
+    }
+
+    void warnsAboutRequestsToOtherOrigins()
+    {
+        // Absolute URLs of other origins are sent there whatever --base-url says: say so.
+        const std::string text =
+            har("[" + entry("GET", "http://127.0.0.1:9/a", 200, "text/plain", "a") + "," +
+                entry("GET", "https://idp.example.com/auth", 200, "text/plain", "b") + "," +
+                entry("POST", "https://api.other.example/t", 204, "text/plain", "") + "," +
+                entry("GET", "https://idp.example.com/x", 200, "text/plain", "c") + "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        QCOMPARE(result->requests, 4);
+        QCOMPARE(result->warnings,
+                 std::vector<std::string>({"3 requests stay absolute: they go to "
+                                           "https://idp.example.com (2), "
+                                           "https://api.other.example (1) whatever the base URL "
+                                           "(--exclude leaves them out)"}));
+        ImportOptions options;
+        options.exclude = "example";
+        result = importHar(text, "x.har", options);
+        QVERIFY(result);
+        QCOMPARE(result->warnings, std::vector<std::string>({"3 requests left out by --exclude"}));
+    }
+
     void refusesFilesOverTheLimitAndFoldersAndMissingFiles()
     {
         QTemporaryDir dir;
@@ -628,6 +687,27 @@ private slots:
                              "before a response had it: an input, not a server's value\n"));
     }
 
+    void reportsAValueThatTwoResponsesHold()
+    {
+        // The same token in the responses of entries 1 and 2: which one the server means is a
+        // guess, so the report names both.
+        const std::string text =
+            har("[" +
+                entry("GET", "http://h/a", 200, "text/html", R"(<a href="/x?t=abcdef123456789">)") +
+                "," +
+                entry("GET", "http://h/b", 200, "text/html", R"(<input value="abcdef123456789">)") +
+                "," + entry("GET", "http://h/c?t=abcdef123456789", 200, "text/plain", "") + "]");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        QCOMPARE(result->correlation.made.size(), std::size_t(1));
+        QCOMPARE(result->correlation.made[0].alsoIn, std::vector<int>({2}));
+        QCOMPARE(result->correlation.toText(),
+                 std::string("correlated ${t} = \"abcdef123456789\": extract between ['a "
+                             "href=\"/x?t=', '\"'] from entry 1; used in entry 3 query t; also in "
+                             "the response of entry 2 (ambiguous: the first is extracted, check "
+                             "it is the one)\n"));
+    }
+
     void leavesCookiesToTheJar()
     {
         nlohmann::json first =
@@ -685,6 +765,25 @@ private slots:
               "                vu.check(\"status is 201\", r.status == 201);\n",
               "LOADWIZARD_PLUGIN(ImportedScenario, \"api\", \"api\",\n"})
             QVERIFY2(cpp->find(line) != std::string::npos, line);
+    }
+
+    void writesCppLiteralsWithoutTrigraphs()
+    {
+        // "??=" in a recorded text: the literal says "?\?=", so the compiler has no trigraph to
+        // warn about (7 warnings for one recording before) and the bytes stay the same.
+        const std::string text = har(
+            "[" +
+                entry("POST", "http://h/a", 200, "text/plain", "ok",
+                      R"({"postData": {"mimeType": "text/plain", "text": "a??=b???/c"}})", "p1") +
+                "]",
+            R"([{"id": "p1", "title": "T??! */"}])");
+        auto result = importHar(text, "x.har", {});
+        QVERIFY(result);
+        auto cpp = stepScenarioToCpp(result->scenario, "x");
+        QVERIFY2(cpp, cpp ? "" : cpp.error().toString().c_str());
+        QVERIFY2(cpp->find("??") == std::string::npos, cpp->c_str());
+        QVERIFY(cpp->find(R"(.body = "a?\?=b?\?\?/c")") != std::string::npos);
+        QVERIFY(cpp->find(R"(vu.transaction("T?\?! */"))") != std::string::npos);
     }
 
     void refusesCppForWhatItCannotWrite()

@@ -10,6 +10,7 @@
 #include <tryrunner.h>
 
 #include <loadwizard/project.h>
+#include <loadwizard/stepsyaml.h>
 #include <loadwizard/targetserver.h>
 
 #include <QAction>
@@ -23,6 +24,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -30,6 +32,14 @@
 #include <QTest>
 #include <QTreeView>
 #include <QTreeWidget>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 using namespace Loadwizard;
 using namespace Loadwizard::Ui;
@@ -46,9 +56,11 @@ private slots:
     void dragAndDropMovesIntoAndOutOfGroups();
     void disabledStepsAreGreyedAndKept();
     void scenarioFileEditsSaveTheFile();
+    void fileEditsSurviveSwitchingTheScenarioToCpp();
     void tryPanelShowsHandMadeEvents();
     void tryOneIterationAgainstTheBuiltInTarget();
     void tryOneIterationOfACompiledScenarioShowsItsTrace();
+    void aTryAgainstASilentServerCanBeStopped();
     void tableCellEditsAreNormalizedAndUndoable();
     void importCurlAndHarBecomeInlineSteps();
     void mistakesAreShownNotHidden();
@@ -413,6 +425,45 @@ void TestStepEditor::scenarioFileEditsSaveTheFile()
     QVERIFY(window.document()->project().inlineScenario == std::nullopt);
 }
 
+void TestStepEditor::fileEditsSurviveSwitchingTheScenarioToCpp()
+{
+    // Unsaved steps of flow.yaml, then the project names x.cpp: saving must still write them,
+    // and undoing the switch must show them again (they used to be dropped: the file kept its
+    // old steps and the project saved clean).
+    QTemporaryDir dir;
+    QFile file(dir.filePath("flow.yaml"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("name: flow\nsteps:\n  - request: GET /health\n");
+    file.close();
+    QFile projectFile(dir.filePath("project.yaml"));
+    QVERIFY(projectFile.open(QIODevice::WriteOnly));
+    projectFile.write("loadwizard: 1\nscenario: flow.yaml\nprofile: {rampup: \"1,1\"}\n");
+    projectFile.close();
+
+    MainWindow window;
+    QVERIFY(window.openFile(projectFile.fileName()));
+    StepDocument *steps = window.stepDocument();
+    window.stepEditor()->select(top(0));
+    window.stepEditor()->addStep(Step::Kind::Log);
+    const Steps::StepScenario edited = steps->scenario();
+    QCOMPARE(edited.steps.size(), std::size_t(2));
+
+    Project project = window.document()->project();
+    project.scenario = "x.cpp";
+    window.document()->apply(project, "Scenario: x.cpp");
+    QCOMPARE(steps->source(), StepDocument::Source::None);
+    window.document()->undoStack()->undo();
+    QCOMPARE(steps->source(), StepDocument::Source::File);
+    QCOMPARE(steps->scenario(), edited);
+    window.document()->undoStack()->redo();
+    QCOMPARE(steps->source(), StepDocument::Source::None);
+
+    QVERIFY(window.saveTo(projectFile.fileName()));
+    auto saved = Steps::loadStepScenario(dir.filePath("flow.yaml").toStdString());
+    QVERIFY2(saved, saved ? "" : saved.error().toString().c_str());
+    QCOMPARE(*saved, edited);
+}
+
 void TestStepEditor::tryPanelShowsHandMadeEvents()
 {
     TryPanel panel;
@@ -548,6 +599,57 @@ void TestStepEditor::tryOneIterationAgainstTheBuiltInTarget()
     editor.tryAction()->trigger();
     QVERIFY(finished.wait(20000));
     QVERIFY(finished.first().at(1).value<TryResult>().aborted);
+    QVERIFY2(editor.tryPanel()->statusLabel()->text().endsWith(", stopped early."),
+             qPrintable(editor.tryPanel()->statusLabel()->text()));
+}
+
+void TestStepEditor::aTryAgainstASilentServerCanBeStopped()
+{
+    // A server that accepts and never answers: the request would wait for http.timeout (60 s);
+    // Stop must end the try now, and the UI must say it stopped.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    QVERIFY(::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+    QVERIFY(::listen(listener, 4) == 0);
+    QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) == 0);
+    std::atomic<int> accepted{-1};
+    std::thread acceptor([&] { accepted = ::accept(listener, nullptr, nullptr); });
+    const auto cleanup = qScopeGuard([&] {
+        ::shutdown(listener, SHUT_RDWR);
+        acceptor.join();
+        if (accepted >= 0)
+            ::close(accepted);
+        ::close(listener);
+    });
+    Project project;
+    project.http.baseUrl = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    Steps::StepScenario flow;
+    flow.name = "silent";
+    Step request;
+    request.kind = Step::Kind::Request;
+    request.request.method = "GET";
+    request.request.url = "/never";
+    flow.steps.push_back(request);
+    project.inlineScenario = flow;
+    ProjectDocument document;
+    document.reset(project, QString());
+    StepDocument steps(&document);
+    StepEditor editor(&steps);
+    QSignalSpy finished(editor.tryRunner(), &TryRunner::finished);
+    editor.tryAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(accepted >= 0, 20000);
+    QCOMPARE(editor.tryAction()->text(), QString("S&top the try"));
+    editor.tryAction()->trigger();
+    // Well under the 60 s the request would wait: the stop does not wait for it.
+    QVERIFY(finished.wait(15000));
+    QVERIFY2(finished.first().first().toString().isEmpty(),
+             qPrintable(finished.first().first().toString()));
+    QVERIFY(finished.first().at(1).value<TryResult>().aborted);
+    QCOMPARE(editor.tryAction()->text(), QString("&Try one iteration"));
     QVERIFY2(editor.tryPanel()->statusLabel()->text().endsWith(", stopped early."),
              qPrintable(editor.tryPanel()->statusLabel()->text()));
 }

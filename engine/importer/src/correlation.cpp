@@ -430,6 +430,13 @@ std::string CorrelationReport::toText() const
                made.extraction + " from entry " + std::to_string(made.sourceEntry) + "; used in ";
         for (std::size_t i = 0; i < made.uses.size(); ++i)
             out += (i ? ", " : "") + made.uses[i];
+        if (!made.alsoIn.empty()) {
+            out += std::string("; also in the response") + (made.alsoIn.size() > 1 ? "s" : "") +
+                   " of entr" + (made.alsoIn.size() > 1 ? "ies " : "y ");
+            for (std::size_t i = 0; i < made.alsoIn.size(); ++i)
+                out += (i ? ", " : "") + std::to_string(made.alsoIn[i]);
+            out += " (ambiguous: the first is extracted, check it is the one)";
+        }
         out += "\n";
     }
     for (const auto &skipped : skipped)
@@ -607,7 +614,19 @@ CorrelationReport correlate(const std::vector<RecordedExchange> &exchanges,
             if (lower(nameBase) == "authorization" || nameBase.empty())
                 nameBase = use.where.starts_with("header") ? "token" : "value";
             const std::string variable = variableName(nameBase, variables);
-            Correlation made{variable, value, from.entry, how, {}};
+            Correlation made{variable, value, from.entry, how, {}, {}};
+            // Other responses before the use that hold it too: reported, not guessed away.
+            for (std::size_t k = *source + 1; k < j; ++k) {
+                const auto &other = exchanges[k];
+                work += other.responseBody.size() / 4 + 64;
+                bool holds = shortValue ? !pointersOf(k, value).empty()
+                                        : bodyOf(other).find(value) != std::string::npos;
+                for (const auto &[name, header] : other.responseHeaders)
+                    holds = holds || (!shortValue && lower(name) != "set-cookie" &&
+                                      header.find(value) != std::string::npos);
+                if (holds)
+                    made.alsoIn.push_back(other.entry);
+            }
             for (std::size_t m = *source + 1; m < exchanges.size(); ++m) {
                 for (const auto &where : substitute(steps[m], value, variable, shortValue)) {
                     made.uses.push_back("entry " + std::to_string(exchanges[m].entry) + " " +

@@ -13,11 +13,16 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// A C++ string literal (octal escapes: a hex escape would swallow the digits after it).
+/// A C++ string literal (octal escapes: a hex escape would swallow the digits after it; "?\?"
+/// for "??": no trigraph for a compiler to warn about).
 std::string literal(std::string_view text)
 {
     std::string out = "\"";
+    char previous = 0;
     for (const char c : text) {
+        if (c == '?' && previous == '?')
+            out += '\\';
+        previous = c;
         switch (c) {
         case '"':
             out += "\\\"";

@@ -1,9 +1,12 @@
 #include <loadwizard/recording.h>
 
+#include <loadwizard/httpsyntax.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <regex>
 
 namespace Loadwizard::Import {
@@ -65,6 +68,28 @@ Steps::Pairs escapedPairs(const Steps::Pairs &pairs)
     Steps::Pairs out;
     for (const auto &[name, value] : pairs)
         out.emplace_back(escapeTemplate(name), escapeTemplate(value));
+    return out;
+}
+
+/// `text` shortened, with control characters written as escapes (`\r`, `\n`, `\x00`): a
+/// warning stays one line.
+std::string visible(std::string_view text)
+{
+    std::string out;
+    for (const char c : shortened(text)) {
+        if (c == '\r')
+            out += "\\r";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if ((unsigned char)c < 0x20 || c == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", unsigned((unsigned char)c));
+            out += hex;
+        } else
+            out += c;
+    }
     return out;
 }
 
@@ -151,6 +176,13 @@ Steps::RequestStep requestStep(const RecordedExchange &exchange, const std::stri
 
     for (const auto &[name, value] : exchange.headers) {
         const std::string key = lower(name);
+        // A name with a space or a colon, a value with a line break: the request (and the YAML
+        // that carries it) would break, or smuggle a header of its own.
+        if (const std::string problem = headerProblem(name, value); !problem.empty()) {
+            if (!isDroppedHeader(key) && !name.starts_with(":"))
+                warnings.push_back(entryLabel(exchange) + ": " + visible(problem) + ": left out");
+            continue;
+        }
         if (std::find(exchange.keptHeaders.begin(), exchange.keptHeaders.end(), key) !=
             exchange.keptHeaders.end()) {
             step.headers.emplace_back(name, escapeTemplate(value));
@@ -426,6 +458,17 @@ tl::expected<ImportResult, Error> buildScenario(const std::vector<RecordedExchan
                                "\" is not an http(s) URL: skipped");
             continue;
         }
+        if (!isHttpToken(exchange.method)) {
+            warnings.push_back(entryLabel(exchange) + ": method \"" + visible(exchange.method) +
+                               "\" is not an HTTP token: skipped");
+            continue;
+        }
+        if (std::any_of(exchange.url.begin(), exchange.url.end(),
+                        [](char c) { return (unsigned char)c <= 0x20 || c == 0x7f; })) {
+            warnings.push_back(entryLabel(exchange) +
+                               ": the URL holds a space or a control character: skipped");
+            continue;
+        }
         kept.push_back(exchange);
     }
     if (base.empty() && !kept.empty())
@@ -475,6 +518,34 @@ tl::expected<ImportResult, Error> buildScenario(const std::vector<RecordedExchan
     }
     result.requests = int(kept.size());
 
+    // Requests to other origins are sent there whatever --base-url says: a replay against a local
+    // server would still reach the identity provider or the analytics host. Say which.
+    std::vector<std::pair<std::string, int>> others;
+    int otherRequests = 0;
+    for (const auto &exchange : kept) {
+        const std::string origin = originOf(exchange.url);
+        if (origin == base)
+            continue;
+        ++otherRequests;
+        auto it = std::find_if(others.begin(), others.end(),
+                               [&](const auto &other) { return other.first == origin; });
+        if (it == others.end())
+            others.emplace_back(origin, 1);
+        else
+            ++it->second;
+    }
+    if (otherRequests > 0) {
+        std::string list;
+        for (std::size_t i = 0; i < others.size() && i < 10; ++i)
+            list += (i ? ", " : "") + shortened(others[i].first) + " (" +
+                    std::to_string(others[i].second) + ")";
+        if (others.size() > 10)
+            list += " and " + std::to_string(others.size() - 10) + " more origins";
+        warnings.push_back(std::to_string(otherRequests) + " request" +
+                           (otherRequests == 1 ? " stays" : "s stay") +
+                           " absolute: " + (otherRequests == 1 ? "it goes" : "they go") + " to " +
+                           list + " whatever the base URL (--exclude leaves them out)");
+    }
     if (result.droppedStatic > 0)
         warnings.push_back(std::to_string(result.droppedStatic) +
                            " static resources left out (images, CSS, fonts, scripts, media; "

@@ -21,6 +21,7 @@ struct Correlation
     int sourceEntry = 0;    ///< the entry whose response it is extracted from
     std::string extraction; ///< "json /access_token", "between ['…', '\"']", "header Location"
     std::vector<std::string> uses; ///< "entry 3 form csrf", "entry 5 header Authorization"
+    std::vector<int> alsoIn;       ///< other entries before the first use whose responses hold it
 };
 
 /// A recorded value that was seen in a response and sent again, but not turned into a variable.
