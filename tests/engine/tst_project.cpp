@@ -523,7 +523,7 @@ void TestProject::quotesHugeNamesShortened()
         const auto parsed = Loadwizard::parseProject(yaml, "n.yaml");
         QVERIFY(!parsed);
         QVERIFY2(parsed.error().message.size() < 400, parsed.error().message.c_str());
-        QVERIFY2(parsed.error().message.find("…(100000 characters)") != std::string::npos,
+        QVERIFY2(parsed.error().message.find("100000 characters") != std::string::npos,
                  parsed.error().message.c_str());
     }
 }

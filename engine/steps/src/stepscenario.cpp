@@ -52,8 +52,10 @@ bool searchRegex(const std::string &subject, const std::regex &pattern)
     return found;
 }
 
-/// Steps a vuser may run without waiting before it yields to the others.
-constexpr std::uint32_t maxBusySteps = 10'000;
+/// Steps a vuser may run without waiting before it yields to the others. Also bounds the stack:
+/// a nested list that completes without suspending resumes its parent by symmetric transfer,
+/// which unoptimized (sanitizer) builds do not turn into a tail call.
+constexpr std::uint32_t maxBusySteps = 1'000;
 
 bool truthy(std::string_view text)
 {
