@@ -50,14 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     FUZZ_CHECK(*reloaded == *scenario, saved);
     FUZZ_CHECK(stepScenarioToYaml(*reloaded) == saved, saved);
 
-    // The node form (a project's inline scenario handed around) reads back equal too.
+    // The node form (a project's inline scenario handed around) reads back equal too. It is not
+    // written back through YAML::Dump: yaml-cpp's own emitter writes a carriage return raw, and a
+    // reader folds it into a line break; every writer of ours goes through Yaml::Text instead.
     const YAML::Node node = stepScenarioToNode(*scenario);
     const auto fromNode = readStepScenario(node, fakeFileName, {});
     FUZZ_CHECK(fromNode.has_value(), saved + "\n---- " + fromNode.error().toString());
     FUZZ_CHECK(*fromNode == *scenario, saved);
-    const std::string dumped = YAML::Dump(node);
-    const auto fromDump = parseStepScenario(dumped, fakeFileName);
-    FUZZ_CHECK(fromDump.has_value(), dumped + "\n---- " + fromDump.error().toString());
-    FUZZ_CHECK(*fromDump == *scenario, dumped);
     return 0;
 }
