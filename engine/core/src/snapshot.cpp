@@ -40,6 +40,7 @@ void Counters::add(const Counters &other)
     iterationsInterrupted += other.iterationsInterrupted;
     iterationsStarted += other.iterationsStarted;
     vuserInitFailures += other.vuserInitFailures;
+    iterationsDropped += other.iterationsDropped;
     checksPassed += other.checksPassed;
     checksFailed += other.checksFailed;
     for (std::size_t i = 0; i < errors.size(); ++i)

@@ -5,6 +5,7 @@ namespace Loadwizard::Engine {
 void NameRecord::reset()
 {
     histogram.reset();
+    intended.reset();
     count = errors = 0;
     dnsMicros = connectMicros = tlsMicros = ttfbMicros = totalMicros = 0;
 }
@@ -12,6 +13,7 @@ void NameRecord::reset()
 void NameRecord::merge(const NameRecord &other)
 {
     histogram.merge(other.histogram);
+    intended.merge(other.intended);
     count += other.count;
     errors += other.errors;
     dnsMicros += other.dnsMicros;
@@ -30,6 +32,7 @@ void IntervalData::reset()
     for (auto &[name, check] : checks)
         check = {};
     allRequests.reset();
+    allIntended.reset();
     counters = {};
     events.clear();
     eventsDropped = 0;

@@ -14,6 +14,7 @@ namespace Loadwizard::Engine {
 struct NameRecord
 {
     Histogram histogram;
+    Histogram intended; ///< open model: from the intended start (empty, unallocated otherwise)
     std::uint64_t count = 0;
     std::uint64_t errors = 0;
     // libcurl's timing breakdown, summed in microseconds (requests only).
@@ -40,6 +41,7 @@ struct IntervalData
     std::unordered_map<std::string, NameRecord> transactions;
     std::unordered_map<std::string, CheckStats> checks;
     Histogram allRequests;
+    Histogram allIntended; ///< open model only
     Counters counters;
     std::vector<LogEvent> events;
     std::uint64_t eventsDropped = 0;

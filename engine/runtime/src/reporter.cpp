@@ -14,7 +14,7 @@ namespace {
 
 NameStats statsOf(const NameRecord &record)
 {
-    return {record.count, record.errors, record.histogram.stats()};
+    return {record.count, record.errors, record.histogram.stats(), record.intended.stats()};
 }
 
 } // namespace
@@ -83,6 +83,7 @@ void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
         total.fails += check.fails;
     }
     m_allInterval.merge(data.allRequests);
+    m_intendedInterval.merge(data.allIntended);
     interval.add(data.counters);
     for (auto &event : data.events) {
         if (snapshot.events.size() < IntervalData::maxEvents) {
@@ -194,6 +195,7 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
                          });
     m_totals.add(interval);
     m_allTotal.merge(m_allInterval);
+    m_intendedTotal.merge(m_intendedInterval);
 
     const std::uint64_t now = collected.atNs;
     snapshot->sequence = ++m_sequence;
@@ -213,6 +215,13 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->intervalLatency = m_allInterval.stats();
     snapshot->totalLatency = m_allTotal.stats();
     m_allInterval.reset();
+    snapshot->intervalIntendedLatency = m_intendedInterval.stats();
+    snapshot->totalIntendedLatency = m_intendedTotal.stats();
+    m_intendedInterval.reset();
+    snapshot->arrivals = schedule.arrivals;
+    if (schedule.arrivals.open && snapshot->intervalSeconds > 0)
+        snapshot->arrivals.achievedRate =
+            double(interval.iterationsStarted) / snapshot->intervalSeconds;
     foldNames(*snapshot);
     snapshot->checks = m_checksTotal;
     for (auto &[name, stats] : m_hub.stats())

@@ -39,6 +39,7 @@ public:
         long long maxPlannedVusers = 0;
         std::map<std::string, DataFeedStats, std::less<>> data;
         std::string stoppedByData;
+        Snapshot::Arrivals arrivals; ///< achievedRate filled in by merge()
     };
 
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
@@ -88,6 +89,7 @@ private:
     std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> m_errorMessages;
     std::vector<ErrorMessageCount> topErrors() const;
     Histogram m_allInterval, m_allTotal;
+    Histogram m_intendedInterval, m_intendedTotal; ///< open model: from the intended start
     Counters m_totals;
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;

@@ -73,6 +73,7 @@ public:
     std::uint64_t pausedTotalNs = 0;
 
     bool started = false;
+    bool adjustWarned = false; ///< the open model ignores adjustVusers(): said once
     bool stopping = false;
     bool interrupted = false;
     std::uint64_t stopNs = 0;
@@ -97,8 +98,10 @@ public:
 Run::Private::Private(RunConfig config)
 {
     shared.config = std::move(config);
+    shared.manualClock = bool(shared.config.clock);
     if (!shared.config.clock)
         shared.config.clock = nowNs;
+    shared.openModel = !shared.config.arrivalRate.empty();
     for (const DataFeed &feed : shared.config.data)
         shared.feeders.push_back(std::make_unique<DataFeeder>(feed));
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
@@ -185,6 +188,17 @@ void Run::Private::schedule(std::uint64_t now)
         delta = manualDelta;
         t = scheduleSeconds(now);
     }
+    if (shared.openModel) {
+        // The workers run the arrival schedule themselves; the controller only ends it.
+        if (delta != 0 && !std::exchange(adjustWarned, true))
+            reporter->addEvent({t, "warning",
+                                "adding or removing vusers has no effect on an arrival-rate "
+                                "profile (its pool grows by itself up to the maximum)",
+                                ErrorClass::Other, 0});
+        if (t >= shared.config.arrivalRate.totalSeconds())
+            beginStop(false);
+        return;
+    }
     if (t >= shared.config.profile.totalSeconds()) {
         beginStop(false);
         return;
@@ -199,7 +213,7 @@ void Run::Private::schedule(std::uint64_t now)
 
 bool Run::Private::iterationsDone(std::uint64_t now)
 {
-    if (shared.config.iterationsPerVuser == 0 || nextVuserId == 1)
+    if (shared.config.iterationsPerVuser == 0 || nextVuserId == 1 || shared.openModel)
         return false;
     double riseEnd = 0; // the end of the profile's last step that adds vusers
     double stepEnd = 0;
@@ -257,6 +271,25 @@ void Run::Private::report(bool final)
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
     Reporter::ScheduleState schedule{state, active, planned, maxVusers, maxPlanned};
+    if (shared.openModel) {
+        Snapshot::Arrivals &arrivals = schedule.arrivals;
+        arrivals.open = true;
+        double t;
+        {
+            std::lock_guard lock(controlMutex);
+            t = scheduleSeconds(collected.atNs);
+        }
+        const ArrivalProfile &profile = shared.config.arrivalRate;
+        t = std::min(t, profile.totalSeconds());
+        arrivals.plannedRate = state == RunState::Running ? profile.rateAt(t) : 0;
+        arrivals.planned = profile.arrivalsBetween(0, t);
+        for (const auto &worker : workers) {
+            arrivals.poolSize += worker->poolSize();
+            arrivals.poolIdle += worker->poolIdle();
+            arrivals.poolMax += worker->poolMax();
+        }
+        schedule.plannedVusers = arrivals.poolMax;
+    }
     for (const auto &feeder : shared.feeders)
         schedule.data.emplace(feeder->feed().name, feeder->stats());
     schedule.stoppedByData = stoppedByData;
@@ -473,14 +506,39 @@ tl::expected<void, Error> Run::start()
         return tl::make_unexpected(Error{"the run was already started"});
     if (!d->shared.config.scenario)
         return tl::make_unexpected(Error{"no scenario to run"});
-    if (d->shared.config.profile.empty())
+    RunConfig &config = d->shared.config;
+    if (!d->shared.openModel && config.profile.empty())
         return tl::make_unexpected(Error{"the ramp-up profile is empty", {}, 0, 0, "profile"});
+    const long long poolMax = std::max(config.maxVusers, config.preAllocatedVusers);
+    if (d->shared.openModel) {
+        if (config.pacing.enabled())
+            return tl::make_unexpected(
+                Error{"pacing applies to the closed model (a vuser count): with an arrival "
+                      "rate the profile itself spaces the iterations",
+                      {},
+                      0,
+                      0,
+                      "pacing"});
+        if (config.preAllocatedVusers < 0 || config.maxVusers < 0 || poolMax == 0)
+            return tl::make_unexpected(Error{"an arrival-rate profile needs a vuser pool: "
+                                             "pre-allocated vusers or a maximum above 0",
+                                             {},
+                                             0,
+                                             0,
+                                             "pool"});
+    }
     curlGlobalInitOnce();
     d->started = true;
 
     int workerCount = d->shared.config.workers;
     if (workerCount <= 0)
         workerCount = std::max(1, int(std::thread::hardware_concurrency()));
+    if (d->shared.openModel) {
+        // Every worker holds at least one vuser of the pool, or its arrivals would all drop.
+        workerCount = int(std::min<long long>(workerCount, poolMax));
+        d->shared.totalArrivals = config.arrivalRate.totalArrivals();
+    }
+    d->shared.workerCount = workerCount;
     auto *self = d.get();
     d->hub = std::make_unique<RendezvousHub>(
         d->shared.config.rendezvous, d->shared.config.clock,
@@ -508,7 +566,13 @@ tl::expected<void, Error> Run::start()
     }
     d->reporter = std::make_unique<Reporter>(
         d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
-        d->shared.config.reportIntervalSeconds, d->shared.config.profile.totalSeconds());
+        d->shared.config.reportIntervalSeconds,
+        d->shared.openModel ? config.arrivalRate.totalSeconds() : config.profile.totalSeconds());
+    if (d->shared.openModel) {
+        // The pool's pre-allocated vusers initialise now, spread like closed-model vusers.
+        d->addVusers(config.preAllocatedVusers);
+        d->shared.nextPoolId.store(d->nextVuserId, std::memory_order_relaxed);
+    }
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }
@@ -567,10 +631,15 @@ void Run::setPaused(bool paused)
     if (paused == d->pausedFlag)
         return;
     const std::uint64_t now = d->shared.config.clock();
-    if (paused)
+    if (paused) {
         d->pausedSinceNs = now;
-    else
+        d->shared.pausedAtNs.store(now, std::memory_order_release);
+    } else {
         d->pausedTotalNs += now - d->pausedSinceNs;
+        // The total first: a worker reading "not paused" then sees the whole pause.
+        d->shared.pausedTotalNs.store(d->pausedTotalNs, std::memory_order_release);
+        d->shared.pausedAtNs.store(RunShared::notPaused, std::memory_order_release);
+    }
     d->pausedFlag = paused;
 }
 

@@ -111,7 +111,11 @@ public:
     bool interrupting = false;     ///< being torn down: record nothing more
     std::uint64_t errorCount = 0;  ///< request errors and failed checks, for Auto status
     std::uint64_t thinkMicros = 0; ///< think time so far, left out of transactions
-    bool suspended = false;        ///< the current task has waited on something (set by beginWait)
+    /// Open model: where the next request's latency from the intended start counts from (the
+    /// arrival's intended time, then each step's end); real nanoseconds.
+    std::uint64_t stepEndNs = 0;
+    std::uint64_t iterationStartNs = 0; ///< real nanoseconds, for pacing
+    bool suspended = false; ///< the current task has waited on something (set by beginWait)
     std::uint32_t quickFailures = 0; ///< iterations in a row that failed without suspending
     /// engineState(): what an engine-built scenario (YAML steps) keeps for this vuser.
     std::shared_ptr<void> engineState;

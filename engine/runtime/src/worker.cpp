@@ -165,7 +165,7 @@ tl::expected<void, Error> Worker::setUp()
     curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_NOTHING));
     m_pool = std::make_unique<TransferPool>(m_shared.config.http, m_shared.userAgent,
                                             m_shared.config.trace.http);
-    return {};
+    return setUpArrivals();
 }
 
 void Worker::tearDown()
@@ -186,6 +186,9 @@ void Worker::tearDown()
     m_multi = nullptr;
     if (m_wakeFd >= 0)
         close(m_wakeFd);
+    if (m_timerFd >= 0)
+        close(m_timerFd);
+    m_timerFd = -1;
     if (m_epoll >= 0)
         close(m_epoll);
     m_wakeFd = m_epoll = -1;
@@ -386,6 +389,8 @@ int Worker::waitTimeoutMs(std::uint64_t now) const
         deadline = std::min(deadline, m_curlDeadlineNs);
     if (!m_timers.empty())
         deadline = std::min(deadline, m_timers.front().deadlineNs);
+    if (m_arrivalWakeNs) // the timerfd wakes the loop sooner than a millisecond timeout
+        deadline = std::min(deadline, m_arrivalWakeNs);
     if (deadline <= now || !m_pendingStarts.empty())
         return 0;
     return int((deadline - now + 999'999) / 1'000'000); // round up: never spin before it
@@ -419,6 +424,11 @@ void Worker::run()
                 processInbox();
                 continue;
             }
+            if (fd == m_timerFd) {
+                std::uint64_t expirations;
+                [[maybe_unused]] auto got = read(m_timerFd, &expirations, sizeof expirations);
+                continue;
+            }
             int flags = 0;
             if (events[i].events & EPOLLIN)
                 flags |= CURL_CSELECT_IN;
@@ -435,8 +445,12 @@ void Worker::run()
         }
         processCompletions();
         fireTimers(now);
+        startArrivals(false);
         startPending(now);
         runReady();
+        if (m_shared.openModel)
+            m_poolSize.store(static_cast<long long>(m_vusers.size() + m_pendingCount),
+                             std::memory_order_relaxed);
     }
 }
 
@@ -484,12 +498,16 @@ void Worker::processInbox()
             flush(command.first);
             break;
         case WorkerCommand::Type::Stop:
+            // Arrivals due by now still start (the profile's last ones, on a late worker).
+            startArrivals(true);
+            stopArrivals();
             m_stopping = true;
             m_pendingStarts.clear(); // vusers never start after the profile or a stop
             m_pendingCount = 0;
             removeVusers(std::uint64_t(m_vusers.size()));
             break;
         case WorkerCommand::Type::Interrupt:
+            stopArrivals();
             m_pendingStarts.clear();
             m_pendingCount = 0;
             interruptAll();
@@ -643,8 +661,13 @@ void Worker::runReady()
         }
         auto &scenario = *m_shared.config.scenario;
         auto &counters = m_interval->counters;
-        if (vuser->initDone)
+        if (vuser->initDone) {
             ++counters.iterationsStarted;
+            if (m_shared.config.pacing.enabled())
+                vuser->iterationStartNs = nowNs();
+        } else if (m_shared.openModel) {
+            vuser->stepEndNs = nowNs();
+        }
         vuser->suspended = false;
         try {
             vuser->task = vuser->initDone ? scenario.iteration(*vuser) : scenario.vuserInit(*vuser);
@@ -679,6 +702,8 @@ void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 
 void Worker::wake(VuserImpl &vuser)
 {
+    if (m_shared.openModel) // the next step's latency from the intended start counts from here
+        vuser.stepEndNs = nowNs();
     const std::coroutine_handle<> handle = vuser.endWait();
     if (!handle) { // the pause after iterations that fail at once (finishTask)
         m_ready.push_back(vuser.id());
@@ -722,6 +747,11 @@ void Worker::finishTask(VuserImpl &vuser)
         vuser.initDone = true;
         if (failure) { // a vuser that could not initialise does not run (LoadRunner's rule)
             ++counters.vuserInitFailures;
+            if (m_shared.openModel && !m_waitingArrivals.empty()) {
+                // The arrival this vuser was added for finds no vuser: dropped.
+                m_waitingArrivals.pop_front();
+                ++counters.iterationsDropped;
+            }
             retire(vuser);
             return;
         }
@@ -735,9 +765,14 @@ void Worker::finishTask(VuserImpl &vuser)
         // core and flooding the log: after 10 in a row, pause 10 ms, doubling up to 1 s.
         vuser.quickFailures = failure && !vuser.suspended ? vuser.quickFailures + 1 : 0;
     }
-    const std::uint64_t limit = m_shared.config.iterationsPerVuser;
+    // The open model's iterations follow arrivals: no per-vuser limit.
+    const std::uint64_t limit = m_shared.openModel ? 0 : m_shared.config.iterationsPerVuser;
     if (vuser.stopAfterIteration || m_stopping || (limit > 0 && vuser.iteration() >= limit)) {
         retire(vuser);
+        return;
+    }
+    if (m_shared.openModel) { // arrivals, not the vuser's end, start its next iteration
+        toPool(vuser);
         return;
     }
     constexpr std::uint32_t quickFailuresBeforePause = 10;
@@ -755,6 +790,15 @@ void Worker::finishTask(VuserImpl &vuser)
         const std::uint64_t token = m_nextToken++;
         vuser.beginWait(VuserImpl::SleepWait{{}, token, now, false});
         m_timers.push_back({now + std::uint64_t(seconds * 1e9), vuser.id(), token});
+        std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
+        return;
+    }
+    const std::uint64_t now = nowNs();
+    if (const std::uint64_t delay = pacingDelayNs(vuser, now)) {
+        // Pacing: the next iteration starts no sooner than the pacing after this one started.
+        const std::uint64_t token = m_nextToken++;
+        vuser.beginWait(VuserImpl::SleepWait{{}, token, now, false});
+        m_timers.push_back({now + delay, vuser.id(), token});
         std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
         return;
     }

@@ -50,6 +50,21 @@ struct RunShared
     std::vector<std::unique_ptr<DataFeeder>> feeders;
     NameRegistry transactionNames; ///< transaction names, the same cap
     NameRegistry checkNames;       ///< check names, the same cap
+
+    // The open model (RunConfig::arrivalRate not empty); read-only after start but the atomics.
+    bool openModel = false;
+    int workerCount = 1;
+    std::uint64_t totalArrivals = 0; ///< the whole profile's
+    bool manualClock = false;        ///< RunConfig::clock was given: poll it, it moves by hand
+    /// Vuser ids for the pool's growth (pre-allocated vusers take 1…N from the controller).
+    std::atomic<std::uint64_t> nextPoolId{1};
+    static constexpr std::uint64_t notPaused = UINT64_MAX;
+    /// The schedule clock's reading when paused, notPaused otherwise; then pausedTotalNs. Run
+    /// writes the total before clearing pausedAtNs, so a reader never sees the schedule jump.
+    std::atomic<std::uint64_t> pausedAtNs{notPaused};
+    std::atomic<std::uint64_t> pausedTotalNs{0};
+    /// Nanoseconds of schedule time at the clock reading `clockNow` (frozen while paused).
+    std::uint64_t scheduleNs(std::uint64_t clockNow) const;
 };
 
 /// What a capped name names (each kind has its own registry and its own warning).
@@ -137,6 +152,10 @@ public:
         return m_vuserInScenario.load(std::memory_order_relaxed);
     }
     int index() const { return m_index; }
+    /// Open model: vusers in this worker's pool, and of those the idle ones (any thread).
+    long long poolSize() const { return m_poolSize.load(std::memory_order_relaxed); }
+    long long poolIdle() const { return m_poolIdle.load(std::memory_order_relaxed); }
+    long long poolMax() const { return m_poolMax; }
     /// The worker whose thread calls this, or nullptr: async-signal-safe.
     static const Worker *current();
     /// Gives up on a worker that never came back from scenario code: its thread is detached
@@ -201,6 +220,21 @@ private:
     void flush(std::uint64_t round);
     VuserImpl *find(std::uint64_t id);
 
+    // The open model (workerarrivals.cpp).
+    /// This worker's share of the schedule and the pool.
+    tl::expected<void, Error> setUpArrivals();
+    /// Starts every arrival that is due (at most a batch per loop turn unless `all`), each on an
+    /// idle vuser, a new one while the pool may grow, or dropped and counted.
+    void startArrivals(bool all);
+    /// An open-model vuser whose init or iteration ended: takes a waiting arrival or goes idle.
+    void toPool(VuserImpl &vuser);
+    /// The stop: arrivals waiting for a new vuser's init are dropped; idle vusers go.
+    void stopArrivals();
+    /// Programs the timerfd for the next arrival (real nanoseconds), if it changed.
+    void armArrivalTimer(std::uint64_t wakeNs);
+    /// The pause between iterations that pacing asks for, or 0.
+    std::uint64_t pacingDelayNs(VuserImpl &vuser, std::uint64_t now);
+
     int m_index;
     RunShared &m_shared;
     std::thread m_thread;
@@ -238,6 +272,18 @@ private:
     std::atomic<bool> m_exited{false};
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};
+
+    // The open model: arrivals k = index, index + workers, … are this worker's.
+    std::uint64_t m_nextArrival = 0;
+    double m_nextArrivalSeconds = 0; ///< plannedTime(m_nextArrival), infinity past the end
+    long long m_poolMax = 0;
+    std::atomic<long long> m_poolSize{0};
+    std::atomic<long long> m_poolIdle{0};
+    std::vector<std::uint64_t> m_idle;
+    std::deque<std::uint64_t> m_waitingArrivals; ///< intended real ns, waiting for a vuser's init
+    std::uint64_t m_arrivalWakeNs = 0;           ///< real ns of the next arrival, 0: none
+    int m_timerFd = -1;
+    std::uint64_t m_timerArmedNs = 0;
 
     std::unique_ptr<IntervalData> m_interval;
     /// Names the run's registries admitted, one set per NameKind, so the hot path takes no lock

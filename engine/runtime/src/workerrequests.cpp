@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "clock.h"
 #include "transferpool.h"
 #include <loadwizard/httpsyntax.h>
 #include <loadwizard/requestnames.h>
@@ -465,6 +466,15 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     record.ttfbMicros += std::uint64_t(ttfb);
     record.totalMicros += micros;
     data.allRequests.record(micros);
+    if (m_shared.openModel) {
+        // wrk2's correction: from the arrival's intended start (first request) or the previous
+        // step's end, so a stalled server's queueing shows as the wait users see.
+        const std::uint64_t end = nowNs();
+        const std::uint64_t intended =
+            end > vuser.stepEndNs ? (end - vuser.stepEndNs) / 1000 : micros;
+        record.intended.record(intended);
+        data.allIntended.record(intended);
+    }
     ++data.counters.requests;
     data.counters.bytesIn += std::uint64_t(down) + std::uint64_t(headerBytes);
     data.counters.bytesOut += std::uint64_t(up) + std::uint64_t(requestBytes);

@@ -38,6 +38,18 @@ struct ThinkTimeSettings
     bool operator==(const ThinkTimeSettings &) const = default;
 };
 
+/// LoadRunner's pacing: the least time between two iteration starts of one vuser, fixed
+/// (min == max) or drawn uniformly from [min, max] for each iteration. An iteration that takes
+/// longer starts the next at once. Separate from think time; closed model only.
+struct PacingSettings
+{
+    double minSeconds = 0;
+    double maxSeconds = 0;
+
+    bool enabled() const { return maxSeconds > 0; }
+    bool operator==(const PacingSettings &) const = default;
+};
+
 struct HttpSettings
 {
     double timeoutSeconds = 60;

@@ -48,6 +48,9 @@ struct Counters
     std::uint64_t iterationsFailed = 0;      ///< of those, ended by a scenario exception
     std::uint64_t iterationsInterrupted = 0; ///< cut at the end of the graceful stop or aborted
     std::uint64_t vuserInitFailures = 0;     ///< vuserInit() threw: that vuser never iterated
+    /// Open model: arrivals that found no idle vuser with the pool at its maximum (never
+    /// started, so not in iterationsStarted).
+    std::uint64_t iterationsDropped = 0;
     std::uint64_t checksPassed = 0;
     std::uint64_t checksFailed = 0;
     std::array<std::uint64_t, errorClassCount> errors{};
@@ -61,7 +64,10 @@ struct NameStats
 {
     std::uint64_t count = 0;
     std::uint64_t errors = 0;
-    LatencyStats latency;
+    LatencyStats latency; ///< service time: from the request's send to its response
+    /// Open model only (else empty): from the iteration's intended start for its first request,
+    /// from the previous step's end for later ones (wrk2's coordinated-omission correction).
+    LatencyStats intendedLatency;
 };
 
 /// libcurl's timing breakdown for a request name, means in milliseconds over the run.
@@ -152,6 +158,21 @@ struct Snapshot
     Counters total;
     LatencyStats intervalLatency; ///< all requests
     LatencyStats totalLatency;
+    /// Open model only: all requests' latency from the intended start (see NameStats).
+    LatencyStats intervalIntendedLatency;
+    LatencyStats totalIntendedLatency;
+
+    /// The open model's schedule (all zero in the closed model).
+    struct Arrivals
+    {
+        bool open = false;         ///< the run follows an arrival-rate profile
+        double plannedRate = 0;    ///< iterations per second the profile plans now
+        double achievedRate = 0;   ///< iterations started per second this interval
+        long long poolSize = 0;    ///< vusers in the pool (initialising, busy or idle)
+        long long poolIdle = 0;    ///< of those, waiting for an arrival
+        long long poolMax = 0;     ///< the most the pool may hold
+        std::uint64_t planned = 0; ///< arrivals planned so far
+    } arrivals;
 
     std::map<std::string, NameStats, std::less<>> requestsInterval;
     std::map<std::string, NameStats, std::less<>> requestsTotal;

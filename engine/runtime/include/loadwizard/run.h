@@ -1,5 +1,6 @@
 #pragma once
 
+#include <loadwizard/arrivalprofile.h>
 #include <loadwizard/datasettings.h>
 #include <loadwizard/error.h>
 #include <loadwizard/rampprofile.h>
@@ -50,7 +51,16 @@ struct RunConfig
     std::shared_ptr<Scenario> scenario; ///< init() already called
     std::string scenarioId;             ///< for messages: the plugin's id
     Parameters parameters;
-    RampProfile profile;
+    RampProfile profile; ///< the closed model; ignored when arrivalRate is set
+    /// The open model when not empty: iterations start at the profile's planned times on a pool
+    /// of vusers, whatever the response times.
+    ArrivalProfile arrivalRate;
+    /// Open model: vusers created (vuserInit) before the first arrival, spread over workers.
+    long long preAllocatedVusers = 0;
+    /// Open model: the pool grows up to this many; an arrival finding no idle vuser at the
+    /// maximum is dropped and counted. Each worker holds its share of both numbers.
+    long long maxVusers = 0;
+    PacingSettings pacing; ///< closed model only
     ThinkTimeSettings thinkTime;
     HttpSettings http;
     std::vector<RendezvousPolicy> rendezvous;

@@ -1,0 +1,168 @@
+// The open workload model's side of a worker: its share of the arrival schedule, its share of
+// the vuser pool, and pacing (the closed model's spacing of iteration starts).
+#include "worker.h"
+
+#include "clock.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+namespace Loadwizard::Engine {
+
+namespace {
+
+/// Worker `index`'s share of `total` spread over `workers`: the first ones take the remainder.
+long long shareOf(long long total, int index, int workers)
+{
+    return total / workers + (index < total % workers ? 1 : 0);
+}
+
+} // namespace
+
+std::uint64_t RunShared::scheduleNs(std::uint64_t clockNow) const
+{
+    // pausedAtNs first: Run stores the total before clearing it (see the declaration).
+    const std::uint64_t pausedAt = pausedAtNs.load(std::memory_order_acquire);
+    const std::uint64_t paused = pausedTotalNs.load(std::memory_order_acquire);
+    const std::uint64_t now = std::min(clockNow, pausedAt);
+    const std::uint64_t since = now > startNs ? now - startNs : 0;
+    return since > paused ? since - paused : 0;
+}
+
+tl::expected<void, Error> Worker::setUpArrivals()
+{
+    if (!m_shared.openModel)
+        return {};
+    const RunConfig &config = m_shared.config;
+    m_poolMax = shareOf(std::max(config.maxVusers, config.preAllocatedVusers), m_index,
+                        m_shared.workerCount);
+    m_nextArrival = std::uint64_t(m_index);
+    m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
+                               ? config.arrivalRate.plannedTime(m_nextArrival)
+                               : std::numeric_limits<double>::infinity();
+    // The epoll timeout counts milliseconds; 20 000 arrivals a second need finer wakeups.
+    m_timerFd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (m_timerFd < 0)
+        return tl::make_unexpected(Error{"worker " + std::to_string(m_index) +
+                                         ": timerfd_create failed: " + std::strerror(errno)});
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = m_timerFd;
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timerFd, &event) != 0)
+        return tl::make_unexpected(Error{"worker " + std::to_string(m_index) +
+                                         ": epoll_ctl failed: " + std::strerror(errno)});
+    return {};
+}
+
+void Worker::armArrivalTimer(std::uint64_t wakeNs)
+{
+    if (m_timerFd < 0 || wakeNs == m_timerArmedNs)
+        return;
+    m_timerArmedNs = wakeNs;
+    itimerspec spec{};
+    // nowNs() is the steady clock, CLOCK_MONOTONIC on Linux; 0 disarms.
+    spec.it_value.tv_sec = time_t(wakeNs / 1'000'000'000ULL);
+    spec.it_value.tv_nsec = long(wakeNs % 1'000'000'000ULL);
+    timerfd_settime(m_timerFd, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void Worker::startArrivals(bool all)
+{
+    if (!m_shared.openModel || m_stopping)
+        return;
+    const std::uint64_t clockNow = m_shared.config.clock();
+    const std::uint64_t scheduleNs = m_shared.scheduleNs(clockNow);
+    const double scheduleSeconds = double(scheduleNs) / 1e9;
+    const std::uint64_t realNow = nowNs();
+    const std::uint64_t stride = std::uint64_t(m_shared.workerCount);
+    // A batch per loop turn keeps sockets served while a late worker catches up; the rest are
+    // still due on the next turn (the wait is then 0), each with its own intended time.
+    constexpr int batch = 4096;
+    int started = 0;
+    auto &counters = m_interval->counters;
+    while (m_nextArrivalSeconds <= scheduleSeconds && (all || started < batch)) {
+        ++started;
+        const auto plannedNs = std::uint64_t(std::llround(m_nextArrivalSeconds * 1e9));
+        const std::uint64_t lateNs = scheduleNs > plannedNs ? scheduleNs - plannedNs : 0;
+        const std::uint64_t intendedNs = realNow > lateNs ? realNow - lateNs : 0;
+        if (!m_idle.empty()) {
+            const std::uint64_t id = m_idle.back();
+            m_idle.pop_back();
+            m_poolIdle.fetch_sub(1, std::memory_order_relaxed);
+            VuserImpl *vuser = find(id);
+            vuser->stepEndNs = intendedNs;
+            m_ready.push_back(id);
+        } else if (static_cast<long long>(m_vusers.size() + m_pendingCount) < m_poolMax) {
+            // The new vuser initialises first; whichever vuser is free first takes the arrival.
+            const std::uint64_t id = m_shared.nextPoolId.fetch_add(1, std::memory_order_relaxed);
+            addVusers(id, 1);
+            m_waitingArrivals.push_back(intendedNs);
+        } else {
+            ++counters.iterationsDropped;
+        }
+        m_nextArrival += stride;
+        m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
+                                   ? m_shared.config.arrivalRate.plannedTime(m_nextArrival)
+                                   : std::numeric_limits<double>::infinity();
+    }
+    if (!std::isfinite(m_nextArrivalSeconds)) {
+        m_arrivalWakeNs = 0;
+    } else if (m_shared.pausedAtNs.load(std::memory_order_relaxed) != RunShared::notPaused ||
+               m_shared.manualClock) {
+        m_arrivalWakeNs = realNow + 1'000'000; // the schedule clock does not move by itself
+    } else {
+        const double ahead = std::max(0.0, m_nextArrivalSeconds - scheduleSeconds);
+        m_arrivalWakeNs = realNow + std::uint64_t(ahead * 1e9);
+    }
+    armArrivalTimer(m_arrivalWakeNs);
+}
+
+void Worker::toPool(VuserImpl &vuser)
+{
+    if (!m_waitingArrivals.empty()) {
+        vuser.stepEndNs = m_waitingArrivals.front();
+        m_waitingArrivals.pop_front();
+        m_ready.push_back(vuser.id());
+        return;
+    }
+    m_idle.push_back(vuser.id());
+    m_poolIdle.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::stopArrivals()
+{
+    if (!m_shared.openModel)
+        return;
+    // Not started, so not in iterationsStarted: planned = started + dropped still holds.
+    m_interval->counters.iterationsDropped += m_waitingArrivals.size();
+    m_waitingArrivals.clear();
+    m_idle.clear(); // removeVusers() retires them
+    m_poolIdle.store(0, std::memory_order_relaxed);
+    m_nextArrivalSeconds = std::numeric_limits<double>::infinity();
+    m_arrivalWakeNs = 0;
+    armArrivalTimer(0);
+}
+
+std::uint64_t Worker::pacingDelayNs(VuserImpl &vuser, std::uint64_t now)
+{
+    const PacingSettings &pacing = m_shared.config.pacing;
+    if (!pacing.enabled() || m_shared.openModel)
+        return 0;
+    double seconds = pacing.minSeconds;
+    if (pacing.maxSeconds > pacing.minSeconds) {
+        // 53 random bits: a uniform double in [0, 1).
+        const double unit = double(vuser.random64() >> 11) * 0x1.0p-53;
+        seconds += (pacing.maxSeconds - pacing.minSeconds) * unit;
+    }
+    const std::uint64_t next = vuser.iterationStartNs + std::uint64_t(seconds * 1e9);
+    return next > now ? next - now : 0;
+}
+
+} // namespace Loadwizard::Engine
