@@ -539,6 +539,8 @@ tl::expected<void, Error> Run::start()
         d->shared.totalArrivals = config.arrivalRate.totalArrivals();
     }
     d->shared.workerCount = workerCount;
+    // Workers add their share of the pre-allocated vusers (ids 1…N) as they start.
+    d->shared.nextPoolId.store(std::uint64_t(std::max(0LL, config.preAllocatedVusers)) + 1);
     auto *self = d.get();
     d->hub = std::make_unique<RendezvousHub>(
         d->shared.config.rendezvous, d->shared.config.clock,
@@ -568,11 +570,7 @@ tl::expected<void, Error> Run::start()
         d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
         d->shared.config.reportIntervalSeconds,
         d->shared.openModel ? config.arrivalRate.totalSeconds() : config.profile.totalSeconds());
-    if (d->shared.openModel) {
-        // The pool's pre-allocated vusers initialise now, spread like closed-model vusers.
-        d->addVusers(config.preAllocatedVusers);
-        d->shared.nextPoolId.store(d->nextVuserId, std::memory_order_relaxed);
-    }
+
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }

@@ -114,6 +114,8 @@ public:
     /// Open model: where the next request's latency from the intended start counts from (the
     /// arrival's intended time, then each step's end); real nanoseconds.
     std::uint64_t stepEndNs = 0;
+    /// Open model: queued to run an arrival's iteration; a stop lets it start (it was due).
+    bool arrivalPending = false;
     std::uint64_t iterationStartNs = 0; ///< real nanoseconds, for pacing
     bool suspended = false; ///< the current task has waited on something (set by beginWait)
     std::uint32_t quickFailures = 0; ///< iterations in a row that failed without suspending

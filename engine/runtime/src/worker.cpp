@@ -528,6 +528,8 @@ void Worker::addVusers(std::uint64_t first, std::uint64_t count)
     }
     m_pendingStarts.push_back({first, count});
     m_pendingCount += count;
+    if (m_shared.openModel)
+        m_initialising += count;
 }
 
 void Worker::startPending(std::uint64_t now)
@@ -633,7 +635,8 @@ void Worker::removeVusers(std::uint64_t count)
     // Vusers that have not started a task yet can go at once.
     std::vector<VuserImpl *> idle;
     for (auto &[id, vuser] : m_vusers) {
-        if (vuser->stopAfterIteration && vuser->task.done() && !vuser->isWaiting())
+        if (vuser->stopAfterIteration && vuser->task.done() && !vuser->isWaiting() &&
+            !vuser->arrivalPending)
             idle.push_back(vuser.get());
     }
     for (auto *vuser : idle)
@@ -655,10 +658,11 @@ void Worker::runReady()
         VuserImpl *vuser = find(id);
         if (!vuser)
             continue;
-        if (vuser->stopAfterIteration && vuser->initDone) {
+        if (vuser->stopAfterIteration && vuser->initDone && !vuser->arrivalPending) {
             retire(*vuser);
             continue;
         }
+        vuser->arrivalPending = false;
         auto &scenario = *m_shared.config.scenario;
         auto &counters = m_interval->counters;
         if (vuser->initDone) {
@@ -715,6 +719,8 @@ void Worker::wake(VuserImpl &vuser)
 void Worker::finishTask(VuserImpl &vuser)
 {
     const bool wasInit = !vuser.initDone;
+    if (wasInit && m_shared.openModel && m_initialising > 0)
+        --m_initialising;
     std::exception_ptr failure = vuser.task.exception();
     vuser.task.reset();
     vuser.closeOpenTransactions(true);
@@ -819,6 +825,8 @@ void Worker::interrupt(VuserImpl &vuser)
     }
     if (!vuser.task.done() && vuser.initDone)
         ++m_interval->counters.iterationsInterrupted;
+    if (vuser.arrivalPending) // due, never started: dropped, so planned = started + dropped
+        ++m_interval->counters.iterationsDropped;
     vuser.interrupting = true;
     vuser.endWait();    // before the frames holding the awaitables go
     vuser.task.reset(); // destroys the coroutine frames; their scope guards record nothing

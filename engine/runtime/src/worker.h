@@ -281,6 +281,7 @@ private:
     std::atomic<long long> m_poolIdle{0};
     std::vector<std::uint64_t> m_idle;
     std::deque<std::uint64_t> m_waitingArrivals; ///< intended real ns, waiting for a vuser's init
+    std::size_t m_initialising = 0;              ///< pool vusers before the end of vuserInit
     std::uint64_t m_arrivalWakeNs = 0;           ///< real ns of the next arrival, 0: none
     int m_timerFd = -1;
     std::uint64_t m_timerArmedNs = 0;

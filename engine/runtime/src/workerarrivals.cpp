@@ -43,6 +43,12 @@ tl::expected<void, Error> Worker::setUpArrivals()
     const RunConfig &config = m_shared.config;
     m_poolMax = shareOf(std::max(config.maxVusers, config.preAllocatedVusers), m_index,
                         m_shared.workerCount);
+    // Ids 1…N of the pre-allocated vusers, in runs per worker; the growth draws from N + 1 on.
+    std::uint64_t firstId = 1;
+    for (int w = 0; w < m_index; ++w)
+        firstId += std::uint64_t(shareOf(config.preAllocatedVusers, w, m_shared.workerCount));
+    addVusers(firstId,
+              std::uint64_t(shareOf(config.preAllocatedVusers, m_index, m_shared.workerCount)));
     m_nextArrival = std::uint64_t(m_index);
     m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
                                ? config.arrivalRate.plannedTime(m_nextArrival)
@@ -98,7 +104,11 @@ void Worker::startArrivals(bool all)
             m_poolIdle.fetch_sub(1, std::memory_order_relaxed);
             VuserImpl *vuser = find(id);
             vuser->stepEndNs = intendedNs;
+            vuser->arrivalPending = true;
             m_ready.push_back(id);
+        } else if (m_initialising > m_waitingArrivals.size()) {
+            // A vuser still in vuserInit takes it as soon as it is ready (the pool's start).
+            m_waitingArrivals.push_back(intendedNs);
         } else if (static_cast<long long>(m_vusers.size() + m_pendingCount) < m_poolMax) {
             // The new vuser initialises first; whichever vuser is free first takes the arrival.
             const std::uint64_t id = m_shared.nextPoolId.fetch_add(1, std::memory_order_relaxed);
@@ -128,6 +138,7 @@ void Worker::toPool(VuserImpl &vuser)
 {
     if (!m_waitingArrivals.empty()) {
         vuser.stepEndNs = m_waitingArrivals.front();
+        vuser.arrivalPending = true;
         m_waitingArrivals.pop_front();
         m_ready.push_back(vuser.id());
         return;
