@@ -18,6 +18,7 @@
 #include <loadwizard/stepsyaml.h>
 #include <loadwizard/summary.h>
 #include <loadwizard/targetserver.h>
+#include <loadwizard/yamlreader.h>
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +51,10 @@ struct Options
     std::string project;
     std::string scenario;
     std::string rampup;
+    std::string arrivalRate;     ///< `--arrival-rate SPEC`: the open model
+    long long preAllocated = -1; ///< `--pre-allocated-vusers N`
+    long long maxVusers = -1;    ///< `--max-vusers N`
+    std::string pacing;          ///< `--pacing 2` or `--pacing 1-3` (seconds)
     std::vector<std::string> params;
     std::vector<std::string> data;
     int workers = -1;
@@ -307,6 +312,84 @@ void takeStepScenarioArgument(Options &options)
         options.iterations = 1;
 }
 
+Error optionError(std::string message, const char *option)
+{
+    return Error{std::move(message), {}, 0, 0, option};
+}
+
+/// `--pacing 2` (seconds) or `--pacing 1-3` (a random range).
+tl::expected<PacingSettings, Error> parsePacing(const std::string &text)
+{
+    const auto dash = text.find('-', 1); // not a leading minus: that is a bad number
+    auto seconds = [&](const std::string &part) -> tl::expected<double, Error> {
+        const auto value = Yaml::toNumber<double>(part);
+        if (!value || *value < 0 || *value > 86400)
+            return tl::make_unexpected(
+                optionError("\"" + shortened(part) +
+                                "\" is not a pacing in seconds (0 to 86400; e.g. 2 or 1-3)",
+                            "--pacing"));
+        return *value;
+    };
+    const auto min = seconds(text.substr(0, dash));
+    if (!min)
+        return tl::make_unexpected(min.error());
+    if (dash == std::string::npos)
+        return PacingSettings{*min, *min};
+    const auto max = seconds(text.substr(dash + 1));
+    if (!max)
+        return tl::make_unexpected(max.error());
+    if (*max < *min)
+        return tl::make_unexpected(
+            optionError("the range \"" + shortened(text) + "\" ends below its start", "--pacing"));
+    return PacingSettings{*min, *max};
+}
+
+/// --arrival-rate, --pre-allocated-vusers, --max-vusers and --pacing over the project's values.
+tl::expected<void, Error> applyWorkloadOptions(const Options &options, bool flat, Project &project)
+{
+    if (!options.arrivalRate.empty()) {
+        if (!options.rampup.empty() || flat || options.iterations > 0)
+            return tl::make_unexpected(optionError(
+                "cannot be combined with --rampup, --vus, --duration or --iterations (the open "
+                "model's profile sets how many iterations start, and when)",
+                "--arrival-rate"));
+        auto profile = ArrivalProfile::parse(options.arrivalRate);
+        if (!profile) {
+            auto error = profile.error();
+            error.field = "--arrival-rate";
+            return tl::make_unexpected(error);
+        }
+        project.arrivalRate = *profile;
+        project.profile = {};
+    }
+    const bool pool = options.preAllocated >= 0 || options.maxVusers >= 0;
+    if (pool && project.arrivalRate.empty())
+        return tl::make_unexpected(
+            optionError("sizes the vuser pool of an arrival rate: give --arrival-rate SPEC too",
+                        options.maxVusers >= 0 ? "--max-vusers" : "--pre-allocated-vusers"));
+    if (options.preAllocated >= 0)
+        project.preAllocatedVusers = options.preAllocated;
+    if (options.maxVusers >= 0)
+        project.maxVusers = options.maxVusers;
+    if (!project.arrivalRate.empty()) {
+        if (const std::string problem = poolProblem(project.preAllocatedVusers, project.maxVusers);
+            !problem.empty())
+            return tl::make_unexpected(optionError(problem, "--max-vusers"));
+    }
+    if (!options.pacing.empty()) {
+        auto pacing = parsePacing(options.pacing);
+        if (!pacing)
+            return tl::make_unexpected(pacing.error());
+        project.pacing = *pacing;
+    }
+    if (project.pacing.enabled() && !project.arrivalRate.empty())
+        return tl::make_unexpected(optionError(
+            "pacing spaces a vuser's iterations in the closed model; with an arrival rate the "
+            "profile plans every iteration's start itself",
+            "--pacing"));
+    return {};
+}
+
 tl::expected<Project, Error> projectFor(const Options &options)
 {
     Project project;
@@ -364,14 +447,19 @@ tl::expected<Project, Error> projectFor(const Options &options)
             return tl::make_unexpected(error);
         }
         project.profile = *profile;
+        project.arrivalRate = {}; // the command line's closed model wins over the file's
     }
+    if (flat || (!options.rampup.empty()))
+        project.arrivalRate = {};
+    if (auto workload = applyWorkloadOptions(options, flat, project); !workload)
+        return tl::make_unexpected(workload.error());
     if (project.scenario.empty() && !project.inlineScenario && !options.project.empty())
         return tl::make_unexpected(Error{"the project names no scenario (add \"scenario: FILE\" "
                                          "or give --scenario FILE)",
                                          options.project, 0, 0, "scenario"});
     if (project.scenario.empty() && !project.inlineScenario)
         return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
-    if (project.profile.empty())
+    if (project.profile.empty() && project.arrivalRate.empty())
         return tl::make_unexpected(
             Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200), --vus N --duration D, "
                   "or --iterations N"});
@@ -551,11 +639,20 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         run.setProfileLabel(profile + (flat ? peak : ""));
     }
     if (!options.quiet) {
-        std::fprintf(stderr,
-                     "loadwizard %s: scenario %s, profile %s (%s%.0f s, peak %.0f vusers)\n",
-                     LOADWIZARD_VERSION, run.header().scenario.c_str(), profile.c_str(),
-                     options.iterations > 0 ? "at most " : "", project.profile.totalSeconds(),
-                     std::ceil(project.profile.peakVusers() - 1e-9));
+        if (!project.arrivalRate.empty())
+            std::fprintf(stderr,
+                         "loadwizard %s: scenario %s, %s (%.0f s, peak %g/s, %lld arrivals, "
+                         "pool %lld to %lld vusers)\n",
+                         LOADWIZARD_VERSION, run.header().scenario.c_str(), profile.c_str(),
+                         project.arrivalRate.totalSeconds(), project.arrivalRate.peakRate(),
+                         (long long)project.arrivalRate.totalArrivals(), project.preAllocatedVusers,
+                         std::max(project.preAllocatedVusers, project.maxVusers));
+        else
+            std::fprintf(stderr,
+                         "loadwizard %s: scenario %s, profile %s (%s%.0f s, peak %.0f vusers)\n",
+                         LOADWIZARD_VERSION, run.header().scenario.c_str(), profile.c_str(),
+                         options.iterations > 0 ? "at most " : "", project.profile.totalSeconds(),
+                         std::ceil(project.profile.peakVusers() - 1e-9));
         for (const auto &name : run.outputNames())
             std::fprintf(stderr, "loadwizard: output %s\n", name.c_str());
         if (const auto placeholders = secretPlaceholders(); !placeholders.empty()) {
@@ -765,6 +862,21 @@ void addRunOptions(CLI::App *command, Options &options)
     command->add_option("--rampup", options.rampup,
                         "Ramp-up profile: pairs of (vusers added per second, seconds), "
                         "e.g. 2,60,0,200");
+    command->add_option("--arrival-rate", options.arrivalRate,
+                        "Open model: iterations per second as target,seconds pairs from 0/s, "
+                        "e.g. 0,0,2000,10,2000,60 (up to 2000/s in 10 s, then 60 s at 2000/s)");
+    command
+        ->add_option("--pre-allocated-vusers", options.preAllocated,
+                     "Open model: vusers initialised before the first arrival")
+        ->check(CLI::Range(0LL, (long long)RampProfile::maxVusers));
+    command
+        ->add_option("--max-vusers", options.maxVusers,
+                     "Open model: the pool grows up to N vusers; an arrival finding none idle "
+                     "then is dropped and counted (default: the pre-allocated count)")
+        ->check(CLI::Range(0LL, (long long)RampProfile::maxVusers));
+    command->add_option("--pacing", options.pacing,
+                        "Closed model: at least SECONDS between a vuser's iteration starts, or "
+                        "a random MIN-MAX range (e.g. 2 or 1-3)");
     command->add_option("--param", options.params, "Scenario parameter key=value (repeatable)");
     command->add_option("--base-url", options.baseUrl,
                         "Base URL for the scenario's relative URLs (the project's http.base_url)");

@@ -29,7 +29,15 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     if (project.scenario.empty() && !project.inlineScenario)
         return tl::make_unexpected(Error{"no scenario given", project.path, 0, 0, "scenario"});
     // A run that starts nobody would "pass" for its whole length (-5,10 or 0,0 or 1e-320,1).
-    if (project.profile.peakVusers() <= 1e-9)
+    if (!project.arrivalRate.empty()) {
+        if (project.arrivalRate.totalArrivals() == 0)
+            return tl::make_unexpected(Error{"the arrival rate never starts an iteration (" +
+                                                 shortened(project.arrivalRate.toString()) + ")",
+                                             project.path, 0, 0, "profile.arrival_rate"});
+        if (const std::string problem = poolProblem(project.preAllocatedVusers, project.maxVusers);
+            !problem.empty())
+            return tl::make_unexpected(Error{problem, project.path, 0, 0, "profile.pool"});
+    } else if (project.profile.peakVusers() <= 1e-9)
         return tl::make_unexpected(Error{"the profile never starts a vuser (" +
                                              shortened(project.profile.toString()) + ")",
                                          project.path, 0, 0, "profile"});
@@ -154,6 +162,10 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
     config.scenarioId = scenarioId;
     config.parameters = std::move(parameters);
     config.profile = project.profile;
+    config.arrivalRate = project.arrivalRate;
+    config.preAllocatedVusers = project.preAllocatedVusers;
+    config.maxVusers = project.maxVusers;
+    config.pacing = project.pacing;
     config.thinkTime = project.thinkTime;
     config.http = project.http;
     auto expand = [&](std::string &text, const std::string &field) -> tl::expected<void, Error> {

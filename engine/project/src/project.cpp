@@ -1,5 +1,7 @@
 #include <loadwizard/project.h>
 
+#include "projectworkload.h"
+
 #include <loadwizard/atomicfile.h>
 #include <loadwizard/httpsyntax.h>
 #include <loadwizard/outputregistry.h>
@@ -43,27 +45,53 @@ std::string formatSize(std::uint64_t bytes)
 }
 
 Status readProfile(const Reader &reader, const YAML::Node &node, const std::string &field,
-                   RampProfile &profile)
+                   Project &project)
 {
+    RampProfile &profile = project.profile;
     if (node.IsNull() || (node.IsMap() && node.size() == 0))
-        return tl::unexpected(
-            reader.error(node, field, "the profile is empty (give rampup: or steps:)"));
+        return tl::unexpected(reader.error(
+            node, field, "the profile is empty (give rampup:, steps: or arrival_rate:)"));
     std::optional<YAML::Node> rampup;
     std::optional<YAML::Node> steps;
+    std::optional<YAML::Node> arrivalRate;
+    std::optional<YAML::Node> pool;
     auto keep = [](std::optional<YAML::Node> &slot) {
         return [&slot](const YAML::Node &value, const std::string &) -> Status {
             slot = value;
             return {};
         };
     };
-    if (auto status =
-            reader.readMap(node, field, {{"rampup", keep(rampup)}, {"steps", keep(steps)}});
+    if (auto status = reader.readMap(node, field,
+                                     {{"rampup", keep(rampup)},
+                                      {"steps", keep(steps)},
+                                      {"arrival_rate", keep(arrivalRate)},
+                                      {"pool", keep(pool)}});
         !status)
         return status;
     if (rampup && steps)
         return tl::unexpected(reader.error(node, field, "give either rampup: or steps:, not both"));
+    if (arrivalRate && (rampup || steps))
+        return tl::unexpected(
+            reader.error(node, join(field, "arrival_rate"),
+                         std::string("give either arrival_rate: (the open model) or ") +
+                             (rampup ? "rampup:" : "steps:") + " (the closed model), not both"));
+    if (pool && !arrivalRate)
+        return tl::unexpected(reader.error(*pool, join(field, "pool"),
+                                           "pool: sizes the vusers of an arrival_rate: profile"));
+    if (arrivalRate) {
+        if (auto status = readArrivalRate(reader, *arrivalRate, join(field, "arrival_rate"),
+                                          project.arrivalRate);
+            !status)
+            return status;
+        if (!pool)
+            return tl::unexpected(reader.error(node, join(field, "pool"),
+                                               "an arrival_rate: profile needs pool: "
+                                               "{pre_allocated: N, max: N}"));
+        return readPool(reader, *pool, join(field, "pool"), project);
+    }
     if (!rampup && !steps)
-        return tl::unexpected(reader.error(node, field, "the profile needs rampup: or steps:"));
+        return tl::unexpected(
+            reader.error(node, field, "the profile needs rampup:, steps: or arrival_rate:"));
 
     if (rampup) {
         const std::string path = join(field, "rampup");
@@ -434,7 +462,7 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
         {"profile",
          [&](const YAML::Node &node, const std::string &field) -> Status {
              profiled = true;
-             return readProfile(reader, node, field, project.profile);
+             return readProfile(reader, node, field, project);
          }},
         {"think_time",
          [&](const YAML::Node &node, const std::string &field) -> Status {
@@ -451,6 +479,10 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                                          return {};
                                      }},
                                     {"max_seconds", into(project.thinkTime.maxSeconds, duration)}});
+         }},
+        {"pacing",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readPacing(reader, node, field, project.pacing);
          }},
         {"graceful_stop", into(project.gracefulStopSeconds, duration)},
         {"workers", into(project.workers,
@@ -523,6 +555,11 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                                         "project file?)"));
     if (!profiled)
         return tl::unexpected(reader.at(root.Mark(), "profile", "missing profile"));
+    if (project.pacing.enabled() && !project.arrivalRate.empty())
+        return tl::unexpected(reader.at(root["pacing"].Mark(), "pacing",
+                                        "pacing spaces a vuser's iterations in the closed model; "
+                                        "an arrival_rate: profile plans every iteration's start "
+                                        "itself"));
     return {};
 }
 
@@ -537,9 +574,12 @@ bool Project::operator==(const Project &other) const
 {
     return name == other.name && description == other.description && scenario == other.scenario &&
            parameters == other.parameters && profile.steps() == other.profile.steps() &&
-           thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
-           workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
-           outputs == other.outputs && data == other.data && extraKeys == other.extraKeys &&
+           arrivalRate.stages() == other.arrivalRate.stages() &&
+           preAllocatedVusers == other.preAllocatedVusers && maxVusers == other.maxVusers &&
+           pacing == other.pacing && thinkTime == other.thinkTime &&
+           gracefulStopSeconds == other.gracefulStopSeconds && workers == other.workers &&
+           http == other.http && rendezvous == other.rendezvous && outputs == other.outputs &&
+           data == other.data && extraKeys == other.extraKeys &&
            inlineScenario == other.inlineScenario;
 }
 
@@ -627,8 +667,13 @@ std::string projectToYaml(const Project &project)
     out << YAML::EndMap;
 
     out << YAML::Key << "profile" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "rampup" << YAML::Value << YAML::DoubleQuoted << project.profile.toString();
+    if (project.arrivalRate.empty())
+        out << YAML::Key << "rampup" << YAML::Value << YAML::DoubleQuoted
+            << project.profile.toString();
+    else
+        emitWorkload(out, project);
     out << YAML::EndMap;
+    emitPacing(out, project.pacing);
 
     out << YAML::Key << "think_time" << YAML::Value << YAML::Flow << YAML::BeginMap;
     emitNumber(out, "multiplier", project.thinkTime.multiplier);

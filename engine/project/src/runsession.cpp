@@ -15,7 +15,9 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     session->m_project = project;
     session->m_prepared = std::move(*prepared);
     session->m_header = SummaryHeader{project.name, session->m_prepared.config.scenarioId,
-                                      project.profile.toString()};
+                                      project.arrivalRate.empty()
+                                          ? project.profile.toString()
+                                          : "arrival rate " + project.arrivalRate.toString()};
     // Outputs are built (and their settings checked) before anything runs, so a typo in one
     // costs no test time.
     auto outputs = OutputSet::create(project.outputs, project.path, options.outputFlags,

@@ -96,13 +96,25 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
            rate(t.requests, seconds), t.requestErrors,
            t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
-    const auto &l = s.totalLatency;
-    append(out,
-           "  latency ....... min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  "
-           "p99 {:.2f}  max {:.2f} ms\n",
-           l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs);
+    auto latencyLine = [&](const char *label, const LatencyStats &l, const char *note) {
+        append(out,
+               "  {} min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  p99 {:.2f}  "
+               "max {:.2f} ms{}\n",
+               label, l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs, note);
+    };
+    if (s.arrivals.open) {
+        // Both, named: users compare the first with what their users see, the second with the
+        // server's own logs.
+        latencyLine("latency .......", s.totalIntendedLatency, "  (from the intended start)");
+        latencyLine("service time ..", s.totalLatency, "  (send to response)");
+    } else {
+        latencyLine("latency .......", s.totalLatency, "");
+    }
     append(out, "  iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", t.iterations,
            rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
+    if (s.arrivals.open)
+        append(out, "  arrivals ...... planned {}   started {}   dropped {}   pool max {} vusers\n",
+               s.arrivals.planned, t.iterationsStarted, t.iterationsDropped, s.arrivals.poolMax);
     if (t.vuserInitFailures)
         append(out, "  vuser init .... failed {} (those vusers never iterated)\n",
                t.vuserInitFailures);
@@ -206,6 +218,17 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["iterations_failed"] = t.iterationsFailed;
     j["iterations_interrupted"] = t.iterationsInterrupted;
     j["iterations_started"] = t.iterationsStarted;
+    j["iterations_dropped"] = t.iterationsDropped;
+    j["model"] = s.arrivals.open ? "open" : "closed";
+    if (s.arrivals.open) {
+        // "latency" stays the service time in both models; this is the corrected one.
+        j["latency_from_intended_start"] =
+            statsJson({t.requests, t.requestErrors, s.totalIntendedLatency});
+        j["arrivals"] = {{"planned", s.arrivals.planned},
+                         {"started", t.iterationsStarted},
+                         {"dropped", t.iterationsDropped},
+                         {"pool_max", s.arrivals.poolMax}};
+    }
     j["vuser_init_failures"] = t.vuserInitFailures;
     j["transactions"] = nlohmann::json::object();
     for (const auto &[name, row] : s.transactionsTotal)
@@ -213,6 +236,8 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["requests_by_name"] = nlohmann::json::object();
     for (const auto &[name, row] : s.requestsTotal) {
         auto entry = statsJson(row);
+        if (s.arrivals.open)
+            entry["from_intended_start"] = statsJson({row.count, row.errors, row.intendedLatency});
         if (auto it = s.timings.find(name); it != s.timings.end()) {
             const auto &b = it->second;
             entry["timings_ms"] = {{"dns", b.dnsMs},
@@ -265,6 +290,20 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
 std::string formatProgress(const Snapshot &s)
 {
     const double rps = s.intervalSeconds > 0 ? double(s.interval.requests) / s.intervalSeconds : 0;
+    if (s.arrivals.open) {
+        // The open model's figures: the rate against the plan, the pool, what was dropped.
+        std::string line = fmt::format(
+            "{:6.0f}s/{:.0f}s  rate {:8.1f}/{:<8.1f} it/s  pool {}/{} idle {}  {:8.1f} req/s  "
+            "errors {}  p95 {:.1f} ms",
+            s.elapsedSeconds, s.plannedSeconds, s.arrivals.achievedRate, s.arrivals.plannedRate,
+            s.arrivals.poolSize, s.arrivals.poolMax, s.arrivals.poolIdle, rps,
+            s.total.requestErrors, s.intervalIntendedLatency.p95Ms);
+        if (s.total.iterationsDropped)
+            append(line, "  dropped {}", s.total.iterationsDropped);
+        if (s.total.iterationsFailed)
+            append(line, "  iterations failed {}", s.total.iterationsFailed);
+        return line;
+    }
     std::string line =
         fmt::format("{:6.0f}s/{:.0f}s  vusers {:5}/{:<5}  {:8.1f} req/s  errors {}  p95 {:.1f} ms",
                     s.elapsedSeconds, s.plannedSeconds, s.activeVusers, s.plannedVusers, rps,

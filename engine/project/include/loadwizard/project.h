@@ -1,5 +1,6 @@
 #pragma once
 
+#include <loadwizard/arrivalprofile.h>
 #include <loadwizard/datasettings.h>
 #include <loadwizard/error.h>
 #include <loadwizard/output.h>
@@ -31,7 +32,12 @@ struct Project
     /// A declarative scenario written inline (`scenario:` as a map); then `scenario` is empty.
     std::optional<Steps::StepScenario> inlineScenario;
     std::map<std::string, std::string, std::less<>> parameters;
-    RampProfile profile;
+    RampProfile profile; ///< the closed model (`profile.rampup` or `profile.steps`)
+    /// The open model (`profile.arrival_rate`) when not empty; then `profile` is empty.
+    ArrivalProfile arrivalRate;
+    long long preAllocatedVusers = 0; ///< `profile.pool.pre_allocated`
+    long long maxVusers = 0;          ///< `profile.pool.max` (0: the pre-allocated count)
+    PacingSettings pacing;            ///< `pacing`, closed model only
     ThinkTimeSettings thinkTime;
     double gracefulStopSeconds = 30;
     int workers = 0; ///< 0: one per core
@@ -55,6 +61,10 @@ struct Project
     /// The policy for a rendezvous point (the default policy when none is named).
     RendezvousPolicy rendezvousPolicy(std::string_view name) const;
 };
+
+/// The open model's pool limits, shared by the project reader and the command line: an error
+/// message, or empty when the pre-allocated count and the maximum go together.
+std::string poolProblem(long long preAllocated, long long max);
 
 /// The largest project file read (16 MiB): a bigger one is an error, not gigabytes of memory.
 inline constexpr std::size_t maxProjectBytes = 16u << 20;
