@@ -102,6 +102,8 @@ private slots:
     void rejectsBadDataFeeders();
     void readsAndRoundTripsAnInlineScenario();
     void reportsInlineScenarioErrorsWithTheProjectsLines();
+    void readsAndRoundTripsTheOpenModelAndPacing_data();
+    void readsAndRoundTripsTheOpenModelAndPacing();
 };
 
 void TestProject::readsEveryFieldOfTheExample()
@@ -357,6 +359,39 @@ void TestProject::reportsWhereAnErrorIs_data()
     QTest::newRow("empty rampup") << "loadwizard: 1\nprofile: {rampup: \"\"}\n"
                                   << 2 << 19 << "profile.rampup"
                                   << "empty";
+    QTest::newRow("bad arrival-rate token")
+        << "loadwizard: 1\nprofile:\n  arrival_rate: \"0,0,x,5\"\n  pool: {max: 2}\n"
+        << 3 << 17 << "profile.arrival_rate"
+        << "token 3 (\"x\") is not a number";
+    QTest::newRow("negative arrival stage")
+        << "loadwizard: 1\nprofile:\n  arrival_rate:\n    - {target: -5, seconds: 1}\n"
+           "  pool: {max: 2}\n"
+        << 4 << 16 << "profile.arrival_rate[0].target"
+        << "is a negative rate";
+    QTest::newRow("arrival rate and rampup")
+        << "loadwizard: 1\nprofile:\n  rampup: \"1,1\"\n  arrival_rate: \"1,1\"\n"
+        << 3 << 3 << "profile.arrival_rate"
+        << "not both";
+    QTest::newRow("arrival rate without a pool")
+        << "loadwizard: 1\nprofile:\n  arrival_rate: \"1,1\"\n"
+        << 3 << 3 << "profile.pool"
+        << "needs pool:";
+    QTest::newRow("pool below its pre-allocation")
+        << "loadwizard: 1\nprofile:\n  arrival_rate: \"1,1\"\n"
+           "  pool: {pre_allocated: 5, max: 2}\n"
+        << 4 << 9 << "profile.pool"
+        << "below the pre-allocated";
+    QTest::newRow("pool for a ramp-up")
+        << "loadwizard: 1\nprofile:\n  rampup: \"1,1\"\n  pool: {max: 2}\n"
+        << 4 << 9 << "profile.pool"
+        << "sizes the vusers of an arrival_rate";
+    QTest::newRow("pacing in the open model")
+        << "loadwizard: 1\nprofile:\n  arrival_rate: \"1,1\"\n  pool: {max: 2}\npacing: 2s\n"
+        << 5 << 9 << "pacing"
+        << "closed model";
+    QTest::newRow("pacing range upside down") << head + "pacing: {min: 3s, max: 1s}\n"
+                                              << 3 << 9 << "pacing.max"
+                                              << "below min";
     QTest::newRow("unknown policy")
         << head + "rendezvous:\n  - {name: a}\n  - {name: b, policy: most}\n"
         << 5 << 23 << "rendezvous[1].policy"
@@ -959,6 +994,43 @@ void TestProject::reportsInlineScenarioErrorsWithTheProjectsLines()
     QCOMPARE(list.error().field, std::string("scenario"));
     QVERIFY2(list.error().message.find("inline scenario") != std::string::npos,
              qPrintable(describe(list.error())));
+}
+
+void TestProject::readsAndRoundTripsTheOpenModelAndPacing_data()
+{
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<QString>("written");
+    QTest::newRow("arrival rate text")
+        << "loadwizard: 1\nprofile:\n  arrival_rate: \"0,0,2000,10,2000,60\"\n"
+           "  pool: {pre_allocated: 100, max: 1000}\n"
+        << "  arrival_rate: \"0,0,2000,10,2000,60\"\n  pool: {pre_allocated: 100, max: 1000}\n";
+    QTest::newRow("arrival rate stages")
+        << "loadwizard: 1\nprofile:\n  arrival_rate:\n    - {target: 0.5, seconds: 0}\n"
+           "    - {target: 20, seconds: 1m}\n  pool: {max: 7}\n"
+        << "  arrival_rate: \"0.5,0,20,60\"\n  pool: {pre_allocated: 0, max: 7}\n";
+    QTest::newRow("fixed pacing") << "loadwizard: 1\nprofile: {rampup: \"1,1\"}\npacing: 2s\n"
+                                  << "pacing: 2\n";
+    QTest::newRow("random pacing")
+        << "loadwizard: 1\nprofile: {rampup: \"1,1\"}\npacing: {min: 500ms, max: 3s}\n"
+        << "pacing: {min: 0.5, max: 3}\n";
+}
+
+void TestProject::readsAndRoundTripsTheOpenModelAndPacing()
+{
+    QFETCH(QString, yaml);
+    QFETCH(QString, written);
+    const auto first = Loadwizard::parseProject(yaml.toStdString(), "o.yaml");
+    QVERIFY2(first, first ? "" : first.error().toString().c_str());
+    const std::string text = Loadwizard::projectToYaml(*first);
+    QVERIFY2(QString::fromStdString(text).contains(written), text.c_str());
+    const auto second = Loadwizard::parseProject(text, "o.yaml");
+    QVERIFY2(second, second ? "" : second.error().toString().c_str());
+    QVERIFY(*second == *first);
+    QCOMPARE(Loadwizard::projectToYaml(*second), text);
+    if (!first->arrivalRate.empty()) {
+        QVERIFY(first->profile.empty());
+        QVERIFY(!first->pacing.enabled());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProject)
