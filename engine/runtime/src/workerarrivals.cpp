@@ -94,6 +94,11 @@ void Worker::startArrivals(bool all)
     int started = 0;
     auto &counters = m_interval->counters;
     while (m_nextArrivalSeconds <= scheduleSeconds && (all || started < batch)) {
+        // No vuser idle, but vusers queued to start theirs: run those first (a quick iteration
+        // is back in the pool before the next turn), so that catching up after a late wakeup
+        // does not drop arrivals a vuser would have taken a moment later. The rest stay due.
+        if (!all && m_idle.empty() && !m_ready.empty())
+            break;
         ++started;
         const auto plannedNs = std::uint64_t(std::llround(m_nextArrivalSeconds * 1e9));
         const std::uint64_t lateNs = scheduleNs > plannedNs ? scheduleNs - plannedNs : 0;
