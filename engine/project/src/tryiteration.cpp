@@ -120,6 +120,10 @@ tl::expected<TryResult, Error> tryOneIteration(const Project &project, const Try
 {
     Project single = project;
     single.profile = oneVuser(options.maxSeconds);
+    // One iteration of one vuser, whatever the model: no arrival rate, no pacing.
+    single.arrivalRate = {};
+    single.preAllocatedVusers = single.maxVusers = 0;
+    single.pacing = {};
     // A try shows what the requests do: think times would only make the user wait (pacing and
     // rendezvous timeouts still apply).
     single.thinkTime.multiplier = 0;

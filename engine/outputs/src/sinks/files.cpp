@@ -199,7 +199,8 @@ private:
         j["requests"] = requests;
         j["iterations"] = {{"count", c.iterations},
                            {"failed", c.iterationsFailed},
-                           {"interrupted", c.iterationsInterrupted}};
+                           {"interrupted", c.iterationsInterrupted},
+                           {"dropped", c.iterationsDropped}};
         j["data"] = {{"bytes_in", c.bytesIn}, {"bytes_out", c.bytesOut}};
         j["checks"] = {{"passed", c.checksPassed}, {"failed", c.checksFailed}};
         j["errors_by_class"] = nlohmann::json::object();

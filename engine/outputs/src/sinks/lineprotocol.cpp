@@ -276,6 +276,7 @@ void LineRenderer::renderNative(const Snapshot &s, std::int64_t time,
         b.integer("count", s.interval.iterations)
             .integer("failed", s.interval.iterationsFailed)
             .integer("interrupted", s.interval.iterationsInterrupted)
+            .integer("dropped", s.interval.iterationsDropped)
             .field("rate", perSecond(s.interval.iterations, seconds));
         emit(b, time);
     }
