@@ -103,14 +103,16 @@ void Worker::startArrivals(bool all)
         const auto plannedNs = std::uint64_t(std::llround(m_nextArrivalSeconds * 1e9));
         const std::uint64_t lateNs = scheduleNs > plannedNs ? scheduleNs - plannedNs : 0;
         const std::uint64_t intendedNs = realNow > lateNs ? realNow - lateNs : 0;
-        if (!m_idle.empty()) {
-            const std::uint64_t id = m_idle.back();
+        VuserImpl *idle = nullptr;
+        while (!idle && !m_idle.empty()) { // only vusers still here (a stop clears the list)
+            idle = find(m_idle.back());
             m_idle.pop_back();
             m_poolIdle.fetch_sub(1, std::memory_order_relaxed);
-            VuserImpl *vuser = find(id);
-            vuser->stepEndNs = intendedNs;
-            vuser->arrivalPending = true;
-            m_ready.push_back(id);
+        }
+        if (idle) {
+            idle->stepEndNs = intendedNs;
+            idle->arrivalPending = true;
+            m_ready.push_back(idle->id());
         } else if (m_initialising > m_waitingArrivals.size()) {
             // A vuser still in vuserInit takes it as soon as it is ready (the pool's start).
             m_waitingArrivals.push_back(intendedNs);
@@ -129,9 +131,10 @@ void Worker::startArrivals(bool all)
     }
     if (!std::isfinite(m_nextArrivalSeconds)) {
         m_arrivalWakeNs = 0;
-    } else if (m_shared.pausedAtNs.load(std::memory_order_relaxed) != RunShared::notPaused ||
-               m_shared.manualClock) {
-        m_arrivalWakeNs = realNow + 1'000'000; // the schedule clock does not move by itself
+    } else if (m_shared.manualClock) {
+        m_arrivalWakeNs = realNow + 1'000'000; // a test turns the clock: look every millisecond
+    } else if (m_shared.pausedAtNs.load(std::memory_order_relaxed) != RunShared::notPaused) {
+        m_arrivalWakeNs = realNow + 10'000'000; // resumed within 10 ms
     } else {
         const double ahead = std::max(0.0, m_nextArrivalSeconds - scheduleSeconds);
         m_arrivalWakeNs = realNow + std::uint64_t(ahead * 1e9);
