@@ -509,6 +509,7 @@ tl::expected<void, Error> Run::start()
     d->reporter = std::make_unique<Reporter>(
         d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
         d->shared.config.reportIntervalSeconds, d->shared.config.profile.totalSeconds());
+    d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }

@@ -62,6 +62,10 @@ struct NameStats
     std::uint64_t count = 0;
     std::uint64_t errors = 0;
     LatencyStats latency;
+    /// The whole histogram, for percentiles LatencyStats does not hold (a threshold's p99.9):
+    /// only in the totals, and only when the run was asked for it (RunConfig::keepHistograms),
+    /// since copying it costs about 16 KB per name and second.
+    std::shared_ptr<const Histogram> histogram;
 };
 
 /// libcurl's timing breakdown for a request name, means in milliseconds over the run.
@@ -152,6 +156,8 @@ struct Snapshot
     Counters total;
     LatencyStats intervalLatency; ///< all requests
     LatencyStats totalLatency;
+    /// All requests' histogram over the run, when RunConfig::keepHistograms (else null).
+    std::shared_ptr<const Histogram> totalHistogram;
 
     std::map<std::string, NameStats, std::less<>> requestsInterval;
     std::map<std::string, NameStats, std::less<>> requestsTotal;
