@@ -856,7 +856,8 @@ int runHeadless(int argc, char **argv)
     std::string headlessProject;
     app.add_option("--headless", headlessProject, "Run PROJECT.yaml without the GUI (= run)");
     app.footer("Exit codes: 0 success, 1 run failed, 2 bad input or configuration, 3 the "
-               "scenario crashed or called exit(), 99 a threshold failed, 130 interrupted.\nDocs: README.md and docs/ "
+               "scenario crashed or called exit(), 99 a threshold failed, 130 interrupted.\nDocs: "
+               "README.md and docs/ "
                "in the source tree.");
 
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");

@@ -29,7 +29,7 @@ void ThresholdsView::showResults(const std::vector<ThresholdResult> &results, bo
         }
         const bool failed = result.failed(final);
         const bool pending = !final && result.status == ThresholdStatus::NoData;
-        item->setText(0, (pending    ? QStringLiteral("… ")
+        item->setText(0, (pending  ? QStringLiteral("… ")
                           : failed ? QStringLiteral("✗ ")
                                    : QStringLiteral("✓ ")) +
                              QString::fromStdString(result.settings.expression));

@@ -60,29 +60,31 @@ void TestEndToEndThresholds::cleanupTestCase()
 QString TestEndToEndThresholds::scenario(const QString &fileName, const QString &path,
                                          int status) const
 {
-    return m_harness.writeFile(fileName, "steps:\n  - request: GET " + path.toUtf8() +
-                                             "\n    checks: [{status: " +
-                                             QByteArray::number(status) + "}]\n");
+    return m_harness.writeFile(
+        fileName, "steps:\n  - request: GET " + path.toUtf8() +
+                      "\n    checks: [{status: " + QByteArray::number(status) + "}]\n");
 }
 
 /// The summary's line for one threshold, as formatSummary() pads it.
 static QString thresholdLine(const char *mark, const QString &expression, const QString &observed)
 {
-    return QStringLiteral("  %1 %2 %3").arg(QString::fromUtf8(mark)).arg(expression, -40).arg(observed);
+    return QStringLiteral("  %1 %2 %3")
+        .arg(QString::fromUtf8(mark))
+        .arg(expression, -40)
+        .arg(observed);
 }
 
 void TestEndToEndThresholds::aFailedThresholdExitsWith99()
 {
     const QString health = scenario("health.yaml", "/health", 200);
     const QString json = m_harness.scratchPath("fail99.json");
-    const Outcome outcome = m_harness.run(
-        {"run", "--scenario", health, "--base-url", baseUrl(), "--iterations", "5", "--quiet",
-         "--threshold", "count(requests) == 5", "--threshold", "error_rate > 50%",
-         "--summary-json", json});
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", health, "--base-url", baseUrl(), "--iterations", "5",
+                       "--quiet", "--threshold", "count(requests) == 5", "--threshold",
+                       "error_rate > 50%", "--summary-json", json});
     QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
     const QString out = QString::fromUtf8(outcome.out);
-    QVERIFY2(out.contains(thresholdLine("✓", "count(requests) == 5", "5") + "\n"),
-             qPrintable(out));
+    QVERIFY2(out.contains(thresholdLine("✓", "count(requests) == 5", "5") + "\n"), qPrintable(out));
     QVERIFY2(out.contains(thresholdLine("✗", "error_rate > 50%", "0.00 %") + "\n"),
              qPrintable(out));
     QVERIFY2(out.contains("  VERDICT ....... thresholds failed (1 of 2)\n"), qPrintable(out));
@@ -115,8 +117,8 @@ void TestEndToEndThresholds::passingThresholdsExitWith0()
                                  "  - \"checks == 100%\"\n"
                                  "  - {threshold: \"p99.9(request:GET /health) < 10s\", abort: "
                                  "true, grace: 5s}\n");
-    const Outcome outcome = m_harness.run(
-        {"run", project, "--base-url", baseUrl(), "--iterations", "3", "--quiet"});
+    const Outcome outcome =
+        m_harness.run({"run", project, "--base-url", baseUrl(), "--iterations", "3", "--quiet"});
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe());
     const QString out = QString::fromUtf8(outcome.out);
     QVERIFY2(out.contains("  verdict ....... passed (2 thresholds)\n"), qPrintable(out));
@@ -144,9 +146,9 @@ void TestEndToEndThresholds::anAbortThresholdEndsALongRunEarly()
     QVERIFY2(out.contains("  VERDICT ....... aborted by threshold \"error_rate < 1%\"; thresholds "
                           "failed (1 of 2); every request failed\n"),
              qPrintable(out));
-    QVERIFY2(out.contains(thresholdLine("✗", "error_rate < 1%", "100.00 %") +
-                          "   ABORTED THE RUN\n"),
-             qPrintable(out));
+    QVERIFY2(
+        out.contains(thresholdLine("✗", "error_rate < 1%", "100.00 %") + "   ABORTED THE RUN\n"),
+        qPrintable(out));
     const QJsonObject summary = readJson(json);
     QVERIFY(summary.value("duration_s").toDouble() < 3600);
     const QJsonObject aborting = summary.value("thresholds").toArray()[1].toObject();
@@ -161,12 +163,11 @@ void TestEndToEndThresholds::abortWaitsForTheGracePeriod()
 {
     const QString failing = scenario("failing-grace.yaml", "/status/500", 200);
     const QString json = m_harness.scratchPath("grace.json");
-    const Outcome outcome = m_harness.run({"run", "--scenario", failing, "--base-url", baseUrl(),
-                                           "--vus", "1", "--duration", "1h", "--quiet",
-                                           "--graceful-stop", "5", "--threshold",
-                                           "error_rate < 1%;abort;grace=2s", "--summary-json",
-                                           json},
-                                          120'000);
+    const Outcome outcome =
+        m_harness.run({"run", "--scenario", failing, "--base-url", baseUrl(), "--vus", "1",
+                       "--duration", "1h", "--quiet", "--graceful-stop", "5", "--threshold",
+                       "error_rate < 1%;abort;grace=2s", "--summary-json", json},
+                      120'000);
     QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
     const QJsonObject summary = readJson(json);
     // Not before the grace period, whatever the machine's speed; well before the hour.
@@ -257,8 +258,8 @@ void TestEndToEndThresholds::junitValidatesAgainstTheSchema()
     const QString controlled = QStringLiteral("checks:\"nope") + QChar(1) + "\" > 1%";
     const Outcome outcome = m_harness.run(
         {"run", "--scenario", checks, "--base-url", baseUrl(), "--iterations", "4", "--quiet",
-         "--threshold", "count(requests) == 4", "--threshold",
-         "p95(request:health <&>) < 0ms", "--threshold", controlled, "--junit", junit});
+         "--threshold", "count(requests) == 4", "--threshold", "p95(request:health <&>) < 0ms",
+         "--threshold", controlled, "--junit", junit});
     QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
 
     QProcess lint;
@@ -291,8 +292,8 @@ void TestEndToEndThresholds::junitValidatesAgainstTheSchema()
     QCOMPARE(suite, QStringLiteral("tests=5 failures=3 errors=0"));
     QCOMPARE(cases.size(), 5);
     QCOMPARE(cases[0], QStringLiteral("loadwizard.thresholds | count(requests) == 4"));
-    const QString observed = QStringLiteral(
-        "loadwizard.thresholds | p95(request:health <&>) < 0ms | FAILED: observed ");
+    const QString observed =
+        QStringLiteral("loadwizard.thresholds | p95(request:health <&>) < 0ms | FAILED: observed ");
     QVERIFY2(cases[1].startsWith(observed) && cases[1].endsWith(" ms"), qPrintable(cases[1]));
     QCOMPARE(cases[2], QStringLiteral("loadwizard.thresholds | checks:\"nope\uFFFD\" > 1% | "
                                       "FAILED: no data: nothing in the run measured it"));

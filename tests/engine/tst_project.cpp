@@ -1015,23 +1015,28 @@ void TestProject::rejectsBadThresholds_data()
     QTest::addColumn<QString>("message");
     const QString head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\nthresholds:\n";
     QTest::newRow("a bad expression")
-        << head + "  - \"p95 < 1s\"\n  - \"p95 => 1s\"\n" << 5 << "thresholds[1]"
+        << head + "  - \"p95 < 1s\"\n  - \"p95 => 1s\"\n"
+        << 5 << "thresholds[1]"
         << "column 5: expected a comparison (< <= > >= == !=), got \"=>\" in \"p95 => 1s\"";
-    QTest::newRow("in a map") << head + "  - {threshold: \"eror_rate < 1%\"}\n" << 4
-                              << "thresholds[0].threshold"
+    QTest::newRow("in a map") << head + "  - {threshold: \"eror_rate < 1%\"}\n"
+                              << 4 << "thresholds[0].threshold"
                               << "column 1: unknown metric \"eror_rate\" (did you mean";
-    QTest::newRow("an unknown group") << head + "  - \"p95{group=buy} < 1s\"\n" << 4
-                                      << "thresholds[0]"
+    QTest::newRow("an unknown group") << head + "  - \"p95{group=buy} < 1s\"\n"
+                                      << 4 << "thresholds[0]"
                                       << "column 11: the project has no group \"buy\"";
-    QTest::newRow("no expression") << head + "  - {abort: true}\n" << 4
-                                   << "thresholds[0].threshold" << "missing threshold";
+    QTest::newRow("no expression") << head + "  - {abort: true}\n"
+                                   << 4 << "thresholds[0].threshold"
+                                   << "missing threshold";
     QTest::newRow("not a list") << "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n"
                                    "thresholds: {p95: 500ms}\n"
-                                << 3 << "thresholds" << "expected a list of thresholds";
-    QTest::newRow("a bad abort") << head + "  - {threshold: \"p95 < 1\", abort: maybe}\n" << 4
-                                 << "thresholds[0].abort" << "";
-    QTest::newRow("a bad grace") << head + "  - {threshold: \"p95 < 1\", grace: soon}\n" << 4
-                                 << "thresholds[0].grace" << "is not a duration";
+                                << 3 << "thresholds"
+                                << "expected a list of thresholds";
+    QTest::newRow("a bad abort") << head + "  - {threshold: \"p95 < 1\", abort: maybe}\n"
+                                 << 4 << "thresholds[0].abort"
+                                 << "";
+    QTest::newRow("a bad grace") << head + "  - {threshold: \"p95 < 1\", grace: soon}\n"
+                                 << 4 << "thresholds[0].grace"
+                                 << "is not a duration";
 }
 
 void TestProject::rejectsBadThresholds()

@@ -212,8 +212,9 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
     if (node.IsNull())
         return {};
     if (!node.IsSequence())
-        return tl::unexpected(reader.error(
-            node, field, "expected a list of thresholds (\"p95(requests) < 500ms\" or a map "
+        return tl::unexpected(
+            reader.error(node, field,
+                         "expected a list of thresholds (\"p95(requests) < 500ms\" or a map "
                          "{threshold, abort, grace})"));
     for (std::size_t i = 0; i < node.size(); ++i) {
         const YAML::Node entry = node[i];
@@ -232,8 +233,8 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
                       expressionPath = f;
                       return {};
                   }},
-                 {"abort", into(threshold.abort,
-                                [&](auto &a, auto &b) { return reader.boolean(a, b); })},
+                 {"abort",
+                  into(threshold.abort, [&](auto &a, auto &b) { return reader.boolean(a, b); })},
                  {"grace", into(threshold.graceSeconds,
                                 [&](auto &a, auto &b) { return reader.duration(a, b); })}});
             if (!status)
@@ -249,9 +250,9 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
         if (!expression)
             return tl::unexpected(expression.error());
         if (auto parsed = parseThreshold(*expression); !parsed)
-            return tl::unexpected(reader.error(expressionNode, expressionPath,
-                                               parsed.error().message + " in \"" +
-                                                   shortened(*expression) + "\""));
+            return tl::unexpected(
+                reader.error(expressionNode, expressionPath,
+                             parsed.error().message + " in \"" + shortened(*expression) + "\""));
         threshold.expression = *expression;
         thresholds.push_back(std::move(threshold));
     }
@@ -597,8 +598,7 @@ bool Project::operator==(const Project &other) const
            thinkTime == other.thinkTime && gracefulStopSeconds == other.gracefulStopSeconds &&
            workers == other.workers && http == other.http && rendezvous == other.rendezvous &&
            outputs == other.outputs && data == other.data && thresholds == other.thresholds &&
-           extraKeys == other.extraKeys &&
-           inlineScenario == other.inlineScenario;
+           extraKeys == other.extraKeys && inlineScenario == other.inlineScenario;
 }
 
 std::string Project::scenarioPath() const

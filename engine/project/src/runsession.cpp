@@ -70,8 +70,7 @@ void RunSession::evaluate(const Snapshot &snapshot)
     {
         std::lock_guard lock(m_thresholdMutex);
         if (!m_abortedBy && !snapshot.final) {
-            m_abortedBy =
-                ThresholdEvaluator::abortingThreshold(results, snapshot.elapsedSeconds);
+            m_abortedBy = ThresholdEvaluator::abortingThreshold(results, snapshot.elapsedSeconds);
             stopNow = m_abortedBy.has_value();
         }
         if (m_abortedBy)
@@ -103,9 +102,9 @@ std::string RunSession::junitXml() const
 {
     if (!m_final)
         return {};
-    return junitReport(*m_final, thresholdResults(),
-                       JUnitRun{m_project.name.empty() ? m_header.scenario : m_project.name,
-                                m_startedAt, {}});
+    return junitReport(
+        *m_final, thresholdResults(),
+        JUnitRun{m_project.name.empty() ? m_header.scenario : m_project.name, m_startedAt, {}});
 }
 
 std::vector<std::string> RunSession::outputNames() const

@@ -112,14 +112,14 @@ std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdRes
                              xmlEscaped(result.settings.expression), snapshot.elapsedSeconds);
         if (result.failed(true)) {
             ++failures;
-            const std::string message =
-                result.status == ThresholdStatus::NoData
-                    ? std::string("no data: nothing in the run measured it")
-                    : "observed " + result.observedText + (result.aborted ? " (aborted the run)" : "");
+            const std::string message = result.status == ThresholdStatus::NoData
+                                            ? std::string("no data: nothing in the run measured it")
+                                            : "observed " + result.observedText +
+                                                  (result.aborted ? " (aborted the run)" : "");
             cases += fmt::format(">\n    <failure type=\"threshold\" message=\"{}\">{}</failure>\n"
                                  "  </testcase>\n",
-                                 xmlEscaped(message), xmlEscaped(result.settings.expression +
-                                                                 ": " + message));
+                                 xmlEscaped(message),
+                                 xmlEscaped(result.settings.expression + ": " + message));
         } else {
             cases += "/>\n";
         }

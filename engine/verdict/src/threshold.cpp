@@ -84,8 +84,8 @@ private:
 };
 
 const std::vector<std::string_view> metricNames{
-    "p50", "p90", "p95", "p99", "p99.9", "med", "avg", "min", "max", "error_rate", "checks",
-    "rate", "count", "iterations_failed"};
+    "p50", "p90", "p95",        "p99",    "p99.9", "med",   "avg",
+    "min", "max", "error_rate", "checks", "rate",  "count", "iterations_failed"};
 
 tl::expected<std::string, Error> Reader::name(std::string_view stops)
 {
@@ -133,13 +133,12 @@ tl::expected<void, Error> Reader::subject(ThresholdExpression &expression, bool 
     }
     if (std::find(known.begin(), known.end(), kind) == known.end()) {
         const std::string_view token = kind.empty() ? tokenHere() : kind;
-        return fail(start, token,
-                    "expected " +
-                        std::string(names ? "requests, request:NAME or transaction:NAME"
-                                          : "requests") +
-                        (iterationsAndErrors ? std::string(", iterations or errors") : "") +
-                        ", got \"" + shortened(token) + "\"" +
-                        (kind.empty() ? "" : suggestionFor(kind, known)));
+        return fail(
+            start, token,
+            "expected " +
+                std::string(names ? "requests, request:NAME or transaction:NAME" : "requests") +
+                (iterationsAndErrors ? std::string(", iterations or errors") : "") + ", got \"" +
+                shortened(token) + "\"" + (kind.empty() ? "" : suggestionFor(kind, known)));
     }
     if (kind == "request" || kind == "transaction") {
         skipSpaces();
@@ -297,14 +296,16 @@ tl::expected<ThresholdExpression, Error> Reader::read()
     };
     bool parenthesis = false; // whether a (subject) may follow
     bool names = true, iterationsAndErrors = false, required = false;
-    if (metric.size() > 1 && metric[0] == 'p' && std::isdigit(static_cast<unsigned char>(metric[1]))) {
+    if (metric.size() > 1 && metric[0] == 'p' &&
+        std::isdigit(static_cast<unsigned char>(metric[1]))) {
         double p = 0;
         const auto [end, ec] = std::from_chars(metric.data() + 1, metric.data() + metric.size(), p);
         if (ec != std::errc() || end != metric.data() + metric.size())
             return unknown();
         if (!(p > 0 && p <= 100))
-            return fail(start, metric, "a percentile is above 0 and at most 100, got \"" +
-                                           std::string(metric) + "\"");
+            return fail(start, metric,
+                        "a percentile is above 0 and at most 100, got \"" + std::string(metric) +
+                            "\"");
         expression.metric = ThresholdMetric::Latency;
         expression.percentile = p;
         parenthesis = true;
@@ -348,8 +349,8 @@ tl::expected<ThresholdExpression, Error> Reader::read()
             return tl::make_unexpected(ok.error());
     } else if (required) {
         return fail(m_pos, atEnd() ? std::string_view("end") : tokenHere(),
-                    std::string(metric) + " needs what to take it of, e.g. " +
-                        std::string(metric) + "(requests)");
+                    std::string(metric) + " needs what to take it of, e.g. " + std::string(metric) +
+                        "(requests)");
     }
     skipSpaces();
     if (peek() == '{') {
@@ -416,7 +417,8 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text)
     while (!rest.empty()) {
         const std::size_t semicolon = rest.find(';');
         std::string_view option = rest.substr(0, semicolon);
-        rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
+        rest =
+            semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
         while (!option.empty() && option.front() == ' ')
             option.remove_prefix(1);
         while (!option.empty() && option.back() == ' ')
@@ -429,13 +431,21 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text)
                 return tl::make_unexpected(
                     Error{"bad grace period \"" + shortened(option.substr(6)) +
                               "\" (expected e.g. 10s, 1m, 500ms or plain seconds)",
-                          {}, 0, 0, "--threshold", std::string(option)});
+                          {},
+                          0,
+                          0,
+                          "--threshold",
+                          std::string(option)});
             settings.graceSeconds = *seconds;
         } else {
             return tl::make_unexpected(Error{"unknown option \"" + shortened(option) +
                                                  "\" after ';'" +
                                                  suggestionFor(option, {"abort", "grace="}),
-                                             {}, 0, 0, "--threshold", std::string(option)});
+                                             {},
+                                             0,
+                                             0,
+                                             "--threshold",
+                                             std::string(option)});
         }
     }
     auto parsed = parseThreshold(settings.expression);

@@ -111,11 +111,10 @@ std::optional<double> observeThreshold(const ThresholdExpression &expression,
     case ThresholdMetric::Rate: {
         if (snapshot.elapsedSeconds <= 0)
             return std::nullopt;
-        const std::uint64_t count = expression.subject == ThresholdSubject::Iterations
-                                        ? total.iterations
-                                    : expression.subject == ThresholdSubject::Errors
-                                        ? total.requestErrors
-                                        : total.requests;
+        const std::uint64_t count =
+            expression.subject == ThresholdSubject::Iterations ? total.iterations
+            : expression.subject == ThresholdSubject::Errors   ? total.requestErrors
+                                                               : total.requests;
         return double(count) / snapshot.elapsedSeconds;
     }
     case ThresholdMetric::Count:

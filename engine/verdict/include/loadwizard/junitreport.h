@@ -13,9 +13,9 @@ namespace Loadwizard {
 /// What the JUnit report says about the run besides the results.
 struct JUnitRun
 {
-    std::string suite;                          ///< the testsuite's name: the project's
+    std::string suite;                             ///< the testsuite's name: the project's
     std::chrono::system_clock::time_point started; ///< the timestamp (UTC, no zone)
-    std::string hostname;                       ///< empty: this machine's
+    std::string hostname;                          ///< empty: this machine's
 };
 
 /// A JUnit XML report (Apache Ant's schema, which Jenkins, GitLab and most CI systems read): one

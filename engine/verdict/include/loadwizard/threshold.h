@@ -15,8 +15,8 @@ namespace Loadwizard {
 /// failure stops the run, and from when on it may.
 struct ThresholdSettings
 {
-    std::string expression; ///< "p95(transaction:checkout) < 800ms"
-    bool abort = false;     ///< a failure (after the grace period) stops the run gracefully
+    std::string expression;  ///< "p95(transaction:checkout) < 800ms"
+    bool abort = false;      ///< a failure (after the grace period) stops the run gracefully
     double graceSeconds = 0; ///< from the run's start: no abort before this
     bool operator==(const ThresholdSettings &) const = default;
 };
@@ -24,11 +24,11 @@ struct ThresholdSettings
 /// What a threshold measures (the metric's name before any parenthesis).
 enum class ThresholdMetric
 {
-    Latency,        ///< pN, med, avg, min, max: milliseconds
-    ErrorRate,      ///< request (or transaction) errors / count: a fraction
-    Checks,         ///< passed / (passed + failed): a fraction
-    Rate,           ///< per second over the run's elapsed time
-    Count,          ///< a plain count
+    Latency,         ///< pN, med, avg, min, max: milliseconds
+    ErrorRate,       ///< request (or transaction) errors / count: a fraction
+    Checks,          ///< passed / (passed + failed): a fraction
+    Rate,            ///< per second over the run's elapsed time
+    Count,           ///< a plain count
     IterationsFailed ///< iterations ended by a scenario exception
 };
 
@@ -84,9 +84,8 @@ inline const std::vector<std::string> &implicitGroups()
 
 /// Parses an expression (grammar in README's thresholds table). An error names the bad token
 /// and its 1-based column; a group selector naming none of `groups` is an error too.
-tl::expected<ThresholdExpression, Error> parseThreshold(std::string_view text,
-                                                        const std::vector<std::string> &groups =
-                                                            implicitGroups());
+tl::expected<ThresholdExpression, Error>
+parseThreshold(std::string_view text, const std::vector<std::string> &groups = implicitGroups());
 
 /// Seconds from "10s", "500ms", "2m", "1h" or plain seconds; nullopt when malformed or negative.
 std::optional<double> parseGraceSeconds(std::string_view text);
