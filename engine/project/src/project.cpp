@@ -220,7 +220,8 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
         const YAML::Node entry = node[i];
         const std::string path = indexed(field, i);
         ThresholdSettings threshold;
-        YAML::Node expressionNode = entry;
+        // Not a YAML::Node assigned later: assigning to one writes into the tree it refers to.
+        std::optional<YAML::Node> expressionNode;
         std::string expressionPath = path;
         if (entry.IsMap()) {
             bool given = false;
@@ -229,7 +230,7 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
                 {{"threshold",
                   [&](const YAML::Node &n, const std::string &f) -> Status {
                       given = true;
-                      expressionNode = n;
+                      expressionNode.emplace(n);
                       expressionPath = f;
                       return {};
                   }},
@@ -242,16 +243,18 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
             if (!given)
                 return tl::unexpected(reader.error(entry, join(path, "threshold"),
                                                    "missing threshold (the expression)"));
-        } else if (!entry.IsScalar()) {
+        } else if (entry.IsScalar()) {
+            expressionNode.emplace(entry);
+        } else {
             return tl::unexpected(reader.error(
                 entry, path, "expected an expression or a map {threshold, abort, grace}"));
         }
-        const auto expression = reader.string(expressionNode, expressionPath);
+        const auto expression = reader.string(*expressionNode, expressionPath);
         if (!expression)
             return tl::unexpected(expression.error());
         if (auto parsed = parseThreshold(*expression); !parsed)
             return tl::unexpected(
-                reader.error(expressionNode, expressionPath,
+                reader.error(*expressionNode, expressionPath,
                              parsed.error().message + " in \"" + shortened(*expression) + "\""));
         threshold.expression = *expression;
         thresholds.push_back(std::move(threshold));
