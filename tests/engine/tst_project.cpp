@@ -1036,7 +1036,7 @@ void TestProject::rejectsBadThresholds_data()
                                  << "";
     QTest::newRow("a bad grace") << head + "  - {threshold: \"p95 < 1\", grace: soon}\n"
                                  << 4 << "thresholds[0].grace"
-                                 << "is not a duration";
+                                 << "\"soon\" is not a duration";
 }
 
 void TestProject::rejectsBadThresholds()
