@@ -309,7 +309,8 @@ void TestEndToEndThresholds::junitInAMissingFolderFailsBeforeTheRun()
     const Outcome outcome = m_harness.run({"run", "--scenario", health, "--base-url", baseUrl(),
                                            "--iterations", "1", "--junit", missing});
     QVERIFY2(outcome.finished && outcome.exitCode == 2, outcome.describe());
-    QVERIFY2(outcome.err.startsWith("loadwizard: --junit: "), outcome.describe());
+    QVERIFY2(outcome.err.startsWith("loadwizard: " + missing.toUtf8() + ": --junit: cannot create"),
+             outcome.describe());
     QVERIFY2(!outcome.err.contains("compiling") && outcome.out.isEmpty(), outcome.describe());
 }
 
