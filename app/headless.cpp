@@ -707,6 +707,16 @@ int commandValidate(const Options &options)
                 options.project.c_str(), prepared->config.scenarioId.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
                 std::ceil(project->profile.peakVusers() - 1e-9));
+    for (const ThresholdSettings &threshold : project->thresholds) {
+        std::string onFailure;
+        if (threshold.abort && threshold.graceSeconds > 0) {
+            char grace[64];
+            std::snprintf(grace, sizeof grace, " (abort after %g s)", threshold.graceSeconds);
+            onFailure = grace;
+        } else if (threshold.abort)
+            onFailure = " (abort)";
+        std::printf("  threshold %s%s\n", threshold.expression.c_str(), onFailure.c_str());
+    }
     for (const DataFeed &feed : prepared->config.data)
         std::printf("  data %s: %zu rows, columns %s (%s)\n", feed.name.c_str(),
                     feed.table->rowCount(), feed.table->columnList().c_str(),

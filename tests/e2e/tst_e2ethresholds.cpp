@@ -126,6 +126,12 @@ void TestEndToEndThresholds::passingThresholdsExitWith0()
              qPrintable(out));
     QVERIFY2(out.contains("  ✓ p99.9(request:GET /health) < 10s"), qPrintable(out));
     QVERIFY2(!outcome.err.contains("finished —"), outcome.describe());
+
+    const Outcome validated = m_harness.run({"validate", project});
+    QVERIFY2(validated.finished && validated.exitCode == 0, validated.describe());
+    QVERIFY2(validated.out.endsWith("  threshold checks == 100%\n  threshold p99.9(request:GET "
+                                    "/health) < 10s (abort after 5 s)\n"),
+             validated.out.constData());
 }
 
 void TestEndToEndThresholds::anAbortThresholdEndsALongRunEarly()
