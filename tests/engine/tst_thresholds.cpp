@@ -91,6 +91,9 @@ void TestThresholds::parsesEveryMetricKind_data()
                             << "checks check > 0.995";
     QTest::newRow("checks of one") << "checks:status_ok >= 1"
                                    << "checks check [status_ok] >= 1";
+    QTest::newRow("checks of an unquoted name with spaces")
+        << "checks:status is 200 > 99%"
+        << "checks check [status is 200] > 0.99";
     QTest::newRow("checks of a quoted name") << "checks:\"status is 200\" > 99%"
                                              << "checks check [status is 200] > 0.99";
     QTest::newRow("rate of requests") << "rate(requests) > 500"
