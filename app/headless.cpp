@@ -651,7 +651,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
                    "summary covers the run until its last report");
         std::fflush(stdout);
         std::fflush(stderr);
-        std::_Exit(code == Success ? RunFailed : code);
+        std::_Exit(code == Success || code == ThresholdsFailed ? RunFailed : code);
     }
     // What is left runs no guarded path: the scenario's destructor, its plugin's static
     // destructors, the process's exit. A scenario that hangs there must not hang the process
