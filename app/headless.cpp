@@ -61,6 +61,8 @@ struct Options
     double gracefulStop = -1;
     std::string baseUrl;
     std::string summaryJson;
+    std::string junit;
+    std::vector<std::string> thresholds; ///< `--threshold EXPR[;abort][;grace=D]`
     std::vector<std::string> outputs;
     double flushTimeout = 10;
     bool quiet = false;
@@ -515,18 +517,34 @@ void endWithin(double seconds, int code, const std::string &scenario)
 
 int runProject(const Project &project, const Parameters &overrides, const Options &options)
 {
-    // Opened now so an unwritable path fails before the test, not after it.
-    std::optional<AtomicFile> summaryFile;
-    if (!options.summaryJson.empty()) {
-        auto file = AtomicFile::open(options.summaryJson);
-        if (!file) {
-            auto error = file.error();
-            error.field = "--summary-json";
-            printError(error.toString());
+    std::vector<ThresholdSettings> thresholds;
+    for (const auto &flag : options.thresholds) {
+        auto threshold = parseThresholdFlag(flag);
+        if (!threshold) {
+            printError(threshold.error().toString() + " in \"" + shortened(flag) + "\"");
             return BadInput;
         }
-        summaryFile.emplace(std::move(*file));
+        thresholds.push_back(std::move(*threshold));
     }
+    // Opened now so an unwritable path fails before the test, not after it.
+    const auto claim = [](const std::string &path, const char *flag,
+                          std::optional<AtomicFile> &slot) {
+        if (path.empty())
+            return true;
+        auto file = AtomicFile::open(path);
+        if (!file) {
+            auto error = file.error();
+            error.field = flag;
+            printError(error.toString());
+            return false;
+        }
+        slot.emplace(std::move(*file));
+        return true;
+    };
+    std::optional<AtomicFile> summaryFile, junitFile;
+    if (!claim(options.summaryJson, "--summary-json", summaryFile) ||
+        !claim(options.junit, "--junit", junitFile))
+        return BadInput;
     // Watched from before the preparation: a .cpp scenario may take long to compile, and Ctrl-C
     // must end that too. The handlers run on the watcher's thread.
     std::mutex activeMutex; // held while a handler uses the session, so it cannot go meanwhile
@@ -592,6 +610,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     RunSessionOptions sessionOptions{overrides, options.outputs, options.flushTimeout};
     sessionOptions.compile = compileOptions(options);
     sessionOptions.iterationsPerVuser = options.iterations;
+    sessionOptions.thresholds = std::move(thresholds);
     sessionOptions.trace.verbose = options.verbose || !options.httpDebug.empty();
     sessionOptions.trace.http = options.httpDebug == "full"      ? TraceSettings::Http::Full
                                 : options.httpDebug == "headers" ? TraceSettings::Http::Headers
@@ -698,15 +717,25 @@ int runProject(const Project &project, const Parameters &overrides, const Option
             code = RunFailed;
         }
     }
-    if (summaryFile) {
-        auto written = summaryFile->write(run.summaryJson());
+    const auto writeOut = [&code](std::optional<AtomicFile> &file, const std::string &text) {
+        if (!file)
+            return;
+        auto written = file->write(text);
         if (written)
-            written = summaryFile->commit();
+            written = file->commit();
         if (!written) {
             printError(written.error().toString());
             code = RunFailed;
         }
-    }
+    };
+    writeOut(summaryFile, run.summaryJson());
+    writeOut(junitFile, run.junitXml());
+    if (const std::string verdict = run.verdict(); !verdict.empty())
+        std::fprintf(stderr, "loadwizard: finished — %s\n", verdict.c_str());
+    // The least severe failure: a crash (3), a run that could not complete (1) or an interrupt
+    // (130) say more than a missed objective.
+    if (code == Success && run.failedThresholdCount() > 0)
+        code = ThresholdsFailed;
     if (CrashGuard::crashed()) {
         // Said by the crash handler and in the summary (INCOMPLETE): only the ending is left.
         std::fflush(stderr);
@@ -719,7 +748,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
                    "summary covers the run until its last report");
         std::fflush(stdout);
         std::fflush(stderr);
-        std::_Exit(code == Success ? RunFailed : code);
+        std::_Exit(code == Success || code == ThresholdsFailed ? RunFailed : code);
     }
     // What is left runs no guarded path: the scenario's destructor, its plugin's static
     // destructors, the process's exit. A scenario that hangs there must not hang the process
@@ -775,6 +804,16 @@ int commandValidate(const Options &options)
                 options.project.c_str(), prepared->config.scenarioId.c_str(),
                 project->profile.steps().size(), project->profile.totalSeconds(),
                 std::ceil(project->profile.peakVusers() - 1e-9));
+    for (const ThresholdSettings &threshold : project->thresholds) {
+        std::string onFailure;
+        if (threshold.abort && threshold.graceSeconds > 0) {
+            char grace[64];
+            std::snprintf(grace, sizeof grace, " (abort after %g s)", threshold.graceSeconds);
+            onFailure = grace;
+        } else if (threshold.abort)
+            onFailure = " (abort)";
+        std::printf("  threshold %s%s\n", threshold.expression.c_str(), onFailure.c_str());
+    }
     for (const DataFeed &feed : prepared->config.data)
         std::printf("  data %s: %zu rows, columns %s (%s)\n", feed.name.c_str(),
                     feed.table->rowCount(), feed.table->columnList().c_str(),
@@ -889,6 +928,11 @@ void addRunOptions(CLI::App *command, Options &options)
                      "Seconds in-flight iterations get at the end (default 30)")
         ->check(finite & CLI::Range(0.0, 86400.0));
     command->add_option("--summary-json", options.summaryJson, "Write the summary as JSON");
+    command->add_option("--junit", options.junit,
+                        "Write a JUnit XML report: one test case per threshold and per check");
+    command->add_option("--threshold", options.thresholds,
+                        "Pass/fail criterion, e.g. 'p95(requests) < 500ms' (repeatable); append "
+                        "';abort' to stop the run when it fails, ';grace=10s' to wait first");
     command->add_option("--out", options.outputs,
                         "Send metrics to KIND=TARGET[?key=value&...] (repeatable): influxdb, "
                         "graphite, elasticsearch, logstash, json, csv");
@@ -934,7 +978,8 @@ int runHeadless(int argc, char **argv)
     std::string headlessProject;
     app.add_option("--headless", headlessProject, "Run PROJECT.yaml without the GUI (= run)");
     app.footer("Exit codes: 0 success, 1 run failed, 2 bad input or configuration, 3 the "
-               "scenario crashed or called exit(), 130 interrupted.\nDocs: README.md and docs/ "
+               "scenario crashed or called exit(), 99 a threshold failed, 130 interrupted.\nDocs: "
+               "README.md and docs/ "
                "in the source tree.");
 
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");

@@ -6,10 +6,11 @@ namespace Loadwizard::App {
 enum ExitCode : int
 {
     Success = 0,
-    RunFailed = 1,       ///< the run could not complete (internal error)
-    BadInput = 2,        ///< bad command line, project, profile, plugin or scenario
-    ScenarioCrashed = 3, ///< the scenario crashed or called exit() (CrashGuard::crashStatus)
-    Interrupted = 130    ///< stopped by Ctrl-C / SIGTERM (the summary is still printed)
+    RunFailed = 1,         ///< the run could not complete (internal error)
+    BadInput = 2,          ///< bad command line, project, profile, plugin or scenario
+    ScenarioCrashed = 3,   ///< the scenario crashed or called exit() (CrashGuard::crashStatus)
+    ThresholdsFailed = 99, ///< the run completed, but a threshold failed (k6's code)
+    Interrupted = 130      ///< stopped by Ctrl-C / SIGTERM (the summary is still printed)
 };
 
 struct Mode

@@ -17,6 +17,8 @@ packages=(
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
     # peers for tests and benchmarks, screenshots
     nginx-light wrk xvfb xauth
+    # xmllint validates the --junit report against the JUnit schema (tests/fixtures/junit)
+    libxml2-utils
     # metrics backends the output tests start privately
     influxdb graphite-carbon python3-whisper
 )

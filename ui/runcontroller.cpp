@@ -86,6 +86,7 @@ void RunController::start(const Project &project, const Parameters &overrides)
     m_session.reset();
     m_flushing = false;
     m_final.reset();
+    m_verdict.clear();
     m_warnings.clear();
     m_project = project;
     const quint64 generation = ++m_generation;
@@ -177,12 +178,20 @@ void RunController::onSessionFinished(quint64 generation)
     m_flushing = false;
     m_crashWatch.stop();
     m_header = m_session->header();
+    m_verdict = QString::fromStdString(m_session->verdict());
     setState(State::Finished);
     emit finished(m_final);
     if (CrashGuard::crashed())
         emit scenarioCrashed(QString::fromStdString(CrashGuard::description()));
     else if (m_session->abandonedWorkers())
         emit workerLeftBehind(QString::fromStdString(m_final ? m_final->incomplete : ""));
+}
+
+std::vector<ThresholdResult> RunController::thresholdResults() const
+{
+    if (m_state == State::Finished)
+        return m_header.thresholds;
+    return m_session ? m_session->thresholdResults() : std::vector<ThresholdResult>{};
 }
 
 std::vector<OutputStats> RunController::outputStats() const

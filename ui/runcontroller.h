@@ -53,6 +53,11 @@ public:
     /// The current or last run's summary header (outputs' counts once finished).
     const SummaryHeader &summaryHeader() const { return m_header; }
     SnapshotPtr finalSnapshot() const { return m_final; }
+    /// The thresholds on the latest snapshot (the final ones once finished); empty without.
+    std::vector<ThresholdResult> thresholdResults() const;
+    /// Once finished: what is wrong with the run ("thresholds failed (2 of 5)", "every request
+    /// failed"), empty when nothing is; what the state label adds to "Finished".
+    const QString &verdict() const { return m_verdict; }
     /// Warnings from preparing the run (unknown parameters and the like).
     const std::vector<std::string> &warnings() const { return m_warnings; }
     /// The outputs of the current or last run, as they count now.
@@ -100,6 +105,7 @@ private:
     Project m_project;
     SummaryHeader m_header;
     SnapshotPtr m_final;
+    QString m_verdict;
     std::vector<std::string> m_warnings;
     State m_state = State::Idle;
     /// Bumped whenever a preparation or a finish in flight must be ignored when it reports.

@@ -5,6 +5,7 @@
 #include "projectdocument.h"
 #include "statstablemodel.h"
 #include "theme.h"
+#include "thresholdsview.h"
 
 #include <loadwizard/summary.h>
 
@@ -125,6 +126,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_checks(new QTreeWidget(this))
     , m_rendezvous(new QTreeWidget(this))
     , m_outputsView(new QTreeWidget(this))
+    , m_thresholdsView(new ThresholdsView(this))
     , m_outputsTimer(new QTimer(this))
     , m_log(new QPlainTextEdit(this))
     , m_summary(new QPlainTextEdit(this))
@@ -291,6 +293,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_tabs->addTab(m_checks, tr("&Checks"));
     m_tabs->addTab(m_rendezvous, tr("Rende&zvous"));
     m_tabs->addTab(m_outputsView, tr("&Outputs"));
+    m_tabs->addTab(m_thresholdsView, tr("Thr&esholds"));
     m_tabs->addTab(m_log, tr("&Log"));
     connect(m_tabs, &QTabWidget::currentChanged, this, &RunDashboard::updateTables);
     m_tabs->addTab(summaryBox, tr("S&ummary"));
@@ -401,6 +404,7 @@ void RunDashboard::startRun()
     m_checks->clear();
     m_rendezvous->clear();
     m_outputsView->clear();
+    m_thresholdsView->clear();
     m_tablesPending.reset();
     const Project &project = m_document->project();
     m_plannedSeconds = project.profile.totalSeconds();
@@ -464,6 +468,8 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
     const Snapshot &snapshot = *pointer;
     const double t = snapshot.elapsedSeconds;
     m_lastElapsed = t;
+    // A handful of rows, evaluated by the session on this very snapshot: cheap enough each time.
+    m_thresholdsView->showResults(m_controller->thresholdResults(), false);
     const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
 
     m_activeBuffer.append(t, double(snapshot.activeVusers));
@@ -699,7 +705,10 @@ void RunDashboard::onStateChanged(RunController::State state)
         m_progress->setRange(0, 1000);
         break;
     case RunController::State::Finished:
-        m_stateLabel->setText(tr("Finished"));
+        // A run whose requests all failed, or that missed its thresholds, is no plain success.
+        m_stateLabel->setText(m_controller->verdict().isEmpty()
+                                  ? tr("Finished")
+                                  : tr("Finished — %1").arg(m_controller->verdict()));
         m_progress->setRange(0, 1000);
         break;
     case RunController::State::Failed:
@@ -717,6 +726,7 @@ void RunDashboard::onFinished(const SnapshotPtr &snapshot)
     m_requests->update(snapshot->requestsTotal, snapshot->requestsInterval, interval);
     updateRendezvousAndChecks(*snapshot);
     updateOutputs();
+    m_thresholdsView->showResults(m_controller->thresholdResults(), true);
     // The same text the headless run prints, from the same function.
     m_summary->setPlainText(
         QString::fromStdString(formatSummary(*snapshot, m_controller->summaryHeader())));

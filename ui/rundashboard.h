@@ -31,6 +31,7 @@ namespace Loadwizard::Ui {
 
 class ProjectDocument;
 class StatsTableModel;
+class ThresholdsView;
 
 /// The Run tab: starts the project in-process, charts it live once per second (vusers against
 /// the plan, throughput, latency of a chosen transaction), tables of transactions, requests,
@@ -68,6 +69,8 @@ public:
     QLabel *stateLabel() const { return m_stateLabel; }
     /// One row per output of the run: sent, retried, dropped, points, last error.
     QTreeWidget *outputsView() const { return m_outputsView; }
+    /// One row per threshold: ✓/✗, observed value, status, abort.
+    ThresholdsView *thresholdsView() const { return m_thresholdsView; }
 
 signals:
     void runStarted();
@@ -137,6 +140,7 @@ private:
     QTreeWidget *m_checks;
     QTreeWidget *m_rendezvous;
     QTreeWidget *m_outputsView;
+    ThresholdsView *m_thresholdsView;
     QTimer *m_outputsTimer;
     QPlainTextEdit *m_log;
     QPlainTextEdit *m_summary;

@@ -101,6 +101,9 @@ private slots:
     void rejectsBadDataFeeders_data();
     void rejectsBadDataFeeders();
     void readsAndRoundTripsAnInlineScenario();
+    void readsAndRoundTripsThresholds();
+    void rejectsBadThresholds_data();
+    void rejectsBadThresholds();
     void reportsInlineScenarioErrorsWithTheProjectsLines();
     void readsAndRoundTripsTheOpenModelAndPacing_data();
     void readsAndRoundTripsTheOpenModelAndPacing();
@@ -486,8 +489,12 @@ void TestProject::rejectsUnknownKeysWithASuggestion_data()
         << head + "data:\n  users: {file: u.csv, strategy: unique, on_exausted: stop-run}\n"
         << "data.users.on_exausted" << 4 << 42
         << "unknown key \"on_exausted\" (did you mean \"on_exhausted\"?)";
-    QTest::newRow("future feature") << head + "thresholds: {p95: 500ms}\n"
-                                    << "thresholds" << 3 << 1 << "unknown key \"thresholds\"";
+    QTest::newRow("thresholds") << head + "threshold: [\"p95 < 1s\"]\n"
+                                << "threshold" << 3 << 1
+                                << "unknown key \"threshold\" (did you mean \"thresholds\"?)";
+    QTest::newRow("a threshold's key")
+        << head + "thresholds:\n  - {threshold: \"p95 < 1s\", abrot: true}\n"
+        << "thresholds[0].abrot" << 4 << 29 << "unknown key \"abrot\" (did you mean \"abort\"?)";
     QTest::newRow("an output's kind")
         << head + "outputs:\n  - kidn: influxdb\n    target: http://127.0.0.1:1/db\n"
         << "outputs[0].kidn" << 4 << 5 << "unknown key \"kidn\" (did you mean \"kind\"?)";
@@ -1031,6 +1038,90 @@ void TestProject::readsAndRoundTripsTheOpenModelAndPacing()
         QVERIFY(first->profile.empty());
         QVERIFY(!first->pacing.enabled());
     }
+}
+
+void TestProject::readsAndRoundTripsThresholds()
+{
+    const std::string yaml = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\nthresholds:\n"
+                             "  - \"p95(transaction:checkout) < 800ms\"\n"
+                             "  - {threshold: \"error_rate < 1%\", abort: true, grace: 10s}\n"
+                             "  - {threshold: \"checks:\\\"status is 200\\\" > 99%\"}\n"
+                             "  - {threshold: \"rate(requests) > 5\", grace: 1m}\n"
+                             "  - {threshold: \"p99.9 < 2s\", abort: false}\n";
+    const auto project = Loadwizard::parseProject(yaml, "t.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    const std::vector<Loadwizard::ThresholdSettings> expected{
+        {"p95(transaction:checkout) < 800ms", false, 0},
+        {"error_rate < 1%", true, 10},
+        {"checks:\"status is 200\" > 99%", false, 0},
+        {"rate(requests) > 5", false, 60},
+        {"p99.9 < 2s", false, 0}};
+    QCOMPARE(project->thresholds.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i)
+        QVERIFY2(project->thresholds[i] == expected[i], project->thresholds[i].expression.c_str());
+
+    // Lossless: what is written reads back equal, and writes the same text again.
+    const std::string saved = Loadwizard::projectToYaml(*project);
+    const auto again = Loadwizard::parseProject(saved, "saved.yaml");
+    QVERIFY2(again, again ? "" : qPrintable(describe(again.error()) + "\n" + saved.c_str()));
+    QVERIFY2(again->thresholds == project->thresholds, saved.c_str());
+    QVERIFY(*again == *project);
+    QCOMPARE(Loadwizard::projectToYaml(*again), saved);
+    QVERIFY2(QString::fromStdString(saved).contains(
+                 "thresholds:\n  - p95(transaction:checkout) < 800ms\n"
+                 "  - {threshold: error_rate < 1%, abort: true, grace: 10}\n"),
+             saved.c_str());
+
+    // A project without thresholds saves without the key (as before there were any).
+    Project none = *project;
+    none.thresholds.clear();
+    QVERIFY(!(none == *project));
+    QVERIFY(!QString::fromStdString(Loadwizard::projectToYaml(none)).contains("thresholds"));
+}
+
+void TestProject::rejectsBadThresholds_data()
+{
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("message");
+    const QString head = "loadwizard: 1\nprofile: {rampup: \"1,1\"}\nthresholds:\n";
+    QTest::newRow("a bad expression")
+        << head + "  - \"p95 < 1s\"\n  - \"p95 => 1s\"\n"
+        << 5 << "thresholds[1]"
+        << "column 5: expected a comparison (< <= > >= == !=), got \"=>\" in \"p95 => 1s\"";
+    QTest::newRow("in a map") << head + "  - {threshold: \"eror_rate < 1%\"}\n"
+                              << 4 << "thresholds[0].threshold"
+                              << "column 1: unknown metric \"eror_rate\" (did you mean";
+    QTest::newRow("an unknown group") << head + "  - \"p95{group=buy} < 1s\"\n"
+                                      << 4 << "thresholds[0]"
+                                      << "column 11: the project has no group \"buy\"";
+    QTest::newRow("no expression") << head + "  - {abort: true}\n"
+                                   << 4 << "thresholds[0].threshold"
+                                   << "missing threshold";
+    QTest::newRow("not a list") << "loadwizard: 1\nprofile: {rampup: \"1,1\"}\n"
+                                   "thresholds: {p95: 500ms}\n"
+                                << 3 << "thresholds"
+                                << "expected a list of thresholds";
+    QTest::newRow("a bad abort") << head + "  - {threshold: \"p95 < 1\", abort: maybe}\n"
+                                 << 4 << "thresholds[0].abort"
+                                 << "";
+    QTest::newRow("a bad grace") << head + "  - {threshold: \"p95 < 1\", grace: soon}\n"
+                                 << 4 << "thresholds[0].grace"
+                                 << "\"soon\" is not a duration";
+}
+
+void TestProject::rejectsBadThresholds()
+{
+    QFETCH(QString, yaml);
+    const auto project = Loadwizard::parseProject(yaml.toStdString(), "t.yaml");
+    QVERIFY(!project);
+    const Error &error = project.error();
+    QTEST(error.line, "line");
+    QTEST(QString::fromStdString(error.field), "field");
+    QFETCH(QString, message);
+    QVERIFY2(QString::fromStdString(error.message).startsWith(message),
+             qPrintable(describe(error)));
 }
 
 QTEST_GUILESS_MAIN(TestProject)

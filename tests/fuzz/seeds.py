@@ -132,6 +132,10 @@ def project_seeds():
         "demo.yaml": (ROOT / "scenarios" / "demo.yaml").read_text(),
         "docs-example.yaml": example,
         "minimal.yaml": MINIMAL,
+        "thresholds.yaml": MINIMAL + "thresholds:\n  - \"p95(transaction:checkout) < 800ms\"\n"
+                                     "  - {threshold: \"error_rate < 1%\", abort: true, grace: 10s}\n"
+                                     "  - \"checks:\\\"a b\\\" >= 99.5%\"\n"
+                                     "  - \"p99.9(request:\\\"GET /x (y)\\\"){group=default} < 2s\"\n",
         "inline-steps.yaml": MINIMAL + INLINE_STEPS,
         "inline-steps-errors.yaml": MINIMAL + "scenario:\n  steps:\n    - reqest: GET /\n"
                                               "      chekcs: [{status: 2000}]\n",

@@ -1,12 +1,14 @@
 #include <projectdocument.h>
 #include <rundashboard.h>
 #include <statstablemodel.h>
+#include <thresholdsview.h>
 
 #include <loadwizard/targetserver.h>
 
 #include <QAction>
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineSeries>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -26,6 +28,7 @@ private slots:
     void runsTheDemoLiveAndStopsGracefully();
     void anUpdateWith200TransactionsTakesUnder5Ms();
     void httpDebugShowsRequestsInTheLogTab();
+    void showsThresholdsAndTheVerdictOfAnAllFailingRun();
 
 private:
     QTemporaryDir m_dir;
@@ -175,6 +178,61 @@ void TestRunDashboard::httpDebugShowsRequestsInTheLogTab()
     // The vu.log() lines come once, with the trace, not again as events.
     QCOMPARE(qsizetype(log.count(" log: vuser 1 iteration 0 line 0")), 1);
     QCOMPARE(qsizetype(log.count("vuser 1 iteration 0 line 0")), 1);
+}
+
+void TestRunDashboard::showsThresholdsAndTheVerdictOfAnAllFailingRun()
+{
+    TargetServer target;
+    QVERIFY(target.start("127.0.0.1", 0));
+    const QString steps = m_dir.filePath("failing.yaml");
+    QFile file(steps);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("steps:\n  - request: GET /status/500\n  - think: 100ms\n");
+    file.close();
+    Project project;
+    project.name = "failing";
+    project.scenario = steps.toStdString();
+    project.profile = *RampProfile::parse("1,1");
+    project.http.baseUrl = target.baseUrl();
+    project.thresholds = {{"count(requests) > 0", false, 0}, {"error_rate < 1%", false, 0}};
+    ProjectDocument document;
+    document.reset(project, m_dir.filePath("failing-project.yaml"));
+
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
+    QSignalSpy finished(&controller, &RunController::finished);
+    dashboard.runAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    const auto final = controller.finalSnapshot();
+    QVERIFY(final);
+    QVERIFY(final->total.requests > 0);
+    QCOMPARE(final->total.requestErrors, final->total.requests);
+
+    // Not a plain "Finished": what is wrong, as the headless run says it.
+    QCOMPARE(dashboard.stateLabel()->text(),
+             QStringLiteral("Finished — thresholds failed (1 of 2); every request failed"));
+    ThresholdsView *view = dashboard.thresholdsView();
+    QCOMPARE(view->topLevelItemCount(), 2);
+    QCOMPARE(view->topLevelItem(0)->text(0), QStringLiteral("✓ count(requests) > 0"));
+    QCOMPARE(view->topLevelItem(0)->text(1), QString::number(final->total.requests));
+    QCOMPARE(view->topLevelItem(0)->text(2), QStringLiteral("passed"));
+    QCOMPARE(view->topLevelItem(1)->text(0), QStringLiteral("✗ error_rate < 1%"));
+    QCOMPARE(view->topLevelItem(1)->text(1), QStringLiteral("100.00 %"));
+    QCOMPARE(view->topLevelItem(1)->text(2), QStringLiteral("failed"));
+    QCOMPARE(view->topLevelItem(1)->text(3), QString());
+    const QString summary = dashboard.summaryView()->toPlainText();
+    QVERIFY2(summary.contains("VERDICT ....... thresholds failed (1 of 2); every request failed"),
+             qPrintable(summary));
+
+    // A run that goes well again says "Finished" alone.
+    QFile good(steps);
+    QVERIFY(good.open(QIODevice::WriteOnly));
+    good.write("steps:\n  - request: GET /health\n  - think: 100ms\n");
+    good.close();
+    dashboard.runAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(dashboard.stateLabel()->text(), QStringLiteral("Finished"));
+    QCOMPARE(view->topLevelItem(1)->text(0), QStringLiteral("✓ error_rate < 1%"));
 }
 
 QTEST_MAIN(TestRunDashboard)

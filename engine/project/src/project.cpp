@@ -233,6 +233,63 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
     return {};
 }
 
+/// `thresholds:` — each an expression, or {threshold, abort, grace}.
+Status readThresholds(const Reader &reader, const YAML::Node &node, const std::string &field,
+                      std::vector<ThresholdSettings> &thresholds)
+{
+    if (node.IsNull())
+        return {};
+    if (!node.IsSequence())
+        return tl::unexpected(
+            reader.error(node, field,
+                         "expected a list of thresholds (\"p95(requests) < 500ms\" or a map "
+                         "{threshold, abort, grace})"));
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node entry = node[i];
+        const std::string path = indexed(field, i);
+        ThresholdSettings threshold;
+        // Not a YAML::Node assigned later: assigning to one writes into the tree it refers to.
+        std::optional<YAML::Node> expressionNode;
+        std::string expressionPath = path;
+        if (entry.IsMap()) {
+            bool given = false;
+            auto status = reader.readMap(
+                entry, path,
+                {{"threshold",
+                  [&](const YAML::Node &n, const std::string &f) -> Status {
+                      given = true;
+                      expressionNode.emplace(n);
+                      expressionPath = f;
+                      return {};
+                  }},
+                 {"abort",
+                  into(threshold.abort, [&](auto &a, auto &b) { return reader.boolean(a, b); })},
+                 {"grace", into(threshold.graceSeconds,
+                                [&](auto &a, auto &b) { return reader.duration(a, b); })}});
+            if (!status)
+                return status;
+            if (!given)
+                return tl::unexpected(reader.error(entry, join(path, "threshold"),
+                                                   "missing threshold (the expression)"));
+        } else if (entry.IsScalar()) {
+            expressionNode.emplace(entry);
+        } else {
+            return tl::unexpected(reader.error(
+                entry, path, "expected an expression or a map {threshold, abort, grace}"));
+        }
+        const auto expression = reader.string(*expressionNode, expressionPath);
+        if (!expression)
+            return tl::unexpected(expression.error());
+        if (auto parsed = parseThreshold(*expression); !parsed)
+            return tl::unexpected(
+                reader.error(*expressionNode, expressionPath,
+                             parsed.error().message + " in \"" + shortened(*expression) + "\""));
+        threshold.expression = *expression;
+        thresholds.push_back(std::move(threshold));
+    }
+    return {};
+}
+
 Status readRendezvous(const Reader &reader, const YAML::Node &node, const std::string &field,
                       std::vector<RendezvousPolicy> &policies)
 {
@@ -536,6 +593,10 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
          [&](const YAML::Node &node, const std::string &field) -> Status {
              return readData(reader, node, field, project.data);
          }},
+        {"thresholds",
+         [&](const YAML::Node &node, const std::string &field) -> Status {
+             return readThresholds(reader, node, field, project.thresholds);
+         }},
     };
 
     auto status = reader.readMap(
@@ -579,7 +640,7 @@ bool Project::operator==(const Project &other) const
            pacing == other.pacing && thinkTime == other.thinkTime &&
            gracefulStopSeconds == other.gracefulStopSeconds && workers == other.workers &&
            http == other.http && rendezvous == other.rendezvous && outputs == other.outputs &&
-           data == other.data && extraKeys == other.extraKeys &&
+           data == other.data && thresholds == other.thresholds && extraKeys == other.extraKeys &&
            inlineScenario == other.inlineScenario;
 }
 
@@ -761,6 +822,24 @@ std::string projectToYaml(const Project &project)
             out << YAML::EndMap;
         }
         out << YAML::EndMap;
+    }
+
+    // Only when there are some: a project without thresholds saves as it did before them.
+    if (!project.thresholds.empty()) {
+        out << YAML::Key << "thresholds" << YAML::Value << YAML::BeginSeq;
+        for (const ThresholdSettings &threshold : project.thresholds) {
+            if (!threshold.abort && threshold.graceSeconds == 0) {
+                out << Yaml::Text{threshold.expression};
+                continue;
+            }
+            out << YAML::Flow << YAML::BeginMap;
+            out << YAML::Key << "threshold" << YAML::Value << Yaml::Text{threshold.expression};
+            out << YAML::Key << "abort" << YAML::Value << threshold.abort;
+            if (threshold.graceSeconds != 0)
+                emitNumber(out, "grace", threshold.graceSeconds);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
     }
 
     for (const auto &[key, text] : project.extraKeys) {

@@ -1,5 +1,6 @@
 #include <loadwizard/runsession.h>
 
+#include <loadwizard/junitreport.h>
 #include <loadwizard/outputset.h>
 #include <loadwizard/run.h>
 
@@ -8,6 +9,18 @@ namespace Loadwizard {
 tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Project &project,
                                                                      RunSessionOptions options)
 {
+    // Thresholds first: a typo in one costs no compile and no test time.
+    auto thresholds = ThresholdEvaluator::create(project.thresholds);
+    if (!thresholds)
+        return tl::make_unexpected(thresholds.error());
+    auto flagged = ThresholdEvaluator::create(options.thresholds);
+    if (!flagged) {
+        Error error = flagged.error();
+        error.field = "--threshold";
+        return tl::make_unexpected(std::move(error));
+    }
+    std::vector<ThresholdSettings> allThresholds = project.thresholds;
+    allThresholds.insert(allThresholds.end(), options.thresholds.begin(), options.thresholds.end());
     auto prepared = prepareRun(project, options.overrides, options.compile);
     if (!prepared)
         return tl::make_unexpected(prepared.error());
@@ -27,8 +40,16 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     session->m_outputs = std::move(*outputs);
     session->m_prepared.config.iterationsPerVuser = options.iterationsPerVuser;
     session->m_prepared.config.trace = options.trace;
+    session->m_thresholds = *ThresholdEvaluator::create(allThresholds);
+    session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);
+    if (!session->m_thresholds.empty()) {
+        // First of the observers, so that the others (the GUI) read this snapshot's results.
+        RunSession *self = session.get();
+        session->m_run->addObserver(
+            [self](const std::shared_ptr<const Snapshot> &snapshot) { self->evaluate(*snapshot); });
+    }
     return session;
 }
 
@@ -42,6 +63,50 @@ RunSession::~RunSession()
     }
     // A worker left behind in scenario code keeps what it needs: ~Run leaves it all alive.
     m_run.reset();
+}
+
+void RunSession::evaluate(const Snapshot &snapshot)
+{
+    auto results = m_thresholds.evaluate(snapshot);
+    bool stopNow = false;
+    {
+        std::lock_guard lock(m_thresholdMutex);
+        if (!m_abortedBy && !snapshot.final) {
+            m_abortedBy = ThresholdEvaluator::abortingThreshold(results, snapshot.elapsedSeconds);
+            stopNow = m_abortedBy.has_value();
+        }
+        if (m_abortedBy)
+            results[*m_abortedBy].aborted = true;
+        m_thresholdResults = std::move(results);
+    }
+    // As a first Ctrl-C does: in-flight iterations get the graceful stop.
+    if (stopNow)
+        m_run->stop();
+}
+
+std::vector<ThresholdResult> RunSession::thresholdResults() const
+{
+    std::lock_guard lock(m_thresholdMutex);
+    return m_thresholdResults;
+}
+
+std::size_t RunSession::failedThresholdCount() const
+{
+    return m_final ? failedThresholds(thresholdResults(), true) : 0;
+}
+
+std::string RunSession::verdict() const
+{
+    return m_final ? runVerdict(*m_final, thresholdResults()) : std::string();
+}
+
+std::string RunSession::junitXml() const
+{
+    if (!m_final)
+        return {};
+    return junitReport(
+        *m_final, thresholdResults(),
+        JUnitRun{m_project.name.empty() ? m_header.scenario : m_project.name, m_startedAt, {}});
 }
 
 std::vector<std::string> RunSession::outputNames() const
@@ -60,6 +125,7 @@ tl::expected<void, Error> RunSession::start()
         return tl::make_unexpected(Error{"the run was already started"});
     if (!m_outputs->empty())
         m_run->addObserver(m_outputs->observer());
+    m_startedAt = std::chrono::system_clock::now();
     auto started = m_run->start();
     m_started = started.has_value();
     return started;
@@ -108,6 +174,16 @@ std::shared_ptr<const Snapshot> RunSession::finish()
     if (m_finished || !m_started)
         return m_final;
     m_final = m_run->wait();
+    if (m_final && !m_thresholds.empty()) {
+        // The final snapshot was evaluated by the observer; a run that ended without one
+        // (an early failure) still gets its results.
+        std::lock_guard lock(m_thresholdMutex);
+        auto results = m_thresholds.evaluate(*m_final);
+        if (m_abortedBy)
+            results[*m_abortedBy].aborted = true;
+        m_thresholdResults = std::move(results);
+        m_header.thresholds = m_thresholdResults;
+    }
     m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
     return m_final;

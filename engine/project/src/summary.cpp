@@ -74,6 +74,12 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     const double seconds = s.elapsedSeconds;
     std::string out;
     out += "\n  project ....... " + (header.project.empty() ? "-" : header.project) + "\n";
+    const std::string verdict = runVerdict(s, header.thresholds);
+    if (!verdict.empty())
+        out += "  VERDICT ....... " + verdict + "\n";
+    else if (!header.thresholds.empty())
+        append(out, "  verdict ....... passed ({} threshold{})\n", header.thresholds.size(),
+               header.thresholds.size() == 1 ? "" : "s");
     out += "  scenario ...... " + header.scenario + "\n";
     if (!header.profileLabel.empty())
         out += "  profile ....... " + header.profileLabel + "\n";
@@ -146,6 +152,16 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
         for (const auto &[name, c] : s.checks)
             append(out, "  {} {:<40} passed {}   failed {}\n", c.fails ? "✗" : "✓", name, c.passes,
                    c.fails);
+    }
+    if (!header.thresholds.empty()) {
+        out += "\n  THRESHOLDS\n";
+        for (const ThresholdResult &r : header.thresholds) {
+            append(out, "  {} {:<40} {}{}{}\n", r.failed(s.final) ? "✗" : "✓",
+                   r.settings.expression, r.observedText,
+                   r.status == ThresholdStatus::NoData && s.final ? " (fails: nothing measured it)"
+                                                                  : "",
+                   r.aborted ? "   ABORTED THE RUN" : "");
+        }
     }
     if (!s.rendezvous.empty()) {
         out += "\n  RENDEZVOUS\n";
@@ -275,6 +291,22 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     }
     j["stopped_by_data"] =
         s.stoppedByData.empty() ? nlohmann::json() : nlohmann::json(s.stoppedByData);
+    j["thresholds"] = nlohmann::json::array();
+    for (const ThresholdResult &r : header.thresholds) {
+        j["thresholds"].push_back(
+            {{"expression", r.settings.expression},
+             {"ok", !r.failed(s.final)},
+             {"observed",
+              r.status == ThresholdStatus::NoData ? nlohmann::json() : nlohmann::json(r.observed)},
+             {"observed_text", r.observedText},
+             {"abort", r.settings.abort},
+             {"grace_s", r.settings.graceSeconds},
+             {"aborted", r.aborted}});
+    }
+    {
+        const std::string verdict = runVerdict(s, header.thresholds);
+        j["verdict"] = verdict.empty() ? "passed" : verdict;
+    }
     j["outputs"] = nlohmann::json::object();
     for (const OutputStats &o : header.outputs) {
         j["outputs"][o.name] = {{"sent", o.sent},

@@ -118,7 +118,7 @@ void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
 
 void Reporter::foldNames(Snapshot &snapshot)
 {
-    auto fold = [](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
+    auto fold = [this](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
         for (auto &[name, record] : intervalMap) {
             if (record.count == 0)
                 continue;
@@ -126,8 +126,11 @@ void Reporter::foldNames(Snapshot &snapshot)
             totalMap[name].merge(record);
             record.reset();
         }
-        for (const auto &[name, record] : totalMap)
-            totalOut.emplace(name, statsOf(record));
+        for (const auto &[name, record] : totalMap) {
+            auto stats = totalOut.emplace(name, statsOf(record)).first;
+            if (m_keepHistograms)
+                stats->second.histogram = std::make_shared<const Histogram>(record.histogram);
+        }
     };
     fold(m_requestsInterval, m_requestsTotal, snapshot.requestsInterval, snapshot.requestsTotal);
     fold(m_transactionsInterval, m_transactionsTotal, snapshot.transactionsInterval,
@@ -214,6 +217,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->total = m_totals;
     snapshot->intervalLatency = m_allInterval.stats();
     snapshot->totalLatency = m_allTotal.stats();
+    if (m_keepHistograms)
+        snapshot->totalHistogram = std::make_shared<const Histogram>(m_allTotal);
     m_allInterval.reset();
     snapshot->intervalIntendedLatency = m_intendedInterval.stats();
     snapshot->totalIntendedLatency = m_intendedTotal.stats();

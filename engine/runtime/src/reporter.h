@@ -52,6 +52,8 @@ public:
     /// snapshot.
     std::shared_ptr<const Snapshot> merge(Collected collected, bool final,
                                           const ScheduleState &schedule);
+    /// Whether snapshots carry the totals' histograms (RunConfig::keepHistograms).
+    void setKeepHistograms(bool keep) { m_keepHistograms = keep; }
     /// An event of the run's own (the watchdog's), published with the next snapshot.
     void addEvent(LogEvent event);
     /// Why the final numbers miss something (a worker left behind), for the summary.
@@ -93,6 +95,7 @@ private:
     Counters m_totals;
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;
+    bool m_keepHistograms = false;
 };
 
 } // namespace Loadwizard::Engine

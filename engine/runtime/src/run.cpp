@@ -570,7 +570,7 @@ tl::expected<void, Error> Run::start()
         d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
         d->shared.config.reportIntervalSeconds,
         d->shared.openModel ? config.arrivalRate.totalSeconds() : config.profile.totalSeconds());
-
+    d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }

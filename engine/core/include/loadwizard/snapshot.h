@@ -68,6 +68,10 @@ struct NameStats
     /// Open model only (else empty): from the iteration's intended start for its first request,
     /// from the previous step's end for later ones (wrk2's coordinated-omission correction).
     LatencyStats intendedLatency;
+    /// The whole histogram, for percentiles LatencyStats does not hold (a threshold's p99.9):
+    /// only in the totals, and only when the run was asked for it (RunConfig::keepHistograms),
+    /// since copying it costs about 16 KB per name and second.
+    std::shared_ptr<const Histogram> histogram;
 };
 
 /// libcurl's timing breakdown for a request name, means in milliseconds over the run.
@@ -173,6 +177,9 @@ struct Snapshot
         long long poolMax = 0;     ///< the most the pool may hold
         std::uint64_t planned = 0; ///< arrivals planned so far
     } arrivals;
+
+    /// All requests' histogram over the run, when RunConfig::keepHistograms (else null).
+    std::shared_ptr<const Histogram> totalHistogram;
 
     std::map<std::string, NameStats, std::less<>> requestsInterval;
     std::map<std::string, NameStats, std::less<>> requestsTotal;

@@ -7,6 +7,7 @@
 #include <loadwizard/rampprofile.h>
 #include <loadwizard/settings.h>
 #include <loadwizard/steps.h>
+#include <loadwizard/threshold.h>
 
 #include <map>
 #include <optional>
@@ -47,6 +48,8 @@ struct Project
     std::vector<OutputConfig> outputs;
     /// Test data feeders (`data:`), in the file's order; files as written.
     std::vector<DataSourceSettings> data;
+    /// Pass/fail criteria (`thresholds:`), expressions as written; checked when loaded.
+    std::vector<ThresholdSettings> thresholds;
     /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
     std::vector<std::pair<std::string, std::string>> extraKeys;
 

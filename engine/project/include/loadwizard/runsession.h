@@ -8,8 +8,11 @@
 #include <loadwizard/summary.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +33,8 @@ struct RunSessionOptions
     CompileOptions compile;               ///< for a .cpp scenario: "compiling…", warnings
     std::uint64_t iterationsPerVuser = 0; ///< `--iterations N`; 0: until the profile ends
     TraceSettings trace;                  ///< `-v`, `--http-debug`
+    /// `--threshold`: evaluated after the project's, errors name `--threshold`.
+    std::vector<ThresholdSettings> thresholds;
 };
 
 /// One run of a project, from file to summary, driven the same way by the CLI and the GUI:
@@ -82,13 +87,28 @@ public:
     /// The outputs' counts as they are now (thread-safe).
     std::vector<OutputStats> outputStats() const;
 
+    /// The thresholds on the latest snapshot (thread-safe; the final ones after finish()).
+    std::vector<ThresholdResult> thresholdResults() const;
+    /// Whether there are thresholds at all.
+    bool hasThresholds() const { return !m_thresholds.empty(); }
+    /// After finish(): how many thresholds failed (no data counts as failed).
+    std::size_t failedThresholdCount() const;
+    /// After finish(): what is wrong with the run ("thresholds failed (2 of 5)", "every request
+    /// failed"), empty when nothing is (runVerdict()).
+    std::string verdict() const;
+
     /// After finish(): the summary for a terminal, and as JSON (--summary-json).
     std::string summaryText() const;
+    /// After finish(): the JUnit XML report (--junit).
+    std::string junitXml() const;
     std::string summaryJson() const;
     std::shared_ptr<const Snapshot> finalSnapshot() const { return m_final; }
 
 private:
     RunSession() = default;
+    /// On the run's schedule thread: the thresholds on a snapshot; stops the run when an abort
+    /// threshold fails after its grace period.
+    void evaluate(const Snapshot &snapshot);
 
     Project m_project;
     RunSessionOptions m_options;
@@ -97,6 +117,11 @@ private:
     std::unique_ptr<OutputSet> m_outputs;
     std::unique_ptr<Run> m_run;
     std::shared_ptr<const Snapshot> m_final;
+    ThresholdEvaluator m_thresholds;
+    mutable std::mutex m_thresholdMutex;
+    std::vector<ThresholdResult> m_thresholdResults; ///< guarded by m_thresholdMutex
+    std::optional<std::size_t> m_abortedBy;          ///< guarded by m_thresholdMutex
+    std::chrono::system_clock::time_point m_startedAt;
     std::atomic<bool> m_aborted{false};
     bool m_started = false;
     bool m_finished = false;

@@ -2,6 +2,7 @@
 
 #include <loadwizard/output.h>
 #include <loadwizard/snapshot.h>
+#include <loadwizard/thresholdevaluator.h>
 
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct SummaryHeader
     std::string profileLabel;         ///< for people (the terminal), when the seed syntax is not
                                       ///< what was asked for: "flat, 1 iteration per vuser"
     std::vector<OutputStats> outputs; ///< delivery counts of each output, after its flush
+    std::vector<ThresholdResult> thresholds; ///< on the final snapshot, in the project's order
 };
 
 /// The end-of-run table for a terminal, k6-style.

@@ -73,6 +73,9 @@ struct RunConfig
     /// the run ends once every vuser the profile starts has run them. 0: no limit.
     std::uint64_t iterationsPerVuser = 0;
     TraceSettings trace;
+    /// Publish the totals' histograms in each snapshot (NameStats::histogram,
+    /// Snapshot::totalHistogram), for percentiles beyond p50/p90/p95/p99.
+    bool keepHistograms = false;
     /// Monotonic nanoseconds for the schedule, pauses, reports, rendezvous waits and event
     /// times; empty: the steady clock. Tests drive it by hand. Sleeps, transaction durations and
     /// libcurl's timers always keep real time.

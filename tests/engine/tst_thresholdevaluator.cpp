@@ -1,0 +1,278 @@
+#include <loadwizard/junitreport.h>
+#include <loadwizard/thresholdevaluator.h>
+
+#include <QtTest>
+
+#include <memory>
+
+using namespace Loadwizard;
+
+namespace {
+
+/// 10 s of a run: 200 requests (2 errors), p95 800 ms, a "home" request and a "buy"
+/// transaction, 995 of 1000 checks passed, 50 iterations (3 failed).
+Snapshot handBuilt()
+{
+    Snapshot s;
+    s.elapsedSeconds = 10;
+    s.total.requests = 200;
+    s.total.requestErrors = 2;
+    s.total.iterations = 50;
+    s.total.iterationsFailed = 3;
+    s.total.checksPassed = 995;
+    s.total.checksFailed = 5;
+    s.totalLatency = {200, 1.5, 120, 100, 700, 800, 900, 1200};
+    s.requestsTotal["home"] = {150, 0, {150, 2, 10, 9, 20, 25, 30, 40}, {}, nullptr};
+    s.transactionsTotal["buy"] = {40, 4, {40, 100, 300, 250, 500, 600, 700, 800}, {}, nullptr};
+    s.checks["status is 200"] = {990, 0};
+    s.checks["has <cart> & \"total\""] = {5, 5};
+    return s;
+}
+
+ThresholdResult evaluateOne(const std::string &expression, const Snapshot &snapshot)
+{
+    auto evaluator = ThresholdEvaluator::create({{expression, false, 0}});
+    if (!evaluator)
+        qFatal("%s", evaluator.error().toString().c_str());
+    return evaluator->evaluate(snapshot).front();
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(ThresholdStatus)
+
+class TestThresholdEvaluator : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void evaluatesEachMetricAtTheBoundary_data();
+    void evaluatesEachMetricAtTheBoundary();
+    void takesPercentilesBeyondTheStatsFromTheHistogram();
+    void reportsNoDataAndFailsItOnlyAtTheEnd();
+    void abortsOnlyAfterTheGracePeriod();
+    void namesTheThresholdOfABadExpression();
+    void saysWhatIsWrongWithTheRun();
+    void writesJUnitWithOneCasePerThresholdAndCheck();
+    void escapesWhatXmlDoesNotAllow();
+};
+
+void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<ThresholdStatus>("status");
+    QTest::addColumn<QString>("observed");
+
+    const auto pass = ThresholdStatus::Passed;
+    const auto fail = ThresholdStatus::Failed;
+    QTest::newRow("p95 < at the value") << "p95 < 800ms" << fail << "800.00 ms";
+    QTest::newRow("p95 <= at the value") << "p95(requests) <= 0.8s" << pass << "800.00 ms";
+    QTest::newRow("p50") << "p50 == 100" << pass << "100.00 ms";
+    QTest::newRow("p90") << "p90 > 700" << fail << "700.00 ms";
+    QTest::newRow("p99") << "p99 >= 900" << pass << "900.00 ms";
+    QTest::newRow("med") << "med != 100" << fail << "100.00 ms";
+    QTest::newRow("avg") << "avg < 120" << fail << "120.00 ms";
+    QTest::newRow("min") << "min >= 1.5ms" << pass << "1.50 ms";
+    QTest::newRow("max") << "max <= 1.2s" << pass << "1200.00 ms";
+    QTest::newRow("request p95") << "p95(request:home) < 25" << fail << "25.00 ms";
+    QTest::newRow("transaction max") << "max(transaction:buy) <= 800" << pass << "800.00 ms";
+    QTest::newRow("error_rate < at 1 %") << "error_rate < 1%" << fail << "1.00 %";
+    QTest::newRow("error_rate <= at 1 %") << "error_rate <= 0.01" << pass << "1.00 %";
+    QTest::newRow("error_rate of a transaction")
+        << "error_rate(transaction:buy) <= 10%" << pass << "10.00 %";
+    QTest::newRow("error_rate of a request") << "error_rate(request:home) > 0%" << fail << "0.00 %";
+    QTest::newRow("checks >= at 99.5 %") << "checks >= 99.5%" << pass << "99.50 %";
+    QTest::newRow("checks > at 99.5 %") << "checks > 99.5%" << fail << "99.50 %";
+    QTest::newRow("one check") << "checks:\"has <cart> & \\\"total\\\"\" >= 50%" << pass
+                               << "50.00 %";
+    QTest::newRow("rate of requests >= at 20/s") << "rate(requests) >= 20" << pass << "20.0/s";
+    QTest::newRow("rate of requests > at 20/s") << "rate(requests) > 20/s" << fail << "20.0/s";
+    QTest::newRow("rate of iterations") << "rate(iterations) == 5" << pass << "5.0/s";
+    QTest::newRow("rate of errors") << "rate(errors) < 0.2" << fail << "0.2/s";
+    QTest::newRow("count of requests") << "count(requests) >= 200" << pass << "200";
+    QTest::newRow("count of errors") << "count(errors) == 0" << fail << "2";
+    QTest::newRow("count of iterations") << "count(iterations) < 50" << fail << "50";
+    QTest::newRow("count of a request") << "count(request:home) == 150" << pass << "150";
+    QTest::newRow("count of a transaction") << "count(transaction:buy) > 40" << fail << "40";
+    QTest::newRow("iterations_failed") << "iterations_failed <= 3" << pass << "3";
+    QTest::newRow("the default group is the run")
+        << "count(errors){group=default} == 2" << pass << "2";
+}
+
+void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary()
+{
+    QFETCH(QString, expression);
+    QFETCH(ThresholdStatus, status);
+    QFETCH(QString, observed);
+    const ThresholdResult result = evaluateOne(expression.toStdString(), handBuilt());
+    QCOMPARE(QString::fromStdString(result.observedText), observed);
+    QCOMPARE(result.status, status);
+    QCOMPARE(result.failed(true), status == ThresholdStatus::Failed);
+    QCOMPARE(result.aborted, false);
+}
+
+void TestThresholdEvaluator::takesPercentilesBeyondTheStatsFromTheHistogram()
+{
+    auto evaluator = ThresholdEvaluator::create(
+        {{"p99.9 < 0.999ms", false, 0}, {"p99.9(request:home) <= 0.999ms", false, 0}});
+    QVERIFY(evaluator);
+    QVERIFY(evaluator->needsHistograms());
+    QVERIFY(!ThresholdEvaluator::create({{"p95 < 1", false, 0}, {"med < 1", false, 0}})
+                 ->needsHistograms());
+
+    Snapshot s = handBuilt();
+    // Without the histograms (a run not asked for them): nothing to measure it by.
+    auto results = evaluator->evaluate(s);
+    QCOMPARE(results[0].status, ThresholdStatus::NoData);
+    QCOMPARE(results[1].status, ThresholdStatus::NoData);
+
+    // 1 µs to 1000 µs, each once: below 2048 µs every value has a bucket of its own.
+    auto histogram = std::make_shared<Histogram>();
+    for (std::uint64_t micros = 1; micros <= 1000; ++micros)
+        histogram->record(micros);
+    s.totalHistogram = histogram;
+    s.requestsTotal["home"].histogram = histogram;
+    results = evaluator->evaluate(s);
+    QCOMPARE(results[0].observed, 0.999);
+    QCOMPARE(results[0].status, ThresholdStatus::Failed);
+    QCOMPARE(results[1].observed, 0.999);
+    QCOMPARE(results[1].status, ThresholdStatus::Passed);
+    QCOMPARE(QString::fromStdString(results[1].observedText), QStringLiteral("1.00 ms"));
+}
+
+void TestThresholdEvaluator::reportsNoDataAndFailsItOnlyAtTheEnd()
+{
+    Snapshot s = handBuilt();
+    for (const char *expression :
+         {"p95(request:nope) < 1", "error_rate(transaction:nope) < 1%", "checks:nope > 1%",
+          "count(request:nope) == 0", "avg(transaction:nope) > 0"}) {
+        const ThresholdResult result = evaluateOne(expression, s);
+        QCOMPARE(result.status, ThresholdStatus::NoData);
+        QCOMPARE(QString::fromStdString(result.observedText), QStringLiteral("no data"));
+        QVERIFY2(!result.failed(false), expression);
+        QVERIFY2(result.failed(true), expression);
+    }
+    // A run without requests yet: the run-wide latency and rates have no data either.
+    Snapshot empty;
+    QCOMPARE(evaluateOne("p95 < 1", empty).status, ThresholdStatus::NoData);
+    QCOMPARE(evaluateOne("error_rate < 1%", empty).status, ThresholdStatus::NoData);
+    QCOMPARE(evaluateOne("checks > 1%", empty).status, ThresholdStatus::NoData);
+    QCOMPARE(evaluateOne("rate(requests) > 1", empty).status, ThresholdStatus::NoData);
+    // Counts of the whole run are 0, not missing.
+    QCOMPARE(evaluateOne("count(errors) == 0", empty).status, ThresholdStatus::Passed);
+    QCOMPARE(evaluateOne("iterations_failed == 0", empty).status, ThresholdStatus::Passed);
+}
+
+void TestThresholdEvaluator::abortsOnlyAfterTheGracePeriod()
+{
+    auto evaluator = ThresholdEvaluator::create({{"count(errors) == 0", false, 0},     // fails
+                                                 {"p95 < 1s", true, 0},                // passes
+                                                 {"count(request:nope) > 1", true, 0}, // no data
+                                                 {"error_rate < 1%", true, 10}});      // fails
+    QVERIFY(evaluator);
+    Snapshot s = handBuilt();
+    const auto results = evaluator->evaluate(s);
+    // A failing threshold without abort, a passing or unmeasured one with: never.
+    QVERIFY(!ThresholdEvaluator::abortingThreshold(results, 9.999).has_value());
+    QCOMPARE(ThresholdEvaluator::abortingThreshold(results, 10.0).value_or(99), std::size_t(3));
+    QCOMPARE(ThresholdEvaluator::abortingThreshold(results, 3600.0).value_or(99), std::size_t(3));
+
+    auto noGrace = ThresholdEvaluator::create({{"error_rate < 1%", true, 0}});
+    QCOMPARE(ThresholdEvaluator::abortingThreshold(noGrace->evaluate(s), 0.0).value_or(99),
+             std::size_t(0));
+}
+
+void TestThresholdEvaluator::namesTheThresholdOfABadExpression()
+{
+    const auto evaluator =
+        ThresholdEvaluator::create({{"p95 < 1", false, 0}, {"p95 < 1 lightyear", false, 0}});
+    QVERIFY(!evaluator);
+    QCOMPARE(QString::fromStdString(evaluator.error().toString()),
+             QStringLiteral("thresholds[1]: column 9: unit \"lightyear\" does not fit this "
+                            "metric (ms, s, or a plain number of milliseconds)"));
+}
+
+void TestThresholdEvaluator::saysWhatIsWrongWithTheRun()
+{
+    Snapshot s = handBuilt();
+    s.final = true;
+    auto evaluator = ThresholdEvaluator::create({{"count(errors) == 0", false, 0},
+                                                 {"p95 < 1s", false, 0},
+                                                 {"count(request:nope) > 1", false, 0}});
+    auto results = evaluator->evaluate(s);
+    QCOMPARE(failedThresholds(results, true), std::size_t(2));
+    QCOMPARE(failedThresholds(results, false), std::size_t(1));
+    QCOMPARE(runVerdict(s, results), std::string("thresholds failed (2 of 3)"));
+    results[0].aborted = true;
+    QCOMPARE(
+        runVerdict(s, results),
+        std::string("aborted by threshold \"count(errors) == 0\"; thresholds failed (2 of 3)"));
+
+    s.total.requestErrors = s.total.requests;
+    QCOMPARE(runVerdict(s, {}), std::string("every request failed"));
+    s.total.requestErrors = 0;
+    QCOMPARE(runVerdict(s, {}), std::string());
+    QCOMPARE(runVerdict(s, {results[1]}), std::string());
+}
+
+void TestThresholdEvaluator::writesJUnitWithOneCasePerThresholdAndCheck()
+{
+    Snapshot s = handBuilt();
+    s.final = true;
+    s.elapsedSeconds = 12.5;
+    auto evaluator = ThresholdEvaluator::create({{"p95 < 1s", false, 0},
+                                                 {"error_rate < 1%", true, 0},
+                                                 {"count(request:nope) > 1", false, 0}});
+    auto results = evaluator->evaluate(s);
+    results[1].aborted = true;
+    // 2026-12-03T06:00:00Z
+    const auto started = std::chrono::system_clock::time_point(std::chrono::seconds(1796277600));
+    const std::string xml = junitReport(s, results, {"shop <test>", started, "ci-7"});
+    QCOMPARE(
+        QString::fromStdString(xml),
+        QString::fromUtf8(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuite name=\"shop &lt;test&gt;\" tests=\"5\" failures=\"3\" errors=\"0\" "
+            "skipped=\"0\" time=\"12.500\" timestamp=\"2026-12-03T06:00:00\" hostname=\"ci-7\">\n"
+            "  <properties/>\n"
+            "  <testcase classname=\"loadwizard.thresholds\" name=\"p95 &lt; 1s\" "
+            "time=\"12.500\"/>\n"
+            "  <testcase classname=\"loadwizard.thresholds\" name=\"error_rate &lt; 1%\" "
+            "time=\"12.500\">\n"
+            "    <failure type=\"threshold\" message=\"observed 1.00 % (aborted the "
+            "run)\">error_rate &lt; 1%: observed 1.00 % (aborted the run)</failure>\n"
+            "  </testcase>\n"
+            "  <testcase classname=\"loadwizard.thresholds\" name=\"count(request:nope) &gt; 1\" "
+            "time=\"12.500\">\n"
+            "    <failure type=\"threshold\" message=\"no data: nothing in the run measured "
+            "it\">count(request:nope) &gt; 1: no data: nothing in the run measured it</failure>\n"
+            "  </testcase>\n"
+            "  <testcase classname=\"loadwizard.checks\" name=\"has &lt;cart&gt; &amp; "
+            "&quot;total&quot;\" time=\"12.500\">\n"
+            "    <failure type=\"check\" message=\"5 of 10 failed, 5 passed (50.00 % passed)\">has "
+            "&lt;cart&gt; &amp; &quot;total&quot;: 5 of 10 failed, 5 passed (50.00 % "
+            "passed)</failure>\n"
+            "  </testcase>\n"
+            "  <testcase classname=\"loadwizard.checks\" name=\"status is 200\" time=\"12.500\"/>\n"
+            "  <system-out/>\n"
+            "  <system-err/>\n"
+            "</testsuite>\n"));
+}
+
+void TestThresholdEvaluator::escapesWhatXmlDoesNotAllow()
+{
+    QCOMPARE(xmlEscaped("a<b>&\"'"), std::string("a&lt;b&gt;&amp;&quot;&apos;"));
+    // Tab, newline and carriage return are kept (as references, so attributes keep them).
+    QCOMPARE(xmlEscaped("a\tb\nc\rd"), std::string("a&#9;b&#10;c&#13;d"));
+    // Control characters, invalid UTF-8, surrogates and U+FFFE become U+FFFD.
+    QCOMPARE(xmlEscaped(std::string("x\x01y\x1Fz\0w", 7)), std::string("x\uFFFDy\uFFFDz\uFFFDw"));
+    QCOMPARE(xmlEscaped("\xFF\xC3"), std::string("\uFFFD\uFFFD"));
+    QCOMPARE(xmlEscaped("\xED\xA0\x80"), std::string("\uFFFD\uFFFD\uFFFD"));
+    QCOMPARE(xmlEscaped("\xEF\xBF\xBE"), std::string("\uFFFD"));
+    QCOMPARE(xmlEscaped("\xC0\xAF"), std::string("\uFFFD\uFFFD")); // overlong "/"
+    // Valid text passes unchanged.
+    QCOMPARE(xmlEscaped("café ✓ 𝄞"), std::string("café ✓ 𝄞"));
+}
+
+QTEST_GUILESS_MAIN(TestThresholdEvaluator)
+#include "tst_thresholdevaluator.moc"

@@ -1,0 +1,261 @@
+#include <loadwizard/threshold.h>
+
+#include <QtTest>
+
+#include <string>
+
+using namespace Loadwizard;
+
+namespace {
+
+/// A parsed expression in one line, so a table can compare it whole.
+QString describe(const ThresholdExpression &e)
+{
+    static const char *metrics[] = {"latency", "error_rate", "checks",
+                                    "rate",    "count",      "iterations_failed"};
+    static const char *aggregations[] = {"p", "avg", "min", "max"};
+    static const char *subjects[] = {"requests", "request",    "transaction",
+                                     "check",    "iterations", "errors"};
+    QString text = metrics[int(e.metric)];
+    if (e.metric == ThresholdMetric::Latency) {
+        text += QStringLiteral(" ") + aggregations[int(e.aggregation)];
+        if (e.aggregation == ThresholdAggregation::Percentile)
+            text += QString::number(e.percentile);
+    }
+    text += QStringLiteral(" ") + subjects[int(e.subject)];
+    if (!e.name.empty())
+        text += QStringLiteral(" [") + QString::fromStdString(e.name) + "]";
+    if (!e.group.empty())
+        text += QStringLiteral(" group=") + QString::fromStdString(e.group);
+    text += QStringLiteral(" ") + QString::fromUtf8(comparisonText(e.comparison).data()) + " " +
+            QString::number(e.value);
+    return text;
+}
+
+} // namespace
+
+class TestThresholds : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parsesEveryMetricKind_data();
+    void parsesEveryMetricKind();
+    void rejectsBadExpressionsWithTheColumn_data();
+    void rejectsBadExpressionsWithTheColumn();
+    void readsTheCommandLineForm_data();
+    void readsTheCommandLineForm();
+    void rejectsBadCommandLineOptions_data();
+    void rejectsBadCommandLineOptions();
+    void countsColumnsInCharactersNotBytes();
+};
+
+void TestThresholds::parsesEveryMetricKind_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<QString>("parsed");
+
+    // Latency aggregations, units and subjects.
+    QTest::newRow("p95 of a transaction") << "p95(transaction:checkout) < 800ms"
+                                          << "latency p95 transaction [checkout] < 800";
+    QTest::newRow("p50") << "p50(requests) <= 20"
+                         << "latency p50 requests <= 20";
+    QTest::newRow("p90") << "p90(requests) < 1s"
+                         << "latency p90 requests < 1000";
+    QTest::newRow("p99") << "p99 < 0.5s"
+                         << "latency p99 requests < 500";
+    QTest::newRow("p99.9") << "p99.9(requests) < 2s"
+                           << "latency p99.9 requests < 2000";
+    QTest::newRow("any pN") << "p75(request:home) > 0.25ms"
+                            << "latency p75 request [home] > 0.25";
+    QTest::newRow("p100") << "p100(requests) < 5000"
+                          << "latency p100 requests < 5000";
+    QTest::newRow("med") << "med(requests) < 10ms"
+                         << "latency p50 requests < 10";
+    QTest::newRow("avg") << "avg(request:home) < 10"
+                         << "latency avg request [home] < 10";
+    QTest::newRow("min") << "min >= 0"
+                         << "latency min requests >= 0";
+    QTest::newRow("max") << "max(transaction:buy) != 3"
+                         << "latency max transaction [buy] != 3";
+    // Rates.
+    QTest::newRow("error_rate in %") << "error_rate < 1%"
+                                     << "error_rate requests < 0.01";
+    QTest::newRow("error_rate as a fraction") << "error_rate <= 0.05"
+                                              << "error_rate requests <= 0.05";
+    QTest::newRow("error_rate of a request") << "error_rate(request:login) == 0%"
+                                             << "error_rate request [login] == 0";
+    QTest::newRow("error_rate of a transaction") << "error_rate(transaction:buy) < 10%"
+                                                 << "error_rate transaction [buy] < 0.1";
+    QTest::newRow("checks") << "checks > 99.5%"
+                            << "checks check > 0.995";
+    QTest::newRow("checks of one") << "checks:status_ok >= 1"
+                                   << "checks check [status_ok] >= 1";
+    QTest::newRow("checks of an unquoted name with spaces")
+        << "checks:status is 200 > 99%"
+        << "checks check [status is 200] > 0.99";
+    QTest::newRow("checks of a quoted name") << "checks:\"status is 200\" > 99%"
+                                             << "checks check [status is 200] > 0.99";
+    QTest::newRow("rate of requests") << "rate(requests) > 500"
+                                      << "rate requests > 500";
+    QTest::newRow("rate with /s") << "rate(iterations) >= 2.5/s"
+                                  << "rate iterations >= 2.5";
+    QTest::newRow("rate of errors") << "rate(errors) < 1"
+                                    << "rate errors < 1";
+    QTest::newRow("count of requests") << "count(requests) >= 100"
+                                       << "count requests >= 100";
+    QTest::newRow("count of errors") << "count(errors) == 0"
+                                     << "count errors == 0";
+    QTest::newRow("count of iterations") << "count(iterations) > 3"
+                                         << "count iterations > 3";
+    QTest::newRow("count of a request") << "count(request:home) > 3"
+                                        << "count request [home] > 3";
+    QTest::newRow("iterations_failed") << "iterations_failed == 0"
+                                       << "iterations_failed iterations == 0";
+    // Names with spaces and parentheses; quotes and escapes.
+    QTest::newRow("a name with spaces") << "p95(transaction: add to cart ) < 1s"
+                                        << "latency p95 transaction [add to cart] < 1000";
+    QTest::newRow("a quoted name with parentheses") << "p95(request:\"GET /a (b)\") < 1s"
+                                                    << "latency p95 request [GET /a (b)] < 1000";
+    QTest::newRow("an escaped quote") << R"(avg(request:"say \"hi\"") < 1)"
+                                      << "latency avg request [say \"hi\"] < 1";
+    // Group selector, spacing.
+    QTest::newRow("group selector") << "p95(transaction:checkout){group=default} < 800ms"
+                                    << "latency p95 transaction [checkout] group=default < 800";
+    QTest::newRow("spaced selector") << "error_rate { group = \"default\" } < 1%"
+                                     << "error_rate requests group=default < 0.01";
+    QTest::newRow("no spaces") << "p95(requests)<800ms"
+                               << "latency p95 requests < 800";
+    QTest::newRow("tabs and spaces") << "\tp95 ( requests )\t>=  3 ms  "
+                                     << "latency p95 requests >= 3";
+}
+
+void TestThresholds::parsesEveryMetricKind()
+{
+    QFETCH(QString, expression);
+    QFETCH(QString, parsed);
+    const auto result = parseThreshold(expression.toStdString());
+    QVERIFY2(result, result ? "" : result.error().message.c_str());
+    QCOMPARE(describe(*result), parsed);
+}
+
+void TestThresholds::rejectsBadExpressionsWithTheColumn_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("empty") << "" << 1 << "empty threshold";
+    QTest::newRow("blank") << "   " << 4 << "empty threshold";
+    QTest::newRow("unknown metric") << "p9x(requests) < 1" << 1 << "unknown metric \"p9x\"";
+    QTest::newRow("typo suggested")
+        << "eror_rate < 1%" << 1 << "unknown metric \"eror_rate\" (did you mean \"error_rate\"?)";
+    QTest::newRow("percentile above 100") << "p101 < 1" << 1 << "at most 100";
+    QTest::newRow("percentile zero") << "p0 < 1" << 1 << "above 0";
+    QTest::newRow("unknown subject") << "p95(transactions:x) < 1" << 5 << "got \"transactions\"";
+    QTest::newRow("missing name colon") << "p95(request) < 1" << 12 << "expected ':'";
+    QTest::newRow("empty name") << "p95(request:) < 1" << 13 << "expected a name";
+    QTest::newRow("unclosed parenthesis") << "p95(request:\"a\" < 1" << 17 << "expected ')'";
+    QTest::newRow("unterminated quote") << "p95(request:\"a) < 1" << 13 << "unterminated";
+    QTest::newRow("rate needs a subject") << "rate > 5" << 6 << "rate needs what";
+    QTest::newRow("rate of a name")
+        << "rate(request:x) > 5" << 6 << "expected requests, iterations";
+    QTest::newRow("missing operator") << "p95(requests) 800ms" << 15 << "expected a comparison";
+    QTest::newRow("bad operator") << "p95(requests) => 800" << 15 << "expected a comparison";
+    QTest::newRow("missing value") << "p95(requests) <" << 16 << "expected a value";
+    QTest::newRow("not a number") << "p95(requests) < fast" << 17 << "expected a number";
+    QTest::newRow("percent on latency") << "p95(requests) < 5%" << 18 << "unit \"%\"";
+    QTest::newRow("ms on a rate") << "error_rate < 5ms" << 15 << "unit \"ms\"";
+    QTest::newRow("plain rate above 1") << "error_rate < 5" << 14 << "did you mean 5%?";
+    QTest::newRow("unit on a count") << "count(errors) < 5s" << 18 << "unit \"s\"";
+    QTest::newRow("trailing words") << "p95 < 5 ms please" << 9 << "unit \"ms please\"";
+    QTest::newRow("unknown selector") << "p95{grp=x} < 5" << 5 << "unknown selector \"grp\"";
+    QTest::newRow("unknown group")
+        << "p95(requests){group=buy} < 800ms" << 21 << "the project has no group \"buy\"";
+    QTest::newRow("unclosed selector") << "p95{group=default < 5" << 4 << "expected '}'";
+}
+
+void TestThresholds::rejectsBadExpressionsWithTheColumn()
+{
+    QFETCH(QString, expression);
+    QFETCH(int, column);
+    QFETCH(QString, message);
+    const auto result = parseThreshold(expression.toStdString());
+    QVERIFY(!result);
+    QCOMPARE(result.error().column, column);
+    const QString text = QString::fromStdString(result.error().message);
+    QVERIFY2(text.startsWith(QStringLiteral("column %1: ").arg(column)), qPrintable(text));
+    QVERIFY2(text.contains(message), qPrintable(text));
+}
+
+void TestThresholds::readsTheCommandLineForm_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<bool>("abort");
+    QTest::addColumn<double>("grace");
+
+    QTest::newRow("plain") << "error_rate < 1%"
+                           << "error_rate < 1%" << false << 0.0;
+    QTest::newRow("abort") << "error_rate < 1%;abort"
+                           << "error_rate < 1%" << true << 0.0;
+    QTest::newRow("abort and grace") << "p95 < 5ms; abort ;grace=10s"
+                                     << "p95 < 5ms" << true << 10.0;
+    QTest::newRow("grace in minutes") << "p95 < 5;grace=2m;abort"
+                                      << "p95 < 5" << true << 120.0;
+    QTest::newRow("grace in ms") << "p95 < 5;grace=1500ms"
+                                 << "p95 < 5" << false << 1.5;
+    QTest::newRow("a quoted ';' is part of the name") << "checks:\"a;b\" > 99%;abort"
+                                                      << "checks:\"a;b\" > 99%" << true << 0.0;
+}
+
+void TestThresholds::readsTheCommandLineForm()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, expression);
+    QFETCH(bool, abort);
+    QFETCH(double, grace);
+    const auto settings = parseThresholdFlag(flag.toStdString());
+    QVERIFY2(settings, settings ? "" : settings.error().toString().c_str());
+    QCOMPARE(QString::fromStdString(settings->expression), expression);
+    QCOMPARE(settings->abort, abort);
+    QCOMPARE(settings->graceSeconds, grace);
+}
+
+void TestThresholds::rejectsBadCommandLineOptions_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("unknown option")
+        << "p95 < 5;abrot"
+        << "--threshold: unknown option \"abrot\" after ';' (did you mean";
+    QTest::newRow("bad grace") << "p95 < 5;grace=soon"
+                               << "--threshold: bad grace period \"soon\"";
+    QTest::newRow("negative grace") << "p95 < 5;grace=-1s"
+                                    << "bad grace period \"-1s\"";
+    QTest::newRow("bad expression") << "p95 < 5 parsecs;abort"
+                                    << "--threshold: column 9: unit \"parsecs\"";
+}
+
+void TestThresholds::rejectsBadCommandLineOptions()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, message);
+    const auto settings = parseThresholdFlag(flag.toStdString());
+    QVERIFY(!settings);
+    const QString text = QString::fromStdString(settings.error().toString());
+    QVERIFY2(text.contains(message), qPrintable(text));
+}
+
+void TestThresholds::countsColumnsInCharactersNotBytes()
+{
+    // "é" is two bytes: the bad operator is the 19th character, the 20th byte.
+    const auto result = parseThreshold("p95(request:café) ~ 5");
+    QVERIFY(!result);
+    QCOMPARE(result.error().column, 19);
+    QCOMPARE(QString::fromStdString(result.error().token), QStringLiteral("~"));
+}
+
+QTEST_GUILESS_MAIN(TestThresholds)
+#include "tst_thresholds.moc"
