@@ -310,7 +310,7 @@ void takeStepScenarioArgument(Options &options)
         return;
     options.scenario = std::exchange(options.project, {});
     if (options.iterations == 0 && options.rampup.empty() && options.vus == 0 &&
-        options.duration.empty())
+        options.duration.empty() && options.arrivalRate.empty())
         options.iterations = 1;
 }
 

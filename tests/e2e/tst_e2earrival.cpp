@@ -21,6 +21,7 @@ private slots:
 
     void anArrivalRateStartsThePlannedIterations();
     void aProjectCarriesTheOpenModel();
+    void aScenarioFileTakesAnArrivalRate();
     void badInputIsExitTwoNamingTheToken_data();
     void badInputIsExitTwoNamingTheToken();
 
@@ -95,6 +96,20 @@ void TestEndToEndArrival::aProjectCarriesTheOpenModel()
     QCOMPARE(count(summary, {"iterations_started"}) + count(summary, {"iterations_dropped"}), 50);
     const Outcome valid = m_harness.run({"validate", project});
     QVERIFY2(valid.finished && valid.exitCode == 0, valid.describe());
+}
+
+void TestEndToEndArrival::aScenarioFileTakesAnArrivalRate()
+{
+    // `run FILE.yaml` runs one iteration unless told otherwise: an arrival rate tells otherwise
+    // (it used to be refused as if --iterations 1 had been given).
+    const QString json = m_harness.scratchPath("file.json");
+    const Outcome outcome = m_harness.run({"run", scenario(), "--arrival-rate", "10,0,10,1",
+                                           "--max-vusers", "5", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    QCOMPARE(count(summary, {"arrivals", "planned"}), 10);
+    QCOMPARE(count(summary, {"arrivals", "started"}) + count(summary, {"arrivals", "dropped"}), 10);
 }
 
 void TestEndToEndArrival::badInputIsExitTwoNamingTheToken_data()

@@ -19,6 +19,7 @@ Snapshot handBuilt()
     s.total.requestErrors = 2;
     s.total.iterations = 50;
     s.total.iterationsFailed = 3;
+    s.total.iterationsDropped = 7;
     s.total.checksPassed = 995;
     s.total.checksFailed = 5;
     s.totalLatency = {200, 1.5, 120, 100, 700, 800, 900, 1200};
@@ -95,6 +96,7 @@ void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary_data()
     QTest::newRow("count of a request") << "count(request:home) == 150" << pass << "150";
     QTest::newRow("count of a transaction") << "count(transaction:buy) > 40" << fail << "40";
     QTest::newRow("iterations_failed") << "iterations_failed <= 3" << pass << "3";
+    QTest::newRow("iterations_dropped") << "iterations_dropped == 0" << fail << "7";
     QTest::newRow("the default group is the run")
         << "count(errors){group=default} == 2" << pass << "2";
 }
@@ -161,6 +163,7 @@ void TestThresholdEvaluator::reportsNoDataAndFailsItOnlyAtTheEnd()
     // Counts of the whole run are 0, not missing.
     QCOMPARE(evaluateOne("count(errors) == 0", empty).status, ThresholdStatus::Passed);
     QCOMPARE(evaluateOne("iterations_failed == 0", empty).status, ThresholdStatus::Passed);
+    QCOMPARE(evaluateOne("iterations_dropped == 0", empty).status, ThresholdStatus::Passed);
 }
 
 void TestThresholdEvaluator::abortsOnlyAfterTheGracePeriod()

@@ -11,8 +11,9 @@ namespace {
 /// A parsed expression in one line, so a table can compare it whole.
 QString describe(const ThresholdExpression &e)
 {
-    static const char *metrics[] = {"latency", "error_rate", "checks",
-                                    "rate",    "count",      "iterations_failed"};
+    static const char *metrics[] = {
+        "latency",           "error_rate",        "checks", "rate", "count",
+        "iterations_failed", "iterations_dropped"};
     static const char *aggregations[] = {"p", "avg", "min", "max"};
     static const char *subjects[] = {"requests", "request",    "transaction",
                                      "check",    "iterations", "errors"};
@@ -112,6 +113,8 @@ void TestThresholds::parsesEveryMetricKind_data()
                                         << "count request [home] > 3";
     QTest::newRow("iterations_failed") << "iterations_failed == 0"
                                        << "iterations_failed iterations == 0";
+    QTest::newRow("iterations_dropped") << "iterations_dropped == 0"
+                                        << "iterations_dropped iterations == 0";
     // Names with spaces and parentheses; quotes and escapes.
     QTest::newRow("a name with spaces") << "p95(transaction: add to cart ) < 1s"
                                         << "latency p95 transaction [add to cart] < 1000";

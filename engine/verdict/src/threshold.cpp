@@ -83,9 +83,21 @@ private:
     std::size_t m_pos = 0;
 };
 
-const std::vector<std::string_view> metricNames{
-    "p50", "p90", "p95",        "p99",    "p99.9", "med",   "avg",
-    "min", "max", "error_rate", "checks", "rate",  "count", "iterations_failed"};
+const std::vector<std::string_view> metricNames{"p50",
+                                                "p90",
+                                                "p95",
+                                                "p99",
+                                                "p99.9",
+                                                "med",
+                                                "avg",
+                                                "min",
+                                                "max",
+                                                "error_rate",
+                                                "checks",
+                                                "rate",
+                                                "count",
+                                                "iterations_failed",
+                                                "iterations_dropped"};
 
 tl::expected<std::string, Error> Reader::name(std::string_view stops)
 {
@@ -272,6 +284,7 @@ tl::expected<void, Error> Reader::value(ThresholdExpression &expression)
         break;
     case ThresholdMetric::Count:
     case ThresholdMetric::IterationsFailed:
+    case ThresholdMetric::IterationsDropped:
         if (!unit.empty())
             return badUnit("a plain number");
         expression.value = number;
@@ -338,6 +351,9 @@ tl::expected<ThresholdExpression, Error> Reader::read()
         iterationsAndErrors = true;
     } else if (metric == "iterations_failed") {
         expression.metric = ThresholdMetric::IterationsFailed;
+        expression.subject = ThresholdSubject::Iterations;
+    } else if (metric == "iterations_dropped") {
+        expression.metric = ThresholdMetric::IterationsDropped;
         expression.subject = ThresholdSubject::Iterations;
     } else {
         return unknown();

@@ -127,6 +127,8 @@ std::optional<double> observeThreshold(const ThresholdExpression &expression,
                                                                          : total.requests);
     case ThresholdMetric::IterationsFailed:
         return double(total.iterationsFailed);
+    case ThresholdMetric::IterationsDropped:
+        return double(total.iterationsDropped);
     }
     return std::nullopt;
 }
@@ -143,6 +145,7 @@ std::string formatObserved(const ThresholdExpression &expression, double value)
         return fmt::format("{:.1f}/s", value);
     case ThresholdMetric::Count:
     case ThresholdMetric::IterationsFailed:
+    case ThresholdMetric::IterationsDropped:
         return fmt::format("{:.0f}", value);
     }
     return fmt::format("{}", value);

@@ -24,12 +24,13 @@ struct ThresholdSettings
 /// What a threshold measures (the metric's name before any parenthesis).
 enum class ThresholdMetric
 {
-    Latency,         ///< pN, med, avg, min, max: milliseconds
-    ErrorRate,       ///< request (or transaction) errors / count: a fraction
-    Checks,          ///< passed / (passed + failed): a fraction
-    Rate,            ///< per second over the run's elapsed time
-    Count,           ///< a plain count
-    IterationsFailed ///< iterations ended by a scenario exception
+    Latency,          ///< pN, med, avg, min, max: milliseconds
+    ErrorRate,        ///< request (or transaction) errors / count: a fraction
+    Checks,           ///< passed / (passed + failed): a fraction
+    Rate,             ///< per second over the run's elapsed time
+    Count,            ///< a plain count
+    IterationsFailed, ///< iterations ended by a scenario exception
+    IterationsDropped ///< the open model's arrivals that found the vuser pool full
 };
 
 /// What a metric is taken over.
