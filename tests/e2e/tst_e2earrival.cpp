@@ -109,7 +109,11 @@ void TestEndToEndArrival::aScenarioFileTakesAnArrivalRate()
     const QJsonObject summary = readJson(json);
     QVERIFY(countsAddUp(summary));
     QCOMPARE(count(summary, {"arrivals", "planned"}), 10);
-    QCOMPARE(count(summary, {"arrivals", "started"}) + count(summary, {"arrivals", "dropped"}), 10);
+    // Nothing pre-allocated: the pool grows from the first arrival on, and five vusers take ten
+    // arrivals of a millisecond each. (The first arrival used to wait a whole second for the
+    // worker's first turn; the ten were then due at once and five were dropped.)
+    QCOMPARE(count(summary, {"arrivals", "started"}), 10);
+    QCOMPARE(count(summary, {"arrivals", "dropped"}), 0);
 }
 
 void TestEndToEndArrival::badInputIsExitTwoNamingTheToken_data()

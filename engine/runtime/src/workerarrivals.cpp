@@ -53,6 +53,10 @@ tl::expected<void, Error> Worker::setUpArrivals()
     m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
                                ? config.arrivalRate.plannedTime(m_nextArrival)
                                : std::numeric_limits<double>::infinity();
+    // Due at once: the loop's first turn looks at the schedule and arms the timer. Without it,
+    // a pool with nothing pre-allocated slept a whole second (the loop's longest wait) before
+    // its first arrival, queueing or dropping that second's arrivals.
+    m_arrivalWakeNs = 1;
     // The epoll timeout counts milliseconds; 20 000 arrivals a second need finer wakeups.
     m_timerFd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (m_timerFd < 0)
