@@ -22,6 +22,7 @@ private slots:
     void anArrivalRateStartsThePlannedIterations();
     void aProjectCarriesTheOpenModel();
     void aScenarioFileTakesAnArrivalRate();
+    void aStopEndsThePlan();
     void badInputIsExitTwoNamingTheToken_data();
     void badInputIsExitTwoNamingTheToken();
 
@@ -114,6 +115,28 @@ void TestEndToEndArrival::aScenarioFileTakesAnArrivalRate()
     // worker's first turn; the ten were then due at once and five were dropped.)
     QCOMPARE(count(summary, {"arrivals", "started"}), 10);
     QCOMPARE(count(summary, {"arrivals", "dropped"}), 0);
+}
+
+void TestEndToEndArrival::aStopEndsThePlan()
+{
+    // A threshold that fails at once aborts the run after a second: arrivals planned after the
+    // stop are neither started nor dropped, so they are not planned either (the plan went on
+    // counting through the graceful stop: planned 23, started 3, dropped 8).
+    const QString slow = m_harness.writeFile(
+        "slow.yaml", "name: slow\nsteps:\n  - request: GET " +
+                         QByteArray::fromStdString(m_target.baseUrl()) + "/delay/1500\n");
+    const QString json = m_harness.scratchPath("stopped.json");
+    const Outcome outcome =
+        m_harness.run({"run", slow, "--arrival-rate", "10,0,10,20", "--pre-allocated-vusers", "3",
+                       "--workers", "1", "--graceful-stop", "3", "--threshold",
+                       "count(requests) < 0;abort", "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    const qint64 planned = count(summary, {"arrivals", "planned"});
+    QVERIFY2(planned > 0 && planned < 200, qPrintable(QString::number(planned)));
+    QCOMPARE(count(summary, {"arrivals", "started"}) + count(summary, {"arrivals", "dropped"}),
+             planned);
 }
 
 void TestEndToEndArrival::badInputIsExitTwoNamingTheToken_data()

@@ -238,6 +238,9 @@ void Run::Private::beginStop(bool interruptNow)
     if (!stopping) {
         stopping = true;
         stopNs = nowNs();
+        // Before the workers hear of the stop: they start what is due up to here, no later.
+        shared.stopScheduleNs.store(shared.scheduleNs(shared.config.clock()),
+                                    std::memory_order_release);
         planned = 0;
         gracefulDeadlineNs =
             shared.config.clock() + std::uint64_t(shared.config.gracefulStopSeconds * 1e9);
@@ -281,6 +284,9 @@ void Run::Private::report(bool final)
         }
         const ArrivalProfile &profile = shared.config.arrivalRate;
         t = std::min(t, profile.totalSeconds());
+        const std::uint64_t stopAt = shared.stopScheduleNs.load(std::memory_order_acquire);
+        if (stopAt != RunShared::notPaused)
+            t = std::min(t, double(stopAt) / 1e9);
         arrivals.plannedRate = state == RunState::Running ? profile.rateAt(t) : 0;
         arrivals.planned = profile.arrivalsBetween(0, t);
         for (const auto &worker : workers) {

@@ -63,7 +63,11 @@ struct RunShared
     /// writes the total before clearing pausedAtNs, so a reader never sees the schedule jump.
     std::atomic<std::uint64_t> pausedAtNs{notPaused};
     std::atomic<std::uint64_t> pausedTotalNs{0};
-    /// Nanoseconds of schedule time at the clock reading `clockNow` (frozen while paused).
+    /// Schedule time at the stop (notPaused before one): no arrival is planned after it, so the
+    /// arrivals the workers start or drop add up to the count the snapshot calls planned.
+    std::atomic<std::uint64_t> stopScheduleNs{notPaused};
+    /// Nanoseconds of schedule time at the clock reading `clockNow` (frozen while paused, and
+    /// at the stop).
     std::uint64_t scheduleNs(std::uint64_t clockNow) const;
 };
 

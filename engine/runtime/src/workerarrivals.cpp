@@ -33,7 +33,8 @@ std::uint64_t RunShared::scheduleNs(std::uint64_t clockNow) const
     const std::uint64_t paused = pausedTotalNs.load(std::memory_order_acquire);
     const std::uint64_t now = std::min(clockNow, pausedAt);
     const std::uint64_t since = now > startNs ? now - startNs : 0;
-    return since > paused ? since - paused : 0;
+    return std::min(since > paused ? since - paused : 0,
+                    stopScheduleNs.load(std::memory_order_acquire));
 }
 
 tl::expected<void, Error> Worker::setUpArrivals()
