@@ -500,6 +500,23 @@ CompileOptions compileOptions(const Options &options)
     return compile;
 }
 
+/// True when `output` would replace the file `input` (a report written over the project or the
+/// scenario, or two reports over each other). Devices and pipes are written in place, in turn:
+/// two reports may share /dev/stdout.
+bool sameRegularFile(const std::string &output, const std::string &input)
+{
+    namespace fs = std::filesystem;
+    if (output.empty() || input.empty())
+        return false;
+    std::error_code error;
+    const auto status = fs::status(output, error);
+    if (fs::exists(status) && !fs::is_regular_file(status))
+        return false;
+    if (fs::exists(status) && fs::exists(input, error))
+        return fs::equivalent(output, input, error);
+    return fs::weakly_canonical(output, error) == fs::weakly_canonical(input, error);
+}
+
 /// Ends the process with `code` in `seconds` from now, unless it ended before.
 void endWithin(double seconds, int code, const std::string &scenario)
 {
@@ -541,6 +558,25 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         slot.emplace(std::move(*file));
         return true;
     };
+    // A report written over the project or the scenario would destroy what the user made.
+    const std::vector<std::pair<std::string, std::string>> reports{
+        {"--summary-json", options.summaryJson}, {"--junit", options.junit}};
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const auto &[flag, path] = reports[i];
+        std::string clash;
+        if (sameRegularFile(path, project.path))
+            clash = "the project file " + project.path;
+        else if (sameRegularFile(path, project.scenarioPath()))
+            clash = "the scenario " + project.scenarioPath();
+        for (std::size_t j = 0; j < i && clash.empty(); ++j) {
+            if (sameRegularFile(path, reports[j].second))
+                clash = "the file " + reports[j].first + " writes";
+        }
+        if (!clash.empty()) {
+            printError(flag + ": " + path + " is " + clash + ": give the report a file of its own");
+            return BadInput;
+        }
+    }
     std::optional<AtomicFile> summaryFile, junitFile;
     if (!claim(options.summaryJson, "--summary-json", summaryFile) ||
         !claim(options.junit, "--junit", junitFile))

@@ -78,6 +78,7 @@ void TestEndToEndStopping::gracefulStopLetsInFlightIterationsFinish()
     QCOMPARE(count(summary, {"iterations_interrupted"}), 0);
     QCOMPARE(count(summary, {"iterations_failed"}), 0);
     QCOMPARE(count(summary, {"requests", "errors"}), 0);
+    QCOMPARE(field(summary, {"verdict"}).toString(), QString("passed"));
     const double seconds = field(summary, {"duration_s"}).toDouble();
     QVERIFY2(seconds >= 2.3 && seconds < 6, qPrintable(QString::number(seconds)));
 }
@@ -151,6 +152,9 @@ void TestEndToEndStopping::interruptStopsGracefullyAndStillWritesTheSummary()
     QCOMPARE(count(summary, {"iterations_interrupted"}), 0);
     QCOMPARE(count(summary, {"requests", "errors"}), 0);
     QVERIFY(field(summary, {"duration_s"}).toDouble() < 10);
+    // Cut short, so not "passed" (a CI job reading the JSON saw a pass).
+    QCOMPARE(field(summary, {"verdict"}).toString(),
+             QString("stopped before the end of the profile"));
 }
 
 void TestEndToEndStopping::secondInterruptAbortsAtOnce()

@@ -34,6 +34,7 @@ private slots:
     void aBadThresholdInAProjectNamesLineAndField();
     void junitValidatesAgainstTheSchema();
     void junitInAMissingFolderFailsBeforeTheRun();
+    void reportsNeverReplaceTheScenarioOrEachOther();
     void everyRequestFailedIsTheVerdict();
 
 private:
@@ -318,6 +319,33 @@ void TestEndToEndThresholds::junitInAMissingFolderFailsBeforeTheRun()
     QVERIFY2(outcome.err.startsWith("loadwizard: " + missing.toUtf8() + ": --junit: cannot create"),
              outcome.describe());
     QVERIFY2(!outcome.err.contains("compiling") && outcome.out.isEmpty(), outcome.describe());
+}
+
+void TestEndToEndThresholds::reportsNeverReplaceTheScenarioOrEachOther()
+{
+    // `--junit victim.yaml` replaced the scenario with XML and exited 0.
+    const QString victim = scenario("victim.yaml", "/health", 200);
+    QFile file(victim);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+    for (const char *flag : {"--junit", "--summary-json"}) {
+        const Outcome outcome =
+            m_harness.run({"run", victim, "--base-url", baseUrl(), flag, victim});
+        QVERIFY2(outcome.finished && outcome.exitCode == 2, outcome.describe());
+        QVERIFY2(outcome.err.contains(QByteArray(flag) + ": " + victim.toUtf8() +
+                                      " is the scenario " + victim.toUtf8()),
+                 outcome.describe());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), before);
+        file.close();
+    }
+    const QString same = m_harness.scratchPath("same.out");
+    const Outcome both = m_harness.run(
+        {"run", victim, "--base-url", baseUrl(), "--summary-json", same, "--junit", same});
+    QVERIFY2(both.finished && both.exitCode == 2, both.describe());
+    QVERIFY2(both.err.contains("--junit: " + same.toUtf8() + " is the file --summary-json writes"),
+             both.describe());
 }
 
 void TestEndToEndThresholds::everyRequestFailedIsTheVerdict()

@@ -97,7 +97,7 @@ std::size_t RunSession::failedThresholdCount() const
 
 std::string RunSession::verdict() const
 {
-    return m_final ? runVerdict(*m_final, thresholdResults()) : std::string();
+    return m_final ? runVerdict(*m_final, thresholdResults(), m_header.stopped) : std::string();
 }
 
 std::string RunSession::junitXml() const
@@ -131,8 +131,17 @@ tl::expected<void, Error> RunSession::start()
     return started;
 }
 
+bool RunSession::stillRunning() const
+{
+    // Not after the profile's end: a Ctrl-C during the graceful stop cuts nothing planned.
+    const auto latest = m_run->latest();
+    return !m_run->finished() && (!latest || latest->state == RunState::Running);
+}
+
 void RunSession::stop()
 {
+    if (stillRunning())
+        m_stoppedByUser = true;
     m_run->stop();
 }
 
@@ -140,6 +149,8 @@ void RunSession::abort()
 {
     // Abort means now: the run, and the outputs' flush if it has begun or is still to come.
     m_aborted = true;
+    if (stillRunning())
+        m_stoppedByUser = true;
     m_run->abort();
     m_outputs->cutFlush();
 }
@@ -184,6 +195,8 @@ std::shared_ptr<const Snapshot> RunSession::finish()
         m_thresholdResults = std::move(results);
         m_header.thresholds = m_thresholdResults;
     }
+    if (m_stoppedByUser)
+        m_header.stopped = "stopped before the end of the profile";
     m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
     return m_final;

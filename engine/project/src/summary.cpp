@@ -74,7 +74,7 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
     const double seconds = s.elapsedSeconds;
     std::string out;
     out += "\n  project ....... " + (header.project.empty() ? "-" : header.project) + "\n";
-    const std::string verdict = runVerdict(s, header.thresholds);
+    const std::string verdict = runVerdict(s, header.thresholds, header.stopped);
     if (!verdict.empty())
         out += "  VERDICT ....... " + verdict + "\n";
     else if (!header.thresholds.empty())
@@ -304,7 +304,7 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
              {"aborted", r.aborted}});
     }
     {
-        const std::string verdict = runVerdict(s, header.thresholds);
+        const std::string verdict = runVerdict(s, header.thresholds, header.stopped);
         j["verdict"] = verdict.empty() ? "passed" : verdict;
     }
     j["outputs"] = nlohmann::json::object();

@@ -223,9 +223,14 @@ std::size_t failedThresholds(const std::vector<ThresholdResult> &results, bool f
     return failed;
 }
 
-std::string runVerdict(const Snapshot &snapshot, const std::vector<ThresholdResult> &results)
+std::string runVerdict(const Snapshot &snapshot, const std::vector<ThresholdResult> &results,
+                       std::string_view stopped)
 {
     std::vector<std::string> parts;
+    if (!stopped.empty())
+        parts.emplace_back(stopped);
+    if (!snapshot.incomplete.empty())
+        parts.push_back("incomplete");
     for (const auto &result : results) {
         if (result.aborted)
             parts.push_back("aborted by threshold \"" + result.settings.expression + "\"");

@@ -123,6 +123,8 @@ private:
     std::optional<std::size_t> m_abortedBy;          ///< guarded by m_thresholdMutex
     std::chrono::system_clock::time_point m_startedAt;
     std::atomic<bool> m_aborted{false};
+    std::atomic<bool> m_stoppedByUser{false}; ///< stop() or abort() before the profile ended
+    bool stillRunning() const;
     bool m_started = false;
     bool m_finished = false;
 };

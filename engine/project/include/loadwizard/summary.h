@@ -19,6 +19,9 @@ struct SummaryHeader
                                       ///< what was asked for: "flat, 1 iteration per vuser"
     std::vector<OutputStats> outputs; ///< delivery counts of each output, after its flush
     std::vector<ThresholdResult> thresholds; ///< on the final snapshot, in the project's order
+    /// Empty, or why the run ended before its profile did ("stopped before the end of the
+    /// profile"): an interrupted run is not reported as passed.
+    std::string stopped;
 };
 
 /// The end-of-run table for a terminal, k6-style.
