@@ -384,11 +384,19 @@ tl::expected<void, Error> applyWorkloadOptions(const Options &options, bool flat
             return tl::make_unexpected(pacing.error());
         project.pacing = *pacing;
     }
-    if (project.pacing.enabled() && !project.arrivalRate.empty())
-        return tl::make_unexpected(optionError(
+    if (project.pacing.enabled() && !project.arrivalRate.empty()) {
+        // Name where the pacing came from: the flag, or the project file's key.
+        Error error = optionError(
             "pacing spaces a vuser's iterations in the closed model; with an arrival rate the "
             "profile plans every iteration's start itself",
-            "--pacing"));
+            "--pacing");
+        if (options.pacing.empty()) {
+            error.file = project.path;
+            error.field = "pacing";
+            error.message += " (remove the project's pacing to run it with --arrival-rate)";
+        }
+        return tl::make_unexpected(error);
+    }
     return {};
 }
 
@@ -836,10 +844,18 @@ int commandValidate(const Options &options)
     }
     for (const auto &warning : prepared->warnings)
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
-    std::printf("%s: ok (scenario %s, %zu profile steps, %.0f s, peak %.0f vusers)\n",
-                options.project.c_str(), prepared->config.scenarioId.c_str(),
-                project->profile.steps().size(), project->profile.totalSeconds(),
-                std::ceil(project->profile.peakVusers() - 1e-9));
+    if (!project->arrivalRate.empty())
+        std::printf("%s: ok (scenario %s, arrival rate %s: %.0f s, peak %g/s, pool %lld to %lld "
+                    "vusers)\n",
+                    options.project.c_str(), prepared->config.scenarioId.c_str(),
+                    project->arrivalRate.toString().c_str(), project->arrivalRate.totalSeconds(),
+                    project->arrivalRate.peakRate(), (long long)project->preAllocatedVusers,
+                    (long long)std::max(project->maxVusers, project->preAllocatedVusers));
+    else
+        std::printf("%s: ok (scenario %s, %zu profile steps, %.0f s, peak %.0f vusers)\n",
+                    options.project.c_str(), prepared->config.scenarioId.c_str(),
+                    project->profile.steps().size(), project->profile.totalSeconds(),
+                    std::ceil(project->profile.peakVusers() - 1e-9));
     for (const ThresholdSettings &threshold : project->thresholds) {
         std::string onFailure;
         if (threshold.abort && threshold.graceSeconds > 0) {

@@ -97,6 +97,10 @@ void TestEndToEndArrival::aProjectCarriesTheOpenModel()
     QCOMPARE(count(summary, {"iterations_started"}) + count(summary, {"iterations_dropped"}), 50);
     const Outcome valid = m_harness.run({"validate", project});
     QVERIFY2(valid.finished && valid.exitCode == 0, valid.describe());
+    // It said "0 profile steps, 0 s, peak -0 vusers".
+    QVERIFY2(valid.out.contains(": ok (scenario health, arrival rate 50,0,50,1: 1 s, peak 50/s, "
+                                "pool 10 to 10 vusers)\n"),
+             valid.describe());
 }
 
 void TestEndToEndArrival::aScenarioFileTakesAnArrivalRate()
