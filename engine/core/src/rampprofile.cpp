@@ -1,5 +1,7 @@
 #include <loadwizard/rampprofile.h>
 
+#include "numberpairs.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,44 +13,11 @@ namespace Loadwizard {
 
 namespace {
 
-constexpr std::string_view whitespace = " \t\r\n\f\v";
-
-std::string_view trimmed(std::string_view text)
-{
-    const auto first = text.find_first_not_of(whitespace);
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(whitespace);
-    return text.substr(first, last - first + 1);
-}
-
-std::string formatNumber(double value)
-{
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return std::string(buffer, result.ptr);
-}
-
-// Where a value came from, so one validation serves both the seed text and project steps.
-struct Origin
-{
-    std::string token; ///< as the user wrote it
-    int position = 0;  ///< 1-based place in the seed's flat list of values
-    std::string field; ///< "steps[i].rate" for steps, empty for the seed text
-    std::string subject;
-};
+using Detail::errorAt;
+using Detail::formatNumber;
+using Detail::Origin;
 
 using Locate = std::function<Origin(std::size_t step, bool seconds)>;
-
-Error errorAt(const Origin &origin, const std::string &problem)
-{
-    Error error;
-    error.message = origin.subject + ' ' + problem;
-    error.token = origin.token;
-    error.position = origin.position;
-    error.field = origin.field;
-    return error;
-}
 
 std::optional<Error> validate(const std::vector<RampStep> &steps, const Locate &locate)
 {
@@ -89,52 +58,18 @@ RampProfile::RampProfile(std::vector<RampStep> steps)
 
 tl::expected<RampProfile, Error> RampProfile::parse(std::string_view spec)
 {
-    if (trimmed(spec).empty()) {
+    if (Detail::trimmedSpec(spec).empty()) {
         Error error;
         error.message = "the ramp-up spec is empty (expected \"rate,seconds[,rate,seconds…]\")";
         return tl::unexpected(std::move(error));
     }
-
-    std::vector<std::string_view> tokens;
-    for (std::size_t start = 0;;) {
-        const auto comma = spec.find(',', start);
-        tokens.push_back(trimmed(spec.substr(start, comma - start)));
-        if (comma == std::string_view::npos)
-            break;
-        start = comma + 1;
-    }
-
-    auto describe = [&](std::size_t index) {
-        return "token " + std::to_string(index + 1) + " (\"" + shortened(tokens[index]) + "\")";
-    };
-    auto tokenError = [&](std::size_t index, const std::string &problem) {
-        Error error;
-        error.message = describe(index) + ' ' + problem;
-        error.token = shortened(tokens[index]);
-        error.position = static_cast<int>(index + 1);
-        return tl::unexpected(std::move(error));
-    };
-
-    std::vector<double> values;
-    values.reserve(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string_view token = tokens[i];
-        if (token.empty())
-            return tokenError(i, "is empty");
-        double value = 0;
-        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-        // Strict: "2x" or "1e999" must not pass as 2 or as a clipped value.
-        if (ec == std::errc::result_out_of_range)
-            return tokenError(i, "is out of range");
-        if (ec != std::errc() || end != token.data() + token.size())
-            return tokenError(i, "is not a number");
-        if (!std::isfinite(value))
-            return tokenError(i, "is not a finite number");
-        values.push_back(value);
-    }
-    if (values.size() % 2 != 0)
-        return tokenError(values.size() - 1, "has no duration (the spec needs rate,seconds pairs; "
-                                             "it has an odd number of values)");
+    auto pairs = Detail::parseNumberPairs(
+        spec,
+        "has no duration (the spec needs rate,seconds pairs; it has an odd number of values)");
+    if (!pairs)
+        return tl::unexpected(pairs.error());
+    const std::vector<double> &values = pairs->values;
+    const auto &tokens = pairs->tokens;
 
     std::vector<RampStep> steps;
     steps.reserve(values.size() / 2);
@@ -143,7 +78,8 @@ tl::expected<RampProfile, Error> RampProfile::parse(std::string_view spec)
 
     const auto error = validate(steps, [&](std::size_t step, bool seconds) {
         const std::size_t index = step * 2 + (seconds ? 1 : 0);
-        return Origin{shortened(tokens[index]), static_cast<int>(index + 1), {}, describe(index)};
+        return Origin{
+            shortened(tokens[index]), static_cast<int>(index + 1), {}, pairs->describe(index)};
     });
     if (error)
         return tl::unexpected(*error);
