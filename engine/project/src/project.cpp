@@ -114,51 +114,16 @@ Status readProfile(const Reader &reader, const YAML::Node &node, const std::stri
         return tl::unexpected(reader.error(*steps, path, "expected a list of {rate, seconds}"));
     if (steps->size() == 0)
         return tl::unexpected(reader.error(*steps, path, "the profile has no steps"));
+    auto list = readPairList(reader, *steps, path, "rate");
+    if (!list)
+        return tl::unexpected(list.error());
     std::vector<RampStep> values;
-    std::vector<std::pair<YAML::Node, YAML::Node>> nodes; // rate, seconds: to place errors
-    const YAML::Node &list = *steps;                      // const: operator[] must not insert
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const YAML::Node step = list[i];
-        const std::string stepPath = indexed(path, i);
-        if (!step.IsMap())
-            return tl::unexpected(reader.error(step, stepPath, "expected a map {rate, seconds}"));
-        RampStep value;
-        std::optional<YAML::Node> rateNode;
-        std::optional<YAML::Node> secondsNode;
-        auto status = reader.readMap(
-            step, stepPath,
-            {{"rate",
-              [&](const YAML::Node &n, const std::string &f) -> Status {
-                  rateNode = n;
-                  return into(value.rate, [&](auto &a, auto &b) { return reader.number(a, b); })(n,
-                                                                                                 f);
-              }},
-             {"seconds", [&](const YAML::Node &n, const std::string &f) -> Status {
-                  secondsNode = n;
-                  return into(value.seconds,
-                              [&](auto &a, auto &b) { return reader.duration(a, b); })(n, f);
-              }}});
-        if (!status)
-            return status;
-        if (!rateNode)
-            return tl::unexpected(reader.error(step, join(stepPath, "rate"), "missing rate"));
-        if (!secondsNode)
-            return tl::unexpected(reader.error(step, join(stepPath, "seconds"), "missing seconds"));
-        values.push_back(value);
-        nodes.emplace_back(*rateNode, *secondsNode);
-    }
+    for (const auto &[rate, seconds] : list->values)
+        values.push_back({rate, seconds});
     auto checked = RampProfile::fromSteps(std::move(values));
-    if (!checked) {
-        // fromSteps numbers its values like the seed text: rate 2i+1, seconds 2i+2.
-        const Error &cause = checked.error();
-        const std::size_t index = cause.position > 0 ? std::size_t(cause.position - 1) : 0;
-        const auto &[rateNode, secondsNode] = nodes.at(std::min(index / 2, nodes.size() - 1));
-        Error error = reader.error(index % 2 ? secondsNode : rateNode, join(field, cause.field),
-                                   cause.message);
-        error.token = cause.token;
-        error.position = cause.position;
-        return tl::unexpected(std::move(error));
-    }
+    if (!checked) // fromSteps names "steps[i].x", under this profile's field
+        return tl::unexpected(
+            placedPairError(reader, *list, checked.error(), join(field, checked.error().field)));
     profile = std::move(*checked);
     return {};
 }

@@ -2,6 +2,7 @@
 
 #include <loadwizard/rampprofile.h>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,55 @@ std::string poolProblem(long long preAllocated, long long max)
     return {};
 }
 
+tl::expected<PairList, Error> readPairList(const Reader &reader, const YAML::Node &list,
+                                           const std::string &path, const std::string &key)
+{
+    PairList pairs;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node item = list[i];
+        const std::string itemPath = indexed(path, i);
+        if (!item.IsMap())
+            return tl::unexpected(
+                reader.error(item, itemPath, "expected a map {" + key + ", seconds}"));
+        double value = 0;
+        double seconds = 0;
+        std::optional<YAML::Node> valueNode, secondsNode;
+        auto status = reader.readMap(
+            item, itemPath,
+            {{key,
+              [&](const YAML::Node &n, const std::string &f) -> Status {
+                  valueNode = n;
+                  return into(value, [&](auto &a, auto &b) { return reader.number(a, b); })(n, f);
+              }},
+             {"seconds", [&](const YAML::Node &n, const std::string &f) -> Status {
+                  secondsNode = n;
+                  return into(seconds, [&](auto &a, auto &b) { return reader.duration(a, b); })(n,
+                                                                                                f);
+              }}});
+        if (!status)
+            return tl::unexpected(status.error());
+        if (!valueNode)
+            return tl::unexpected(reader.error(item, join(itemPath, key), "missing " + key));
+        if (!secondsNode)
+            return tl::unexpected(reader.error(item, join(itemPath, "seconds"), "missing seconds"));
+        pairs.values.emplace_back(value, seconds);
+        pairs.nodes.emplace_back(*valueNode, *secondsNode);
+    }
+    return pairs;
+}
+
+Error placedPairError(const Reader &reader, const PairList &list, const Error &cause,
+                      const std::string &where)
+{
+    const std::size_t index = cause.position > 0 ? std::size_t(cause.position - 1) : 0;
+    const auto &[valueNode, secondsNode] =
+        list.nodes.at(std::min(index / 2, list.nodes.size() - 1));
+    Error error = reader.error(index % 2 ? secondsNode : valueNode, where, cause.message);
+    error.token = cause.token;
+    error.position = cause.position;
+    return error;
+}
+
 Status readArrivalRate(const Reader &reader, const YAML::Node &node, const std::string &field,
                        ArrivalProfile &profile)
 {
@@ -47,49 +97,17 @@ Status readArrivalRate(const Reader &reader, const YAML::Node &node, const std::
         return tl::unexpected(reader.error(node, field,
                                            "expected \"target,seconds,…\" or a list of "
                                            "{target, seconds} (iterations per second)"));
+    auto list = readPairList(reader, node, field, "target");
+    if (!list)
+        return tl::unexpected(list.error());
     std::vector<ArrivalStage> stages;
-    std::vector<std::pair<YAML::Node, YAML::Node>> nodes; // to place errors
-    for (std::size_t i = 0; i < node.size(); ++i) {
-        const YAML::Node stage = node[i];
-        const std::string path = indexed(field, i);
-        if (!stage.IsMap())
-            return tl::unexpected(reader.error(stage, path, "expected a map {target, seconds}"));
-        ArrivalStage value;
-        std::optional<YAML::Node> targetNode, secondsNode;
-        auto status = reader.readMap(
-            stage, path,
-            {{"target",
-              [&](const YAML::Node &n, const std::string &f) -> Status {
-                  targetNode = n;
-                  return into(value.target,
-                              [&](auto &a, auto &b) { return reader.number(a, b); })(n, f);
-              }},
-             {"seconds", [&](const YAML::Node &n, const std::string &f) -> Status {
-                  secondsNode = n;
-                  return into(value.seconds,
-                              [&](auto &a, auto &b) { return reader.duration(a, b); })(n, f);
-              }}});
-        if (!status)
-            return status;
-        if (!targetNode)
-            return tl::unexpected(reader.error(stage, join(path, "target"), "missing target"));
-        if (!secondsNode)
-            return tl::unexpected(reader.error(stage, join(path, "seconds"), "missing seconds"));
-        stages.push_back(value);
-        nodes.emplace_back(*targetNode, *secondsNode);
-    }
+    for (const auto &[target, seconds] : list->values)
+        stages.push_back({target, seconds});
     auto checked = ArrivalProfile::fromStages(std::move(stages));
-    if (!checked) {
-        const Error &cause = checked.error();
-        const std::size_t index = cause.position > 0 ? std::size_t(cause.position - 1) : 0;
-        const auto &[targetNode, secondsNode] = nodes.at(std::min(index / 2, nodes.size() - 1));
-        // fromStages names "stages[i].x"; here the list is the field itself.
-        const std::string where = field + cause.field.substr(std::string("stages").size());
-        Error error = reader.error(index % 2 ? secondsNode : targetNode, where, cause.message);
-        error.token = cause.token;
-        error.position = cause.position;
-        return tl::unexpected(std::move(error));
-    }
+    if (!checked) // fromStages names "stages[i].x"; here the list is the field itself
+        return tl::unexpected(
+            placedPairError(reader, *list, checked.error(),
+                            field + checked.error().field.substr(std::string("stages").size())));
     profile = std::move(*checked);
     return {};
 }
