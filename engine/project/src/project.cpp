@@ -606,7 +606,38 @@ bool Project::operator==(const Project &other) const
            gracefulStopSeconds == other.gracefulStopSeconds && workers == other.workers &&
            http == other.http && rendezvous == other.rendezvous && outputs == other.outputs &&
            data == other.data && thresholds == other.thresholds && extraKeys == other.extraKeys &&
-           inlineScenario == other.inlineScenario;
+           inlineScenario == other.inlineScenario && groups == other.groups;
+}
+
+bool ProjectGroup::operator==(const ProjectGroup &other) const
+{
+    return name == other.name && scenario == other.scenario &&
+           inlineScenario == other.inlineScenario && parameters == other.parameters &&
+           profile.steps() == other.profile.steps() &&
+           arrivalRate.stages() == other.arrivalRate.stages() &&
+           preAllocatedVusers == other.preAllocatedVusers && maxVusers == other.maxVusers &&
+           weight == other.weight && startDelaySeconds == other.startDelaySeconds &&
+           pacing == other.pacing && data == other.data;
+}
+
+std::string ProjectGroup::scenarioPath(const std::string &projectFolder) const
+{
+    if (scenario.empty())
+        return {};
+    const fs::path relative(scenario);
+    if (relative.is_absolute() || projectFolder.empty())
+        return scenario;
+    return (fs::path(projectFolder) / relative).string();
+}
+
+std::vector<std::string> Project::groupNames() const
+{
+    if (groups.empty())
+        return {"default"};
+    std::vector<std::string> names;
+    for (const ProjectGroup &group : groups)
+        names.push_back(group.name);
+    return names;
 }
 
 std::string Project::scenarioPath() const

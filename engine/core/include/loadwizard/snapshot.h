@@ -136,6 +136,42 @@ struct TraceLine
     std::string text;
 };
 
+/// An open-model schedule's figures (all zero in the closed model).
+struct ArrivalStats
+{
+    bool open = false;         ///< the run (or group) follows an arrival-rate profile
+    double plannedRate = 0;    ///< iterations per second the profile plans now
+    double achievedRate = 0;   ///< iterations started per second this interval
+    long long poolSize = 0;    ///< vusers in the pool (initialising, busy or idle)
+    long long poolIdle = 0;    ///< of those, waiting for an arrival
+    long long poolMax = 0;     ///< the most the pool may hold
+    std::uint64_t planned = 0; ///< arrivals planned so far
+};
+
+/// One group's part of a snapshot (a project's `groups:`): its vusers, counters and names, kept
+/// apart from the other groups' (two groups' "login" transactions are two entries).
+struct GroupSnapshot
+{
+    std::string name;
+    long long activeVusers = 0;
+    long long plannedVusers = 0;
+    long long maxPlannedVusers = 0;
+    Counters interval;
+    Counters total;
+    LatencyStats intervalLatency;
+    LatencyStats totalLatency;
+    LatencyStats intervalIntendedLatency; ///< open model only
+    LatencyStats totalIntendedLatency;
+    ArrivalStats arrivals;
+    /// The group's requests' histogram over the run, when RunConfig::keepHistograms.
+    std::shared_ptr<const Histogram> totalHistogram;
+    std::map<std::string, NameStats, std::less<>> requestsInterval;
+    std::map<std::string, NameStats, std::less<>> requestsTotal;
+    std::map<std::string, NameStats, std::less<>> transactionsInterval;
+    std::map<std::string, NameStats, std::less<>> transactionsTotal;
+    std::map<std::string, CheckStats, std::less<>> checks;
+};
+
 /// Where a run is when a snapshot is taken.
 enum class RunState
 {
@@ -167,16 +203,8 @@ struct Snapshot
     LatencyStats totalIntendedLatency;
 
     /// The open model's schedule (all zero in the closed model).
-    struct Arrivals
-    {
-        bool open = false;         ///< the run follows an arrival-rate profile
-        double plannedRate = 0;    ///< iterations per second the profile plans now
-        double achievedRate = 0;   ///< iterations started per second this interval
-        long long poolSize = 0;    ///< vusers in the pool (initialising, busy or idle)
-        long long poolIdle = 0;    ///< of those, waiting for an arrival
-        long long poolMax = 0;     ///< the most the pool may hold
-        std::uint64_t planned = 0; ///< arrivals planned so far
-    } arrivals;
+    using Arrivals = ArrivalStats;
+    Arrivals arrivals;
 
     /// All requests' histogram over the run, when RunConfig::keepHistograms (else null).
     std::shared_ptr<const Histogram> totalHistogram;
@@ -186,6 +214,8 @@ struct Snapshot
     std::map<std::string, NameStats, std::less<>> transactionsInterval;
     std::map<std::string, NameStats, std::less<>> transactionsTotal;
     std::map<std::string, TimingBreakdown, std::less<>> timings;
+    // In a run with groups, the maps above merge the groups' entries of the same name (the
+    // run's overall view); `groups` keeps them apart.
     std::map<std::string, CheckStats, std::less<>> checks;
     std::map<std::string, RendezvousStats, std::less<>> rendezvous;
 
@@ -201,6 +231,10 @@ struct Snapshot
     /// Empty, or why these numbers miss something: a worker that never came back from scenario
     /// code was left behind, and what it did since its last report is not counted.
     std::string incomplete;
+
+    /// Empty for a run without groups (it is its one group, and the fields above say it all);
+    /// else one entry per group, in the project's order. The run-wide fields are their sums.
+    std::vector<GroupSnapshot> groups;
 };
 
 /// Receives every snapshot on the engine's controller thread, which also runs the schedule: must

@@ -20,6 +20,32 @@
 
 namespace Loadwizard {
 
+/// One group of a project with `groups:` (a user type of a scenario mix): its own scenario,
+/// parameters, data and workload. Its metrics stay apart from the other groups'.
+struct ProjectGroup
+{
+    std::string name;     ///< unique in the project; letters, digits, '_', '-', '.'
+    std::string scenario; ///< as Project::scenario
+    std::optional<Steps::StepScenario> inlineScenario;
+    /// On top of the project's parameters (the group's win).
+    std::map<std::string, std::string, std::less<>> parameters;
+    /// The group's own profile, closed or (arrivalRate not empty) open; both empty with a
+    /// weight: a share of the project's profile.
+    RampProfile profile;
+    ArrivalProfile arrivalRate;
+    long long preAllocatedVusers = 0;
+    long long maxVusers = 0;
+    double weight = 0;            ///< `weight`: a share of the project's profile (e.g. 70)
+    double startDelaySeconds = 0; ///< `start_delay`: the group's profile starts this much later
+    PacingSettings pacing;        ///< closed model only
+    /// The group's own feeders, besides the project's (which every group shares).
+    std::vector<DataSourceSettings> data;
+
+    bool operator==(const ProjectGroup &other) const;
+    /// Its scenario path resolved against the project file's folder.
+    std::string scenarioPath(const std::string &projectFolder) const;
+};
+
 /// Everything a run needs; what `loadwizard run project.yaml` reads and the GUI edits.
 /// Strings may hold ${ENV_VAR} references: they are kept as written (so secrets never land in a
 /// saved file) and expanded only when a run is prepared.
@@ -50,6 +76,11 @@ struct Project
     std::vector<DataSourceSettings> data;
     /// Pass/fail criteria (`thresholds:`), expressions as written; checked when loaded.
     std::vector<ThresholdSettings> thresholds;
+    /// A scenario mix (`groups:`) when not empty: then `scenario`, `inlineScenario` and `pacing`
+    /// stay empty (each group has its own), `parameters` and `data` are shared by every group,
+    /// and `profile`/`arrivalRate` is the total the weighted groups share (empty when none is
+    /// weighted). Empty: the project is one group made of the fields above.
+    std::vector<ProjectGroup> groups;
     /// Top-level keys this version does not know, as YAML text, kept so a save loses nothing.
     std::vector<std::pair<std::string, std::string>> extraKeys;
 
@@ -63,6 +94,9 @@ struct Project
     std::string folder() const;
     /// The policy for a rendezvous point (the default policy when none is named).
     RendezvousPolicy rendezvousPolicy(std::string_view name) const;
+    /// The groups' names, in order; {"default"} for a project without groups (what a
+    /// threshold's {group=NAME} may name).
+    std::vector<std::string> groupNames() const;
 };
 
 /// The open model's pool limits, shared by the project reader and the command line: an error

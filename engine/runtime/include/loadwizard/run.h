@@ -45,9 +45,40 @@ struct TraceSettings
     bool any() const { return verbose || http != Http::Off; }
 };
 
+/// One group of a run with groups (a project's `groups:`): its own scenario, parameters, data
+/// and workload. Its metrics are kept apart from the other groups' (Snapshot::groups).
+struct GroupConfig
+{
+    std::string name;
+    std::shared_ptr<Scenario> scenario; ///< init() already called
+    std::string scenarioId;
+    Parameters parameters;
+    /// The group's own profile: closed (a vuser count) or, when arrivalRate is not empty, open.
+    /// Both empty with a weight above 0: a share of the run's profile (RunConfig::profile or
+    /// RunConfig::arrivalRate).
+    RampProfile profile;
+    ArrivalProfile arrivalRate;
+    long long preAllocatedVusers = 0; ///< open model: see RunConfig
+    long long maxVusers = 0;
+    /// A share of the run's profile, against the other weighted groups' weights: vusers split
+    /// by largest remainder (they add up to the run's at every moment), arrivals by scaling.
+    double weight = 0;
+    /// The group's profile starts this long after the run (not with a weight).
+    double startDelaySeconds = 0;
+    PacingSettings pacing;      ///< closed model only
+    std::vector<DataFeed> data; ///< the group's own feeders, looked up before the run's
+};
+
 /// Everything the runtime needs, resolved: no file names, no ${VAR} left.
 struct RunConfig
 {
+    /// A run with groups when not empty: then the scenario, scenarioId, parameters, pacing,
+    /// preAllocatedVusers and maxVusers below are unused, `profile` or `arrivalRate` is only the
+    /// weighted groups' total profile, and `data` holds the feeders every group shares. Empty:
+    /// the run is one group made of the fields below (its metrics are the run's, no
+    /// Snapshot::groups).
+    std::vector<GroupConfig> groups;
+
     std::shared_ptr<Scenario> scenario; ///< init() already called
     std::string scenarioId;             ///< for messages: the plugin's id
     Parameters parameters;
