@@ -200,7 +200,8 @@ Status readOutputs(const Reader &reader, const YAML::Node &node, const std::stri
 
 /// `thresholds:` — each an expression, or {threshold, abort, grace}.
 Status readThresholds(const Reader &reader, const YAML::Node &node, const std::string &field,
-                      std::vector<ThresholdSettings> &thresholds)
+                      std::vector<ThresholdSettings> &thresholds,
+                      const std::vector<std::string> &groups)
 {
     if (node.IsNull())
         return {};
@@ -245,7 +246,7 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
         const auto expression = reader.string(*expressionNode, expressionPath);
         if (!expression)
             return tl::unexpected(expression.error());
-        if (auto parsed = parseThreshold(*expression); !parsed)
+        if (auto parsed = parseThreshold(*expression, groups); !parsed)
             return tl::unexpected(
                 reader.error(*expressionNode, expressionPath,
                              parsed.error().message + " in \"" + shortened(*expression) + "\""));
@@ -420,6 +421,203 @@ Status readData(const Reader &reader, const YAML::Node &node, const std::string 
         });
 }
 
+/// `scenario`: a file, or a declarative scenario written inline (a map with steps:).
+Status readScenario(const Reader &reader, const YAML::Node &node, const std::string &field,
+                    std::string &file, std::optional<Steps::StepScenario> &inlineScenario)
+{
+    // A map is a declarative scenario written inline; its errors carry this file's lines, and
+    // its templates are its own (never ${VAR}-expanded as project texts).
+    if (node.IsSequence())
+        return tl::unexpected(reader.error(node, field,
+                                           "expected a scenario file, or an inline scenario (a "
+                                           "map with steps:), not a list"));
+    if (!node.IsMap())
+        return into(file, [&](auto &a, auto &b) { return reader.string(a, b); })(node, field);
+    std::vector<Error> scenarioWarnings;
+    auto scenario = Steps::readStepScenario(node, reader.file(), field, &scenarioWarnings);
+    if (!scenario)
+        return tl::unexpected(scenario.error());
+    for (Error &warning : scenarioWarnings)
+        reader.warn(warning);
+    inlineScenario = std::move(*scenario);
+    return {};
+}
+
+Status readParameters(const Reader &reader, const YAML::Node &node, const std::string &field,
+                      std::map<std::string, std::string, std::less<>> &parameters)
+{
+    return reader.readMap(
+        node, field, {},
+        [&](const YAML::Node &key, const YAML::Node &value, const std::string &path) -> Status {
+            const auto parameter = reader.string(value, path);
+            if (!parameter)
+                return tl::unexpected(parameter.error());
+            parameters[key.Scalar()] = *parameter;
+            return {};
+        });
+}
+
+/// A group name: what a threshold's {group=NAME}, an InfluxDB tag and a Graphite path take.
+bool validGroupName(std::string_view name)
+{
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+/// One entry of `groups:`.
+Status readGroup(const Reader &reader, const YAML::Node &node, const std::string &field,
+                 const Project &project, ProjectGroup &group)
+{
+    if (!node.IsMap())
+        return tl::unexpected(
+            reader.error(node, field, "expected a group: {name, scenario, profile or weight}"));
+    bool named = false, scenarioGiven = false, profiled = false, weighted = false, delayed = false;
+    Project workload; // the group's profile, read as a project's is
+    auto status = reader.readMap(
+        node, field,
+        {{"name",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              const auto name = reader.string(value, path);
+              if (!name)
+                  return tl::unexpected(name.error());
+              if (!validGroupName(*name))
+                  return tl::unexpected(reader.error(
+                      value, path,
+                      "a group name is 1 to 64 letters, digits, '_', '-' or '.' (it becomes a "
+                      "metrics tag): \"" +
+                          shortened(*name) + "\""));
+              for (const ProjectGroup &other : project.groups) {
+                  if (other.name == *name)
+                      return tl::unexpected(
+                          reader.error(value, path, "two groups are named \"" + *name + "\""));
+              }
+              group.name = *name;
+              named = true;
+              return {};
+          }},
+         {"scenario",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              scenarioGiven = true;
+              return readScenario(reader, value, path, group.scenario, group.inlineScenario);
+          }},
+         {"parameters",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              return readParameters(reader, value, path, group.parameters);
+          }},
+         {"profile",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              profiled = true;
+              return readProfile(reader, value, path, workload);
+          }},
+         {"weight",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              const auto weight = reader.number(value, path);
+              if (!weight)
+                  return tl::unexpected(weight.error());
+              if (!(*weight > 0) || *weight > 1e6)
+                  return tl::unexpected(reader.error(
+                      value, path, "a weight is a number above 0 (e.g. 70 for 70 %), at most 1e6"));
+              group.weight = *weight;
+              weighted = true;
+              return {};
+          }},
+         {"start_delay",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              const auto delay = reader.duration(value, path);
+              if (!delay)
+                  return tl::unexpected(delay.error());
+              if (*delay > RampProfile::maxSeconds)
+                  return tl::unexpected(reader.error(value, path, "at most a year"));
+              group.startDelaySeconds = *delay;
+              delayed = true;
+              return {};
+          }},
+         {"pacing",
+          [&](const YAML::Node &value, const std::string &path) -> Status {
+              return readPacing(reader, value, path, group.pacing);
+          }},
+         {"data", [&](const YAML::Node &value, const std::string &path) -> Status {
+              return readData(reader, value, path, group.data);
+          }}});
+    if (!status)
+        return status;
+    if (!named)
+        return tl::unexpected(reader.error(node, join(field, "name"), "a group needs a name:"));
+    if (!scenarioGiven)
+        return tl::unexpected(reader.error(node, join(field, "scenario"),
+                                           "group \"" + group.name + "\" needs a scenario:"));
+    if (profiled && weighted)
+        return tl::unexpected(reader.error(
+            node["weight"], join(field, "weight"),
+            "give either profile: (the group's own) or weight: (a share of the project's "
+            "profile), not both"));
+    if (!profiled && !weighted)
+        return tl::unexpected(reader.error(
+            node, join(field, "profile"),
+            "group \"" + group.name +
+                "\" needs profile: (its own) or weight: (a share of the project's profile)"));
+    if (delayed && weighted)
+        return tl::unexpected(reader.error(
+            node["start_delay"], join(field, "start_delay"),
+            "start_delay: shifts a group's own profile; a weighted group follows the project's"));
+    if (group.pacing.enabled() && !workload.arrivalRate.empty())
+        return tl::unexpected(reader.error(node["pacing"], join(field, "pacing"),
+                                           "pacing spaces a vuser's iterations in the closed "
+                                           "model; an arrival_rate: profile plans every "
+                                           "iteration's start itself"));
+    for (const DataSourceSettings &feeder : group.data) {
+        for (const DataSourceSettings &shared : project.data) {
+            if (feeder.name == shared.name)
+                return tl::unexpected(
+                    reader.error(node["data"], join(join(field, "data"), feeder.name),
+                                 "the project's data: already has a feeder \"" + feeder.name +
+                                     "\" (every group shares it): name this one differently"));
+        }
+    }
+    group.profile = std::move(workload.profile);
+    group.arrivalRate = std::move(workload.arrivalRate);
+    group.preAllocatedVusers = workload.preAllocatedVusers;
+    group.maxVusers = workload.maxVusers;
+    return {};
+}
+
+/// `groups:`, once the rest of the project is read.
+Status readGroups(const Reader &reader, const YAML::Node &root, const YAML::Node &node,
+                  bool profiled, const std::optional<YAML::Node> &scenarioNode, Project &project)
+{
+    const std::string field = "groups";
+    if (!node.IsSequence() || node.size() == 0)
+        return tl::unexpected(reader.error(
+            node, field, "expected a list of groups ({name, scenario, profile or weight})"));
+    if (scenarioNode)
+        return tl::unexpected(reader.error(
+            *scenarioNode, "scenario",
+            "with groups:, each group names its scenario: move scenario: into the groups"));
+    if (project.pacing.enabled())
+        return tl::unexpected(reader.at(root["pacing"].Mark(), "pacing",
+                                        "with groups:, pacing: goes into each group"));
+    bool anyWeighted = false;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        ProjectGroup group;
+        if (auto status = readGroup(reader, node[i], indexed(field, i), project, group); !status)
+            return status;
+        if (group.weight > 0 && !profiled)
+            return tl::unexpected(reader.error(
+                node[i]["weight"], join(indexed(field, i), "weight"),
+                "a weight shares the project's profile: among the weighted groups, and the "
+                "project has no profile:"));
+        anyWeighted = anyWeighted || group.weight > 0;
+        project.groups.push_back(std::move(group));
+    }
+    if (profiled && !anyWeighted)
+        return tl::unexpected(reader.at(
+            root["profile"].Mark(), "profile",
+            "with groups:, profile: is the total the groups with a weight: share, and no group "
+            "has one (give each group its own profile:, or weights)"));
+    return {};
+}
+
 Status readProject(const Reader &reader, const YAML::Node &root, Project &project)
 {
     if (!root.IsMap())
@@ -429,6 +627,8 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
                       "with \"loadwizard: 1\")"));
     bool versioned = false;
     bool profiled = false;
+    // Not YAML::Node assigned later: assigning to one writes into the tree it refers to.
+    std::optional<YAML::Node> scenarioNode, groupsNode, thresholdsNode;
     auto duration = [&](auto &a, auto &b) { return reader.duration(a, b); };
     auto text = [&](auto &a, auto &b) { return reader.string(a, b); };
     auto boolean = [&](auto &a, auto &b) { return reader.boolean(a, b); };
@@ -451,35 +651,18 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
         {"description", into(project.description, text)},
         {"scenario",
          [&](const YAML::Node &node, const std::string &field) -> Status {
-             // A map is a declarative scenario written inline; its errors carry this file's
-             // lines, and its templates are its own (never ${VAR}-expanded as project texts).
-             if (node.IsSequence())
-                 return tl::unexpected(
-                     reader.error(node, field,
-                                  "expected a scenario file, or an inline scenario (a map with "
-                                  "steps:), not a list"));
-             if (!node.IsMap())
-                 return into(project.scenario, text)(node, field);
-             std::vector<Error> scenarioWarnings;
-             auto scenario = Steps::readStepScenario(node, reader.file(), field, &scenarioWarnings);
-             if (!scenario)
-                 return tl::unexpected(scenario.error());
-             for (Error &warning : scenarioWarnings)
-                 reader.warn(warning);
-             project.inlineScenario = std::move(*scenario);
-             return {};
+             scenarioNode.emplace(node);
+             return readScenario(reader, node, field, project.scenario, project.inlineScenario);
          }},
         {"parameters",
          [&](const YAML::Node &node, const std::string &field) -> Status {
-             return reader.readMap(node, field, {},
-                                   [&](const YAML::Node &key, const YAML::Node &value,
-                                       const std::string &path) -> Status {
-                                       const auto parameter = reader.string(value, path);
-                                       if (!parameter)
-                                           return tl::unexpected(parameter.error());
-                                       project.parameters[key.Scalar()] = *parameter;
-                                       return {};
-                                   });
+             return readParameters(reader, node, field, project.parameters);
+         }},
+        {"groups",
+         [&](const YAML::Node &node, const std::string &) -> Status {
+             // After the rest of the map: a group's feeders are checked against the project's.
+             groupsNode.emplace(node);
+             return {};
          }},
         {"profile",
          [&](const YAML::Node &node, const std::string &field) -> Status {
@@ -559,8 +742,10 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
              return readData(reader, node, field, project.data);
          }},
         {"thresholds",
-         [&](const YAML::Node &node, const std::string &field) -> Status {
-             return readThresholds(reader, node, field, project.thresholds);
+         [&](const YAML::Node &node, const std::string &) -> Status {
+             // After the groups, which a threshold's {group=NAME} names.
+             thresholdsNode.emplace(node);
+             return {};
          }},
     };
 
@@ -579,8 +764,19 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
         return tl::unexpected(reader.at(root.Mark(), "loadwizard",
                                         "missing \"loadwizard: 1\" (is this a Loadwizard "
                                         "project file?)"));
-    if (!profiled)
+    if (groupsNode) {
+        if (auto grouped = readGroups(reader, root, *groupsNode, profiled, scenarioNode, project);
+            !grouped)
+            return grouped;
+    } else if (!profiled) {
         return tl::unexpected(reader.at(root.Mark(), "profile", "missing profile"));
+    }
+    if (thresholdsNode) {
+        if (auto read = readThresholds(reader, *thresholdsNode, "thresholds", project.thresholds,
+                                       project.groupNames());
+            !read)
+            return read;
+    }
     if (project.pacing.enabled() && !project.arrivalRate.empty())
         return tl::unexpected(reader.at(root["pacing"].Mark(), "pacing",
                                         "pacing spaces a vuser's iterations in the closed model; "
@@ -592,6 +788,89 @@ Status readProject(const Reader &reader, const YAML::Node &root, Project &projec
 void emitNumber(YAML::Emitter &out, std::string_view key, double value)
 {
     out << YAML::Key << std::string(key) << YAML::Value << formatNumber(value);
+}
+
+void emitScenario(YAML::Emitter &out, const std::string &file,
+                  const std::optional<Steps::StepScenario> &inlineScenario)
+{
+    if (inlineScenario)
+        Steps::emitStepScenario(out, *inlineScenario);
+    else
+        out << Yaml::Text{file};
+}
+
+void emitParameters(YAML::Emitter &out,
+                    const std::map<std::string, std::string, std::less<>> &parameters)
+{
+    out << YAML::Key << "parameters" << YAML::Value;
+    if (parameters.empty())
+        out << YAML::Flow;
+    out << YAML::BeginMap;
+    for (const auto &[key, value] : parameters)
+        out << YAML::Key << Yaml::Text{key, true} << YAML::Value << Yaml::Text{value};
+    out << YAML::EndMap;
+}
+
+/// `profile:` of a project or (through a project holding its fields) a group.
+void emitProfile(YAML::Emitter &out, const Project &workload)
+{
+    out << YAML::Key << "profile" << YAML::Value << YAML::BeginMap;
+    if (workload.arrivalRate.empty())
+        out << YAML::Key << "rampup" << YAML::Value << YAML::DoubleQuoted
+            << workload.profile.toString();
+    else
+        emitWorkload(out, workload);
+    out << YAML::EndMap;
+}
+
+/// Only what was written (a default left out stays out), so a save changes nothing.
+void emitData(YAML::Emitter &out, const std::vector<DataSourceSettings> &data)
+{
+    if (data.empty())
+        return;
+    out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
+    for (const DataSourceSettings &feeder : data) {
+        out << YAML::Key << Yaml::Text{feeder.name, true} << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "file" << YAML::Value << Yaml::Text{feeder.file};
+        if (feeder.format != DataFormat::Auto)
+            out << YAML::Key << "format" << YAML::Value
+                << std::string(dataFormatName(feeder.format));
+        if (!feeder.delimiter.empty())
+            out << YAML::Key << "delimiter" << YAML::Value << YAML::DoubleQuoted
+                << feeder.delimiter;
+        out << YAML::Key << "strategy" << YAML::Value
+            << std::string(dataStrategyName(feeder.strategy));
+        if (feeder.onExhausted != DataExhaustion::Default)
+            out << YAML::Key << "on_exhausted" << YAML::Value
+                << std::string(dataExhaustionName(feeder.onExhausted));
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+void emitGroup(YAML::Emitter &out, const ProjectGroup &group)
+{
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << Yaml::Text{group.name};
+    out << YAML::Key << "scenario" << YAML::Value;
+    emitScenario(out, group.scenario, group.inlineScenario);
+    if (!group.parameters.empty())
+        emitParameters(out, group.parameters);
+    if (group.weight > 0) {
+        emitNumber(out, "weight", group.weight);
+    } else {
+        Project workload;
+        workload.profile = group.profile;
+        workload.arrivalRate = group.arrivalRate;
+        workload.preAllocatedVusers = group.preAllocatedVusers;
+        workload.maxVusers = group.maxVusers;
+        emitProfile(out, workload);
+    }
+    if (group.startDelaySeconds > 0)
+        emitNumber(out, "start_delay", group.startDelaySeconds);
+    emitPacing(out, group.pacing);
+    emitData(out, group.data);
+    out << YAML::EndMap;
 }
 
 } // namespace
@@ -709,28 +988,23 @@ std::string projectToYaml(const Project &project)
     out << YAML::Key << "loadwizard" << YAML::Value << Project::schemaVersion;
     out << YAML::Key << "name" << YAML::Value << Yaml::Text{project.name};
     out << YAML::Key << "description" << YAML::Value << Yaml::Text{project.description};
-    out << YAML::Key << "scenario" << YAML::Value;
-    if (project.inlineScenario)
-        Steps::emitStepScenario(out, *project.inlineScenario);
-    else
-        out << Yaml::Text{project.scenario};
-
-    out << YAML::Key << "parameters" << YAML::Value;
-    if (project.parameters.empty())
-        out << YAML::Flow;
-    out << YAML::BeginMap;
-    for (const auto &[key, value] : project.parameters)
-        out << YAML::Key << Yaml::Text{key, true} << YAML::Value << Yaml::Text{value};
-    out << YAML::EndMap;
-
-    out << YAML::Key << "profile" << YAML::Value << YAML::BeginMap;
-    if (project.arrivalRate.empty())
-        out << YAML::Key << "rampup" << YAML::Value << YAML::DoubleQuoted
-            << project.profile.toString();
-    else
-        emitWorkload(out, project);
-    out << YAML::EndMap;
-    emitPacing(out, project.pacing);
+    const bool grouped = !project.groups.empty();
+    if (!grouped) {
+        out << YAML::Key << "scenario" << YAML::Value;
+        emitScenario(out, project.scenario, project.inlineScenario);
+    }
+    emitParameters(out, project.parameters);
+    // With groups, only when some group shares it (a weight).
+    if (!project.profile.empty() || !project.arrivalRate.empty())
+        emitProfile(out, project);
+    if (grouped) {
+        out << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
+        for (const ProjectGroup &group : project.groups)
+            emitGroup(out, group);
+        out << YAML::EndSeq;
+    } else {
+        emitPacing(out, project.pacing);
+    }
 
     out << YAML::Key << "think_time" << YAML::Value << YAML::Flow << YAML::BeginMap;
     emitNumber(out, "multiplier", project.thinkTime.multiplier);
@@ -798,27 +1072,7 @@ std::string projectToYaml(const Project &project)
     }
     out << YAML::EndSeq;
 
-    // Only what was written (a default left out stays out), so a save changes nothing.
-    if (!project.data.empty()) {
-        out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
-        for (const DataSourceSettings &feeder : project.data) {
-            out << YAML::Key << Yaml::Text{feeder.name, true} << YAML::Value << YAML::BeginMap;
-            out << YAML::Key << "file" << YAML::Value << Yaml::Text{feeder.file};
-            if (feeder.format != DataFormat::Auto)
-                out << YAML::Key << "format" << YAML::Value
-                    << std::string(dataFormatName(feeder.format));
-            if (!feeder.delimiter.empty())
-                out << YAML::Key << "delimiter" << YAML::Value << YAML::DoubleQuoted
-                    << feeder.delimiter;
-            out << YAML::Key << "strategy" << YAML::Value
-                << std::string(dataStrategyName(feeder.strategy));
-            if (feeder.onExhausted != DataExhaustion::Default)
-                out << YAML::Key << "on_exhausted" << YAML::Value
-                    << std::string(dataExhaustionName(feeder.onExhausted));
-            out << YAML::EndMap;
-        }
-        out << YAML::EndMap;
-    }
+    emitData(out, project.data);
 
     // Only when there are some: a project without thresholds saves as it did before them.
     if (!project.thresholds.empty()) {

@@ -144,7 +144,7 @@ void announce(const SafeText &description, const char *ending)
     g_crashedWorker.store(worker.index());
     SafeText text(g_description, sizeof g_description);
     if (const std::uint64_t vuser = worker.vuserInScenario()) {
-        text << "scenario \"" << worker.shared().config.scenarioId.c_str() << "\" " << what
+        text << "scenario \"" << worker.scenarioInScenario().c_str() << "\" " << what
              << " in vuser " << vuser << " (worker " << std::uint64_t(worker.index()) << ")";
     } else {
         text << "worker " << std::uint64_t(worker.index()) << " " << what

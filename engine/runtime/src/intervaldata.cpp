@@ -23,7 +23,7 @@ void NameRecord::merge(const NameRecord &other)
     totalMicros += other.totalMicros;
 }
 
-void IntervalData::reset()
+void GroupRecord::reset()
 {
     for (auto &[name, record] : requests)
         record.reset();
@@ -34,6 +34,12 @@ void IntervalData::reset()
     allRequests.reset();
     allIntended.reset();
     counters = {};
+}
+
+void IntervalData::reset()
+{
+    for (GroupRecord &group : groups)
+        group.reset();
     events.clear();
     eventsDropped = 0;
     errorMessages.clear();

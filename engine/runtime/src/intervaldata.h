@@ -28,6 +28,19 @@ struct NameRecord
     void merge(const NameRecord &other);
 };
 
+/// What one group's vusers recorded on one worker during one interval.
+struct GroupRecord
+{
+    std::unordered_map<std::string, NameRecord> requests;
+    std::unordered_map<std::string, NameRecord> transactions;
+    std::unordered_map<std::string, CheckStats> checks;
+    Histogram allRequests;
+    Histogram allIntended; ///< open model only
+    Counters counters;
+
+    void reset();
+};
+
 /// What one worker recorded during one reporting interval. Owned by exactly one thread at a
 /// time: the worker while recording, the reporter after the hand-over; then reset and handed
 /// back, so names and histogram buffers stay allocated (no allocation on the request path).
@@ -35,14 +48,14 @@ struct IntervalData
 {
     static constexpr std::size_t maxEvents = 200;
 
+    explicit IntervalData(std::size_t groupCount)
+        : groups(groupCount)
+    {}
+
     int worker = -1; ///< who recorded it, to hand it back
 
-    std::unordered_map<std::string, NameRecord> requests;
-    std::unordered_map<std::string, NameRecord> transactions;
-    std::unordered_map<std::string, CheckStats> checks;
-    Histogram allRequests;
-    Histogram allIntended; ///< open model only
-    Counters counters;
+    /// One per group of the run (RunShared::groups), in its order.
+    std::vector<GroupRecord> groups;
     std::vector<LogEvent> events;
     std::uint64_t eventsDropped = 0;
     /// Every error event's message, counted (events beyond maxEvents are dropped, not these),

@@ -64,27 +64,42 @@ const std::string &Reporter::shown(const std::string &name)
     return it->second;
 }
 
-void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
+void Reporter::setGroups(std::vector<std::string> names)
+{
+    m_groupNames = std::move(names);
+    m_groups.resize(m_groupNames.size());
+}
+
+void Reporter::Totals::add(const GroupRecord &record, Reporter &reporter)
 {
     // Names are keyed by what they show: two that redact alike are one row, as users see them.
-    for (auto &[name, record] : data.requests) {
-        if (record.count)
-            m_requestsInterval[shown(name)].merge(record);
+    for (const auto &[name, named] : record.requests) {
+        if (named.count)
+            requestsInterval[reporter.shown(name)].merge(named);
     }
-    for (auto &[name, record] : data.transactions) {
-        if (record.count)
-            m_transactionsInterval[shown(name)].merge(record);
+    for (const auto &[name, named] : record.transactions) {
+        if (named.count)
+            transactionsInterval[reporter.shown(name)].merge(named);
     }
-    for (auto &[name, check] : data.checks) {
+    for (const auto &[name, check] : record.checks) {
         if (check.passes + check.fails == 0)
             continue;
-        auto &total = m_checksTotal[shown(name)];
-        total.passes += check.passes;
-        total.fails += check.fails;
+        auto &sum = checksTotal[reporter.shown(name)];
+        sum.passes += check.passes;
+        sum.fails += check.fails;
     }
-    m_allInterval.merge(data.allRequests);
-    m_intendedInterval.merge(data.allIntended);
-    interval.add(data.counters);
+    allInterval.merge(record.allRequests);
+    intendedInterval.merge(record.allIntended);
+    interval.add(record.counters);
+}
+
+void Reporter::add(IntervalData &data, Snapshot &snapshot)
+{
+    for (std::size_t g = 0; g < data.groups.size(); ++g) {
+        m_run.add(data.groups[g], *this);
+        if (g < m_groups.size())
+            m_groups[g].add(data.groups[g], *this);
+    }
     for (auto &event : data.events) {
         if (snapshot.events.size() < IntervalData::maxEvents) {
             if (haveSecrets())
@@ -116,7 +131,11 @@ void Reporter::add(IntervalData &data, Counters &interval, Snapshot &snapshot)
     snapshot.traceDropped += data.traceDropped;
 }
 
-void Reporter::foldNames(Snapshot &snapshot)
+void Reporter::foldNames(Totals &totals,
+                         std::map<std::string, NameStats, std::less<>> &requestsInterval,
+                         std::map<std::string, NameStats, std::less<>> &requestsTotal,
+                         std::map<std::string, NameStats, std::less<>> &transactionsInterval,
+                         std::map<std::string, NameStats, std::less<>> &transactionsTotal)
 {
     auto fold = [this](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
         for (auto &[name, record] : intervalMap) {
@@ -132,18 +151,26 @@ void Reporter::foldNames(Snapshot &snapshot)
                 stats->second.histogram = std::make_shared<const Histogram>(record.histogram);
         }
     };
-    fold(m_requestsInterval, m_requestsTotal, snapshot.requestsInterval, snapshot.requestsTotal);
-    fold(m_transactionsInterval, m_transactionsTotal, snapshot.transactionsInterval,
-         snapshot.transactionsTotal);
-    for (const auto &[name, record] : m_requestsTotal) {
-        if (record.count == 0)
-            continue;
-        const double n = double(record.count) * 1000.0;
-        snapshot.timings.emplace(
-            name, TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
-                                  double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
-                                  double(record.totalMicros) / n});
-    }
+    fold(totals.requestsInterval, totals.requestsTotal, requestsInterval, requestsTotal);
+    fold(totals.transactionsInterval, totals.transactionsTotal, transactionsInterval,
+         transactionsTotal);
+}
+
+void Reporter::foldLatency(Totals &totals, LatencyStats &interval, LatencyStats &total,
+                           LatencyStats &intendedInterval, LatencyStats &intendedTotal,
+                           std::shared_ptr<const Histogram> &totalHistogram)
+{
+    totals.total.add(totals.interval);
+    totals.allTotal.merge(totals.allInterval);
+    totals.intendedTotal.merge(totals.intendedInterval);
+    interval = totals.allInterval.stats();
+    total = totals.allTotal.stats();
+    if (m_keepHistograms)
+        totalHistogram = std::make_shared<const Histogram>(totals.allTotal);
+    totals.allInterval.reset();
+    intendedInterval = totals.intendedInterval.stats();
+    intendedTotal = totals.intendedTotal.stats();
+    totals.intendedInterval.reset();
 }
 
 std::vector<ErrorMessageCount> Reporter::topErrors() const
@@ -179,9 +206,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->events = std::move(m_ownEvents);
     m_ownEvents.clear();
     snapshot->incomplete = m_incomplete;
-    Counters interval;
     for (auto &data : collected.intervals) {
-        add(*data, interval, *snapshot);
+        add(*data, *snapshot);
         const int owner = data->worker;
         data->reset();
         if (owner >= 0 && std::size_t(owner) < m_workers.size())
@@ -196,9 +222,6 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
                          [](const TraceLine &a, const TraceLine &b) {
                              return a.elapsedSeconds < b.elapsedSeconds;
                          });
-    m_totals.add(interval);
-    m_allTotal.merge(m_allInterval);
-    m_intendedTotal.merge(m_intendedInterval);
 
     const std::uint64_t now = collected.atNs;
     snapshot->sequence = ++m_sequence;
@@ -213,22 +236,54 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->maxPlannedVusers = schedule.maxPlannedVusers;
     snapshot->data = schedule.data;
     snapshot->stoppedByData = schedule.stoppedByData;
-    snapshot->interval = interval;
-    snapshot->total = m_totals;
-    snapshot->intervalLatency = m_allInterval.stats();
-    snapshot->totalLatency = m_allTotal.stats();
-    if (m_keepHistograms)
-        snapshot->totalHistogram = std::make_shared<const Histogram>(m_allTotal);
-    m_allInterval.reset();
-    snapshot->intervalIntendedLatency = m_intendedInterval.stats();
-    snapshot->totalIntendedLatency = m_intendedTotal.stats();
-    m_intendedInterval.reset();
+    snapshot->interval = m_run.interval;
+    foldLatency(m_run, snapshot->intervalLatency, snapshot->totalLatency,
+                snapshot->intervalIntendedLatency, snapshot->totalIntendedLatency,
+                snapshot->totalHistogram);
+    snapshot->total = m_run.total;
+    const auto achieved = [&](const Counters &interval) {
+        return snapshot->intervalSeconds > 0
+                   ? double(interval.iterationsStarted) / snapshot->intervalSeconds
+                   : 0.0;
+    };
     snapshot->arrivals = schedule.arrivals;
-    if (schedule.arrivals.open && snapshot->intervalSeconds > 0)
-        snapshot->arrivals.achievedRate =
-            double(interval.iterationsStarted) / snapshot->intervalSeconds;
-    foldNames(*snapshot);
-    snapshot->checks = m_checksTotal;
+    if (schedule.arrivals.open)
+        snapshot->arrivals.achievedRate = achieved(m_run.interval);
+    foldNames(m_run, snapshot->requestsInterval, snapshot->requestsTotal,
+              snapshot->transactionsInterval, snapshot->transactionsTotal);
+    for (const auto &[name, record] : m_run.requestsTotal) {
+        if (record.count == 0)
+            continue;
+        const double n = double(record.count) * 1000.0;
+        snapshot->timings.emplace(
+            name, TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
+                                  double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
+                                  double(record.totalMicros) / n});
+    }
+    snapshot->checks = m_run.checksTotal;
+    m_run.interval = {};
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        Totals &totals = m_groups[g];
+        GroupSnapshot &group = snapshot->groups.emplace_back();
+        group.name = m_groupNames[g];
+        if (g < schedule.groups.size()) {
+            group.activeVusers = schedule.groups[g].activeVusers;
+            group.plannedVusers = schedule.groups[g].plannedVusers;
+            group.maxPlannedVusers = schedule.groups[g].maxPlannedVusers;
+            group.arrivals = schedule.groups[g].arrivals;
+        }
+        if (group.arrivals.open)
+            group.arrivals.achievedRate = achieved(totals.interval);
+        group.interval = totals.interval;
+        foldLatency(totals, group.intervalLatency, group.totalLatency,
+                    group.intervalIntendedLatency, group.totalIntendedLatency,
+                    group.totalHistogram);
+        group.total = totals.total;
+        foldNames(totals, group.requestsInterval, group.requestsTotal, group.transactionsInterval,
+                  group.transactionsTotal);
+        group.checks = totals.checksTotal;
+        totals.interval = {};
+    }
     for (auto &[name, stats] : m_hub.stats())
         snapshot->rendezvous.emplace(shown(name), stats);
     m_lastReportNs = now;

@@ -40,6 +40,15 @@ public:
         std::map<std::string, DataFeedStats, std::less<>> data;
         std::string stoppedByData;
         Snapshot::Arrivals arrivals; ///< achievedRate filled in by merge()
+        /// Each group's, in the run's order.
+        struct Group
+        {
+            long long activeVusers = 0;
+            long long plannedVusers = 0;
+            long long maxPlannedVusers = 0;
+            ArrivalStats arrivals;
+        };
+        std::vector<Group> groups;
     };
 
     Reporter(const std::vector<std::unique_ptr<Worker>> &workers, const RendezvousHub &hub,
@@ -54,6 +63,8 @@ public:
                                           const ScheduleState &schedule);
     /// Whether snapshots carry the totals' histograms (RunConfig::keepHistograms).
     void setKeepHistograms(bool keep) { m_keepHistograms = keep; }
+    /// A run with groups: snapshots keep each group's figures apart (Snapshot::groups).
+    void setGroups(std::vector<std::string> names);
     /// An event of the run's own (the watchdog's), published with the next snapshot.
     void addEvent(LogEvent event);
     /// Why the final numbers miss something (a worker left behind), for the summary.
@@ -63,10 +74,32 @@ private:
     /// How long a round may take: a worker stuck in scenario code must not stall the reports
     /// (its data comes with a later round), but the last round waits longer.
     std::chrono::nanoseconds deadline(bool final) const;
+    /// What the run, or one of its groups, has recorded: this interval's and the totals.
+    struct Totals
+    {
+        // Interval maps are kept between rounds so names and histograms stay allocated.
+        std::map<std::string, NameRecord, std::less<>> requestsInterval, requestsTotal;
+        std::map<std::string, NameRecord, std::less<>> transactionsInterval, transactionsTotal;
+        std::map<std::string, CheckStats, std::less<>> checksTotal;
+        Histogram allInterval, allTotal;
+        Histogram intendedInterval, intendedTotal; ///< open model: from the intended start
+        Counters interval, total;
+
+        /// One worker's record of this interval.
+        void add(const GroupRecord &record, Reporter &reporter);
+    };
+
     /// Adds one worker's interval to this interval's maps; its events go to the snapshot.
-    void add(IntervalData &data, Counters &interval, Snapshot &snapshot);
+    void add(IntervalData &data, Snapshot &snapshot);
     /// This interval's per-name figures into the snapshot and the totals.
-    void foldNames(Snapshot &snapshot);
+    void foldNames(Totals &totals, std::map<std::string, NameStats, std::less<>> &requestsInterval,
+                   std::map<std::string, NameStats, std::less<>> &requestsTotal,
+                   std::map<std::string, NameStats, std::less<>> &transactionsInterval,
+                   std::map<std::string, NameStats, std::less<>> &transactionsTotal);
+    /// This interval's counters and latency into the totals; the interval's histograms reset.
+    void foldLatency(Totals &totals, LatencyStats &interval, LatencyStats &total,
+                     LatencyStats &intendedInterval, LatencyStats &intendedTotal,
+                     std::shared_ptr<const Histogram> &totalHistogram);
     /// A scenario's name (request, transaction, check, rendezvous) with secrets redacted; each
     /// distinct name is redacted once.
     const std::string &shown(const std::string &name);
@@ -81,18 +114,14 @@ private:
     std::uint64_t m_round = 0;
     std::uint64_t m_sequence = 0;
     std::uint64_t m_lastReportNs;
-    // Interval maps are kept between rounds so names and histograms stay allocated.
-    std::map<std::string, NameRecord, std::less<>> m_requestsInterval, m_requestsTotal;
-    std::map<std::string, NameRecord, std::less<>> m_transactionsInterval, m_transactionsTotal;
-    std::map<std::string, CheckStats, std::less<>> m_checksTotal;
+    Totals m_run;
+    std::vector<Totals> m_groups; ///< a run with groups: each one's, apart
+    std::vector<std::string> m_groupNames;
     std::unordered_map<std::string, std::string> m_shown;
     /// Error messages as shown, counted over the run; at most maxErrorMessages distinct.
     static constexpr std::size_t maxErrorMessages = 1000;
     std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> m_errorMessages;
     std::vector<ErrorMessageCount> topErrors() const;
-    Histogram m_allInterval, m_allTotal;
-    Histogram m_intendedInterval, m_intendedTotal; ///< open model: from the intended start
-    Counters m_totals;
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;
     bool m_keepHistograms = false;

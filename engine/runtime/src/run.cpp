@@ -1,6 +1,7 @@
 #include <loadwizard/run.h>
 
 #include <loadwizard/crashguard.h>
+#include <loadwizard/weights.h>
 
 #include "clock.h"
 #include "rendezvoushub.h"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <curl/curl.h>
@@ -25,6 +27,94 @@ void curlGlobalInitOnce()
 {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+/// The run without groups as its one group, named "default".
+GroupConfig implicitGroup(const RunConfig &config)
+{
+    GroupConfig group;
+    group.name = "default";
+    group.scenario = config.scenario;
+    group.scenarioId = config.scenarioId;
+    group.parameters = config.parameters;
+    group.profile = config.profile;
+    group.arrivalRate = config.arrivalRate;
+    group.preAllocatedVusers = config.preAllocatedVusers;
+    group.maxVusers = config.maxVusers;
+    group.pacing = config.pacing;
+    return group;
+}
+
+/// A group as the workers run it: its start delay a leading pause of its own profile, a
+/// weighted open group's profile its share of the run's arrival rate.
+std::unique_ptr<GroupShared> resolveGroup(GroupConfig config, const RunConfig &run,
+                                          double openWeights)
+{
+    auto group = std::make_unique<GroupShared>();
+    const bool ownProfile = !config.profile.empty() || !config.arrivalRate.empty();
+    if (!ownProfile && config.weight > 0) {
+        if (!run.arrivalRate.empty()) {
+            std::vector<ArrivalStage> stages = run.arrivalRate.stages();
+            for (ArrivalStage &stage : stages)
+                stage.target *= config.weight / openWeights;
+            config.arrivalRate = ArrivalProfile(std::move(stages));
+        } else {
+            group->weighted = true;
+        }
+    }
+    if (config.startDelaySeconds > 0 && ownProfile) {
+        if (!config.arrivalRate.empty()) {
+            std::vector<ArrivalStage> stages = config.arrivalRate.stages();
+            stages.insert(stages.begin(), ArrivalStage{0, config.startDelaySeconds});
+            config.arrivalRate = ArrivalProfile(std::move(stages));
+        } else {
+            std::vector<RampStep> steps = config.profile.steps();
+            steps.insert(steps.begin(), RampStep{0, config.startDelaySeconds});
+            config.profile = RampProfile(std::move(steps));
+        }
+    }
+    group->openModel = !config.arrivalRate.empty();
+    group->totalSeconds = group->openModel  ? config.arrivalRate.totalSeconds()
+                          : group->weighted ? run.profile.totalSeconds()
+                                            : config.profile.totalSeconds();
+    for (const DataFeed &feed : config.data)
+        group->feeders.push_back(std::make_unique<DataFeeder>(feed));
+    group->config = std::move(config);
+    return group;
+}
+
+/// What is wrong with a group before it can run, the field named as the project does.
+std::optional<Error> groupProblem(const GroupShared &group, const RunConfig &run, bool grouped,
+                                  std::size_t index)
+{
+    const GroupConfig &config = group.config;
+    const std::string prefix = grouped ? "groups[" + std::to_string(index) + "]." : "";
+    const std::string who = grouped ? "group \"" + config.name + "\": " : "";
+    if (!config.scenario)
+        return Error{who + "no scenario to run", {}, 0, 0, prefix + "scenario"};
+    if (group.weighted && run.profile.empty())
+        return Error{
+            who + "a weight shares the project's profile, and it has none", {}, 0, 0, "profile"};
+    if (!group.openModel && !group.weighted && config.profile.empty())
+        return Error{who + "the ramp-up profile is empty", {}, 0, 0, prefix + "profile"};
+    if (group.openModel) {
+        if (config.pacing.enabled())
+            return Error{who + "pacing applies to the closed model (a vuser count): with an "
+                               "arrival rate the profile itself spaces the iterations",
+                         {},
+                         0,
+                         0,
+                         prefix + "pacing"};
+        if (config.preAllocatedVusers < 0 || config.maxVusers < 0 ||
+            std::max(config.maxVusers, config.preAllocatedVusers) == 0)
+            return Error{who + "an arrival-rate profile needs a vuser pool: pre-allocated "
+                               "vusers or a maximum above 0",
+                         {},
+                         0,
+                         0,
+                         prefix + "pool"};
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -42,8 +132,10 @@ public:
     /// With an iteration limit: every vuser the profile starts has run its iterations (or is
     /// gone otherwise), and the profile starts no more.
     bool iterationsDone(std::uint64_t now);
-    void addVusers(long long count);
-    void removeVusers(long long count);
+    void addVusers(long long count, int group);
+    void removeVusers(long long count, int group);
+    /// The closed groups' planned vusers at `t` (open groups' stay 0), `delta` spread evenly.
+    void plan(double t, long long delta);
     void beginStop(bool interruptNow);
     void report(bool final);
     /// Warns once per stall about a worker that has not come back to its event loop; after an
@@ -58,6 +150,16 @@ public:
     std::unique_ptr<RendezvousHub> hub;
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<long long> assigned; ///< the controller's view of each worker's vusers
+    /// The controller's view of each group's closed vusers.
+    struct GroupSchedule
+    {
+        long long planned = 0;
+        long long scheduled = 0;
+        long long maxPlanned = 0;
+        std::vector<long long> assigned; ///< per worker
+    };
+    std::vector<GroupSchedule> groupSchedules;
+    double totalSeconds = 0; ///< the longest group's profile
     std::vector<SnapshotObserver> observers;
     std::unique_ptr<Reporter> reporter;
     std::thread controller;
@@ -86,8 +188,8 @@ public:
     long long planned = 0;
     long long maxVusers = 0;
     long long maxPlanned = 0;
-    std::string stoppedByData; ///< the stop-run feeder that ended the run
-    std::uint64_t nextVuserId = 1;
+    std::string stoppedByData;       ///< the stop-run feeder that ended the run
+    long long closedVusersAdded = 0; ///< every closed vuser the schedule started
 
     mutable std::mutex latestMutex;
     std::condition_variable finishedCv;
@@ -101,7 +203,24 @@ Run::Private::Private(RunConfig config)
     shared.manualClock = bool(shared.config.clock);
     if (!shared.config.clock)
         shared.config.clock = nowNs;
-    shared.openModel = !shared.config.arrivalRate.empty();
+    shared.grouped = !shared.config.groups.empty();
+    const RunConfig &run = shared.config;
+    double openWeights = 0;
+    for (const GroupConfig &group : run.groups) {
+        if (group.weight > 0 && group.profile.empty() && group.arrivalRate.empty())
+            openWeights += group.weight;
+    }
+    if (shared.grouped) {
+        for (const GroupConfig &group : run.groups)
+            shared.groups.push_back(resolveGroup(group, run, openWeights));
+    } else {
+        shared.groups.push_back(resolveGroup(implicitGroup(run), run, 0));
+    }
+    groupSchedules.resize(shared.groups.size());
+    for (const auto &group : shared.groups) {
+        shared.openModel = shared.openModel || group->openModel;
+        totalSeconds = std::max(totalSeconds, group->totalSeconds);
+    }
     for (const DataFeed &feed : shared.config.data)
         shared.feeders.push_back(std::make_unique<DataFeeder>(feed));
     shared.names.setLimit(std::size_t(std::max(1, shared.config.http.maxNames)));
@@ -137,9 +256,10 @@ double Run::Private::scheduleSeconds(std::uint64_t now) const
     return double(now - shared.startNs - paused) / 1e9;
 }
 
-void Run::Private::addVusers(long long count)
+void Run::Private::addVusers(long long count, int group)
 {
     // Spread over the workers with the fewest vusers, one command per worker.
+    GroupSchedule &groupSchedule = groupSchedules[std::size_t(group)];
     std::vector<long long> add(workers.size(), 0);
     for (long long i = 0; i < count; ++i) {
         std::size_t best = 0;
@@ -152,20 +272,29 @@ void Run::Private::addVusers(long long count)
     for (std::size_t w = 0; w < workers.size(); ++w) {
         if (add[w] == 0)
             continue;
-        workers[w]->post({WorkerCommand::Type::AddVusers, nextVuserId, std::uint64_t(add[w])});
-        nextVuserId += std::uint64_t(add[w]);
+        const std::uint64_t first =
+            shared.nextVuserId.fetch_add(std::uint64_t(add[w]), std::memory_order_relaxed);
+        WorkerCommand command{WorkerCommand::Type::AddVusers, first, std::uint64_t(add[w])};
+        command.group = group;
+        workers[w]->post(command);
         assigned[w] += add[w];
+        groupSchedule.assigned[w] += add[w];
     }
+    groupSchedule.scheduled += count;
+    closedVusersAdded += count;
     scheduled += count;
 }
 
-void Run::Private::removeVusers(long long count)
+void Run::Private::removeVusers(long long count, int group)
 {
+    // From the workers holding the most of the group's vusers.
+    GroupSchedule &groupSchedule = groupSchedules[std::size_t(group)];
+    const std::vector<long long> &held = groupSchedule.assigned;
     std::vector<long long> remove(workers.size(), 0);
     for (long long i = 0; i < count; ++i) {
         std::size_t best = 0;
         for (std::size_t w = 1; w < workers.size(); ++w) {
-            if (assigned[w] - remove[w] > assigned[best] - remove[best])
+            if (held[w] - remove[w] > held[best] - remove[best])
                 best = w;
         }
         ++remove[best];
@@ -173,10 +302,46 @@ void Run::Private::removeVusers(long long count)
     for (std::size_t w = 0; w < workers.size(); ++w) {
         if (remove[w] == 0)
             continue;
-        workers[w]->post({WorkerCommand::Type::RemoveVusers, 0, std::uint64_t(remove[w])});
+        WorkerCommand command{WorkerCommand::Type::RemoveVusers, 0, std::uint64_t(remove[w])};
+        command.group = group;
+        workers[w]->post(command);
         assigned[w] -= remove[w];
+        groupSchedule.assigned[w] -= remove[w];
     }
+    groupSchedule.scheduled -= count;
     scheduled -= count;
+}
+
+void Run::Private::plan(double t, long long delta)
+{
+    std::vector<double> weights; // of the weighted closed groups, in order
+    std::vector<std::size_t> closed;
+    for (std::size_t g = 0; g < shared.groups.size(); ++g) {
+        const GroupShared &group = *shared.groups[g];
+        if (group.weighted)
+            weights.push_back(group.config.weight);
+        if (!group.openModel)
+            closed.push_back(g);
+    }
+    const RampProfile &runProfile = shared.config.profile;
+    const long long weightedTotal =
+        weights.empty() || t >= runProfile.totalSeconds() ? 0 : runProfile.plannedWholeVusersAt(t);
+    const std::vector<long long> shares = splitByWeights(weightedTotal, weights);
+    // Live changes (adjustVusers) go to the closed groups alike.
+    const std::vector<long long> deltas =
+        splitByWeights(delta, std::vector<double>(closed.size(), 1.0));
+    std::size_t weighted = 0;
+    for (std::size_t i = 0; i < closed.size(); ++i) {
+        const GroupShared &group = *shared.groups[closed[i]];
+        long long base = 0;
+        if (group.weighted)
+            base = shares[weighted++];
+        else if (t < group.totalSeconds)
+            base = group.config.profile.plannedWholeVusersAt(t);
+        GroupSchedule &schedule = groupSchedules[closed[i]];
+        schedule.planned = std::max(0LL, base + deltas[i]);
+        schedule.maxPlanned = std::max(schedule.maxPlanned, schedule.planned);
+    }
 }
 
 void Run::Private::schedule(std::uint64_t now)
@@ -188,39 +353,46 @@ void Run::Private::schedule(std::uint64_t now)
         delta = manualDelta;
         t = scheduleSeconds(now);
     }
-    if (shared.openModel) {
-        // The workers run the arrival schedule themselves; the controller only ends it.
-        if (delta != 0 && !std::exchange(adjustWarned, true))
-            reporter->addEvent({t, "warning",
-                                "adding or removing vusers has no effect on an arrival-rate "
-                                "profile (its pool grows by itself up to the maximum)",
-                                ErrorClass::Other, 0});
-        if (t >= shared.config.arrivalRate.totalSeconds())
-            beginStop(false);
-        return;
-    }
-    if (t >= shared.config.profile.totalSeconds()) {
+    if (t >= totalSeconds) {
         beginStop(false);
         return;
     }
-    planned = std::max(0LL, shared.config.profile.plannedWholeVusersAt(t) + delta);
+    // The workers run the open groups' arrival schedules themselves.
+    bool anyClosed = false;
+    for (const auto &group : shared.groups)
+        anyClosed = anyClosed || !group->openModel;
+    if (delta != 0 && !anyClosed && !std::exchange(adjustWarned, true))
+        reporter->addEvent({t, "warning",
+                            "adding or removing vusers has no effect on an arrival-rate "
+                            "profile (its pool grows by itself up to the maximum)",
+                            ErrorClass::Other, 0});
+    plan(t, delta);
+    planned = 0;
+    for (std::size_t g = 0; g < groupSchedules.size(); ++g) {
+        GroupSchedule &schedule = groupSchedules[g];
+        if (schedule.planned > schedule.scheduled)
+            addVusers(schedule.planned - schedule.scheduled, int(g));
+        else if (schedule.planned < schedule.scheduled)
+            removeVusers(schedule.scheduled - schedule.planned, int(g));
+        planned += schedule.planned;
+    }
     maxPlanned = std::max(maxPlanned, planned);
-    if (planned > scheduled)
-        addVusers(planned - scheduled);
-    else if (planned < scheduled)
-        removeVusers(scheduled - planned);
 }
 
 bool Run::Private::iterationsDone(std::uint64_t now)
 {
-    if (shared.config.iterationsPerVuser == 0 || nextVuserId == 1 || shared.openModel)
+    if (shared.config.iterationsPerVuser == 0 || closedVusersAdded == 0 || shared.openModel)
         return false;
-    double riseEnd = 0; // the end of the profile's last step that adds vusers
-    double stepEnd = 0;
-    for (const RampStep &step : shared.config.profile.steps()) {
-        stepEnd += step.seconds;
-        if (step.rate > 0)
-            riseEnd = stepEnd;
+    double riseEnd = 0; // the end of the profiles' last step that adds vusers
+    for (const auto &group : shared.groups) {
+        double stepEnd = 0;
+        const RampProfile &profile =
+            group->weighted ? shared.config.profile : group->config.profile;
+        for (const RampStep &step : profile.steps()) {
+            stepEnd += step.seconds;
+            if (step.rate > 0)
+                riseEnd = std::max(riseEnd, stepEnd);
+        }
     }
     double t;
     long long delta;
@@ -230,7 +402,7 @@ bool Run::Private::iterationsDone(std::uint64_t now)
         delta = manualDelta;
     }
     return t >= riseEnd && delta <= 0 &&
-           shared.vusersGone.load(std::memory_order_relaxed) == (long long)(nextVuserId - 1);
+           shared.vusersGone.load(std::memory_order_relaxed) == closedVusersAdded;
 }
 
 void Run::Private::beginStop(bool interruptNow)
@@ -274,28 +446,45 @@ void Run::Private::report(bool final)
                            : stopping ? RunState::Stopping
                                       : RunState::Running;
     Reporter::ScheduleState schedule{state, active, planned, maxVusers, maxPlanned};
-    if (shared.openModel) {
-        Snapshot::Arrivals &arrivals = schedule.arrivals;
-        arrivals.open = true;
-        double t;
-        {
-            std::lock_guard lock(controlMutex);
-            t = scheduleSeconds(collected.atNs);
-        }
-        const ArrivalProfile &profile = shared.config.arrivalRate;
-        t = std::min(t, profile.totalSeconds());
-        const std::uint64_t stopAt = shared.stopScheduleNs.load(std::memory_order_acquire);
-        if (stopAt != RunShared::notPaused)
-            t = std::min(t, double(stopAt) / 1e9);
-        arrivals.plannedRate = state == RunState::Running ? profile.rateAt(t) : 0;
-        arrivals.planned = profile.arrivalsBetween(0, t);
-        for (const auto &worker : workers) {
-            arrivals.poolSize += worker->poolSize();
-            arrivals.poolIdle += worker->poolIdle();
-            arrivals.poolMax += worker->poolMax();
-        }
-        schedule.plannedVusers = arrivals.poolMax;
+    double t;
+    {
+        std::lock_guard lock(controlMutex);
+        t = scheduleSeconds(collected.atNs);
     }
+    const std::uint64_t stopAt = shared.stopScheduleNs.load(std::memory_order_acquire);
+    if (stopAt != RunShared::notPaused)
+        t = std::min(t, double(stopAt) / 1e9);
+    for (std::size_t g = 0; g < shared.groups.size(); ++g) {
+        const GroupShared &group = *shared.groups[g];
+        Reporter::ScheduleState::Group &part = schedule.groups.emplace_back();
+        part.activeVusers = group.activeVusers.load(std::memory_order_relaxed);
+        part.plannedVusers = stopping ? 0 : groupSchedules[g].planned;
+        part.maxPlannedVusers = groupSchedules[g].maxPlanned;
+        if (!group.openModel)
+            continue;
+        ArrivalStats &arrivals = part.arrivals;
+        arrivals.open = true;
+        const ArrivalProfile &profile = group.config.arrivalRate;
+        const double at = std::min(t, profile.totalSeconds());
+        arrivals.plannedRate = state == RunState::Running ? profile.rateAt(at) : 0;
+        arrivals.planned = profile.arrivalsBetween(0, at);
+        for (const auto &worker : workers) {
+            arrivals.poolSize += worker->poolSize(int(g));
+            arrivals.poolIdle += worker->poolIdle(int(g));
+            arrivals.poolMax += worker->poolMax(int(g));
+        }
+        part.plannedVusers = arrivals.poolMax;
+        // The run's: the open groups' sums (a closed group's vusers are in plannedVusers).
+        ArrivalStats &total = schedule.arrivals;
+        total.open = true;
+        total.plannedRate += arrivals.plannedRate;
+        total.planned += arrivals.planned;
+        total.poolSize += arrivals.poolSize;
+        total.poolIdle += arrivals.poolIdle;
+        total.poolMax += arrivals.poolMax;
+        schedule.plannedVusers += arrivals.poolMax;
+    }
+
     for (const auto &feeder : shared.feeders)
         schedule.data.emplace(feeder->feed().name, feeder->stats());
     schedule.stoppedByData = stoppedByData;
@@ -324,7 +513,7 @@ std::string Run::Private::stalledWorkerText(const Worker &worker, std::uint64_t 
                        " s";
     if (const std::uint64_t vuser = worker.vuserInScenario()) {
         text += ": vuser " + std::to_string(vuser) + " is in the code of scenario \"" +
-                shared.config.scenarioId +
+                worker.scenarioInScenario() +
                 "\" and does not co_await (every vuser on this worker waits for it)";
     }
     return text;
@@ -413,6 +602,8 @@ void Run::Private::discardWorkers()
     }
     workers.clear();
     assigned.clear();
+    for (auto &schedule : groupSchedules)
+        schedule.assigned.clear();
 }
 
 void Run::Private::controllerLoop()
@@ -510,28 +701,10 @@ tl::expected<void, Error> Run::start()
 {
     if (d->started)
         return tl::make_unexpected(Error{"the run was already started"});
-    if (!d->shared.config.scenario)
-        return tl::make_unexpected(Error{"no scenario to run"});
-    RunConfig &config = d->shared.config;
-    if (!d->shared.openModel && config.profile.empty())
-        return tl::make_unexpected(Error{"the ramp-up profile is empty", {}, 0, 0, "profile"});
-    const long long poolMax = std::max(config.maxVusers, config.preAllocatedVusers);
-    if (d->shared.openModel) {
-        if (config.pacing.enabled())
-            return tl::make_unexpected(
-                Error{"pacing applies to the closed model (a vuser count): with an arrival "
-                      "rate the profile itself spaces the iterations",
-                      {},
-                      0,
-                      0,
-                      "pacing"});
-        if (config.preAllocatedVusers < 0 || config.maxVusers < 0 || poolMax == 0)
-            return tl::make_unexpected(Error{"an arrival-rate profile needs a vuser pool: "
-                                             "pre-allocated vusers or a maximum above 0",
-                                             {},
-                                             0,
-                                             0,
-                                             "pool"});
+    for (std::size_t g = 0; g < d->shared.groups.size(); ++g) {
+        if (auto problem =
+                groupProblem(*d->shared.groups[g], d->shared.config, d->shared.grouped, g))
+            return tl::make_unexpected(std::move(*problem));
     }
     curlGlobalInitOnce();
     d->started = true;
@@ -539,14 +712,33 @@ tl::expected<void, Error> Run::start()
     int workerCount = d->shared.config.workers;
     if (workerCount <= 0)
         workerCount = std::max(1, int(std::thread::hardware_concurrency()));
-    if (d->shared.openModel) {
-        // Every worker holds at least one vuser of the pool, or its arrivals would all drop.
-        workerCount = int(std::min<long long>(workerCount, poolMax));
-        d->shared.totalArrivals = config.arrivalRate.totalArrivals();
+    bool anyClosed = false;
+    long long largestPool = 0;
+    for (const auto &group : d->shared.groups) {
+        anyClosed = anyClosed || !group->openModel;
+        if (group->openModel)
+            largestPool = std::max(
+                largestPool, std::max(group->config.maxVusers, group->config.preAllocatedVusers));
     }
+    // An open run needs no more workers than its largest pool has vusers.
+    if (!anyClosed)
+        workerCount = int(std::min<long long>(workerCount, largestPool));
     d->shared.workerCount = workerCount;
-    // Workers add their share of the pre-allocated vusers (ids 1…N) as they start.
-    d->shared.nextPoolId.store(std::uint64_t(std::max(0LL, config.preAllocatedVusers)) + 1);
+    // Workers add their share of each open group's pre-allocated vusers (ids 1…N, group after
+    // group) as they start; every later vuser takes the next id.
+    std::uint64_t nextId = 1;
+    for (auto &group : d->shared.groups) {
+        if (!group->openModel)
+            continue;
+        const GroupConfig &config = group->config;
+        // Every worker taking arrivals holds at least one vuser of the pool, or they would drop.
+        group->arrivalWorkers = int(std::min<long long>(
+            workerCount, std::max(config.maxVusers, config.preAllocatedVusers)));
+        group->totalArrivals = config.arrivalRate.totalArrivals();
+        group->firstPreAllocatedId = nextId;
+        nextId += std::uint64_t(std::max(0LL, config.preAllocatedVusers));
+    }
+    d->shared.nextVuserId.store(nextId);
     auto *self = d.get();
     d->hub = std::make_unique<RendezvousHub>(
         d->shared.config.rendezvous, d->shared.config.clock,
@@ -559,6 +751,8 @@ tl::expected<void, Error> Run::start()
     for (int i = 0; i < workerCount; ++i) {
         d->workers.push_back(std::make_unique<Worker>(i, d->shared));
         d->assigned.push_back(0);
+        for (auto &schedule : d->groupSchedules)
+            schedule.assigned.push_back(0);
         d->stallWarned.push_back(0);
         d->stalled.push_back(false);
     }
@@ -572,11 +766,16 @@ tl::expected<void, Error> Run::start()
             return started;
         }
     }
-    d->reporter = std::make_unique<Reporter>(
-        d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
-        d->shared.config.reportIntervalSeconds,
-        d->shared.openModel ? config.arrivalRate.totalSeconds() : config.profile.totalSeconds());
+    d->reporter =
+        std::make_unique<Reporter>(d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
+                                   d->shared.config.reportIntervalSeconds, d->totalSeconds);
     d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
+    if (d->shared.grouped) {
+        std::vector<std::string> names;
+        for (const auto &group : d->shared.groups)
+            names.push_back(group->config.name);
+        d->reporter->setGroups(std::move(names));
+    }
     d->controller = std::thread([self] { self->controllerLoop(); });
     return {};
 }

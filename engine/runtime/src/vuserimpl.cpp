@@ -21,8 +21,9 @@ const std::string emptyString;
 
 } // namespace
 
-VuserImpl::VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed)
+VuserImpl::VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed, int group)
     : worker(worker)
+    , group(group)
     , m_id(id)
     , m_random(seed)
 {}
@@ -70,7 +71,7 @@ bool VuserImpl::check(std::string_view name, bool ok)
 {
     if (interrupting)
         return ok;
-    auto &data = worker.interval();
+    auto &data = worker.record(*this);
     const std::string given(name);
     const std::string &shown = worker.cappedName(NameKind::Check, given, *this); // given, or not
     auto it = data.checks.find(shown);
@@ -114,8 +115,8 @@ void VuserImpl::endTransaction(std::string_view name, TransactionStatus status)
     const std::uint64_t thought = thinkMicros - open.thinkMicrosAtStart;
     const std::uint64_t micros = wallMicros > thought ? wallMicros - thought : 0;
 
-    auto &record =
-        worker.interval().transactions[worker.cappedName(NameKind::Transaction, open.name, *this)];
+    auto &record = worker.record(*this)
+                       .transactions[worker.cappedName(NameKind::Transaction, open.name, *this)];
     ++record.count;
     record.histogram.record(micros);
     record.totalMicros += micros;
@@ -135,7 +136,7 @@ void VuserImpl::closeOpenTransactions(bool record)
 
 const std::string &VuserImpl::param(std::string_view name) const
 {
-    const auto &parameters = worker.shared().config.parameters;
+    const auto &parameters = worker.group(*this).config.parameters;
     auto it = parameters.find(name);
     if (it == parameters.end()) {
         std::string declared;
@@ -221,9 +222,11 @@ void VuserImpl::log(std::string_view message)
 
 DataRow VuserImpl::data(std::string_view name)
 {
-    DataFeeder *feeder = worker.feeder(name);
+    DataFeeder *feeder = worker.feeder(name, group);
     if (!feeder) {
         std::string known;
+        for (const auto &own : worker.group(*this).feeders)
+            known += (known.empty() ? "" : ", ") + own->feed().name;
         for (const auto &feed : worker.shared().config.data)
             known += (known.empty() ? "" : ", ") + feed.name;
         throw std::out_of_range("no data feeder \"" + std::string(name) + "\" (" +

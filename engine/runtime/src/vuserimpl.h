@@ -47,7 +47,7 @@ public:
     using NoWait = std::monostate;
     using Wait = std::variant<NoWait, HttpWait, SleepWait, RendezvousWait>;
 
-    VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed);
+    VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed, int group = 0);
     ~VuserImpl() override;
 
     bool check(std::string_view name, bool ok) override;
@@ -102,6 +102,7 @@ public:
 
     // Engine state, public to the worker (one thread).
     Worker &worker;
+    int group = 0;           ///< its index in RunShared::groups
     CURLSH *share = nullptr; ///< own cookie jar and kept-alive connections
     TransferSlot *preferredSlot = nullptr;
     int attachedSlots = 0; ///< easy handles still attached to `share`

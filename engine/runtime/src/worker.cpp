@@ -76,7 +76,9 @@ tl::unexpected<Error> systemError(int index, const char *call, int error)
 Worker::Worker(int index, RunShared &shared)
     : m_index(index)
     , m_shared(shared)
-    , m_interval(std::make_unique<IntervalData>())
+    , m_endedByData(shared.groups.size(), 0)
+    , m_arrivals(std::make_unique<GroupArrivals[]>(shared.groups.size()))
+    , m_interval(std::make_unique<IntervalData>(shared.groups.size()))
 {}
 
 Worker::~Worker()
@@ -118,16 +120,17 @@ std::unique_ptr<IntervalData> Worker::salvageAfterCrash(const std::string &descr
     for (const auto &[id, vuser] : m_vusers) {
         if (!vuser->initDone || vuser->task.done())
             continue;
+        Counters &counters = data->groups[vuser->group].counters;
         if (id == crashed) {
-            ++data->counters.iterations;
-            ++data->counters.iterationsFailed;
-            ++data->counters.errors[std::size_t(ErrorClass::Exception)];
+            ++counters.iterations;
+            ++counters.iterationsFailed;
+            ++counters.errors[std::size_t(ErrorClass::Exception)];
         } else {
-            ++data->counters.iterationsInterrupted;
+            ++counters.iterationsInterrupted;
         }
     }
     if (crashed && find(crashed) && !find(crashed)->initDone)
-        ++data->counters.vuserInitFailures;
+        ++data->groups[find(crashed)->group].counters.vuserInitFailures;
     data->addEvent({elapsedSeconds(), "error", description, ErrorClass::Exception, crashed});
     return data;
 }
@@ -256,8 +259,12 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
 }
 
-DataFeeder *Worker::feeder(std::string_view name) const
+DataFeeder *Worker::feeder(std::string_view name, int group) const
 {
+    for (const auto &feeder : m_shared.groups[std::size_t(group)]->feeders) {
+        if (feeder->feed().name == name)
+            return feeder.get();
+    }
     for (const auto &feeder : m_shared.feeders) {
         if (feeder->feed().name == name)
             return feeder.get();
@@ -448,9 +455,10 @@ void Worker::run()
         startArrivals(false);
         startPending(now);
         runReady();
-        if (m_shared.openModel)
-            m_poolSize.store(static_cast<long long>(m_vusers.size() + m_pendingCount),
-                             std::memory_order_relaxed);
+        if (m_shared.openModel) {
+            for (std::size_t g = 0; g < m_shared.groups.size(); ++g)
+                m_arrivals[g].poolSize.store(m_arrivals[g].members, std::memory_order_relaxed);
+        }
     }
 }
 
@@ -481,10 +489,10 @@ void Worker::processInbox()
     for (const auto &command : m_inboxWork) {
         switch (command.type) {
         case WorkerCommand::Type::AddVusers:
-            addVusers(command.first, command.count);
+            addVusers(command.first, command.count, command.group);
             break;
         case WorkerCommand::Type::RemoveVusers:
-            removeVusers(command.count);
+            removeVusers(command.count, command.group);
             break;
         case WorkerCommand::Type::ResumeRendezvous: {
             VuserImpl *vuser = find(command.first);
@@ -502,14 +510,12 @@ void Worker::processInbox()
             startArrivals(true);
             stopArrivals();
             m_stopping = true;
-            m_pendingStarts.clear(); // vusers never start after the profile or a stop
-            m_pendingCount = 0;
-            removeVusers(std::uint64_t(m_vusers.size()));
+            dropPendingStarts(); // vusers never start after the profile or a stop
+            removeVusers(std::uint64_t(m_vusers.size()), -1);
             break;
         case WorkerCommand::Type::Interrupt:
             stopArrivals();
-            m_pendingStarts.clear();
-            m_pendingCount = 0;
+            dropPendingStarts();
             interruptAll();
             break;
         case WorkerCommand::Type::Quit:
@@ -520,16 +526,28 @@ void Worker::processInbox()
     m_inboxWork.clear();
 }
 
-void Worker::addVusers(std::uint64_t first, std::uint64_t count)
+void Worker::addVusers(std::uint64_t first, std::uint64_t count, int group)
 {
     if (m_stopping || count == 0) {
         m_shared.vusersGone.fetch_add((long long)count, std::memory_order_relaxed);
         return;
     }
-    m_pendingStarts.push_back({first, count});
+    m_pendingStarts.push_back({first, count, group});
     m_pendingCount += count;
-    if (m_shared.openModel)
-        m_initialising += count;
+    if (m_shared.groups[std::size_t(group)]->openModel) {
+        m_arrivals[group].initialising += count;
+        m_arrivals[group].members += (long long)count;
+    }
+}
+
+void Worker::dropPendingStarts()
+{
+    for (const PendingStart &pending : m_pendingStarts) {
+        if (m_shared.groups[std::size_t(pending.group)]->openModel)
+            m_arrivals[pending.group].members -= (long long)pending.count;
+    }
+    m_pendingStarts.clear();
+    m_pendingCount = 0;
 }
 
 void Worker::startPending(std::uint64_t now)
@@ -543,6 +561,7 @@ void Worker::startPending(std::uint64_t now)
     PendingStart &range = m_pendingStarts.front();
     const std::uint64_t count = std::min(batch, range.count);
     const std::uint64_t first = range.first;
+    const int group = range.group;
     range.first += count;
     range.count -= count;
     m_pendingCount -= count;
@@ -569,7 +588,8 @@ void Worker::startPending(std::uint64_t now)
     bool outOfMemory = false;
     for (std::uint64_t id = first; id < first + count && !outOfMemory; ++id) {
         try {
-            auto vuser = std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1);
+            auto vuser =
+                std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1, group);
             vuser->share = TransferPool::newIdentity();
             outOfMemory = !vuser->share; // libcurl's only reason to fail it
             if (outOfMemory)
@@ -582,6 +602,7 @@ void Worker::startPending(std::uint64_t now)
             outOfMemory = true;
         }
     }
+    m_shared.groups[std::size_t(group)]->activeVusers.fetch_add(added, std::memory_order_relaxed);
     const long long active =
         m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed) + added;
     long long peak = m_shared.peakVusers.load(std::memory_order_relaxed);
@@ -593,8 +614,9 @@ void Worker::startPending(std::uint64_t now)
         // go on, the rest of the plan is dropped with one warning rather than a crash.
         const std::uint64_t dropped = m_pendingCount + (count - std::uint64_t(added));
         m_shared.vusersGone.fetch_add((long long)dropped, std::memory_order_relaxed);
-        m_pendingStarts.clear();
-        m_pendingCount = 0;
+        if (m_shared.groups[std::size_t(group)]->openModel)
+            m_arrivals[group].members -= (long long)(count - std::uint64_t(added));
+        dropPendingStarts();
         if (!std::exchange(m_outOfMemoryWarned, true))
             m_interval->addEvent(
                 {elapsedSeconds(), "warning",
@@ -608,26 +630,34 @@ void Worker::startPending(std::uint64_t now)
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 64L);
 }
 
-void Worker::removeVusers(std::uint64_t count)
+void Worker::removeVusers(std::uint64_t count, int group)
 {
-    const std::uint64_t gone = std::min(count, m_endedByData);
-    m_endedByData -= gone;
-    count -= gone;
+    const auto ours = [group](int other) { return group < 0 || other == group; };
+    for (std::size_t g = 0; g < m_endedByData.size(); ++g) {
+        if (!ours(int(g)))
+            continue;
+        const std::uint64_t gone = std::min(count, m_endedByData[g]);
+        m_endedByData[g] -= gone;
+        count -= gone;
+    }
     // Those still waiting to start go first: the newest are the ones the plan dropped.
-    while (count > 0 && !m_pendingStarts.empty()) {
-        PendingStart &range = m_pendingStarts.back();
-        const std::uint64_t dropped = std::min(count, range.count);
-        range.count -= dropped;
+    for (auto range = m_pendingStarts.end(); count > 0 && range != m_pendingStarts.begin();) {
+        --range;
+        if (!ours(range->group))
+            continue;
+        const std::uint64_t dropped = std::min(count, range->count);
+        range->count -= dropped;
         m_pendingCount -= dropped;
         count -= dropped;
         m_shared.vusersGone.fetch_add((long long)dropped, std::memory_order_relaxed);
-        if (range.count == 0)
-            m_pendingStarts.pop_back();
+        if (m_shared.groups[std::size_t(range->group)]->openModel)
+            m_arrivals[range->group].members -= (long long)dropped;
     }
+    std::erase_if(m_pendingStarts, [](const PendingStart &range) { return range.count == 0; });
     for (auto &[id, vuser] : m_vusers) {
         if (count == 0)
             break;
-        if (!vuser->stopAfterIteration) {
+        if (!vuser->stopAfterIteration && ours(vuser->group)) {
             vuser->stopAfterIteration = true;
             --count;
         }
@@ -663,13 +693,14 @@ void Worker::runReady()
             continue;
         }
         vuser->arrivalPending = false;
-        auto &scenario = *m_shared.config.scenario;
-        auto &counters = m_interval->counters;
+        const GroupShared &group = *m_shared.groups[std::size_t(vuser->group)];
+        auto &scenario = *group.config.scenario;
+        auto &counters = m_interval->groups[vuser->group].counters;
         if (vuser->initDone) {
             ++counters.iterationsStarted;
-            if (m_shared.config.pacing.enabled())
+            if (group.config.pacing.enabled())
                 vuser->iterationStartNs = nowNs();
-        } else if (m_shared.openModel) {
+        } else if (group.openModel) {
             vuser->stepEndNs = nowNs();
         }
         vuser->suspended = false;
@@ -696,6 +727,7 @@ void Worker::runReady()
 
 void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 {
+    m_groupInScenario.store(vuser.group, std::memory_order_relaxed);
     m_vuserInScenario.store(vuser.id(), std::memory_order_relaxed);
     handle.resume();
     m_vuserInScenario.store(0, std::memory_order_relaxed);
@@ -706,7 +738,7 @@ void Worker::resume(VuserImpl &vuser, std::coroutine_handle<> handle)
 
 void Worker::wake(VuserImpl &vuser)
 {
-    if (m_shared.openModel) // the next step's latency from the intended start counts from here
+    if (group(vuser).openModel) // the next step's latency from the intended start counts from here
         vuser.stepEndNs = nowNs();
     const std::coroutine_handle<> handle = vuser.endWait();
     if (!handle) { // the pause after iterations that fail at once (finishTask)
@@ -719,12 +751,14 @@ void Worker::wake(VuserImpl &vuser)
 void Worker::finishTask(VuserImpl &vuser)
 {
     const bool wasInit = !vuser.initDone;
-    if (wasInit && m_shared.openModel && m_initialising > 0)
-        --m_initialising;
+    const bool open = group(vuser).openModel;
+    GroupArrivals &arrivals = m_arrivals[vuser.group];
+    if (wasInit && open && arrivals.initialising > 0)
+        --arrivals.initialising;
     std::exception_ptr failure = vuser.task.exception();
     vuser.task.reset();
     vuser.closeOpenTransactions(true);
-    auto &counters = m_interval->counters;
+    auto &counters = m_interval->groups[vuser.group].counters;
     std::string message;
     if (failure) {
         try {
@@ -736,7 +770,7 @@ void Worker::finishTask(VuserImpl &vuser)
                 vuser.initDone = true;
             else
                 ++counters.iterationsInterrupted;
-            ++m_endedByData;
+            ++m_endedByData[std::size_t(vuser.group)];
             retire(vuser);
             return;
         } catch (const std::exception &e) {
@@ -753,9 +787,9 @@ void Worker::finishTask(VuserImpl &vuser)
         vuser.initDone = true;
         if (failure) { // a vuser that could not initialise does not run (LoadRunner's rule)
             ++counters.vuserInitFailures;
-            if (m_shared.openModel && !m_waitingArrivals.empty()) {
+            if (open && !arrivals.waiting.empty()) {
                 // The arrival this vuser was added for finds no vuser: dropped.
-                m_waitingArrivals.pop_front();
+                arrivals.waiting.pop_front();
                 ++counters.iterationsDropped;
             }
             retire(vuser);
@@ -772,12 +806,12 @@ void Worker::finishTask(VuserImpl &vuser)
         vuser.quickFailures = failure && !vuser.suspended ? vuser.quickFailures + 1 : 0;
     }
     // The open model's iterations follow arrivals: no per-vuser limit.
-    const std::uint64_t limit = m_shared.openModel ? 0 : m_shared.config.iterationsPerVuser;
+    const std::uint64_t limit = open ? 0 : m_shared.config.iterationsPerVuser;
     if (vuser.stopAfterIteration || m_stopping || (limit > 0 && vuser.iteration() >= limit)) {
         retire(vuser);
         return;
     }
-    if (m_shared.openModel) { // arrivals, not the vuser's end, start its next iteration
+    if (open) { // arrivals, not the vuser's end, start its next iteration
         toPool(vuser);
         return;
     }
@@ -823,10 +857,11 @@ void Worker::interrupt(VuserImpl &vuser)
     } else if (const auto *rendezvous = std::get_if<VuserImpl::RendezvousWait>(&vuser.wait())) {
         m_shared.hub->cancel(rendezvous->op->name, vuser.id());
     }
+    Counters &counters = m_interval->groups[vuser.group].counters;
     if (!vuser.task.done() && vuser.initDone)
-        ++m_interval->counters.iterationsInterrupted;
+        ++counters.iterationsInterrupted;
     if (vuser.arrivalPending) // due, never started: dropped, so planned = started + dropped
-        ++m_interval->counters.iterationsDropped;
+        ++counters.iterationsDropped;
     vuser.interrupting = true;
     vuser.endWait();    // before the frames holding the awaitables go
     vuser.task.reset(); // destroys the coroutine frames; their scope guards record nothing
@@ -846,6 +881,10 @@ void Worker::interruptAll()
 void Worker::retire(VuserImpl &vuser)
 {
     const std::uint64_t id = vuser.id();
+    GroupShared &shared = group(vuser);
+    if (shared.openModel)
+        --m_arrivals[vuser.group].members;
+    shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
     m_pool->forget(vuser);
     m_vusers.erase(id);
     m_shared.activeVusers.fetch_sub(1, std::memory_order_relaxed);
@@ -860,7 +899,7 @@ void Worker::flush(std::uint64_t round)
         next = std::move(m_spare);
     }
     if (!next)
-        next = std::make_unique<IntervalData>();
+        next = std::make_unique<IntervalData>(m_shared.groups.size());
     std::swap(next, m_interval);
     next->worker = m_index;
     {

@@ -29,6 +29,27 @@ namespace Loadwizard::Engine {
 
 class RendezvousHub;
 
+/// One group of the run as its workers see it. Read-only after start, except the atomics.
+struct GroupShared
+{
+    /// Resolved: its start delay is a leading pause of its profile, and a weighted open group's
+    /// profile is its share of the run's.
+    GroupConfig config;
+    bool openModel = false;
+    /// Closed and weighted: the controller gives it its share of the run's profile.
+    bool weighted = false;
+    std::uint64_t totalArrivals = 0; ///< open model: the whole profile's
+    /// Open model: the workers holding a share of the pool, 0…arrivalWorkers-1; arrival k is
+    /// worker k mod arrivalWorkers's.
+    int arrivalWorkers = 0;
+    std::uint64_t firstPreAllocatedId = 0; ///< open model: ids of its pre-allocated vusers
+    /// One per GroupConfig::data entry; looked up before the run's.
+    std::vector<std::unique_ptr<DataFeeder>> feeders;
+    std::atomic<long long> activeVusers{0};
+    /// The profile's total duration, its start delay included (the run's for a weighted one).
+    double totalSeconds = 0;
+};
+
 /// What the run shares with its workers. Read-only after start, except the atomics.
 struct RunShared
 {
@@ -51,13 +72,16 @@ struct RunShared
     NameRegistry transactionNames; ///< transaction names, the same cap
     NameRegistry checkNames;       ///< check names, the same cap
 
-    // The open model (RunConfig::arrivalRate not empty); read-only after start but the atomics.
-    bool openModel = false;
+    /// The run's groups: one made of RunConfig's own fields when it has none (`grouped` false).
+    std::vector<std::unique_ptr<GroupShared>> groups;
+    bool grouped = false;
+    // The open model (a group with an arrival rate); read-only after start but the atomics.
+    bool openModel = false; ///< some group is open
     int workerCount = 1;
-    std::uint64_t totalArrivals = 0; ///< the whole profile's
-    bool manualClock = false;        ///< RunConfig::clock was given: poll it, it moves by hand
-    /// Vuser ids for the pool's growth (pre-allocated vusers take 1…N from the controller).
-    std::atomic<std::uint64_t> nextPoolId{1};
+    bool manualClock = false; ///< RunConfig::clock was given: poll it, it moves by hand
+    /// Vuser ids after the pre-allocated ones (which take 1…N): for the controller's closed
+    /// vusers and the pools' growth alike, so ids are unique across groups.
+    std::atomic<std::uint64_t> nextVuserId{1};
     static constexpr std::uint64_t notPaused = UINT64_MAX;
     /// The schedule clock's reading when paused, notPaused otherwise; then pausedTotalNs. Run
     /// writes the total before clearing pausedAtNs, so a reader never sees the schedule jump.
@@ -96,6 +120,7 @@ struct WorkerCommand
     std::uint64_t first = 0; ///< AddVusers: first id; ResumeRendezvous: vuser id; Flush: round
     std::uint64_t count = 0; ///< AddVusers/RemoveVusers: how many; ResumeRendezvous: token
     RendezvousOutcome outcome = RendezvousOutcome::Released;
+    int group = 0; ///< AddVusers/RemoveVusers: whose vusers
 };
 
 /// The longest log or error message an event keeps (vu.log() lines included).
@@ -135,11 +160,14 @@ public:
     void setCookie(VuserImpl &vuser, const Cookie &cookie);
     void clearCookies(VuserImpl &vuser);
     IntervalData &interval() { return *m_interval; }
+    /// Where the vuser's group records this interval.
+    GroupRecord &record(const VuserImpl &vuser) { return m_interval->groups[vuser.group]; }
+    GroupShared &group(const VuserImpl &vuser) const { return *m_shared.groups[vuser.group]; }
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
     void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
-    /// The feeder named so, or nullptr.
-    DataFeeder *feeder(std::string_view name) const;
+    /// The feeder named so, the group's before the run's, or nullptr.
+    DataFeeder *feeder(std::string_view name, int group) const;
     /// With -v or --http-debug: the request's line (and its HTTP exchange) for the trace.
     void traceRequest(const VuserImpl &vuser, const Request &request, const Response &response,
                       std::uint64_t bytesIn, std::string httpText);
@@ -156,10 +184,24 @@ public:
         return m_vuserInScenario.load(std::memory_order_relaxed);
     }
     int index() const { return m_index; }
-    /// Open model: vusers in this worker's pool, and of those the idle ones (any thread).
-    long long poolSize() const { return m_poolSize.load(std::memory_order_relaxed); }
-    long long poolIdle() const { return m_poolIdle.load(std::memory_order_relaxed); }
-    long long poolMax() const { return m_poolMax; }
+    /// The id of the scenario whose code runs now on this worker (its group's), for messages;
+    /// async-signal-safe.
+    const std::string &scenarioInScenario() const
+    {
+        return m_shared.groups[std::size_t(m_groupInScenario.load(std::memory_order_relaxed))]
+            ->config.scenarioId;
+    }
+    /// Open model: vusers in this worker's pool of a group, and of those the idle ones (any
+    /// thread).
+    long long poolSize(int group) const
+    {
+        return m_arrivals[group].poolSize.load(std::memory_order_relaxed);
+    }
+    long long poolIdle(int group) const
+    {
+        return m_arrivals[group].poolIdle.load(std::memory_order_relaxed);
+    }
+    long long poolMax(int group) const { return m_arrivals[group].poolMax; }
     /// The worker whose thread calls this, or nullptr: async-signal-safe.
     static const Worker *current();
     /// Gives up on a worker that never came back from scenario code: its thread is detached
@@ -215,9 +257,12 @@ private:
     void finishTask(VuserImpl &vuser);
     /// Queues vusers to start: startPending() creates them a batch per loop turn, so a huge
     /// step (1 000 000 vusers in a second) never blocks the loop, and a stop drops the rest.
-    void addVusers(std::uint64_t first, std::uint64_t count);
+    void addVusers(std::uint64_t first, std::uint64_t count, int group);
     void startPending(std::uint64_t now);
-    void removeVusers(std::uint64_t count);
+    /// Forgets the vusers queued to start (a stop, or memory ran out).
+    void dropPendingStarts();
+    /// Of one group's vusers; group -1: of every group (the stop).
+    void removeVusers(std::uint64_t count, int group);
     void interrupt(VuserImpl &vuser);
     void interruptAll();
     void retire(VuserImpl &vuser);
@@ -230,6 +275,9 @@ private:
     /// Starts every arrival that is due (at most a batch per loop turn unless `all`), each on an
     /// idle vuser, a new one while the pool may grow, or dropped and counted.
     void startArrivals(bool all);
+    /// One open group's due arrivals; how many were started (or dropped).
+    int startGroupArrivals(int group, bool all, int budget, std::uint64_t scheduleNs,
+                           std::uint64_t realNow);
     /// An open-model vuser whose init or iteration ended: takes a waiting arrival or goes idle.
     void toPool(VuserImpl &vuser);
     /// The stop: arrivals waiting for a new vuser's init are dropped; idle vusers go.
@@ -262,6 +310,7 @@ private:
     {
         std::uint64_t first = 0;
         std::uint64_t count = 0;
+        int group = 0;
     };
     std::deque<PendingStart> m_pendingStarts;
     std::uint64_t m_pendingCount = 0;
@@ -271,21 +320,28 @@ private:
     bool m_outOfMemoryWarned = false;
     /// Vusers a data feeder ended (StopVuser): the schedule still counts them, so the next
     /// removals take them first instead of stopping vusers that still run.
-    std::uint64_t m_endedByData = 0;
+    std::vector<std::uint64_t> m_endedByData; ///< per group
     bool m_quit = false;
     std::atomic<bool> m_exited{false};
     std::atomic<std::uint64_t> m_turnNs{0};
     std::atomic<std::uint64_t> m_vuserInScenario{0};
+    std::atomic<int> m_groupInScenario{0};
 
-    // The open model: arrivals k = index, index + workers, … are this worker's.
-    std::uint64_t m_nextArrival = 0;
-    double m_nextArrivalSeconds = 0; ///< plannedTime(m_nextArrival), infinity past the end
-    long long m_poolMax = 0;
-    std::atomic<long long> m_poolSize{0};
-    std::atomic<long long> m_poolIdle{0};
-    std::vector<std::uint64_t> m_idle;
-    std::deque<std::uint64_t> m_waitingArrivals; ///< intended real ns, waiting for a vuser's init
-    std::size_t m_initialising = 0;              ///< pool vusers before the end of vuserInit
+    // The open model: of each open group, arrivals k = index, index + arrivalWorkers, … are
+    // this worker's.
+    struct GroupArrivals
+    {
+        std::uint64_t nextArrival = 0;
+        double nextArrivalSeconds = 0; ///< plannedTime(nextArrival), infinity past the end
+        long long poolMax = 0;
+        std::atomic<long long> poolSize{0};
+        std::atomic<long long> poolIdle{0};
+        std::vector<std::uint64_t> idle;
+        std::deque<std::uint64_t> waiting; ///< intended real ns, waiting for a vuser's init
+        std::size_t initialising = 0;      ///< pool vusers before the end of vuserInit
+        long long members = 0; ///< pool vusers here: queued to start, initialising, busy, idle
+    };
+    std::unique_ptr<GroupArrivals[]> m_arrivals; ///< one per group (closed ones unused)
     std::uint64_t m_arrivalWakeNs = 0;           ///< real ns of the next arrival, 0: none
     int m_timerFd = -1;
     std::uint64_t m_timerArmedNs = 0;

@@ -41,19 +41,27 @@ tl::expected<void, Error> Worker::setUpArrivals()
 {
     if (!m_shared.openModel)
         return {};
-    const RunConfig &config = m_shared.config;
-    m_poolMax = shareOf(std::max(config.maxVusers, config.preAllocatedVusers), m_index,
-                        m_shared.workerCount);
-    // Ids 1…N of the pre-allocated vusers, in runs per worker; the growth draws from N + 1 on.
-    std::uint64_t firstId = 1;
-    for (int w = 0; w < m_index; ++w)
-        firstId += std::uint64_t(shareOf(config.preAllocatedVusers, w, m_shared.workerCount));
-    addVusers(firstId,
-              std::uint64_t(shareOf(config.preAllocatedVusers, m_index, m_shared.workerCount)));
-    m_nextArrival = std::uint64_t(m_index);
-    m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
-                               ? config.arrivalRate.plannedTime(m_nextArrival)
-                               : std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < m_shared.groups.size(); ++g) {
+        const GroupShared &group = *m_shared.groups[g];
+        GroupArrivals &arrivals = m_arrivals[g];
+        arrivals.nextArrivalSeconds = std::numeric_limits<double>::infinity();
+        if (!group.openModel || m_index >= group.arrivalWorkers)
+            continue; // a worker without a share of the pool takes none of its arrivals
+        const GroupConfig &config = group.config;
+        const int workers = group.arrivalWorkers;
+        arrivals.poolMax =
+            shareOf(std::max(config.maxVusers, config.preAllocatedVusers), m_index, workers);
+        // The group's pre-allocated ids, in runs per worker; the growth draws from the run's
+        // next id on.
+        std::uint64_t firstId = group.firstPreAllocatedId;
+        for (int w = 0; w < m_index; ++w)
+            firstId += std::uint64_t(shareOf(config.preAllocatedVusers, w, workers));
+        addVusers(firstId, std::uint64_t(shareOf(config.preAllocatedVusers, m_index, workers)),
+                  int(g));
+        arrivals.nextArrival = std::uint64_t(m_index);
+        if (arrivals.nextArrival < group.totalArrivals)
+            arrivals.nextArrivalSeconds = config.arrivalRate.plannedTime(arrivals.nextArrival);
+    }
     // Due at once: the loop's first turn looks at the schedule and arms the timer. Without it,
     // a pool with nothing pre-allocated slept a whole second (the loop's longest wait) before
     // its first arrival, queueing or dropping that second's arrivals.
@@ -92,92 +100,115 @@ void Worker::startArrivals(bool all)
     const std::uint64_t scheduleNs = m_shared.scheduleNs(clockNow);
     const double scheduleSeconds = double(scheduleNs) / 1e9;
     const std::uint64_t realNow = nowNs();
-    const std::uint64_t stride = std::uint64_t(m_shared.workerCount);
     // A batch per loop turn keeps sockets served while a late worker catches up; the rest are
     // still due on the next turn (the wait is then 0), each with its own intended time.
     constexpr int batch = 4096;
-    int started = 0;
-    auto &counters = m_interval->counters;
-    while (m_nextArrivalSeconds <= scheduleSeconds && (all || started < batch)) {
-        // No vuser idle, but vusers queued to start theirs: run those first (a quick iteration
-        // is back in the pool before the next turn), so that catching up after a late wakeup
-        // does not drop arrivals a vuser would have taken a moment later. The rest stay due.
-        if (!all && m_idle.empty() && !m_ready.empty())
-            break;
-        ++started;
-        const auto plannedNs = std::uint64_t(std::llround(m_nextArrivalSeconds * 1e9));
-        const std::uint64_t lateNs = scheduleNs > plannedNs ? scheduleNs - plannedNs : 0;
-        const std::uint64_t intendedNs = realNow > lateNs ? realNow - lateNs : 0;
-        VuserImpl *idle = nullptr;
-        while (!idle && !m_idle.empty()) { // only vusers still here (a stop clears the list)
-            idle = find(m_idle.back());
-            m_idle.pop_back();
-            m_poolIdle.fetch_sub(1, std::memory_order_relaxed);
-        }
-        if (idle) {
-            idle->stepEndNs = intendedNs;
-            idle->arrivalPending = true;
-            m_ready.push_back(idle->id());
-        } else if (m_initialising > m_waitingArrivals.size()) {
-            // A vuser still in vuserInit takes it as soon as it is ready (the pool's start).
-            m_waitingArrivals.push_back(intendedNs);
-        } else if (static_cast<long long>(m_vusers.size() + m_pendingCount) < m_poolMax) {
-            // The new vuser initialises first; whichever vuser is free first takes the arrival.
-            const std::uint64_t id = m_shared.nextPoolId.fetch_add(1, std::memory_order_relaxed);
-            addVusers(id, 1);
-            m_waitingArrivals.push_back(intendedNs);
-        } else {
-            ++counters.iterationsDropped;
-        }
-        m_nextArrival += stride;
-        m_nextArrivalSeconds = m_nextArrival < m_shared.totalArrivals
-                                   ? m_shared.config.arrivalRate.plannedTime(m_nextArrival)
-                                   : std::numeric_limits<double>::infinity();
+    int budget = batch;
+    double next = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < m_shared.groups.size(); ++g) {
+        if (!m_shared.groups[g]->openModel)
+            continue;
+        budget -= startGroupArrivals(int(g), all, budget, scheduleNs, realNow);
+        next = std::min(next, m_arrivals[g].nextArrivalSeconds);
     }
-    if (!std::isfinite(m_nextArrivalSeconds)) {
+    if (!std::isfinite(next)) {
         m_arrivalWakeNs = 0;
     } else if (m_shared.manualClock) {
         m_arrivalWakeNs = realNow + 1'000'000; // a test turns the clock: look every millisecond
     } else if (m_shared.pausedAtNs.load(std::memory_order_relaxed) != RunShared::notPaused) {
         m_arrivalWakeNs = realNow + 10'000'000; // resumed within 10 ms
     } else {
-        const double ahead = std::max(0.0, m_nextArrivalSeconds - scheduleSeconds);
+        const double ahead = std::max(0.0, next - scheduleSeconds);
         m_arrivalWakeNs = realNow + std::uint64_t(ahead * 1e9);
     }
     armArrivalTimer(m_arrivalWakeNs);
 }
 
+int Worker::startGroupArrivals(int group, bool all, int budget, std::uint64_t scheduleNs,
+                               std::uint64_t realNow)
+{
+    const GroupShared &shared = *m_shared.groups[std::size_t(group)];
+    GroupArrivals &arrivals = m_arrivals[group];
+    const double scheduleSeconds = double(scheduleNs) / 1e9;
+    const auto stride = std::uint64_t(shared.arrivalWorkers);
+    auto &counters = m_interval->groups[std::size_t(group)].counters;
+    int started = 0;
+    while (arrivals.nextArrivalSeconds <= scheduleSeconds && (all || started < budget)) {
+        // No vuser idle, but vusers queued to start theirs: run those first (a quick iteration
+        // is back in the pool before the next turn), so that catching up after a late wakeup
+        // does not drop arrivals a vuser would have taken a moment later. The rest stay due.
+        if (!all && arrivals.idle.empty() && !m_ready.empty())
+            break;
+        ++started;
+        const auto plannedNs = std::uint64_t(std::llround(arrivals.nextArrivalSeconds * 1e9));
+        const std::uint64_t lateNs = scheduleNs > plannedNs ? scheduleNs - plannedNs : 0;
+        const std::uint64_t intendedNs = realNow > lateNs ? realNow - lateNs : 0;
+        VuserImpl *idle = nullptr;
+        while (!idle && !arrivals.idle.empty()) { // only vusers still here (a stop clears it)
+            idle = find(arrivals.idle.back());
+            arrivals.idle.pop_back();
+            arrivals.poolIdle.fetch_sub(1, std::memory_order_relaxed);
+        }
+        if (idle) {
+            idle->stepEndNs = intendedNs;
+            idle->arrivalPending = true;
+            m_ready.push_back(idle->id());
+        } else if (arrivals.initialising > arrivals.waiting.size()) {
+            // A vuser still in vuserInit takes it as soon as it is ready (the pool's start).
+            arrivals.waiting.push_back(intendedNs);
+        } else if (arrivals.members < arrivals.poolMax) {
+            // The new vuser initialises first; whichever vuser is free first takes the arrival.
+            const std::uint64_t id = m_shared.nextVuserId.fetch_add(1, std::memory_order_relaxed);
+            addVusers(id, 1, group);
+            arrivals.waiting.push_back(intendedNs);
+        } else {
+            ++counters.iterationsDropped;
+        }
+        arrivals.nextArrival += stride;
+        arrivals.nextArrivalSeconds =
+            arrivals.nextArrival < shared.totalArrivals
+                ? shared.config.arrivalRate.plannedTime(arrivals.nextArrival)
+                : std::numeric_limits<double>::infinity();
+    }
+    return started;
+}
+
 void Worker::toPool(VuserImpl &vuser)
 {
-    if (!m_waitingArrivals.empty()) {
-        vuser.stepEndNs = m_waitingArrivals.front();
+    GroupArrivals &arrivals = m_arrivals[vuser.group];
+    if (!arrivals.waiting.empty()) {
+        vuser.stepEndNs = arrivals.waiting.front();
         vuser.arrivalPending = true;
-        m_waitingArrivals.pop_front();
+        arrivals.waiting.pop_front();
         m_ready.push_back(vuser.id());
         return;
     }
-    m_idle.push_back(vuser.id());
-    m_poolIdle.fetch_add(1, std::memory_order_relaxed);
+    arrivals.idle.push_back(vuser.id());
+    arrivals.poolIdle.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Worker::stopArrivals()
 {
     if (!m_shared.openModel)
         return;
-    // Not started, so not in iterationsStarted: planned = started + dropped still holds.
-    m_interval->counters.iterationsDropped += m_waitingArrivals.size();
-    m_waitingArrivals.clear();
-    m_idle.clear(); // removeVusers() retires them
-    m_poolIdle.store(0, std::memory_order_relaxed);
-    m_nextArrivalSeconds = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < m_shared.groups.size(); ++g) {
+        GroupArrivals &arrivals = m_arrivals[g];
+        // Not started, so not in iterationsStarted: planned = started + dropped still holds.
+        m_interval->groups[g].counters.iterationsDropped += arrivals.waiting.size();
+        arrivals.waiting.clear();
+        arrivals.idle.clear(); // removeVusers() retires them
+        arrivals.poolIdle.store(0, std::memory_order_relaxed);
+        arrivals.nextArrivalSeconds = std::numeric_limits<double>::infinity();
+    }
     m_arrivalWakeNs = 0;
     armArrivalTimer(0);
 }
 
 std::uint64_t Worker::pacingDelayNs(VuserImpl &vuser, std::uint64_t now)
 {
-    const PacingSettings &pacing = m_shared.config.pacing;
-    if (!pacing.enabled() || m_shared.openModel)
+    const GroupShared &shared = group(vuser);
+    const PacingSettings &pacing = shared.config.pacing;
+    if (!pacing.enabled() || shared.openModel)
         return 0;
     double seconds = pacing.minSeconds;
     if (pacing.maxSeconds > pacing.minSeconds) {

@@ -447,7 +447,7 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     else if (status >= 400)
         errorClass = ErrorClass::Http4xx;
 
-    auto &data = *m_interval;
+    GroupRecord &data = record(vuser);
     const std::uint64_t micros = std::uint64_t(std::max<curl_off_t>(total, 0));
     std::string derivedName;
     const std::string *name = &request.name;
@@ -457,29 +457,29 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
     }
     name = &cappedName(NameKind::Request, *name, vuser);
     response.name = *name;
-    NameRecord &record = data.requests[*name];
-    ++record.count;
-    record.histogram.record(micros);
-    record.dnsMicros += std::uint64_t(dns);
-    record.connectMicros += std::uint64_t(std::max<curl_off_t>(connect - dns, 0));
-    record.tlsMicros += tls > 0 ? std::uint64_t(std::max<curl_off_t>(tls - connect, 0)) : 0;
-    record.ttfbMicros += std::uint64_t(ttfb);
-    record.totalMicros += micros;
+    NameRecord &named = data.requests[*name];
+    ++named.count;
+    named.histogram.record(micros);
+    named.dnsMicros += std::uint64_t(dns);
+    named.connectMicros += std::uint64_t(std::max<curl_off_t>(connect - dns, 0));
+    named.tlsMicros += tls > 0 ? std::uint64_t(std::max<curl_off_t>(tls - connect, 0)) : 0;
+    named.ttfbMicros += std::uint64_t(ttfb);
+    named.totalMicros += micros;
     data.allRequests.record(micros);
-    if (m_shared.openModel) {
+    if (group(vuser).openModel) {
         // wrk2's correction: from the arrival's intended start (first request) or the previous
         // step's end, so a stalled server's queueing shows as the wait users see.
         const std::uint64_t end = nowNs();
         const std::uint64_t intended =
             end > vuser.stepEndNs ? (end - vuser.stepEndNs) / 1000 : micros;
-        record.intended.record(intended);
+        named.intended.record(intended);
         data.allIntended.record(intended);
     }
     ++data.counters.requests;
     data.counters.bytesIn += std::uint64_t(down) + std::uint64_t(headerBytes);
     data.counters.bytesOut += std::uint64_t(up) + std::uint64_t(requestBytes);
     if (failed) {
-        ++record.errors;
+        ++named.errors;
         ++data.counters.requestErrors;
         ++data.counters.errors[std::size_t(errorClass)];
         ++vuser.errorCount;

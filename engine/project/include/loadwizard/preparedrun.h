@@ -22,6 +22,8 @@ struct PreparedRun
 {
     RunConfig config;
     std::shared_ptr<Plugin> plugin; ///< null for a declarative scenario (YAML steps)
+    /// A project with groups: the plugins of the groups' compiled scenarios.
+    std::vector<std::shared_ptr<Plugin>> groupPlugins;
     bool compileCacheHit = false;
     std::vector<std::string> warnings;
 };
