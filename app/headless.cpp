@@ -412,6 +412,37 @@ tl::expected<Project, Error> projectFor(const Options &options)
             std::fprintf(stderr, "loadwizard: warning: %s\n", warning.toString().c_str());
         project = std::move(*loaded);
     }
+    const bool grouped = !project.groups.empty();
+    if (grouped) {
+        // A mix's groups each have their scenario; the profile flags replace the total the
+        // weighted groups share, and only that.
+        bool weighted = false;
+        for (const ProjectGroup &group : project.groups)
+            weighted = weighted || group.weight > 0;
+        const char *flag = !options.scenario.empty()      ? "--scenario"
+                           : !options.pacing.empty()      ? "--pacing"
+                           : weighted                     ? nullptr
+                           : !options.rampup.empty()      ? "--rampup"
+                           : options.vus > 0              ? "--vus"
+                           : !options.duration.empty()    ? "--duration"
+                           : !options.arrivalRate.empty() ? "--arrival-rate"
+                                                          : nullptr;
+        if (flag)
+            return tl::make_unexpected(Error{
+                std::string("the project is a mix of groups (groups:), each with its own ") +
+                    (flag == std::string_view("--scenario") ? "scenario"
+                     : flag == std::string_view("--pacing") ? "pacing"
+                                                            : "profile") +
+                    ": edit the groups in " + options.project +
+                    (flag == std::string_view("--scenario") || flag == std::string_view("--pacing")
+                         ? std::string()
+                         : std::string(" (these flags replace the profile that groups with a "
+                                       "weight: share, and no group has one)")),
+                {},
+                0,
+                0,
+                flag});
+    }
     if (!options.scenario.empty()) {
         project.inlineScenario.reset(); // --scenario replaces steps written in the project
         project.scenario = std::filesystem::absolute(options.scenario).string();
@@ -445,7 +476,8 @@ tl::expected<Project, Error> projectFor(const Options &options)
         if (!profile)
             return tl::make_unexpected(profile.error());
         project.profile = *profile;
-    } else if (options.iterations > 0 && project.profile.empty() && options.rampup.empty()) {
+    } else if (options.iterations > 0 && project.profile.empty() && options.rampup.empty() &&
+               !grouped) {
         // `--scenario x.cpp --iterations 1`: one vuser, as k6 does.
         project.profile = *flatProfile(1, iterationsMaxSeconds);
     }
@@ -463,13 +495,13 @@ tl::expected<Project, Error> projectFor(const Options &options)
         project.arrivalRate = {};
     if (auto workload = applyWorkloadOptions(options, flat, project); !workload)
         return tl::make_unexpected(workload.error());
-    if (project.scenario.empty() && !project.inlineScenario && !options.project.empty())
+    if (project.scenario.empty() && !project.inlineScenario && !options.project.empty() && !grouped)
         return tl::make_unexpected(Error{"the project names no scenario (add \"scenario: FILE\" "
                                          "or give --scenario FILE)",
                                          options.project, 0, 0, "scenario"});
-    if (project.scenario.empty() && !project.inlineScenario)
+    if (project.scenario.empty() && !project.inlineScenario && !grouped)
         return tl::make_unexpected(Error{"no scenario: give a project file or --scenario FILE"});
-    if (project.profile.empty() && project.arrivalRate.empty())
+    if (project.profile.empty() && project.arrivalRate.empty() && !grouped)
         return tl::make_unexpected(
             Error{"no ramp-up profile: give --rampup SPEC (e.g. 2,60,0,200), --vus N --duration D, "
                   "or --iterations N"});
@@ -702,7 +734,13 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         run.setProfileLabel(profile + (flat ? peak : ""));
     }
     if (!options.quiet) {
-        if (!project.arrivalRate.empty())
+        if (!project.groups.empty()) {
+            std::fprintf(stderr, "loadwizard %s: %zu groups\n", LOADWIZARD_VERSION,
+                         project.groups.size());
+            for (const ProjectGroup &group : project.groups)
+                std::fprintf(stderr, "loadwizard: group %s: %s\n", group.name.c_str(),
+                             describeGroupWorkload(project, group).c_str());
+        } else if (!project.arrivalRate.empty())
             std::fprintf(stderr,
                          "loadwizard %s: scenario %s, %s (%.0f s, peak %g/s, %lld arrivals, "
                          "pool %lld to %lld vusers)\n",
@@ -844,7 +882,22 @@ int commandValidate(const Options &options)
     }
     for (const auto &warning : prepared->warnings)
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
-    if (!project->arrivalRate.empty())
+    if (!project->groups.empty()) {
+        double seconds = 0;
+        for (const ProjectGroup &group : project->groups) {
+            const double own = group.weight > 0 ? std::max(project->profile.totalSeconds(),
+                                                           project->arrivalRate.totalSeconds())
+                               : group.arrivalRate.empty() ? group.profile.totalSeconds()
+                                                           : group.arrivalRate.totalSeconds();
+            seconds = std::max(seconds, own + (group.weight > 0 ? 0 : group.startDelaySeconds));
+        }
+        std::printf("%s: ok (%zu groups, %.0f s)\n", options.project.c_str(),
+                    project->groups.size(), seconds);
+        for (std::size_t g = 0; g < project->groups.size(); ++g)
+            std::printf("  group %s: scenario %s, %s\n", project->groups[g].name.c_str(),
+                        prepared->config.groups[g].scenarioId.c_str(),
+                        describeGroupWorkload(*project, project->groups[g]).c_str());
+    } else if (!project->arrivalRate.empty())
         std::printf("%s: ok (scenario %s, arrival rate %s: %.0f s, peak %g/s, pool %lld to %lld "
                     "vusers)\n",
                     options.project.c_str(), prepared->config.scenarioId.c_str(),

@@ -339,10 +339,23 @@ tl::expected<void, Error> overrideDataFile(Project &project, std::string_view sp
             return {};
         }
     }
-    if (!project.data.empty()) {
-        std::vector<std::string_view> known;
-        for (const DataSourceSettings &feeder : project.data)
+    // A group's own feeder: every group that has one of that name takes the file.
+    bool inGroups = false;
+    std::vector<std::string_view> known;
+    for (const DataSourceSettings &feeder : project.data)
+        known.push_back(feeder.name);
+    for (ProjectGroup &group : project.groups) {
+        for (DataSourceSettings &feeder : group.data) {
             known.push_back(feeder.name);
+            if (feeder.name == name) {
+                feeder.file = file;
+                inGroups = true;
+            }
+        }
+    }
+    if (inGroups)
+        return {};
+    if (!known.empty()) {
         return fail("the project has no data feeder \"" + shortened(name) + '"' +
                     suggestionFor(name, known));
     }

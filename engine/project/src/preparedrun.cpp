@@ -250,8 +250,10 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
         auto ready =
             prepareScenario(project, source, visible, compile, trace, prepared, sharedNamesUsed);
         if (!ready) {
+            // Placed in the project file: say which group; a scenario file's error is placed.
             Error error = ready.error();
-            if (error.message.find("group \"") == std::string::npos)
+            if ((error.file.empty() || error.file == project.path) &&
+                error.message.find("group \"") == std::string::npos)
                 error.message = "group \"" + group.name + "\": " + error.message;
             return tl::make_unexpected(std::move(error));
         }

@@ -909,6 +909,30 @@ std::string ProjectGroup::scenarioPath(const std::string &projectFolder) const
     return (fs::path(projectFolder) / relative).string();
 }
 
+std::string describeGroupWorkload(const Project &project, const ProjectGroup &group)
+{
+    const auto profileText = [](const RampProfile &profile, const ArrivalProfile &arrivalRate,
+                                long long pre, long long max) {
+        if (arrivalRate.empty())
+            return "rampup " + profile.toString();
+        return "arrival rate " + arrivalRate.toString() + " (pool " + std::to_string(pre) + " to " +
+               std::to_string(std::max(pre, max)) + " vusers)";
+    };
+    if (group.weight > 0) {
+        double weights = 0;
+        for (const ProjectGroup &other : project.groups)
+            weights += other.weight;
+        return formatNumber(std::round(group.weight / weights * 1000) / 10) + " % of " +
+               profileText(project.profile, project.arrivalRate, project.preAllocatedVusers,
+                           project.maxVusers);
+    }
+    std::string text =
+        profileText(group.profile, group.arrivalRate, group.preAllocatedVusers, group.maxVusers);
+    if (group.startDelaySeconds > 0)
+        text += ", after " + formatNumber(group.startDelaySeconds) + " s";
+    return text;
+}
+
 std::vector<std::string> Project::groupNames() const
 {
     if (groups.empty())

@@ -31,6 +31,23 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
                                       project.arrivalRate.empty()
                                           ? project.profile.toString()
                                           : "arrival rate " + project.arrivalRate.toString()};
+    if (!project.groups.empty()) {
+        // A mix: its scenarios, and its groups for the profile.
+        std::string scenarios, groups;
+        for (const GroupConfig &group : session->m_prepared.config.groups) {
+            if (scenarios.find(group.scenarioId) == std::string::npos)
+                scenarios += (scenarios.empty() ? "" : ", ") + group.scenarioId;
+        }
+        for (const ProjectGroup &group : project.groups)
+            groups += (groups.empty() ? "" : "; ") + group.name + ": " +
+                      describeGroupWorkload(project, group);
+        session->m_header.scenario = scenarios;
+        session->m_header.profile = project.profile.empty() && project.arrivalRate.empty()
+                                        ? std::string()
+                                        : session->m_header.profile;
+        session->m_header.profileLabel =
+            std::to_string(project.groups.size()) + " groups (" + groups + ")";
+    }
     // Outputs are built (and their settings checked) before anything runs, so a typo in one
     // costs no test time.
     auto outputs = OutputSet::create(project.outputs, project.path, options.outputFlags,

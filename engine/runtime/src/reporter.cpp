@@ -131,24 +131,30 @@ void Reporter::add(IntervalData &data, Snapshot &snapshot)
     snapshot.traceDropped += data.traceDropped;
 }
 
-void Reporter::foldNames(Totals &totals,
+void Reporter::foldNames(Totals &totals, bool intended,
                          std::map<std::string, NameStats, std::less<>> &requestsInterval,
                          std::map<std::string, NameStats, std::less<>> &requestsTotal,
                          std::map<std::string, NameStats, std::less<>> &transactionsInterval,
                          std::map<std::string, NameStats, std::less<>> &transactionsTotal)
 {
-    auto fold = [this](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
+    const auto stats = [intended](const NameRecord &record) {
+        NameStats out = statsOf(record);
+        if (!intended)
+            out.intendedLatency = {};
+        return out;
+    };
+    auto fold = [&](auto &intervalMap, auto &totalMap, auto &intervalOut, auto &totalOut) {
         for (auto &[name, record] : intervalMap) {
             if (record.count == 0)
                 continue;
-            intervalOut.emplace(name, statsOf(record));
+            intervalOut.emplace(name, stats(record));
             totalMap[name].merge(record);
             record.reset();
         }
         for (const auto &[name, record] : totalMap) {
-            auto stats = totalOut.emplace(name, statsOf(record)).first;
+            auto entry = totalOut.emplace(name, stats(record)).first;
             if (m_keepHistograms)
-                stats->second.histogram = std::make_shared<const Histogram>(record.histogram);
+                entry->second.histogram = std::make_shared<const Histogram>(record.histogram);
         }
     };
     fold(totals.requestsInterval, totals.requestsTotal, requestsInterval, requestsTotal);
@@ -240,6 +246,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     foldLatency(m_run, snapshot->intervalLatency, snapshot->totalLatency,
                 snapshot->intervalIntendedLatency, snapshot->totalIntendedLatency,
                 snapshot->totalHistogram);
+    if (!m_runIntended)
+        snapshot->intervalIntendedLatency = snapshot->totalIntendedLatency = {};
     snapshot->total = m_run.total;
     const auto achieved = [&](const Counters &interval) {
         return snapshot->intervalSeconds > 0
@@ -249,7 +257,7 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->arrivals = schedule.arrivals;
     if (schedule.arrivals.open)
         snapshot->arrivals.achievedRate = achieved(m_run.interval);
-    foldNames(m_run, snapshot->requestsInterval, snapshot->requestsTotal,
+    foldNames(m_run, m_runIntended, snapshot->requestsInterval, snapshot->requestsTotal,
               snapshot->transactionsInterval, snapshot->transactionsTotal);
     for (const auto &[name, record] : m_run.requestsTotal) {
         if (record.count == 0)
@@ -279,8 +287,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
                     group.intervalIntendedLatency, group.totalIntendedLatency,
                     group.totalHistogram);
         group.total = totals.total;
-        foldNames(totals, group.requestsInterval, group.requestsTotal, group.transactionsInterval,
-                  group.transactionsTotal);
+        foldNames(totals, group.arrivals.open, group.requestsInterval, group.requestsTotal,
+                  group.transactionsInterval, group.transactionsTotal);
         group.checks = totals.checksTotal;
         totals.interval = {};
     }

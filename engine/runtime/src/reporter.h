@@ -63,6 +63,8 @@ public:
                                           const ScheduleState &schedule);
     /// Whether snapshots carry the totals' histograms (RunConfig::keepHistograms).
     void setKeepHistograms(bool keep) { m_keepHistograms = keep; }
+    /// Whether the run's own figures carry latency from the intended start (every group open).
+    void setRunIntended(bool intended) { m_runIntended = intended; }
     /// A run with groups: snapshots keep each group's figures apart (Snapshot::groups).
     void setGroups(std::vector<std::string> names);
     /// An event of the run's own (the watchdog's), published with the next snapshot.
@@ -92,7 +94,8 @@ private:
     /// Adds one worker's interval to this interval's maps; its events go to the snapshot.
     void add(IntervalData &data, Snapshot &snapshot);
     /// This interval's per-name figures into the snapshot and the totals.
-    void foldNames(Totals &totals, std::map<std::string, NameStats, std::less<>> &requestsInterval,
+    void foldNames(Totals &totals, bool intended,
+                   std::map<std::string, NameStats, std::less<>> &requestsInterval,
                    std::map<std::string, NameStats, std::less<>> &requestsTotal,
                    std::map<std::string, NameStats, std::less<>> &transactionsInterval,
                    std::map<std::string, NameStats, std::less<>> &transactionsTotal);
@@ -125,6 +128,7 @@ private:
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;
     bool m_keepHistograms = false;
+    bool m_runIntended = true;
 };
 
 } // namespace Loadwizard::Engine

@@ -454,6 +454,9 @@ void Run::Private::report(bool final)
     const std::uint64_t stopAt = shared.stopScheduleNs.load(std::memory_order_acquire);
     if (stopAt != RunShared::notPaused)
         t = std::min(t, double(stopAt) / 1e9);
+    bool allOpen = true;
+    for (const auto &group : shared.groups)
+        allOpen = allOpen && group->openModel;
     for (std::size_t g = 0; g < shared.groups.size(); ++g) {
         const GroupShared &group = *shared.groups[g];
         Reporter::ScheduleState::Group &part = schedule.groups.emplace_back();
@@ -474,9 +477,10 @@ void Run::Private::report(bool final)
             arrivals.poolMax += worker->poolMax(int(g));
         }
         part.plannedVusers = arrivals.poolMax;
-        // The run's: the open groups' sums (a closed group's vusers are in plannedVusers).
+        // The run's: the open groups' sums, for a run whose every group is open (in a mix,
+        // each group's snapshot has its own).
         ArrivalStats &total = schedule.arrivals;
-        total.open = true;
+        total.open = allOpen;
         total.plannedRate += arrivals.plannedRate;
         total.planned += arrivals.planned;
         total.poolSize += arrivals.poolSize;
@@ -770,6 +774,12 @@ tl::expected<void, Error> Run::start()
         std::make_unique<Reporter>(d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
                                    d->shared.config.reportIntervalSeconds, d->totalSeconds);
     d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
+    // Latency from the intended start is the run's only when every group is open; in a mix,
+    // each open group's snapshot has its own.
+    bool allOpen = true;
+    for (const auto &group : d->shared.groups)
+        allOpen = allOpen && group->openModel;
+    d->reporter->setRunIntended(allOpen);
     if (d->shared.grouped) {
         std::vector<std::string> names;
         for (const auto &group : d->shared.groups)

@@ -99,6 +99,11 @@ struct Project
     std::vector<std::string> groupNames() const;
 };
 
+/// A group's workload for people: "rampup 10,1,0,3", "70 % of rampup 10,1,0,3", "arrival rate
+/// 0,0,20,2 (pool 2 to 5 vusers), after 1 s"; the share of a weighted group against the
+/// project's other weighted groups.
+std::string describeGroupWorkload(const Project &project, const ProjectGroup &group);
+
 /// The open model's pool limits, shared by the project reader and the command line: an error
 /// message, or empty when the pre-allocated count and the maximum go together.
 std::string poolProblem(long long preAllocated, long long max);
