@@ -13,6 +13,7 @@
 
 using Loadwizard::Error;
 using Loadwizard::Project;
+using Loadwizard::ProjectGroup;
 using Loadwizard::RampStep;
 using Loadwizard::RendezvousPolicy;
 
@@ -107,6 +108,10 @@ private slots:
     void reportsInlineScenarioErrorsWithTheProjectsLines();
     void readsAndRoundTripsTheOpenModelAndPacing_data();
     void readsAndRoundTripsTheOpenModelAndPacing();
+    void readsAndRoundTripsGroups();
+    void rejectsBadGroups_data();
+    void rejectsBadGroups();
+    void describesEachGroupsWorkload();
 };
 
 void TestProject::readsEveryFieldOfTheExample()
@@ -1038,6 +1043,196 @@ void TestProject::readsAndRoundTripsTheOpenModelAndPacing()
         QVERIFY(first->profile.empty());
         QVERIFY(!first->pacing.enabled());
     }
+}
+
+void TestProject::readsAndRoundTripsGroups()
+{
+    const std::string yaml = "loadwizard: 1\n"
+                             "name: mix\n"
+                             "parameters: {user: demo}\n"
+                             "profile: {rampup: \"10,1,0,60\"}\n"
+                             "data:\n"
+                             "  accounts: {file: accounts.csv}\n"
+                             "groups:\n"
+                             "  - name: browse\n"
+                             "    scenario: browse.yaml\n"
+                             "    weight: 70\n"
+                             "  - {name: buy, scenario: buy.cpp, weight: 25,\n"
+                             "     parameters: {basket: \"3\"}}\n"
+                             "  - name: admin\n"
+                             "    scenario: {steps: [{request: GET /health}]}\n"
+                             "    weight: 5\n"
+                             "    data: {admins: {file: admins.csv, strategy: unique}}\n"
+                             "  - name: api.v2\n"
+                             "    scenario: api.cpp\n"
+                             "    start_delay: 30s\n"
+                             "    pacing: {min: 1s, max: 3s}\n"
+                             "    profile: {rampup: \"1,5,0,25\"}\n"
+                             "  - name: feed\n"
+                             "    scenario: feed.yaml\n"
+                             "    profile:\n"
+                             "      arrival_rate: \"50,10,50,50\"\n"
+                             "      pool: {pre_allocated: 10, max: 100}\n"
+                             "thresholds:\n"
+                             "  - \"p95{group=buy} < 800ms\"\n";
+    const auto project = Loadwizard::parseProject(yaml, "/p/mix.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    QCOMPARE(project->groups.size(), std::size_t(5));
+    QVERIFY(project->scenario.empty());
+    QCOMPARE(project->profile.toString(), std::string("10,1,0,60"));
+    QCOMPARE(project->groupNames(),
+             (std::vector<std::string>{"browse", "buy", "admin", "api.v2", "feed"}));
+    const ProjectGroup &browse = project->groups[0];
+    QCOMPARE(browse.scenario, std::string("browse.yaml"));
+    QCOMPARE(browse.weight, 70.0);
+    QVERIFY(browse.profile.empty() && browse.arrivalRate.empty());
+    QCOMPARE(browse.scenarioPath("/p"), std::string("/p/browse.yaml"));
+    QCOMPARE(project->groups[1].parameters.at("basket"), std::string("3"));
+    QVERIFY(project->groups[2].inlineScenario);
+    QCOMPARE(project->groups[2].data.size(), std::size_t(1));
+    QCOMPARE(project->groups[2].data[0].name, std::string("admins"));
+    const ProjectGroup &api = project->groups[3];
+    QCOMPARE(api.startDelaySeconds, 30.0);
+    QCOMPARE(api.pacing, (Loadwizard::PacingSettings{1, 3}));
+    QCOMPARE(api.profile.toString(), std::string("1,5,0,25"));
+    QCOMPARE(api.weight, 0.0);
+    const ProjectGroup &feed = project->groups[4];
+    QCOMPARE(feed.arrivalRate.toString(), std::string("50,10,50,50"));
+    QCOMPARE(feed.preAllocatedVusers, 10LL);
+    QCOMPARE(feed.maxVusers, 100LL);
+    QCOMPARE(project->thresholds.size(), std::size_t(1));
+
+    // Lossless: what is written reads back equal, and writes the same text again; no top-level
+    // scenario or pacing in a mix.
+    const std::string saved = Loadwizard::projectToYaml(*project);
+    const auto again = Loadwizard::parseProject(saved, "/p/mix.yaml");
+    QVERIFY2(again, again ? "" : qPrintable(describe(again.error())));
+    QVERIFY(*again == *project);
+    QCOMPARE(Loadwizard::projectToYaml(*again), saved);
+    QVERIFY2(saved.find("\nscenario:") == std::string::npos, saved.c_str());
+    QVERIFY2(saved.find("\ngroups:\n") != std::string::npos, saved.c_str());
+
+    // Groups with their own profiles only: no top-level profile is written.
+    Project own = *project;
+    own.groups.erase(own.groups.begin(), own.groups.begin() + 3);
+    own.profile = {};
+    own.thresholds.clear();
+    const std::string ownText = Loadwizard::projectToYaml(own);
+    QVERIFY2(ownText.find("\nprofile:") == std::string::npos, ownText.c_str());
+    const auto ownAgain = Loadwizard::parseProject(ownText, "/p/mix.yaml");
+    QVERIFY2(ownAgain, ownAgain ? "" : qPrintable(describe(ownAgain.error())));
+    QVERIFY(*ownAgain == own);
+}
+
+void TestProject::rejectsBadGroups_data()
+{
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("problem");
+    const QString head = "loadwizard: 1\n";
+    QTest::newRow("not a list") << head + "groups: {a: 1}\n"
+                                << 2 << 9 << "groups"
+                                << "expected a list of groups";
+    QTest::newRow("empty list") << head + "groups: []\n"
+                                << 2 << 9 << "groups"
+                                << "expected a list of groups";
+    QTest::newRow("no name") << head +
+                                    "groups:\n  - {scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+                             << 3 << 5 << "groups[0].name"
+                             << "needs a name";
+    QTest::newRow("bad name") << head + "groups:\n  - {name: \"a b\", scenario: a.cpp}\n"
+                              << 3 << 12 << "groups[0].name"
+                              << "letters, digits";
+    QTest::newRow("same name twice")
+        << head + "groups:\n  - {name: a, scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+                  "  - {name: a, scenario: b.cpp, profile: {rampup: \"1,1\"}}\n"
+        << 4 << 12 << "groups[1].name"
+        << "two groups are named \"a\"";
+    QTest::newRow("no scenario") << head + "groups:\n  - {name: a, profile: {rampup: \"1,1\"}}\n"
+                                 << 3 << 5 << "groups[0].scenario"
+                                 << "needs a scenario";
+    QTest::newRow("neither profile nor weight")
+        << head + "groups:\n  - {name: a, scenario: a.cpp}\n"
+        << 3 << 5 << "groups[0].profile"
+        << "needs profile: (its own) or weight:";
+    QTest::newRow("profile and weight")
+        << head + "profile: {rampup: \"1,1\"}\ngroups:\n"
+                  "  - {name: a, scenario: a.cpp, weight: 1, profile: {rampup: \"1,1\"}}\n"
+        << 4 << 40 << "groups[0].weight"
+        << "not both";
+    QTest::newRow("weight without a project profile")
+        << head + "groups:\n  - {name: a, scenario: a.cpp, weight: 1}\n"
+        << 3 << 40 << "groups[0].weight"
+        << "the project has no profile:";
+    QTest::newRow("zero weight") << head + "profile: {rampup: \"1,1\"}\ngroups:\n"
+                                           "  - {name: a, scenario: a.cpp, weight: 0}\n"
+                                 << 4 << 40 << "groups[0].weight"
+                                 << "above 0";
+    QTest::newRow("project profile unused")
+        << head + "profile: {rampup: \"1,1\"}\ngroups:\n"
+                  "  - {name: a, scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+        << 2 << 10 << "profile"
+        << "no group has one";
+    QTest::newRow("start delay with a weight")
+        << head + "profile: {rampup: \"1,1\"}\ngroups:\n"
+                  "  - {name: a, scenario: a.cpp, weight: 1, start_delay: 5s}\n"
+        << 4 << 56 << "groups[0].start_delay"
+        << "weighted group follows the project's";
+    QTest::newRow("pacing with an arrival rate")
+        << head + "groups:\n  - name: a\n    scenario: a.cpp\n    pacing: 2s\n"
+                  "    profile: {arrival_rate: \"1,1\", pool: {max: 1}}\n"
+        << 5 << 13 << "groups[0].pacing"
+        << "closed model";
+    QTest::newRow("top-level scenario") << head + "scenario: x.cpp\ngroups:\n  - {name: a, "
+                                                  "scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+                                        << 2 << 11 << "scenario"
+                                        << "move scenario: into the groups";
+    QTest::newRow("top-level pacing")
+        << head +
+               "pacing: 2s\ngroups:\n  - {name: a, scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+        << 2 << 9 << "pacing"
+        << "goes into each group";
+    QTest::newRow("feeder shadows the project's")
+        << head + "data: {users: {file: u.csv}}\ngroups:\n"
+                  "  - name: a\n    scenario: a.cpp\n    profile: {rampup: \"1,1\"}\n"
+                  "    data: {users: {file: v.csv}}\n"
+        << 7 << 11 << "groups[0].data.users"
+        << "already has a feeder \"users\"";
+    QTest::newRow("typo in a group key")
+        << head + "groups:\n  - {name: a, scenario: a.cpp, wieght: 1}\n"
+        << 3 << 32 << "groups[0].wieght"
+        << "weight";
+    QTest::newRow("threshold naming no group")
+        << head + "groups:\n  - {name: a, scenario: a.cpp, profile: {rampup: \"1,1\"}}\n"
+                  "thresholds: [\"p95{group=b} < 1s\"]\n"
+        << 4 << 14 << "thresholds[0]"
+        << "no group \"b\"";
+}
+
+void TestProject::rejectsBadGroups()
+{
+    reportsWhereAnErrorIs();
+}
+
+void TestProject::describesEachGroupsWorkload()
+{
+    const auto project = Loadwizard::parseProject(
+        "loadwizard: 1\nprofile: {rampup: \"10,1\"}\ngroups:\n"
+        "  - {name: a, scenario: a.cpp, weight: 2}\n"
+        "  - {name: b, scenario: b.cpp, weight: 1}\n"
+        "  - {name: c, scenario: c.cpp, start_delay: 1m, profile: {rampup: \"1,5\"}}\n"
+        "  - {name: d, scenario: d.cpp, profile: {arrival_rate: \"5,1\", pool: {max: 4}}}\n",
+        "d.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    const auto text = [&](std::size_t i) {
+        return Loadwizard::describeGroupWorkload(*project, project->groups[i]);
+    };
+    QCOMPARE(text(0), std::string("66.7 % of rampup 10,1"));
+    QCOMPARE(text(1), std::string("33.3 % of rampup 10,1"));
+    QCOMPARE(text(2), std::string("rampup 1,5, after 60 s"));
+    QCOMPARE(text(3), std::string("arrival rate 5,1 (pool 0 to 4 vusers)"));
 }
 
 void TestProject::readsAndRoundTripsThresholds()
