@@ -171,6 +171,7 @@ private slots:
     void startDelayShiftsAGroupsProfile();
     void feedsEachGroupItsOwnData();
     void pacesEachGroupByItsOwnPacing();
+    void spreadsLiveChangesOverTheClosedGroups();
     void refusesGroupsThatCannotRun();
 };
 
@@ -428,7 +429,13 @@ void TestGroups::feedsEachGroupItsOwnData()
     QVERIFY(r.waitForStarts(record, "a", 3));
     QVERIFY(r.waitForStarts(record, "b", 2));
     r.setMilliseconds(2000);
-    QVERIFY(r.run->wait());
+    const auto final = r.run->wait();
+    QVERIFY(final);
+    // Each group's feeder reports under its group's name.
+    QCOMPARE(final->data.size(), std::size_t(2));
+    QCOMPARE(final->data.at("a/users").handedOut, std::uint64_t(3));
+    QCOMPARE(final->data.at("b/users").handedOut, std::uint64_t(2));
+    QCOMPARE(final->data.at("b/users").rows, std::uint64_t(2));
     std::lock_guard lock(record.mutex);
     std::multiset<std::string> rowsA(record.rows["a"].begin(), record.rows["a"].end());
     std::multiset<std::string> rowsB(record.rows["b"].begin(), record.rows["b"].end());
@@ -464,6 +471,36 @@ void TestGroups::pacesEachGroupByItsOwnPacing()
     QVERIFY2(paced1 <= 1 + int(elapsed / 0.2) && paced1 >= 2,
              qPrintable(QString("%1 paced starts in %2 s").arg(paced1).arg(elapsed)));
     QVERIFY(record.startsOf("free") > 5 * paced1);
+}
+
+void TestGroups::spreadsLiveChangesOverTheClosedGroups()
+{
+    // 2 vusers each; +5 live goes 3 and 2 (the earlier group takes the odd one), -9 stops all.
+    Record record;
+    RunConfig config;
+    GroupConfig a = group(record, "a", {.hold = true});
+    a.profile = RampProfile::parse("2,1,0,10").value();
+    GroupConfig b = group(record, "b", {.hold = true});
+    b.profile = a.profile;
+    config.groups = {a, b};
+    ClockedRun r(std::move(config));
+    QVERIFY(r.run->start());
+    r.setMilliseconds(1000);
+    QVERIFY(r.waitForStarts(record, "a", 2));
+    QVERIFY(r.waitForStarts(record, "b", 2));
+    r.run->adjustVusers(5);
+    r.setMilliseconds(1100);
+    QVERIFY(r.waitForStarts(record, "a", 5));
+    QVERIFY(r.waitForStarts(record, "b", 4));
+    ClockedRun::settle();
+    QCOMPARE(record.startsOf("a"), 5);
+    QCOMPARE(record.startsOf("b"), 4);
+    r.setMilliseconds(11000);
+    const auto final = r.run->wait();
+    QVERIFY(final);
+    QCOMPARE(groupOf(*final, "a").maxPlannedVusers, 5LL);
+    QCOMPARE(groupOf(*final, "b").maxPlannedVusers, 4LL);
+    verifyCountsAddUp(*final);
 }
 
 void TestGroups::refusesGroupsThatCannotRun()

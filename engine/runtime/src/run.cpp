@@ -145,6 +145,17 @@ public:
     void publish(std::shared_ptr<const Snapshot> snapshot);
     double scheduleSeconds(std::uint64_t now) const;
     void discardWorkers();
+    /// The run's feeders by name, then each group's as "GROUP/NAME".
+    template <typename Visit>
+    void forEachFeeder(Visit visit) const
+    {
+        for (const auto &feeder : shared.feeders)
+            visit(feeder->feed().name, *feeder);
+        for (const auto &group : shared.groups) {
+            for (const auto &feeder : group->feeders)
+                visit(group->config.name + "/" + feeder->feed().name, *feeder);
+        }
+    }
 
     RunShared shared;
     std::unique_ptr<RendezvousHub> hub;
@@ -489,8 +500,9 @@ void Run::Private::report(bool final)
         schedule.plannedVusers += arrivals.poolMax;
     }
 
-    for (const auto &feeder : shared.feeders)
-        schedule.data.emplace(feeder->feed().name, feeder->stats());
+    forEachFeeder([&](const std::string &name, const DataFeeder &feeder) {
+        schedule.data.emplace(name, feeder.stats());
+    });
     schedule.stoppedByData = stoppedByData;
     publish(reporter->merge(std::move(collected), final, schedule));
 }
@@ -624,13 +636,13 @@ void Run::Private::controllerLoop()
             abortNow = abortRequested;
         }
         if (stoppedByData.empty()) {
-            for (const auto &feeder : shared.feeders) {
-                if (feeder->feed().onExhausted == DataExhaustion::StopRun && feeder->exhausted()) {
-                    stoppedByData = feeder->feed().name;
+            forEachFeeder([&](const std::string &name, const DataFeeder &feeder) {
+                if (stoppedByData.empty() && feeder.feed().onExhausted == DataExhaustion::StopRun &&
+                    feeder.exhausted()) {
+                    stoppedByData = name;
                     stopNow = true; // gracefully, as when the profile ends
-                    break;
                 }
-            }
+            });
         }
         if (abortNow || shared.workerFailed.load(std::memory_order_relaxed))
             beginStop(true);

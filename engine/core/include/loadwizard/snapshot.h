@@ -219,7 +219,8 @@ struct Snapshot
     std::map<std::string, CheckStats, std::less<>> checks;
     std::map<std::string, RendezvousStats, std::less<>> rendezvous;
 
-    std::map<std::string, DataFeedStats, std::less<>> data; ///< per data feeder
+    /// Per data feeder: the run's by name, a group's own as "GROUP/NAME".
+    std::map<std::string, DataFeedStats, std::less<>> data;
     std::string stoppedByData; ///< empty, or the feeder whose running out stopped the run
 
     /// The run's most frequent error messages so far, most frequent first (at most 20).
