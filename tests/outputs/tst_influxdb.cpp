@@ -290,9 +290,11 @@ void TestInfluxOutput::groupsSeriesQueryApartAndTheRunsAlone()
     const auto byGroup =
         m_influx.query("lw_groups", "SELECT sum(active) FROM vusers GROUP BY \"group\"");
     QStringList rows;
-    for (const auto &series : byGroup)
-        rows << series["tags"]["group"].toString() + "=" +
-                    QString::number(series["values"][0][1].toDouble());
+    for (const QJsonValue &value : byGroup) {
+        const QJsonObject series = value.toObject();
+        rows << series["tags"].toObject()["group"].toString() + "=" +
+                    QString::number(series["values"].toArray()[0].toArray()[1].toDouble());
+    }
     QCOMPARE(rows, (QStringList{"=30", "browse=18", "buy.eu=12"}));
 }
 
