@@ -45,7 +45,7 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     std::unique_ptr<RunSession> session(new RunSession);
     session->m_project = project;
     session->m_prepared = std::move(*prepared);
-    session->m_header = SummaryHeader{project.name, session->m_prepared.config.scenarioId,
+    session->m_header = SummaryHeader{project.name, scenarioLabel(session->m_prepared.config),
                                       project.arrivalRate.empty()
                                           ? project.profile.toString()
                                           : "arrival rate " + project.arrivalRate.toString()};
