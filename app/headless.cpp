@@ -576,7 +576,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
 {
     std::vector<ThresholdSettings> thresholds;
     for (const auto &flag : options.thresholds) {
-        auto threshold = parseThresholdFlag(flag);
+        auto threshold = parseThresholdFlag(flag, project.groupNames());
         if (!threshold) {
             printError(threshold.error().toString() + " in \"" + shortened(flag) + "\"");
             return BadInput;

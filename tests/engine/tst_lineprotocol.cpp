@@ -25,6 +25,7 @@ private slots:
     void writesIntegersWithI();
     void rendersTheNativeSchema();
     void rendersTheJMeterSchemaAsFloats();
+    void tagsEachGroupsSeriesBesideTheRuns();
     void keepsTimestampsStrictlyIncreasing();
     void parsesOutFlags_data();
     void parsesOutFlags();
@@ -234,6 +235,103 @@ void TestLineProtocol::rendersTheNativeSchema()
     lines.clear();
     renderer.render(next, lines);
     QVERIFY2(hasLine(lines, "checks," + tags + ",check=status\\ is\\ 200 passes=10i,fails=0i "),
+             qPrintable(joined(lines)));
+}
+
+void TestLineProtocol::tagsEachGroupsSeriesBesideTheRuns()
+{
+    // Two groups, each with its own "login"; the run's series are as without groups (their sums
+    // and merges), each group's carry `group`.
+    Snapshot s;
+    s.elapsedSeconds = 2;
+    s.intervalSeconds = 1;
+    s.activeVusers = 3;
+    s.plannedVusers = 3;
+    s.maxVusers = 3;
+    s.interval.requests = 4;
+    s.interval.requestErrors = 1;
+    s.interval.iterations = 2;
+    s.interval.errors[std::size_t(ErrorClass::Http5xx)] = 1;
+    s.intervalLatency = {4, 1, 5, 2, 9, 9, 9, 9};
+    s.transactionsInterval["login"] = {2, 1, {2, 1, 5, 1, 9, 9, 9, 9}};
+    s.checks["ok"] = {3, 1};
+    GroupSnapshot browse;
+    browse.name = "browse";
+    browse.activeVusers = 2;
+    browse.plannedVusers = 2;
+    browse.interval.requests = 3;
+    browse.interval.iterations = 1;
+    browse.intervalLatency = {3, 1, 2, 2, 3, 3, 3, 3};
+    browse.transactionsInterval["login"] = {1, 0, {1, 1, 1, 1, 1, 1, 1, 1}};
+    browse.checks["ok"] = {3, 0};
+    GroupSnapshot buy;
+    buy.name = "buy.eu";
+    buy.activeVusers = 1;
+    buy.plannedVusers = 1;
+    buy.interval.requests = 1;
+    buy.interval.requestErrors = 1;
+    buy.interval.iterations = 1;
+    buy.interval.errors[std::size_t(ErrorClass::Http5xx)] = 1;
+    buy.intervalLatency = {1, 9, 9, 9, 9, 9, 9, 9};
+    buy.transactionsInterval["login"] = {1, 1, {1, 9, 9, 9, 9, 9, 9, 9}};
+    buy.checks["ok"] = {0, 1};
+    s.groups = {browse, buy};
+
+    RunInfo info = runInfo();
+    info.project = "mix";
+    info.instance.clear();
+    LineRenderer renderer(LineRenderer::Schema::Native, TimePrecision::Seconds, info, {}, "app");
+    std::vector<std::string> lines;
+    renderer.render(s, lines);
+    QCOMPARE(joined(lines),
+             QStringLiteral(
+                 "vusers,project=mix,scenario=shop active=3i,planned=3i,max=3i 1700000002\n"
+                 "requests,project=mix,scenario=shop,request=all count=4i,errors=1i,rate=4,min=1,"
+                 "mean=5,p50=2,p90=9,p95=9,p99=9,max=9 1700000002\n"
+                 "transactions,project=mix,scenario=shop,transaction=login count=2i,errors=1i,"
+                 "rate=2,min=1,mean=5,p50=1,p90=9,p95=9,p99=9,max=9 1700000002\n"
+                 "iterations,project=mix,scenario=shop count=2i,failed=0i,interrupted=0i,"
+                 "dropped=0i,rate=2 1700000002\n"
+                 "data,project=mix,scenario=shop bytes_in=0i,bytes_out=0i 1700000002\n"
+                 "errors,project=mix,scenario=shop,status_class=http_5xx count=1i 1700000002\n"
+                 "checks,project=mix,scenario=shop,check=ok passes=3i,fails=1i 1700000002\n"
+                 "vusers,project=mix,scenario=shop,group=browse active=2i,planned=2i 1700000002\n"
+                 "requests,project=mix,scenario=shop,group=browse,request=all count=3i,errors=0i,"
+                 "rate=3,min=1,mean=2,p50=2,p90=3,p95=3,p99=3,max=3 1700000002\n"
+                 "transactions,project=mix,scenario=shop,group=browse,transaction=login count=1i,"
+                 "errors=0i,rate=1,min=1,mean=1,p50=1,p90=1,p95=1,p99=1,max=1 1700000002\n"
+                 "iterations,project=mix,scenario=shop,group=browse count=1i,failed=0i,"
+                 "interrupted=0i,dropped=0i,rate=1 1700000002\n"
+                 "data,project=mix,scenario=shop,group=browse bytes_in=0i,bytes_out=0i "
+                 "1700000002\n"
+                 "checks,project=mix,scenario=shop,group=browse,check=ok passes=3i,fails=0i "
+                 "1700000002\n"
+                 "vusers,project=mix,scenario=shop,group=buy.eu active=1i,planned=1i 1700000002\n"
+                 "requests,project=mix,scenario=shop,group=buy.eu,request=all count=1i,errors=1i,"
+                 "rate=1,min=9,mean=9,p50=9,p90=9,p95=9,p99=9,max=9 1700000002\n"
+                 "transactions,project=mix,scenario=shop,group=buy.eu,transaction=login count=1i,"
+                 "errors=1i,rate=1,min=9,mean=9,p50=9,p90=9,p95=9,p99=9,max=9 1700000002\n"
+                 "iterations,project=mix,scenario=shop,group=buy.eu count=1i,failed=0i,"
+                 "interrupted=0i,dropped=0i,rate=1 1700000002\n"
+                 "data,project=mix,scenario=shop,group=buy.eu bytes_in=0i,bytes_out=0i "
+                 "1700000002\n"
+                 "errors,project=mix,scenario=shop,group=buy.eu,status_class=http_5xx count=1i "
+                 "1700000002\n"
+                 "checks,project=mix,scenario=shop,group=buy.eu,check=ok passes=0i,fails=1i "
+                 "1700000002\n"));
+
+    // Each group's checks are running totals of their own: the next line carries its change.
+    s.elapsedSeconds = 3;
+    s.checks["ok"] = {5, 1};
+    s.groups[0].checks["ok"] = {5, 0};
+    lines.clear();
+    renderer.render(s, lines);
+    QVERIFY2(hasLine(lines, "checks,project=mix,scenario=shop,check=ok passes=2i,fails=0i "),
+             qPrintable(joined(lines)));
+    QVERIFY2(hasLine(lines,
+                     "checks,project=mix,scenario=shop,group=browse,check=ok passes=2i,fails=0i "),
+             qPrintable(joined(lines)));
+    QVERIFY2(!hasLine(lines, "checks,project=mix,scenario=shop,group=buy.eu"),
              qPrintable(joined(lines)));
 }
 

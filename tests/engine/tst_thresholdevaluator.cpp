@@ -30,9 +30,53 @@ Snapshot handBuilt()
     return s;
 }
 
-ThresholdResult evaluateOne(const std::string &expression, const Snapshot &snapshot)
+/// A run of two groups, "browse" and "buy", each with its own "login" transaction (browse's
+/// fast, buy's slow) and "status is 200" check; the run-wide fields are their sums and merges.
+Snapshot twoGroups()
 {
-    auto evaluator = ThresholdEvaluator::create({{expression, false, 0}});
+    Snapshot s;
+    s.elapsedSeconds = 20;
+    GroupSnapshot browse;
+    browse.name = "browse";
+    browse.total.requests = 300;
+    browse.total.requestErrors = 3;
+    browse.total.iterations = 100;
+    browse.total.checksPassed = 100;
+    browse.totalLatency = {300, 1, 40, 30, 80, 90, 120, 200};
+    browse.requestsTotal["home"] = {300, 3, {300, 1, 40, 30, 80, 90, 120, 200}, {}, nullptr};
+    browse.transactionsTotal["login"] = {100, 0, {100, 50, 60, 58, 70, 75, 90, 99}, {}, nullptr};
+    browse.checks["status is 200"] = {100, 0};
+    GroupSnapshot buy;
+    buy.name = "buy";
+    buy.total.requests = 100;
+    buy.total.requestErrors = 10;
+    buy.total.iterations = 20;
+    buy.total.iterationsFailed = 2;
+    buy.total.checksPassed = 18;
+    buy.total.checksFailed = 2;
+    buy.totalLatency = {100, 5, 400, 350, 700, 800, 950, 1500};
+    buy.requestsTotal["pay"] = {100, 10, {100, 5, 400, 350, 700, 800, 950, 1500}, {}, nullptr};
+    buy.transactionsTotal["login"] = {20, 1, {20, 300, 500, 480, 650, 700, 780, 800}, {}, nullptr};
+    buy.checks["status is 200"] = {18, 2};
+    s.total.requests = 400;
+    s.total.requestErrors = 13;
+    s.total.iterations = 120;
+    s.total.iterationsFailed = 2;
+    s.total.checksPassed = 118;
+    s.total.checksFailed = 2;
+    s.totalLatency = {400, 1, 130, 40, 600, 700, 900, 1500};
+    s.requestsTotal["home"] = browse.requestsTotal["home"];
+    s.requestsTotal["pay"] = buy.requestsTotal["pay"];
+    s.transactionsTotal["login"] = {120, 1, {120, 50, 133, 60, 600, 650, 700, 800}, {}, nullptr};
+    s.checks["status is 200"] = {118, 2};
+    s.groups = {browse, buy};
+    return s;
+}
+
+ThresholdResult evaluateOne(const std::string &expression, const Snapshot &snapshot,
+                            const std::vector<std::string> &groups = implicitGroups())
+{
+    auto evaluator = ThresholdEvaluator::create({{expression, false, 0}}, groups);
     if (!evaluator)
         qFatal("%s", evaluator.error().toString().c_str());
     return evaluator->evaluate(snapshot).front();
@@ -56,6 +100,10 @@ private slots:
     void saysWhatIsWrongWithTheRun();
     void writesJUnitWithOneCasePerThresholdAndCheck();
     void escapesWhatXmlDoesNotAllow();
+    void readsTheGroupASelectorNames_data();
+    void readsTheGroupASelectorNames();
+    void takesAGroupsPercentilesFromItsHistograms();
+    void writesJUnitWithTheGroups();
 };
 
 void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary_data()
@@ -275,6 +323,149 @@ void TestThresholdEvaluator::escapesWhatXmlDoesNotAllow()
     QCOMPARE(xmlEscaped("\xC0\xAF"), std::string("\uFFFD\uFFFD")); // overlong "/"
     // Valid text passes unchanged.
     QCOMPARE(xmlEscaped("café ✓ 𝄞"), std::string("café ✓ 𝄞"));
+}
+
+void TestThresholdEvaluator::readsTheGroupASelectorNames_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<ThresholdStatus>("status");
+    QTest::addColumn<QString>("observed");
+    const auto pass = ThresholdStatus::Passed;
+    const auto fail = ThresholdStatus::Failed;
+    // The same transaction in two groups: each group its own, the run their merge.
+    QTest::newRow("browse's login")
+        << "p95(transaction:login){group=browse} < 75ms" << fail << "75.00 ms";
+    QTest::newRow("buy's login") << "p95(transaction:login){group=buy} <= 700" << pass
+                                 << "700.00 ms";
+    QTest::newRow("the run's login") << "p95(transaction:login) < 650" << fail << "650.00 ms";
+    QTest::newRow("buy's login errors")
+        << "error_rate(transaction:login){group=buy} < 5%" << fail << "5.00 %";
+    QTest::newRow("browse's login errors")
+        << "error_rate(transaction:login){group=browse} == 0" << pass << "0.00 %";
+    // A group's requests: 10 errors of its 100, where the run has 13 of 400.
+    QTest::newRow("buy's error rate") << "error_rate{group=buy} < 10%" << fail << "10.00 %";
+    QTest::newRow("buy's error rate, inclusive")
+        << "error_rate{group=buy} <= 0.1" << pass << "10.00 %";
+    QTest::newRow("the run's error rate") << "error_rate < 3.25%" << fail << "3.25 %";
+    QTest::newRow("browse's p95") << "p95{group=browse} == 90" << pass << "90.00 ms";
+    QTest::newRow("buy's max") << "max{group=buy} < 1.5s" << fail << "1500.00 ms";
+    QTest::newRow("buy's checks") << "checks{group=buy} >= 90%" << pass << "90.00 %";
+    QTest::newRow("buy's named check")
+        << "checks:status is 200{group=buy} > 90%" << fail << "90.00 %";
+    QTest::newRow("browse's named check")
+        << "checks:status is 200{group=browse} == 100%" << pass << "100.00 %";
+    // Rates are over the run's elapsed time (20 s).
+    QTest::newRow("browse's rate") << "rate(requests){group=browse} >= 15" << pass << "15.0/s";
+    QTest::newRow("buy's iteration rate") << "rate(iterations){group=buy} > 1" << fail << "1.0/s";
+    QTest::newRow("buy's error count") << "count(errors){group=buy} == 10" << pass << "10";
+    QTest::newRow("browse's request count")
+        << "count(request:home){group=browse} == 300" << pass << "300";
+    QTest::newRow("buy's failed iterations") << "iterations_failed{group=buy} == 0" << fail << "2";
+    QTest::newRow("browse's failed iterations")
+        << "iterations_failed{group=browse} == 0" << pass << "0";
+    // A name only the other group has: no data in this one.
+    QTest::newRow("home is not buy's")
+        << "count(request:home){group=buy} > 0" << ThresholdStatus::NoData << "no data";
+}
+
+void TestThresholdEvaluator::readsTheGroupASelectorNames()
+{
+    QFETCH(QString, expression);
+    QFETCH(ThresholdStatus, status);
+    QFETCH(QString, observed);
+    const ThresholdResult result =
+        evaluateOne(expression.toStdString(), twoGroups(), {"browse", "buy", "later"});
+    QCOMPARE(QString::fromStdString(result.observedText), observed);
+    QCOMPARE(result.status, status);
+    QCOMPARE(QString::fromStdString(result.group),
+             expression.contains("group=buy")      ? QStringLiteral("buy")
+             : expression.contains("group=browse") ? QStringLiteral("browse")
+                                                   : QString());
+}
+
+void TestThresholdEvaluator::takesAGroupsPercentilesFromItsHistograms()
+{
+    const std::vector<std::string> groups{"browse", "buy", "later"};
+    // A group the project has but this snapshot does not (not started yet): no data, even for
+    // counts that are 0 for the whole run.
+    QCOMPARE(evaluateOne("count(errors){group=later} == 0", twoGroups(), groups).status,
+             ThresholdStatus::NoData);
+    QCOMPARE(evaluateOne("iterations_failed{group=later} == 0", twoGroups(), groups).status,
+             ThresholdStatus::NoData);
+    // "default" names the whole run only in a run without groups.
+    QCOMPARE(evaluateOne("count(errors){group=default} == 2", handBuilt()).status,
+             ThresholdStatus::Passed);
+    QCOMPARE(evaluateOne("count(errors){group=default} == 13", twoGroups(), {"default"}).status,
+             ThresholdStatus::NoData);
+    // A group selector naming none of the groups is the parser's error, with the groups known.
+    QVERIFY(!ThresholdEvaluator::create({{"p95{group=default} < 1", false, 0}}, groups));
+
+    auto evaluator =
+        ThresholdEvaluator::create({{"p99.9{group=buy} < 0.5ms", false, 0},
+                                    {"p99.9(transaction:login){group=browse} <= 0.2ms", false, 0}},
+                                   groups);
+    QVERIFY(evaluator);
+    QVERIFY(evaluator->needsHistograms());
+    Snapshot s = twoGroups();
+    auto results = evaluator->evaluate(s);
+    QCOMPARE(results[0].status, ThresholdStatus::NoData);
+    QCOMPARE(results[1].status, ThresholdStatus::NoData);
+    // The run's histogram is not the group's: only the group's own counts.
+    auto wide = std::make_shared<Histogram>();
+    wide->record(5000000);
+    s.totalHistogram = wide;
+    s.transactionsTotal["login"].histogram = wide;
+    auto buy = std::make_shared<Histogram>();
+    for (std::uint64_t micros = 1; micros <= 1000; ++micros)
+        buy->record(micros);
+    auto login = std::make_shared<Histogram>();
+    for (std::uint64_t micros = 1; micros <= 200; ++micros)
+        login->record(micros);
+    s.groups[1].totalHistogram = buy;
+    s.groups[0].transactionsTotal["login"].histogram = login;
+    results = evaluator->evaluate(s);
+    QCOMPARE(results[0].observed, 0.999);
+    QCOMPARE(results[0].status, ThresholdStatus::Failed);
+    QCOMPARE(results[1].observed, 0.2);
+    QCOMPARE(results[1].status, ThresholdStatus::Passed);
+}
+
+void TestThresholdEvaluator::writesJUnitWithTheGroups()
+{
+    Snapshot s = twoGroups();
+    s.final = true;
+    auto evaluator = ThresholdEvaluator::create(
+        {{"error_rate{group=buy} < 5%", false, 0}, {"p95 < 1s", false, 0}}, {"browse", "buy"});
+    QVERIFY(evaluator);
+    const auto results = evaluator->evaluate(s);
+    const auto started = std::chrono::system_clock::time_point(std::chrono::seconds(1796277600));
+    const std::string xml = junitReport(s, results, {"mix", started, "ci-7"});
+    // Each group's checks apart: the run-wide merge of "status is 200" is no case of its own.
+    QCOMPARE(
+        QString::fromStdString(xml),
+        QString::fromUtf8(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuite name=\"mix\" tests=\"4\" failures=\"2\" errors=\"0\" "
+            "skipped=\"0\" time=\"20.000\" timestamp=\"2026-12-03T06:00:00\" hostname=\"ci-7\">\n"
+            "  <properties/>\n"
+            "  <testcase classname=\"loadwizard.thresholds.buy\" name=\"error_rate{group=buy} "
+            "&lt; 5%\" time=\"20.000\">\n"
+            "    <failure type=\"threshold\" message=\"observed 10.00 %\">error_rate{group=buy} "
+            "&lt; 5%: observed 10.00 %</failure>\n"
+            "  </testcase>\n"
+            "  <testcase classname=\"loadwizard.thresholds\" name=\"p95 &lt; 1s\" "
+            "time=\"20.000\"/>\n"
+            "  <testcase classname=\"loadwizard.checks.browse\" name=\"status is 200\" "
+            "time=\"20.000\"/>\n"
+            "  <testcase classname=\"loadwizard.checks.buy\" name=\"status is 200\" "
+            "time=\"20.000\">\n"
+            "    <failure type=\"check\" message=\"2 of 20 failed, 18 passed (90.00 % "
+            "passed)\">buy: "
+            "status is 200: 2 of 20 failed, 18 passed (90.00 % passed)</failure>\n"
+            "  </testcase>\n"
+            "  <system-out/>\n"
+            "  <system-err/>\n"
+            "</testsuite>\n"));
 }
 
 QTEST_GUILESS_MAIN(TestThresholdEvaluator)

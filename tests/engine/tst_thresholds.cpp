@@ -48,6 +48,7 @@ private slots:
     void readsTheCommandLineForm();
     void rejectsBadCommandLineOptions_data();
     void rejectsBadCommandLineOptions();
+    void readsTheProjectsGroupsOnTheCommandLine();
     void countsColumnsInCharactersNotBytes();
 };
 
@@ -249,6 +250,30 @@ void TestThresholds::rejectsBadCommandLineOptions()
     QVERIFY(!settings);
     const QString text = QString::fromStdString(settings.error().toString());
     QVERIFY2(text.contains(message), qPrintable(text));
+}
+
+void TestThresholds::readsTheProjectsGroupsOnTheCommandLine()
+{
+    const std::vector<std::string> groups{"browse", "buy"};
+    const auto settings = parseThresholdFlag("p95{group=buy} < 800ms;abort", groups);
+    QVERIFY2(settings, settings ? "" : settings.error().toString().c_str());
+    QCOMPARE(QString::fromStdString(settings->expression),
+             QStringLiteral("p95{group=buy} < 800ms"));
+    QVERIFY(settings->abort);
+    // "default" is the name of a project without groups only; the error names --threshold.
+    const auto wrong = parseThresholdFlag("p95{group=default} < 800ms", groups);
+    QVERIFY(!wrong);
+    QCOMPARE(QString::fromStdString(wrong.error().toString()),
+             QStringLiteral("--threshold: column 11: the project has no group \"default\" (known: "
+                            "browse, buy)"));
+    const auto typo = parseThresholdFlag("p95{group=bye} < 800ms", groups);
+    QVERIFY(!typo);
+    QCOMPARE(QString::fromStdString(typo.error().toString()),
+             QStringLiteral("--threshold: column 11: the project has no group \"bye\" (known: "
+                            "browse, buy)"));
+    // Without groups, only "default".
+    QVERIFY(parseThresholdFlag("p95{group=default} < 800ms"));
+    QVERIFY(!parseThresholdFlag("p95{group=buy} < 800ms"));
 }
 
 void TestThresholds::countsColumnsInCharactersNotBytes()

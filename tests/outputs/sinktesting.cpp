@@ -146,6 +146,38 @@ Snapshot SnapshotSeries::next(std::uint64_t requests, std::uint64_t errors, bool
     return snapshot;
 }
 
+Snapshot withTwoGroups(Snapshot snapshot)
+{
+    const NameStats login = snapshot.requestsInterval[SnapshotSeries::loginName];
+    const NameStats product = snapshot.requestsInterval[SnapshotSeries::productName];
+    GroupSnapshot browse;
+    browse.name = "browse";
+    browse.activeVusers = 6;
+    browse.plannedVusers = 7;
+    browse.interval.requests = login.count;
+    browse.interval.iterations = login.count / 2;
+    browse.intervalLatency = login.latency;
+    browse.requestsInterval[SnapshotSeries::loginName] = login;
+    browse.transactionsInterval["checkout flow"] = snapshot.transactionsInterval["checkout flow"];
+    GroupSnapshot buy;
+    buy.name = "buy.eu";
+    buy.activeVusers = 4;
+    buy.plannedVusers = 5;
+    buy.interval.requests = product.count;
+    buy.interval.requestErrors = product.errors;
+    buy.interval.errors[std::size_t(ErrorClass::Http5xx)] = product.errors;
+    buy.interval.iterations = snapshot.interval.iterations - browse.interval.iterations;
+    buy.intervalLatency = product.latency;
+    buy.requestsInterval[SnapshotSeries::productName] = product;
+    buy.transactionsInterval["checkout flow"] = {product.count, product.errors,
+                                                 latency(product.count, 20.0)};
+    NameStats &merged = snapshot.transactionsInterval["checkout flow"];
+    merged.count += product.count;
+    merged.errors += product.errors;
+    snapshot.groups = {browse, buy};
+    return snapshot;
+}
+
 std::unique_ptr<Loadwizard::OutputSink>
 makeTestSink(SinkFactory factory, const std::string &kind, const std::string &target,
              std::map<std::string, std::string, std::less<>> options)

@@ -82,3 +82,9 @@ private:
     double m_elapsed = 0;
     Loadwizard::Counters m_total;
 };
+
+/// `snapshot` (one of SnapshotSeries::next()'s) as a run of two groups: "browse" sends the
+/// login requests, "buy.eu" the product requests (and their errors); both have a "checkout flow"
+/// transaction (browse's as the login count, buy.eu's as the product count), which the run's
+/// merged entry sums. Interval numbers only.
+Loadwizard::Snapshot withTwoGroups(Loadwizard::Snapshot snapshot);

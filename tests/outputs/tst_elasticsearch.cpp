@@ -196,6 +196,54 @@ private slots:
         QCOMPARE(context.retries(), 0);
     }
 
+    void labelsEachGroupsDocumentsBesideTheRuns()
+    {
+        FakeElasticsearch server;
+        QVERIFY(server.listening());
+        auto sink = makeSink(server.url());
+        QVERIFY(sink);
+        SnapshotSeries series;
+        RecordingContext context;
+        QVERIFY(sink->start(series.runInfo(), context).has_value());
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(sink->deliver(withTwoGroups(series.next(40, 4)), context).has_value());
+        sink->finish(nullptr, context);
+        QVERIFY(server.protocolErrors().empty());
+        const auto documents = server.documents();
+        const auto group = [](const Json &s) {
+            const Json *value = find(s, {"labels", "group"});
+            return value ? value->get<std::string>() : std::string();
+        };
+        std::map<std::string, std::uint64_t> requests, checkout, intervals;
+        for (const auto &document : documents) {
+            const Json &s = document.source;
+            if (isType(s, "interval")) {
+                ++intervals[group(s)];
+                requests[group(s)] += s["loadwizard"]["requests"]["count"].get<std::uint64_t>();
+                // Log events are the run's.
+                QCOMPARE(s["loadwizard"].contains("events_dropped"), group(s).empty());
+                QCOMPARE(s["loadwizard"]["vusers"].contains("max"), group(s).empty());
+            }
+            if (isType(s, "transaction"))
+                checkout[group(s)] += s["loadwizard"]["count"].get<std::uint64_t>();
+            if (s["event"]["kind"] == "event")
+                QCOMPARE(group(s), std::string());
+        }
+        using Counts = std::map<std::string, std::uint64_t>;
+        QCOMPARE(intervals, (Counts{{"", 2}, {"browse", 2}, {"buy.eu", 2}}));
+        QCOMPARE(requests, (Counts{{"", 80}, {"browse", 40}, {"buy.eu", 40}}));
+        QCOMPARE(checkout, (Counts{{"", 80}, {"browse", 40}, {"buy.eu", 40}}));
+        // Per interval: the run's 1 + 2 requests + 1 transaction, each group's 1 + 1 + 1; no id
+        // met twice (a conflict would have dropped a document).
+        QCOMPARE(countWhere(documents, [](const Json &s) { return isType(s, "request"); }),
+                 std::size_t(8));
+        std::set<std::string> ids;
+        for (const auto &document : documents)
+            ids.insert(document.id);
+        QCOMPARE(ids.size(), documents.size());
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+    }
+
     void retriesItemsRefusedWith429UntilAccepted()
     {
         FakeElasticsearch server;

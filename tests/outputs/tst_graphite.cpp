@@ -340,6 +340,74 @@ private slots:
                  30.0);
     }
 
+    void groupsLandUnderTheirOwnPathsBesideTheRun()
+    {
+        Carbon carbon;
+        QVERIFY2(carbon.start(), qPrintable(carbon.console()));
+        auto plain = makeSink(carbon.target());
+        auto tagged = makeSink(carbon.target(), {{"tags", "true"}});
+        auto gatling = makeSink(carbon.target(), {{"scheme", "gatling"}});
+        QVERIFY(plain && tagged && gatling);
+        SnapshotSeries series(120);
+        RecordingContext context;
+        QVERIFY(plain->start(series.runInfo("mix"), context).has_value());
+        QVERIFY(tagged->start(series.runInfo("mix"), context).has_value());
+        QVERIFY(gatling->start(series.runInfo("mix"), context).has_value());
+        for (int i = 0; i < 3; ++i) {
+            const Snapshot snapshot = withTwoGroups(series.next(40, 4));
+            QVERIFY(plain->deliver(snapshot, context).has_value());
+            QVERIFY(tagged->deliver(snapshot, context).has_value());
+            QVERIFY(gatling->deliver(snapshot, context).has_value());
+        }
+        plain->finish(nullptr, context);
+        tagged->finish(nullptr, context);
+        gatling->finish(nullptr, context);
+        QCOMPARE(context.rejected(), std::uint64_t(0));
+        const qint64 from = epoch(series.started()) - 5;
+        const qint64 until = from + 60;
+        // The run's paths as without groups; each group's under groups.NAME ("buy.eu" is one
+        // component, "buy-eu"); the same transaction in both groups stays apart.
+        const QString prefix = "loadwizard.mix.";
+        QCOMPARE(carbon.waitForSum(prefix + "all.count", 120, from, until), 120.0);
+        QCOMPARE(carbon.waitForSum(prefix + "transaction.checkout_flow.count", 120, from, until),
+                 120.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.browse.all.count", 60, from, until), 60.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.buy-eu.all.errors", 12, from, until), 12.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.buy-eu.errors.http_5xx", 12, from, until),
+                 12.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.browse.transaction.checkout_flow.count", 60,
+                                   from, until),
+                 60.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.buy-eu.transaction.checkout_flow.errors", 12,
+                                   from, until),
+                 12.0);
+        const auto buyP95 =
+            carbon.points(prefix + "groups.buy-eu.transaction.checkout_flow.p95", from, until);
+        QCOMPARE(buyP95.size(), std::size_t(3));
+        QCOMPARE(buyP95.begin()->second, 36.0);
+        QCOMPARE(carbon.waitForSum(prefix + "groups.browse.vusers.active", 18, from, until), 18.0);
+        QVERIFY(
+            carbon.points(prefix + "groups.browse.request.POST__login.count", from, until).size() ==
+            3);
+        // Tagged: the same names with a group tag (sorted among the others by carbon).
+        QCOMPARE(carbon.waitForSum("loadwizard.all.count;group=buy.eu;instance=generator-1;"
+                                   "project=mix;scenario=shop",
+                                   60, from, until),
+                 60.0);
+        QCOMPARE(carbon.waitForSum("loadwizard.transaction.count;group=browse;instance=generator-"
+                                   "1;project=mix;scenario=shop;transaction=checkout_flow",
+                                   60, from, until),
+                 60.0);
+        QCOMPARE(carbon.waitForSum("loadwizard.all.count;instance=generator-1;project=mix;"
+                                   "scenario=shop",
+                                   120, from, until),
+                 120.0);
+        // Gatling: each group is a scenario of users.
+        QCOMPARE(carbon.waitForSum("gatling.mix.users.buy-eu.active", 12, from, until), 12.0);
+        QCOMPARE(carbon.waitForSum("gatling.mix.users.allUsers.active", 30, from, until), 30.0);
+        QVERIFY(carbon.points("gatling.mix.users.shop.active", from, until).empty());
+    }
+
     void reconnectsWhenCarbonStartsLate()
     {
         Carbon carbon; // not started yet

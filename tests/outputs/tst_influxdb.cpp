@@ -4,6 +4,8 @@
 // slowly. The load itself must not notice any of them.
 
 #include "e2eharness.h"
+#include "sinktesting.h"
+#include <loadwizard/outputsinks.h>
 
 #include <loadwizard/targetserver.h>
 
@@ -147,6 +149,7 @@ private slots:
 
     void nativeSchemaTotalsEqualTheSummary();
     void jmeterSchemaTotalsEqualTheSummary();
+    void groupsSeriesQueryApartAndTheRunsAlone();
     void serverDownAtTheStartLeavesTheRunAlone();
     void dataAfterARestartArrives();
     void slowServerDropsAreCountedAndTheRunEndsOnTime();
@@ -246,6 +249,53 @@ void TestInfluxOutput::nativeSchemaTotalsEqualTheSummary()
     for (const auto &row : tags[0]["values"].toArray())
         keys << row[0].toString();
     QCOMPARE(keys, (QStringList{"instance", "project", "request", "scenario"}));
+}
+
+void TestInfluxOutput::groupsSeriesQueryApartAndTheRunsAlone()
+{
+    if (!m_haveInflux)
+        QSKIP(qPrintable(m_skipReason));
+    auto sink = makeTestSink(&Engine::makeInfluxSink, "influxdb",
+                             m_influx.url("lw_groups").toStdString(), {{"precision", "ms"}});
+    QVERIFY(sink);
+    SnapshotSeries series(120);
+    RecordingContext context;
+    QVERIFY(sink->start(series.runInfo("mix"), context).has_value());
+    for (int i = 0; i < 3; ++i) {
+        const auto sent = sink->deliver(withTwoGroups(series.next(40, 4)), context);
+        QVERIFY2(sent.has_value(), sent ? "" : sent.error().message.c_str());
+    }
+    sink->finish(nullptr, context);
+    QCOMPARE(context.rejected(), std::uint64_t(0));
+    // The run's series have no group tag ("group" is an InfluxQL keyword: quote it).
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT sum(count) FROM requests WHERE request = 'all' "
+                                          "AND \"group\" = ''"),
+             120.0);
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT sum(count) FROM transactions WHERE "
+                                          "\"group\" = ''"),
+             120.0);
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT sum(count) FROM transactions WHERE "
+                                          "\"group\" = 'browse'"),
+             60.0);
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT sum(errors) FROM transactions WHERE "
+                                          "\"group\" = 'buy.eu'"),
+             12.0);
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT max(p95) FROM transactions WHERE "
+                                          "\"group\" = 'buy.eu'"),
+             36.0);
+    QCOMPARE(m_influx.scalar("lw_groups", "SELECT sum(count) FROM errors WHERE "
+                                          "\"group\" = 'buy.eu' AND status_class = 'http_5xx'"),
+             12.0);
+    // GROUP BY "group": one series per group, and the run's (group "").
+    const auto byGroup =
+        m_influx.query("lw_groups", "SELECT sum(active) FROM vusers GROUP BY \"group\"");
+    QStringList rows;
+    for (const QJsonValue &value : byGroup) {
+        const QJsonObject series = value.toObject();
+        rows << series["tags"].toObject()["group"].toString() + "=" +
+                    QString::number(series["values"].toArray()[0].toArray()[1].toDouble());
+    }
+    QCOMPARE(rows, (QStringList{"=30", "browse=18", "buy.eu=12"}));
 }
 
 void TestInfluxOutput::jmeterSchemaTotalsEqualTheSummary()

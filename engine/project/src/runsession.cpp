@@ -6,14 +6,32 @@
 
 namespace Loadwizard {
 
+namespace {
+
+/// The summary's scenario: the run's, or in a run with groups each group's ("browse: shop,
+/// buy: checkout").
+std::string scenarioLabel(const RunConfig &config)
+{
+    if (config.groups.empty())
+        return config.scenarioId;
+    std::string label;
+    for (const GroupConfig &group : config.groups)
+        label += (label.empty() ? "" : ", ") + group.name + ": " + group.scenarioId;
+    return label;
+}
+
+} // namespace
+
 tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Project &project,
                                                                      RunSessionOptions options)
 {
     // Thresholds first: a typo in one costs no compile and no test time.
-    auto thresholds = ThresholdEvaluator::create(project.thresholds);
+    // A {group=NAME} names one of the project's groups ("default" without groups).
+    const std::vector<std::string> groups = project.groupNames();
+    auto thresholds = ThresholdEvaluator::create(project.thresholds, groups);
     if (!thresholds)
         return tl::make_unexpected(thresholds.error());
-    auto flagged = ThresholdEvaluator::create(options.thresholds);
+    auto flagged = ThresholdEvaluator::create(options.thresholds, groups);
     if (!flagged) {
         Error error = flagged.error();
         error.field = "--threshold";
@@ -27,7 +45,7 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     std::unique_ptr<RunSession> session(new RunSession);
     session->m_project = project;
     session->m_prepared = std::move(*prepared);
-    session->m_header = SummaryHeader{project.name, session->m_prepared.config.scenarioId,
+    session->m_header = SummaryHeader{project.name, scenarioLabel(session->m_prepared.config),
                                       project.arrivalRate.empty()
                                           ? project.profile.toString()
                                           : "arrival rate " + project.arrivalRate.toString()};
@@ -57,7 +75,7 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     session->m_outputs = std::move(*outputs);
     session->m_prepared.config.iterationsPerVuser = options.iterationsPerVuser;
     session->m_prepared.config.trace = options.trace;
-    session->m_thresholds = *ThresholdEvaluator::create(allThresholds);
+    session->m_thresholds = *ThresholdEvaluator::create(allThresholds, groups);
     session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);

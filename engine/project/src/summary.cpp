@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -36,12 +35,12 @@ double rate(std::uint64_t count, double seconds)
     return seconds > 0 ? double(count) / seconds : 0.0;
 }
 
-void nameTable(std::string &out, const char *title,
+void nameTable(std::string &out, std::string_view title,
                const std::map<std::string, NameStats, std::less<>> &rows, double seconds)
 {
     if (rows.empty())
         return;
-    std::size_t width = std::strlen(title);
+    std::size_t width = title.size();
     for (const auto &[name, row] : rows)
         width = std::max(width, std::min<std::size_t>(name.size(), 60));
     append(out, "\n  {:<{}} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", title,
@@ -64,6 +63,158 @@ nlohmann::json statsJson(const NameStats &row)
     return {{"count", row.count},  {"errors", row.errors}, {"min_ms", l.minMs},
             {"mean_ms", l.meanMs}, {"p50_ms", l.p50Ms},    {"p90_ms", l.p90Ms},
             {"p95_ms", l.p95Ms},   {"p99_ms", l.p99Ms},    {"max_ms", l.maxMs}};
+}
+
+/// What the run and each of its groups have alike: counters, latency, arrivals, names, checks.
+struct Part
+{
+    const Counters &total;
+    const LatencyStats &latency;
+    const LatencyStats &intendedLatency;
+    const ArrivalStats &arrivals;
+    const std::map<std::string, NameStats, std::less<>> &transactions;
+    const std::map<std::string, NameStats, std::less<>> &requests;
+    const std::map<std::string, CheckStats, std::less<>> &checks;
+    /// The run's only (the groups' requests are not broken down by phase).
+    const std::map<std::string, TimingBreakdown, std::less<>> *timings = nullptr;
+};
+
+Part partOf(const Snapshot &s)
+{
+    return {s.total,    s.totalLatency,      s.totalIntendedLatency,
+            s.arrivals, s.transactionsTotal, s.requestsTotal,
+            s.checks,   &s.timings};
+}
+
+Part partOf(const GroupSnapshot &g)
+{
+    return {g.total,    g.totalLatency,      g.totalIntendedLatency,
+            g.arrivals, g.transactionsTotal, g.requestsTotal,
+            g.checks};
+}
+
+/// The keys the top level and each entry of `groups` share.
+void partJson(nlohmann::json &j, const Part &p, double seconds)
+{
+    const auto &t = p.total;
+    j["requests"] = {{"count", t.requests},
+                     {"errors", t.requestErrors},
+                     {"rate_per_s", rate(t.requests, seconds)},
+                     {"bytes_in", t.bytesIn},
+                     {"bytes_out", t.bytesOut}};
+    j["latency"] = statsJson({t.requests, t.requestErrors, p.latency});
+    j["iterations"] = t.iterations;
+    j["iterations_failed"] = t.iterationsFailed;
+    j["iterations_interrupted"] = t.iterationsInterrupted;
+    j["iterations_started"] = t.iterationsStarted;
+    j["iterations_dropped"] = t.iterationsDropped;
+    j["model"] = p.arrivals.open ? "open" : "closed";
+    if (p.arrivals.open) {
+        // "latency" stays the service time in both models; this is the corrected one.
+        j["latency_from_intended_start"] =
+            statsJson({t.requests, t.requestErrors, p.intendedLatency});
+        j["arrivals"] = {{"planned", p.arrivals.planned},
+                         {"started", t.iterationsStarted},
+                         {"dropped", t.iterationsDropped},
+                         {"pool_max", p.arrivals.poolMax}};
+    }
+    j["vuser_init_failures"] = t.vuserInitFailures;
+    j["transactions"] = nlohmann::json::object();
+    for (const auto &[name, row] : p.transactions)
+        j["transactions"][name] = statsJson(row);
+    j["requests_by_name"] = nlohmann::json::object();
+    for (const auto &[name, row] : p.requests) {
+        auto entry = statsJson(row);
+        if (p.arrivals.open)
+            entry["from_intended_start"] = statsJson({row.count, row.errors, row.intendedLatency});
+        const auto timing = p.timings ? p.timings->find(name) : decltype(p.timings->end())();
+        if (p.timings && timing != p.timings->end()) {
+            const auto &b = timing->second;
+            entry["timings_ms"] = {{"dns", b.dnsMs},
+                                   {"connect", b.connectMs},
+                                   {"tls", b.tlsMs},
+                                   {"ttfb", b.ttfbMs},
+                                   {"total", b.totalMs}};
+        }
+        j["requests_by_name"][name] = entry;
+    }
+    j["checks"] = nlohmann::json::object();
+    for (const auto &[name, c] : p.checks)
+        j["checks"][name] = {{"passes", c.passes}, {"fails", c.fails}};
+    j["errors_by_class"] = nlohmann::json::object();
+    for (std::size_t i = 0; i < errorClassCount; ++i)
+        j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
+}
+
+void latencyLine(std::string &out, std::string_view indent, const char *label,
+                 const LatencyStats &l, const char *note)
+{
+    append(out,
+           "{}{} min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  p99 {:.2f}  "
+           "max {:.2f} ms{}\n",
+           indent, label, l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs, note);
+}
+
+/// Requests, latency, iterations, arrivals and vuser init: the run's lines and each group's.
+void partLines(std::string &out, const Part &p, double seconds, std::string_view indent)
+{
+    const auto &t = p.total;
+    append(out, "{}requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", indent, t.requests,
+           rate(t.requests, seconds), t.requestErrors,
+           t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
+    if (p.arrivals.open) {
+        // Both, named: users compare the first with what their users see, the second with the
+        // server's own logs.
+        latencyLine(out, indent, "latency .......", p.intendedLatency,
+                    "  (from the intended start)");
+        latencyLine(out, indent, "service time ..", p.latency, "  (send to response)");
+    } else {
+        latencyLine(out, indent, "latency .......", p.latency, "");
+    }
+    append(out, "{}iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", indent,
+           t.iterations, rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
+    if (p.arrivals.open)
+        append(out, "{}arrivals ...... planned {}   started {}   dropped {}   pool max {} vusers\n",
+               indent, p.arrivals.planned, t.iterationsStarted, t.iterationsDropped,
+               p.arrivals.poolMax);
+    if (t.vuserInitFailures)
+        append(out, "{}vuser init .... failed {} (those vusers never iterated)\n", indent,
+               t.vuserInitFailures);
+}
+
+void checksLine(std::string &out, const Counters &t, std::string_view indent)
+{
+    const auto checks = t.checksPassed + t.checksFailed;
+    if (checks) {
+        append(out, "{}checks ........ {:.2f} %   passed {}   failed {}\n", indent,
+               100.0 * double(t.checksPassed) / double(checks), t.checksPassed, t.checksFailed);
+    }
+}
+
+void checkRows(std::string &out, const std::map<std::string, CheckStats, std::less<>> &checks,
+               std::string_view title)
+{
+    if (checks.empty())
+        return;
+    append(out, "\n  {}\n", title);
+    for (const auto &[name, c] : checks)
+        append(out, "  {} {:<40} passed {}   failed {}\n", c.fails ? "✗" : "✓", name, c.passes,
+               c.fails);
+}
+
+/// One group of a run with groups: its figures, then its names' tables, titled with its name.
+void groupSection(std::string &out, const GroupSnapshot &g, double seconds)
+{
+    append(out, "\n  GROUP {}\n", g.name);
+    if (g.arrivals.open)
+        append(out, "    vusers ........ pool max {}\n", g.arrivals.poolMax);
+    else
+        append(out, "    vusers ........ planned max {}\n", g.maxPlannedVusers);
+    partLines(out, partOf(g), seconds, "    ");
+    checksLine(out, g.total, "    ");
+    nameTable(out, g.name + " TRANSACTIONS (ms)", g.transactionsTotal, seconds);
+    nameTable(out, g.name + " REQUESTS (ms)", g.requestsTotal, seconds);
+    checkRows(out, g.checks, g.name + " CHECKS");
 }
 
 } // namespace
@@ -99,37 +250,9 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
                                      : "this machine could not start them as fast");
     }
     out += '\n';
-    append(out, "  requests ...... {}   {:.1f}/s   errors {} ({:.2f} %)\n", t.requests,
-           rate(t.requests, seconds), t.requestErrors,
-           t.requests ? 100.0 * double(t.requestErrors) / double(t.requests) : 0.0);
-    auto latencyLine = [&](const char *label, const LatencyStats &l, const char *note) {
-        append(out,
-               "  {} min {:.2f}  mean {:.2f}  p50 {:.2f}  p90 {:.2f}  p95 {:.2f}  p99 {:.2f}  "
-               "max {:.2f} ms{}\n",
-               label, l.minMs, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs, note);
-    };
-    if (s.arrivals.open) {
-        // Both, named: users compare the first with what their users see, the second with the
-        // server's own logs.
-        latencyLine("latency .......", s.totalIntendedLatency, "  (from the intended start)");
-        latencyLine("service time ..", s.totalLatency, "  (send to response)");
-    } else {
-        latencyLine("latency .......", s.totalLatency, "");
-    }
-    append(out, "  iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", t.iterations,
-           rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
-    if (s.arrivals.open)
-        append(out, "  arrivals ...... planned {}   started {}   dropped {}   pool max {} vusers\n",
-               s.arrivals.planned, t.iterationsStarted, t.iterationsDropped, s.arrivals.poolMax);
-    if (t.vuserInitFailures)
-        append(out, "  vuser init .... failed {} (those vusers never iterated)\n",
-               t.vuserInitFailures);
+    partLines(out, partOf(s), seconds, "  ");
     out += "  data .......... in " + bytes(t.bytesIn) + "   out " + bytes(t.bytesOut) + "\n";
-    const auto checks = t.checksPassed + t.checksFailed;
-    if (checks) {
-        append(out, "  checks ........ {:.2f} %   passed {}   failed {}\n",
-               100.0 * double(t.checksPassed) / double(checks), t.checksPassed, t.checksFailed);
-    }
+    checksLine(out, t, "  ");
 
     if (!s.data.empty()) {
         out += "\n  DATA\n";
@@ -144,14 +267,14 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
         }
     }
 
-    nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
-    nameTable(out, "REQUESTS (ms)", s.requestsTotal, seconds);
-
-    if (!s.checks.empty()) {
-        out += "\n  CHECKS\n";
-        for (const auto &[name, c] : s.checks)
-            append(out, "  {} {:<40} passed {}   failed {}\n", c.fails ? "✗" : "✓", name, c.passes,
-                   c.fails);
+    if (s.groups.empty()) {
+        nameTable(out, "TRANSACTIONS (ms)", s.transactionsTotal, seconds);
+        nameTable(out, "REQUESTS (ms)", s.requestsTotal, seconds);
+        checkRows(out, s.checks, "CHECKS");
+    } else {
+        // Each group apart: two groups' "login" are two rows, each under its group's name.
+        for (const GroupSnapshot &g : s.groups)
+            groupSection(out, g, seconds);
     }
     if (!header.thresholds.empty()) {
         out += "\n  THRESHOLDS\n";
@@ -215,7 +338,6 @@ std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
 
 std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
 {
-    const auto &t = s.total;
     nlohmann::json j;
     j["project"] = header.project;
     j["scenario"] = header.scenario;
@@ -224,64 +346,30 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["planned_duration_s"] = s.plannedSeconds;
     j["incomplete"] = s.incomplete.empty() ? nlohmann::json() : nlohmann::json(s.incomplete);
     j["vusers"] = {{"max", s.maxVusers}, {"planned_max", s.maxPlannedVusers}};
-    j["requests"] = {{"count", t.requests},
-                     {"errors", t.requestErrors},
-                     {"rate_per_s", rate(t.requests, s.elapsedSeconds)},
-                     {"bytes_in", t.bytesIn},
-                     {"bytes_out", t.bytesOut}};
-    j["latency"] = statsJson({t.requests, t.requestErrors, s.totalLatency});
-    j["iterations"] = t.iterations;
-    j["iterations_failed"] = t.iterationsFailed;
-    j["iterations_interrupted"] = t.iterationsInterrupted;
-    j["iterations_started"] = t.iterationsStarted;
-    j["iterations_dropped"] = t.iterationsDropped;
-    j["model"] = s.arrivals.open ? "open" : "closed";
-    if (s.arrivals.open) {
-        // "latency" stays the service time in both models; this is the corrected one.
-        j["latency_from_intended_start"] =
-            statsJson({t.requests, t.requestErrors, s.totalIntendedLatency});
-        j["arrivals"] = {{"planned", s.arrivals.planned},
-                         {"started", t.iterationsStarted},
-                         {"dropped", t.iterationsDropped},
-                         {"pool_max", s.arrivals.poolMax}};
-    }
-    j["vuser_init_failures"] = t.vuserInitFailures;
-    j["transactions"] = nlohmann::json::object();
-    for (const auto &[name, row] : s.transactionsTotal)
-        j["transactions"][name] = statsJson(row);
-    j["requests_by_name"] = nlohmann::json::object();
-    for (const auto &[name, row] : s.requestsTotal) {
-        auto entry = statsJson(row);
-        if (s.arrivals.open)
-            entry["from_intended_start"] = statsJson({row.count, row.errors, row.intendedLatency});
-        if (auto it = s.timings.find(name); it != s.timings.end()) {
-            const auto &b = it->second;
-            entry["timings_ms"] = {{"dns", b.dnsMs},
-                                   {"connect", b.connectMs},
-                                   {"tls", b.tlsMs},
-                                   {"ttfb", b.ttfbMs},
-                                   {"total", b.totalMs}};
-        }
-        j["requests_by_name"][name] = entry;
-    }
+    partJson(j, partOf(s), s.elapsedSeconds);
     j["error_messages"] = nlohmann::json::array();
     for (const ErrorMessageCount &e : s.topErrors) {
         j["error_messages"].push_back({{"message", e.message},
                                        {"class", std::string(errorClassName(e.errorClass))},
                                        {"count", e.count}});
     }
-    j["checks"] = nlohmann::json::object();
-    for (const auto &[name, c] : s.checks)
-        j["checks"][name] = {{"passes", c.passes}, {"fails", c.fails}};
+    if (!s.groups.empty()) {
+        // Only in a run with groups: each group's own numbers, in the project's order.
+        j["groups"] = nlohmann::json::array();
+        for (const GroupSnapshot &g : s.groups) {
+            nlohmann::json group;
+            group["name"] = g.name;
+            group["vusers"] = {{"planned_max", g.maxPlannedVusers}};
+            partJson(group, partOf(g), s.elapsedSeconds);
+            j["groups"].push_back(std::move(group));
+        }
+    }
     j["rendezvous"] = nlohmann::json::object();
     for (const auto &[name, r] : s.rendezvous) {
         j["rendezvous"][name] = {{"arrivals", r.arrivals},       {"releases", r.releases},
                                  {"timeouts", r.timeouts},       {"released", r.released},
                                  {"mean_wait_ms", r.meanWaitMs}, {"max_wait_ms", r.maxWaitMs}};
     }
-    j["errors_by_class"] = nlohmann::json::object();
-    for (std::size_t i = 0; i < errorClassCount; ++i)
-        j["errors_by_class"][std::string(errorClassName(ErrorClass(i)))] = t.errors[i];
     j["data"] = nlohmann::json::object();
     for (const auto &[name, d] : s.data) {
         j["data"][name] = {{"strategy", d.strategy},

@@ -61,6 +61,13 @@ std::string localHostname()
     return name;
 }
 
+/// "loadwizard.checks", or "loadwizard.checks.GROUP" for a group's (group names are letters,
+/// digits, '_', '-' and '.', as a classname's parts are).
+std::string classname(std::string_view base, const std::string &group)
+{
+    return group.empty() ? std::string(base) : std::string(base) + "." + group;
+}
+
 } // namespace
 
 std::string xmlEscaped(std::string_view text)
@@ -107,8 +114,8 @@ std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdRes
     std::size_t failures = 0;
     std::string cases;
     for (const auto &result : thresholds) {
-        cases += fmt::format("  <testcase classname=\"loadwizard.thresholds\" name=\"{}\" "
-                             "time=\"{:.3f}\"",
+        cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
+                             xmlEscaped(classname("loadwizard.thresholds", result.group)),
                              xmlEscaped(result.settings.expression), snapshot.elapsedSeconds);
         if (result.failed(true)) {
             ++failures;
@@ -124,24 +131,37 @@ std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdRes
             cases += "/>\n";
         }
     }
-    for (const auto &[name, check] : snapshot.checks) {
-        cases += fmt::format("  <testcase classname=\"loadwizard.checks\" name=\"{}\" "
-                             "time=\"{:.3f}\"",
-                             xmlEscaped(name), snapshot.elapsedSeconds);
-        if (check.fails > 0) {
-            ++failures;
-            const std::uint64_t all = check.passes + check.fails;
-            const std::string message =
-                fmt::format("{} of {} failed, {} passed ({:.2f} % passed)", check.fails, all,
-                            check.passes, 100.0 * double(check.passes) / double(all));
-            cases += fmt::format(">\n    <failure type=\"check\" message=\"{}\">{}</failure>\n"
-                                 "  </testcase>\n",
-                                 xmlEscaped(message), xmlEscaped(name + ": " + message));
-        } else {
-            cases += "/>\n";
+    std::size_t checkCases = 0;
+    const auto checkCasesOf = [&](const std::map<std::string, CheckStats, std::less<>> &checks,
+                                  const std::string &group) {
+        for (const auto &[name, check] : checks) {
+            ++checkCases;
+            cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
+                                 xmlEscaped(classname("loadwizard.checks", group)),
+                                 xmlEscaped(name), snapshot.elapsedSeconds);
+            if (check.fails > 0) {
+                ++failures;
+                const std::uint64_t all = check.passes + check.fails;
+                const std::string message =
+                    fmt::format("{} of {} failed, {} passed ({:.2f} % passed)", check.fails, all,
+                                check.passes, 100.0 * double(check.passes) / double(all));
+                const std::string where = group.empty() ? name : group + ": " + name;
+                cases += fmt::format(">\n    <failure type=\"check\" message=\"{}\">{}</failure>\n"
+                                     "  </testcase>\n",
+                                     xmlEscaped(message), xmlEscaped(where + ": " + message));
+            } else {
+                cases += "/>\n";
+            }
         }
+    };
+    // A run with groups: each group's checks apart, as two groups' "status is 200" are two.
+    if (snapshot.groups.empty()) {
+        checkCasesOf(snapshot.checks, {});
+    } else {
+        for (const GroupSnapshot &group : snapshot.groups)
+            checkCasesOf(group.checks, group.name);
     }
-    const std::size_t tests = thresholds.size() + snapshot.checks.size();
+    const std::size_t tests = thresholds.size() + checkCases;
     const std::string suite = run.suite.empty() ? std::string("loadwizard") : run.suite;
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     xml += fmt::format("<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "

@@ -411,7 +411,8 @@ std::optional<double> parseGraceSeconds(std::string_view text)
     return parseSeconds(text);
 }
 
-tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text)
+tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text,
+                                                          const std::vector<std::string> &groups)
 {
     ThresholdSettings settings;
     // Options follow the last ';' of the expression: names may hold ';' only when quoted, and
@@ -464,7 +465,7 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text)
                                              std::string(option)});
         }
     }
-    auto parsed = parseThreshold(settings.expression);
+    auto parsed = parseThreshold(settings.expression, groups);
     if (!parsed) {
         Error error = parsed.error();
         error.field = "--threshold";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
 namespace Loadwizard {
 
@@ -44,11 +45,39 @@ std::optional<double> latencyOf(const ThresholdExpression &expression, const Lat
     return std::nullopt;
 }
 
-const NameStats *named(const ThresholdExpression &expression, const Snapshot &snapshot)
+using NameMap = std::map<std::string, NameStats, std::less<>>;
+
+/// What a threshold reads: the whole run's totals, or one group's.
+struct Scope
 {
-    const auto &map = expression.subject == ThresholdSubject::Transaction
-                          ? snapshot.transactionsTotal
-                          : snapshot.requestsTotal;
+    const Counters *total = nullptr;
+    const LatencyStats *latency = nullptr;
+    const Histogram *histogram = nullptr;
+    const NameMap *requests = nullptr;
+    const NameMap *transactions = nullptr;
+    const std::map<std::string, CheckStats, std::less<>> *checks = nullptr;
+};
+
+/// The run, or the group `{group=NAME}` names; nullopt when the snapshot has groups and none of
+/// them is that one (no data). A run without groups is its one group, "default".
+std::optional<Scope> scopeOf(const ThresholdExpression &expression, const Snapshot &snapshot)
+{
+    if (expression.group.empty() || (snapshot.groups.empty() && expression.group == "default"))
+        return Scope{
+            &snapshot.total,         &snapshot.totalLatency,      snapshot.totalHistogram.get(),
+            &snapshot.requestsTotal, &snapshot.transactionsTotal, &snapshot.checks};
+    for (const GroupSnapshot &group : snapshot.groups) {
+        if (group.name == expression.group)
+            return Scope{&group.total,         &group.totalLatency,      group.totalHistogram.get(),
+                         &group.requestsTotal, &group.transactionsTotal, &group.checks};
+    }
+    return std::nullopt;
+}
+
+const NameStats *named(const ThresholdExpression &expression, const Scope &scope)
+{
+    const NameMap &map =
+        expression.subject == ThresholdSubject::Transaction ? *scope.transactions : *scope.requests;
     const auto found = map.find(expression.name);
     return found == map.end() || found->second.count == 0 ? nullptr : &found->second;
 }
@@ -77,20 +106,23 @@ bool compare(ThresholdComparison comparison, double observed, double limit)
 std::optional<double> observeThreshold(const ThresholdExpression &expression,
                                        const Snapshot &snapshot)
 {
-    const Counters &total = snapshot.total;
+    const auto scope = scopeOf(expression, snapshot);
+    if (!scope)
+        return std::nullopt;
+    const Counters &total = *scope->total;
     const bool byName = expression.subject == ThresholdSubject::Request ||
                         expression.subject == ThresholdSubject::Transaction;
     switch (expression.metric) {
     case ThresholdMetric::Latency:
         if (byName) {
-            const NameStats *stats = named(expression, snapshot);
+            const NameStats *stats = named(expression, *scope);
             return stats ? latencyOf(expression, stats->latency, stats->histogram.get())
                          : std::nullopt;
         }
-        return latencyOf(expression, snapshot.totalLatency, snapshot.totalHistogram.get());
+        return latencyOf(expression, *scope->latency, scope->histogram);
     case ThresholdMetric::ErrorRate:
         if (byName) {
-            const NameStats *stats = named(expression, snapshot);
+            const NameStats *stats = named(expression, *scope);
             return stats ? std::optional(double(stats->errors) / double(stats->count))
                          : std::nullopt;
         }
@@ -99,8 +131,8 @@ std::optional<double> observeThreshold(const ThresholdExpression &expression,
     case ThresholdMetric::Checks: {
         std::uint64_t passes = total.checksPassed, fails = total.checksFailed;
         if (!expression.name.empty()) {
-            const auto found = snapshot.checks.find(expression.name);
-            if (found == snapshot.checks.end())
+            const auto found = scope->checks->find(expression.name);
+            if (found == scope->checks->end())
                 return std::nullopt;
             passes = found->second.passes;
             fails = found->second.fails;
@@ -119,7 +151,7 @@ std::optional<double> observeThreshold(const ThresholdExpression &expression,
     }
     case ThresholdMetric::Count:
         if (byName) {
-            const NameStats *stats = named(expression, snapshot);
+            const NameStats *stats = named(expression, *scope);
             return stats ? std::optional(double(stats->count)) : std::nullopt;
         }
         return double(expression.subject == ThresholdSubject::Iterations ? total.iterations
@@ -188,6 +220,7 @@ std::vector<ThresholdResult> ThresholdEvaluator::evaluate(const Snapshot &snapsh
     for (std::size_t i = 0; i < m_expressions.size(); ++i) {
         ThresholdResult result;
         result.settings = m_settings[i];
+        result.group = m_expressions[i].group;
         if (const auto observed = observeThreshold(m_expressions[i], snapshot)) {
             result.observed = *observed;
             result.observedText = formatObserved(m_expressions[i], *observed);

@@ -75,7 +75,21 @@ public:
     void setMaxEvents(std::size_t maxEvents) { m_maxEvents = maxEvents; }
 
 private:
+    /// What the run and each of its groups write alike.
+    struct Part
+    {
+        const Counters &interval;
+        const LatencyStats &latency;
+        const std::map<std::string, NameStats, std::less<>> &requests;
+        const std::map<std::string, NameStats, std::less<>> &transactions;
+        const std::map<std::string, CheckStats, std::less<>> &checks;
+    };
+
     void tagsCommon(LineBuilder &line) const;
+    /// Requests, names, iterations, data, errors and checks; `group` empty: the whole run's (no
+    /// `group` tag, as a run without groups writes them).
+    void renderPart(const Part &part, const std::string &group, double seconds, std::int64_t time,
+                    std::vector<std::string> &lines);
     void renderNative(const Snapshot &snapshot, std::int64_t time, std::vector<std::string> &lines);
     void renderJMeter(const Snapshot &snapshot, std::int64_t time, std::vector<std::string> &lines);
 
@@ -87,7 +101,8 @@ private:
     std::int64_t m_lastTime = 0;
     std::int64_t m_lastEventTime = 0;
     std::size_t m_maxEvents = 100;
-    std::map<std::string, CheckStats, std::less<>> m_checksSeen;
+    /// Per group ("" for the whole run), per check: the totals last sent.
+    std::map<std::string, std::map<std::string, CheckStats, std::less<>>, std::less<>> m_checksSeen;
 };
 
 } // namespace Loadwizard::Engine

@@ -132,25 +132,52 @@ Json EcsDocuments::base(EcsDocument::Kind kind, std::chrono::system_clock::time_
 std::vector<EcsDocument> EcsDocuments::metrics(const Snapshot &snapshot) const
 {
     std::vector<EcsDocument> documents;
-    const auto time = timeAt(snapshot.elapsedSeconds);
     const std::string idBase = m_idPrefix + "-m" + std::to_string(snapshot.sequence);
-    const auto &counters = snapshot.interval;
+    addMetrics(documents, snapshot,
+               {snapshot.activeVusers, snapshot.plannedVusers, snapshot.maxVusers,
+                snapshot.interval, snapshot.intervalLatency, snapshot.requestsInterval,
+                snapshot.transactionsInterval},
+               {}, idBase);
+    // A run with groups: besides the run's documents (as a run without groups sends them),
+    // each group's, with `labels.group`.
+    for (std::size_t i = 0; i < snapshot.groups.size(); ++i) {
+        const GroupSnapshot &g = snapshot.groups[i];
+        addMetrics(documents, snapshot,
+                   {g.activeVusers, g.plannedVusers, std::nullopt, g.interval, g.intervalLatency,
+                    g.requestsInterval, g.transactionsInterval},
+                   g.name, idBase + "-g" + std::to_string(i));
+    }
+    return documents;
+}
 
-    Json interval = base(EcsDocument::Kind::Metrics, time);
-    interval["event"]["duration"] = nanoseconds(snapshot.intervalSeconds);
+void EcsDocuments::addMetrics(std::vector<EcsDocument> &documents, const Snapshot &snapshot,
+                              const Part &part, const std::string &group,
+                              const std::string &idBase) const
+{
+    const auto time = timeAt(snapshot.elapsedSeconds);
+    const auto &counters = part.interval;
+    const auto document = [&] {
+        Json json = base(EcsDocument::Kind::Metrics, time);
+        if (!group.empty())
+            json["labels"]["group"] = group;
+        json["event"]["duration"] = nanoseconds(snapshot.intervalSeconds);
+        return json;
+    };
+
+    Json interval = document();
     Json errors = Json::object();
     for (std::size_t c = 0; c < errorClassCount; ++c)
         errors[std::string(errorClassName(ErrorClass(c)))] = counters.errors[c];
+    Json vusers = {{"active", part.activeVusers}, {"planned", part.plannedVusers}};
+    if (part.maxVusers)
+        vusers["max"] = *part.maxVusers;
     Json data = {
         {"type", "interval"},
         {"sequence", snapshot.sequence},
         {"elapsed_seconds", snapshot.elapsedSeconds},
         {"interval_seconds", snapshot.intervalSeconds},
         {"final", snapshot.final},
-        {"vusers",
-         {{"active", snapshot.activeVusers},
-          {"planned", snapshot.plannedVusers},
-          {"max", snapshot.maxVusers}}},
+        {"vusers", std::move(vusers)},
         {"requests",
          {{"count", counters.requests},
           {"errors", counters.requestErrors},
@@ -164,35 +191,35 @@ std::vector<EcsDocument> EcsDocuments::metrics(const Snapshot &snapshot) const
           {"failed", counters.iterationsFailed},
           {"interrupted", counters.iterationsInterrupted}}},
         {"checks", {{"passed", counters.checksPassed}, {"failed", counters.checksFailed}}},
-        {"events_dropped", snapshot.eventsDropped},
     };
-    if (snapshot.intervalLatency.count)
-        data["latency_ms"] = latencyJson(snapshot.intervalLatency);
+    // Log events are the run's, not a group's.
+    if (group.empty())
+        data["events_dropped"] = snapshot.eventsDropped;
+    if (part.latency.count)
+        data["latency_ms"] = latencyJson(part.latency);
     interval["loadwizard"] = std::move(data);
     documents.push_back({EcsDocument::Kind::Metrics, time, idBase, std::move(interval)});
 
     const auto addNamed = [&](const auto &map, const char *type, const char *idTag) {
         std::size_t index = 0;
         for (const auto &[name, stats] : map) {
-            Json document = base(EcsDocument::Kind::Metrics, time);
-            document["event"]["duration"] = nanoseconds(snapshot.intervalSeconds);
-            Json named = {{"type", type},
-                          {"name", name},
-                          {"sequence", snapshot.sequence},
-                          {"elapsed_seconds", snapshot.elapsedSeconds},
-                          {"interval_seconds", snapshot.intervalSeconds},
-                          {"count", stats.count},
-                          {"errors", stats.errors}};
+            Json named = document();
+            Json fields = {{"type", type},
+                           {"name", name},
+                           {"sequence", snapshot.sequence},
+                           {"elapsed_seconds", snapshot.elapsedSeconds},
+                           {"interval_seconds", snapshot.intervalSeconds},
+                           {"count", stats.count},
+                           {"errors", stats.errors}};
             if (stats.latency.count)
-                named["latency_ms"] = latencyJson(stats.latency);
-            document["loadwizard"] = std::move(named);
+                fields["latency_ms"] = latencyJson(stats.latency);
+            named["loadwizard"] = std::move(fields);
             documents.push_back({EcsDocument::Kind::Metrics, time,
-                                 idBase + idTag + std::to_string(index++), std::move(document)});
+                                 idBase + idTag + std::to_string(index++), std::move(named)});
         }
     };
-    addNamed(snapshot.requestsInterval, "request", "-r");
-    addNamed(snapshot.transactionsInterval, "transaction", "-t");
-    return documents;
+    addNamed(part.requests, "request", "-r");
+    addNamed(part.transactions, "transaction", "-t");
 }
 
 EcsDocument EcsDocuments::logDocument(const LogEvent &event, std::string id) const

@@ -8,6 +8,8 @@
 #include <loadwizard/snapshot.h>
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +41,8 @@ public:
 
     EcsDocuments(RunInfo info, std::string serviceName);
 
-    /// One `loadwizard.type: interval` document plus one per request name and transaction.
+    /// One `loadwizard.type: interval` document plus one per request name and transaction; in a
+    /// run with groups, the same again for each group, with `labels.group`.
     std::vector<EcsDocument> metrics(const Snapshot &snapshot) const;
     /// The interval's log events (request errors, failed checks, scenario exceptions), plus a
     /// warning when events were dropped.
@@ -56,6 +59,21 @@ public:
     static std::string isoTimestamp(std::chrono::system_clock::time_point time);
 
 private:
+    /// What the run and each of its groups send alike.
+    struct Part
+    {
+        long long activeVusers;
+        long long plannedVusers;
+        std::optional<long long> maxVusers; ///< the run's only
+        const Counters &interval;
+        const LatencyStats &latency;
+        const std::map<std::string, NameStats, std::less<>> &requests;
+        const std::map<std::string, NameStats, std::less<>> &transactions;
+    };
+
+    /// The interval document and one per name; `group` empty: the whole run's.
+    void addMetrics(std::vector<EcsDocument> &documents, const Snapshot &snapshot, const Part &part,
+                    const std::string &group, const std::string &idBase) const;
     nlohmann::json base(EcsDocument::Kind kind, std::chrono::system_clock::time_point time) const;
     EcsDocument logDocument(const LogEvent &event, std::string id) const;
 

@@ -18,6 +18,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -289,14 +290,19 @@ private:
         return seconds;
     }
 
-    std::string path(std::initializer_list<std::string_view> components) const
+    static std::string joined(const std::string &base,
+                              std::initializer_list<std::string_view> components)
     {
-        std::string out = m_prefix;
+        std::string out = base;
         for (const auto component : components) {
             out += '.';
             out += component;
         }
         return out;
+    }
+    std::string path(std::initializer_list<std::string_view> components) const
+    {
+        return joined(m_prefix, components);
     }
 
     static void addLatency(LineBatch &batch, const std::string &base, const LatencyStats &latency,
@@ -313,39 +319,74 @@ private:
         batch.add(base + ".max", latency.maxMs, extraTags);
     }
 
+    /// Where one part's series go: the run's under the prefix, a group's under
+    /// `PREFIX.groups.NAME` (or with `;group=NAME` when tagged).
+    struct Scope
+    {
+        std::string base;
+        std::string tags;
+    };
+
+    Scope scopeOf(const std::string &group) const
+    {
+        if (group.empty())
+            return {m_prefix, {}};
+        if (m_tags)
+            return {m_prefix, ";group=" + sanitizeTagValue(group)};
+        return {m_prefix + ".groups." + sanitizeComponent(group), {}};
+    }
+
     void addNative(LineBatch &batch, const Snapshot &snapshot) const
     {
-        const Counters &c = snapshot.interval;
-        batch.add(path({"vusers", "active"}), snapshot.activeVusers);
-        batch.add(path({"vusers", "planned"}), snapshot.plannedVusers);
-        batch.add(path({"all", "count"}), c.requests);
-        batch.add(path({"all", "errors"}), c.requestErrors);
-        batch.add(path({"all", "rate"}), snapshot.intervalSeconds > 0
-                                             ? double(c.requests) / snapshot.intervalSeconds
-                                             : 0.0);
-        addLatency(batch, path({"all"}), snapshot.intervalLatency);
+        addPart(batch, scopeOf({}), snapshot.activeVusers, snapshot.plannedVusers,
+                snapshot.interval, snapshot.intervalLatency, snapshot.requestsInterval,
+                snapshot.transactionsInterval, snapshot.intervalSeconds);
+        // A run with groups: besides the run's series (as a run without groups sends them),
+        // each group's.
+        for (const GroupSnapshot &g : snapshot.groups)
+            addPart(batch, scopeOf(g.name), g.activeVusers, g.plannedVusers, g.interval,
+                    g.intervalLatency, g.requestsInterval, g.transactionsInterval,
+                    snapshot.intervalSeconds);
+    }
+
+    void addPart(LineBatch &batch, const Scope &scope, long long active, long long planned,
+                 const Counters &c, const LatencyStats &latency,
+                 const std::map<std::string, NameStats, std::less<>> &requests,
+                 const std::map<std::string, NameStats, std::less<>> &transactions,
+                 double seconds) const
+    {
+        const auto path = [&](std::initializer_list<std::string_view> components) {
+            return joined(scope.base, components);
+        };
+        const std::string &tags = scope.tags;
+        batch.add(path({"vusers", "active"}), active, tags);
+        batch.add(path({"vusers", "planned"}), planned, tags);
+        batch.add(path({"all", "count"}), c.requests, tags);
+        batch.add(path({"all", "errors"}), c.requestErrors, tags);
+        batch.add(path({"all", "rate"}), seconds > 0 ? double(c.requests) / seconds : 0.0, tags);
+        addLatency(batch, path({"all"}), latency, tags);
         for (std::size_t i = 0; i < errorClassCount; ++i) {
             const std::string className(errorClassName(ErrorClass(i)));
             if (m_tags)
-                batch.add(path({"errors"}), c.errors[i], ";class=" + className);
+                batch.add(path({"errors"}), c.errors[i], tags + ";class=" + className);
             else
-                batch.add(path({"errors", className}), c.errors[i]);
+                batch.add(path({"errors", className}), c.errors[i], tags);
         }
-        batch.add(path({"iterations", "count"}), c.iterations);
-        batch.add(path({"iterations", "failed"}), c.iterationsFailed);
-        batch.add(path({"iterations", "interrupted"}), c.iterationsInterrupted);
-        batch.add(path({"checks", "passed"}), c.checksPassed);
-        batch.add(path({"checks", "failed"}), c.checksFailed);
-        batch.add(path({"bytes", "in"}), c.bytesIn);
-        batch.add(path({"bytes", "out"}), c.bytesOut);
+        batch.add(path({"iterations", "count"}), c.iterations, tags);
+        batch.add(path({"iterations", "failed"}), c.iterationsFailed, tags);
+        batch.add(path({"iterations", "interrupted"}), c.iterationsInterrupted, tags);
+        batch.add(path({"checks", "passed"}), c.checksPassed, tags);
+        batch.add(path({"checks", "failed"}), c.checksFailed, tags);
+        batch.add(path({"bytes", "in"}), c.bytesIn, tags);
+        batch.add(path({"bytes", "out"}), c.bytesOut, tags);
         const auto addNamed = [&](const auto &map, std::string_view kind) {
             for (const auto &[name, stats] : map) {
                 std::string base;
-                std::string extraTags;
+                std::string extraTags = tags;
                 if (m_tags) {
                     base = path({kind});
                     // Not "name": carbon reserves that tag for the series name itself.
-                    extraTags = ';' + std::string(kind) + '=' + sanitizeTagValue(name);
+                    extraTags += ';' + std::string(kind) + '=' + sanitizeTagValue(name);
                 } else {
                     base = path({kind, sanitizeComponent(name)});
                 }
@@ -354,8 +395,8 @@ private:
                 addLatency(batch, base, stats.latency, extraTags);
             }
         };
-        addNamed(snapshot.requestsInterval, "request");
-        addNamed(snapshot.transactionsInterval, "transaction");
+        addNamed(requests, "request");
+        addNamed(transactions, "transaction");
     }
 
     void addGatling(LineBatch &batch, const Snapshot &snapshot) const
@@ -382,17 +423,24 @@ private:
         for (const auto &[name, stats] : snapshot.requestsInterval)
             addRequest(path({sanitizeComponent(name)}), stats.count, stats.errors, stats.latency);
 
-        const long long active = snapshot.activeVusers;
-        const long long waiting = std::max(snapshot.plannedVusers - active, 0LL);
-        const long long done = std::max(snapshot.maxVusers - active - waiting, 0LL);
-        const auto addUsers = [&](std::string_view group) {
+        const auto addUsers = [&](std::string_view group, long long active, long long planned,
+                                  long long max) {
+            const long long waiting = std::max(planned - active, 0LL);
             batch.add(path({"users", group, "active"}), active);
             batch.add(path({"users", group, "waiting"}), waiting);
-            batch.add(path({"users", group, "done"}), done);
+            batch.add(path({"users", group, "done"}), std::max(max - active - waiting, 0LL));
         };
-        addUsers("allUsers");
-        if (!m_info.scenario.empty())
-            addUsers(sanitizeComponent(m_info.scenario));
+        addUsers("allUsers", snapshot.activeVusers, snapshot.plannedVusers, snapshot.maxVusers);
+        // Gatling's users.<scenario>: each group in a run with groups (Gatling's scenarios are
+        // what groups are), else the run's scenario.
+        if (!snapshot.groups.empty()) {
+            for (const GroupSnapshot &g : snapshot.groups)
+                addUsers(sanitizeComponent(g.name), g.activeVusers, g.plannedVusers,
+                         g.maxPlannedVusers);
+        } else if (!m_info.scenario.empty()) {
+            addUsers(sanitizeComponent(m_info.scenario), snapshot.activeVusers,
+                     snapshot.plannedVusers, snapshot.maxVusers);
+        }
     }
 
     TcpLineConnection m_connection;

@@ -228,6 +228,85 @@ void LineRenderer::render(const Snapshot &snapshot, std::vector<std::string> &li
         renderNative(snapshot, time, lines);
 }
 
+void LineRenderer::renderPart(const Part &part, const std::string &group, double seconds,
+                              std::int64_t time, std::vector<std::string> &lines)
+{
+    std::string line;
+    auto emit = [&](LineBuilder &builder) {
+        if (builder.end(time))
+            lines.push_back(std::move(line));
+        line.clear();
+    };
+    const Counters &c = part.interval;
+    {
+        LineBuilder b(line, "requests");
+        tagsCommon(b);
+        b.tag("group", group)
+            .tag("request", "all")
+            .integer("count", c.requests)
+            .integer("errors", c.requestErrors)
+            .field("rate", perSecond(c.requests, seconds));
+        latencyFields(b, part.latency);
+        emit(b);
+    }
+    auto named = [&](const char *measurement, const char *tagKey, const auto &rows) {
+        for (const auto &[name, row] : rows) {
+            LineBuilder b(line, measurement);
+            tagsCommon(b);
+            b.tag("group", group)
+                .tag(tagKey, name.empty() ? std::string_view("(unnamed)") : std::string_view(name))
+                .integer("count", row.count)
+                .integer("errors", row.errors)
+                .field("rate", perSecond(row.count, seconds));
+            latencyFields(b, row.latency);
+            emit(b);
+        }
+    };
+    named("requests", "request", part.requests);
+    named("transactions", "transaction", part.transactions);
+    {
+        LineBuilder b(line, "iterations");
+        tagsCommon(b);
+        b.tag("group", group)
+            .integer("count", c.iterations)
+            .integer("failed", c.iterationsFailed)
+            .integer("interrupted", c.iterationsInterrupted)
+            .integer("dropped", c.iterationsDropped)
+            .field("rate", perSecond(c.iterations, seconds));
+        emit(b);
+    }
+    {
+        LineBuilder b(line, "data");
+        tagsCommon(b);
+        b.tag("group", group).integer("bytes_in", c.bytesIn).integer("bytes_out", c.bytesOut);
+        emit(b);
+    }
+    for (std::size_t i = 0; i < errorClassCount; ++i) {
+        if (c.errors[i] == 0)
+            continue;
+        LineBuilder b(line, "errors");
+        tagsCommon(b);
+        b.tag("group", group)
+            .tag("status_class", errorClassName(ErrorClass(i)))
+            .integer("count", c.errors[i]);
+        emit(b);
+    }
+    // The snapshot carries running totals per check: send what changed since the last one.
+    auto &checksSeen = m_checksSeen[group];
+    for (const auto &[name, total] : part.checks) {
+        CheckStats &seen = checksSeen[name];
+        const std::uint64_t passes = total.passes - std::min(total.passes, seen.passes);
+        const std::uint64_t fails = total.fails - std::min(total.fails, seen.fails);
+        seen = total;
+        if (passes + fails == 0)
+            continue;
+        LineBuilder b(line, "checks");
+        tagsCommon(b);
+        b.tag("group", group).tag("check", name).integer("passes", passes).integer("fails", fails);
+        emit(b);
+    }
+}
+
 void LineRenderer::renderNative(const Snapshot &s, std::int64_t time,
                                 std::vector<std::string> &lines)
 {
@@ -237,7 +316,6 @@ void LineRenderer::renderNative(const Snapshot &s, std::int64_t time,
             lines.push_back(std::move(line));
         line.clear();
     };
-    const double seconds = s.intervalSeconds;
     {
         LineBuilder b(line, "vusers");
         tagsCommon(b);
@@ -246,66 +324,21 @@ void LineRenderer::renderNative(const Snapshot &s, std::int64_t time,
             .integer("max", std::uint64_t(std::max(0LL, s.maxVusers)));
         emit(b, time);
     }
-    {
-        LineBuilder b(line, "requests");
+    renderPart(
+        {s.interval, s.intervalLatency, s.requestsInterval, s.transactionsInterval, s.checks}, {},
+        s.intervalSeconds, time, lines);
+    // A run with groups: besides the run's series (as a run without groups writes them), each
+    // group's, tagged `group`.
+    for (const GroupSnapshot &g : s.groups) {
+        LineBuilder b(line, "vusers");
         tagsCommon(b);
-        b.tag("request", "all")
-            .integer("count", s.interval.requests)
-            .integer("errors", s.interval.requestErrors)
-            .field("rate", perSecond(s.interval.requests, seconds));
-        latencyFields(b, s.intervalLatency);
+        b.tag("group", g.name)
+            .integer("active", std::uint64_t(std::max(0LL, g.activeVusers)))
+            .integer("planned", std::uint64_t(std::max(0LL, g.plannedVusers)));
         emit(b, time);
-    }
-    auto named = [&](const char *measurement, const char *tagKey, const auto &rows) {
-        for (const auto &[name, row] : rows) {
-            LineBuilder b(line, measurement);
-            tagsCommon(b);
-            b.tag(tagKey, name.empty() ? std::string_view("(unnamed)") : std::string_view(name))
-                .integer("count", row.count)
-                .integer("errors", row.errors)
-                .field("rate", perSecond(row.count, seconds));
-            latencyFields(b, row.latency);
-            emit(b, time);
-        }
-    };
-    named("requests", "request", s.requestsInterval);
-    named("transactions", "transaction", s.transactionsInterval);
-    {
-        LineBuilder b(line, "iterations");
-        tagsCommon(b);
-        b.integer("count", s.interval.iterations)
-            .integer("failed", s.interval.iterationsFailed)
-            .integer("interrupted", s.interval.iterationsInterrupted)
-            .integer("dropped", s.interval.iterationsDropped)
-            .field("rate", perSecond(s.interval.iterations, seconds));
-        emit(b, time);
-    }
-    {
-        LineBuilder b(line, "data");
-        tagsCommon(b);
-        b.integer("bytes_in", s.interval.bytesIn).integer("bytes_out", s.interval.bytesOut);
-        emit(b, time);
-    }
-    for (std::size_t i = 0; i < errorClassCount; ++i) {
-        if (s.interval.errors[i] == 0)
-            continue;
-        LineBuilder b(line, "errors");
-        tagsCommon(b);
-        b.tag("status_class", errorClassName(ErrorClass(i))).integer("count", s.interval.errors[i]);
-        emit(b, time);
-    }
-    // The snapshot carries running totals per check: send what changed since the last one.
-    for (const auto &[name, total] : s.checks) {
-        CheckStats &seen = m_checksSeen[name];
-        const std::uint64_t passes = total.passes - std::min(total.passes, seen.passes);
-        const std::uint64_t fails = total.fails - std::min(total.fails, seen.fails);
-        seen = total;
-        if (passes + fails == 0)
-            continue;
-        LineBuilder b(line, "checks");
-        tagsCommon(b);
-        b.tag("check", name).integer("passes", passes).integer("fails", fails);
-        emit(b, time);
+        renderPart(
+            {g.interval, g.intervalLatency, g.requestsInterval, g.transactionsInterval, g.checks},
+            g.name, s.intervalSeconds, time, lines);
     }
     std::size_t written = 0;
     for (const LogEvent &event : s.events) {

@@ -20,7 +20,9 @@ struct JUnitRun
 
 /// A JUnit XML report (Apache Ant's schema, which Jenkins, GitLab and most CI systems read): one
 /// test case per threshold (classname "loadwizard.thresholds") and per check ("loadwizard.checks");
-/// a failed check carries its pass and fail counts in the failure's message.
+/// a failed check carries its pass and fail counts in the failure's message. In a run with
+/// groups the checks are each group's ("loadwizard.checks.GROUP"), and a threshold with
+/// {group=NAME} has the classname "loadwizard.thresholds.NAME".
 std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdResult> &thresholds,
                         const JUnitRun &run);
 

@@ -76,7 +76,7 @@ struct ThresholdExpression
     bool operator==(const ThresholdExpression &) const = default;
 };
 
-/// The groups a project has today: one, implicit, named "default".
+/// The groups of a project without `groups:`: one, implicit, named "default".
 inline const std::vector<std::string> &implicitGroups()
 {
     static const std::vector<std::string> groups{"default"};
@@ -92,7 +92,10 @@ parseThreshold(std::string_view text, const std::vector<std::string> &groups = i
 std::optional<double> parseGraceSeconds(std::string_view text);
 
 /// Reads the command line's form `EXPR[;abort][;grace=DURATION]`; errors name `--threshold`.
-tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text);
+/// `groups`: what a {group=NAME} may name (Project::groupNames()).
+tl::expected<ThresholdSettings, Error>
+parseThresholdFlag(std::string_view text,
+                   const std::vector<std::string> &groups = implicitGroups());
 
 /// "<", "<=", ">", ">=", "==", "!=".
 std::string_view comparisonText(ThresholdComparison comparison);

@@ -22,6 +22,7 @@ enum class ThresholdStatus
 struct ThresholdResult
 {
     ThresholdSettings settings;
+    std::string group; ///< the group its {group=NAME} names; empty: the whole run
     ThresholdStatus status = ThresholdStatus::NoData;
     double observed = 0;      ///< in the metric's unit (ms, fraction, per second, count)
     std::string observedText; ///< "812.4 ms", "0.50 %", "no data"
@@ -46,7 +47,8 @@ public:
 
     bool empty() const { return m_settings.empty(); }
     std::size_t size() const { return m_settings.size(); }
-    /// Whether some percentile needs the snapshot's histograms (one LatencyStats does not hold).
+    /// Whether some percentile needs the snapshot's histograms (one LatencyStats does not hold):
+    /// the run's, its names' and, for a {group=NAME}, that group's (RunConfig::keepHistograms).
     bool needsHistograms() const;
 
     /// Every threshold on the snapshot's totals; pure.
@@ -60,7 +62,9 @@ private:
     std::vector<ThresholdExpression> m_expressions;
 };
 
-/// The observed value of one expression; nullopt when nothing measured it.
+/// The observed value of one expression; nullopt when nothing measured it. `{group=NAME}` reads
+/// that group of Snapshot::groups (none of that name: nullopt); "default" on a snapshot without
+/// groups reads the whole run.
 std::optional<double> observeThreshold(const ThresholdExpression &expression,
                                        const Snapshot &snapshot);
 /// The observed value as the expression's unit shows it: "812.40 ms", "0.50 %", "1234/s", "17".
