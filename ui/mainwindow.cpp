@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "format.h"
+#include "groupseditor.h"
 #include "outputseditor.h"
 #include "profileeditor.h"
 #include "projectdocument.h"
@@ -87,6 +88,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarioTabs->addTab(m_stepEditor, tr("Steps (declarative)"));
     m_scenarioTabs->addTab(m_scenarioPicker, tr("Compiled plugins"));
     m_profileEditor = new ProfileEditor(m_document, this);
+    m_groupsEditor = new GroupsEditor(m_document, m_catalog, this);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
@@ -113,6 +115,7 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
         {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
         {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
+        {tr("Groups"), QStyle::SP_FileDialogListView, m_groupsEditor},
     };
     for (const auto &section : sections) {
         new QListWidgetItem(style()->standardIcon(section.icon), section.title, m_sections);
@@ -272,11 +275,12 @@ void MainWindow::createMenus()
     edit->addAction(m_redoAction);
 
     auto *view = menuBar()->addMenu(tr("&View"));
-    const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Ramp-up &profile"),
-                              tr("Rende&zvous"), tr("&Outputs")};
-    for (int i = 0; i < 5; ++i) {
+    const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Workload &profile"),
+                              tr("Rende&zvous"),       tr("&Outputs"),  tr("&Groups")};
+    for (int i = 0; i < 6; ++i) {
         auto *action = view->addAction(titles[i]);
-        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        // Ctrl+6 is the Run tab (older than groups): the Groups section is Ctrl+7.
+        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + (i < 5 ? i : 6))));
         connect(action, &QAction::triggered, this, [this, i] {
             showSection(Section(i));
             focusFirstChild(m_stack->currentWidget());
