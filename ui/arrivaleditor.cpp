@@ -83,7 +83,9 @@ ArrivalEditor::ArrivalEditor(ProjectDocument *document, QWidget *parent)
     pool->addWidget(maxLabel);
     pool->addWidget(m_max);
     pool->addStretch();
-    form->addRow(tr("&Pool, pre-allocated:"), pool);
+    auto *poolLabel = new QLabel(tr("&Pool, pre-allocated:"), this);
+    poolLabel->setBuddy(m_preAllocated);
+    form->addRow(poolLabel, pool);
     form->addRow(QString(), m_poolMessage);
 
     auto *buttons = new QHBoxLayout;

@@ -94,12 +94,17 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
     form->addRow(QString(), m_nameMessage);
-    form->addRow(tr("S&cenario:"), scenarioRow);
+    // A row whose field is a layout has no buddy by itself: the mnemonic needs one.
+    auto *scenarioLabel = new QLabel(tr("S&cenario:"), this);
+    scenarioLabel->setBuddy(m_scenario);
+    auto *pacingLabel = new QLabel(tr("&Pacing:"), this);
+    pacingLabel->setBuddy(m_pacingMin);
+    form->addRow(scenarioLabel, scenarioRow);
     form->addRow(QString(), m_inline);
     form->addRow(tr("&Workload:"), m_workload);
     form->addRow(tr("W&eight:"), m_weight);
     form->addRow(tr("Start &delay:"), m_startDelay);
-    form->addRow(tr("&Pacing:"), pacingRow);
+    form->addRow(pacingLabel, pacingRow);
 
     m_parameters->setHorizontalHeaderLabels({tr("Parameter"), tr("Value")});
     m_parameters->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);

@@ -43,7 +43,7 @@ bool grabGroups(Ui::MainWindow &window, const QString &demo, const QString &path
         return false;
     Project mix = *project;
     mix.name = "shop mix";
-    mix.profile = *RampProfile::parse("2,10,0,50,-2,5");
+    mix.profile = *RampProfile::parse("2,10,0,50,-4,5");
     const std::string scenario = mix.scenario;
     mix.scenario.clear();
     for (const auto &[name, weight] : {std::pair{"browse", 70.0}, {"search", 25.0}, {"buy", 5.0}}) {
