@@ -1,8 +1,9 @@
 #include "groupplan.h"
 
+#include <loadwizard/weights.h>
+
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace Loadwizard::Ui {
 
@@ -36,66 +37,34 @@ bool isWeighted(const ProjectGroup &group)
     return group.weight > 0 && group.profile.empty() && group.arrivalRate.empty();
 }
 
-std::vector<long long> splitByLargestRemainder(long long total, const std::vector<double> &weights)
-{
-    std::vector<long long> parts(weights.size(), 0);
-    double sum = 0;
-    for (double weight : weights)
-        sum += weight > 0 ? weight : 0;
-    if (total <= 0 || !(sum > 0))
-        return parts;
-    std::vector<double> remainders(weights.size(), -1);
-    long long given = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        if (!(weights[i] > 0))
-            continue;
-        const double quota = double(total) * weights[i] / sum;
-        parts[i] = static_cast<long long>(std::floor(quota));
-        remainders[i] = quota - double(parts[i]);
-        given += parts[i];
-    }
-    // stable_sort keeps the groups' order among equal remainders: the earlier group wins a tie.
-    std::vector<std::size_t> order(weights.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
-    for (std::size_t i = 0; given < total && i < order.size(); ++i) {
-        if (remainders[order[i]] < 0)
-            break;
-        ++parts[order[i]];
-        ++given;
-    }
-    return parts;
-}
-
 std::vector<long long> plannedGroupVusersAt(const Project &project, double seconds)
 {
     std::vector<long long> vusers(project.groups.size(), 0);
-    std::vector<double> weights(project.groups.size(), 0);
-    bool anyWeighted = false;
+    std::vector<double> weights; // of the weighted groups, in order
+    std::vector<std::size_t> weighted;
     for (std::size_t i = 0; i < project.groups.size(); ++i) {
         const ProjectGroup &group = project.groups[i];
         if (isWeighted(group)) {
-            weights[i] = group.weight;
-            anyWeighted = true;
+            weights.push_back(group.weight);
+            weighted.push_back(i);
             continue;
         }
         if (!group.arrivalRate.empty() || group.profile.empty())
             continue;
+        // As the runtime: the delay is a leading hold at 0, the group stops at its end.
         const double local = seconds - group.startDelaySeconds;
-        if (local < 0 || local > group.profile.totalSeconds())
+        if (local < 0 || local >= group.profile.totalSeconds())
             continue;
         vusers[i] = group.profile.plannedWholeVusersAt(local);
     }
-    if (anyWeighted && project.arrivalRate.empty() && seconds >= 0 &&
-        seconds <= project.profile.totalSeconds()) {
-        const auto shares =
-            splitByLargestRemainder(project.profile.plannedWholeVusersAt(seconds), weights);
-        for (std::size_t i = 0; i < shares.size(); ++i) {
-            if (weights[i] > 0)
-                vusers[i] = shares[i];
-        }
-    }
+    if (weights.empty() || !project.arrivalRate.empty())
+        return vusers;
+    const long long total = seconds < 0 || seconds >= project.profile.totalSeconds()
+                                ? 0
+                                : project.profile.plannedWholeVusersAt(seconds);
+    const std::vector<long long> shares = splitByWeights(total, weights);
+    for (std::size_t k = 0; k < weighted.size(); ++k)
+        vusers[weighted[k]] = shares[k];
     return vusers;
 }
 

@@ -27,15 +27,11 @@ void setWorkload(Project &project, int group, const Workload &workload);
 /// A group that takes a share of the project's profile: a weight and no profile of its own.
 bool isWeighted(const ProjectGroup &group);
 
-/// Splits `total` whole vusers by `weights` with the largest remainder method: each gets the
-/// floor of its quota, then the vusers left go one each to the largest fractional parts, an
-/// earlier group first on a tie. The parts add up to `total`; weights <= 0 get nothing.
-/// (The engine's runtime splits by the same rule: the GUI's plan is what a run starts.)
-std::vector<long long> splitByLargestRemainder(long long total, const std::vector<double> &weights);
-
-/// Planned whole vusers of each group at `seconds` since the start: a group's own closed
-/// profile shifted by its start delay (0 before it and after its end), weighted groups' share
-/// of the project's closed profile. Open-model groups (arrival rate) plan no vuser count: 0.
+/// Planned whole vusers of each group at `seconds` since the start, as the runtime's schedule
+/// plans them: a group's own closed profile shifted by its start delay (0 before it and from its
+/// end on), weighted groups' share of the project's closed profile split by the engine's
+/// splitByWeights() (largest remainder, ties to the earlier group; 0 from the profile's end
+/// on). Open-model groups (arrival rate) plan no vuser count: 0.
 std::vector<long long> plannedGroupVusersAt(const Project &project, double seconds);
 
 /// The run's planned vusers at `seconds`: the profile's (a real number) without groups, the sum
