@@ -57,12 +57,50 @@ QString uniqueGroupName(const Project &project, const QString &base)
     }
 }
 
-ProjectGroup newGroup(const QString &name)
+ProjectGroup newGroup(const QString &name, const std::string &scenario)
 {
     ProjectGroup group;
     group.name = name.toStdString();
+    group.scenario = scenario;
     group.profile = newProjectTemplate().profile;
     return group;
+}
+
+Project consistentMix(Project project)
+{
+    if (project.groups.empty())
+        return project;
+    bool anyWeighted = false;
+    for (ProjectGroup &group : project.groups) {
+        const bool own = !group.profile.empty() || !group.arrivalRate.empty();
+        if (own)
+            group.weight = 0;
+        else
+            group.startDelaySeconds = 0;
+        if (!group.arrivalRate.empty())
+            group.pacing = {};
+        anyWeighted = anyWeighted || isWeighted(group);
+    }
+    const Workload total = workloadOf(project, -1);
+    if (!anyWeighted)
+        setWorkload(project, -1, {});
+    else if (total.profile.empty() && total.arrivalRate.empty())
+        project.profile = newProjectTemplate().profile;
+    return project;
+}
+
+QStringList mixProblems(const Project &project)
+{
+    QStringList problems;
+    for (const ProjectGroup &group : project.groups) {
+        if (group.scenario.empty() && !group.inlineScenario)
+            problems
+                << tr("Group \"%1\" needs a scenario.").arg(QString::fromStdString(group.name));
+        if (!isWeighted(group) && group.profile.empty() && group.arrivalRate.empty())
+            problems << tr("Group \"%1\" needs a weight or a profile of its own.")
+                            .arg(QString::fromStdString(group.name));
+    }
+    return problems;
 }
 
 Project convertedToGroups(const Project &project)

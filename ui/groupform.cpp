@@ -221,7 +221,7 @@ void GroupForm::edit(const QString &text, const std::function<void(ProjectGroup 
         return;
     Project next = m_document->project();
     change(next.groups[std::size_t(m_group)]);
-    m_document->apply(next, text, mergeKey);
+    m_document->apply(consistentMix(std::move(next)), text, mergeKey);
 }
 
 void GroupForm::refreshScenarios()
@@ -342,14 +342,13 @@ void GroupForm::onWorkloadChosen(int index)
         edit(tr("Give the group its own profile"),
              [](ProjectGroup &g) { g.profile = newProjectTemplate().profile; });
     } else {
+        // consistentMix() gives the project a total to share when it has none.
         edit(tr("Share the project's profile"), [](ProjectGroup &g) {
             g.profile = {};
             g.arrivalRate = {};
             g.preAllocatedVusers = 0;
             g.maxVusers = 0;
-            g.startDelaySeconds = 0;
-            if (g.weight <= 0)
-                g.weight = 1;
+            g.weight = 1;
         });
     }
 }

@@ -62,7 +62,11 @@ GroupsEditor::GroupsEditor(ProjectDocument *document, ScenarioCatalog *catalog, 
     , m_form(new GroupForm(document, catalog, this))
     , m_chart(new GroupsChartView(this))
     , m_chartNote(new QLabel(this))
+    , m_problems(new QLabel(this))
 {
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color: #d64541;"));
+    m_problems->hide();
     m_up->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     m_down->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
 
@@ -99,6 +103,7 @@ GroupsEditor::GroupsEditor(ProjectDocument *document, ScenarioCatalog *catalog, 
     listLayout->addWidget(m_list, 1);
     listLayout->addLayout(buttons);
     listLayout->addWidget(m_single, 0, Qt::AlignLeft);
+    listLayout->addWidget(m_problems);
 
     auto *top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(listBox);
@@ -186,6 +191,9 @@ void GroupsEditor::refresh()
         if (!group.arrivalRate.empty() || (isWeighted(group) && !project.arrivalRate.empty()))
             open << QString::fromStdString(group.name);
     }
+    const QStringList problems = mixProblems(project);
+    m_problems->setText(problems.join('\n'));
+    m_problems->setVisible(!problems.isEmpty());
     m_chartNote->setText(open.isEmpty()
                              ? tr("Planned vusers of each group, stacked; the line is the total.")
                              : tr("Planned vusers of each group, stacked; the line is the total. "
@@ -211,10 +219,17 @@ void GroupsEditor::addGroup()
     Project next = convertedToGroups(m_document->project());
     const bool converting = m_document->project().groups.empty();
     // Converting makes "default" and a second group in one step: a mix of one is no mix.
-    next.groups.push_back(
-        newGroup(uniqueGroupName(next, QStringLiteral("group%1").arg(next.groups.size() + 1))));
-    m_document->apply(next, converting ? tr("Convert to groups") : tr("Add group"));
-    selectGroup(static_cast<int>(next.groups.size()) - 1);
+    // The selected group's scenario (a mix often runs one scenario with other parameters).
+    const int row = converting ? 0 : currentGroup();
+    const std::string scenario =
+        row >= 0 && row < int(next.groups.size()) ? next.groups[std::size_t(row)].scenario : "";
+    const QString name =
+        uniqueGroupName(next, QStringLiteral("group%1").arg(next.groups.size() + 1));
+    next.groups.push_back(newGroup(name, scenario));
+    const int added = static_cast<int>(next.groups.size()) - 1;
+    m_document->apply(consistentMix(std::move(next)),
+                      converting ? tr("Convert to groups") : tr("Add group"));
+    selectGroup(added);
 }
 
 void GroupsEditor::duplicateGroup()
@@ -237,8 +252,9 @@ void GroupsEditor::removeGroup()
     if (row < 0 || row >= static_cast<int>(next.groups.size()) || next.groups.size() < 2)
         return;
     next.groups.erase(next.groups.begin() + row);
-    m_document->apply(next, tr("Remove group %1").arg(row + 1));
-    selectGroup(std::min(row, static_cast<int>(next.groups.size()) - 1));
+    const int left = static_cast<int>(next.groups.size());
+    m_document->apply(consistentMix(std::move(next)), tr("Remove group %1").arg(row + 1));
+    selectGroup(std::min(row, left - 1));
 }
 
 void GroupsEditor::moveGroup(int delta)

@@ -32,6 +32,8 @@ public:
     GroupsChartView *chartView() const { return m_chart; }
     /// Under the chart: which groups plan no vuser count (arrival rate), or nothing.
     QLabel *chartNote() const { return m_chartNote; }
+    /// What keeps the mix from running (mixProblems()); hidden when nothing does.
+    QLabel *problemsLabel() const { return m_problems; }
     QPushButton *convertButton() const { return m_convert; }
     QToolButton *addButton() const { return m_add; }
     QToolButton *duplicateButton() const { return m_duplicate; }
@@ -66,6 +68,7 @@ private:
     GroupForm *m_form;
     GroupsChartView *m_chart;
     QLabel *m_chartNote;
+    QLabel *m_problems;
     bool m_refreshing = false;
 };
 

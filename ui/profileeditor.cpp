@@ -2,6 +2,7 @@
 
 #include "arrivaleditor.h"
 #include "format.h"
+#include "groupedits.h"
 #include "groupplan.h"
 #include "profilechartview.h"
 #include "projectdocument.h"
@@ -52,6 +53,7 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     , m_table(new QTableWidget(0, 2, this))
     , m_chart(new ProfileChartView(this))
     , m_totals(new QLabel(this))
+    , m_groupsNote(new QLabel(this))
     , m_model(new QComboBox(this))
     , m_pages(new QStackedWidget(this))
     , m_arrival(new ArrivalEditor(document, this))
@@ -141,7 +143,10 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     modelRow->addWidget(m_model);
     modelRow->addStretch();
 
+    m_groupsNote->setWordWrap(true);
+    m_groupsNote->hide();
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_groupsNote);
     layout->addLayout(modelRow);
     layout->addWidget(m_pages, 1);
 
@@ -216,11 +221,28 @@ void ProfileEditor::switchModel(int index)
     }
     Project next = m_document->project();
     setWorkload(next, group(), workload);
+    // A group that turns open drops its pacing (the reader refuses both).
+    if (group() >= 0)
+        next = consistentMix(std::move(next));
     m_document->apply(next, open ? tr("Switch to an arrival rate") : tr("Switch to vusers"));
 }
 
 void ProfileEditor::refresh()
 {
+    const Project &project = m_document->project();
+    QStringList weighted;
+    for (const ProjectGroup &g : project.groups) {
+        if (isWeighted(g))
+            weighted << QString::fromStdString(g.name);
+    }
+    m_groupsNote->setVisible(group() < 0 && !project.groups.empty());
+    m_groupsNote->setText(
+        weighted.isEmpty()
+            ? tr("This project has groups, each with a profile of its own (Groups section): "
+                 "give a group a weight to share a profile set here.")
+            : tr("This project has groups: this is the total the weighted groups share "
+                 "(%1); the others have their own profile (Groups section).")
+                  .arg(weighted.join(QStringLiteral(", "))));
     const bool open = isOpenModel();
     m_model->setCurrentIndex(open ? 1 : 0);
     m_pages->setCurrentIndex(open ? 1 : 0);

@@ -37,6 +37,8 @@ public:
     /// default of that model, one undoable step.
     QComboBox *modelChoice() const { return m_model; }
     ArrivalEditor *arrivalEditor() const { return m_arrival; }
+    /// For the project's profile of a project with groups: which groups share it.
+    QLabel *groupsNote() const { return m_groupsNote; }
 
     /// Edits group `group`'s own profile; -1 (the default): the project's (with groups, the total
     /// that weighted groups share).
@@ -70,6 +72,7 @@ private:
     QToolButton *m_remove;
     QToolButton *m_up;
     QToolButton *m_down;
+    QLabel *m_groupsNote; ///< the project's profile in a mix: what it is for
     QComboBox *m_model;
     QStackedWidget *m_pages;
     ArrivalEditor *m_arrival;

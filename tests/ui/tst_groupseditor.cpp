@@ -18,6 +18,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -44,6 +45,8 @@ private slots:
     void formEditsTheSelectedGroup();
     void ownProfileIsEditedWithTheProfileEditor();
     void stackedChartSplitsWeightsAndHonoursStartDelays();
+    void aMixEditedHereSavesAndLoadsBackTheSame();
+    void editsKeepTheMixReadable();
 
 private:
     Project mixedProject() const;
@@ -148,7 +151,7 @@ void TestGroupsEditor::addGroupConvertsTheProjectAndUndoRestoresIt()
     QVERIFY(first.parameters.empty());
     QCOMPARE(project.groups[1].name, std::string("group2"));
     QCOMPARE(project.groups[1].profile.toString(), std::string("1,10,0,50"));
-    QVERIFY(project.groups[1].scenario.empty());
+    QCOMPARE(project.groups[1].scenario, std::string("browse.so")); // the selected group's
     // The top level keeps what every group shares and nothing a group owns.
     QVERIFY(project.scenario.empty());
     QVERIFY(project.profile.empty());
@@ -311,11 +314,12 @@ void TestGroupsEditor::ownProfileIsEditedWithTheProfileEditor()
     QCOMPARE(m_document->project().profile.toString(), std::string("1,10,0,50"));
     form->startDelayBox()->setValue(30);
     QCOMPARE(m_document->project().groups[2].startDelaySeconds, 30.0);
-    // Back to a share: the weight it had (5) and no profile, no delay.
+    QCOMPARE(m_document->project().groups[2].weight, 0.0); // the reader refuses both
+    // Back to a share: a weight of 1, no profile, no delay.
     emit form->workloadChoice()->activated(0);
     const ProjectGroup &buy = m_document->project().groups[2];
     QVERIFY(buy.profile.empty());
-    QCOMPARE(buy.weight, 5.0);
+    QCOMPARE(buy.weight, 1.0);
     QCOMPARE(buy.startDelaySeconds, 0.0);
     QVERIFY(isWeighted(buy));
     m_document->undoStack()->undo();
@@ -368,6 +372,60 @@ void TestGroupsEditor::stackedChartSplitsWeightsAndHonoursStartDelays()
     QCOMPARE(total(15), 10.0);
     QVERIFY2(m_editor->chartNote()->text().endsWith("are not drawn: admin."),
              qPrintable(m_editor->chartNote()->text()));
+}
+
+void TestGroupsEditor::aMixEditedHereSavesAndLoadsBackTheSame()
+{
+    // Through the engine's writer and reader: what the editor makes is a project they accept.
+    m_editor->convertButton()->click();
+    m_editor->selectGroup(1);
+    GroupForm *form = m_editor->form();
+    form->scenarioChoice()->setEditText("search.so");
+    form->scenarioChoice()->lineEdit()->setModified(true);
+    emit form->scenarioChoice()->lineEdit()->editingFinished();
+    form->startDelayBox()->setValue(15);
+    emit form->profileEditor()->modelChoice()->activated(1); // an arrival rate of its own
+    m_editor->duplicateButton()->click();
+    emit m_editor->form()->workloadChoice()->activated(0); // the copy: a weight of 1
+    QTemporaryDir dir;
+    const QString path = dir.filePath("mix.yaml");
+    QVERIFY(m_document->save(path));
+    std::vector<Error> warnings;
+    auto loaded = loadProject(path.toStdString(), &warnings);
+    QVERIFY2(loaded, loaded ? "" : loaded.error().toString().c_str());
+    QVERIFY(warnings.empty());
+    QCOMPARE(loaded->groups.size(), std::size_t(3));
+    QCOMPARE(loaded->groups[1].arrivalRate.toString(), std::string("10,10,10,60"));
+    QCOMPARE(loaded->groups[1].startDelaySeconds, 15.0);
+    QCOMPARE(loaded->groups[2].name, std::string("group2-copy"));
+    QCOMPARE(loaded->groups[2].weight, 1.0);
+    QCOMPARE(*loaded, m_document->project());
+}
+
+void TestGroupsEditor::editsKeepTheMixReadable()
+{
+    m_editor->convertButton()->click();
+    QVERIFY(m_editor->problemsLabel()->isHidden());
+    // A weight needs a total to share: the project gets the template's, in the same step.
+    m_editor->selectGroup(1);
+    emit m_editor->form()->workloadChoice()->activated(0);
+    QCOMPARE(m_document->project().profile.toString(), std::string("1,10,0,50"));
+    QCOMPARE(m_document->undoStack()->count(), 2);
+    // No weighted group left: the total goes, as the reader wants it.
+    emit m_editor->form()->workloadChoice()->activated(1);
+    QVERIFY(m_document->project().profile.empty());
+    // An open group loses its pacing.
+    m_editor->selectGroup(0);
+    QCOMPARE(m_document->project().groups[0].pacing, (PacingSettings{1, 2}));
+    emit m_editor->form()->profileEditor()->modelChoice()->activated(1);
+    QCOMPARE(m_document->project().groups[0].pacing, PacingSettings{});
+    QVERIFY(!m_editor->form()->pacingMaxBox()->isEnabled());
+    // What the editor cannot guess is listed.
+    m_editor->form()->scenarioChoice()->setEditText("");
+    m_editor->form()->scenarioChoice()->lineEdit()->setModified(true);
+    emit m_editor->form()->scenarioChoice()->lineEdit()->editingFinished();
+    QVERIFY(m_editor->problemsLabel()->isVisible());
+    QCOMPARE(m_editor->problemsLabel()->text(), QString("Group \"default\" needs a scenario."));
 }
 
 QTEST_MAIN(TestGroupsEditor)
