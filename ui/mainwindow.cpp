@@ -89,6 +89,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarioTabs->addTab(m_scenarioPicker, tr("Compiled plugins"));
     m_profileEditor = new ProfileEditor(m_document, this);
     m_groupsEditor = new GroupsEditor(m_document, m_catalog, this);
+    m_scenarioPicker->setTargetGroup([this] { return m_groupsEditor->currentGroup(); });
+    connect(m_groupsEditor->groupList(), &QListWidget::currentRowChanged, m_scenarioPicker,
+            &ScenarioPicker::updateTarget);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
