@@ -5,10 +5,14 @@
 
 #include <QChart>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLineSeries>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+
+#include <loadwizard/targetserver.h>
 
 using namespace Loadwizard;
 using namespace Loadwizard::Ui;
@@ -23,6 +27,7 @@ private slots:
     void tablesFilterByGroupAndChartHasALinePerGroup();
     void aRunWithoutGroupsShowsNoGroupChoice();
     void plannedProfileIsTheGroupsTotal();
+    void aLiveMixShowsEachGroup();
 
 private:
     static Snapshot snapshotAt(double seconds, long long browse, long long buy);
@@ -161,6 +166,73 @@ void TestDashboardGroups::plannedProfileIsTheGroupsTotal()
     QTest::qWait(0);
     controller.abort();
     (void)QTest::qWaitFor([&controller] { return !controller.isActive(); }, 30000);
+}
+
+void TestDashboardGroups::aLiveMixShowsEachGroup()
+{
+    // A real mix through the engine against the built-in target on 127.0.0.1.
+    const QString simple = qEnvironmentVariable("LOADWIZARD_BUILD_DIR") + "/scenarios/simple.so";
+    if (!QFileInfo::exists(simple))
+        QSKIP("scenarios/simple.so is not built (LOADWIZARD_BUILD_DIR)");
+    TargetServer target;
+    QVERIFY(target.start("127.0.0.1", 0));
+    Project project;
+    project.name = "live mix";
+    project.parameters["base_url"] = target.baseUrl();
+    project.profile = *RampProfile::parse("3,1,0,2");
+    project.gracefulStopSeconds = 2;
+    for (const auto &[name, weight] : {std::pair{"browse", 2.0}, {"buy", 1.0}}) {
+        ProjectGroup group;
+        group.name = name;
+        group.scenario = simple.toStdString();
+        group.weight = weight;
+        project.groups.push_back(group);
+    }
+    ProjectDocument document;
+    document.reset(project, QString());
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
+    dashboard.resize(1200, 800);
+    dashboard.show();
+    QSignalSpy finished(&controller, &RunController::finished);
+    dashboard.startRun();
+    QVERIFY(finished.wait(60000));
+    const auto final = controller.finalSnapshot();
+    QVERIFY(final);
+    QCOMPARE(final->groups.size(), std::size_t(2));
+    QCOMPARE(dashboard.groupChoice()->count(), 3);
+    QCOMPARE(dashboard.groupChoice()->itemText(1), QString("browse"));
+    QCOMPARE(dashboard.groupVusersSeries().series().size(), 2);
+    // 3 vusers split 2:1 while the profile holds.
+    double browsePeak = 0;
+    double buyPeak = 0;
+    for (const QPointF &point : dashboard.groupVusersSeries().series()[0]->points())
+        browsePeak = std::max(browsePeak, point.y());
+    for (const QPointF &point : dashboard.groupVusersSeries().series()[1]->points())
+        buyPeak = std::max(buyPeak, point.y());
+    QCOMPARE(browsePeak, 2.0);
+    QCOMPARE(buyPeak, 1.0);
+    // Each group's table holds that group's requests: they add up to the run's.
+    auto *tabs = dashboard.findChild<QTabWidget *>();
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->widget(i)->accessibleName() == "Requests")
+            tabs->setCurrentIndex(i);
+    }
+    const auto countOf = [&dashboard] {
+        qulonglong sum = 0;
+        auto *model = dashboard.requestModel();
+        for (int row = 0; row < model->rowCount(); ++row)
+            sum += model->data(model->index(row, StatsTableModel::CountColumn), Qt::UserRole)
+                       .toULongLong();
+        return sum;
+    };
+    const qulonglong all = countOf();
+    dashboard.groupChoice()->setCurrentIndex(1);
+    const qulonglong browse = countOf();
+    dashboard.groupChoice()->setCurrentIndex(2);
+    const qulonglong buy = countOf();
+    QVERIFY(browse > 0 && buy > 0);
+    QCOMPARE(browse + buy, all);
 }
 
 QTEST_MAIN(TestDashboardGroups)
