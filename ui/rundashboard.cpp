@@ -317,7 +317,10 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     groupLayout->addWidget(m_groupChoice);
     groupLayout->addStretch();
     groupRow->hide();
-    connect(m_groupChoice, &QComboBox::currentIndexChanged, this, &RunDashboard::updateTables);
+    connect(m_groupChoice, &QComboBox::currentIndexChanged, this, [this] {
+        m_checks->clear(); // another group's checks
+        updateTables();
+    });
     auto *tablesBox = new QWidget(this);
     auto *tablesLayout = new QVBoxLayout(tablesBox);
     tablesLayout->setContentsMargins(0, 0, 0, 0);
@@ -684,7 +687,9 @@ void RunDashboard::updateLatencySeries()
 
 void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
 {
-    for (const auto &[name, check] : snapshot.checks) {
+    // Checks follow the group chosen over the tables; rendezvous points are the run's.
+    const GroupSnapshot *group = chosenGroup(snapshot);
+    for (const auto &[name, check] : group ? group->checks : snapshot.checks) {
         auto *item = itemFor(m_checks, QString::fromStdString(name));
         const auto all = check.passes + check.fails;
         item->setText(1, QString::number(check.passes));

@@ -11,6 +11,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <loadwizard/targetserver.h>
 
@@ -55,6 +56,8 @@ Snapshot TestDashboardGroups::snapshotAt(double seconds, long long browse, long 
     second.transactionsTotal["home"] = home;
     second.transactionsTotal["pay"] = pay;
     second.requestsTotal["POST /pay"] = pay;
+    second.checks["paid"] = CheckStats{2, 1};
+    snapshot.checks["paid"] = CheckStats{2, 1};
     snapshot.groups = {first, second};
     NameStats both = home;
     both.count = 20;
@@ -99,6 +102,21 @@ void TestDashboardGroups::tablesFilterByGroupAndChartHasALinePerGroup()
             tabs->setCurrentIndex(i);
     }
     QCOMPARE(dashboard.requestModel()->names(), QStringList({"POST /pay"}));
+    // Checks too: browse has none, buy its one.
+    QTreeWidget *checks = nullptr;
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->tabText(i) == "&Checks") {
+            tabs->setCurrentIndex(i);
+            checks = qobject_cast<QTreeWidget *>(tabs->widget(i));
+        }
+    }
+    QVERIFY(checks);
+    QCOMPARE(checks->topLevelItemCount(), 1);
+    dashboard.groupChoice()->setCurrentIndex(1);
+    QCOMPARE(checks->topLevelItemCount(), 0);
+    dashboard.groupChoice()->setCurrentIndex(2);
+    QCOMPARE(checks->topLevelItemCount(), 1);
+    QCOMPARE(checks->topLevelItem(0)->text(2), QString("1"));
 
     const auto &lines = dashboard.groupVusersSeries().series();
     QCOMPARE(lines.size(), 2);
