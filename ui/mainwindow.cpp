@@ -533,8 +533,15 @@ bool MainWindow::applyImport(const ScenarioImport &import, const QString &title)
         return false;
     }
     Project project = m_document->project();
-    project.scenario.clear();
-    project.inlineScenario = *import.scenario;
+    const int group = m_groupsEditor->currentGroup();
+    if (group >= 0 && group < static_cast<int>(project.groups.size())) {
+        // A mix has no scenario of its own: the group selected in the Groups section gets it.
+        project.groups[std::size_t(group)].scenario.clear();
+        project.groups[std::size_t(group)].inlineScenario = *import.scenario;
+    } else {
+        project.scenario.clear();
+        project.inlineScenario = *import.scenario;
+    }
     if (project.http.baseUrl.empty())
         project.http.baseUrl = import.baseUrl.toStdString();
     m_document->apply(project, title);
