@@ -1,6 +1,6 @@
 #!/bin/sh
 # Renders the README's screenshots of the workbench (docs/images/workbench-*.png) under Xvfb:
-# the profile editor, the scenario picker, a live run, the Outputs section and the step editor of the demo against the built-in target.
+# the profile editor, the scenario picker, a live run, the Outputs section, the step editor of the demo against the built-in target and the Groups section (LW_ONLY=groups: that one only).
 # Usage: packaging/screenshots.sh [BUILD_DIR]   (default: build/release)
 set -eu
 cd "$(dirname "$0")/.."

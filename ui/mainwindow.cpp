@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "format.h"
+#include "groupseditor.h"
 #include "outputseditor.h"
 #include "profileeditor.h"
 #include "projectdocument.h"
@@ -87,6 +88,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarioTabs->addTab(m_stepEditor, tr("Steps (declarative)"));
     m_scenarioTabs->addTab(m_scenarioPicker, tr("Compiled plugins"));
     m_profileEditor = new ProfileEditor(m_document, this);
+    m_groupsEditor = new GroupsEditor(m_document, m_catalog, this);
+    m_scenarioPicker->setTargetGroup([this] { return m_groupsEditor->currentGroup(); });
+    connect(m_groupsEditor->groupList(), &QListWidget::currentRowChanged, m_scenarioPicker,
+            &ScenarioPicker::updateTarget);
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
@@ -113,6 +118,7 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
         {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
         {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
+        {tr("Groups"), QStyle::SP_FileDialogListView, m_groupsEditor},
     };
     for (const auto &section : sections) {
         new QListWidgetItem(style()->standardIcon(section.icon), section.title, m_sections);
@@ -272,11 +278,12 @@ void MainWindow::createMenus()
     edit->addAction(m_redoAction);
 
     auto *view = menuBar()->addMenu(tr("&View"));
-    const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Ramp-up &profile"),
-                              tr("Rende&zvous"), tr("&Outputs")};
-    for (int i = 0; i < 5; ++i) {
+    const QString titles[] = {tr("&Project settings"), tr("&Scenario"), tr("Workload &profile"),
+                              tr("Rende&zvous"),       tr("&Outputs"),  tr("&Groups")};
+    for (int i = 0; i < 6; ++i) {
         auto *action = view->addAction(titles[i]);
-        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        // Ctrl+6 is the Run tab (older than groups): the Groups section is Ctrl+7.
+        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + (i < 5 ? i : 6))));
         connect(action, &QAction::triggered, this, [this, i] {
             showSection(Section(i));
             focusFirstChild(m_stack->currentWidget());
@@ -526,8 +533,15 @@ bool MainWindow::applyImport(const ScenarioImport &import, const QString &title)
         return false;
     }
     Project project = m_document->project();
-    project.scenario.clear();
-    project.inlineScenario = *import.scenario;
+    const int group = m_groupsEditor->currentGroup();
+    if (group >= 0 && group < static_cast<int>(project.groups.size())) {
+        // A mix has no scenario of its own: the group selected in the Groups section gets it.
+        project.groups[std::size_t(group)].scenario.clear();
+        project.groups[std::size_t(group)].inlineScenario = *import.scenario;
+    } else {
+        project.scenario.clear();
+        project.inlineScenario = *import.scenario;
+    }
     if (project.http.baseUrl.empty())
         project.http.baseUrl = import.baseUrl.toStdString();
     m_document->apply(project, title);

@@ -18,6 +18,7 @@ class QFrame;
 
 namespace Loadwizard::Ui {
 
+class GroupsEditor;
 class ProfileEditor;
 class ProjectDocument;
 class OutputsEditor;
@@ -44,7 +45,8 @@ public:
         ScenarioSection,
         ProfileSection,
         RendezvousSection,
-        OutputsSection
+        OutputsSection,
+        GroupsSection ///< last, so Ctrl+1 … Ctrl+5 keep their sections
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -58,6 +60,7 @@ public:
     ProjectDocument *document() const { return m_document; }
     ScenarioCatalog *catalog() const { return m_catalog; }
     ProfileEditor *profileEditor() const { return m_profileEditor; }
+    GroupsEditor *groupsEditor() const { return m_groupsEditor; }
     ScenarioPicker *scenarioPicker() const { return m_scenarioPicker; }
     /// The declarative scenario being edited (inline, or the project's .yaml scenario file).
     StepDocument *stepDocument() const { return m_stepDocument; }
@@ -133,6 +136,7 @@ private:
     StepEditor *m_stepEditor;
     QTabWidget *m_scenarioTabs;
     ProfileEditor *m_profileEditor;
+    GroupsEditor *m_groupsEditor;
     RendezvousEditor *m_rendezvousEditor;
     OutputsEditor *m_outputsEditor;
     RunDashboard *m_dashboard;

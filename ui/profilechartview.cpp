@@ -96,8 +96,41 @@ double ProfileChartView::niceCeiling(double value)
     return 10 * magnitude;
 }
 
+QList<QPointF> ProfileChartView::ratePoints(const ArrivalProfile &profile)
+{
+    QList<QPointF> points;
+    points.append({0, profile.rateAt(0)});
+    double end = 0;
+    for (const ArrivalStage &stage : profile.stages()) {
+        // A stage of 0 seconds jumps: the point before the jump keeps the vertical edge.
+        if (stage.seconds == 0)
+            points.append({end, stage.target});
+        end += stage.seconds;
+        if (stage.seconds > 0)
+            points.append({end, stage.target});
+    }
+    return points;
+}
+
+void ProfileChartView::setArrivalProfile(const ArrivalProfile &profile)
+{
+    m_planned->setName(tr("Planned iterations/s"));
+    m_planned->replace(ratePoints(profile));
+    m_handles->clear();
+    m_axisY->setTitleText(tr("iterations/s"));
+    m_axisX->setRange(0, std::max(1.0, profile.totalSeconds()));
+    m_axisX->applyNiceNumbers();
+    m_axisYMax = niceCeiling(profile.peakRate());
+    m_axisY->setRange(0, m_axisYMax);
+    m_axisY->applyNiceNumbers();
+    setToolTip(tr("The planned arrival rate"));
+}
+
 void ProfileChartView::setProfile(const RampProfile &profile)
 {
+    m_planned->setName(tr("Planned vusers"));
+    m_axisY->setTitleText(tr("vusers"));
+    setToolTip(tr("Drag a step's end point to change its rate or duration"));
     const auto points = plannedPoints(profile);
     m_planned->replace(points);
     QList<QPointF> handles;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <loadwizard/arrivalprofile.h>
 #include <loadwizard/rampprofile.h>
 
 #include <QChartView>
@@ -13,7 +14,7 @@ class QValueAxis;
 namespace Loadwizard::Ui {
 
 /// The planned vusers of a ramp-up profile over time, with a handle on each step's end point
-/// that can be dragged to change the step's rate or duration.
+/// that can be dragged to change the step's rate or duration; or an arrival-rate plan.
 class ProfileChartView : public QChartView
 {
     Q_OBJECT
@@ -22,12 +23,16 @@ public:
     explicit ProfileChartView(QWidget *parent = nullptr);
 
     void setProfile(const RampProfile &profile);
+    /// The open model's plan: iterations per second over time, without handles.
+    void setArrivalProfile(const ArrivalProfile &profile);
     QLineSeries *plannedSeries() const { return m_planned; }
     QScatterSeries *handleSeries() const { return m_handles; }
 
     /// The curve computed by the engine's RampProfile::plannedVusersAt(): every step boundary,
     /// plus samples inside ramp-down steps where the plan may bottom out at zero.
     static QList<QPointF> plannedPoints(const RampProfile &profile);
+    /// The rate computed by the engine's ArrivalProfile::rateAt() at 0 and at every stage's end.
+    static QList<QPointF> ratePoints(const ArrivalProfile &profile);
     /// Axis maximum with some headroom, rounded to a readable number.
     static double niceCeiling(double value);
 

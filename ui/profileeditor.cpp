@@ -1,15 +1,20 @@
 #include "profileeditor.h"
 
+#include "arrivaleditor.h"
 #include "format.h"
+#include "groupedits.h"
+#include "groupplan.h"
 #include "profilechartview.h"
 #include "projectdocument.h"
 
 #include <QBoxLayout>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QTableWidget>
 #include <QToolButton>
@@ -48,6 +53,10 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     , m_table(new QTableWidget(0, 2, this))
     , m_chart(new ProfileChartView(this))
     , m_totals(new QLabel(this))
+    , m_groupsNote(new QLabel(this))
+    , m_model(new QComboBox(this))
+    , m_pages(new QStackedWidget(this))
+    , m_arrival(new ArrivalEditor(document, this))
 {
     m_seed->setPlaceholderText(tr("vusers per second, seconds, … e.g. 2,60,0,200"));
     m_seed->setToolTip(tr("Pairs of (vusers added per second, seconds); the same syntax as "
@@ -110,12 +119,36 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
+    auto *closed = new QWidget(this);
+    auto *closedLayout = new QVBoxLayout(closed);
+    closedLayout->setContentsMargins(0, 0, 0, 0);
+    closedLayout->addWidget(title);
+    closedLayout->addWidget(hint);
+    closedLayout->addLayout(form);
+    closedLayout->addWidget(splitter, 1);
+    closedLayout->addWidget(m_totals);
+    m_pages->addWidget(closed);
+    m_pages->addWidget(m_arrival);
+
+    m_model->addItem(tr("Closed: a number of vusers (ramp-up)"));
+    m_model->addItem(tr("Open: an arrival rate (iterations per second)"));
+    m_model->setAccessibleName(tr("Workload model"));
+    m_model->setToolTip(tr("Closed: each vuser starts its next iteration when the last one "
+                           "ends. Open: iterations start at planned times whatever the response "
+                           "times, on a pool of vusers."));
+    auto *modelRow = new QHBoxLayout;
+    auto *modelLabel = new QLabel(tr("&Workload model:"), this);
+    modelLabel->setBuddy(m_model);
+    modelRow->addWidget(modelLabel);
+    modelRow->addWidget(m_model);
+    modelRow->addStretch();
+
+    m_groupsNote->setWordWrap(true);
+    m_groupsNote->hide();
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(title);
-    layout->addWidget(hint);
-    layout->addLayout(form);
-    layout->addWidget(splitter, 1);
-    layout->addWidget(m_totals);
+    layout->addWidget(m_groupsNote);
+    layout->addLayout(modelRow);
+    layout->addWidget(m_pages, 1);
 
     connect(m_seed, &QLineEdit::textEdited, this, &ProfileEditor::onSeedEdited);
     connect(m_seed, &QLineEdit::editingFinished, this, [this] {
@@ -131,13 +164,89 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     connect(m_remove, &QToolButton::clicked, this, &ProfileEditor::removeStep);
     connect(m_up, &QToolButton::clicked, this, [this] { moveStep(-1); });
     connect(m_down, &QToolButton::clicked, this, [this] { moveStep(1); });
+    connect(m_model, &QComboBox::activated, this, &ProfileEditor::switchModel);
     connect(m_document, &ProjectDocument::projectChanged, this, &ProfileEditor::refresh);
     refresh();
 }
 
+int ProfileEditor::group() const
+{
+    return m_group >= 0 && m_group < static_cast<int>(m_document->project().groups.size()) ? m_group
+                                                                                           : -1;
+}
+
+void ProfileEditor::setGroup(int group)
+{
+    if (group == m_group)
+        return refresh();
+    m_group = group;
+    m_seedMergeKey = 0;
+    m_dragMergeKey = 0;
+    m_arrival->setGroup(group);
+    refresh();
+}
+
+bool ProfileEditor::isOpenModel() const
+{
+    return workloadOf(m_document->project(), group()).open();
+}
+
+RampProfile ProfileEditor::currentProfile() const
+{
+    return workloadOf(m_document->project(), group()).profile;
+}
+
+void ProfileEditor::applyProfile(const RampProfile &profile, const QString &text, int mergeKey)
+{
+    Project next = m_document->project();
+    Workload workload = workloadOf(next, group());
+    workload.profile = profile;
+    setWorkload(next, group(), workload);
+    m_document->apply(next, text, mergeKey);
+}
+
+void ProfileEditor::switchModel(int index)
+{
+    const bool open = index == 1;
+    if (open == isOpenModel())
+        return;
+    // One undoable step; each model starts from a small plan the user edits from there.
+    Workload workload;
+    if (open) {
+        workload.arrivalRate = ArrivalProfile({{10, 10}, {10, 60}});
+        workload.preAllocatedVusers = 10;
+        workload.maxVusers = 50;
+    } else {
+        workload.profile = newProjectTemplate().profile;
+    }
+    Project next = m_document->project();
+    setWorkload(next, group(), workload);
+    // A group that turns open drops its pacing (the reader refuses both).
+    if (group() >= 0)
+        next = consistentMix(std::move(next));
+    m_document->apply(next, open ? tr("Switch to an arrival rate") : tr("Switch to vusers"));
+}
+
 void ProfileEditor::refresh()
 {
-    const RampProfile &profile = m_document->project().profile;
+    const Project &project = m_document->project();
+    QStringList weighted;
+    for (const ProjectGroup &g : project.groups) {
+        if (isWeighted(g))
+            weighted << QString::fromStdString(g.name);
+    }
+    m_groupsNote->setVisible(group() < 0 && !project.groups.empty());
+    m_groupsNote->setText(
+        weighted.isEmpty()
+            ? tr("This project has groups, each with a profile of its own (Groups section): "
+                 "give a group a weight to share a profile set here.")
+            : tr("This project has groups: this is the total the weighted groups share "
+                 "(%1); the others have their own profile (Groups section).")
+                  .arg(weighted.join(QStringLiteral(", "))));
+    const bool open = isOpenModel();
+    m_model->setCurrentIndex(open ? 1 : 0);
+    m_pages->setCurrentIndex(open ? 1 : 0);
+    const RampProfile profile = currentProfile();
     m_refreshing = true;
     const QStringList tokens = stepTokens(profile);
     const int rows = static_cast<int>(profile.steps().size());
@@ -216,9 +325,7 @@ void ProfileEditor::onCellChanged(int row, int column)
         showError(errorText(profile.error()));
         return;
     }
-    Project next = m_document->project();
-    next.profile = *profile;
-    m_document->apply(next, tr("Edit step %1").arg(row + 1));
+    applyProfile(*profile, tr("Edit step %1").arg(row + 1));
 }
 
 void ProfileEditor::onSeedEdited(const QString &text)
@@ -236,14 +343,12 @@ void ProfileEditor::onSeedEdited(const QString &text)
     m_seed->setStyleSheet(QString());
     if (!m_seedMergeKey)
         m_seedMergeKey = ProjectDocument::newMergeKey();
-    Project next = m_document->project();
-    next.profile = *profile;
-    m_document->apply(next, tr("Edit ramp-up"), m_seedMergeKey);
+    applyProfile(*profile, tr("Edit ramp-up"), m_seedMergeKey);
 }
 
 void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers)
 {
-    const RampProfile &profile = m_document->project().profile;
+    const RampProfile profile = currentProfile();
     std::vector<RampStep> steps = profile.steps();
     if (step < 0 || step >= static_cast<int>(steps.size()))
         return;
@@ -260,49 +365,41 @@ void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers)
         return;
     if (!m_dragMergeKey)
         m_dragMergeKey = ProjectDocument::newMergeKey();
-    Project project = m_document->project();
-    project.profile = *next;
-    m_document->apply(project, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
+    applyProfile(*next, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
 }
 
 void ProfileEditor::addStep()
 {
-    std::vector<RampStep> steps = m_document->project().profile.steps();
+    std::vector<RampStep> steps = currentProfile().steps();
     const int row = m_table->currentRow();
     const auto at = row >= 0 ? steps.begin() + row + 1 : steps.end();
     const auto inserted = steps.insert(at, RampStep{steps.empty() ? 1.0 : 0.0, 60});
     const int newRow = static_cast<int>(inserted - steps.begin());
-    Project next = m_document->project();
-    next.profile = RampProfile(steps);
-    m_document->apply(next, tr("Add step"));
+    applyProfile(RampProfile(steps), tr("Add step"));
     m_table->setCurrentCell(newRow, 0);
 }
 
 void ProfileEditor::removeStep()
 {
-    std::vector<RampStep> steps = m_document->project().profile.steps();
+    std::vector<RampStep> steps = currentProfile().steps();
     const int row = m_table->currentRow();
     if (row < 0 || row >= static_cast<int>(steps.size()))
         return;
     steps.erase(steps.begin() + row);
-    Project next = m_document->project();
-    next.profile = RampProfile(steps);
-    m_document->apply(next, tr("Remove step %1").arg(row + 1));
+    applyProfile(RampProfile(steps), tr("Remove step %1").arg(row + 1));
     if (!steps.empty())
         m_table->setCurrentCell(std::min(row, static_cast<int>(steps.size()) - 1), 0);
 }
 
 void ProfileEditor::moveStep(int delta)
 {
-    std::vector<RampStep> steps = m_document->project().profile.steps();
+    std::vector<RampStep> steps = currentProfile().steps();
     const int row = m_table->currentRow();
     const int target = row + delta;
     if (row < 0 || target < 0 || target >= static_cast<int>(steps.size()))
         return;
     std::swap(steps[std::size_t(row)], steps[std::size_t(target)]);
-    Project next = m_document->project();
-    next.profile = RampProfile(steps);
-    m_document->apply(next, tr("Move step %1").arg(row + 1));
+    applyProfile(RampProfile(steps), tr("Move step %1").arg(row + 1));
     m_table->setCurrentCell(target, m_table->currentColumn());
 }
 

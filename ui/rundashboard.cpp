@@ -1,10 +1,13 @@
 #include "rundashboard.h"
 
 #include "format.h"
+#include "groupplan.h"
+#include "groupschartview.h"
 #include "profilechartview.h"
 #include "projectdocument.h"
 #include "statstablemodel.h"
 #include "theme.h"
+#include "thresholdseditor.h"
 #include "thresholdsview.h"
 
 #include <loadwizard/summary.h>
@@ -202,6 +205,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_planSeries = addLine(m_vusersChart, tr("plan with live changes"), planColor);
     m_activeSeries = addLine(m_vusersChart, tr("active"), activeColor);
     attach(m_vusersChart, m_vusersX, m_vusersY);
+    m_groupVusers =
+        std::make_unique<GroupVusersSeries>(m_vusersChart, m_vusersX, m_vusersY, seriesPoints);
 
     m_rateChart = makeChart(tr("Throughput"), m_rateX, m_rateY);
     m_requestSeries = addLine(m_rateChart, tr("requests/s"), activeColor);
@@ -293,14 +298,38 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_tabs->addTab(m_checks, tr("&Checks"));
     m_tabs->addTab(m_rendezvous, tr("Rende&zvous"));
     m_tabs->addTab(m_outputsView, tr("&Outputs"));
-    m_tabs->addTab(m_thresholdsView, tr("Thr&esholds"));
+    m_thresholdsEditor = new ThresholdsEditor(m_document, m_thresholdsView, this);
+    m_tabs->addTab(m_thresholdsEditor, tr("Thr&esholds"));
     m_tabs->addTab(m_log, tr("&Log"));
     connect(m_tabs, &QTabWidget::currentChanged, this, &RunDashboard::updateTables);
     m_tabs->addTab(summaryBox, tr("S&ummary"));
 
+    // A run with groups: its tables show the whole run or one group.
+    m_groupChoice = new QComboBox(this);
+    m_groupChoice->setAccessibleName(tr("Tables of group"));
+    m_groupChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto *groupLabel = new QLabel(tr("&Group:"), this);
+    groupLabel->setBuddy(m_groupChoice);
+    auto *groupRow = new QWidget(this);
+    auto *groupLayout = new QHBoxLayout(groupRow);
+    groupLayout->setContentsMargins(0, 0, 0, 0);
+    groupLayout->addWidget(groupLabel);
+    groupLayout->addWidget(m_groupChoice);
+    groupLayout->addStretch();
+    groupRow->hide();
+    connect(m_groupChoice, &QComboBox::currentIndexChanged, this, [this] {
+        m_checks->clear(); // another group's checks
+        updateTables();
+    });
+    auto *tablesBox = new QWidget(this);
+    auto *tablesLayout = new QVBoxLayout(tablesBox);
+    tablesLayout->setContentsMargins(0, 0, 0, 0);
+    tablesLayout->addWidget(groupRow);
+    tablesLayout->addWidget(m_tabs, 1);
+
     auto *vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(charts);
-    vertical->addWidget(m_tabs);
+    vertical->addWidget(tablesBox);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
 
@@ -407,10 +436,11 @@ void RunDashboard::startRun()
     m_thresholdsView->clear();
     m_tablesPending.reset();
     const Project &project = m_document->project();
-    m_plannedSeconds = project.profile.totalSeconds();
-    m_profileSeries->replace(ProfileChartView::plannedPoints(project.profile));
+    m_plannedSeconds =
+        project.groups.empty() ? project.profile.totalSeconds() : groupsPlanSeconds(project);
+    m_profileSeries->replace(GroupsChartView::totalPoints(project));
     m_vusersX->setRange(0, std::max(10.0, m_plannedSeconds));
-    m_vusersY->setRange(0, ProfileChartView::niceCeiling(project.profile.peakVusers()));
+    m_vusersY->setRange(0, ProfileChartView::niceCeiling(plannedPeakVusers(project)));
     m_vusersY->applyNiceNumbers();
     m_log->appendPlainText(tr("Preparing %1 (scenario %2, profile %3)…")
                                .arg(m_document->displayName(),
@@ -433,6 +463,11 @@ void RunDashboard::startRun()
 
 void RunDashboard::resetCharts()
 {
+    m_groupVusers->clear();
+    m_groupChoice->blockSignals(true);
+    m_groupChoice->clear();
+    m_groupChoice->blockSignals(false);
+    m_groupChoice->parentWidget()->hide();
     for (auto *buffer : {&m_planBuffer, &m_activeBuffer, &m_requestBuffer, &m_errorBuffer})
         buffer->clear();
     m_latencyBuffers.clear();
@@ -476,6 +511,8 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
     m_planBuffer.append(t, double(snapshot.plannedVusers));
     m_requestBuffer.append(t, double(snapshot.interval.requests) / interval);
     m_errorBuffer.append(t, double(snapshot.interval.requestErrors) / interval);
+    m_groupVusers->append(snapshot);
+    updateGroupChoice(snapshot);
 
     // Latency history for every name, so choosing another one shows its past at once.
     const auto record = [this, t](const QString &key, const LatencyStats &latency) {
@@ -515,7 +552,7 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
         tr("%1 of %2 · %3 left")
             .arg(formatDuration(t), formatDuration(planned), formatDuration(remaining)));
     m_progress->setValue(planned > 0 ? int(std::min(1.0, t / planned) * 1000) : 0);
-    const double profilePlan = m_document->project().profile.plannedVusersAt(t);
+    const double profilePlan = plannedTotalVusersAt(m_document->project(), t);
     const long long deviation = snapshot.activeVusers - std::llround(profilePlan);
     m_deviationLabel->setText(
         tr("Active <b>%1</b> · plan now %2 · profile %3 · deviation <b>%4%5</b>")
@@ -532,6 +569,7 @@ void RunDashboard::updateSeries()
     // replace() hands each series one prepared list: one change signal, not one per point.
     m_activeSeries->replace(m_activeBuffer.points());
     m_planSeries->replace(m_planBuffer.points());
+    m_groupVusers->update();
     m_requestSeries->replace(m_requestBuffer.points());
     m_errorSeries->replace(m_errorBuffer.points());
     updateLatencySeries();
@@ -542,9 +580,9 @@ void RunDashboard::updateSeries()
                             : std::max(10.0, m_plannedSeconds);
     for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
         setAxisMax(axis, xMax);
-    setAxisMax(m_vusersY, ProfileChartView::niceCeiling(
-                              std::max({m_activeBuffer.maxY(), m_planBuffer.maxY(),
-                                        m_document->project().profile.peakVusers(), 1.0})));
+    setAxisMax(m_vusersY, ProfileChartView::niceCeiling(std::max(
+                              {m_activeBuffer.maxY(), m_planBuffer.maxY(), m_groupVusers->maxY(),
+                               plannedPeakVusers(m_document->project()), 1.0})));
     setAxisMax(m_rateY, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
 }
 
@@ -563,16 +601,51 @@ void RunDashboard::updateTables()
     const SnapshotPtr snapshot = m_tablesPending;
     if (!snapshot)
         return;
+    fillTables(*snapshot, false);
+}
+
+void RunDashboard::fillTables(const Snapshot &snapshot, bool all)
+{
     QWidget *shown = m_tabs->currentWidget();
-    const double interval = snapshot->intervalSeconds > 0 ? snapshot->intervalSeconds : 1;
+    const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
+    const GroupSnapshot *group = chosenGroup(snapshot);
     // Each table remembers nothing but the latest snapshot, so a skipped one costs nothing.
-    if (shown == m_transactionView)
-        m_transactions->update(snapshot->transactionsTotal, snapshot->transactionsInterval,
-                               interval);
-    else if (shown == m_requestView)
-        m_requests->update(snapshot->requestsTotal, snapshot->requestsInterval, interval);
-    else if (shown == m_checks || shown == m_rendezvous)
-        updateRendezvousAndChecks(*snapshot);
+    if (all || shown == m_transactionView) {
+        if (group)
+            m_transactions->update(group->transactionsTotal, group->transactionsInterval, interval);
+        else
+            m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval,
+                                   interval);
+    }
+    if (all || shown == m_requestView) {
+        if (group)
+            m_requests->update(group->requestsTotal, group->requestsInterval, interval);
+        else
+            m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
+    }
+    if (all || shown == m_checks || shown == m_rendezvous)
+        updateRendezvousAndChecks(snapshot);
+}
+
+const GroupSnapshot *RunDashboard::chosenGroup(const Snapshot &snapshot) const
+{
+    const int index = m_groupChoice->currentIndex() - 1; // 0 is "All groups"
+    if (index < 0 || index >= static_cast<int>(snapshot.groups.size()))
+        return nullptr;
+    return &snapshot.groups[std::size_t(index)];
+}
+
+void RunDashboard::updateGroupChoice(const Snapshot &snapshot)
+{
+    if (snapshot.groups.empty() || m_groupChoice->count() == int(snapshot.groups.size()) + 1)
+        return;
+    const bool blocked = m_groupChoice->blockSignals(true);
+    m_groupChoice->clear();
+    m_groupChoice->addItem(tr("All groups"));
+    for (const GroupSnapshot &group : snapshot.groups)
+        m_groupChoice->addItem(QString::fromStdString(group.name));
+    m_groupChoice->blockSignals(blocked);
+    m_groupChoice->parentWidget()->show();
 }
 
 void RunDashboard::updateOutputs()
@@ -614,7 +687,9 @@ void RunDashboard::updateLatencySeries()
 
 void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
 {
-    for (const auto &[name, check] : snapshot.checks) {
+    // Checks follow the group chosen over the tables; rendezvous points are the run's.
+    const GroupSnapshot *group = chosenGroup(snapshot);
+    for (const auto &[name, check] : group ? group->checks : snapshot.checks) {
         auto *item = itemFor(m_checks, QString::fromStdString(name));
         const auto all = check.passes + check.fails;
         item->setText(1, QString::number(check.passes));
@@ -721,10 +796,8 @@ void RunDashboard::onStateChanged(RunController::State state)
 void RunDashboard::onFinished(const SnapshotPtr &snapshot)
 {
     // Every table holds the final numbers, whichever is on screen.
-    const double interval = snapshot->intervalSeconds > 0 ? snapshot->intervalSeconds : 1;
-    m_transactions->update(snapshot->transactionsTotal, snapshot->transactionsInterval, interval);
-    m_requests->update(snapshot->requestsTotal, snapshot->requestsInterval, interval);
-    updateRendezvousAndChecks(*snapshot);
+    m_tablesPending = snapshot;
+    fillTables(*snapshot, true);
     updateOutputs();
     m_thresholdsView->showResults(m_controller->thresholdResults(), true);
     // The same text the headless run prints, from the same function.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "groupvusersseries.h"
 #include "runcontroller.h"
 #include "seriesbuffer.h"
 
@@ -7,6 +8,7 @@
 #include <QWidget>
 
 #include <array>
+#include <memory>
 
 class QAction;
 class QChart;
@@ -31,6 +33,7 @@ namespace Loadwizard::Ui {
 
 class ProjectDocument;
 class StatsTableModel;
+class ThresholdsEditor;
 class ThresholdsView;
 
 /// The Run tab: starts the project in-process, charts it live once per second (vusers against
@@ -71,6 +74,13 @@ public:
     QTreeWidget *outputsView() const { return m_outputsView; }
     /// One row per threshold: ✓/✗, observed value, status, abort.
     ThresholdsView *thresholdsView() const { return m_thresholdsView; }
+    /// The Thresholds tab: the view above, and the project's thresholds edited under it.
+    ThresholdsEditor *thresholdsEditor() const { return m_thresholdsEditor; }
+    /// Over the tables, for a run with groups: "All groups" (the run's numbers) or one group's.
+    /// Hidden for a run without groups.
+    QComboBox *groupChoice() const { return m_groupChoice; }
+    /// The vusers chart's line per group (a run with groups), next to the run's "active".
+    const GroupVusersSeries &groupVusersSeries() const { return *m_groupVusers; }
 
 signals:
     void runStarted();
@@ -93,6 +103,10 @@ private:
     void updateOutputs();
     void updateSeries();
     void updateTables();
+    void updateGroupChoice(const Snapshot &snapshot);
+    /// The tables' source: the group chosen over them, or nullptr for the whole run.
+    const GroupSnapshot *chosenGroup(const Snapshot &snapshot) const;
+    void fillTables(const Snapshot &snapshot, bool all);
     /// Sets [0, max] with nice numbers, only when `max` differs from the last request (a range
     /// change lays the whole chart out again).
     void setAxisMax(QValueAxis *axis, double max);
@@ -141,6 +155,9 @@ private:
     QTreeWidget *m_rendezvous;
     QTreeWidget *m_outputsView;
     ThresholdsView *m_thresholdsView;
+    ThresholdsEditor *m_thresholdsEditor = nullptr;
+    QComboBox *m_groupChoice = nullptr;
+    std::unique_ptr<GroupVusersSeries> m_groupVusers;
     QTimer *m_outputsTimer;
     QPlainTextEdit *m_log;
     QPlainTextEdit *m_summary;

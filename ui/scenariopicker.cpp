@@ -198,9 +198,34 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
     showSelected();
 }
 
+void ScenarioPicker::setTargetGroup(std::function<int()> group)
+{
+    m_targetGroup = std::move(group);
+    updateTarget();
+}
+
+void ScenarioPicker::updateTarget()
+{
+    m_catalog->setProjectScenario(projectScenarioPath());
+    for (int i = 0; i < m_items.size(); ++i)
+        updateItem(i);
+    showSelected();
+}
+
+int ScenarioPicker::targetGroup() const
+{
+    const int group = m_targetGroup ? m_targetGroup() : -1;
+    return group >= 0 && group < static_cast<int>(m_document->project().groups.size()) ? group : -1;
+}
+
 QString ScenarioPicker::projectScenarioPath() const
 {
     const Project &project = m_document->project();
+    if (const int group = targetGroup(); group >= 0) {
+        const ProjectGroup &g = project.groups[std::size_t(group)];
+        return g.scenario.empty() ? QString()
+                                  : QString::fromStdString(g.scenarioPath(project.folder()));
+    }
     return project.scenario.empty() ? QString() : QString::fromStdString(project.scenarioPath());
 }
 
@@ -314,7 +339,12 @@ void ScenarioPicker::showSelected()
     const ScenarioEntry &entry = entries[index];
     const bool current = QFileInfo(entry.path) == QFileInfo(projectScenarioPath());
     m_use->setEnabled(!current && entry.state != ScenarioEntry::State::Rejected);
-    m_use->setText(current ? tr("In use") : tr("&Use for this project"));
+    const int group = targetGroup();
+    m_use->setText(current     ? tr("In use")
+                   : group < 0 ? tr("&Use for this project")
+                               : tr("&Use for group %1")
+                                     .arg(QString::fromStdString(
+                                         m_document->project().groups[std::size_t(group)].name)));
     switch (entry.state) {
     case ScenarioEntry::State::Pending:
     case ScenarioEntry::State::Loading:
@@ -461,7 +491,13 @@ void ScenarioPicker::useSelected()
         if (!relative.startsWith(QLatin1String("..")))
             stored = relative;
     }
-    next.scenario = stored.toStdString();
+    // With groups the project has no scenario of its own: the chosen group gets it.
+    if (const int group = targetGroup(); group >= 0) {
+        next.groups[std::size_t(group)].scenario = stored.toStdString();
+        next.groups[std::size_t(group)].inlineScenario.reset();
+    } else {
+        next.scenario = stored.toStdString();
+    }
     m_document->apply(next, tr("Use scenario %1").arg(QFileInfo(path).fileName()));
 }
 

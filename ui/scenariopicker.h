@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -31,10 +33,18 @@ public:
     QLabel *titleLabel() const { return m_title; }
     QLabel *descriptionLabel() const { return m_description; }
     QProgressBar *busyIndicator() const { return m_busy; }
+    QPushButton *useButton() const { return m_use; }
     /// Selects the entry for `path` (canonical or not); false when it is not listed.
     bool select(const QString &path);
     /// Adds a file as if chosen in the file dialog.
     void addFile(const QString &path);
+    /// For a project with groups: which group "Use" gives the scenario to (the Groups section's
+    /// selection); the project itself when unset or when it answers -1 (no groups).
+    void setTargetGroup(std::function<int()> group);
+    /// The group "Use" applies to, or -1 (the project's own scenario).
+    int targetGroup() const;
+    /// The target group's choice changed: "In use" and the button follow it.
+    void updateTarget();
 
 private:
     void rebuildTree();
@@ -63,6 +73,7 @@ private:
     QTreeWidget *m_diagnostics;
     QPlainTextEdit *m_errorText;
     QList<QTreeWidgetItem *> m_items; ///< by catalog index
+    std::function<int()> m_targetGroup;
     bool m_refreshing = false;
 };
 

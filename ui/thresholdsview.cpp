@@ -15,8 +15,25 @@ ThresholdsView::ThresholdsView(QWidget *parent)
                   "loadwizard run exit with 99"));
 }
 
+void ThresholdsView::showProject(const std::vector<ThresholdSettings> &thresholds)
+{
+    std::vector<ThresholdResult> results(thresholds.size());
+    for (std::size_t i = 0; i < thresholds.size(); ++i) {
+        results[i].settings = thresholds[i];
+        results[i].status = ThresholdStatus::NoData;
+    }
+    showResults(results, false);
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        topLevelItem(i)->setText(0, QString::fromStdString(thresholds[std::size_t(i)].expression));
+        topLevelItem(i)->setText(2, tr("not run yet"));
+    }
+}
+
 void ThresholdsView::showResults(const std::vector<ThresholdResult> &results, bool final)
 {
+    m_shown.clear();
+    for (const ThresholdResult &result : results)
+        m_shown.push_back(result.settings);
     // Rows stay (and keep a user's selection) while the same thresholds update.
     while (topLevelItemCount() > int(results.size()))
         delete takeTopLevelItem(topLevelItemCount() - 1);

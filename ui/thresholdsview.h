@@ -19,6 +19,13 @@ public:
 
     /// Shows `results` in their order; `final`: no data counts as failed.
     void showResults(const std::vector<ThresholdResult> &results, bool final);
+    /// Shows the project's thresholds as not run yet (before a run, or after an edit).
+    void showProject(const std::vector<ThresholdSettings> &thresholds);
+    /// The thresholds the rows show, in order.
+    const std::vector<ThresholdSettings> &shownThresholds() const { return m_shown; }
+
+private:
+    std::vector<ThresholdSettings> m_shown;
 };
 
 } // namespace Loadwizard::Ui

@@ -1,5 +1,6 @@
 // Renders the README's screenshots of the workbench: packaging/screenshots.sh runs this under
 // Xvfb. Usage: lw_screenshots OUTPUT_DIR
+#include <groupseditor.h>
 #include <mainwindow.h>
 #include <outputseditor.h>
 #include <projectdocument.h>
@@ -34,6 +35,39 @@ bool grab(QWidget *window, const QString &path)
     return saved;
 }
 
+/// The Groups section: a mix of three weighted groups and one of its own, started later.
+bool grabGroups(Ui::MainWindow &window, const QString &demo, const QString &path)
+{
+    auto project = loadProject(demo.toStdString());
+    if (!project)
+        return false;
+    Project mix = *project;
+    mix.name = "shop mix";
+    mix.profile = *RampProfile::parse("2,10,0,50,-4,5");
+    const std::string scenario = mix.scenario;
+    mix.scenario.clear();
+    for (const auto &[name, weight] : {std::pair{"browse", 70.0}, {"search", 25.0}, {"buy", 5.0}}) {
+        ProjectGroup group;
+        group.name = name;
+        group.scenario = scenario;
+        group.weight = weight;
+        mix.groups.push_back(group);
+    }
+    ProjectGroup admin;
+    admin.name = "admin";
+    admin.scenario = scenario;
+    admin.profile = *RampProfile::parse("1,4,0,20,-1,4");
+    admin.startDelaySeconds = 15;
+    admin.parameters = {{"think", "0.5"}};
+    mix.groups.push_back(admin);
+    window.openProject(mix, demo);
+    window.showSection(Ui::MainWindow::GroupsSection);
+    window.groupsEditor()->selectGroup(3);
+    const bool ok = grab(&window, path);
+    window.document()->undoStack()->setClean();
+    return ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -63,6 +97,8 @@ int main(int argc, char **argv)
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return 1;
+    if (qEnvironmentVariable("LW_ONLY") == QLatin1String("groups")) // one picture, quickly
+        return grabGroups(window, demo, out + "/workbench-groups.png") ? 0 : 1;
     window.showSection(Ui::MainWindow::ProfileSection);
     bool ok = grab(&window, out + "/workbench-profile.png");
 
@@ -123,5 +159,7 @@ int main(int argc, char **argv)
     editor->select(
         Ui::StepPath().child(Ui::StepPath::List::Steps, 2).child(Ui::StepPath::List::Steps, 0));
     ok = grab(&window, out + "/workbench-steps.png") && ok;
+    window.document()->undoStack()->setClean();
+    ok = grabGroups(window, demo, out + "/workbench-groups.png") && ok;
     return ok ? 0 : 1;
 }

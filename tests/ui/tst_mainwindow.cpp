@@ -1,3 +1,4 @@
+#include <groupseditor.h>
 #include <mainwindow.h>
 #include <profileeditor.h>
 #include <projectdocument.h>
@@ -9,10 +10,12 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 using namespace Loadwizard;
 using namespace Loadwizard::Ui;
@@ -28,6 +31,7 @@ private slots:
     void unsavedChangesAskBeforeOpening();
     void autosaveWritesARecoveryFileThatCanBeRestored();
     void startingARunKeepsUnsavedEditsInTheRecoveryFile();
+    void aMixsImportGoesToTheSelectedGroup();
 
 private:
     QString writeFile(const QString &name, const QByteArray &text);
@@ -173,6 +177,24 @@ void TestMainWindow::autosaveWritesARecoveryFileThatCanBeRestored()
     window.setPrompt([](const QString &) { return QMessageBox::Discard; });
     QVERIFY(window.close());
     QVERIFY(!QFile::exists(MainWindow::recoveryPath()));
+}
+
+void TestMainWindow::aMixsImportGoesToTheSelectedGroup()
+{
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    window.showSection(MainWindow::GroupsSection);
+    window.groupsEditor()->convertButton()->click();
+    window.groupsEditor()->selectGroup(1);
+    QVERIFY(window.importCurl("curl http://127.0.0.1:9/products\n"));
+    const Project &project = window.document()->project();
+    QVERIFY(!project.inlineScenario); // a mix has no scenario of its own
+    QVERIFY(!project.groups[0].inlineScenario);
+    QVERIFY(project.groups[1].inlineScenario);
+    QCOMPARE(project.groups[1].inlineScenario->steps.size(), std::size_t(1));
+    QCOMPARE(project.groups[1].inlineScenario->steps[0].request.url, std::string("/products"));
+    QVERIFY(project.groups[1].scenario.empty());
+    window.document()->undoStack()->setClean();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,11 +1,14 @@
+#include <arrivaleditor.h>
 #include <profilechartview.h>
 #include <profileeditor.h>
 #include <projectdocument.h>
 
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTest>
 #include <QToolButton>
@@ -26,6 +29,10 @@ private slots:
     void addRemoveAndReorderSteps();
     void draggingAStepEndChangesItsRate();
     void undoAndRedoCoverEveryEdit();
+    void switchingToOpenModelStartsAnArrivalRate();
+    void typingArrivalStagesChangesTheRatePlan();
+    void badArrivalTokenAndPoolAreExplained();
+    void editsAGroupsOwnProfileOnly();
 
 private:
     ProjectDocument *m_document = nullptr;
@@ -156,6 +163,113 @@ void TestProfileEditor::undoAndRedoCoverEveryEdit()
     m_document->undoStack()->redo();
     m_document->undoStack()->redo();
     QCOMPARE(m_editor->chartView()->plannedSeries()->points().last(), QPointF(230, 260));
+}
+
+void TestProfileEditor::switchingToOpenModelStartsAnArrivalRate()
+{
+    QVERIFY(m_editor->arrivalEditor()->isHidden());
+    m_editor->modelChoice()->setCurrentIndex(1);
+    emit m_editor->modelChoice()->activated(1);
+    const Project &project = m_document->project();
+    QCOMPARE(project.arrivalRate.toString(), std::string("10,10,10,60"));
+    QCOMPARE(project.preAllocatedVusers, 10LL);
+    QCOMPARE(project.maxVusers, 50LL);
+    QVERIFY(project.profile.empty());
+    QVERIFY(m_editor->arrivalEditor()->isVisible());
+    QCOMPARE(m_editor->arrivalEditor()->stageTable()->rowCount(), 2);
+    QCOMPARE(m_editor->arrivalEditor()->chartView()->plannedSeries()->points(),
+             QList<QPointF>({{0, 0}, {10, 10}, {70, 10}}));
+    QVERIFY(m_editor->arrivalEditor()->chartView()->handleSeries()->points().isEmpty());
+    // One undoable step back to the closed profile as it was.
+    m_document->undoStack()->undo();
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+    QVERIFY(m_document->project().arrivalRate.empty());
+    QCOMPARE(m_editor->modelChoice()->currentIndex(), 0);
+    QVERIFY(m_editor->arrivalEditor()->isHidden());
+    m_document->undoStack()->redo();
+    // And back to closed: the new-project template's ramp-up, pool cleared.
+    emit m_editor->modelChoice()->activated(0);
+    QCOMPARE(m_document->project().profile.toString(), std::string("1,10,0,50"));
+    QVERIFY(m_document->project().arrivalRate.empty());
+    QCOMPARE(m_document->project().preAllocatedVusers, 0LL);
+}
+
+void TestProfileEditor::typingArrivalStagesChangesTheRatePlan()
+{
+    emit m_editor->modelChoice()->activated(1);
+    ArrivalEditor *arrival = m_editor->arrivalEditor();
+    arrival->seedEdit()->setFocus();
+    arrival->seedEdit()->selectAll();
+    QTest::keyClicks(arrival->seedEdit(), "0,0,200,10,200,60");
+    QCOMPARE(m_document->project().arrivalRate.toString(), std::string("0,0,200,10,200,60"));
+    QCOMPARE(arrival->stageTable()->rowCount(), 3);
+    QCOMPARE(arrival->stageTable()->item(1, 0)->text(), QString("200"));
+    QCOMPARE(arrival->chartView()->plannedSeries()->points(),
+             QList<QPointF>({{0, 0}, {0, 0}, {10, 200}, {70, 200}}));
+    // 0→200/s over 10 s is 1000 iterations, then 200/s for 60 s: 13 000.
+    QVERIFY2(arrival->totalsLabel()->text().contains("<b>13000</b> iterations"),
+             qPrintable(arrival->totalsLabel()->text()));
+    arrival->stageTable()->item(2, 1)->setText("30");
+    QCOMPARE(m_document->project().arrivalRate.toString(), std::string("0,0,200,10,200,30"));
+    m_document->undoStack()->undo(); // the table edit
+    m_document->undoStack()->undo(); // the typing session
+    QCOMPARE(m_document->project().arrivalRate.toString(), std::string("10,10,10,60"));
+}
+
+void TestProfileEditor::badArrivalTokenAndPoolAreExplained()
+{
+    emit m_editor->modelChoice()->activated(1);
+    ArrivalEditor *arrival = m_editor->arrivalEditor();
+    arrival->seedEdit()->setFocus();
+    arrival->seedEdit()->selectAll();
+    QTest::keyClicks(arrival->seedEdit(), "100,10,x,5");
+    QVERIFY(arrival->messageLabel()->isVisible());
+    QVERIFY2(arrival->messageLabel()->text().contains("token 3 (\"x\")"),
+             qPrintable(arrival->messageLabel()->text()));
+    QCOMPARE(m_document->project().arrivalRate.toString(), std::string("100,10"));
+    arrival->stageTable()->item(0, 1)->setText("-1");
+    QVERIFY2(arrival->messageLabel()->text().startsWith("Stage 1"),
+             qPrintable(arrival->messageLabel()->text()));
+    QCOMPARE(m_document->project().arrivalRate.toString(), std::string("100,10"));
+
+    QVERIFY(arrival->poolMessageLabel()->isHidden());
+    arrival->maxBox()->setValue(5);
+    QCOMPARE(m_document->project().maxVusers, 5LL);
+    QVERIFY(arrival->poolMessageLabel()->isVisible());
+    QCOMPARE(arrival->poolMessageLabel()->text(),
+             QString("the maximum (5) is below the pre-allocated vusers (10)"));
+    arrival->maxBox()->setValue(0);
+    arrival->preAllocatedBox()->setValue(0);
+    QCOMPARE(arrival->poolMessageLabel()->text(),
+             QString("an arrival rate needs vusers to run its iterations: give pre-allocated "
+                     "vusers or a maximum above 0"));
+}
+
+void TestProfileEditor::editsAGroupsOwnProfileOnly()
+{
+    Project project = m_document->project();
+    ProjectGroup web;
+    web.name = "web";
+    web.profile = *RampProfile::parse("1,5");
+    project.groups.push_back(web);
+    m_document->reset(project, QString());
+    m_editor->setGroup(0);
+    QCOMPARE(m_editor->group(), 0);
+    QCOMPARE(m_editor->seedEdit()->text(), QString("1,5"));
+    m_editor->stepTable()->item(0, 1)->setText("20");
+    QCOMPARE(m_document->project().groups[0].profile.toString(), std::string("1,20"));
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+    emit m_editor->modelChoice()->activated(1);
+    QCOMPARE(m_document->project().groups[0].arrivalRate.toString(), std::string("10,10,10,60"));
+    QVERIFY(m_document->project().groups[0].profile.empty());
+    QVERIFY(m_document->project().arrivalRate.empty());
+    m_document->undoStack()->undo();
+    m_document->undoStack()->undo();
+    QCOMPARE(m_document->project().groups[0].profile.toString(), std::string("1,5"));
+    // A group index that no longer exists falls back to the project's profile.
+    m_editor->setGroup(3);
+    QCOMPARE(m_editor->group(), -1);
+    QCOMPARE(m_editor->seedEdit()->text(), QString("2,60,0,200"));
 }
 
 QTEST_MAIN(TestProfileEditor)

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -25,6 +26,7 @@ private slots:
     void initTestCase();
     void showsAPluginsMetadataAndParameters();
     void showsACompileErrorWithFileAndLine();
+    void useGivesTheScenarioToTheGroupChosen();
 
 private:
     bool waitUntilLoaded(ScenarioCatalog &catalog, const QString &path);
@@ -129,6 +131,45 @@ void TestScenarioPicker::showsACompileErrorWithFileAndLine()
     QVERIFY2(selected.contains("broken.cpp:3:21: error: ") && selected.contains("undeclared"),
              qPrintable(selected));
     QVERIFY(picker.titleLabel()->text().contains("rejected"));
+}
+
+void TestScenarioPicker::useGivesTheScenarioToTheGroupChosen()
+{
+    const QString simple = qEnvironmentVariable("LOADWIZARD_BUILD_DIR") + "/scenarios/simple.so";
+    if (!QFileInfo::exists(simple))
+        QSKIP("scenarios/simple.so is not built (LOADWIZARD_BUILD_DIR)");
+    Project project;
+    ProjectGroup first;
+    first.name = "browse";
+    first.scenario = "browse.so";
+    first.profile = *RampProfile::parse("1,10");
+    ProjectGroup second = first;
+    second.name = "buy";
+    project.groups = {first, second};
+    ProjectDocument document;
+    document.reset(project, QString());
+    ScenarioCatalog catalog;
+    catalog.setFolders({}, m_dir.filePath("user"));
+    ScenarioPicker picker(&document, &catalog);
+    int chosen = 1;
+    picker.setTargetGroup([&chosen] { return chosen; });
+    picker.show();
+    picker.addFile(simple);
+    QVERIFY(waitUntilLoaded(catalog, simple));
+    QVERIFY(picker.select(simple));
+    QCOMPARE(picker.useButton()->text(), QString("&Use for group buy"));
+    picker.useButton()->click();
+    QCOMPARE(document.project().groups[1].scenario, simple.toStdString());
+    QCOMPARE(document.project().groups[0].scenario, std::string("browse.so"));
+    QVERIFY(document.project().scenario.empty()); // a mix has no scenario of its own
+    QCOMPARE(picker.useButton()->text(), QString("In use"));
+    chosen = 0;
+    picker.updateTarget();
+    QCOMPARE(picker.useButton()->text(), QString("&Use for group browse"));
+    // Without groups (or no group chosen) it is the project's, as before.
+    chosen = -1;
+    picker.updateTarget();
+    QCOMPARE(picker.useButton()->text(), QString("&Use for this project"));
 }
 
 QTEST_MAIN(TestScenarioPicker)
