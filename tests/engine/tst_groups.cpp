@@ -57,6 +57,7 @@ public:
         bool checkPasses = true;
         bool hold = false;
         bool drawsData = false;
+        bool meets = false; ///< waits at the rendezvous "meet" first
     };
     GroupScenario(Record &record, std::string group, Options options)
         : m_record(record)
@@ -66,6 +67,8 @@ public:
 
     Task<> iteration(Vuser &vuser) override
     {
+        if (m_options.meets)
+            co_await vuser.rendezvous("meet");
         std::string row;
         if (m_options.drawsData)
             row = std::string(vuser.data("users")["name"]);
@@ -172,6 +175,7 @@ private slots:
     void feedsEachGroupItsOwnData();
     void pacesEachGroupByItsOwnPacing();
     void spreadsLiveChangesOverTheClosedGroups();
+    void aRendezvousWaitsForTheGroupsThatReachIt();
     void refusesGroupsThatCannotRun();
 };
 
@@ -501,6 +505,32 @@ void TestGroups::spreadsLiveChangesOverTheClosedGroups()
     QCOMPARE(groupOf(*final, "a").maxPlannedVusers, 5LL);
     QCOMPARE(groupOf(*final, "b").maxPlannedVusers, 4LL);
     verifyCountsAddUp(*final);
+}
+
+void TestGroups::aRendezvousWaitsForTheGroupsThatReachIt()
+{
+    // "meet" (all running vusers) is in the buyers' scenario only: their 2 vusers meet and go
+    // on, though 3 browsers run (held) and never come. The clock stands: no timeout helps.
+    Record record;
+    RunConfig config;
+    GroupConfig buyers = group(record, "buyers", {.hold = true, .meets = true});
+    buyers.profile = RampProfile::parse("2,1,0,1").value();
+    GroupConfig browsers = group(record, "browsers", {.hold = true});
+    browsers.profile = RampProfile::parse("3,1,0,1").value();
+    config.groups = {buyers, browsers};
+    ClockedRun r(std::move(config));
+    QVERIFY(r.run->start());
+    r.setMilliseconds(1000);
+    QVERIFY(r.waitForStarts(record, "browsers", 3));
+    QVERIFY(r.waitForStarts(record, "buyers", 2));
+    r.setMilliseconds(2000);
+    const auto final = r.run->wait();
+    QVERIFY(final);
+    QCOMPARE(final->rendezvous.at("meet").arrivals, std::uint64_t(2));
+    QCOMPARE(final->rendezvous.at("meet").released, std::uint64_t(2));
+    QCOMPARE(final->rendezvous.at("meet").timeouts, std::uint64_t(0));
+    QCOMPARE(groupOf(*final, "buyers").maxVusers, 2LL);
+    QCOMPARE(groupOf(*final, "browsers").maxVusers, 3LL);
 }
 
 void TestGroups::refusesGroupsThatCannotRun()

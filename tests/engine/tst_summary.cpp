@@ -21,6 +21,7 @@ Snapshot twoGroups()
     s.maxPlannedVusers = 14;
     GroupSnapshot browse;
     browse.name = "browse";
+    browse.maxVusers = 9;
     browse.maxPlannedVusers = 10;
     browse.total.requests = 300;
     browse.total.requestErrors = 3;
@@ -110,7 +111,7 @@ void TestSummary::printsEachGroupApart()
                  "  checks ........ 98.33 %   passed 118   failed 2\n"
                  "\n"
                  "  GROUP browse\n"
-                 "    vusers ........ planned max 10\n"
+                 "    vusers ........ max 9 of 10 planned\n"
                  "    requests ...... 300   15.0/s   errors 3 (1.00 %)\n"
                  "    latency ....... min 1.00  mean 40.00  p50 30.00  p90 80.00  p95 90.00  p99 "
                  "120.00  max 200.00 ms\n"
@@ -131,7 +132,7 @@ void TestSummary::printsEachGroupApart()
                  "  ✓ status is 200                            passed 100   failed 0\n"
                  "\n"
                  "  GROUP buy\n"
-                 "    vusers ........ pool max 4\n"
+                 "    vusers ........ max 0   pool max 4\n"
                  "    requests ...... 100   5.0/s   errors 10 (10.00 %)\n"
                  "    latency ....... min 6.00  mean 410.00  p50 360.00  p90 710.00  p95 810.00  "
                  "p99 960.00  max 1510.00 ms  (from the intended start)\n"
@@ -237,6 +238,7 @@ void TestSummary::writesAGroupsArrayWithTheTopLevelsKeys()
   },
   "vuser_init_failures": 0,
   "vusers": {
+   "max": 9,
    "planned_max": 10
   }
  },
@@ -340,6 +342,7 @@ void TestSummary::writesAGroupsArrayWithTheTopLevelsKeys()
   },
   "vuser_init_failures": 0,
   "vusers": {
+   "max": 0,
    "planned_max": 0
   }
  }

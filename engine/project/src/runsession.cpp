@@ -4,6 +4,8 @@
 #include <loadwizard/outputset.h>
 #include <loadwizard/run.h>
 
+#include <set>
+
 namespace Loadwizard {
 
 namespace {
@@ -52,8 +54,9 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     if (!project.groups.empty()) {
         // A mix: its scenarios, and its groups for the profile.
         std::string scenarios, groups;
+        std::set<std::string> seen;
         for (const GroupConfig &group : session->m_prepared.config.groups) {
-            if (scenarios.find(group.scenarioId) == std::string::npos)
+            if (seen.insert(group.scenarioId).second)
                 scenarios += (scenarios.empty() ? "" : ", ") + group.scenarioId;
         }
         for (const ProjectGroup &group : project.groups)

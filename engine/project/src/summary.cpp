@@ -207,9 +207,9 @@ void groupSection(std::string &out, const GroupSnapshot &g, double seconds)
 {
     append(out, "\n  GROUP {}\n", g.name);
     if (g.arrivals.open)
-        append(out, "    vusers ........ pool max {}\n", g.arrivals.poolMax);
+        append(out, "    vusers ........ max {}   pool max {}\n", g.maxVusers, g.arrivals.poolMax);
     else
-        append(out, "    vusers ........ planned max {}\n", g.maxPlannedVusers);
+        append(out, "    vusers ........ max {} of {} planned\n", g.maxVusers, g.maxPlannedVusers);
     partLines(out, partOf(g), seconds, "    ");
     checksLine(out, g.total, "    ");
     nameTable(out, g.name + " TRANSACTIONS (ms)", g.transactionsTotal, seconds);
@@ -359,7 +359,7 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
         for (const GroupSnapshot &g : s.groups) {
             nlohmann::json group;
             group["name"] = g.name;
-            group["vusers"] = {{"planned_max", g.maxPlannedVusers}};
+            group["vusers"] = {{"max", g.maxVusers}, {"planned_max", g.maxPlannedVusers}};
             partJson(group, partOf(g), s.elapsedSeconds);
             j["groups"].push_back(std::move(group));
         }

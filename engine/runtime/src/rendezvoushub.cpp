@@ -65,18 +65,26 @@ void RendezvousHub::releaseLocked(Point &point, RendezvousOutcome outcome)
         point.stats.meanWaitMs = point.totalWaitMs / double(point.waitCount);
 }
 
+long long RendezvousHub::runningLocked(const Point &point, long long runningVusers) const
+{
+    return m_groupsRunning && !point.groups.empty() ? m_groupsRunning(point.groups) : runningVusers;
+}
+
 void RendezvousHub::arrive(const std::string &name, int worker, std::uint64_t vuser,
-                           std::uint64_t token, long long runningVusers)
+                           std::uint64_t token, long long runningVusers, int group)
 {
     std::lock_guard lock(m_mutex);
     auto &point = pointLocked(name);
+    if (std::size_t(group) >= point.groups.size())
+        point.groups.resize(std::size_t(group) + 1, false);
+    point.groups[std::size_t(group)] = true;
     ++point.stats.arrivals;
     const std::uint64_t now = m_clock();
     point.waiting.push_back({worker, vuser, token, now});
     point.lastArrivalNs = now;
     if (m_closed)
         releaseLocked(point, RendezvousOutcome::Cancelled);
-    else if (shouldReleaseLocked(point, runningVusers))
+    else if (shouldReleaseLocked(point, runningLocked(point, runningVusers)))
         releaseLocked(point, RendezvousOutcome::Released);
 }
 
@@ -97,7 +105,7 @@ void RendezvousHub::poll(long long runningVusers)
         if (point.waiting.empty())
             continue;
         const double idle = double(now - point.lastArrivalNs) / 1e9;
-        if (shouldReleaseLocked(point, runningVusers))
+        if (shouldReleaseLocked(point, runningLocked(point, runningVusers)))
             releaseLocked(point, RendezvousOutcome::Released);
         else if (idle >= point.policy.timeoutSeconds)
             releaseLocked(point, RendezvousOutcome::TimedOut);

@@ -27,9 +27,17 @@ public:
     /// Waits and timeouts are measured on `clock` (the run's).
     RendezvousHub(std::vector<RendezvousPolicy> policies, Clock clock, Resume resume);
 
-    /// A vuser arrived; it may be released at once (the resume is posted, never called inline).
+    /// The running vusers of the groups (a mix's, by index) whose vusers reached a point.
+    using GroupsRunning = std::function<long long(const std::vector<bool> &groups)>;
+    /// A run with groups: a point's "running vusers" are those of the groups that reach it (a
+    /// rendezvous in the buyers' scenario waits for buyers, not for browsers that never come).
+    /// Before the run starts.
+    void setGroupsRunning(GroupsRunning running) { m_groupsRunning = std::move(running); }
+
+    /// A vuser (of `group`) arrived; it may be released at once (the resume is posted, never
+    /// called inline). `runningVusers` is the base without setGroupsRunning().
     void arrive(const std::string &name, int worker, std::uint64_t vuser, std::uint64_t token,
-                long long runningVusers);
+                long long runningVusers, int group = 0);
     /// The vuser is gone (interrupted): forget it.
     void cancel(const std::string &name, std::uint64_t vuser);
     /// Timeouts, and percent policies whose base (running vusers) shrank.
@@ -54,10 +62,13 @@ private:
         RendezvousStats stats;
         double totalWaitMs = 0;
         std::uint64_t waitCount = 0;
+        std::vector<bool> groups; ///< which groups' vusers reached it
     };
 
     Point &pointLocked(const std::string &name);
     bool shouldReleaseLocked(const Point &point, long long runningVusers) const;
+    /// The point's base: its groups' running vusers, or `runningVusers`.
+    long long runningLocked(const Point &point, long long runningVusers) const;
     void releaseLocked(Point &point, RendezvousOutcome outcome);
 
     std::vector<RendezvousPolicy> m_policies;
@@ -66,6 +77,7 @@ private:
     mutable std::mutex m_mutex;
     std::map<std::string, Point, std::less<>> m_points;
     bool m_closed = false;
+    GroupsRunning m_groupsRunning;
 };
 
 } // namespace Loadwizard::Engine

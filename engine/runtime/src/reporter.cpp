@@ -277,6 +277,7 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
         if (g < schedule.groups.size()) {
             group.activeVusers = schedule.groups[g].activeVusers;
             group.plannedVusers = schedule.groups[g].plannedVusers;
+            group.maxVusers = schedule.groups[g].maxVusers;
             group.maxPlannedVusers = schedule.groups[g].maxPlannedVusers;
             group.arrivals = schedule.groups[g].arrivals;
         }

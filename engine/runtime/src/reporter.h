@@ -45,6 +45,7 @@ public:
         {
             long long activeVusers = 0;
             long long plannedVusers = 0;
+            long long maxVusers = 0;
             long long maxPlannedVusers = 0;
             ArrivalStats arrivals;
         };

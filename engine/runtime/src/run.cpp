@@ -472,6 +472,8 @@ void Run::Private::report(bool final)
         const GroupShared &group = *shared.groups[g];
         Reporter::ScheduleState::Group &part = schedule.groups.emplace_back();
         part.activeVusers = group.activeVusers.load(std::memory_order_relaxed);
+        part.maxVusers =
+            std::max(part.activeVusers, group.peakVusers.load(std::memory_order_relaxed));
         part.plannedVusers = stopping ? 0 : groupSchedules[g].planned;
         part.maxPlannedVusers = groupSchedules[g].maxPlanned;
         if (!group.openModel)
@@ -763,6 +765,16 @@ tl::expected<void, Error> Run::start()
                 {WorkerCommand::Type::ResumeRendezvous, vuser, token, outcome});
         });
     d->shared.hub = d->hub.get();
+    if (d->shared.grouped) {
+        d->hub->setGroupsRunning([self](const std::vector<bool> &groups) {
+            long long running = 0;
+            for (std::size_t g = 0; g < groups.size() && g < self->shared.groups.size(); ++g) {
+                if (groups[g])
+                    running += self->shared.groups[g]->activeVusers.load(std::memory_order_relaxed);
+            }
+            return running;
+        });
+    }
     d->shared.startNs = d->shared.config.clock();
     for (int i = 0; i < workerCount; ++i) {
         d->workers.push_back(std::make_unique<Worker>(i, d->shared));

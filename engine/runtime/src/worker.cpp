@@ -602,7 +602,13 @@ void Worker::startPending(std::uint64_t now)
             outOfMemory = true;
         }
     }
-    m_shared.groups[std::size_t(group)]->activeVusers.fetch_add(added, std::memory_order_relaxed);
+    GroupShared &groupShared = *m_shared.groups[std::size_t(group)];
+    const long long groupActive =
+        groupShared.activeVusers.fetch_add(added, std::memory_order_relaxed) + added;
+    long long groupPeak = groupShared.peakVusers.load(std::memory_order_relaxed);
+    while (groupActive > groupPeak && !groupShared.peakVusers.compare_exchange_weak(
+                                          groupPeak, groupActive, std::memory_order_relaxed)) {
+    }
     const long long active =
         m_shared.activeVusers.fetch_add(added, std::memory_order_relaxed) + added;
     long long peak = m_shared.peakVusers.load(std::memory_order_relaxed);
@@ -942,7 +948,7 @@ void Worker::startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
     const std::uint64_t token = m_nextToken++;
     vuser.beginWait(VuserImpl::RendezvousWait{handle, &op, token});
     m_shared.hub->arrive(op.name, m_index, vuser.id(), token,
-                         m_shared.activeVusers.load(std::memory_order_relaxed));
+                         m_shared.activeVusers.load(std::memory_order_relaxed), vuser.group);
 }
 
 } // namespace Loadwizard::Engine

@@ -46,6 +46,7 @@ struct GroupShared
     /// One per GroupConfig::data entry; looked up before the run's.
     std::vector<std::unique_ptr<DataFeeder>> feeders;
     std::atomic<long long> activeVusers{0};
+    std::atomic<long long> peakVusers{0}; ///< as the workers saw it when starting them
     /// The profile's total duration, its start delay included (the run's for a weighted one).
     double totalSeconds = 0;
 };

@@ -155,6 +155,7 @@ struct GroupSnapshot
     std::string name;
     long long activeVusers = 0;
     long long plannedVusers = 0;
+    long long maxVusers = 0; ///< the most active at once
     long long maxPlannedVusers = 0;
     Counters interval;
     Counters total;

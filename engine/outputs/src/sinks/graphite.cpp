@@ -435,8 +435,7 @@ private:
         // what groups are), else the run's scenario.
         if (!snapshot.groups.empty()) {
             for (const GroupSnapshot &g : snapshot.groups)
-                addUsers(sanitizeComponent(g.name), g.activeVusers, g.plannedVusers,
-                         g.maxPlannedVusers);
+                addUsers(sanitizeComponent(g.name), g.activeVusers, g.plannedVusers, g.maxVusers);
         } else if (!m_info.scenario.empty()) {
             addUsers(sanitizeComponent(m_info.scenario), snapshot.activeVusers,
                      snapshot.plannedVusers, snapshot.maxVusers);
