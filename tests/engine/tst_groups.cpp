@@ -518,6 +518,9 @@ void TestGroups::aRendezvousWaitsForTheGroupsThatReachIt()
     GroupConfig browsers = group(record, "browsers", {.hold = true});
     browsers.profile = RampProfile::parse("3,1,0,1").value();
     config.groups = {buyers, browsers};
+    // One worker: both buyers start in one turn, so both are running when the first arrives
+    // (on two workers, the first could arrive alone, and "all running" would be 1).
+    config.workers = 1;
     ClockedRun r(std::move(config));
     QVERIFY(r.run->start());
     r.setMilliseconds(1000);
