@@ -230,6 +230,7 @@ Run::Private::Private(RunConfig config)
     groupSchedules.resize(shared.groups.size());
     for (const auto &group : shared.groups) {
         shared.openModel = shared.openModel || group->openModel;
+        shared.allOpen = shared.allOpen && group->openModel;
         totalSeconds = std::max(totalSeconds, group->totalSeconds);
     }
     for (const DataFeed &feed : shared.config.data)
@@ -369,10 +370,7 @@ void Run::Private::schedule(std::uint64_t now)
         return;
     }
     // The workers run the open groups' arrival schedules themselves.
-    bool anyClosed = false;
-    for (const auto &group : shared.groups)
-        anyClosed = anyClosed || !group->openModel;
-    if (delta != 0 && !anyClosed && !std::exchange(adjustWarned, true))
+    if (delta != 0 && shared.allOpen && !std::exchange(adjustWarned, true))
         reporter->addEvent({t, "warning",
                             "adding or removing vusers has no effect on an arrival-rate "
                             "profile (its pool grows by itself up to the maximum)",
@@ -465,9 +463,6 @@ void Run::Private::report(bool final)
     const std::uint64_t stopAt = shared.stopScheduleNs.load(std::memory_order_acquire);
     if (stopAt != RunShared::notPaused)
         t = std::min(t, double(stopAt) / 1e9);
-    bool allOpen = true;
-    for (const auto &group : shared.groups)
-        allOpen = allOpen && group->openModel;
     for (std::size_t g = 0; g < shared.groups.size(); ++g) {
         const GroupShared &group = *shared.groups[g];
         Reporter::ScheduleState::Group &part = schedule.groups.emplace_back();
@@ -493,7 +488,7 @@ void Run::Private::report(bool final)
         // The run's: the open groups' sums, for a run whose every group is open (in a mix,
         // each group's snapshot has its own).
         ArrivalStats &total = schedule.arrivals;
-        total.open = allOpen;
+        total.open = shared.allOpen;
         total.plannedRate += arrivals.plannedRate;
         total.planned += arrivals.planned;
         total.poolSize += arrivals.poolSize;
@@ -730,16 +725,14 @@ tl::expected<void, Error> Run::start()
     int workerCount = d->shared.config.workers;
     if (workerCount <= 0)
         workerCount = std::max(1, int(std::thread::hardware_concurrency()));
-    bool anyClosed = false;
     long long largestPool = 0;
     for (const auto &group : d->shared.groups) {
-        anyClosed = anyClosed || !group->openModel;
         if (group->openModel)
             largestPool = std::max(
                 largestPool, std::max(group->config.maxVusers, group->config.preAllocatedVusers));
     }
     // An open run needs no more workers than its largest pool has vusers.
-    if (!anyClosed)
+    if (d->shared.allOpen)
         workerCount = int(std::min<long long>(workerCount, largestPool));
     d->shared.workerCount = workerCount;
     // Workers add their share of each open group's pre-allocated vusers (ids 1…N, group after
@@ -800,10 +793,7 @@ tl::expected<void, Error> Run::start()
     d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
     // Latency from the intended start is the run's only when every group is open; in a mix,
     // each open group's snapshot has its own.
-    bool allOpen = true;
-    for (const auto &group : d->shared.groups)
-        allOpen = allOpen && group->openModel;
-    d->reporter->setRunIntended(allOpen);
+    d->reporter->setRunIntended(d->shared.allOpen);
     if (d->shared.grouped) {
         std::vector<std::string> names;
         for (const auto &group : d->shared.groups)

@@ -78,6 +78,7 @@ struct RunShared
     bool grouped = false;
     // The open model (a group with an arrival rate); read-only after start but the atomics.
     bool openModel = false; ///< some group is open
+    bool allOpen = true;    ///< every group is open (the run's figures are the open model's)
     int workerCount = 1;
     bool manualClock = false; ///< RunConfig::clock was given: poll it, it moves by hand
     /// Vuser ids after the pre-allocated ones (which take 1…N): for the controller's closed
