@@ -158,29 +158,33 @@ Workload ArrivalEditor::workload() const
     return workloadOf(m_document->project(), group());
 }
 
-void ArrivalEditor::refresh()
+void fillPairTable(QTableWidget *table, const QStringList &tokens, int rows)
 {
-    const Workload current = workload();
-    const ArrivalProfile &profile = current.arrivalRate;
-    m_refreshing = true;
-    const int rows = static_cast<int>(profile.stages().size());
-    m_table->setRowCount(rows);
-    // The engine's own text form per number, so the table shows what a save writes.
-    const QString text = QString::fromStdString(profile.toString());
-    const QStringList tokens = text.isEmpty() ? QStringList{} : text.split(',');
+    table->setRowCount(rows);
     for (int row = 0; row < rows; ++row) {
         for (int column = 0; column < 2; ++column) {
-            auto *item = m_table->item(row, column);
+            auto *item = table->item(row, column);
             if (!item) {
                 item = new QTableWidgetItem;
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                m_table->setItem(row, column, item);
+                table->setItem(row, column, item);
             }
             item->setText(tokens.value(row * 2 + column));
             item->setData(Qt::ForegroundRole, QVariant());
             item->setToolTip(QString());
         }
     }
+}
+
+void ArrivalEditor::refresh()
+{
+    const Workload current = workload();
+    const ArrivalProfile &profile = current.arrivalRate;
+    m_refreshing = true;
+    // The engine's own text form per number, so the table shows what a save writes.
+    const QString text = QString::fromStdString(profile.toString());
+    const int rows = static_cast<int>(profile.stages().size());
+    fillPairTable(m_table, text.isEmpty() ? QStringList{} : text.split(','), rows);
     const auto typed = ArrivalProfile::parse(m_seed->text().toStdString());
     if (!(m_seed->hasFocus() && typed && typed->stages() == profile.stages()))
         m_seed->setText(text);

@@ -16,6 +16,10 @@ class ProjectDocument;
 class ProfileChartView;
 struct Workload;
 
+/// A two-column table of number pairs (ramp-up steps, arrival stages) set to `tokens`, two per
+/// row, in `rows` rows; items keep their place and lose any error marking.
+void fillPairTable(QTableWidget *table, const QStringList &tokens, int rows);
+
 /// The open workload model: arrival-rate stages (target iterations per second, seconds) as a
 /// table and as the --arrival-rate text, the vuser pool (pre-allocated, maximum) and the chart
 /// of the planned rate. Errors are the engine's, shown under the field that caused them.

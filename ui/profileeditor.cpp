@@ -251,20 +251,7 @@ void ProfileEditor::refresh()
     const QStringList tokens = stepTokens(profile);
     const int rows = static_cast<int>(profile.steps().size());
     const int current = m_table->currentRow();
-    m_table->setRowCount(rows);
-    for (int row = 0; row < rows; ++row) {
-        for (int column = 0; column < 2; ++column) {
-            auto *item = m_table->item(row, column);
-            if (!item) {
-                item = new QTableWidgetItem;
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                m_table->setItem(row, column, item);
-            }
-            item->setText(tokens.value(row * 2 + column));
-            item->setData(Qt::ForegroundRole, QVariant());
-            item->setToolTip(QString());
-        }
-    }
+    fillPairTable(m_table, tokens, rows);
     if (current >= 0 && current < rows)
         m_table->setCurrentCell(current, m_table->currentColumn());
     // Keep what the user is typing when it already means this profile ("2, 60" vs "2,60").
