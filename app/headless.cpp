@@ -170,11 +170,6 @@ std::vector<std::string> normalizedArguments(int argc, char **argv)
     return out;
 }
 
-void printError(const std::string &message)
-{
-    std::fprintf(stderr, "loadwizard: %s\n", message.c_str());
-}
-
 std::string demoProjectPath()
 {
     return Paths::demoProject();
@@ -193,6 +188,12 @@ std::string terminalText(std::string_view text)
             c = '.';
     }
     return out;
+}
+
+/// An error may quote what the user gave (a flag, a file's line): never raw control bytes.
+void printError(const std::string &message)
+{
+    std::fprintf(stderr, "loadwizard: %s\n", terminalText(message).c_str());
 }
 
 class Progress
@@ -361,6 +362,10 @@ tl::expected<void, Error> applyWorkloadOptions(const Options &options, bool flat
             error.field = "--arrival-rate";
             return tl::make_unexpected(error);
         }
+        if (profile->totalArrivals() == 0)
+            return tl::make_unexpected(optionError("the arrival rate never starts an iteration (" +
+                                                       shortened(profile->toString()) + ")",
+                                                   "--arrival-rate"));
         project.arrivalRate = *profile;
         project.profile = {};
     }
@@ -488,6 +493,10 @@ tl::expected<Project, Error> projectFor(const Options &options)
             error.field = "--rampup";
             return tl::make_unexpected(error);
         }
+        if (profile->peakVusers() <= 1e-9)
+            return tl::make_unexpected(optionError("the profile never starts a vuser (" +
+                                                       shortened(profile->toString()) + ")",
+                                                   "--rampup"));
         project.profile = *profile;
         project.arrivalRate = {}; // the command line's closed model wins over the file's
     }
@@ -1001,6 +1010,13 @@ const CLI::Validator finite(
     },
     "SECONDS", "finite");
 
+/// `--junit ''` (an unset variable in a CI script) is a mistake, not "no report".
+const CLI::Validator nonEmpty(
+    [](std::string &text) -> std::string {
+        return text.empty() ? "is empty (an unset variable?)" : std::string();
+    },
+    "", "non-empty");
+
 void addRunOptions(CLI::App *command, Options &options)
 {
     command->add_option("--rampup", options.rampup,
@@ -1067,6 +1083,10 @@ void addRunOptions(CLI::App *command, Options &options)
                         "How long the --vus run: 30s, 2m, 1h30m or plain seconds");
     command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
     command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");
+    for (const char *name : {"--rampup", "--arrival-rate", "--pacing", "--param", "--base-url",
+                             "--data", "--summary-json", "--junit", "--threshold", "--out",
+                             "--duration", "--cpuprofile", "--memprofile"})
+        command->get_option(name)->check(nonEmpty);
 }
 
 } // namespace
@@ -1090,7 +1110,8 @@ int runHeadless(int argc, char **argv)
     auto *run = app.add_subcommand("run", "Run a project or a scenario headless");
     run->add_option("project", options.project, "Project file, or a scenario of YAML steps");
     run->add_option("--scenario", options.scenario,
-                    "Scenario: .so, .cpp (compiled) or .yaml (steps)");
+                    "Scenario: .so, .cpp (compiled) or .yaml (steps)")
+        ->check(nonEmpty);
     addRunOptions(run, options);
 
     auto *validate = app.add_subcommand(

@@ -168,6 +168,19 @@ void TestEndToEndArrival::badInputIsExitTwoNamingTheToken_data()
         << "--pacing: pacing spaces a vuser's iterations in the closed model";
     QTest::newRow("bad pacing") << QStringList{"--rampup", "1,1", "--pacing", "fast"}
                                 << "--pacing: \"fast\" is not a pacing in seconds";
+    // Named by the flag, not by the project key it becomes (profile.arrival_rate).
+    QTest::newRow("a rate of nothing") << QStringList{"--arrival-rate", "0,5", "--max-vusers", "5"}
+                                       << "--arrival-rate: the arrival rate never starts an "
+                                          "iteration (0,5)";
+    QTest::newRow("a ramp-up of nobody")
+        << QStringList{"--rampup", "0,10"} << "--rampup: the profile never starts a vuser (0,10)";
+    // An unset variable in a CI script is a mistake, not "no report" or "no profile".
+    QTest::newRow("empty arrival rate") << QStringList{"--arrival-rate", "", "--max-vusers", "5"}
+                                        << "--arrival-rate: is empty (an unset variable?)";
+    QTest::newRow("empty junit") << QStringList{"--rampup", "1,1", "--junit", ""}
+                                 << "--junit: is empty (an unset variable?)";
+    QTest::newRow("empty threshold") << QStringList{"--rampup", "1,1", "--threshold", ""}
+                                     << "--threshold: is empty (an unset variable?)";
 }
 
 void TestEndToEndArrival::badInputIsExitTwoNamingTheToken()

@@ -36,6 +36,7 @@ private slots:
     void junitInAMissingFolderFailsBeforeTheRun();
     void reportsNeverReplaceTheScenarioOrEachOther();
     void everyRequestFailedIsTheVerdict();
+    void latencyFromTheIntendedStartIsAThreshold();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -201,8 +202,13 @@ void TestEndToEndThresholds::badExpressionsAreRefusedWithTheirColumn_data()
     QTest::newRow("group") << "p95{group=buy} < 5"
                            << "loadwizard: --threshold: column 11: the project has no group "
                               "\"buy\" (known: default) in \"p95{group=buy} < 5\"\n";
+    QTest::newRow("control character")
+        << QStringLiteral("p95(request:a") + QChar(0x1b) + "[2J) < 5"
+        << "loadwizard: --threshold: column 14: control character U+001B in the expression in "
+           "\"p95(request:a.[2J) < 5\"\n";
     QTest::newRow("option") << "p95 < 5;abortt"
-                            << "loadwizard: --threshold: unknown option \"abortt\" after ';' "
+                            << "loadwizard: --threshold: column 9: unknown option \"abortt\" "
+                               "after ';' "
                                "(did you mean \"abort\"?) in \"p95 < 5;abortt\"\n";
 }
 
@@ -261,8 +267,10 @@ void TestEndToEndThresholds::junitValidatesAgainstTheSchema()
         "junit.yaml", "steps:\n  - request: GET /health\n    name: \"health <&>\"\n"
                       "    checks: [{status: 200}, {status: 201}]\n");
     const QString junit = m_harness.scratchPath("report.xml");
-    // A control character, which XML 1.0 does not allow, in the third expression's name.
-    const QString controlled = QStringLiteral("checks:\"nope") + QChar(1) + "\" > 1%";
+    // Characters beyond ASCII in the third expression's name, kept as written. (A control
+    // character is refused in an expression; XML's escaping of one is in
+    // tst_thresholdevaluator.)
+    const QString controlled = QStringLiteral("checks:\"nöpe ✓\" > 1%");
     const Outcome outcome = m_harness.run(
         {"run", "--scenario", checks, "--base-url", baseUrl(), "--iterations", "4", "--quiet",
          "--threshold", "count(requests) == 4", "--threshold", "p95(request:health <&>) < 0ms",
@@ -302,7 +310,7 @@ void TestEndToEndThresholds::junitValidatesAgainstTheSchema()
     const QString observed =
         QStringLiteral("loadwizard.thresholds | p95(request:health <&>) < 0ms | FAILED: observed ");
     QVERIFY2(cases[1].startsWith(observed) && cases[1].endsWith(" ms"), qPrintable(cases[1]));
-    QCOMPARE(cases[2], QStringLiteral("loadwizard.thresholds | checks:\"nope\uFFFD\" > 1% | "
+    QCOMPARE(cases[2], QStringLiteral("loadwizard.thresholds | checks:\"nöpe ✓\" > 1% | "
                                       "FAILED: no data: nothing in the run measured it"));
     QCOMPARE(cases[3], QStringLiteral("loadwizard.checks | status is 200"));
     QCOMPARE(cases[4], QStringLiteral("loadwizard.checks | status is 201 | FAILED: 4 of 4 "
@@ -358,6 +366,45 @@ void TestEndToEndThresholds::everyRequestFailedIsTheVerdict()
     QVERIFY2(outcome.out.contains("  VERDICT ....... every request failed\n"), outcome.describe());
     QVERIFY2(outcome.err.contains("loadwizard: finished — every request failed\n"),
              outcome.describe());
+}
+
+void TestEndToEndThresholds::latencyFromTheIntendedStartIsAThreshold()
+{
+    // Every request takes at least 30 ms; from the intended start it can only be longer. One
+    // vuser at 5/s keeps up, so nothing is dropped and every request is measured both ways.
+    const QString slow =
+        m_harness.writeFile("slow.yaml", "steps:\n  - request: GET /delay/30\n    name: slow\n");
+    const QString json = m_harness.scratchPath("intended.json");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", slow, "--base-url", baseUrl(), "--arrival-rate", "5,0,5,1",
+         "--max-vusers", "1", "--quiet", "--threshold", "min{from=intended} >= 30ms", "--threshold",
+         "p99(request:slow){from=intended} < 30ms", "--threshold", "max{from=send} >= 30",
+         "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
+    const QJsonArray thresholds = readJson(json).value("thresholds").toArray();
+    QCOMPARE(thresholds.size(), 3);
+    QCOMPARE(thresholds[0].toObject().value("ok").toBool(false), true);
+    QCOMPARE(thresholds[1].toObject().value("ok").toBool(true), false);
+    QVERIFY(thresholds[1].toObject().value("observed").toDouble() >= 30);
+    QCOMPARE(thresholds[2].toObject().value("ok").toBool(false), true);
+    // The intended-start figure is never below the service time of the same requests.
+    QVERIFY(thresholds[1].toObject().value("observed").toDouble() >= readJson(json)
+                                                                         .value("requests_by_name")
+                                                                         .toObject()
+                                                                         .value("slow")
+                                                                         .toObject()
+                                                                         .value("p99_ms")
+                                                                         .toDouble());
+
+    // The closed model has no intended start: refused before the run, exit 2.
+    const Outcome closed =
+        m_harness.run({"run", "--scenario", slow, "--base-url", baseUrl(), "--iterations", "1",
+                       "--threshold", "p95{from=intended} < 1s"});
+    QVERIFY2(closed.finished && closed.exitCode == 2, closed.describe());
+    QVERIFY2(closed.err.contains("--threshold: \"p95{from=intended} < 1s\": from=intended reads "
+                                 "the latency from the intended start, which only the open model "
+                                 "(an arrival rate) has; this run is closed (vusers)"),
+             closed.describe());
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndThresholds)

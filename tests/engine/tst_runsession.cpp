@@ -2,6 +2,7 @@
 // the built-in target with the bundled simple.so plugin; errors before anything starts; a
 // session dropped mid-run stops its run.
 
+#include <loadwizard/arrivalprofile.h>
 #include <loadwizard/runsession.h>
 #include <loadwizard/targetserver.h>
 
@@ -25,6 +26,7 @@ private slots:
     void runsToASummaryWhoseCountsAddUp();
     void aBadOutputFailsPreparationNamingTheEntry();
     void aMissingScenarioFailsPreparation();
+    void latencyFromTheIntendedStartNeedsTheOpenModel();
     void droppingARunningSessionStopsItsRun();
 
 private:
@@ -132,6 +134,38 @@ void TestRunSession::aMissingScenarioFailsPreparation()
     QVERIFY(!session);
     QVERIFY2(session.error().toString().find("missing.so") != std::string::npos,
              session.error().toString().c_str());
+}
+
+void TestRunSession::latencyFromTheIntendedStartNeedsTheOpenModel()
+{
+    // Closed: such a threshold could only ever be "no data"; refused before the run, naming the
+    // threshold, the project's or the flag's.
+    Project closed = project("1,1");
+    closed.path = m_dir.filePath("closed.yaml").toStdString();
+    closed.thresholds.push_back({"p95 < 1s", false, 0});
+    closed.thresholds.push_back({"p99{from=intended} < 1s", false, 0});
+    auto refused = RunSession::prepare(closed);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().toString(),
+             closed.path + ": thresholds[1]: \"p99{from=intended} < 1s\": from=intended reads "
+                           "the latency from the intended start, which only the open model (an "
+                           "arrival rate) has; this run is closed (vusers)");
+    RunSessionOptions flagged;
+    flagged.thresholds.push_back({"avg(request:home){from=intended} < 1s", false, 0});
+    auto refusedFlag = RunSession::prepare(project("1,1"), flagged);
+    QVERIFY(!refusedFlag);
+    QCOMPARE(refusedFlag.error().field, std::string("--threshold"));
+
+    // Open: accepted, and from=send (the service time) is accepted in either model.
+    Project open = project("1,1");
+    open.profile = {};
+    open.arrivalRate = *ArrivalProfile::parse("5,1");
+    open.preAllocatedVusers = 2;
+    open.thresholds.push_back({"p99{from=intended} < 1s", false, 0});
+    QVERIFY2(RunSession::prepare(open), "an open run takes from=intended");
+    Project send = project("1,1");
+    send.thresholds.push_back({"p99{from=send} < 1s", false, 0});
+    QVERIFY(RunSession::prepare(send));
 }
 
 void TestRunSession::droppingARunningSessionStopsItsRun()

@@ -23,7 +23,10 @@ Snapshot handBuilt()
     s.total.checksPassed = 995;
     s.total.checksFailed = 5;
     s.totalLatency = {200, 1.5, 120, 100, 700, 800, 900, 1200};
-    s.requestsTotal["home"] = {150, 0, {150, 2, 10, 9, 20, 25, 30, 40}, {}, nullptr};
+    // As the open model has it: from the intended start, a stall shows.
+    s.totalIntendedLatency = {200, 2, 400, 150, 1900, 2500, 3000, 3100};
+    s.requestsTotal["home"] = {
+        150, 0, {150, 2, 10, 9, 20, 25, 30, 40}, {150, 3, 30, 12, 25, 40, 5000, 5200}, nullptr};
     s.transactionsTotal["buy"] = {40, 4, {40, 100, 300, 250, 500, 600, 700, 800}, {}, nullptr};
     s.checks["status is 200"] = {990, 0};
     s.checks["has <cart> & \"total\""] = {5, 5};
@@ -55,6 +58,7 @@ Snapshot twoGroups()
     buy.total.checksPassed = 18;
     buy.total.checksFailed = 2;
     buy.totalLatency = {100, 5, 400, 350, 700, 800, 950, 1500};
+    buy.totalIntendedLatency = {100, 6, 900, 500, 1500, 2000, 2500, 2600}; // buy is open
     buy.requestsTotal["pay"] = {100, 10, {100, 5, 400, 350, 700, 800, 950, 1500}, {}, nullptr};
     buy.transactionsTotal["login"] = {20, 1, {20, 300, 500, 480, 650, 700, 780, 800}, {}, nullptr};
     buy.checks["status is 200"] = {18, 2};
@@ -147,6 +151,16 @@ void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary_data()
     QTest::newRow("iterations_dropped") << "iterations_dropped == 0" << fail << "7";
     QTest::newRow("the default group is the run")
         << "count(errors){group=default} == 2" << pass << "2";
+    // Latency from the intended start, beside the service time of the same requests.
+    QTest::newRow("p99 from the intended start")
+        << "p99{from=intended} < 3s" << fail << "3000.00 ms";
+    QTest::newRow("p99 of the service time") << "p99{from=send} < 3s" << pass << "900.00 ms";
+    QTest::newRow("a request's p95 from the intended start")
+        << "p95(request:home){from=intended} <= 40" << pass << "40.00 ms";
+    QTest::newRow("avg from the intended start")
+        << "avg{from=intended} == 400" << pass << "400.00 ms";
+    QTest::newRow("max from the intended start")
+        << "max(request:home){from=intended, group=default} > 5.2s" << fail << "5200.00 ms";
 }
 
 void TestThresholdEvaluator::evaluatesEachMetricAtTheBoundary()
@@ -363,6 +377,11 @@ void TestThresholdEvaluator::readsTheGroupASelectorNames_data()
     QTest::newRow("buy's failed iterations") << "iterations_failed{group=buy} == 0" << fail << "2";
     QTest::newRow("browse's failed iterations")
         << "iterations_failed{group=browse} == 0" << pass << "0";
+    // Only the open group has latency from the intended start.
+    QTest::newRow("buy's p99 from the intended start")
+        << "p99{group=buy, from=intended} < 2.5s" << fail << "2500.00 ms";
+    QTest::newRow("browse is closed")
+        << "p99{group=browse, from=intended} < 2.5s" << ThresholdStatus::NoData << "no data";
     // A name only the other group has: no data in this one.
     QTest::newRow("home is not buy's")
         << "count(request:home){group=buy} > 0" << ThresholdStatus::NoData << "no data";

@@ -28,6 +28,8 @@ QString describe(const ThresholdExpression &e)
         text += QStringLiteral(" [") + QString::fromStdString(e.name) + "]";
     if (!e.group.empty())
         text += QStringLiteral(" group=") + QString::fromStdString(e.group);
+    if (e.fromIntended)
+        text += QStringLiteral(" from=intended");
     text += QStringLiteral(" ") + QString::fromUtf8(comparisonText(e.comparison).data()) + " " +
             QString::number(e.value);
     return text;
@@ -126,6 +128,16 @@ void TestThresholds::parsesEveryMetricKind_data()
     // Group selector, spacing.
     QTest::newRow("group selector") << "p95(transaction:checkout){group=default} < 800ms"
                                     << "latency p95 transaction [checkout] group=default < 800";
+    QTest::newRow("from intended") << "p99(requests){from=intended} < 1s"
+                                   << "latency p99 requests from=intended < 1000";
+    QTest::newRow("from send is the default") << "p99{from=send} < 1s"
+                                              << "latency p99 requests < 1000";
+    QTest::newRow("from intended with a group")
+        << "avg(request:home){ group=default , from = intended } < 5"
+        << "latency avg request [home] group=default from=intended < 5";
+    QTest::newRow("from intended, group second") << "max{from=intended,group=default} <= 1"
+                                                 << "latency max requests group=default "
+                                                    "from=intended <= 1";
     QTest::newRow("spaced selector") << "error_rate { group = \"default\" } < 1%"
                                      << "error_rate requests group=default < 0.01";
     QTest::newRow("no spaces") << "p95(requests)<800ms"
@@ -177,6 +189,27 @@ void TestThresholds::rejectsBadExpressionsWithTheColumn_data()
     QTest::newRow("unknown group")
         << "p95(requests){group=buy} < 800ms" << 21 << "the project has no group \"buy\"";
     QTest::newRow("unclosed selector") << "p95{group=default < 5" << 4 << "expected '}'";
+    QTest::newRow("escape sequence")
+        << "p95(request:a\x1b[2Jb) < 5" << 14 << "control character U+001B in the expression";
+    QTest::newRow("newline") << "p95 < 5\nrm" << 8 << "control character U+000A";
+    QTest::newRow("negative latency") << "p95 < -5ms" << 7 << "not negative";
+    QTest::newRow("negative count") << "count(errors) >= -1" << 18 << "not negative";
+    QTest::newRow("percentage above 100") << "checks > 150%" << 10 << "at most 100%";
+    QTest::newRow("error rate above 100") << "error_rate < 100.5%" << 14 << "at most 100%";
+    QTest::newRow("from on a rate")
+        << "error_rate{from=intended} < 1%" << 12 << "from= applies to latency";
+    QTest::newRow("from, bad value")
+        << "p95{from=intend} < 5" << 10 << "from= takes intended (latency from the open";
+    QTest::newRow("from, bad value, suggested")
+        << "p95{from=intendd} < 5" << 10 << "did you mean \"intended\"";
+    QTest::newRow("from, percentile without stats")
+        << "p99.9(requests){from=intended} < 5" << 17 << "p50, p90, p95 and p99";
+    QTest::newRow("from twice") << "p95{from=send, from=intended} < 5" << 16
+                                << "selector \"from\" given twice";
+    QTest::newRow("group twice") << "p95{group=default,group=default} < 5" << 19
+                                 << "selector \"group\" given twice";
+    QTest::newRow("selector typo")
+        << "p95{frm=intended} < 5" << 5 << "unknown selector \"frm\" (did you mean \"from\"?)";
 }
 
 void TestThresholds::rejectsBadExpressionsWithTheColumn()
@@ -233,9 +266,18 @@ void TestThresholds::rejectsBadCommandLineOptions_data()
 
     QTest::newRow("unknown option")
         << "p95 < 5;abrot"
-        << "--threshold: unknown option \"abrot\" after ';' (did you mean";
+        << "--threshold: column 9: unknown option \"abrot\" after ';' (did you mean";
+    QTest::newRow("unknown option, nothing close")
+        << "p95 < 5; stop"
+        << "--threshold: column 10: unknown option \"stop\" after ';' (known: abort, grace=)";
+    QTest::newRow("empty option") << "p95 < 5;abort;"
+                                  << "--threshold: column 15: empty option";
+    QTest::newRow("abort twice") << "p95 < 5;abort; abort"
+                                 << "--threshold: column 16: option \"abort\" given twice";
+    QTest::newRow("grace twice") << "p95 < 5;grace=1s;grace=2s"
+                                 << "--threshold: column 18: option \"grace=\" given twice";
     QTest::newRow("bad grace") << "p95 < 5;grace=soon"
-                               << "--threshold: bad grace period \"soon\"";
+                               << "--threshold: column 15: bad grace period \"soon\"";
     QTest::newRow("negative grace") << "p95 < 5;grace=-1s"
                                     << "bad grace period \"-1s\"";
     QTest::newRow("bad expression") << "p95 < 5 parsecs;abort"

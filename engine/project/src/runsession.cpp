@@ -4,6 +4,7 @@
 #include <loadwizard/outputset.h>
 #include <loadwizard/run.h>
 
+#include <algorithm>
 #include <set>
 
 namespace Loadwizard {
@@ -20,6 +21,23 @@ std::string scenarioLabel(const RunConfig &config)
     for (const GroupConfig &group : config.groups)
         label += (label.empty() ? "" : ", ") + group.name + ": " + group.scenarioId;
     return label;
+}
+
+/// Whether what a threshold reads (the run, or its {group=NAME}) runs the open model, the only
+/// one with a latency from the intended start.
+bool readsOpenModel(const ThresholdExpression &expression, const RunConfig &config)
+{
+    const auto open = [&](const GroupConfig &group) {
+        return !group.arrivalRate.empty() || (group.weight > 0 && !config.arrivalRate.empty());
+    };
+    if (config.groups.empty())
+        return !config.arrivalRate.empty();
+    if (expression.group.empty())
+        return std::all_of(config.groups.begin(), config.groups.end(), open);
+    const auto group =
+        std::find_if(config.groups.begin(), config.groups.end(),
+                     [&](const GroupConfig &g) { return g.name == expression.group; });
+    return group != config.groups.end() && open(*group);
 }
 
 } // namespace
@@ -79,6 +97,27 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     session->m_prepared.config.iterationsPerVuser = options.iterationsPerVuser;
     session->m_prepared.config.trace = options.trace;
     session->m_thresholds = *ThresholdEvaluator::create(allThresholds, groups);
+    // Latency from the intended start exists only in the open model: in the closed model such a
+    // threshold could only ever be "no data", so it is refused before the run.
+    const auto &expressions = session->m_thresholds.expressions();
+    for (std::size_t i = 0; i < expressions.size(); ++i) {
+        if (!expressions[i].fromIntended ||
+            readsOpenModel(expressions[i], session->m_prepared.config))
+            continue;
+        const bool flag = i >= project.thresholds.size();
+        Error error;
+        error.field = flag ? "--threshold" : "thresholds[" + std::to_string(i) + "]";
+        error.file = flag ? std::string() : project.path;
+        error.message = "\"" + allThresholds[i].expression +
+                        "\": from=intended reads the latency from the " +
+                        "intended start, which only the open model (an arrival rate) has; " +
+                        (expressions[i].group.empty()
+                             ? std::string(session->m_prepared.config.groups.empty()
+                                               ? "this run is closed (vusers)"
+                                               : "not every group of this run is open")
+                             : "group \"" + expressions[i].group + "\" is closed (vusers)");
+        return tl::make_unexpected(std::move(error));
+    }
     session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);

@@ -30,17 +30,6 @@ bool validVariableName(std::string_view name)
     return true;
 }
 
-// How the model marks a `json:` value written as a plain (unquoted) `${x}`: rendered as a JSON
-// number, boolean or null when its text is one. Decided with the YAML reader (steps.h).
-bool isRawJsonTemplate(const std::string &)
-{
-    return false;
-}
-std::string rawJsonTemplateText(const std::string &text)
-{
-    return text;
-}
-
 std::string describeStatuses(const std::vector<int> &statuses)
 {
     std::string text;

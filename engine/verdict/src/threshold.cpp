@@ -2,6 +2,8 @@
 
 #include <loadwizard/suggest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -181,34 +183,68 @@ tl::expected<void, Error> Reader::selector(ThresholdExpression &expression)
 {
     const std::size_t open = m_pos;
     ++m_pos; // '{'
-    skipSpaces();
-    const std::size_t keyAt = m_pos;
-    const std::string_view key = identifier();
-    if (key != "group")
-        return fail(keyAt, key.empty() ? tokenHere() : key,
-                    "unknown selector \"" + shortened(key.empty() ? tokenHere() : key) +
-                        "\" (known: group)");
-    skipSpaces();
-    if (peek() != '=')
-        return fail(m_pos, tokenHere(), "expected '=' after group");
-    ++m_pos;
-    skipSpaces();
-    const std::size_t nameAt = m_pos;
-    auto named = name("}");
-    if (!named)
-        return tl::make_unexpected(named.error());
-    skipSpaces();
-    if (peek() != '}')
-        return fail(open, m_text.substr(open, m_pos - open), "expected '}' closing the selector");
-    ++m_pos;
-    if (std::find(m_groups.begin(), m_groups.end(), *named) == m_groups.end()) {
-        std::vector<std::string_view> known(m_groups.begin(), m_groups.end());
-        return fail(nameAt, *named,
-                    "the project has no group \"" + shortened(*named) + "\"" +
-                        suggestionFor(*named, known));
+    bool grouped = false, from = false;
+    for (;;) {
+        skipSpaces();
+        const std::size_t keyAt = m_pos;
+        const std::string_view key = identifier();
+        const std::string_view keyToken = key.empty() ? tokenHere() : key;
+        if (key != "group" && key != "from")
+            return fail(keyAt, keyToken,
+                        "unknown selector \"" + shortened(keyToken) + "\"" +
+                            suggestionFor(keyToken, {"group", "from"}));
+        if ((key == "group" && grouped) || (key == "from" && from))
+            return fail(keyAt, key, "selector \"" + std::string(key) + "\" given twice");
+        skipSpaces();
+        if (peek() != '=')
+            return fail(m_pos, tokenHere(), "expected '=' after " + std::string(key));
+        ++m_pos;
+        skipSpaces();
+        const std::size_t valueAt = m_pos;
+        auto named = name("},");
+        if (!named)
+            return tl::make_unexpected(named.error());
+        skipSpaces();
+        if (peek() != ',' && peek() != '}')
+            return fail(open, m_text.substr(open, m_pos - open),
+                        "expected '}' closing the selector");
+        if (key == "group") {
+            grouped = true;
+            if (std::find(m_groups.begin(), m_groups.end(), *named) == m_groups.end()) {
+                std::vector<std::string_view> known(m_groups.begin(), m_groups.end());
+                return fail(valueAt, *named,
+                            "the project has no group \"" + shortened(*named) + "\"" +
+                                suggestionFor(*named, known));
+            }
+            expression.group = std::move(*named);
+        } else {
+            from = true;
+            if (*named != "intended" && *named != "send")
+                return fail(valueAt, *named,
+                            "from= takes intended (latency from the open model's intended start) "
+                            "or send (the service time, the default), got \"" +
+                                shortened(*named) + "\"" +
+                                suggestionFor(*named, {"intended", "send"}));
+            if (expression.metric != ThresholdMetric::Latency)
+                return fail(keyAt, m_text.substr(keyAt, m_pos - keyAt),
+                            "from= applies to latency (pN, med, avg, min, max) only");
+            expression.fromIntended = *named == "intended";
+            if (expression.fromIntended &&
+                expression.aggregation == ThresholdAggregation::Percentile &&
+                expression.percentile != 50 && expression.percentile != 90 &&
+                expression.percentile != 95 && expression.percentile != 99)
+                return fail(keyAt, m_text.substr(keyAt, m_pos - keyAt),
+                            "latency from the intended start has p50, p90, p95 and p99 (and "
+                            "avg, min, max), not p" +
+                                fmt::format("{:g}", expression.percentile));
+        }
+        if (peek() == ',') {
+            ++m_pos;
+            continue;
+        }
+        ++m_pos; // '}'
+        return {};
     }
-    expression.group = std::move(*named);
-    return {};
 }
 
 tl::expected<void, Error> Reader::comparison(ThresholdExpression &expression)
@@ -244,6 +280,9 @@ tl::expected<void, Error> Reader::value(ThresholdExpression &expression)
                     atEnd() ? std::string("expected a value")
                             : "expected a number, got \"" + shortened(tokenHere()) + "\"");
     m_pos += std::size_t(end - begin);
+    if (number < 0)
+        return fail(start, m_text.substr(start, m_pos - start),
+                    "a threshold's value is not negative (no latency, rate or count is)");
     skipSpaces();
     const std::size_t unitAt = m_pos;
     std::string_view unit = m_text.substr(m_pos);
@@ -266,6 +305,9 @@ tl::expected<void, Error> Reader::value(ThresholdExpression &expression)
     case ThresholdMetric::ErrorRate:
     case ThresholdMetric::Checks:
         if (unit == "%") {
+            if (number > 100)
+                return fail(start, m_text.substr(start, m_pos - start),
+                            "a percentage is at most 100%");
             expression.value = number / 100;
         } else if (unit.empty()) {
             if (number < 0 || number > 1)
@@ -296,6 +338,13 @@ tl::expected<void, Error> Reader::value(ThresholdExpression &expression)
 tl::expected<ThresholdExpression, Error> Reader::read()
 {
     ThresholdExpression expression;
+    // A control character is never meant (a name with one cannot be typed either), and it must
+    // not reach the terminal through the summary's threshold lines.
+    for (std::size_t i = 0; i < m_text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(m_text[i]);
+        if ((byte < 0x20 && m_text[i] != '\t') || byte == 0x7f)
+            return fail(i, "", fmt::format("control character U+{:04X} in the expression", byte));
+    }
     skipSpaces();
     if (atEnd())
         return fail(m_pos, "", "empty threshold (expected e.g. \"p95(requests) < 500ms\")");
@@ -415,8 +464,7 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text,
                                                           const std::vector<std::string> &groups)
 {
     ThresholdSettings settings;
-    // Options follow the last ';' of the expression: names may hold ';' only when quoted, and
-    // quoted names never end the expression.
+    // Options follow the first ';' outside quotes: names may hold ';' only when quoted.
     std::size_t cut = text.size();
     bool quoted = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -430,39 +478,54 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text,
         }
     }
     settings.expression = std::string(text.substr(0, cut));
-    std::string_view rest = cut < text.size() ? text.substr(cut + 1) : std::string_view();
-    while (!rest.empty()) {
-        const std::size_t semicolon = rest.find(';');
-        std::string_view option = rest.substr(0, semicolon);
-        rest =
-            semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
-        while (!option.empty() && option.front() == ' ')
-            option.remove_prefix(1);
-        while (!option.empty() && option.back() == ' ')
-            option.remove_suffix(1);
+    const auto optionError = [&](std::size_t offset, std::string_view option,
+                                 const std::string &why) {
+        Error error;
+        error.column = 1;
+        for (std::size_t i = 0; i < offset; ++i)
+            error.column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        error.message = "column " + std::to_string(error.column) + ": " + why;
+        error.field = "--threshold";
+        error.token = std::string(option);
+        return tl::make_unexpected(std::move(error));
+    };
+    const auto unknownOption = [](std::string_view option) {
+        return "unknown option \"" + shortened(option) + "\" after ';'" +
+               suggestionFor(option, {"abort", "grace="});
+    };
+    bool graced = false;
+    std::size_t at = cut; // the ';' before the option
+    while (at < text.size()) {
+        std::size_t next = text.find(';', at + 1);
+        if (next == std::string_view::npos)
+            next = text.size();
+        std::size_t from = at + 1, to = next;
+        while (from < to && text[from] == ' ')
+            ++from;
+        while (to > from && text[to - 1] == ' ')
+            --to;
+        const std::string_view option = text.substr(from, to - from);
+        at = next;
         if (option == "abort") {
+            if (settings.abort)
+                return optionError(from, option, "option \"abort\" given twice");
             settings.abort = true;
         } else if (option.substr(0, 6) == "grace=") {
+            if (graced)
+                return optionError(from, option, "option \"grace=\" given twice");
+            graced = true;
             const auto seconds = parseSeconds(option.substr(6));
             if (!seconds)
-                return tl::make_unexpected(
-                    Error{"bad grace period \"" + shortened(option.substr(6)) +
-                              "\" (expected e.g. 10s, 1m, 500ms or plain seconds)",
-                          {},
-                          0,
-                          0,
-                          "--threshold",
-                          std::string(option)});
+                return optionError(from + 6, option.substr(6),
+                                   "bad grace period \"" + shortened(option.substr(6)) +
+                                       "\" (expected e.g. 10s, 1m, 500ms or plain seconds)");
             settings.graceSeconds = *seconds;
         } else {
-            return tl::make_unexpected(Error{"unknown option \"" + shortened(option) +
-                                                 "\" after ';'" +
-                                                 suggestionFor(option, {"abort", "grace="}),
-                                             {},
-                                             0,
-                                             0,
-                                             "--threshold",
-                                             std::string(option)});
+            return optionError(from, option,
+                               option.empty()
+                                   ? std::string("empty option after ';' (expected abort or "
+                                                 "grace=DURATION)")
+                                   : unknownOption(option));
         }
     }
     auto parsed = parseThreshold(settings.expression, groups);

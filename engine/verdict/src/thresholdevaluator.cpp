@@ -52,6 +52,7 @@ struct Scope
 {
     const Counters *total = nullptr;
     const LatencyStats *latency = nullptr;
+    const LatencyStats *intendedLatency = nullptr; ///< the open model's, from the intended start
     const Histogram *histogram = nullptr;
     const NameMap *requests = nullptr;
     const NameMap *transactions = nullptr;
@@ -63,13 +64,22 @@ struct Scope
 std::optional<Scope> scopeOf(const ThresholdExpression &expression, const Snapshot &snapshot)
 {
     if (expression.group.empty() || (snapshot.groups.empty() && expression.group == "default"))
-        return Scope{
-            &snapshot.total,         &snapshot.totalLatency,      snapshot.totalHistogram.get(),
-            &snapshot.requestsTotal, &snapshot.transactionsTotal, &snapshot.checks};
+        return Scope{&snapshot.total,
+                     &snapshot.totalLatency,
+                     &snapshot.totalIntendedLatency,
+                     snapshot.totalHistogram.get(),
+                     &snapshot.requestsTotal,
+                     &snapshot.transactionsTotal,
+                     &snapshot.checks};
     for (const GroupSnapshot &group : snapshot.groups) {
         if (group.name == expression.group)
-            return Scope{&group.total,         &group.totalLatency,      group.totalHistogram.get(),
-                         &group.requestsTotal, &group.transactionsTotal, &group.checks};
+            return Scope{&group.total,
+                         &group.totalLatency,
+                         &group.totalIntendedLatency,
+                         group.totalHistogram.get(),
+                         &group.requestsTotal,
+                         &group.transactionsTotal,
+                         &group.checks};
     }
     return std::nullopt;
 }
@@ -114,12 +124,18 @@ std::optional<double> observeThreshold(const ThresholdExpression &expression,
                         expression.subject == ThresholdSubject::Transaction;
     switch (expression.metric) {
     case ThresholdMetric::Latency:
+        // Latency from the intended start has no histogram: the parser allows only the
+        // percentiles LatencyStats holds.
         if (byName) {
             const NameStats *stats = named(expression, *scope);
-            return stats ? latencyOf(expression, stats->latency, stats->histogram.get())
-                         : std::nullopt;
+            if (!stats)
+                return std::nullopt;
+            return expression.fromIntended
+                       ? latencyOf(expression, stats->intendedLatency, nullptr)
+                       : latencyOf(expression, stats->latency, stats->histogram.get());
         }
-        return latencyOf(expression, *scope->latency, scope->histogram);
+        return expression.fromIntended ? latencyOf(expression, *scope->intendedLatency, nullptr)
+                                       : latencyOf(expression, *scope->latency, scope->histogram);
     case ThresholdMetric::ErrorRate:
         if (byName) {
             const NameStats *stats = named(expression, *scope);
@@ -205,7 +221,7 @@ ThresholdEvaluator::create(const std::vector<ThresholdSettings> &thresholds,
 bool ThresholdEvaluator::needsHistograms() const
 {
     for (const auto &expression : m_expressions) {
-        if (expression.metric == ThresholdMetric::Latency &&
+        if (expression.metric == ThresholdMetric::Latency && !expression.fromIntended &&
             expression.aggregation == ThresholdAggregation::Percentile &&
             !statsPercentile(LatencyStats{}, expression.percentile))
             return true;

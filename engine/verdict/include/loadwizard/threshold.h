@@ -62,7 +62,7 @@ enum class ThresholdComparison
     NotEqual
 };
 
-/// A parsed threshold expression: `metric[{group=NAME}] op value[unit]`.
+/// A parsed threshold expression: `metric[{group=NAME, from=intended}] op value[unit]`.
 struct ThresholdExpression
 {
     ThresholdMetric metric = ThresholdMetric::Latency;
@@ -71,6 +71,9 @@ struct ThresholdExpression
     ThresholdSubject subject = ThresholdSubject::Requests;
     std::string name;  ///< the request's, transaction's or check's name, unquoted
     std::string group; ///< empty: the whole run
+    /// `{from=intended}`: the open model's latency from the intended start (wrk2's correction of
+    /// coordinated omission) instead of the service time; only p50, p90, p95, p99, avg, min, max.
+    bool fromIntended = false;
     ThresholdComparison comparison = ThresholdComparison::Less;
     double value = 0; ///< in the metric's unit: ms, a fraction, per second or a count
     bool operator==(const ThresholdExpression &) const = default;
