@@ -144,6 +144,7 @@ GroupsEditor::GroupsEditor(ProjectDocument *document, ScenarioCatalog *catalog, 
             m_form->setGroup(row);
         updateButtons();
     });
+    connect(m_form, &GroupForm::editStepsRequested, this, &GroupsEditor::editStepsRequested);
     connect(m_document, &ProjectDocument::projectChanged, this, &GroupsEditor::refresh);
     refresh();
 }
