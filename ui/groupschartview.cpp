@@ -35,7 +35,7 @@ GroupsChartView::GroupsChartView(QWidget *parent)
     m_axisY->setLabelFormat("%g");
     chart->addAxis(m_axisX, Qt::AlignBottom);
     chart->addAxis(m_axisY, Qt::AlignLeft);
-    m_axisRate->setTitleText(tr("planned iterations/s"));
+    m_axisRate->setTitleText(tr("iterations/s"));
     m_axisRate->setLabelFormat("%g");
     m_axisRate->setGridLineVisible(false); // the vusers axis draws the grid
     chart->addAxis(m_axisRate, Qt::AlignRight);

@@ -34,7 +34,7 @@ public:
     /// The closed groups' total vusers.
     QLineSeries *totalSeries() const { return m_total; }
     QValueAxis *vusersAxis() const { return m_axisY; }
-    /// The iterations/s axis (right); hidden without open groups.
+    /// The planned iterations/s axis (right); hidden without open groups.
     QValueAxis *rateAxis() const { return m_axisRate; }
     /// The y of `series` at `seconds`: a sampled point's value (NaN when not sampled there).
     static double valueAt(const QLineSeries *series, double seconds);
