@@ -46,6 +46,7 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     , m_scenario(new QComboBox(this))
     , m_browse(new QPushButton(tr("&Browse…"), this))
     , m_inline(new QLabel(this))
+    , m_editSteps(new QPushButton(tr("Edit &steps…"), this))
     , m_workload(new QComboBox(this))
     , m_weight(new QDoubleSpinBox(this))
     , m_startDelay(secondsBox(this, 366.0 * 24 * 3600))
@@ -70,6 +71,8 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     m_scenario->setToolTip(tr("A .so, .cpp or .yaml scenario; relative to the project file"));
     m_inline->setForegroundRole(QPalette::PlaceholderText);
     m_inline->hide();
+    m_editSteps->setToolTip(tr("Edit this group's declarative scenario in the Scenario section"));
+    m_editSteps->hide();
     m_workload->addItem(tr("A share of the project's profile (weight)"));
     m_workload->addItem(tr("Its own profile"));
     m_workload->setAccessibleName(tr("Group workload"));
@@ -100,7 +103,10 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     auto *pacingLabel = new QLabel(tr("&Pacing:"), this);
     pacingLabel->setBuddy(m_pacingMin);
     form->addRow(scenarioLabel, scenarioRow);
-    form->addRow(QString(), m_inline);
+    auto *inlineRow = new QHBoxLayout;
+    inlineRow->addWidget(m_inline, 1);
+    inlineRow->addWidget(m_editSteps);
+    form->addRow(QString(), inlineRow);
     form->addRow(tr("&Workload:"), m_workload);
     form->addRow(tr("W&eight:"), m_weight);
     form->addRow(tr("Start &delay:"), m_startDelay);
@@ -159,6 +165,10 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
         m_scenario->lineEdit()->setModified(false);
     });
     connect(m_browse, &QPushButton::clicked, this, &GroupForm::browseScenario);
+    connect(m_editSteps, &QPushButton::clicked, this, [this] {
+        if (valid())
+            emit editStepsRequested(m_group);
+    });
     connect(m_workload, &QComboBox::activated, this, &GroupForm::onWorkloadChosen);
     connect(m_weight, &QDoubleSpinBox::valueChanged, this, [this](double value) {
         edit(
@@ -256,8 +266,11 @@ void GroupForm::refresh()
         m_scenario->setEditText(QString::fromStdString(group.scenario));
     m_inline->setVisible(group.inlineScenario.has_value());
     if (group.inlineScenario)
-        m_inline->setText(tr("Inline declarative scenario: %n step(s), edited in the project file",
+        m_inline->setText(tr("Inline declarative scenario: %n step(s), saved in the project file",
                              nullptr, int(group.inlineScenario->steps.size())));
+    const QString suffix = QFileInfo(QString::fromStdString(group.scenario)).suffix().toLower();
+    m_editSteps->setVisible(group.inlineScenario || suffix == QLatin1String("yaml") ||
+                            suffix == QLatin1String("yml"));
     const bool weighted = isWeighted(group);
     const bool ownProfile = !group.profile.empty() || !group.arrivalRate.empty();
     m_workload->setCurrentIndex(ownProfile ? 1 : 0);

@@ -51,6 +51,12 @@ public:
     QToolButton *addParameterButton() const { return m_addParameter; }
     QToolButton *removeParameterButton() const { return m_removeParameter; }
     ProfileEditor *profileEditor() const { return m_profile; }
+    /// "Edit steps": shown when the group's scenario is declarative (inline or a .yaml file).
+    QPushButton *editStepsButton() const { return m_editSteps; }
+
+signals:
+    /// The user asked to edit the steps of group `group` (the Scenario section's steps editor).
+    void editStepsRequested(int group);
 
 private:
     void refresh();
@@ -75,6 +81,7 @@ private:
     QComboBox *m_scenario;
     QPushButton *m_browse;
     QLabel *m_inline;
+    QPushButton *m_editSteps;
     QComboBox *m_workload;
     QDoubleSpinBox *m_weight;
     QDoubleSpinBox *m_startDelay;

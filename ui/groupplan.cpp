@@ -37,6 +37,34 @@ bool isWeighted(const ProjectGroup &group)
     return group.weight > 0 && group.profile.empty() && group.arrivalRate.empty();
 }
 
+bool isOpenGroup(const Project &project, const ProjectGroup &group)
+{
+    return !group.arrivalRate.empty() || (isWeighted(group) && !project.arrivalRate.empty());
+}
+
+std::vector<double> plannedGroupRatesAt(const Project &project, double seconds)
+{
+    std::vector<double> rates(project.groups.size(), 0.0);
+    double weights = 0; // as the runtime: a weighted group's share is against every weight
+    for (const ProjectGroup &group : project.groups) {
+        if (isWeighted(group))
+            weights += group.weight;
+    }
+    for (std::size_t i = 0; i < project.groups.size(); ++i) {
+        const ProjectGroup &group = project.groups[i];
+        if (!isOpenGroup(project, group))
+            continue;
+        const bool weighted = isWeighted(group);
+        const ArrivalProfile &profile = weighted ? project.arrivalRate : group.arrivalRate;
+        // The delay is a leading pause of the group's own profile; a share has none.
+        const double local = weighted ? seconds : seconds - group.startDelaySeconds;
+        if (local < 0 || local >= profile.totalSeconds())
+            continue;
+        rates[i] = profile.rateAt(local) * (weighted ? group.weight / weights : 1.0);
+    }
+    return rates;
+}
+
 std::vector<long long> plannedGroupVusersAt(const Project &project, double seconds)
 {
     std::vector<long long> vusers(project.groups.size(), 0);
@@ -118,11 +146,21 @@ std::vector<double> groupsSampleTimes(const Project &project, int maxSamples)
             times.push_back(start);
         }
     };
+    const auto addStages = [&times](const ArrivalProfile &profile, double start) {
+        times.push_back(start);
+        for (const ArrivalStage &stage : profile.stages()) {
+            start += stage.seconds;
+            times.push_back(start);
+        }
+    };
     for (const ProjectGroup &group : project.groups) {
-        if (!isWeighted(group))
+        if (!isWeighted(group)) {
             addSteps(group.profile, group.startDelaySeconds);
+            addStages(group.arrivalRate, group.startDelaySeconds);
+        }
     }
     addSteps(project.profile, 0);
+    addStages(project.arrivalRate, 0);
     // Whole vusers change every time the plan passes a whole number: a grid of whole seconds
     // (or coarser for long plans) shows the steps without thousands of points.
     const int samples = std::max(1, maxSamples);

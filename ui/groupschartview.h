@@ -11,9 +11,12 @@ class QValueAxis;
 
 namespace Loadwizard::Ui {
 
-/// The planned vusers of a project's groups over time: one area per group stacked on the ones
-/// before it, and the total as a line. Start delays shift a group's own profile; weighted groups
-/// split the project's profile by largest remainder (plannedGroupVusersAt()).
+/// The plan of a project's groups over time. Closed groups (vusers, the left axis): one area per
+/// group stacked on the ones before it, and their total as a line. Open groups (arrival rate,
+/// iterations per second): one dashed line each on a second axis at the right, never stacked on
+/// vusers; that axis shows only when there is one. Start delays shift a group's own profile;
+/// weighted groups split the project's profile by largest remainder (plannedGroupVusersAt()) or
+/// share its arrival rate by weight (plannedGroupRatesAt()). The legend names each unit.
 class GroupsChartView : public QChartView
 {
     Q_OBJECT
@@ -23,10 +26,16 @@ public:
 
     void setProject(const Project &project);
 
-    /// One area per group, in the groups' order; its upper line is the sum of the groups up to
-    /// and including it.
+    /// One area per closed group, in the groups' order; its upper line is the sum of the closed
+    /// groups up to and including it.
     const QList<QAreaSeries *> &groupSeries() const { return m_groups; }
+    /// One line per open group (planned iterations/s), in the groups' order.
+    const QList<QLineSeries *> &rateSeries() const { return m_rates; }
+    /// The closed groups' total vusers.
     QLineSeries *totalSeries() const { return m_total; }
+    QValueAxis *vusersAxis() const { return m_axisY; }
+    /// The planned iterations/s axis (right); hidden without open groups.
+    QValueAxis *rateAxis() const { return m_axisRate; }
     /// The y of `series` at `seconds`: a sampled point's value (NaN when not sampled there).
     static double valueAt(const QLineSeries *series, double seconds);
 
@@ -42,9 +51,11 @@ protected:
 
 private:
     QList<QAreaSeries *> m_groups;
+    QList<QLineSeries *> m_rates;
     QLineSeries *m_total;
     QValueAxis *m_axisX;
     QValueAxis *m_axisY;
+    QValueAxis *m_axisRate;
 };
 
 } // namespace Loadwizard::Ui

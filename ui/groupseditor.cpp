@@ -144,6 +144,7 @@ GroupsEditor::GroupsEditor(ProjectDocument *document, ScenarioCatalog *catalog, 
             m_form->setGroup(row);
         updateButtons();
     });
+    connect(m_form, &GroupForm::editStepsRequested, this, &GroupsEditor::editStepsRequested);
     connect(m_document, &ProjectDocument::projectChanged, this, &GroupsEditor::refresh);
     refresh();
 }
@@ -187,19 +188,26 @@ void GroupsEditor::refresh()
 
     m_chart->setProject(project);
     QStringList open;
+    bool closed = false;
     for (const ProjectGroup &group : project.groups) {
-        if (!group.arrivalRate.empty() || (isWeighted(group) && !project.arrivalRate.empty()))
+        if (isOpenGroup(project, group))
             open << QString::fromStdString(group.name);
+        else
+            closed = true;
     }
     const QStringList problems = mixProblems(project);
     m_problems->setText(problems.join('\n'));
     m_problems->setVisible(!problems.isEmpty());
-    m_chartNote->setText(open.isEmpty()
-                             ? tr("Planned vusers of each group, stacked; the line is the total.")
-                             : tr("Planned vusers of each group, stacked; the line is the total. "
-                                  "Groups with an arrival rate plan iterations, not vusers, "
-                                  "and are not drawn: %1.")
-                                   .arg(open.join(QStringLiteral(", "))));
+    // Vusers and iterations/s are different units: open groups get their own axis, never a place
+    // in the stack.
+    const QString closedText = tr("Planned vusers of each closed group, stacked (left axis); the "
+                                  "solid line is their total.");
+    const QString openText = tr("Groups with an arrival rate plan iterations per second, not "
+                                "vusers: dashed lines on the right axis (%1).")
+                                 .arg(open.join(QStringLiteral(", ")));
+    m_chartNote->setText(open.isEmpty() ? closedText
+                         : closed       ? closedText + QLatin1Char(' ') + openText
+                                        : openText);
     updateButtons();
 }
 

@@ -17,9 +17,10 @@ class ScenarioCatalog;
 
 /// The Groups section: a project's scenario mix. Without groups it says the project is one
 /// group and offers "Add group", which converts it (convertedToGroups()). With groups: the list
-/// (add, duplicate, remove, reorder), the selected group's GroupForm and one chart of every
-/// group's planned vusers stacked, plus the total. Removing down to one group keeps the groups
-/// (its name stays in metrics and thresholds); "Back to one group" undoes the conversion.
+/// (add, duplicate, remove, reorder), the selected group's GroupForm and one chart of the plan
+/// (closed groups' vusers stacked with their total, open groups' iterations/s on a second axis).
+/// Removing down to one group keeps the groups (its name stays in metrics and thresholds); "Back to
+/// one group" undoes the conversion.
 class GroupsEditor : public QWidget
 {
     Q_OBJECT
@@ -30,7 +31,7 @@ public:
     QListWidget *groupList() const { return m_list; }
     GroupForm *form() const { return m_form; }
     GroupsChartView *chartView() const { return m_chart; }
-    /// Under the chart: which groups plan no vuser count (arrival rate), or nothing.
+    /// Under the chart: what it draws, and which groups plan iterations/s (arrival rate).
     QLabel *chartNote() const { return m_chartNote; }
     /// What keeps the mix from running (mixProblems()); hidden when nothing does.
     QLabel *problemsLabel() const { return m_problems; }
@@ -45,6 +46,10 @@ public:
     /// Selects group `index` (its form shows).
     void selectGroup(int index);
     int currentGroup() const;
+
+signals:
+    /// "Edit steps" of group `group` (selected): the main window shows its steps.
+    void editStepsRequested(int group);
 
 private:
     void refresh();

@@ -92,6 +92,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarioPicker->setTargetGroup([this] { return m_groupsEditor->currentGroup(); });
     connect(m_groupsEditor->groupList(), &QListWidget::currentRowChanged, m_scenarioPicker,
             &ScenarioPicker::updateTarget);
+    // In a mix the steps editor, as the plugin picker, edits the group selected in Groups.
+    m_stepDocument->setTargetGroup([this] { return m_groupsEditor->currentGroup(); });
+    connect(m_groupsEditor->groupList(), &QListWidget::currentRowChanged, m_stepDocument,
+            &StepDocument::updateTarget);
+    connect(m_groupsEditor, &GroupsEditor::editStepsRequested, this, [this](int group) {
+        m_groupsEditor->selectGroup(group);
+        showSection(ScenarioSection);
+        m_scenarioTabs->setCurrentWidget(m_stepEditor);
+    });
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);

@@ -2,11 +2,10 @@
 
 #include "format.h"
 #include "groupplan.h"
-#include "groupschartview.h"
-#include "profilechartview.h"
 #include "projectdocument.h"
+#include "runcharts.h"
+#include "runtables.h"
 #include "statstablemodel.h"
-#include "theme.h"
 #include "thresholdseditor.h"
 #include "thresholdsview.h"
 
@@ -14,8 +13,6 @@
 
 #include <QAction>
 #include <QBoxLayout>
-#include <QChart>
-#include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -23,7 +20,6 @@
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineSeries>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -38,73 +34,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
-#include <QValueAxis>
-
-#include <cmath>
 
 namespace Loadwizard::Ui {
-
-namespace {
-
-QLineSeries *addLine(QChart *chart, const QString &name, const QColor &color, qreal width = 2,
-                     Qt::PenStyle style = Qt::SolidLine)
-{
-    auto *series = new QLineSeries;
-    series->setName(name);
-    series->setPen(QPen(color, width, style));
-    chart->addSeries(series);
-    return series;
-}
-
-QChart *makeChart(const QString &title, QValueAxis *&x, QValueAxis *&y)
-{
-    auto *chart = new QChart;
-    chart->setTitle(title);
-    chart->setMargins(QMargins(2, 2, 2, 2));
-    chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    x = new QValueAxis;
-    x->setLabelFormat("%g");
-    x->setTitleText(QObject::tr("seconds"));
-    y = new QValueAxis;
-    y->setLabelFormat("%g");
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    return chart;
-}
-
-void attach(QChart *chart, QValueAxis *x, QValueAxis *y)
-{
-    for (auto *series : chart->series()) {
-        series->attachAxis(x);
-        series->attachAxis(y);
-    }
-}
-
-QChartView *viewFor(QChart *chart, QWidget *parent)
-{
-    auto *view = new QChartView(chart, parent);
-    view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(260, 200);
-    return view;
-}
-
-QTreeWidgetItem *itemFor(QTreeWidget *tree, const QString &name)
-{
-    const auto found = tree->findItems(name, Qt::MatchExactly);
-    if (!found.isEmpty())
-        return found.front();
-    auto *item = new QTreeWidgetItem(tree, {name});
-    for (int column = 1; column < tree->columnCount(); ++column)
-        item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
-const QColor activeColor(0x2f, 0x6f, 0xde);
-const QColor planColor(0x12, 0xa4, 0xa0);
-const QColor errorColor(0xd6, 0x45, 0x41);
-
-} // namespace
 
 RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller, QWidget *parent)
     : QWidget(parent)
@@ -115,7 +46,6 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_abortAction(new QAction(tr("&Abort"), this))
     , m_stateLabel(new QLabel(tr("Ready"), this))
     , m_timeLabel(new QLabel(this))
-    , m_deviationLabel(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_adjustCount(new QSpinBox(this))
     , m_addVusers(new QPushButton(tr("A&dd"), this))
@@ -123,12 +53,8 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_pause(new QToolButton(this))
     , m_verbose(new QCheckBox(tr("&Verbose log"), this))
     , m_httpDebug(new QCheckBox(tr("&HTTP debug"), this))
-    , m_latencyChoice(new QComboBox(this))
-    , m_transactions(new StatsTableModel(this))
-    , m_requests(new StatsTableModel(this))
-    , m_checks(new QTreeWidget(this))
-    , m_rendezvous(new QTreeWidget(this))
-    , m_outputsView(new QTreeWidget(this))
+    , m_charts(new RunCharts(document, this))
+    , m_tables(new RunTables(this))
     , m_thresholdsView(new ThresholdsView(this))
     , m_outputsTimer(new QTimer(this))
     , m_log(new QPlainTextEdit(this))
@@ -198,76 +124,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_httpDebug->setToolTip(tr("Show each request and response with their headers in the Log tab "
                                "(as loadwizard run --http-debug); for the next run"));
 
-    // Charts.
-    m_vusersChart = makeChart(tr("Vusers"), m_vusersX, m_vusersY);
-    m_profileSeries =
-        addLine(m_vusersChart, tr("profile"), QColor(0x8a, 0x8f, 0x98), 1.5, Qt::DashLine);
-    m_planSeries = addLine(m_vusersChart, tr("plan with live changes"), planColor);
-    m_activeSeries = addLine(m_vusersChart, tr("active"), activeColor);
-    attach(m_vusersChart, m_vusersX, m_vusersY);
-    m_groupVusers =
-        std::make_unique<GroupVusersSeries>(m_vusersChart, m_vusersX, m_vusersY, seriesPoints);
-
-    m_rateChart = makeChart(tr("Throughput"), m_rateX, m_rateY);
-    m_requestSeries = addLine(m_rateChart, tr("requests/s"), activeColor);
-    m_errorSeries = addLine(m_rateChart, tr("errors/s"), errorColor);
-    attach(m_rateChart, m_rateX, m_rateY);
-
-    m_latencyChart = makeChart(tr("Latency (ms)"), m_latencyX, m_latencyY);
-    m_latencySeries[0] = addLine(m_latencyChart, tr("p50"), planColor);
-    m_latencySeries[1] = addLine(m_latencyChart, tr("p95"), QColor(0xe0, 0x8e, 0x1b));
-    m_latencySeries[2] = addLine(m_latencyChart, tr("p99"), errorColor);
-    attach(m_latencyChart, m_latencyX, m_latencyY);
-    m_latencyChoice->addItem(tr("All requests"), QString());
-    m_latencyChoice->setAccessibleName(tr("Latency of"));
-    m_latencyChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    connect(m_latencyChoice, &QComboBox::currentIndexChanged, this,
-            &RunDashboard::updateLatencySeries);
-
-    auto *latencyBox = new QWidget(this);
-    auto *latencyLayout = new QVBoxLayout(latencyBox);
-    latencyLayout->setContentsMargins(0, 0, 0, 0);
-    auto *choiceRow = new QHBoxLayout;
-    auto *choiceLabel = new QLabel(tr("Latenc&y of:"), latencyBox);
-    choiceLabel->setBuddy(m_latencyChoice);
-    choiceRow->addWidget(choiceLabel);
-    choiceRow->addWidget(m_latencyChoice, 1);
-    latencyLayout->addLayout(choiceRow);
-    latencyLayout->addWidget(viewFor(m_latencyChart, latencyBox), 1);
-
-    auto *vusersBox = new QWidget(this);
-    auto *vusersLayout = new QVBoxLayout(vusersBox);
-    vusersLayout->setContentsMargins(0, 0, 0, 0);
-    vusersLayout->addWidget(m_deviationLabel);
-    vusersLayout->addWidget(viewFor(m_vusersChart, vusersBox), 1);
-
-    auto *charts = new QSplitter(Qt::Horizontal, this);
-    charts->addWidget(vusersBox);
-    charts->addWidget(viewFor(m_rateChart, this));
-    charts->addWidget(latencyBox);
-    charts->setSizes({1000, 1000, 1000}); // equal thirds
-
     // Tables and panels.
-    m_transactionView = makeStatsView(m_transactions);
-    m_transactionView->setAccessibleName(tr("Transactions"));
-    m_requestView = makeStatsView(m_requests);
-    m_requestView->setAccessibleName(tr("Requests"));
-    m_checks->setHeaderLabels({tr("Check"), tr("Passed"), tr("Failed"), tr("Pass rate")});
-    m_checks->setRootIsDecorated(false);
-    m_checks->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_checks->setSortingEnabled(true);
-    m_rendezvous->setHeaderLabels({tr("Point"), tr("Arrivals"), tr("Releases"), tr("Timeouts"),
-                                   tr("Released"), tr("Mean wait ms"), tr("Max wait ms")});
-    m_rendezvous->setRootIsDecorated(false);
-    m_rendezvous->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_outputsView->setHeaderLabels({tr("Output"), tr("Sent"), tr("Retried"), tr("Dropped"),
-                                    tr("Points sent"), tr("Rejected"), tr("Last error")});
-    m_outputsView->setRootIsDecorated(false);
-    m_outputsView->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_outputsView->header()->setStretchLastSection(true);
-    m_outputsView->setAccessibleName(tr("Outputs"));
-    m_outputsView->setToolTip(tr("Sent and dropped count snapshots (one per second); points "
-                                 "count lines, rows or documents"));
     m_outputsTimer->setInterval(1000); // the outputs' own counts, read once per second
     connect(m_outputsTimer, &QTimer::timeout, this, &RunDashboard::updateOutputs);
     m_log->setReadOnly(true);
@@ -293,42 +150,26 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     summaryButtons->addWidget(m_saveJson);
     summaryLayout->addLayout(summaryButtons);
 
-    m_tabs->addTab(m_transactionView, tr("&Transactions"));
-    m_tabs->addTab(m_requestView, tr("Re&quests"));
-    m_tabs->addTab(m_checks, tr("&Checks"));
-    m_tabs->addTab(m_rendezvous, tr("Rende&zvous"));
-    m_tabs->addTab(m_outputsView, tr("&Outputs"));
+    m_tabs->addTab(m_tables->transactionView(), tr("&Transactions"));
+    m_tabs->addTab(m_tables->requestView(), tr("Re&quests"));
+    m_tabs->addTab(m_tables->checksView(), tr("&Checks"));
+    m_tabs->addTab(m_tables->rendezvousView(), tr("Rende&zvous"));
+    m_tabs->addTab(m_tables->outputsView(), tr("&Outputs"));
     m_thresholdsEditor = new ThresholdsEditor(m_document, m_thresholdsView, this);
     m_tabs->addTab(m_thresholdsEditor, tr("Thr&esholds"));
     m_tabs->addTab(m_log, tr("&Log"));
     connect(m_tabs, &QTabWidget::currentChanged, this, &RunDashboard::updateTables);
     m_tabs->addTab(summaryBox, tr("S&ummary"));
 
-    // A run with groups: its tables show the whole run or one group.
-    m_groupChoice = new QComboBox(this);
-    m_groupChoice->setAccessibleName(tr("Tables of group"));
-    m_groupChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto *groupLabel = new QLabel(tr("&Group:"), this);
-    groupLabel->setBuddy(m_groupChoice);
-    auto *groupRow = new QWidget(this);
-    auto *groupLayout = new QHBoxLayout(groupRow);
-    groupLayout->setContentsMargins(0, 0, 0, 0);
-    groupLayout->addWidget(groupLabel);
-    groupLayout->addWidget(m_groupChoice);
-    groupLayout->addStretch();
-    groupRow->hide();
-    connect(m_groupChoice, &QComboBox::currentIndexChanged, this, [this] {
-        m_checks->clear(); // another group's checks
-        updateTables();
-    });
+    connect(m_tables, &RunTables::groupChosen, this, &RunDashboard::updateTables);
     auto *tablesBox = new QWidget(this);
     auto *tablesLayout = new QVBoxLayout(tablesBox);
     tablesLayout->setContentsMargins(0, 0, 0, 0);
-    tablesLayout->addWidget(groupRow);
+    tablesLayout->addWidget(m_tables->groupRow());
     tablesLayout->addWidget(m_tabs, 1);
 
     auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(charts);
+    vertical->addWidget(m_charts);
     vertical->addWidget(tablesBox);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
@@ -370,54 +211,53 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     });
     resetCharts();
     onStateChanged(RunController::State::Idle);
-    for (auto *chart : {m_vusersChart, m_rateChart, m_latencyChart})
-        Theme::styleChart(chart, palette());
-}
-
-void RunDashboard::changeEvent(QEvent *event)
-{
-    if (event->type() == QEvent::PaletteChange) {
-        for (auto *chart : {m_vusersChart, m_rateChart, m_latencyChart})
-            Theme::styleChart(chart, palette());
-    }
-    QWidget::changeEvent(event);
 }
 
 RunDashboard::~RunDashboard() = default;
 
-void RunDashboard::showEvent(QShowEvent *event)
+QLineSeries *RunDashboard::activeVusersSeries() const
 {
-    if (m_seriesStale)
-        updateSeries();
-    QWidget::showEvent(event);
+    return m_charts->activeVusersSeries();
 }
 
-QTableView *RunDashboard::makeStatsView(StatsTableModel *model)
+QLineSeries *RunDashboard::requestRateSeries() const
 {
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model);
-    proxy->setSortRole(Qt::UserRole);
-    proxy->setDynamicSortFilter(true);
-    auto *view = new QTableView(this);
-    view->setModel(proxy);
-    view->setSortingEnabled(true);
-    view->sortByColumn(StatsTableModel::NameColumn, Qt::AscendingOrder);
-    view->setAlternatingRowColors(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    view->horizontalHeader()->setSectionResizeMode(StatsTableModel::NameColumn,
-                                                   QHeaderView::Stretch);
-    // Measuring contents on every update (ResizeToContents) costs more than the rest of the
-    // table: fit the columns when the set of names changes, and on every 30th update.
-    view->horizontalHeader()->setResizeContentsPrecision(64);
-    connect(model, &QAbstractItemModel::modelReset, view, &QTableView::resizeColumnsToContents);
-    connect(model, &QAbstractItemModel::dataChanged, view, [view, updates = 0]() mutable {
-        if (++updates % 30 == 0)
-            view->resizeColumnsToContents();
-    });
-    return view;
+    return m_charts->requestRateSeries();
+}
+
+QComboBox *RunDashboard::latencyChoice() const
+{
+    return m_charts->latencyChoice();
+}
+
+const GroupVusersSeries &RunDashboard::groupVusersSeries() const
+{
+    return m_charts->groupVusersSeries();
+}
+
+StatsTableModel *RunDashboard::transactionModel() const
+{
+    return m_tables->transactionModel();
+}
+
+StatsTableModel *RunDashboard::requestModel() const
+{
+    return m_tables->requestModel();
+}
+
+QTableView *RunDashboard::transactionView() const
+{
+    return m_tables->transactionView();
+}
+
+QTreeWidget *RunDashboard::outputsView() const
+{
+    return m_tables->outputsView();
+}
+
+QComboBox *RunDashboard::groupChoice() const
+{
+    return m_tables->groupChoice();
 }
 
 void RunDashboard::startRun()
@@ -428,20 +268,13 @@ void RunDashboard::startRun()
     m_log->clear();
     m_summary->clear();
     m_saveJson->setEnabled(false);
-    m_transactions->clear();
-    m_requests->clear();
-    m_checks->clear();
-    m_rendezvous->clear();
-    m_outputsView->clear();
+    m_tables->clear();
     m_thresholdsView->clear();
     m_tablesPending.reset();
     const Project &project = m_document->project();
     m_plannedSeconds =
         project.groups.empty() ? project.profile.totalSeconds() : groupsPlanSeconds(project);
-    m_profileSeries->replace(GroupsChartView::totalPoints(project));
-    m_vusersX->setRange(0, std::max(10.0, m_plannedSeconds));
-    m_vusersY->setRange(0, ProfileChartView::niceCeiling(plannedPeakVusers(project)));
-    m_vusersY->applyNiceNumbers();
+    m_charts->setPlan(project);
     m_log->appendPlainText(tr("Preparing %1 (scenario %2, profile %3)…")
                                .arg(m_document->displayName(),
                                     QString::fromStdString(project.scenario),
@@ -463,34 +296,10 @@ void RunDashboard::startRun()
 
 void RunDashboard::resetCharts()
 {
-    m_groupVusers->clear();
-    m_groupChoice->blockSignals(true);
-    m_groupChoice->clear();
-    m_groupChoice->blockSignals(false);
-    m_groupChoice->parentWidget()->hide();
-    for (auto *buffer : {&m_planBuffer, &m_activeBuffer, &m_requestBuffer, &m_errorBuffer})
-        buffer->clear();
-    m_latencyBuffers.clear();
-    for (auto *series : m_vusersChart->series())
-        static_cast<QLineSeries *>(series)->clear();
-    for (auto *series : m_rateChart->series())
-        static_cast<QLineSeries *>(series)->clear();
-    for (auto *series : m_latencySeries)
-        series->clear();
-    m_latencyChoice->blockSignals(true);
-    while (m_latencyChoice->count() > 1)
-        m_latencyChoice->removeItem(1);
-    m_latencyChoice->blockSignals(false);
-    m_axisMax.clear();
-    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
-        setAxisMax(axis, std::max(10.0, m_plannedSeconds));
-    setAxisMax(m_rateY, 10);
-    setAxisMax(m_latencyY, 10);
-    m_seriesStale = false;
+    m_charts->clear();
+    m_tables->clearGroups();
     m_progress->setValue(0);
     m_timeLabel->clear();
-    m_deviationLabel->setText(tr("Active vusers against the planned profile"));
-    m_lastElapsed = 0;
 }
 
 void RunDashboard::applySnapshot(const Snapshot &snapshot)
@@ -502,46 +311,12 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
 {
     const Snapshot &snapshot = *pointer;
     const double t = snapshot.elapsedSeconds;
-    m_lastElapsed = t;
     // A handful of rows, evaluated by the session on this very snapshot: cheap enough each time.
     m_thresholdsView->showResults(m_controller->thresholdResults(), false);
-    const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
+    m_charts->append(snapshot);
+    m_tables->showGroups(snapshot);
 
-    m_activeBuffer.append(t, double(snapshot.activeVusers));
-    m_planBuffer.append(t, double(snapshot.plannedVusers));
-    m_requestBuffer.append(t, double(snapshot.interval.requests) / interval);
-    m_errorBuffer.append(t, double(snapshot.interval.requestErrors) / interval);
-    m_groupVusers->append(snapshot);
-    updateGroupChoice(snapshot);
-
-    // Latency history for every name, so choosing another one shows its past at once.
-    const auto record = [this, t](const QString &key, const LatencyStats &latency) {
-        auto it = m_latencyBuffers.find(key);
-        if (it == m_latencyBuffers.end()) {
-            it = m_latencyBuffers.insert(key,
-                                         {SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max),
-                                          SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max),
-                                          SeriesBuffer(seriesPoints, SeriesBuffer::Merge::Max)});
-            if (!key.isEmpty())
-                m_latencyChoice->addItem(key, key);
-        }
-        (*it)[0].append(t, latency.p50Ms);
-        (*it)[1].append(t, latency.p95Ms);
-        (*it)[2].append(t, latency.p99Ms);
-    };
-    record(QString(), snapshot.intervalLatency);
-    for (const auto &[name, stats] : snapshot.transactionsInterval)
-        record(tr("transaction: %1").arg(QString::fromStdString(name)), stats.latency);
-    for (const auto &[name, stats] : snapshot.requestsInterval)
-        record(tr("request: %1").arg(QString::fromStdString(name)), stats.latency);
-
-    // Charts nobody sees are brought up to date when the dashboard is shown.
-    if (isVisible())
-        updateSeries();
-    else
-        m_seriesStale = true;
-
-    // Likewise the tables: only the one on screen is filled now.
+    // Only the table on screen is filled now; the others when they are shown.
     m_tablesPending = pointer;
     updateTables();
     appendLog(snapshot);
@@ -552,48 +327,6 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
         tr("%1 of %2 · %3 left")
             .arg(formatDuration(t), formatDuration(planned), formatDuration(remaining)));
     m_progress->setValue(planned > 0 ? int(std::min(1.0, t / planned) * 1000) : 0);
-    const double profilePlan = plannedTotalVusersAt(m_document->project(), t);
-    const long long deviation = snapshot.activeVusers - std::llround(profilePlan);
-    m_deviationLabel->setText(
-        tr("Active <b>%1</b> · plan now %2 · profile %3 · deviation <b>%4%5</b>")
-            .arg(snapshot.activeVusers)
-            .arg(snapshot.plannedVusers)
-            .arg(std::llround(profilePlan))
-            .arg(deviation > 0 ? QStringLiteral("+") : QString())
-            .arg(deviation));
-}
-
-void RunDashboard::updateSeries()
-{
-    m_seriesStale = false;
-    // replace() hands each series one prepared list: one change signal, not one per point.
-    m_activeSeries->replace(m_activeBuffer.points());
-    m_planSeries->replace(m_planBuffer.points());
-    m_groupVusers->update();
-    m_requestSeries->replace(m_requestBuffer.points());
-    m_errorSeries->replace(m_errorBuffer.points());
-    updateLatencySeries();
-    // Past the plan (a pause, a long graceful stop) the time axis grows in nice steps, not every
-    // second: a range change costs the chart a relayout.
-    const double xMax = m_lastElapsed > m_plannedSeconds
-                            ? ProfileChartView::niceCeiling(m_lastElapsed)
-                            : std::max(10.0, m_plannedSeconds);
-    for (auto *axis : {m_vusersX, m_rateX, m_latencyX})
-        setAxisMax(axis, xMax);
-    setAxisMax(m_vusersY, ProfileChartView::niceCeiling(std::max(
-                              {m_activeBuffer.maxY(), m_planBuffer.maxY(), m_groupVusers->maxY(),
-                               plannedPeakVusers(m_document->project()), 1.0})));
-    setAxisMax(m_rateY, ProfileChartView::niceCeiling(std::max(m_requestBuffer.maxY(), 1.0)));
-}
-
-void RunDashboard::setAxisMax(QValueAxis *axis, double max)
-{
-    const auto it = m_axisMax.constFind(axis);
-    if (it != m_axisMax.constEnd() && *it == max)
-        return;
-    m_axisMax.insert(axis, max);
-    axis->setRange(0, max);
-    axis->applyNiceNumbers();
 }
 
 void RunDashboard::updateTables()
@@ -606,109 +339,14 @@ void RunDashboard::updateTables()
 
 void RunDashboard::fillTables(const Snapshot &snapshot, bool all)
 {
-    QWidget *shown = m_tabs->currentWidget();
-    const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
-    const GroupSnapshot *group = chosenGroup(snapshot);
-    // Each table remembers nothing but the latest snapshot, so a skipped one costs nothing.
-    if (all || shown == m_transactionView) {
-        if (group)
-            m_transactions->update(group->transactionsTotal, group->transactionsInterval, interval);
-        else
-            m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval,
-                                   interval);
-    }
-    if (all || shown == m_requestView) {
-        if (group)
-            m_requests->update(group->requestsTotal, group->requestsInterval, interval);
-        else
-            m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
-    }
-    if (all || shown == m_checks || shown == m_rendezvous)
-        updateRendezvousAndChecks(snapshot);
-}
-
-const GroupSnapshot *RunDashboard::chosenGroup(const Snapshot &snapshot) const
-{
-    const int index = m_groupChoice->currentIndex() - 1; // 0 is "All groups"
-    if (index < 0 || index >= static_cast<int>(snapshot.groups.size()))
-        return nullptr;
-    return &snapshot.groups[std::size_t(index)];
-}
-
-void RunDashboard::updateGroupChoice(const Snapshot &snapshot)
-{
-    if (snapshot.groups.empty() || m_groupChoice->count() == int(snapshot.groups.size()) + 1)
-        return;
-    const bool blocked = m_groupChoice->blockSignals(true);
-    m_groupChoice->clear();
-    m_groupChoice->addItem(tr("All groups"));
-    for (const GroupSnapshot &group : snapshot.groups)
-        m_groupChoice->addItem(QString::fromStdString(group.name));
-    m_groupChoice->blockSignals(blocked);
-    m_groupChoice->parentWidget()->show();
+    m_tables->fill(snapshot, m_tabs->currentWidget(), all);
 }
 
 void RunDashboard::updateOutputs()
 {
-    const auto stats = m_controller->outputStats();
-    for (const OutputStats &output : stats) {
-        auto *item = itemFor(m_outputsView, QString::fromStdString(output.name));
-        item->setText(1, QString::number(output.sent));
-        item->setText(2, QString::number(output.retried));
-        item->setText(3, QString::number(output.dropped));
-        item->setText(4, QString::number(output.pointsSent));
-        item->setText(5, QString::number(output.pointsRejected));
-        item->setText(6, QString::fromStdString(output.lastError));
-        item->setToolTip(6, QString::fromStdString(output.lastError));
-        item->setTextAlignment(6, Qt::AlignLeft | Qt::AlignVCenter);
-        item->setIcon(0, style()->standardIcon(output.lastError.empty() && output.dropped == 0
-                                                   ? QStyle::SP_DialogApplyButton
-                                                   : QStyle::SP_MessageBoxWarning));
-    }
+    m_tables->showOutputs(m_controller->outputStats());
     if (!m_controller->isActive())
         m_outputsTimer->stop();
-}
-
-void RunDashboard::updateLatencySeries()
-{
-    const QString key = m_latencyChoice->currentData().toString();
-    const auto it = m_latencyBuffers.constFind(key);
-    double maxY = 1;
-    for (int i = 0; i < 3; ++i) {
-        if (it == m_latencyBuffers.constEnd()) {
-            m_latencySeries[std::size_t(i)]->clear();
-            continue;
-        }
-        m_latencySeries[std::size_t(i)]->replace((*it)[std::size_t(i)].points());
-        maxY = std::max(maxY, (*it)[std::size_t(i)].maxY());
-    }
-    setAxisMax(m_latencyY, ProfileChartView::niceCeiling(maxY));
-}
-
-void RunDashboard::updateRendezvousAndChecks(const Snapshot &snapshot)
-{
-    // Checks follow the group chosen over the tables; rendezvous points are the run's.
-    const GroupSnapshot *group = chosenGroup(snapshot);
-    for (const auto &[name, check] : group ? group->checks : snapshot.checks) {
-        auto *item = itemFor(m_checks, QString::fromStdString(name));
-        const auto all = check.passes + check.fails;
-        item->setText(1, QString::number(check.passes));
-        item->setText(2, QString::number(check.fails));
-        item->setText(3, all ? QString::number(100.0 * double(check.passes) / double(all), 'f', 2) +
-                                   QStringLiteral(" %")
-                             : QString());
-        item->setIcon(0, style()->standardIcon(check.fails ? QStyle::SP_MessageBoxWarning
-                                                           : QStyle::SP_DialogApplyButton));
-    }
-    for (const auto &[name, point] : snapshot.rendezvous) {
-        auto *item = itemFor(m_rendezvous, QString::fromStdString(name));
-        item->setText(1, QString::number(point.arrivals));
-        item->setText(2, QString::number(point.releases));
-        item->setText(3, QString::number(point.timeouts));
-        item->setText(4, QString::number(point.released));
-        item->setText(5, QString::number(point.meanWaitMs, 'f', 1));
-        item->setText(6, QString::number(point.maxWaitMs, 'f', 1));
-    }
 }
 
 void RunDashboard::appendLog(const Snapshot &snapshot)

@@ -73,27 +73,67 @@ StepDocument::StepDocument(ProjectDocument *document, QObject *parent)
     reload();
 }
 
+void StepDocument::setTargetGroup(std::function<int()> group)
+{
+    m_targetGroup = std::move(group);
+    updateTarget();
+}
+
+int StepDocument::targetGroup() const
+{
+    const int group = m_targetGroup ? m_targetGroup() : -1;
+    return group >= 0 && group < static_cast<int>(m_document->project().groups.size()) ? group : -1;
+}
+
+bool StepDocument::mixWithoutTarget() const
+{
+    return !m_document->project().groups.empty() && targetGroup() < 0;
+}
+
+void StepDocument::updateTarget()
+{
+    if (targetGroup() == m_shownGroup)
+        return;
+    emit aboutToChangeTarget();
+    reload();
+}
+
 void StepDocument::reload()
 {
     const Project &project = m_document->project();
     if (m_document->undoStack()->count() == 0)
         m_pending.clear(); // another project (its edits were saved or discarded when asked)
+    // The scenario shown: the project's, or in a mix the target group's (none without one).
+    const int group = targetGroup();
+    m_shownGroup = group;
+    const std::optional<Steps::StepScenario> *inlineScenario = &project.inlineScenario;
+    std::string scenario = project.scenario;
+    std::string scenarioPath = scenario.empty() ? std::string() : project.scenarioPath();
+    if (group >= 0) {
+        const ProjectGroup &g = project.groups[std::size_t(group)];
+        inlineScenario = &g.inlineScenario;
+        scenario = g.scenario;
+        scenarioPath = scenario.empty() ? std::string() : g.scenarioPath(project.folder());
+    } else if (!project.groups.empty()) {
+        static const std::optional<Steps::StepScenario> none;
+        inlineScenario = &none;
+        scenario.clear();
+    }
     // Leaving a file with unsaved steps (the project names a .cpp, another file, inline steps):
     // they stay, to be shown again or saved.
     const auto keepPending = [this](const QString &next) {
         if (m_source == Source::File && next != m_filePath && fileModified())
             m_pending[m_filePath] = m_scenario;
     };
-    if (project.inlineScenario) {
+    if (*inlineScenario) {
         keepPending({});
         m_source = Source::Inline;
         m_filePath.clear();
         m_loadError.clear();
         m_saved.reset();
-        m_scenario = *project.inlineScenario;
-    } else if (!project.scenario.empty() && isScenarioFile(project.scenario)) {
-        const QString path =
-            QFileInfo(QString::fromStdString(project.scenarioPath())).absoluteFilePath();
+        m_scenario = **inlineScenario;
+    } else if (!scenario.empty() && isScenarioFile(scenario)) {
+        const QString path = QFileInfo(QString::fromStdString(scenarioPath)).absoluteFilePath();
         // An undo or redo of a project edit keeps the file's unsaved edits: read it only when the
         // project names another file, or was just opened (its undo history is empty).
         if (m_source != Source::File || path != m_filePath ||
@@ -133,7 +173,10 @@ void StepDocument::apply(const Steps::StepScenario &next, const QString &text, i
         return;
     if (m_source == Source::Inline) {
         Project project = m_document->project();
-        project.inlineScenario = next;
+        if (m_shownGroup >= 0 && m_shownGroup < static_cast<int>(project.groups.size()))
+            project.groups[std::size_t(m_shownGroup)].inlineScenario = next;
+        else
+            project.inlineScenario = next;
         m_document->apply(project, text, mergeKey);
         return;
     }
@@ -141,12 +184,22 @@ void StepDocument::apply(const Steps::StepScenario &next, const QString &text, i
         new ScenarioFileCommand(this, m_filePath, m_scenario, next, text, mergeKey));
 }
 
-void StepDocument::makeInline(const Steps::StepScenario &scenario, const QString &text)
+bool StepDocument::makeInline(const Steps::StepScenario &scenario, const QString &text)
 {
     Project project = m_document->project();
-    project.scenario.clear();
-    project.inlineScenario = scenario;
+    if (const int group = targetGroup(); group >= 0) {
+        // A mix has no scenario of its own: the target group gets it.
+        ProjectGroup &g = project.groups[std::size_t(group)];
+        g.scenario.clear();
+        g.inlineScenario = scenario;
+    } else if (!project.groups.empty()) {
+        return false;
+    } else {
+        project.scenario.clear();
+        project.inlineScenario = scenario;
+    }
     m_document->apply(project, text);
+    return true;
 }
 
 bool StepDocument::fileModified() const

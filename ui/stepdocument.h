@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -16,9 +17,10 @@ namespace Loadwizard::Ui {
 class ProjectDocument;
 
 /// The declarative scenario the step editor edits: the project's inline steps, or the `.yaml`
-/// scenario file the project names. Every edit is one command on the project's undo stack (for
-/// inline steps a project edit; for a file its own command), and saving the project saves the
-/// file too (saveFile()).
+/// scenario file the project names; in a project with groups, those of the target group (the
+/// Groups section's selection, as the Compiled plugins tab's "Use"). Every edit is one command
+/// on the project's undo stack (for inline steps a project edit; for a file its own command),
+/// and saving the project saves the file too (saveFile()).
 class StepDocument : public QObject
 {
     Q_OBJECT
@@ -27,13 +29,23 @@ public:
     enum class Source
     {
         None,   ///< a compiled scenario (or none): nothing to edit
-        Inline, ///< Project::inlineScenario
-        File    ///< Project::scenario names a .yaml file
+        Inline, ///< Project::inlineScenario (or the target group's)
+        File    ///< Project::scenario (or the target group's) names a .yaml file
     };
 
     explicit StepDocument(ProjectDocument *document, QObject *parent = nullptr);
 
     ProjectDocument *projectDocument() const { return m_document; }
+    /// For a project with groups: which group's scenario is edited (the Groups section's
+    /// selection); with none (-1), a mix has nothing to edit and no scenario to create.
+    void setTargetGroup(std::function<int()> group);
+    /// The group edited, or -1 (the project's own scenario, or a mix without a selection).
+    int targetGroup() const;
+    /// The target's choice changed: the document shows the newly chosen group's scenario. Edits
+    /// already made stay in the project (inline steps) or pending (an unsaved scenario file).
+    void updateTarget();
+    /// A project with groups and no target group: nothing to edit, nothing to create.
+    bool mixWithoutTarget() const;
     Source source() const { return m_source; }
     /// The scenario file (absolute) in File mode.
     QString filePath() const { return m_filePath; }
@@ -46,8 +58,10 @@ public:
     /// Replaces the scenario by `next` as one undoable step; consecutive edits with the same
     /// non-zero `mergeKey` (typing in one field) become one.
     void apply(const Steps::StepScenario &next, const QString &text, int mergeKey = 0);
-    /// Makes the project's scenario an inline one holding `scenario` (one undoable step).
-    void makeInline(const Steps::StepScenario &scenario, const QString &text);
+    /// Makes the project's scenario (in a mix: the target group's) an inline one holding
+    /// `scenario` (one undoable step). False, and nothing done, in a mix without a target group:
+    /// the project reader refuses a top-level scenario next to `groups:`.
+    bool makeInline(const Steps::StepScenario &scenario, const QString &text);
 
     /// File mode: whether the file differs from what the editor holds.
     bool fileModified() const;
@@ -57,6 +71,9 @@ public:
 signals:
     /// The scenario or its source changed (after an edit, an undo, another project).
     void scenarioChanged();
+    /// About to show another group's scenario (updateTarget()): the last chance to hand an
+    /// edit under way (an open table cell) to the group it was made in.
+    void aboutToChangeTarget();
 
 private:
     friend class ScenarioFileCommand;
@@ -66,6 +83,8 @@ private:
     void setPending(const QString &path, const Steps::StepScenario &scenario);
 
     ProjectDocument *m_document;
+    std::function<int()> m_targetGroup;
+    int m_shownGroup = -1; ///< the target group reload() last showed
     Source m_source = Source::None;
     QString m_filePath;
     QString m_loadError;

@@ -1,5 +1,6 @@
 #include "stepeditor.h"
 
+#include "groupedits.h"
 #include "projectdocument.h"
 #include "stepdocument.h"
 #include "stepforms.h"
@@ -10,6 +11,7 @@
 #include <loadwizard/stepsyaml.h>
 
 #include <QAction>
+#include <QApplication>
 #include <QBoxLayout>
 #include <QDrag>
 #include <QFileInfo>
@@ -135,17 +137,13 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     bodyLayout->addWidget(toolbar);
     bodyLayout->addWidget(split, 1);
 
-    auto *emptyText = new QLabel(
-        tr("This project's scenario is compiled C++ (see Compiled plugins), or there is none. "
-           "A declarative scenario is a list of steps (requests, checks, think time…) written in "
-           "YAML and edited here."),
-        m_empty);
-    emptyText->setWordWrap(true);
+    m_emptyText = new QLabel(m_empty);
+    m_emptyText->setWordWrap(true);
     auto *newButton = new QToolButton(m_empty);
     newButton->setDefaultAction(m_newScenario);
     newButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto *emptyLayout = new QVBoxLayout(m_empty);
-    emptyLayout->addWidget(emptyText);
+    emptyLayout->addWidget(m_emptyText);
     emptyLayout->addWidget(newButton, 0, Qt::AlignLeft);
     emptyLayout->addStretch();
 
@@ -155,8 +153,8 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     layout->addWidget(m_empty, 1);
 
     connect(m_newScenario, &QAction::triggered, this, [this] {
-        m_document->makeInline(starterScenario(), tr("New declarative scenario"));
-        select(StepPath().child(StepPath::List::Steps, 0));
+        if (m_document->makeInline(starterScenario(), tr("New declarative scenario")))
+            select(StepPath().child(StepPath::List::Steps, 0));
     });
     connect(m_try, &QAction::triggered, this, &StepEditor::tryOneIteration);
     connect(m_remove, &QAction::triggered, this, &StepEditor::removeSelected);
@@ -172,6 +170,15 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
             });
     connect(m_model, &QAbstractItemModel::modelReset, this, &StepEditor::restoreSelection);
     connect(m_document, &StepDocument::scenarioChanged, this, &StepEditor::updateState);
+    connect(m_document, &StepDocument::aboutToChangeTarget, this, [this] {
+        // A table cell or field being edited commits when it loses the focus: to the group it
+        // was typed in, before the document shows another one.
+        if (QWidget *focus = QApplication::focusWidget(); focus && isAncestorOf(focus))
+            focus->clearFocus();
+        m_tree->setCurrentIndex({}); // another group's steps: nothing selected in them yet
+        m_selected.reset();
+        m_forms->setPath(std::nullopt);
+    });
     connect(m_runner, &TryRunner::started, m_tryPanel, &TryPanel::setRunning);
     connect(m_runner, &TryRunner::stepEvent, m_tryPanel, &TryPanel::addStepEvent);
     connect(m_runner, &TryRunner::traceLine, m_tryPanel, &TryPanel::addTraceLine);
@@ -296,7 +303,14 @@ void StepEditor::tryOneIteration()
     }
     if (m_document->source() == StepDocument::Source::File && m_document->isEditable())
         options.editedSteps = m_document->scenario();
-    m_runner->start(m_document->projectDocument()->project(), options);
+    Project project = m_document->projectDocument()->project();
+    if (const int group = m_document->targetGroup(); group >= 0) {
+        // In a mix, the group shown: as a project of that one group (its scenario, parameters
+        // and data on top of the shared ones).
+        project.groups = {project.groups[std::size_t(group)]};
+        project = convertedToSingleGroup(project);
+    }
+    m_runner->start(project, options);
     updateState();
 }
 
@@ -305,28 +319,61 @@ void StepEditor::updateState()
     const bool editable = m_document->isEditable();
     m_body->setVisible(editable);
     m_empty->setVisible(!editable);
+    const Project &project = m_document->projectDocument()->project();
+    const int group = m_document->targetGroup();
+    const QString groupName =
+        group >= 0 ? QString::fromStdString(project.groups[std::size_t(group)].name) : QString();
     switch (m_document->source()) {
     case StepDocument::Source::Inline:
-        m_title->setText(tr("Steps, inline in the project"));
+        m_title->setText(group >= 0 ? tr("Steps of group %1, inline in the project").arg(groupName)
+                                    : tr("Steps, inline in the project"));
         break;
-    case StepDocument::Source::File:
-        m_title->setText(m_document->loadError().isEmpty()
-                             ? tr("Steps of %1").arg(QFileInfo(m_document->filePath()).fileName())
-                             : tr("Cannot read %1").arg(m_document->loadError()));
-        break;
-    case StepDocument::Source::None:
-        m_title->setText(tr("No declarative scenario"));
+    case StepDocument::Source::File: {
+        const QString file = QFileInfo(m_document->filePath()).fileName();
+        m_title->setText(!m_document->loadError().isEmpty()
+                             ? tr("Cannot read %1").arg(m_document->loadError())
+                         : group >= 0 ? tr("Steps of group %1, in %2").arg(groupName, file)
+                                      : tr("Steps of %1").arg(file));
         break;
     }
+    case StepDocument::Source::None:
+        m_title->setText(m_document->mixWithoutTarget() ? tr("No group selected")
+                         : group >= 0 ? tr("No declarative scenario in group %1").arg(groupName)
+                                      : tr("No declarative scenario"));
+        break;
+    }
+    // In a mix the new scenario is the selected group's: the reader refuses one of the
+    // project's own next to `groups:`.
+    const bool mixWithoutTarget = m_document->mixWithoutTarget();
+    m_newScenario->setEnabled(!mixWithoutTarget);
+    m_newScenario->setToolTip(
+        mixWithoutTarget ? tr("This project is a mix of groups: select a group in the Groups "
+                              "section to give it a declarative scenario")
+        : group >= 0     ? tr("Write group %1's scenario as steps inline in the project, "
+                                  "starting with GET /health")
+                           .arg(groupName)
+                     : tr("Write the scenario as steps inline in the project, starting "
+                          "with GET /health"));
+    m_emptyText->setText(
+        group >= 0 || mixWithoutTarget
+            ? tr("This project is a mix of groups; the steps shown are those of the group "
+                 "selected in the Groups section. Group %1's scenario is compiled C++ (see "
+                 "Compiled plugins), or there is none.")
+                  .arg(group >= 0 ? groupName : tr("(none selected)"))
+            : tr("This project's scenario is compiled C++ (see Compiled plugins), or there is "
+                 "none. A declarative scenario is a list of steps (requests, checks, think "
+                 "time…) written in YAML and edited here."));
     const auto path = currentPath();
     const Step *step = path ? stepAt(m_document->scenario(), *path) : nullptr;
     m_add->setEnabled(editable);
     for (QAction *action : {m_remove, m_duplicate, m_disable, m_up, m_down})
         action->setEnabled(step != nullptr);
     m_disable->setText(step && step->disabled ? tr("Ena&ble") : tr("Disa&ble"));
-    const Project &project = m_document->projectDocument()->project();
     const bool running = m_runner->isRunning();
-    m_try->setEnabled(running || project.inlineScenario || !project.scenario.empty());
+    const bool hasScenario = group >= 0 ? project.groups[std::size_t(group)].inlineScenario ||
+                                              !project.groups[std::size_t(group)].scenario.empty()
+                                        : project.inlineScenario || !project.scenario.empty();
+    m_try->setEnabled(running || hasScenario);
     m_try->setText(running ? tr("S&top the try") : tr("&Try one iteration"));
     if (m_try->property("running").toBool() != running) { // icons are decoded when asked for
         m_try->setProperty("running", running);

@@ -24,7 +24,8 @@ class TryRunner;
 
 /// The Scenario section's step editor for declarative scenarios: the tree of steps with add,
 /// remove, duplicate, disable, move and drag and drop; the selected step's form; "Try one
-/// iteration" and its panel. Every change is an undoable edit of the StepDocument.
+/// iteration" and its panel. Every change is an undoable edit of the StepDocument. In a project
+/// with groups it edits the group selected in the Groups section (the title names it).
 class StepEditor : public QWidget
 {
     Q_OBJECT
@@ -41,6 +42,8 @@ public:
     TryRunner *tryRunner() const { return m_runner; }
     QAction *newScenarioAction() const { return m_newScenario; }
     QAction *tryAction() const { return m_try; }
+    /// What is edited: "Steps of group browse, inline in the project", "Steps of flow.yaml"…
+    QLabel *titleLabel() const { return m_title; }
 
     /// The selected step, if a step (not a section) is selected.
     std::optional<StepPath> currentPath() const;
@@ -74,6 +77,7 @@ private:
     QLabel *m_title;
     QWidget *m_body;
     QWidget *m_empty;
+    QLabel *m_emptyText;
     QAction *m_newScenario;
     QAction *m_try;
     QAction *m_remove;

@@ -35,7 +35,8 @@ bool grab(QWidget *window, const QString &path)
     return saved;
 }
 
-/// The Groups section: a mix of three weighted groups and one of its own, started later.
+/// The Groups section: a mix of three weighted groups, one of its own started later and an open
+/// one (an arrival rate, drawn on the chart's iterations/s axis).
 bool grabGroups(Ui::MainWindow &window, const QString &demo, const QString &path)
 {
     auto project = loadProject(demo.toStdString());
@@ -60,6 +61,14 @@ bool grabGroups(Ui::MainWindow &window, const QString &demo, const QString &path
     admin.startDelaySeconds = 15;
     admin.parameters = {{"think", "0.5"}};
     mix.groups.push_back(admin);
+    ProjectGroup api;
+    api.name = "api";
+    api.scenario = scenario;
+    api.arrivalRate = *ArrivalProfile::parse("0,0,8,20,8,40");
+    api.preAllocatedVusers = 2;
+    api.maxVusers = 10;
+    api.startDelaySeconds = 5;
+    mix.groups.push_back(api);
     window.openProject(mix, demo);
     window.showSection(Ui::MainWindow::GroupsSection);
     window.groupsEditor()->selectGroup(3);

@@ -13,6 +13,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
@@ -21,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QValueAxis>
 
 using namespace Loadwizard;
 using namespace Loadwizard::Ui;
@@ -45,6 +48,7 @@ private slots:
     void formEditsTheSelectedGroup();
     void ownProfileIsEditedWithTheProfileEditor();
     void stackedChartSplitsWeightsAndHonoursStartDelays();
+    void openGroupsAreLinesOnAnIterationsAxis();
     void aMixEditedHereSavesAndLoadsBackTheSame();
     void editsKeepTheMixReadable();
 
@@ -364,14 +368,66 @@ void TestGroupsEditor::stackedChartSplitsWeightsAndHonoursStartDelays()
     QVERIFY(chart->groupSeries()[3]->name().startsWith("admin (from 10 s)"));
     QCOMPARE(plannedGroupVusersAt(m_document->project(), 15), (std::vector<long long>{7, 3, 0, 5}));
 
-    // An open group is named under the chart, not drawn as vusers.
+    QVERIFY(chart->rateSeries().isEmpty());
+    QVERIFY(!chart->rateAxis()->isVisible()); // no open group: no iterations/s axis
+}
+
+void TestGroupsEditor::openGroupsAreLinesOnAnIterationsAxis()
+{
+    // admin plans 5 iterations/s from 10 s for 30 s: a line of its own on the right axis, not
+    // a layer of the vusers stack.
     Project project = mixedProject();
     project.groups[3].profile = {};
     project.groups[3].arrivalRate = *ArrivalProfile::parse("5,0,5,30");
+    project.groups[3].maxVusers = 0;
     m_document->reset(project, QString());
-    QCOMPARE(total(15), 10.0);
-    QVERIFY2(m_editor->chartNote()->text().endsWith("are not drawn: admin."),
+    const GroupsChartView *chart = m_editor->chartView();
+    QCOMPARE(chart->groupSeries().size(), 3);
+    QCOMPARE(chart->rateSeries().size(), 1);
+    QLineSeries *admin = chart->rateSeries()[0];
+    QCOMPARE(admin->name(), QString("admin (from 10 s) · iterations/s"));
+    QVERIFY(chart->groupSeries()[0]->name().endsWith("· vusers"));
+    QCOMPARE(admin->attachedAxes().size(), 2);
+    QVERIFY(admin->attachedAxes().contains(chart->rateAxis()));
+    QVERIFY(!admin->attachedAxes().contains(chart->vusersAxis()));
+    QVERIFY(chart->rateAxis()->isVisible());
+    QCOMPARE(chart->rateAxis()->alignment(), Qt::AlignRight);
+    QVERIFY(chart->rateAxis()->titleText().contains("iterations/s"));
+    QVERIFY(chart->vusersAxis()->titleText().contains("vusers"));
+    QVERIFY(chart->rateAxis()->max() >= 5);
+    QCOMPARE(GroupsChartView::valueAt(admin, 5), 0.0);
+    QCOMPARE(GroupsChartView::valueAt(admin, 10), 5.0);
+    QCOMPARE(GroupsChartView::valueAt(admin, 39), 5.0);
+    QCOMPARE(GroupsChartView::valueAt(admin, 40), 0.0);
+    // The vusers total is the closed groups' alone.
+    QCOMPARE(GroupsChartView::valueAt(chart->totalSeries(), 15), 10.0);
+    QCOMPARE(GroupsChartView::valueAt(chart->groupSeries()[2]->upperSeries(), 15), 10.0);
+    QVERIFY2(m_editor->chartNote()->text().contains("dashed lines on the right axis (admin)"),
              qPrintable(m_editor->chartNote()->text()));
+
+    // Weighted groups sharing an open profile: each its share of the rate (3 to 1).
+    Project open;
+    open.arrivalRate = *ArrivalProfile::parse("0,0,20,10,20,20");
+    for (const auto &[name, weight] : {std::pair{"browse", 3.0}, {"buy", 1.0}}) {
+        ProjectGroup group;
+        group.name = name;
+        group.weight = weight;
+        open.groups.push_back(group);
+    }
+    m_document->reset(open, QString());
+    QVERIFY(chart->groupSeries().isEmpty());
+    QCOMPARE(chart->rateSeries().size(), 2);
+    QCOMPARE(chart->rateSeries()[0]->name(), QString("browse (weight 3) · iterations/s"));
+    QCOMPARE(GroupsChartView::valueAt(chart->rateSeries()[0], 5), 7.5);
+    QCOMPARE(GroupsChartView::valueAt(chart->rateSeries()[1], 20), 5.0);
+    QCOMPARE(GroupsChartView::valueAt(chart->rateSeries()[1], 30), 0.0);
+    QCOMPARE(plannedGroupRatesAt(open, 10), (std::vector<double>{15, 5}));
+    QVERIFY(!m_editor->chartNote()->text().contains("stacked"));
+    // Every series in the legend names its unit.
+    for (QLegendMarker *marker : chart->chart()->legend()->markers()) {
+        const QString label = marker->label();
+        QVERIFY2(label.contains("iterations/s") || label.contains("vusers"), qPrintable(label));
+    }
 }
 
 void TestGroupsEditor::aMixEditedHereSavesAndLoadsBackTheSame()

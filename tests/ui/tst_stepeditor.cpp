@@ -1,3 +1,5 @@
+#include <groupform.h>
+#include <groupseditor.h>
 #include <mainwindow.h>
 #include <projectdocument.h>
 #include <requestform.h>
@@ -18,8 +20,10 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -32,6 +36,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <QTreeWidget>
+#include <QUndoStack>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -65,6 +70,9 @@ private slots:
     void importCurlAndHarBecomeInlineSteps();
     void mistakesAreShownNotHidden();
     void openingAScenarioFileStartsAProjectThatRunsIt();
+    void stepsOfTheSelectedGroupAreEditedAndSavedLosslessly();
+    void editStepsInTheGroupsSectionShowsTheGroupsSteps();
+    void newDeclarativeScenarioInAMixIsTheSelectedGroups();
 
 private:
     QTemporaryDir m_dir;
@@ -842,6 +850,207 @@ void TestStepEditor::openingAScenarioFileStartsAProjectThatRunsIt()
     QCOMPARE(QString::fromStdString(document.project().name), QString("session"));
     QVERIFY(document.filePath().isEmpty()); // saved under a name the user chooses
     QVERIFY(document.isModified());
+}
+
+namespace {
+
+/// A mix: "browse" and "search" with inline steps, "report" with a scenario file, "admin" with
+/// a compiled scenario.
+Project groupsProject()
+{
+    Project project;
+    project.parameters = {{"base_url", "http://127.0.0.1:9"}};
+    const auto group = [](std::string name) {
+        ProjectGroup g;
+        g.name = std::move(name);
+        g.profile = *RampProfile::parse("1,1");
+        return g;
+    };
+    ProjectGroup browse = group("browse");
+    browse.inlineScenario = shopFlow();
+    ProjectGroup search = group("search");
+    Steps::StepScenario find;
+    Step get;
+    get.kind = Step::Kind::Request;
+    get.request.method = "GET";
+    get.request.url = "/search?q=tea";
+    find.steps = {get};
+    search.inlineScenario = find;
+    ProjectGroup report = group("report");
+    report.scenario = "report.yaml";
+    ProjectGroup admin = group("admin");
+    admin.scenario = "admin.so";
+    project.groups = {browse, search, report, admin};
+    return project;
+}
+
+} // namespace
+
+void TestStepEditor::stepsOfTheSelectedGroupAreEditedAndSavedLosslessly()
+{
+    QTemporaryDir dir;
+    QFile report(dir.filePath("report.yaml"));
+    QVERIFY(report.open(QIODevice::WriteOnly));
+    report.write("name: report\nsteps:\n  - request: GET /report\n");
+    report.close();
+    const QString path = dir.filePath("mix.yaml");
+    QVERIFY(saveProject(groupsProject(), path.toStdString()));
+
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.openFile(path));
+    window.showSection(MainWindow::ScenarioSection);
+    StepDocument *steps = window.stepDocument();
+    StepEditor *editor = window.stepEditor();
+    GroupsEditor *groups = window.groupsEditor();
+    const auto groupSteps = [&window](int group) {
+        return window.document()->project().groups[std::size_t(group)].inlineScenario;
+    };
+
+    // The steps shown are the selected group's (the first when the project opens).
+    QCOMPARE(groups->currentGroup(), 0);
+    QCOMPARE(steps->targetGroup(), 0);
+    QCOMPARE(steps->source(), StepDocument::Source::Inline);
+    QCOMPARE(steps->scenario(), shopFlow());
+    QVERIFY(editor->isVisible());
+    QVERIFY(editor->titleLabel()->text().contains("browse"));
+
+    // Typing edits browse's steps, and only them.
+    editor->select(top(1));
+    type(field<QLineEdit>(editor, "url"), "/catalog");
+    QCOMPARE(groupSteps(0)->steps[1].request.url, std::string("/catalog"));
+    QCOMPARE(*groupSteps(1), *groupsProject().groups[1].inlineScenario);
+
+    // A table cell still being edited when another group is chosen lands in browse's steps.
+    editor->select(top(0));
+    QTableWidget *checks = field<StepTable>(editor, "checks")->table();
+    checks->setFocus();
+    checks->setCurrentCell(0, 3);
+    checks->editItem(checks->item(0, 3));
+    auto *cell = checks->viewport()->findChild<QLineEdit *>();
+    QVERIFY(cell);
+    cell->selectAll();
+    QTest::keyClicks(cell, "200, 204");
+    QCOMPARE(groupSteps(0)->steps[0].request.checks[0].statuses, std::vector<int>{200});
+    groups->selectGroup(1);
+    QCOMPARE(groupSteps(0)->steps[0].request.checks[0].statuses, (std::vector<int>{200, 204}));
+
+    // search: its own steps; a step added goes there.
+    QCOMPARE(steps->targetGroup(), 1);
+    QCOMPARE(steps->scenario(), *groupsProject().groups[1].inlineScenario);
+    QCOMPARE(editor->currentPath(), std::nullopt); // browse's selection is not carried over
+    QVERIFY(editor->titleLabel()->text().contains("search"));
+    editor->select(top(0));
+    editor->addStep(Step::Kind::Think);
+    QCOMPARE(groupSteps(1)->steps.size(), std::size_t(2));
+    QCOMPARE(groupSteps(0)->steps.size(), shopFlow().steps.size());
+
+    // report: its scenario file; unsaved steps survive going to another group and back.
+    groups->selectGroup(2);
+    QCOMPARE(steps->source(), StepDocument::Source::File);
+    QCOMPARE(QFileInfo(steps->filePath()).fileName(), QString("report.yaml"));
+    editor->select(top(0));
+    editor->addStep(Step::Kind::Log);
+    const Steps::StepScenario reportSteps = steps->scenario();
+    QCOMPARE(reportSteps.steps.size(), std::size_t(2));
+    groups->selectGroup(3); // admin: compiled, nothing to edit here
+    QCOMPARE(steps->source(), StepDocument::Source::None);
+    QVERIFY(editor->newScenarioAction()->isEnabled());
+    QVERIFY(editor->newScenarioAction()->toolTip().contains("admin"));
+    QVERIFY(editor->tryAction()->isEnabled());
+    groups->selectGroup(2);
+    QCOMPARE(steps->scenario(), reportSteps);
+
+    // Undo goes back through the groups' edits, whichever group is shown.
+    QUndoStack *undo = window.document()->undoStack();
+    undo->undo(); // report's log step
+    undo->undo(); // search's think step
+    QCOMPARE(*groupSteps(1), *groupsProject().groups[1].inlineScenario);
+    undo->redo();
+    undo->redo();
+    QCOMPARE(groupSteps(1)->steps.size(), std::size_t(2));
+    QCOMPARE(steps->scenario(), reportSteps);
+
+    // Saved, read back by the engine: the same project, the same file.
+    const Project edited = window.document()->project();
+    QVERIFY(window.saveTo(path));
+    std::vector<Error> warnings;
+    auto loaded = loadProject(path.toStdString(), &warnings);
+    QVERIFY2(loaded, loaded ? "" : loaded.error().toString().c_str());
+    QVERIFY(warnings.empty());
+    QCOMPARE(*loaded, edited);
+    QCOMPARE(*Steps::loadStepScenario(report.fileName().toStdString()), reportSteps);
+    QVERIFY(window.openFile(path));
+    QCOMPARE(window.document()->project(), edited);
+    window.groupsEditor()->selectGroup(2);
+    QCOMPARE(window.stepDocument()->scenario(), reportSteps);
+}
+
+void TestStepEditor::editStepsInTheGroupsSectionShowsTheGroupsSteps()
+{
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openProject(groupsProject(), QString());
+    window.showSection(MainWindow::GroupsSection);
+    GroupsEditor *groups = window.groupsEditor();
+    QPushButton *editSteps = groups->form()->editStepsButton();
+    groups->selectGroup(3);
+    QVERIFY(editSteps->isHidden()); // compiled: no steps
+    groups->selectGroup(2);
+    QVERIFY(editSteps->isVisible()); // a scenario file of steps
+    groups->selectGroup(1);
+    QVERIFY(editSteps->isVisible());
+    QVERIFY(!window.stepEditor()->isVisible());
+    editSteps->click();
+    QVERIFY(window.stepEditor()->isVisible());
+    QCOMPARE(window.stepDocument()->targetGroup(), 1);
+    QCOMPARE(window.stepDocument()->scenario(), *groupsProject().groups[1].inlineScenario);
+}
+
+void TestStepEditor::newDeclarativeScenarioInAMixIsTheSelectedGroups()
+{
+    // It used to write a top-level scenario next to `groups:`: a file the reader refuses.
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    Project project = groupsProject();
+    project.groups.erase(project.groups.begin(), project.groups.begin() + 2);
+    window.openProject(project, QString());
+    QAction *create = window.stepEditor()->newScenarioAction();
+
+    // No group selected: nothing to give it to, and the action says why.
+    window.groupsEditor()->groupList()->setCurrentRow(-1);
+    QCOMPARE(window.stepDocument()->targetGroup(), -1);
+    QVERIFY(!create->isEnabled());
+    QVERIFY2(create->toolTip().contains("select a group"), qPrintable(create->toolTip()));
+    create->trigger();
+    QCOMPARE(window.document()->project(), project);
+
+    // "admin" selected: it gets the starter steps instead of its compiled scenario.
+    window.groupsEditor()->selectGroup(1);
+    QVERIFY(create->isEnabled());
+    create->trigger();
+    const Project &created = window.document()->project();
+    QVERIFY(!created.inlineScenario);
+    QVERIFY(created.scenario.empty());
+    QVERIFY(created.groups[1].scenario.empty());
+    QCOMPARE(created.groups[1].inlineScenario, std::optional(starterScenario()));
+    QCOMPARE(created.groups[0].scenario, std::string("report.yaml"));
+    QCOMPARE(window.stepDocument()->source(), StepDocument::Source::Inline);
+    QCOMPARE(window.stepEditor()->currentPath(), std::optional<StepPath>(top(0)));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("mix.yaml");
+    QVERIFY(window.saveTo(path));
+    std::vector<Error> warnings;
+    auto loaded = loadProject(path.toStdString(), &warnings);
+    QVERIFY2(loaded, loaded ? "" : loaded.error().toString().c_str());
+    QVERIFY(warnings.empty());
+    QCOMPARE(*loaded, window.document()->project());
 }
 
 QTEST_MAIN(TestStepEditor)
