@@ -891,6 +891,10 @@ int commandValidate(const Options &options)
     }
     for (const auto &warning : prepared->warnings)
         std::fprintf(stderr, "loadwizard: warning: %s\n", warning.c_str());
+    if (auto problem = intendedThresholdProblem(*project, {}, prepared->config)) {
+        printError(problem->toString()); // as `run` refuses it
+        return BadInput;
+    }
     if (!project->groups.empty()) {
         double seconds = 0;
         for (const ProjectGroup &group : project->groups) {

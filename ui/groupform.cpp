@@ -79,7 +79,8 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     m_weight->setRange(0, 1'000'000);
     m_weight->setDecimals(2);
     m_weight->setToolTip(tr("Against the other weighted groups' weights: 70, 25 and 5 split 10 "
-                            "vusers 7, 3 and 0 (largest remainder)"));
+                            "vusers 7, 3 and 0 (Sainte-Laguë: a growing total never takes a "
+                            "vuser from a group)"));
     m_startDelay->setToolTip(tr("The group's own profile starts this long after the run"));
     m_pacingMin->setToolTip(tr("Closed model: the shortest time from one iteration's start to "
                                "the next's (0 and 0: no pacing)"));

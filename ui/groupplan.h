@@ -40,7 +40,7 @@ std::vector<double> plannedGroupRatesAt(const Project &project, double seconds);
 /// Planned whole vusers of each group at `seconds` since the start, as the runtime's schedule
 /// plans them: a group's own closed profile shifted by its start delay (0 before it and from its
 /// end on), weighted groups' share of the project's closed profile split by the engine's
-/// splitByWeights() (largest remainder, ties to the earlier group; 0 from the profile's end
+/// splitByWeights() (Sainte-Laguë, ties to the earlier group; 0 from the profile's end
 /// on). Open-model groups (arrival rate) plan no vuser count: 0.
 std::vector<long long> plannedGroupVusersAt(const Project &project, double seconds);
 

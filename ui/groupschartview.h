@@ -15,7 +15,7 @@ namespace Loadwizard::Ui {
 /// group stacked on the ones before it, and their total as a line. Open groups (arrival rate,
 /// iterations per second): one dashed line each on a second axis at the right, never stacked on
 /// vusers; that axis shows only when there is one. Start delays shift a group's own profile;
-/// weighted groups split the project's profile by largest remainder (plannedGroupVusersAt()) or
+/// weighted groups split the project's profile by Sainte-Laguë (plannedGroupVusersAt()) or
 /// share its arrival rate by weight (plannedGroupRatesAt()). The legend names each unit.
 class GroupsChartView : public QChartView
 {

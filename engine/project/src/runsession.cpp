@@ -42,6 +42,33 @@ bool readsOpenModel(const ThresholdExpression &expression, const RunConfig &conf
 
 } // namespace
 
+std::optional<Error> intendedThresholdProblem(const Project &project,
+                                              const std::vector<ThresholdSettings> &flagged,
+                                              const RunConfig &config)
+{
+    const std::vector<std::string> groups = project.groupNames();
+    std::vector<ThresholdSettings> all = project.thresholds;
+    all.insert(all.end(), flagged.begin(), flagged.end());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto expression = parseThreshold(all[i].expression, groups);
+        if (!expression || !expression->fromIntended || readsOpenModel(*expression, config))
+            continue;
+        const bool flag = i >= project.thresholds.size();
+        Error error;
+        error.field = flag ? "--threshold" : "thresholds[" + std::to_string(i) + "]";
+        error.file = flag ? std::string() : project.path;
+        error.message =
+            "\"" + all[i].expression + "\": from=intended reads the latency from the intended " +
+            "start, which only the open model (an arrival rate) has; " +
+            (expression->group.empty()
+                 ? std::string(config.groups.empty() ? "this run is closed (vusers)"
+                                                     : "not every group of this run is open")
+                 : "group \"" + expression->group + "\" is closed (vusers)");
+        return error;
+    }
+    return std::nullopt;
+}
+
 tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Project &project,
                                                                      RunSessionOptions options)
 {
@@ -97,27 +124,10 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     session->m_prepared.config.iterationsPerVuser = options.iterationsPerVuser;
     session->m_prepared.config.trace = options.trace;
     session->m_thresholds = *ThresholdEvaluator::create(allThresholds, groups);
-    // Latency from the intended start exists only in the open model: in the closed model such a
-    // threshold could only ever be "no data", so it is refused before the run.
-    const auto &expressions = session->m_thresholds.expressions();
-    for (std::size_t i = 0; i < expressions.size(); ++i) {
-        if (!expressions[i].fromIntended ||
-            readsOpenModel(expressions[i], session->m_prepared.config))
-            continue;
-        const bool flag = i >= project.thresholds.size();
-        Error error;
-        error.field = flag ? "--threshold" : "thresholds[" + std::to_string(i) + "]";
-        error.file = flag ? std::string() : project.path;
-        error.message = "\"" + allThresholds[i].expression +
-                        "\": from=intended reads the latency from the " +
-                        "intended start, which only the open model (an arrival rate) has; " +
-                        (expressions[i].group.empty()
-                             ? std::string(session->m_prepared.config.groups.empty()
-                                               ? "this run is closed (vusers)"
-                                               : "not every group of this run is open")
-                             : "group \"" + expressions[i].group + "\" is closed (vusers)");
-        return tl::make_unexpected(std::move(error));
-    }
+    // Latency from the intended start exists only in the open model: refused before the run.
+    if (auto problem =
+            intendedThresholdProblem(project, options.thresholds, session->m_prepared.config))
+        return tl::make_unexpected(std::move(*problem));
     session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);

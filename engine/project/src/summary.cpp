@@ -165,14 +165,20 @@ void partLines(std::string &out, const Part &p, double seconds, std::string_view
     if (p.arrivals.open) {
         // Both, named: users compare the first with what their users see, the second with the
         // server's own logs.
-        latencyLine(out, indent, "latency .......", p.intendedLatency,
-                    "  (from the intended start)");
+        // Not labelled "latency": that word is the service time in --summary-json and in a
+        // threshold without {from=intended}.
+        latencyLine(out, indent, "from intended .", p.intendedLatency,
+                    "  (latency from the intended start)");
         latencyLine(out, indent, "service time ..", p.latency, "  (send to response)");
     } else {
         latencyLine(out, indent, "latency .......", p.latency, "");
     }
-    append(out, "{}iterations .... {}   {:.2f}/s   failed {}   interrupted {}\n", indent,
+    append(out, "{}iterations .... {}   {:.2f}/s   failed {}   interrupted {}", indent,
            t.iterations, rate(t.iterations, seconds), t.iterationsFailed, t.iterationsInterrupted);
+    // A mix of open and closed groups: the open groups' drops, at the run's level too.
+    if (!p.arrivals.open && t.iterationsDropped)
+        append(out, "   dropped {}", t.iterationsDropped);
+    out += '\n';
     if (p.arrivals.open)
         append(out, "{}arrivals ...... planned {}   started {}   dropped {}   pool max {} vusers\n",
                indent, p.arrivals.planned, t.iterationsStarted, t.iterationsDropped,
@@ -347,6 +353,9 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
     j["incomplete"] = s.incomplete.empty() ? nlohmann::json() : nlohmann::json(s.incomplete);
     j["vusers"] = {{"max", s.maxVusers}, {"planned_max", s.maxPlannedVusers}};
     partJson(j, partOf(s), s.elapsedSeconds);
+    if (!s.arrivals.open && std::any_of(s.groups.begin(), s.groups.end(),
+                                        [](const auto &g) { return g.arrivals.open; }))
+        j["model"] = "mixed"; // open and closed groups: each group's entry says which
     j["error_messages"] = nlohmann::json::array();
     for (const ErrorMessageCount &e : s.topErrors) {
         j["error_messages"].push_back({{"message", e.message},

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -55,9 +56,19 @@ std::unique_ptr<GroupShared> resolveGroup(GroupConfig config, const RunConfig &r
     if (!ownProfile && config.weight > 0) {
         if (!run.arrivalRate.empty()) {
             std::vector<ArrivalStage> stages = run.arrivalRate.stages();
+            const double share = config.weight / openWeights;
             for (ArrivalStage &stage : stages)
-                stage.target *= config.weight / openWeights;
+                stage.target *= share;
             config.arrivalRate = ArrivalProfile(std::move(stages));
+            // And its share of the run's vuser pool, rounded up (a group never gets none),
+            // unless it has a pool of its own.
+            if (config.preAllocatedVusers == 0 && config.maxVusers == 0) {
+                const auto part = [share](long long vusers) {
+                    return (long long)std::ceil(double(vusers) * share - 1e-9);
+                };
+                config.preAllocatedVusers = part(run.preAllocatedVusers);
+                config.maxVusers = part(std::max(run.maxVusers, run.preAllocatedVusers));
+            }
         } else {
             group->weighted = true;
         }
@@ -140,7 +151,7 @@ public:
     void report(bool final);
     /// Warns once per stall about a worker that has not come back to its event loop; after an
     /// interrupt, true when one has not come back for long enough to be left behind.
-    bool watch(std::uint64_t now);
+    bool watch(std::uint64_t scheduleNow);
     std::string stalledWorkerText(const Worker &worker, std::uint64_t now) const;
     void publish(std::shared_ptr<const Snapshot> snapshot);
     double scheduleSeconds(std::uint64_t now) const;
@@ -532,8 +543,12 @@ std::string Run::Private::stalledWorkerText(const Worker &worker, std::uint64_t 
     return text;
 }
 
-bool Run::Private::watch(std::uint64_t now)
+bool Run::Private::watch(std::uint64_t scheduleNow)
 {
+    // Workers stamp their turns with the real clock: compare with that, never with the
+    // schedule's (a test's hand-turned clock may be far ahead of it).
+    const std::uint64_t now = nowNs();
+    const double elapsedSeconds = double(scheduleNow - shared.startNs) / 1e9;
     // The loop turns at least once a second when idle: 3 s without a turn is a stall.
     constexpr std::uint64_t stallNs = 3'000'000'000ULL;
     // A command wakes a healthy worker within milliseconds; one that has not turned since is
@@ -558,7 +573,7 @@ bool Run::Private::watch(std::uint64_t now)
         const bool stalledLong = now >= turn + stallNs;
         if (stalledLong && stallWarned[w] != turn) {
             stallWarned[w] = turn;
-            reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+            reporter->addEvent({elapsedSeconds, "warning",
                                 stalledWorkerText(worker, now) +
                                     "; stopping the run (Ctrl-C, SIGTERM) leaves it behind",
                                 ErrorClass::Other, worker.vuserInScenario()});
@@ -574,7 +589,7 @@ bool Run::Private::watch(std::uint64_t now)
             // per stall: this one, or the one above (which then said what a stop does).
             if (stallWarned[w] != turn) {
                 stallWarned[w] = turn;
-                reporter->addEvent({double(now - shared.startNs) / 1e9, "warning",
+                reporter->addEvent({elapsedSeconds, "warning",
                                     stalledWorkerText(worker, now) +
                                         "; the run is interrupted instead of stopped gracefully",
                                     ErrorClass::Other, worker.vuserInScenario()});
@@ -658,7 +673,8 @@ void Run::Private::controllerLoop()
             std::string reason;
             for (std::size_t w = 0; w < workers.size(); ++w) {
                 if (stalled[w])
-                    reason += (reason.empty() ? "" : "; ") + stalledWorkerText(*workers[w], now);
+                    reason +=
+                        (reason.empty() ? "" : "; ") + stalledWorkerText(*workers[w], nowNs());
             }
             if (CrashGuard::crashedWorker() < 0) {
                 reason += ". It was left behind when the run was aborted; what it did since its "

@@ -82,6 +82,15 @@ public:
 
     // The wait state: one kind at a time, entered by beginWait() and left by endWait().
     bool isWaiting() const { return !std::holds_alternative<NoWait>(m_wait); }
+    /// Between two iterations: its task is done and it waits, if at all, only for its pacing (or
+    /// the pause after quick failures), which holds no coroutine. Such a vuser may leave at once.
+    bool betweenIterations() const
+    {
+        if (!task.done())
+            return false;
+        const auto *sleep = std::get_if<SleepWait>(&m_wait);
+        return !isWaiting() || (sleep && !sleep->handle);
+    }
     /// Only when not waiting already: a vuser is suspended on one thing at a time.
     void beginWait(Wait wait);
     /// Leaves the wait; returns the coroutine to resume.

@@ -668,15 +668,17 @@ void Worker::removeVusers(std::uint64_t count, int group)
             --count;
         }
     }
-    // Vusers that have not started a task yet can go at once.
+    // Vusers between iterations (not started yet, or waiting for their pacing) go at once: a
+    // pacing wait must not hold the end of the profile or a stop.
     std::vector<VuserImpl *> idle;
     for (auto &[id, vuser] : m_vusers) {
-        if (vuser->stopAfterIteration && vuser->task.done() && !vuser->isWaiting() &&
-            !vuser->arrivalPending)
+        if (vuser->stopAfterIteration && vuser->betweenIterations() && !vuser->arrivalPending)
             idle.push_back(vuser.get());
     }
-    for (auto *vuser : idle)
+    for (auto *vuser : idle) {
+        vuser->endWait(); // its timer then finds no wait and is ignored
         retire(*vuser);
+    }
 }
 
 VuserImpl *Worker::find(std::uint64_t id)

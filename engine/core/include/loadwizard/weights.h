@@ -4,11 +4,14 @@
 
 namespace Loadwizard {
 
-/// `total` split in proportion to `weights` (each > 0) by the largest remainder method: the
-/// parts are whole, add up to `total` exactly, and differ from the exact shares by less than
-/// one; ties go to the earlier weight. For a negative total, the parts are the negated split
-/// of -total. Used by the schedule (a weighted mix's vusers at each moment) and the workbench's
-/// chart, so both show the same numbers.
+/// `total` split in proportion to `weights` (each > 0) by the Sainte-Laguë (Webster) method:
+/// the parts are whole and add up to `total` exactly; ties go to the earlier weight. It is
+/// house-monotone: a larger total never gives any part less, so a ramp-up never stops one
+/// group's vuser while it starts another's (the largest remainder method did: 70/25/5 of 9 was
+/// 6/2/1, of 10 7/3/0). The parts are within one of the exact shares, but where seats tie
+/// exactly (13/7/5/3/2/1 of 14 gives the first 7 for 5.87). For a negative total, the parts are the
+/// negated split of -total. Used by the schedule (a weighted mix's vusers at each moment) and the
+/// workbench's chart, so both show the same numbers.
 std::vector<long long> splitByWeights(long long total, const std::vector<double> &weights);
 
 } // namespace Loadwizard

@@ -24,6 +24,15 @@ namespace Loadwizard {
 class OutputSet;
 class Run;
 
+/// A threshold on the latency from the intended start (`{from=intended}`) where what it reads
+/// (the run, or its `{group=NAME}`) runs the closed model, which has none: such a threshold
+/// could only be "no data". The project's thresholds, then `flagged` (`--threshold`), against
+/// the prepared run's models; the error names `thresholds[i]` or `--threshold`. Expressions
+/// are assumed parsed already (one that does not parse is skipped).
+std::optional<Error> intendedThresholdProblem(const Project &project,
+                                              const std::vector<ThresholdSettings> &flagged,
+                                              const RunConfig &config);
+
 /// What a session takes besides the project: the command line's or the GUI's additions.
 struct RunSessionOptions
 {

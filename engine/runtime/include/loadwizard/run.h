@@ -61,7 +61,7 @@ struct GroupConfig
     long long preAllocatedVusers = 0; ///< open model: see RunConfig
     long long maxVusers = 0;
     /// A share of the run's profile, against the other weighted groups' weights: vusers split
-    /// by largest remainder (they add up to the run's at every moment), arrivals by scaling.
+    /// by Sainte-Laguë (they add up to the run's at every moment), arrivals by scaling.
     double weight = 0;
     /// The group's profile starts this long after the run (not with a weight).
     double startDelaySeconds = 0;
