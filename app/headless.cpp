@@ -348,14 +348,9 @@ tl::expected<PacingSettings, Error> parsePacing(const std::string &text)
 }
 
 /// --arrival-rate, --pre-allocated-vusers, --max-vusers and --pacing over the project's values.
-tl::expected<void, Error> applyWorkloadOptions(const Options &options, bool flat, Project &project)
+tl::expected<void, Error> applyWorkloadOptions(const Options &options, Project &project)
 {
     if (!options.arrivalRate.empty()) {
-        if (!options.rampup.empty() || flat || options.iterations > 0)
-            return tl::make_unexpected(optionError(
-                "cannot be combined with --rampup, --vus, --duration or --iterations (the open "
-                "model's profile sets how many iterations start, and when)",
-                "--arrival-rate"));
         auto profile = ArrivalProfile::parse(options.arrivalRate);
         if (!profile) {
             auto error = profile.error();
@@ -455,6 +450,12 @@ tl::expected<Project, Error> projectFor(const Options &options)
             project.name = std::filesystem::path(options.scenario).stem().string();
     }
     const bool flat = options.vus > 0 || !options.duration.empty();
+    // Before what --vus needs: the combination is the mistake, not a missing --duration.
+    if (!options.arrivalRate.empty() && (!options.rampup.empty() || flat || options.iterations > 0))
+        return tl::make_unexpected(optionError(
+            "cannot be combined with --rampup, --vus, --duration or --iterations (the open "
+            "model's profile sets how many iterations start, and when)",
+            "--arrival-rate"));
     if (flat && !options.rampup.empty())
         return tl::make_unexpected(
             Error{"cannot be combined with --vus or --duration (give one or the other)",
@@ -502,7 +503,7 @@ tl::expected<Project, Error> projectFor(const Options &options)
     }
     if (flat || (!options.rampup.empty()))
         project.arrivalRate = {};
-    if (auto workload = applyWorkloadOptions(options, flat, project); !workload)
+    if (auto workload = applyWorkloadOptions(options, project); !workload)
         return tl::make_unexpected(workload.error());
     if (project.scenario.empty() && !project.inlineScenario && !options.project.empty() && !grouped)
         return tl::make_unexpected(Error{"the project names no scenario (add \"scenario: FILE\" "

@@ -162,6 +162,8 @@ void TestEndToEndArrival::badInputIsExitTwoNamingTheToken_data()
         << "the maximum (2) is below the pre-allocated vusers (5)";
     QTest::newRow("with a ramp-up") << QStringList{"--arrival-rate", "10,1", "--rampup", "1,1"}
                                     << "--arrival-rate: cannot be combined with --rampup";
+    QTest::newRow("with --vus") << QStringList{"--arrival-rate", "10,1", "--vus", "2"}
+                                << "--arrival-rate: cannot be combined with --rampup, --vus";
     QTest::newRow("pool without a rate") << QStringList{"--rampup", "1,1", "--max-vusers", "3"}
                                          << "--max-vusers: sizes the vuser pool";
     QTest::newRow("pacing in the open model")

@@ -23,6 +23,7 @@ private slots:
 
     void aMixRunsEachGroupsScenario();
     void validateListsTheGroups();
+    void weightedGroupsShareAnArrivalRateAndItsPool();
     void flagsMeetAMix_data();
     void flagsMeetAMix();
     void parametersOfAMixAreChecked_data();
@@ -120,6 +121,39 @@ void TestEndToEndGroups::validateListsTheGroups()
                  "  group buy: scenario buy, 25 % of rampup 10,1,0,2\n");
 }
 
+void TestEndToEndGroups::weightedGroupsShareAnArrivalRateAndItsPool()
+{
+    // 20/s for 1 s shared 3:1 (15 and 5 arrivals), the project's pool of 8 split 6 and 2; each
+    // iteration takes about 100 ms, so the pools hold them all. (Such a mix used to be refused:
+    // "an arrival-rate profile needs a vuser pool".)
+    const QString project =
+        mix("open-mix.yaml", "{arrival_rate: \"20,0,20,1\", pool: {pre_allocated: 8, max: 8}}");
+    const Outcome validated = m_harness.run({"validate", project});
+    QVERIFY2(validated.finished && validated.exitCode == 0, validated.describe());
+    QCOMPARE(QString::fromUtf8(validated.out),
+             project + ": ok (2 groups, 1 s)\n" +
+                 "  group browse: scenario browse, 75 % of arrival rate 20,0,20,1 (pool 6 to 6 "
+                 "vusers)\n"
+                 "  group buy: scenario buy, 25 % of arrival rate 20,0,20,1 (pool 2 to 2 "
+                 "vusers)\n");
+    const QString json = m_harness.scratchPath("open-mix.json");
+    const Outcome outcome = m_harness.run({"run", project, "--summary-json", json});
+    QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe());
+    const QJsonObject summary = readJson(json);
+    QVERIFY(countsAddUp(summary));
+    QCOMPARE(summary.value("model").toString(), QStringLiteral("open"));
+    QCOMPARE(count(summary, {"arrivals", "planned"}), 20);
+    const QJsonArray groups = summary.value("groups").toArray();
+    QCOMPARE(groups.size(), 2);
+    const QJsonObject browse = groups[0].toObject(), buy = groups[1].toObject();
+    QCOMPARE(count(browse, {"arrivals", "planned"}), 15);
+    QCOMPARE(count(buy, {"arrivals", "planned"}), 5);
+    QCOMPARE(count(browse, {"arrivals", "started"}) + count(browse, {"arrivals", "dropped"}), 15);
+    QCOMPARE(count(buy, {"arrivals", "started"}) + count(buy, {"arrivals", "dropped"}), 5);
+    QCOMPARE(count(browse, {"arrivals", "pool_max"}), 6);
+    QCOMPARE(count(buy, {"arrivals", "pool_max"}), 2);
+}
+
 void TestEndToEndGroups::flagsMeetAMix_data()
 {
     QTest::addColumn<QByteArray>("extra");
@@ -133,6 +167,9 @@ void TestEndToEndGroups::flagsMeetAMix_data()
     QTest::newRow("--rampup replaces the shared profile")
         << QByteArray() << QStringList{"--rampup", "4,0.5"} << 0
         << "loadwizard: group browse: 75 % of rampup 4,0.5\n";
+    QTest::newRow("--arrival-rate makes the shared profile open")
+        << QByteArray() << QStringList{"--arrival-rate", "8,0,8,0.5", "--max-vusers", "4"} << 0
+        << "loadwizard: group buy: 25 % of arrival rate 8,0,8,0.5 (pool 0 to 1 vusers)\n";
     QTest::newRow("--vus and --duration too")
         << QByteArray() << QStringList{"--vus", "2", "--duration", "0.5s"} << 0
         << "loadwizard: group buy: 25 % of rampup 2000,0.001,0,0.499\n";
@@ -175,7 +212,7 @@ void TestEndToEndGroups::parametersOfAMixAreChecked_data()
     QTest::newRow("a missing scenario file")
         << QByteArray("loadwizard: 1\ngroups:\n"
                       "  - {name: a, scenario: missing.yaml, profile: {rampup: \"1,1\"}}\n")
-        << QStringList() << "missing.yaml";
+        << QStringList() << "params.yaml: groups[0].scenario: group \"a\": cannot open ";
 }
 
 void TestEndToEndGroups::parametersOfAMixAreChecked()

@@ -1301,6 +1301,12 @@ void TestProject::rejectsBadThresholds_data()
     QTest::newRow("a bad abort") << head + "  - {threshold: \"p95 < 1\", abort: maybe}\n"
                                  << 4 << "thresholds[0].abort"
                                  << "";
+    QTest::newRow("the command line's options")
+        << head + "  - \"p95 < 1s;abort\"\n"
+        << 4 << "thresholds[0]"
+        << "column 8: unit \"s;abort\" does not fit this metric (ms, s, or a plain number of "
+           "milliseconds) in \"p95 < 1s;abort\" (;abort and ;grace= are --threshold's; in a "
+           "project write {threshold: \"…\", abort: true, grace: 10s})";
     QTest::newRow("a bad grace") << head + "  - {threshold: \"p95 < 1\", grace: soon}\n"
                                  << 4 << "thresholds[0].grace"
                                  << "\"soon\" is not a duration";

@@ -292,14 +292,21 @@ void TestThresholdEvaluator::writesJUnitWithOneCasePerThresholdAndCheck()
     results[1].aborted = true;
     // 2026-12-03T06:00:00Z
     const auto started = std::chrono::system_clock::time_point(std::chrono::seconds(1796277600));
-    const std::string xml = junitReport(s, results, {"shop <test>", started, "ci-7"});
+    // The run itself is a case, an error when it did not complete (a stop, a crash): a CI job
+    // must not read a stopped run as green.
+    const std::string xml = junitReport(
+        s, results, {"shop <test>", started, "ci-7", "stopped before the end of the profile"});
     QCOMPARE(
         QString::fromStdString(xml),
         QString::fromUtf8(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuite name=\"shop &lt;test&gt;\" tests=\"5\" failures=\"3\" errors=\"0\" "
+            "<testsuite name=\"shop &lt;test&gt;\" tests=\"6\" failures=\"3\" errors=\"1\" "
             "skipped=\"0\" time=\"12.500\" timestamp=\"2026-12-03T06:00:00\" hostname=\"ci-7\">\n"
             "  <properties/>\n"
+            "  <testcase classname=\"loadwizard\" name=\"run\" time=\"12.500\">\n"
+            "    <error type=\"run\" message=\"stopped before the end of the profile\">stopped "
+            "before the end of the profile</error>\n"
+            "  </testcase>\n"
             "  <testcase classname=\"loadwizard.thresholds\" name=\"p95 &lt; 1s\" "
             "time=\"12.500\"/>\n"
             "  <testcase classname=\"loadwizard.thresholds\" name=\"error_rate &lt; 1%\" "
@@ -411,6 +418,24 @@ void TestThresholdEvaluator::takesAGroupsPercentilesFromItsHistograms()
              ThresholdStatus::NoData);
     QCOMPARE(evaluateOne("iterations_failed{group=later} == 0", twoGroups(), groups).status,
              ThresholdStatus::NoData);
+    // The same when the snapshot has the group but it has not started (its start delay): a
+    // count of 0 neither fails nor aborts the run before the group's turn; at the end it is 0.
+    Snapshot waiting = twoGroups();
+    waiting.groups.push_back(GroupSnapshot{});
+    waiting.groups.back().name = "later";
+    auto aborting = ThresholdEvaluator::create({{"count(iterations){group=later} > 0", true, 0},
+                                                {"count(errors){group=later} == 0", false, 0}},
+                                               groups);
+    QVERIFY(aborting);
+    auto pending = aborting->evaluate(waiting);
+    QCOMPARE(pending[0].status, ThresholdStatus::NoData);
+    QCOMPARE(pending[1].status, ThresholdStatus::NoData);
+    QVERIFY(!ThresholdEvaluator::abortingThreshold(pending, 10));
+    waiting.final = true;
+    auto ended = aborting->evaluate(waiting);
+    QCOMPARE(ended[0].status, ThresholdStatus::Failed);
+    QCOMPARE(ended[0].observedText, std::string("0"));
+    QCOMPARE(ended[1].status, ThresholdStatus::Passed);
     // "default" names the whole run only in a run without groups.
     QCOMPARE(evaluateOne("count(errors){group=default} == 2", handBuilt()).status,
              ThresholdStatus::Passed);
@@ -464,9 +489,10 @@ void TestThresholdEvaluator::writesJUnitWithTheGroups()
         QString::fromStdString(xml),
         QString::fromUtf8(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuite name=\"mix\" tests=\"4\" failures=\"2\" errors=\"0\" "
+            "<testsuite name=\"mix\" tests=\"5\" failures=\"2\" errors=\"0\" "
             "skipped=\"0\" time=\"20.000\" timestamp=\"2026-12-03T06:00:00\" hostname=\"ci-7\">\n"
             "  <properties/>\n"
+            "  <testcase classname=\"loadwizard\" name=\"run\" time=\"20.000\"/>\n"
             "  <testcase classname=\"loadwizard.thresholds.buy\" name=\"error_rate{group=buy} "
             "&lt; 5%\" time=\"20.000\">\n"
             "    <failure type=\"threshold\" message=\"observed 10.00 %\">error_rate{group=buy} "

@@ -192,6 +192,9 @@ void TestThresholds::rejectsBadExpressionsWithTheColumn_data()
     QTest::newRow("escape sequence")
         << "p95(request:a\x1b[2Jb) < 5" << 14 << "control character U+001B in the expression";
     QTest::newRow("newline") << "p95 < 5\nrm" << 8 << "control character U+000A";
+    QTest::newRow("exponent percentile") << "p1e2 < 5" << 1 << "unknown metric \"p1e2\"";
+    QTest::newRow("two points") << "p99.9.9 < 5" << 1 << "unknown metric";
+    QTest::newRow("negative zero") << "p95 < -0" << 7 << "not negative";
     QTest::newRow("negative latency") << "p95 < -5ms" << 7 << "not negative";
     QTest::newRow("negative count") << "count(errors) >= -1" << 18 << "not negative";
     QTest::newRow("percentage above 100") << "checks > 150%" << 10 << "at most 100%";
@@ -240,8 +243,8 @@ void TestThresholds::readsTheCommandLineForm_data()
                                      << "p95 < 5ms" << true << 10.0;
     QTest::newRow("grace in minutes") << "p95 < 5;grace=2m;abort"
                                       << "p95 < 5" << true << 120.0;
-    QTest::newRow("grace in ms") << "p95 < 5;grace=1500ms"
-                                 << "p95 < 5" << false << 1.5;
+    QTest::newRow("grace in ms") << "p95 < 5;abort;grace=1500ms"
+                                 << "p95 < 5" << true << 1.5;
     QTest::newRow("a quoted ';' is part of the name") << "checks:\"a;b\" > 99%;abort"
                                                       << "checks:\"a;b\" > 99%" << true << 0.0;
 }
@@ -276,6 +279,8 @@ void TestThresholds::rejectsBadCommandLineOptions_data()
                                  << "--threshold: column 16: option \"abort\" given twice";
     QTest::newRow("grace twice") << "p95 < 5;grace=1s;grace=2s"
                                  << "--threshold: column 18: option \"grace=\" given twice";
+    QTest::newRow("grace without abort") << "p95 < 5;grace=10s"
+                                         << "--threshold: column 9: grace= only delays an abort";
     QTest::newRow("bad grace") << "p95 < 5;grace=soon"
                                << "--threshold: column 15: bad grace period \"soon\"";
     QTest::newRow("negative grace") << "p95 < 5;grace=-1s"

@@ -74,4 +74,12 @@ std::vector<long long> splitByWeights(long long total, const std::vector<double>
     return parts;
 }
 
+long long poolShare(long long vusers, double weight, double weights)
+{
+    if (!(weights > 0) || vusers <= 0)
+        return 0;
+    // Less a hair: 10 × 70/100 is 7.000000000000001 in doubles, and must stay 7.
+    return (long long)std::ceil(double(vusers) * (weight / weights) - 1e-9);
+}
+
 } // namespace Loadwizard

@@ -250,11 +250,20 @@ tl::expected<PreparedRun, Error> prepareRun(const Project &project, const Parame
         auto ready =
             prepareScenario(project, source, visible, compile, trace, prepared, sharedNamesUsed);
         if (!ready) {
-            // Placed in the project file: say which group; a scenario file's error is placed.
+            // Say which group, whether the error is placed in the project file or in the
+            // scenario's (a scenario file that does not open, an init() that throws).
             Error error = ready.error();
-            if ((error.file.empty() || error.file == project.path) &&
-                error.message.find("group \"") == std::string::npos)
+            if (error.message.find("group \"") == std::string::npos)
                 error.message = "group \"" + group.name + "\": " + error.message;
+            if (error.line == 0 && error.field.empty() && error.diagnostics.empty()) {
+                // Nothing placed it: the project's key names it (groups[1].scenario), and the
+                // message the scenario file.
+                if (!error.file.empty() && error.file != project.path &&
+                    error.message.find(error.file) == std::string::npos)
+                    error.message += " (" + error.file + ")";
+                error.field = prefix + "scenario";
+                error.file = project.path;
+            }
             return tl::make_unexpected(std::move(error));
         }
         if (ready->plugin)

@@ -7,6 +7,7 @@
 #include <loadwizard/outputregistry.h>
 #include <loadwizard/stepsyaml.h>
 #include <loadwizard/suggest.h>
+#include <loadwizard/weights.h>
 #include <loadwizard/yamlreader.h>
 
 #include <algorithm>
@@ -246,10 +247,17 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
         const auto expression = reader.string(*expressionNode, expressionPath);
         if (!expression)
             return tl::unexpected(expression.error());
-        if (auto parsed = parseThreshold(*expression, groups); !parsed)
-            return tl::unexpected(
-                reader.error(*expressionNode, expressionPath,
-                             parsed.error().message + " in \"" + shortened(*expression) + "\""));
+        if (auto parsed = parseThreshold(*expression, groups); !parsed) {
+            // `p95 < 1s;abort` is the command line's form; a file says it with keys.
+            const std::string hint =
+                expression->find(';') == std::string::npos
+                    ? std::string()
+                    : " (;abort and ;grace= are --threshold's; in a project write {threshold: "
+                      "\"…\", abort: true, grace: 10s})";
+            return tl::unexpected(reader.error(*expressionNode, expressionPath,
+                                               parsed.error().message + " in \"" +
+                                                   shortened(*expression) + "\"" + hint));
+        }
         threshold.expression = *expression;
         thresholds.push_back(std::move(threshold));
     }
@@ -918,18 +926,34 @@ std::string describeGroupWorkload(const Project &project, const ProjectGroup &gr
         return "arrival rate " + arrivalRate.toString() + " (pool " + std::to_string(pre) + " to " +
                std::to_string(std::max(pre, max)) + " vusers)";
     };
+    std::string text;
     if (group.weight > 0) {
         double weights = 0;
         for (const ProjectGroup &other : project.groups)
             weights += other.weight;
-        return formatNumber(std::round(group.weight / weights * 1000) / 10) + " % of " +
-               profileText(project.profile, project.arrivalRate, project.preAllocatedVusers,
-                           project.maxVusers);
+        text = formatNumber(std::round(group.weight / weights * 1000) / 10) + " % of ";
+        if (project.arrivalRate.empty()) {
+            text += "rampup " + project.profile.toString();
+        } else {
+            // Its own part of the shared pool, as the schedule gives it.
+            const long long pre = poolShare(project.preAllocatedVusers, group.weight, weights);
+            const long long max = poolShare(std::max(project.maxVusers, project.preAllocatedVusers),
+                                            group.weight, weights);
+            text += "arrival rate " + project.arrivalRate.toString() + " (pool " +
+                    std::to_string(pre) + " to " + std::to_string(max) + " vusers)";
+        }
+    } else {
+        text = profileText(group.profile, group.arrivalRate, group.preAllocatedVusers,
+                           group.maxVusers);
+        if (group.startDelaySeconds > 0)
+            text += ", after " + formatNumber(group.startDelaySeconds) + " s";
     }
-    std::string text =
-        profileText(group.profile, group.arrivalRate, group.preAllocatedVusers, group.maxVusers);
-    if (group.startDelaySeconds > 0)
-        text += ", after " + formatNumber(group.startDelaySeconds) + " s";
+    if (group.pacing.enabled())
+        text += ", pacing " + formatNumber(group.pacing.minSeconds) +
+                (group.pacing.maxSeconds > group.pacing.minSeconds
+                     ? "-" + formatNumber(group.pacing.maxSeconds)
+                     : std::string()) +
+                " s";
     return text;
 }
 

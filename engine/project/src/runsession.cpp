@@ -191,9 +191,12 @@ std::string RunSession::junitXml() const
 {
     if (!m_final)
         return {};
-    return junitReport(
-        *m_final, thresholdResults(),
-        JUnitRun{m_project.name.empty() ? m_header.scenario : m_project.name, m_startedAt, {}});
+    // The run's own problems; the thresholds' are their own test cases.
+    return junitReport(*m_final, thresholdResults(),
+                       JUnitRun{m_project.name.empty() ? m_header.scenario : m_project.name,
+                                m_startedAt,
+                                {},
+                                runVerdict(*m_final, {}, m_header.stopped)});
 }
 
 std::vector<std::string> RunSession::outputNames() const

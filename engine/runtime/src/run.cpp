@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -63,11 +62,10 @@ std::unique_ptr<GroupShared> resolveGroup(GroupConfig config, const RunConfig &r
             // And its share of the run's vuser pool, rounded up (a group never gets none),
             // unless it has a pool of its own.
             if (config.preAllocatedVusers == 0 && config.maxVusers == 0) {
-                const auto part = [share](long long vusers) {
-                    return (long long)std::ceil(double(vusers) * share - 1e-9);
-                };
-                config.preAllocatedVusers = part(run.preAllocatedVusers);
-                config.maxVusers = part(std::max(run.maxVusers, run.preAllocatedVusers));
+                config.preAllocatedVusers =
+                    poolShare(run.preAllocatedVusers, config.weight, openWeights);
+                config.maxVusers = poolShare(std::max(run.maxVusers, run.preAllocatedVusers),
+                                             config.weight, openWeights);
             }
         } else {
             group->weighted = true;

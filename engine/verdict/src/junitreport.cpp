@@ -112,7 +112,17 @@ std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdRes
                         const JUnitRun &run)
 {
     std::size_t failures = 0;
-    std::string cases;
+    std::string cases =
+        fmt::format("  <testcase classname=\"loadwizard\" name=\"run\" time=\"{:.3f}\"",
+                    snapshot.elapsedSeconds);
+    if (run.problem.empty())
+        cases += "/>\n";
+    else
+        cases += fmt::format(
+            ">\n    <error type=\"run\" message=\"{}\">{}</error>\n  </testcase>\n",
+            xmlEscaped(run.problem),
+            xmlEscaped(run.problem +
+                       (snapshot.incomplete.empty() ? std::string() : ": " + snapshot.incomplete)));
     for (const auto &result : thresholds) {
         cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
                              xmlEscaped(classname("loadwizard.thresholds", result.group)),
@@ -161,13 +171,13 @@ std::string junitReport(const Snapshot &snapshot, const std::vector<ThresholdRes
         for (const GroupSnapshot &group : snapshot.groups)
             checkCasesOf(group.checks, group.name);
     }
-    const std::size_t tests = thresholds.size() + checkCases;
+    const std::size_t tests = 1 + thresholds.size() + checkCases;
     const std::string suite = run.suite.empty() ? std::string("loadwizard") : run.suite;
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    xml += fmt::format("<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+    xml += fmt::format("<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                        "skipped=\"0\" time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
-                       xmlEscaped(suite), tests, failures, snapshot.elapsedSeconds,
-                       timestamp(run.started),
+                       xmlEscaped(suite), tests, failures, run.problem.empty() ? 0 : 1,
+                       snapshot.elapsedSeconds, timestamp(run.started),
                        xmlEscaped(run.hostname.empty() ? localHostname() : run.hostname));
     xml += "  <properties/>\n";
     xml += cases;

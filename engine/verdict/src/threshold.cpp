@@ -280,7 +280,7 @@ tl::expected<void, Error> Reader::value(ThresholdExpression &expression)
                     atEnd() ? std::string("expected a value")
                             : "expected a number, got \"" + shortened(tokenHere()) + "\"");
     m_pos += std::size_t(end - begin);
-    if (number < 0)
+    if (std::signbit(number)) // -0 too
         return fail(start, m_text.substr(start, m_pos - start),
                     "a threshold's value is not negative (no latency, rate or count is)");
     skipSpaces();
@@ -360,6 +360,10 @@ tl::expected<ThresholdExpression, Error> Reader::read()
     bool names = true, iterationsAndErrors = false, required = false;
     if (metric.size() > 1 && metric[0] == 'p' &&
         std::isdigit(static_cast<unsigned char>(metric[1]))) {
+        // Digits and one point only: from_chars alone would read p1e2 as p100.
+        if (metric.find_first_not_of("0123456789.", 1) != std::string_view::npos ||
+            std::count(metric.begin(), metric.end(), '.') > 1)
+            return unknown();
         double p = 0;
         const auto [end, ec] = std::from_chars(metric.data() + 1, metric.data() + metric.size(), p);
         if (ec != std::errc() || end != metric.data() + metric.size())
@@ -528,6 +532,10 @@ tl::expected<ThresholdSettings, Error> parseThresholdFlag(std::string_view text,
                                    : unknownOption(option));
         }
     }
+    if (graced && !settings.abort)
+        return optionError(text.find("grace="), "grace=",
+                           "grace= only delays an abort: add ;abort (a threshold without it is "
+                           "judged at the end whatever the grace)");
     auto parsed = parseThreshold(settings.expression, groups);
     if (!parsed) {
         Error error = parsed.error();

@@ -72,6 +72,12 @@ std::optional<Scope> scopeOf(const ThresholdExpression &expression, const Snapsh
                      &snapshot.transactionsTotal,
                      &snapshot.checks};
     for (const GroupSnapshot &group : snapshot.groups) {
+        // A group that has not started yet (a start delay) has no data until the end: a count
+        // of 0 then must not fail, nor abort, a run whose group is still to come.
+        const bool started = group.maxVusers > 0 || group.arrivals.planned > 0 ||
+                             group.total.iterationsStarted > 0 || group.total.requests > 0;
+        if (group.name == expression.group && !started && !snapshot.final)
+            return std::nullopt;
         if (group.name == expression.group)
             return Scope{&group.total,
                          &group.totalLatency,
@@ -288,6 +294,8 @@ std::string runVerdict(const Snapshot &snapshot, const std::vector<ThresholdResu
         parts.push_back(fmt::format("thresholds failed ({} of {})", failed, results.size()));
     if (snapshot.total.requests > 0 && snapshot.total.requestErrors == snapshot.total.requests)
         parts.push_back("every request failed");
+    if (snapshot.total.vuserInitFailures > 0 && snapshot.total.iterationsStarted == 0)
+        parts.push_back("every vuser failed its vuserInit (no iteration ran)");
     std::string verdict;
     for (const auto &part : parts)
         verdict += (verdict.empty() ? "" : "; ") + part;

@@ -14,4 +14,8 @@ namespace Loadwizard {
 /// workbench's chart, so both show the same numbers.
 std::vector<long long> splitByWeights(long long total, const std::vector<double> &weights);
 
+/// A weighted open group's part of the shared vuser pool: `vusers` × weight / weights, rounded
+/// up (a group never gets none of a pool that has vusers). The schedule and `validate` use it.
+long long poolShare(long long vusers, double weight, double weights);
+
 } // namespace Loadwizard

@@ -75,6 +75,7 @@ std::string formatObserved(const ThresholdExpression &expression, double value);
 std::size_t failedThresholds(const std::vector<ThresholdResult> &results, bool final);
 
 /// What is wrong with the run, for people: "thresholds failed (2 of 5)", "every request failed",
+/// "every vuser failed its vuserInit (no iteration ran)",
 /// joined with "; ", after "aborted by threshold \"…\"" when one stopped the run, or `stopped`
 /// ("stopped before the end of the profile") when someone did, and "incomplete" when a worker
 /// was left behind; empty when nothing is.
