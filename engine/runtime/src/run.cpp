@@ -665,7 +665,7 @@ void Run::Private::controllerLoop()
         const long long active = shared.activeVusers.load(std::memory_order_relaxed);
         maxVusers =
             std::max({maxVusers, active, shared.peakVusers.load(std::memory_order_relaxed)});
-        hub->poll(active);
+        hub->poll(shared.runningVusers()); // not the open model's idle pool vusers
         if (watch(now)) {
             abandoned = true;
             std::string reason;
@@ -777,7 +777,7 @@ tl::expected<void, Error> Run::start()
             long long running = 0;
             for (std::size_t g = 0; g < groups.size() && g < self->shared.groups.size(); ++g) {
                 if (groups[g])
-                    running += self->shared.groups[g]->activeVusers.load(std::memory_order_relaxed);
+                    running += self->shared.groups[g]->runningVusers();
             }
             return running;
         });

@@ -949,8 +949,8 @@ void Worker::startRendezvous(VuserImpl &vuser, Detail::RendezvousAwaitable &op,
 {
     const std::uint64_t token = m_nextToken++;
     vuser.beginWait(VuserImpl::RendezvousWait{handle, &op, token});
-    m_shared.hub->arrive(op.name, m_index, vuser.id(), token,
-                         m_shared.activeVusers.load(std::memory_order_relaxed), vuser.group);
+    m_shared.hub->arrive(op.name, m_index, vuser.id(), token, m_shared.runningVusers(),
+                         vuser.group);
 }
 
 } // namespace Loadwizard::Engine

@@ -46,7 +46,16 @@ struct GroupShared
     /// One per GroupConfig::data entry; looked up before the run's.
     std::vector<std::unique_ptr<DataFeeder>> feeders;
     std::atomic<long long> activeVusers{0};
+    /// Open model: the pool's idle vusers, on every worker (active but running no iteration).
+    std::atomic<long long> idleVusers{0};
     std::atomic<long long> peakVusers{0}; ///< as the workers saw it when starting them
+    /// Active vusers that run an iteration or wait for their next (not idle in a pool): the
+    /// base of a rendezvous's `all` and `percent` policies.
+    long long runningVusers() const
+    {
+        return activeVusers.load(std::memory_order_relaxed) -
+               idleVusers.load(std::memory_order_relaxed);
+    }
     /// The profile's total duration, its start delay included (the run's for a weighted one).
     double totalSeconds = 0;
 };
@@ -95,6 +104,14 @@ struct RunShared
     /// Nanoseconds of schedule time at the clock reading `clockNow` (frozen while paused, and
     /// at the stop).
     std::uint64_t scheduleNs(std::uint64_t clockNow) const;
+    /// Every group's GroupShared::runningVusers().
+    long long runningVusers() const
+    {
+        long long running = 0;
+        for (const auto &group : groups)
+            running += group->runningVusers();
+        return running;
+    }
 };
 
 /// What a capped name names (each kind has its own registry and its own warning).

@@ -148,6 +148,7 @@ int Worker::startGroupArrivals(int group, bool all, int budget, std::uint64_t sc
             idle = find(arrivals.idle.back());
             arrivals.idle.pop_back();
             arrivals.poolIdle.fetch_sub(1, std::memory_order_relaxed);
+            m_shared.groups[std::size_t(group)]->idleVusers.fetch_sub(1, std::memory_order_relaxed);
         }
         if (idle) {
             idle->stepEndNs = intendedNs;
@@ -185,6 +186,7 @@ void Worker::toPool(VuserImpl &vuser)
     }
     arrivals.idle.push_back(vuser.id());
     arrivals.poolIdle.fetch_add(1, std::memory_order_relaxed);
+    group(vuser).idleVusers.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Worker::stopArrivals()
@@ -197,7 +199,8 @@ void Worker::stopArrivals()
         m_interval->groups[g].counters.iterationsDropped += arrivals.waiting.size();
         arrivals.waiting.clear();
         arrivals.idle.clear(); // removeVusers() retires them
-        arrivals.poolIdle.store(0, std::memory_order_relaxed);
+        m_shared.groups[g]->idleVusers.fetch_sub(
+            arrivals.poolIdle.exchange(0, std::memory_order_relaxed), std::memory_order_relaxed);
         arrivals.nextArrivalSeconds = std::numeric_limits<double>::infinity();
     }
     m_arrivalWakeNs = 0;
