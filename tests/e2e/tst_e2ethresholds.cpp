@@ -37,6 +37,7 @@ private slots:
     void reportsNeverReplaceTheScenarioOrEachOther();
     void everyRequestFailedIsTheVerdict();
     void latencyFromTheIntendedStartIsAThreshold();
+    void anAbortStaysAFailureWhenTheValueRecovers();
 
 private:
     QString baseUrl() const { return QString::fromStdString(m_target.baseUrl()); }
@@ -415,6 +416,27 @@ void TestEndToEndThresholds::latencyFromTheIntendedStartIsAThreshold()
     QVERIFY2(validated.err.contains(project.toUtf8() + ": thresholds[1]: \"p99{from=intended} < "
                                                        "1s\": from=intended reads"),
              validated.describe());
+}
+
+void TestEndToEndThresholds::anAbortStaysAFailureWhenTheValueRecovers()
+{
+    // At the first evaluation no 1.5 s iteration has ended: 0 < 2 aborts the run. The two in
+    // flight end in the graceful stop, and the final count (2) passes: the run still failed
+    // (it exited 0, with a green JUnit report).
+    const QString slow = m_harness.writeFile(
+        "slower.yaml", "steps:\n  - request: GET /delay/1500\n    name: slower\n");
+    const QString junit = m_harness.scratchPath("recovered.xml");
+    const Outcome outcome = m_harness.run(
+        {"run", "--scenario", slow, "--base-url", baseUrl(), "--vus", "2", "--duration", "6s",
+         "--quiet", "--threshold", "count(iterations) >= 2;abort", "--junit", junit});
+    QVERIFY2(outcome.finished && outcome.exitCode == 99, outcome.describe());
+    QVERIFY2(
+        QString::fromUtf8(outcome.out)
+            .contains(thresholdLine("✗", "count(iterations) >= 2", "2") + "   ABORTED THE RUN\n"),
+        outcome.out.constData());
+    QFile file(junit);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY2(file.readAll().contains("failures=\"1\""), qPrintable(junit));
 }
 
 QTEST_GUILESS_MAIN(TestEndToEndThresholds)

@@ -105,6 +105,7 @@ private slots:
     void readsAndRoundTripsThresholds();
     void rejectsBadThresholds_data();
     void rejectsBadThresholds();
+    void warnsOfAGraceWithoutAbort();
     void reportsInlineScenarioErrorsWithTheProjectsLines();
     void readsAndRoundTripsTheOpenModelAndPacing_data();
     void readsAndRoundTripsTheOpenModelAndPacing();
@@ -1323,6 +1324,22 @@ void TestProject::rejectsBadThresholds()
     QFETCH(QString, message);
     QVERIFY2(QString::fromStdString(error.message).startsWith(message),
              qPrintable(describe(error)));
+}
+
+void TestProject::warnsOfAGraceWithoutAbort()
+{
+    std::vector<Error> warnings;
+    const auto project =
+        Loadwizard::parseProject("loadwizard: 1\nprofile: {rampup: \"1,1\"}\nthresholds:\n"
+                                 "  - {threshold: \"p95 < 1s\", grace: 10s}\n"
+                                 "  - {threshold: \"p99 < 2s\", abort: true, grace: 10s}\n",
+                                 "t.yaml", &warnings);
+    QVERIFY(project);
+    QCOMPARE(warnings.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(warnings[0].toString()),
+             QString("t.yaml:4:36: thresholds[0].grace: grace only "
+                     "delays an abort: without abort: true it has "
+                     "no effect"));
 }
 
 QTEST_GUILESS_MAIN(TestProject)

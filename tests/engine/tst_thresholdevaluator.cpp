@@ -245,6 +245,13 @@ void TestThresholdEvaluator::abortsOnlyAfterTheGracePeriod()
     auto noGrace = ThresholdEvaluator::create({{"error_rate < 1%", true, 0}});
     QCOMPARE(ThresholdEvaluator::abortingThreshold(noGrace->evaluate(s), 0.0).value_or(99),
              std::size_t(0));
+    // A threshold that aborted the run stays failed, even when the iterations that ended in the
+    // graceful stop brought its value back (it exited 0 with a green JUnit report).
+    ThresholdResult recovered;
+    recovered.status = ThresholdStatus::Passed;
+    recovered.aborted = true;
+    QVERIFY(recovered.failed(true));
+    QCOMPARE(failedThresholds({recovered}, true), std::size_t(1));
 }
 
 void TestThresholdEvaluator::namesTheThresholdOfABadExpression()

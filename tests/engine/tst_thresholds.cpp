@@ -207,6 +207,8 @@ void TestThresholds::rejectsBadExpressionsWithTheColumn_data()
         << "p95{from=intendd} < 5" << 10 << "did you mean \"intended\"";
     QTest::newRow("from, percentile without stats")
         << "p99.9(requests){from=intended} < 5" << 17 << "p50, p90, p95 and p99";
+    QTest::newRow("from intended, a transaction")
+        << "p99(transaction:buy){from=intended} < 5" << 22 << "a transaction has only its duration";
     QTest::newRow("from twice") << "p95{from=send, from=intended} < 5" << 16
                                 << "selector \"from\" given twice";
     QTest::newRow("group twice") << "p95{group=default,group=default} < 5" << 19

@@ -238,6 +238,10 @@ Status readThresholds(const Reader &reader, const YAML::Node &node, const std::s
             if (!given)
                 return tl::unexpected(reader.error(entry, join(path, "threshold"),
                                                    "missing threshold (the expression)"));
+            // A warning, not an error: the workbench keeps a grace when abort is unticked.
+            if (threshold.graceSeconds > 0 && !threshold.abort)
+                reader.warn(entry["grace"], join(path, "grace"),
+                            "grace only delays an abort: without abort: true it has no effect");
         } else if (entry.IsScalar()) {
             expressionNode.emplace(entry);
         } else {

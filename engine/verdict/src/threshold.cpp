@@ -229,6 +229,10 @@ tl::expected<void, Error> Reader::selector(ThresholdExpression &expression)
                 return fail(keyAt, m_text.substr(keyAt, m_pos - keyAt),
                             "from= applies to latency (pN, med, avg, min, max) only");
             expression.fromIntended = *named == "intended";
+            if (expression.fromIntended && expression.subject == ThresholdSubject::Transaction)
+                return fail(keyAt, m_text.substr(keyAt, m_pos - keyAt),
+                            "from=intended reads requests (requests, request:NAME); a "
+                            "transaction has only its duration");
             if (expression.fromIntended &&
                 expression.aggregation == ThresholdAggregation::Percentile &&
                 expression.percentile != 50 && expression.percentile != 90 &&

@@ -27,10 +27,13 @@ struct ThresholdResult
     double observed = 0;      ///< in the metric's unit (ms, fraction, per second, count)
     std::string observedText; ///< "812.4 ms", "0.50 %", "no data"
     bool aborted = false;     ///< this one stopped the run
-    /// Whether it counts as a failure: Failed, or NoData at the end of the run.
+    /// Whether it counts as a failure: Failed, NoData at the end of the run, or having aborted
+    /// the run (even if the iterations that finished in the graceful stop then brought its
+    /// value back: the run was cut short by it).
     bool failed(bool final) const
     {
-        return status == ThresholdStatus::Failed || (final && status == ThresholdStatus::NoData);
+        return aborted || status == ThresholdStatus::Failed ||
+               (final && status == ThresholdStatus::NoData);
     }
     bool operator==(const ThresholdResult &) const = default;
 };
