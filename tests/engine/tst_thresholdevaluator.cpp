@@ -425,11 +425,14 @@ void TestThresholdEvaluator::takesAGroupsPercentilesFromItsHistograms()
              ThresholdStatus::NoData);
     QCOMPARE(evaluateOne("iterations_failed{group=later} == 0", twoGroups(), groups).status,
              ThresholdStatus::NoData);
-    // The same when the snapshot has the group but it has not started (its start delay): a
-    // count of 0 neither fails nor aborts the run before the group's turn; at the end it is 0.
+    // The same when the snapshot has the group but it has produced nothing (its start delay,
+    // or its vusers' first iterations still running): a count of 0 neither fails nor aborts
+    // the run before the group's turn; at the end it is 0.
     Snapshot waiting = twoGroups();
     waiting.groups.push_back(GroupSnapshot{});
     waiting.groups.back().name = "later";
+    waiting.groups.back().maxVusers = 2; // started, in their first iteration
+    waiting.groups.back().total.iterationsStarted = 2;
     auto aborting = ThresholdEvaluator::create({{"count(iterations){group=later} > 0", true, 0},
                                                 {"count(errors){group=later} == 0", false, 0}},
                                                groups);

@@ -72,11 +72,13 @@ std::optional<Scope> scopeOf(const ThresholdExpression &expression, const Snapsh
                      &snapshot.transactionsTotal,
                      &snapshot.checks};
     for (const GroupSnapshot &group : snapshot.groups) {
-        // A group that has not started yet (a start delay) has no data until the end: a count
-        // of 0 then must not fail, nor abort, a run whose group is still to come.
-        const bool started = group.maxVusers > 0 || group.arrivals.planned > 0 ||
-                             group.total.iterationsStarted > 0 || group.total.requests > 0;
-        if (group.name == expression.group && !started && !snapshot.final)
+        // A group that has produced nothing yet (its start delay, its first iteration still
+        // running) has no data until the end: a count of 0 then must not fail, nor abort, a
+        // run whose group is still to come.
+        const Counters &t = group.total;
+        const bool produced = t.requests > 0 || t.iterations > 0 || t.iterationsDropped > 0 ||
+                              t.checksPassed + t.checksFailed > 0 || t.vuserInitFailures > 0;
+        if (group.name == expression.group && !produced && !snapshot.final)
             return std::nullopt;
         if (group.name == expression.group)
             return Scope{&group.total,
