@@ -127,14 +127,13 @@ void TestEndToEndRendezvous::idlePoolVusersAreNotWaitedFor()
     // The open model, one arrival a second on a pool of 5 pre-allocated vusers: each arrival is
     // the only vuser running an iteration, so `all` releases it at once. It used to count the
     // idle pool vusers as running and wait for four more (the 10 s timeout, here).
-    const QString scenario = m_harness.writeFile(
-        "meet-open.yaml", "steps:\n  - rendezvous: meet\n  - think: 0.01\n");
-    const QString project =
-        m_harness.writeFile("meet-open-project.yaml",
-                            "loadwizard: 1\nscenario: " + scenario.toUtf8() +
-                                "\nprofile:\n  arrival_rate: \"1,0,1,3\"\n"
-                                "  pool: {pre_allocated: 5, max: 5}\n"
-                                "rendezvous:\n  - {name: meet, policy: all, timeout: 10s}\n");
+    const QString scenario =
+        m_harness.writeFile("meet-open.yaml", "steps:\n  - rendezvous: meet\n  - think: 0.01\n");
+    const QString project = m_harness.writeFile(
+        "meet-open-project.yaml", "loadwizard: 1\nscenario: " + scenario.toUtf8() +
+                                      "\nprofile:\n  arrival_rate: \"1,0,1,3\"\n"
+                                      "  pool: {pre_allocated: 5, max: 5}\n"
+                                      "rendezvous:\n  - {name: meet, policy: all, timeout: 10s}\n");
     const QString json = m_harness.scratchPath("meet-open.json");
     const Outcome outcome = m_harness.run({"run", project, "--quiet", "--summary-json", json});
     QVERIFY2(outcome.finished && outcome.exitCode == 0, outcome.describe());
