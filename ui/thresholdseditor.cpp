@@ -102,6 +102,15 @@ ThresholdsEditor::ThresholdsEditor(ProjectDocument *document, ThresholdsView *vi
     refresh();
 }
 
+ThresholdsEditor::~ThresholdsEditor()
+{
+    // QWidget's destructor deletes the children after this part of the object is gone; the
+    // expression field losing its focus then emits editingFinished into a half-destroyed
+    // editor (UBSan: "member access … which does not point to an object of type").
+    for (QObject *child : findChildren<QObject *>())
+        child->disconnect(this);
+}
+
 int ThresholdsEditor::currentThreshold() const
 {
     const int row = m_view->currentItem() ? m_view->indexOfTopLevelItem(m_view->currentItem()) : -1;

@@ -28,6 +28,7 @@ class ThresholdsEditor : public QWidget
 
 public:
     ThresholdsEditor(ProjectDocument *document, ThresholdsView *view, QWidget *parent = nullptr);
+    ~ThresholdsEditor() override;
 
     ThresholdsView *view() const { return m_view; }
     QLineEdit *expressionEdit() const { return m_expression; }

@@ -174,6 +174,7 @@ private slots:
     void runsOpenAndClosedGroupsTogether();
     void weightedArrivalsScaleTheRate();
     void weightedArrivalsShareTheRunsPool();
+    void weightedArrivalsAddUpToThePlan();
     void startDelayShiftsAGroupsProfile();
     void feedsEachGroupItsOwnData();
     void pacesEachGroupByItsOwnPacing();
@@ -447,6 +448,36 @@ void TestGroups::weightedArrivalsShareTheRunsPool()
     QCOMPARE(groupOf(*final, "rest").arrivals.planned, std::uint64_t(20));
     QCOMPARE(groupOf(*final, "most").total.iterationsDropped, std::uint64_t(52));
     QCOMPARE(groupOf(*final, "rest").total.iterationsDropped, std::uint64_t(17));
+    verifyCountsAddUp(*final);
+}
+
+void TestGroups::weightedArrivalsAddUpToThePlan()
+{
+    // 10/s for 1 s dealt 1:1:1: 4, 3 and 3, the run's 10 exactly. (Each group planned its own
+    // third of the rate from 0 s: 4 each, 12 in all.)
+    Record record;
+    RunConfig config;
+    config.arrivalRate = ArrivalProfile::parse("10,0,10,1").value();
+    config.preAllocatedVusers = 12; // 4 each: the clock jumps, and all are due at once
+    for (const char *name : {"a", "b", "c"}) {
+        GroupConfig g = group(record, name);
+        g.weight = 1;
+        config.groups.push_back(std::move(g));
+    }
+    ClockedRun r(std::move(config));
+    QVERIFY(r.run->start());
+    r.setMilliseconds(990);
+    QVERIFY(r.waitForStarts(record, "a", 4));
+    QVERIFY(r.waitForStarts(record, "b", 3));
+    QVERIFY(r.waitForStarts(record, "c", 3));
+    r.setMilliseconds(1000);
+    const auto final = r.run->wait();
+    QVERIFY(final);
+    QCOMPARE(groupOf(*final, "a").arrivals.planned, std::uint64_t(4));
+    QCOMPARE(groupOf(*final, "b").arrivals.planned, std::uint64_t(3));
+    QCOMPARE(groupOf(*final, "c").arrivals.planned, std::uint64_t(3));
+    QCOMPARE(final->arrivals.planned, std::uint64_t(10));
+    QCOMPARE(final->total.iterationsStarted, std::uint64_t(10));
     verifyCountsAddUp(*final);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace Loadwizard {
 
@@ -18,18 +19,22 @@ double priority(double weight, long long seat)
     return weight / double(2 * seat - 1);
 }
 
+/// Which part takes the next seat: the highest priority, ties to the earlier.
+std::size_t nextSeat(const std::vector<long long> &parts, const std::vector<double> &weights)
+{
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (priority(weights[i], parts[i] + 1) > priority(weights[best], parts[best] + 1))
+            best = i;
+    }
+    return best;
+}
+
 /// Seats added one at a time from `parts` until they sum to `total`.
 void fill(std::vector<long long> &parts, long long total, const std::vector<double> &weights)
 {
-    long long given = std::accumulate(parts.begin(), parts.end(), 0LL);
-    for (; given < total; ++given) {
-        std::size_t best = 0;
-        for (std::size_t i = 1; i < parts.size(); ++i) {
-            if (priority(weights[i], parts[i] + 1) > priority(weights[best], parts[best] + 1))
-                best = i;
-        }
-        ++parts[best];
-    }
+    for (long long given = std::accumulate(parts.begin(), parts.end(), 0LL); given < total; ++given)
+        ++parts[nextSeat(parts, weights)];
 }
 
 /// Whether every seat given comes before every seat not given.
@@ -72,6 +77,19 @@ std::vector<long long> splitByWeights(long long total, const std::vector<double>
         fill(parts, total, weights);
     }
     return parts;
+}
+
+SeatDealer::SeatDealer(std::vector<double> weights)
+    : m_weights(std::move(weights))
+    , m_parts(m_weights.size(), 0)
+{}
+
+std::size_t SeatDealer::next()
+{
+    const std::size_t to = nextSeat(m_parts, m_weights);
+    ++m_parts[to];
+    ++m_dealt;
+    return to;
 }
 
 long long poolShare(long long vusers, double weight, double weights)

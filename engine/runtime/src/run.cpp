@@ -231,8 +231,20 @@ Run::Private::Private(RunConfig config)
             openWeights += group.weight;
     }
     if (shared.grouped) {
-        for (const GroupConfig &group : run.groups)
+        // The weighted open groups are dealt the run's arrivals one at a time, in their order.
+        std::vector<double> dealt;
+        for (const GroupConfig &group : run.groups) {
             shared.groups.push_back(resolveGroup(group, run, openWeights));
+            if (openWeights > 0 && group.weight > 0 && group.profile.empty() &&
+                group.arrivalRate.empty() && !run.arrivalRate.empty()) {
+                shared.groups.back()->shareIndex = int(dealt.size());
+                dealt.push_back(group.weight);
+            }
+        }
+        for (auto &group : shared.groups) {
+            if (group->shareIndex >= 0)
+                group->shareWeights = dealt;
+        }
     } else {
         shared.groups.push_back(resolveGroup(implicitGroup(run), run, 0));
     }
@@ -487,7 +499,7 @@ void Run::Private::report(bool final)
         const ArrivalProfile &profile = group.config.arrivalRate;
         const double at = std::min(t, profile.totalSeconds());
         arrivals.plannedRate = state == RunState::Running ? profile.rateAt(at) : 0;
-        arrivals.planned = profile.arrivalsBetween(0, at);
+        arrivals.planned = group.plannedArrivals(shared.config, at);
         for (const auto &worker : workers) {
             arrivals.poolSize += worker->poolSize(int(g));
             arrivals.poolIdle += worker->poolIdle(int(g));
@@ -759,7 +771,8 @@ tl::expected<void, Error> Run::start()
         // Every worker taking arrivals holds at least one vuser of the pool, or they would drop.
         group->arrivalWorkers = int(std::min<long long>(
             workerCount, std::max(config.maxVusers, config.preAllocatedVusers)));
-        group->totalArrivals = config.arrivalRate.totalArrivals();
+        group->totalArrivals =
+            group->plannedArrivals(d->shared.config, config.arrivalRate.totalSeconds());
         group->firstPreAllocatedId = nextId;
         nextId += std::uint64_t(std::max(0LL, config.preAllocatedVusers));
     }

@@ -8,6 +8,7 @@
 
 #include <loadwizard/run.h>
 #include <loadwizard/scenario.h>
+#include <loadwizard/weights.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,6 +41,15 @@ struct GroupShared
     /// Closed and weighted: the controller gives it its share of the run's profile.
     bool weighted = false;
     std::uint64_t totalArrivals = 0; ///< open model: the whole profile's
+    /// A weighted open group takes arrivals of the run's schedule (RunConfig::arrivalRate),
+    /// dealt to the weighted open groups one at a time (SeatDealer over `shareWeights`), so that
+    /// they add up to the run's plan exactly; `shareIndex` is its place among them. -1: the
+    /// group plans its own arrivals (config.arrivalRate; for a weighted one, the scaled rate
+    /// serves only to show it).
+    int shareIndex = -1;
+    std::vector<double> shareWeights;
+    /// Arrivals planned in [0, seconds) (capped at the profile's end).
+    std::uint64_t plannedArrivals(const RunConfig &run, double seconds) const;
     /// Open model: the workers holding a share of the pool, 0…arrivalWorkers-1; arrival k is
     /// worker k mod arrivalWorkers's.
     int arrivalWorkers = 0;
@@ -359,7 +370,11 @@ private:
         std::deque<std::uint64_t> waiting; ///< intended real ns, waiting for a vuser's init
         std::size_t initialising = 0;      ///< pool vusers before the end of vuserInit
         long long members = 0; ///< pool vusers here: queued to start, initialising, busy, idle
+        /// A weighted open group's deal of the run's arrivals, seen by this worker.
+        std::optional<SeatDealer> dealer;
     };
+    /// When arrival k (0-based, the group's own count) is planned, in schedule seconds.
+    double plannedArrivalTime(int group, std::uint64_t k);
     std::unique_ptr<GroupArrivals[]> m_arrivals; ///< one per group (closed ones unused)
     std::uint64_t m_arrivalWakeNs = 0;           ///< real ns of the next arrival, 0: none
     int m_timerFd = -1;

@@ -37,6 +37,32 @@ std::uint64_t RunShared::scheduleNs(std::uint64_t clockNow) const
                     stopScheduleNs.load(std::memory_order_acquire));
 }
 
+std::uint64_t GroupShared::plannedArrivals(const RunConfig &run, double seconds) const
+{
+    if (shareIndex < 0)
+        return config.arrivalRate.arrivalsBetween(
+            0, std::min(seconds, config.arrivalRate.totalSeconds()));
+    const std::uint64_t all =
+        run.arrivalRate.arrivalsBetween(0, std::min(seconds, run.arrivalRate.totalSeconds()));
+    return std::uint64_t(splitByWeights((long long)all, shareWeights)[std::size_t(shareIndex)]);
+}
+
+double Worker::plannedArrivalTime(int group, std::uint64_t k)
+{
+    const GroupShared &shared = *m_shared.groups[std::size_t(group)];
+    if (shared.shareIndex < 0)
+        return shared.config.arrivalRate.plannedTime(k);
+    // Deal the run's arrivals until this group has its (k+1)-th: that seat is the last dealt.
+    // Each worker deals for itself, forward only (its k only grow): a few steps per arrival.
+    GroupArrivals &arrivals = m_arrivals[group];
+    if (!arrivals.dealer)
+        arrivals.dealer.emplace(shared.shareWeights);
+    const auto index = std::size_t(shared.shareIndex);
+    while (std::uint64_t(arrivals.dealer->parts()[index]) < k + 1)
+        arrivals.dealer->next();
+    return m_shared.config.arrivalRate.plannedTime(arrivals.dealer->dealt() - 1);
+}
+
 tl::expected<void, Error> Worker::setUpArrivals()
 {
     if (!m_shared.openModel)
@@ -60,7 +86,7 @@ tl::expected<void, Error> Worker::setUpArrivals()
                   int(g));
         arrivals.nextArrival = std::uint64_t(m_index);
         if (arrivals.nextArrival < group.totalArrivals)
-            arrivals.nextArrivalSeconds = config.arrivalRate.plannedTime(arrivals.nextArrival);
+            arrivals.nextArrivalSeconds = plannedArrivalTime(int(g), arrivals.nextArrival);
     }
     // Due at once: the loop's first turn looks at the schedule and arms the timer. Without it,
     // a pool with nothing pre-allocated slept a whole second (the loop's longest wait) before
@@ -166,10 +192,9 @@ int Worker::startGroupArrivals(int group, bool all, int budget, std::uint64_t sc
             ++counters.iterationsDropped;
         }
         arrivals.nextArrival += stride;
-        arrivals.nextArrivalSeconds =
-            arrivals.nextArrival < shared.totalArrivals
-                ? shared.config.arrivalRate.plannedTime(arrivals.nextArrival)
-                : std::numeric_limits<double>::infinity();
+        arrivals.nextArrivalSeconds = arrivals.nextArrival < shared.totalArrivals
+                                          ? plannedArrivalTime(group, arrivals.nextArrival)
+                                          : std::numeric_limits<double>::infinity();
     }
     return started;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 namespace Loadwizard {
@@ -13,6 +14,24 @@ namespace Loadwizard {
 /// negated split of -total. Used by the schedule (a weighted mix's vusers at each moment) and the
 /// workbench's chart, so both show the same numbers.
 std::vector<long long> splitByWeights(long long total, const std::vector<double> &weights);
+
+/// Seats dealt one at a time by the priority splitByWeights() uses (ties to the earlier
+/// weight): after n seats, parts() is splitByWeights(n, weights). The schedule deals the shared
+/// arrival rate's arrivals to the weighted open groups so, so that they add up to it exactly.
+class SeatDealer
+{
+public:
+    explicit SeatDealer(std::vector<double> weights);
+    /// Deals the next seat; returns the index of the weight that takes it.
+    std::size_t next();
+    std::uint64_t dealt() const { return m_dealt; }
+    const std::vector<long long> &parts() const { return m_parts; }
+
+private:
+    std::vector<double> m_weights;
+    std::vector<long long> m_parts;
+    std::uint64_t m_dealt = 0;
+};
 
 /// A weighted open group's part of the shared vuser pool: `vusers` × weight / weights, rounded
 /// up (a group never gets none of a pool that has vusers). The schedule and `validate` use it.
