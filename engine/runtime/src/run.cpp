@@ -235,8 +235,8 @@ Run::Private::Private(RunConfig config)
         std::vector<double> dealt;
         for (const GroupConfig &group : run.groups) {
             shared.groups.push_back(resolveGroup(group, run, openWeights));
-            if (openWeights > 0 && group.weight > 0 && group.profile.empty() &&
-                group.arrivalRate.empty() && !run.arrivalRate.empty()) {
+            if (group.weight > 0 && group.profile.empty() && group.arrivalRate.empty() &&
+                !run.arrivalRate.empty()) {
                 shared.groups.back()->shareIndex = int(dealt.size());
                 dealt.push_back(group.weight);
             }

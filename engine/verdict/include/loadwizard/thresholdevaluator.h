@@ -50,7 +50,6 @@ public:
 
     bool empty() const { return m_settings.empty(); }
     std::size_t size() const { return m_settings.size(); }
-    const std::vector<ThresholdExpression> &expressions() const { return m_expressions; }
     /// Whether some percentile needs the snapshot's histograms (one LatencyStats does not hold):
     /// the run's, its names' and, for a {group=NAME}, that group's (RunConfig::keepHistograms).
     bool needsHistograms() const;
