@@ -49,6 +49,57 @@ void Histogram::merge(const Histogram &other)
     m_max = std::max(m_max, other.m_max);
 }
 
+std::size_t Histogram::bucketLimit()
+{
+    return bucketIndex(maxTrackableMicros) + 1;
+}
+
+bool Histogram::merge(const HistogramBuckets &other)
+{
+    if (other.count == 0)
+        return true;
+    const std::size_t limit = bucketLimit();
+    bool valid = true;
+    std::uint64_t added = 0;
+    for (const auto &[index, count] : other.buckets) {
+        if (index >= limit) {
+            valid = false;
+            continue;
+        }
+        if (index >= m_counts.size()) {
+            // Whole ranges, as growFor() does.
+            growFor(highestEquivalent(index));
+        }
+        m_counts[index] += count;
+        added += count;
+    }
+    // The exact figures win over what the buckets would say (the buckets' counts are checked
+    // against them: a file whose counts do not add up is refused by its reader, not here).
+    m_count += added;
+    m_sum += other.sum;
+    m_min = std::min(m_min, other.min);
+    m_max = std::max(m_max, other.max);
+    return valid && added == other.count;
+}
+
+HistogramBuckets Histogram::buckets() const
+{
+    HistogramBuckets out;
+    out.count = m_count;
+    out.min = minMicros();
+    out.max = m_max;
+    out.sum = m_sum;
+    if (m_count == 0)
+        return out;
+    // Only up to the largest value's bucket: the vector may be longer (kept from earlier values).
+    const std::size_t end = std::min(m_counts.size(), bucketIndex(m_max) + 1);
+    for (std::size_t i = bucketIndex(minMicros()); i < end; ++i) {
+        if (m_counts[i])
+            out.buckets.emplace_back(std::uint32_t(i), m_counts[i]);
+    }
+    return out;
+}
+
 void Histogram::reset()
 {
     // Keep the buckets allocated: interval histograms are reset every second.

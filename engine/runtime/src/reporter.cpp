@@ -147,7 +147,14 @@ void Reporter::foldNames(Totals &totals, bool intended,
         for (auto &[name, record] : intervalMap) {
             if (record.count == 0)
                 continue;
-            intervalOut.emplace(name, stats(record));
+            auto entry = intervalOut.emplace(name, stats(record)).first;
+            if (m_keepIntervalHistograms) {
+                entry->second.buckets =
+                    std::make_shared<const HistogramBuckets>(record.histogram.buckets());
+                if (intended && record.intended.count())
+                    entry->second.intendedBuckets =
+                        std::make_shared<const HistogramBuckets>(record.intended.buckets());
+            }
             totalMap[name].merge(record);
             record.reset();
         }
@@ -164,8 +171,16 @@ void Reporter::foldNames(Totals &totals, bool intended,
 
 void Reporter::foldLatency(Totals &totals, LatencyStats &interval, LatencyStats &total,
                            LatencyStats &intendedInterval, LatencyStats &intendedTotal,
-                           std::shared_ptr<const Histogram> &totalHistogram)
+                           std::shared_ptr<const Histogram> &totalHistogram,
+                           std::shared_ptr<const HistogramBuckets> &intervalBuckets,
+                           std::shared_ptr<const HistogramBuckets> &intervalIntendedBuckets)
 {
+    if (m_keepIntervalHistograms) {
+        intervalBuckets = std::make_shared<const HistogramBuckets>(totals.allInterval.buckets());
+        if (totals.intendedInterval.count())
+            intervalIntendedBuckets =
+                std::make_shared<const HistogramBuckets>(totals.intendedInterval.buckets());
+    }
     totals.total.add(totals.interval);
     totals.allTotal.merge(totals.allInterval);
     totals.intendedTotal.merge(totals.intendedInterval);
@@ -245,9 +260,12 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->interval = m_run.interval;
     foldLatency(m_run, snapshot->intervalLatency, snapshot->totalLatency,
                 snapshot->intervalIntendedLatency, snapshot->totalIntendedLatency,
-                snapshot->totalHistogram);
-    if (!m_runIntended)
+                snapshot->totalHistogram, snapshot->intervalBuckets,
+                snapshot->intervalIntendedBuckets);
+    if (!m_runIntended) {
         snapshot->intervalIntendedLatency = snapshot->totalIntendedLatency = {};
+        snapshot->intervalIntendedBuckets = nullptr;
+    }
     snapshot->total = m_run.total;
     const auto achieved = [&](const Counters &interval) {
         return snapshot->intervalSeconds > 0
@@ -257,16 +275,21 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
     snapshot->arrivals = schedule.arrivals;
     if (schedule.arrivals.open)
         snapshot->arrivals.achievedRate = achieved(m_run.interval);
+    const auto breakdown = [](const NameRecord &record) {
+        const double n = double(record.count) * 1000.0;
+        return TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
+                               double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
+                               double(record.totalMicros) / n};
+    };
+    for (const auto &[name, record] : m_run.requestsInterval) {
+        if (record.count)
+            snapshot->timingsInterval.emplace(name, breakdown(record));
+    }
     foldNames(m_run, m_runIntended, snapshot->requestsInterval, snapshot->requestsTotal,
               snapshot->transactionsInterval, snapshot->transactionsTotal);
     for (const auto &[name, record] : m_run.requestsTotal) {
-        if (record.count == 0)
-            continue;
-        const double n = double(record.count) * 1000.0;
-        snapshot->timings.emplace(
-            name, TimingBreakdown{double(record.dnsMicros) / n, double(record.connectMicros) / n,
-                                  double(record.tlsMicros) / n, double(record.ttfbMicros) / n,
-                                  double(record.totalMicros) / n});
+        if (record.count)
+            snapshot->timings.emplace(name, breakdown(record));
     }
     snapshot->checks = m_run.checksTotal;
     m_run.interval = {};
@@ -286,7 +309,9 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
         group.interval = totals.interval;
         foldLatency(totals, group.intervalLatency, group.totalLatency,
                     group.intervalIntendedLatency, group.totalIntendedLatency,
-                    group.totalHistogram);
+                    group.totalHistogram, group.intervalBuckets, group.intervalIntendedBuckets);
+        if (!group.arrivals.open)
+            group.intervalIntendedBuckets = nullptr;
         group.total = totals.total;
         foldNames(totals, group.arrivals.open, group.requestsInterval, group.requestsTotal,
                   group.transactionsInterval, group.transactionsTotal);

@@ -64,6 +64,8 @@ public:
                                           const ScheduleState &schedule);
     /// Whether snapshots carry the totals' histograms (RunConfig::keepHistograms).
     void setKeepHistograms(bool keep) { m_keepHistograms = keep; }
+    /// Whether snapshots carry each interval's histograms (RunConfig::keepIntervalHistograms).
+    void setKeepIntervalHistograms(bool keep) { m_keepIntervalHistograms = keep; }
     /// Whether the run's own figures carry latency from the intended start (every group open).
     void setRunIntended(bool intended) { m_runIntended = intended; }
     /// A run with groups: snapshots keep each group's figures apart (Snapshot::groups).
@@ -103,7 +105,9 @@ private:
     /// This interval's counters and latency into the totals; the interval's histograms reset.
     void foldLatency(Totals &totals, LatencyStats &interval, LatencyStats &total,
                      LatencyStats &intendedInterval, LatencyStats &intendedTotal,
-                     std::shared_ptr<const Histogram> &totalHistogram);
+                     std::shared_ptr<const Histogram> &totalHistogram,
+                     std::shared_ptr<const HistogramBuckets> &intervalBuckets,
+                     std::shared_ptr<const HistogramBuckets> &intervalIntendedBuckets);
     /// A scenario's name (request, transaction, check, rendezvous) with secrets redacted; each
     /// distinct name is redacted once.
     const std::string &shown(const std::string &name);
@@ -129,6 +133,7 @@ private:
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;
     bool m_keepHistograms = false;
+    bool m_keepIntervalHistograms = false;
     bool m_runIntended = true;
 };
 

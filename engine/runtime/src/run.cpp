@@ -818,6 +818,7 @@ tl::expected<void, Error> Run::start()
         std::make_unique<Reporter>(d->workers, *d->hub, d->shared.config.clock, d->shared.startNs,
                                    d->shared.config.reportIntervalSeconds, d->totalSeconds);
     d->reporter->setKeepHistograms(d->shared.config.keepHistograms);
+    d->reporter->setKeepIntervalHistograms(d->shared.config.keepIntervalHistograms);
     // Latency from the intended start is the run's only when every group is open; in a mix,
     // each open group's snapshot has its own.
     d->reporter->setRunIntended(d->shared.allOpen);

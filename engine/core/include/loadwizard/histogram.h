@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace Loadwizard {
@@ -18,6 +19,18 @@ struct LatencyStats
     double p95Ms = 0;
     double p99Ms = 0;
     double maxMs = 0;
+};
+
+/// A histogram's non-empty buckets and exact figures: what a results folder stores per name and
+/// interval (docs/results-format.md), small where the dense Histogram is not.
+struct HistogramBuckets
+{
+    std::uint64_t count = 0;
+    std::uint64_t min = 0; ///< 0 when empty
+    std::uint64_t max = 0;
+    std::uint64_t sum = 0;
+    /// (bucket index, count), indices ascending, counts not zero.
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> buckets;
 };
 
 /// An HDR-style log-linear histogram of durations in microseconds, 1 µs to 1 h (larger values
@@ -36,18 +49,28 @@ public:
     void recordCount(std::uint64_t micros, std::uint64_t count);
     /// Adds other's counts into this histogram, growing it if other saw larger values.
     void merge(const Histogram &other);
+    /// Adds sparse buckets (from buckets() or a results file), exact figures included; an index
+    /// beyond the layout's last is ignored (a corrupt file), returning false.
+    bool merge(const HistogramBuckets &other);
+    /// The non-empty buckets and exact figures: merge() of them into an empty histogram gives
+    /// this one back.
+    HistogramBuckets buckets() const;
     /// Forgets every value but keeps the buckets allocated.
     void reset();
 
     std::uint64_t count() const { return m_count; }
     std::uint64_t minMicros() const { return m_count ? m_min : 0; }
     std::uint64_t maxMicros() const { return m_max; }
+    std::uint64_t sumMicros() const { return m_sum; }
     double meanMicros() const { return m_count ? double(m_sum) / double(m_count) : 0.0; }
     /// Value at percentile p (0–100]: the smallest recorded bucket whose cumulative count reaches
     /// p % of the total, reported as the bucket's highest equivalent value clamped to [min, max].
     std::uint64_t percentileMicros(double p) const;
     /// Count, min, mean, p50/p90/p95/p99 and max in milliseconds; all zero when empty.
     LatencyStats stats() const;
+
+    /// The first index past the layout (values up to maxTrackableMicros).
+    static std::size_t bucketLimit();
 
 private:
     static constexpr unsigned subBucketBits = 10;                       // 1024 per power of two

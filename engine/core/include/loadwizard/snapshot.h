@@ -72,6 +72,11 @@ struct NameStats
     /// only in the totals, and only when the run was asked for it (RunConfig::keepHistograms),
     /// since copying it costs about 16 KB per name and second.
     std::shared_ptr<const Histogram> histogram;
+    /// This interval's histograms (service time; from the intended start in the open model),
+    /// sparse: only in the interval maps, and only when RunConfig::keepIntervalHistograms (a
+    /// results folder stores them).
+    std::shared_ptr<const HistogramBuckets> buckets;
+    std::shared_ptr<const HistogramBuckets> intendedBuckets;
 };
 
 /// libcurl's timing breakdown for a request name, means in milliseconds over the run.
@@ -166,6 +171,9 @@ struct GroupSnapshot
     ArrivalStats arrivals;
     /// The group's requests' histogram over the run, when RunConfig::keepHistograms.
     std::shared_ptr<const Histogram> totalHistogram;
+    /// This interval's, when RunConfig::keepIntervalHistograms (see NameStats::buckets).
+    std::shared_ptr<const HistogramBuckets> intervalBuckets;
+    std::shared_ptr<const HistogramBuckets> intervalIntendedBuckets;
     std::map<std::string, NameStats, std::less<>> requestsInterval;
     std::map<std::string, NameStats, std::less<>> requestsTotal;
     std::map<std::string, NameStats, std::less<>> transactionsInterval;
@@ -209,12 +217,17 @@ struct Snapshot
 
     /// All requests' histogram over the run, when RunConfig::keepHistograms (else null).
     std::shared_ptr<const Histogram> totalHistogram;
+    /// This interval's, when RunConfig::keepIntervalHistograms (see NameStats::buckets).
+    std::shared_ptr<const HistogramBuckets> intervalBuckets;
+    std::shared_ptr<const HistogramBuckets> intervalIntendedBuckets;
 
     std::map<std::string, NameStats, std::less<>> requestsInterval;
     std::map<std::string, NameStats, std::less<>> requestsTotal;
     std::map<std::string, NameStats, std::less<>> transactionsInterval;
     std::map<std::string, NameStats, std::less<>> transactionsTotal;
     std::map<std::string, TimingBreakdown, std::less<>> timings;
+    /// The same means over this interval's requests only.
+    std::map<std::string, TimingBreakdown, std::less<>> timingsInterval;
     // In a run with groups, the maps above merge the groups' entries of the same name (the
     // run's overall view); `groups` keeps them apart.
     std::map<std::string, CheckStats, std::less<>> checks;

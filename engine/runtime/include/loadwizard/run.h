@@ -107,6 +107,9 @@ struct RunConfig
     /// Publish the totals' histograms in each snapshot (NameStats::histogram,
     /// Snapshot::totalHistogram), for percentiles beyond p50/p90/p95/p99.
     bool keepHistograms = false;
+    /// Publish each interval's histograms, sparse (NameStats::buckets, Snapshot::intervalBuckets):
+    /// what a results folder stores.
+    bool keepIntervalHistograms = false;
     /// Monotonic nanoseconds for the schedule, pauses, reports, rendezvous waits and event
     /// times; empty: the steady clock. Tests drive it by hand. Sleeps, transaction durations and
     /// libcurl's timers always keep real time.
