@@ -525,8 +525,9 @@
         else if (a > 0) change = ((b - a) / a * 100 >= 0 ? '+' : '') + ((b - a) / a * 100).toFixed(1) + ' %';
         else change = b > 0 ? 'new' : '0 %';
         var symbol = mark === 'better' ? '✓ ' : mark === 'worse' ? '✗ ' : '= ';
-        add(tr, 'td', { className: mark, title: mark,
-                        text: m[2](a) + ' → ' + m[2](b) + '  ' + symbol + change });
+        add(tr, 'td', { className: mark, title: mark }, [
+          el('div', { text: m[2](a) + ' → ' + m[2](b) }),
+          el('div', { className: 'delta', text: symbol + change })]);
       });
     });
     add(panel, 'p', { className: 'note', text: '✓ better, ✗ worse, = the same: latency and rate within ±5 %, ' +
