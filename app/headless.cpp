@@ -76,6 +76,12 @@ struct Options
     long long vus = 0;
     std::string duration;
     std::string newName; ///< `loadwizard new NAME`
+    std::string results; ///< `--results DIR`
+    bool noResults = false;
+    /// Where the default results folder goes instead of next to the project (the demo's
+    /// project is bundled, maybe read-only: its results go to the current folder).
+    bool resultsInCurrentFolder = false;
+    std::vector<std::string> commandLine; ///< argv, for the results manifest
 };
 
 /// Seconds from "30s", "2m", "1h", "1500ms", "1m30s" or plain "45" (k6's durations).
@@ -698,6 +704,14 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     sessionOptions.compile = compileOptions(options);
     sessionOptions.iterationsPerVuser = options.iterations;
     sessionOptions.thresholds = std::move(thresholds);
+    sessionOptions.results.save = !options.noResults;
+    sessionOptions.results.folder = options.results;
+    if (options.results.empty() && options.resultsInCurrentFolder)
+        sessionOptions.results.folder = defaultResultsFolder(
+            {}, project.name.empty() ? "demo" : project.name, std::chrono::system_clock::now());
+    sessionOptions.results.commandLine = options.commandLine;
+    sessionOptions.results.hint = "give the results another folder with --results DIR, or none "
+                                  "with --no-results";
     sessionOptions.trace.verbose = options.verbose || !options.httpDebug.empty();
     sessionOptions.trace.http = options.httpDebug == "full"      ? TraceSettings::Http::Full
                                 : options.httpDebug == "headers" ? TraceSettings::Http::Headers
@@ -794,6 +808,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         printError(started.error().toString());
         return BadInput;
     }
+    if (!options.quiet && !run.resultsFolder().empty())
+        std::fprintf(stderr, "loadwizard: results in %s\n", run.resultsFolder().c_str());
     const auto final = run.finish();
     profiling.stop();
     if (!final) {
@@ -823,6 +839,16 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     };
     writeOut(summaryFile, run.summaryJson());
     writeOut(junitFile, run.junitXml());
+    if (const auto &error = run.resultsError()) {
+        printError("the results folder is incomplete: " + error->toString());
+        code = code == Success ? RunFailed : code;
+    }
+    // The exit status the process will have, as far as it is known here.
+    const auto recordExit = [&run](int status) {
+        run.recordExitCode(status);
+        if (!run.resultsFolder().empty())
+            std::fprintf(stderr, "loadwizard: results saved in %s\n", run.resultsFolder().c_str());
+    };
     if (const std::string verdict = run.verdict(); !verdict.empty())
         std::fprintf(stderr, "loadwizard: finished — %s\n", verdict.c_str());
     // The least severe failure: a crash (3), a run that could not complete (1) or an interrupt
@@ -830,6 +856,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     if (code == Success && run.failedThresholdCount() > 0)
         code = ThresholdsFailed;
     if (CrashGuard::crashed()) {
+        recordExit(CrashGuard::crashStatus);
         // Said by the crash handler and in the summary (INCOMPLETE): only the ending is left.
         std::fflush(stderr);
         CrashGuard::endProcess();
@@ -839,10 +866,13 @@ int runProject(const Project &project, const Parameters &overrides, const Option
         // without exit handlers that could run into it).
         printError("a worker never came back from scenario code and was left behind; the "
                    "summary covers the run until its last report");
+        code = code == Success || code == ThresholdsFailed ? RunFailed : code;
+        recordExit(code);
         std::fflush(stdout);
         std::fflush(stderr);
-        std::_Exit(code == Success || code == ThresholdsFailed ? RunFailed : code);
+        std::_Exit(code);
     }
+    recordExit(code);
     // What is left runs no guarded path: the scenario's destructor, its plugin's static
     // destructors, the process's exit. A scenario that hangs there must not hang the process
     // after its summary was written.
@@ -989,6 +1019,7 @@ int commandDemo(Options options)
         return RunFailed;
     }
     options.project = demoProjectPath();
+    options.resultsInCurrentFolder = true;
     auto project = projectFor(options);
     if (!project) {
         printError(project.error().toString());
@@ -1087,11 +1118,16 @@ void addRunOptions(CLI::App *command, Options &options)
         ->check(CLI::Range(1LL, (long long)RampProfile::maxVusers));
     command->add_option("--duration", options.duration,
                         "How long the --vus run: 30s, 2m, 1h30m or plain seconds");
+    auto *results = command->add_option(
+        "--results", options.results,
+        "Save the results in DIR (default: results/DATE-TIME-PROJECT/ next to the project)");
+    command->add_flag("--no-results", options.noResults, "Do not save a results folder")
+        ->excludes(results);
     command->add_option("--cpuprofile", options.cpuProfile, "gperftools CPU profile (pprof)");
     command->add_option("--memprofile", options.memProfile, "gperftools heap profile (pprof)");
     for (const char *name : {"--rampup", "--arrival-rate", "--pacing", "--param", "--base-url",
                              "--data", "--summary-json", "--junit", "--threshold", "--out",
-                             "--duration", "--cpuprofile", "--memprofile"})
+                             "--duration", "--cpuprofile", "--memprofile", "--results"})
         command->get_option(name)->check(nonEmpty);
 }
 
@@ -1103,6 +1139,7 @@ int runHeadless(int argc, char **argv)
     // Before any thread exists, so SIGINT/SIGTERM reach only the SignalWatcher's thread.
     SignalWatcher::blockSignals();
     Options options;
+    options.commandLine.assign(argv, argv + argc);
     CLI::App app{"Loadwizard: a load-test workbench with scenarios in compiled C++", "loadwizard"};
     app.set_version_flag("--version", std::string("loadwizard ") + LOADWIZARD_VERSION);
     app.require_subcommand(0, 1);

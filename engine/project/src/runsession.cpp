@@ -1,10 +1,13 @@
 #include <loadwizard/runsession.h>
 
+#include <loadwizard/crashguard.h>
 #include <loadwizard/junitreport.h>
 #include <loadwizard/outputset.h>
 #include <loadwizard/run.h>
+#include <loadwizard/secrets.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 namespace Loadwizard {
@@ -40,7 +43,69 @@ bool readsOpenModel(const ThresholdExpression &expression, const RunConfig &conf
     return group != config.groups.end() && open(*group);
 }
 
+/// A literal secret in a copy of the project: a value whose key says it is one, unless it is
+/// only a ${VAR} reference (which names the secret, never holds it).
+std::string redactedValue(std::string_view key, const std::string &value)
+{
+    const bool reference = value.size() > 3 && value.rfind("${", 0) == 0 && value.back() == '}' &&
+                           value.find("${", 2) == std::string::npos;
+    return looksSecret(key) && !reference && !value.empty() ? "<redacted>" : value;
+}
+
+/// A URL's user:password@ part with the password redacted.
+std::string redactedUrl(const std::string &url)
+{
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        return url;
+    const auto at = url.find('@', scheme);
+    const auto colon = url.find(':', scheme + 3);
+    const auto slash = url.find('/', scheme + 3);
+    if (at == std::string::npos || colon == std::string::npos || colon > at ||
+        (slash != std::string::npos && slash < at))
+        return url;
+    return url.substr(0, colon + 1) + "<redacted>" + url.substr(at);
+}
+
+std::string absoluteIn(const std::string &folder, const std::string &path)
+{
+    if (path.empty() || path.find("${") != std::string::npos || folder.empty())
+        return path;
+    const std::filesystem::path p(path);
+    return p.is_absolute() ? path : (std::filesystem::path(folder) / p).lexically_normal().string();
+}
+
 } // namespace
+
+std::string projectAsRunYaml(const Project &project, const Parameters &overrides,
+                             const std::vector<ThresholdSettings> &thresholds)
+{
+    Project copy = project;
+    const std::string folder = project.folder();
+    for (const auto &[key, value] : overrides)
+        copy.parameters[key] = value;
+    copy.thresholds.insert(copy.thresholds.end(), thresholds.begin(), thresholds.end());
+    for (auto &[key, value] : copy.parameters)
+        value = redactedValue(key, value);
+    for (OutputConfig &output : copy.outputs) {
+        output.target = redactedUrl(output.target);
+        for (auto &[key, value] : output.options)
+            value = redactedValue(key, value);
+    }
+    if (!copy.scenario.empty())
+        copy.scenario = absoluteIn(folder, copy.scenario);
+    for (DataSourceSettings &data : copy.data)
+        data.file = absoluteIn(folder, data.file);
+    for (ProjectGroup &group : copy.groups) {
+        if (!group.scenario.empty())
+            group.scenario = absoluteIn(folder, group.scenario);
+        for (auto &[key, value] : group.parameters)
+            value = redactedValue(key, value);
+        for (DataSourceSettings &data : group.data)
+            data.file = absoluteIn(folder, data.file);
+    }
+    return redactSecrets(projectToYaml(copy));
+}
 
 std::optional<Error> intendedThresholdProblem(const Project &project,
                                               const std::vector<ThresholdSettings> &flagged,
@@ -129,6 +194,7 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
             intendedThresholdProblem(project, options.thresholds, session->m_prepared.config))
         return tl::make_unexpected(std::move(*problem));
     session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
+    session->m_prepared.config.keepIntervalHistograms = options.results.save;
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);
     if (!session->m_thresholds.empty()) {
@@ -216,9 +282,110 @@ tl::expected<void, Error> RunSession::start()
     if (!m_outputs->empty())
         m_run->addObserver(m_outputs->observer());
     m_startedAt = std::chrono::system_clock::now();
+    if (m_options.results.save) {
+        const ResultsOptions &options = m_options.results;
+        ResultsManifest manifest;
+        manifest.toolVersion = LOADWIZARD_VERSION;
+        manifest.commandLine = redactCommandLine(options.commandLine);
+        const RunInfo info = OutputSet::runInfo(m_project.name, m_header.scenario);
+        manifest.host = info.instance;
+        manifest.runId = info.runId;
+        manifest.project = m_project.name;
+        manifest.projectFile = m_project.path.empty()
+                                   ? std::string()
+                                   : std::filesystem::absolute(m_project.path).string();
+        manifest.scenario = m_header.scenario;
+        const auto &config = m_prepared.config;
+        bool open = !config.arrivalRate.empty(), closed = !open;
+        if (!config.groups.empty()) {
+            open = closed = false;
+            for (const GroupConfig &group : config.groups) {
+                const bool groupOpen =
+                    !group.arrivalRate.empty() || (group.weight > 0 && !config.arrivalRate.empty());
+                (groupOpen ? open : closed) = true;
+                manifest.groups.push_back(group.name);
+            }
+        }
+        manifest.model = open && closed ? "mixed" : open ? "open" : "closed";
+        manifest.started = m_startedAt;
+        manifest.plannedSeconds = m_run->plannedSeconds();
+        const bool chosen = !options.folder.empty();
+        auto writer = ResultsWriter::create(
+            chosen ? options.folder
+                   : defaultResultsFolder(m_project.folder(), m_project.name, m_startedAt),
+            !chosen, std::move(manifest),
+            projectAsRunYaml(m_project, m_options.overrides, m_options.thresholds),
+            chosen ? options.field : std::string());
+        if (!writer) {
+            Error error = writer.error();
+            if (!options.hint.empty())
+                error.message += " (" + options.hint + ")";
+            return tl::make_unexpected(std::move(error));
+        }
+        m_results = std::move(*writer);
+        m_run->addObserver([writer = m_results.get()](const std::shared_ptr<const Snapshot> &s) {
+            writer->push(s);
+        });
+    }
     auto started = m_run->start();
     m_started = started.has_value();
+    if (!started && m_results) {
+        // Nothing ran: the folder would only say so.
+        const std::string folder = m_results->folder();
+        m_results.reset();
+        std::error_code ignored;
+        std::filesystem::remove_all(folder, ignored);
+    }
     return started;
+}
+
+std::string RunSession::resultsFolder() const
+{
+    return m_results ? m_results->folder() : std::string();
+}
+
+void RunSession::recordExitCode(int code)
+{
+    if (m_results && m_finished) {
+        if (auto written = m_results->recordExitCode(code); !written && !m_resultsError)
+            m_resultsError = written.error();
+    }
+}
+
+void RunSession::decideEnding()
+{
+    m_ending = RunEnding::Completed;
+    m_endingReason.clear();
+    std::optional<std::size_t> abortedBy;
+    {
+        std::lock_guard lock(m_thresholdMutex);
+        abortedBy = m_abortedBy;
+    }
+    if (CrashGuard::crashed()) {
+        m_ending = RunEnding::Crashed;
+        m_endingReason = CrashGuard::description();
+    } else if (m_run->abandonedWorkers() || (m_final && !m_final->incomplete.empty())) {
+        m_ending = RunEnding::Crashed;
+        m_endingReason = m_final && !m_final->incomplete.empty()
+                             ? m_final->incomplete
+                             : "a worker never came back from scenario code";
+    } else if (abortedBy) {
+        m_ending = RunEnding::Aborted;
+        const auto results = thresholdResults();
+        m_endingReason = "threshold \"" +
+                         (*abortedBy < results.size() ? results[*abortedBy].settings.expression
+                                                      : std::string()) +
+                         "\" aborted the run";
+    } else if (m_aborted) {
+        m_ending = RunEnding::Aborted;
+        m_endingReason = "aborted by the user";
+    } else if (m_stoppedByUser) {
+        m_ending = RunEnding::Stopped;
+        m_endingReason = "stopped by the user";
+    } else if (m_final && !m_final->stoppedByData.empty()) {
+        m_ending = RunEnding::Stopped;
+        m_endingReason = "data feeder \"" + m_final->stoppedByData + "\" ran out";
+    }
 }
 
 bool RunSession::stillRunning() const
@@ -289,6 +456,14 @@ std::shared_ptr<const Snapshot> RunSession::finish()
         m_header.stopped = "stopped before the end of the profile";
     m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
+    decideEnding();
+    if (m_results) {
+        std::string verdict = this->verdict();
+        auto written = m_results->finish(m_ending, m_endingReason,
+                                         verdict.empty() ? "passed" : verdict, summaryJson());
+        if (!written)
+            m_resultsError = written.error();
+    }
     return m_final;
 }
 

@@ -308,8 +308,8 @@ std::shared_ptr<const Snapshot> Reporter::merge(Collected collected, bool final,
             group.arrivals.achievedRate = achieved(totals.interval);
         group.interval = totals.interval;
         foldLatency(totals, group.intervalLatency, group.totalLatency,
-                    group.intervalIntendedLatency, group.totalIntendedLatency,
-                    group.totalHistogram, group.intervalBuckets, group.intervalIntendedBuckets);
+                    group.intervalIntendedLatency, group.totalIntendedLatency, group.totalHistogram,
+                    group.intervalBuckets, group.intervalIntendedBuckets);
         if (!group.arrivals.open)
             group.intervalIntendedBuckets = nullptr;
         group.total = totals.total;

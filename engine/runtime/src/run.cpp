@@ -722,6 +722,11 @@ Run::Run(RunConfig config)
     : d(std::make_unique<Private>(std::move(config)))
 {}
 
+double Run::plannedSeconds() const
+{
+    return d->totalSeconds;
+}
+
 Run::~Run()
 {
     d->endController();

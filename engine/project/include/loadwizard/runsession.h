@@ -4,6 +4,7 @@
 #include <loadwizard/output.h>
 #include <loadwizard/preparedrun.h>
 #include <loadwizard/project.h>
+#include <loadwizard/results.h>
 #include <loadwizard/snapshot.h>
 #include <loadwizard/summary.h>
 
@@ -33,6 +34,23 @@ std::optional<Error> intendedThresholdProblem(const Project &project,
                                               const std::vector<ThresholdSettings> &flagged,
                                               const RunConfig &config);
 
+/// Where a session saves its results folder (docs/results-format.md).
+struct ResultsOptions
+{
+    bool save = false;
+    /// Empty: defaultResultsFolder() next to the project (the current folder without one).
+    std::string folder;
+    std::vector<std::string> commandLine; ///< for the manifest (redacted there)
+    std::string field = "--results";      ///< what errors about `folder` name
+    std::string hint; ///< added to an error about the folder ("give another with --results")
+};
+
+/// The project as a run used it, for a results folder: `overrides` and `thresholds` applied,
+/// paths absolute, literal secrets (parameters and outputs whose name says so, URL passwords)
+/// replaced by "<redacted>", then environment secrets redacted.
+std::string projectAsRunYaml(const Project &project, const Parameters &overrides,
+                             const std::vector<ThresholdSettings> &thresholds);
+
 /// What a session takes besides the project: the command line's or the GUI's additions.
 struct RunSessionOptions
 {
@@ -44,6 +62,7 @@ struct RunSessionOptions
     TraceSettings trace;                  ///< `-v`, `--http-debug`
     /// `--threshold`: evaluated after the project's, errors name `--threshold`.
     std::vector<ThresholdSettings> thresholds;
+    ResultsOptions results;
 };
 
 /// One run of a project, from file to summary, driven the same way by the CLI and the GUI:
@@ -74,8 +93,19 @@ public:
     /// Before start(): receives every snapshot on the run's schedule thread (never a worker's);
     /// must return quickly.
     void addObserver(SnapshotObserver observer);
-    /// Starts the workers; returns at once. Once only.
+    /// Creates the results folder (when saving; an error names it), starts the workers;
+    /// returns at once. Once only.
     tl::expected<void, Error> start();
+    /// After start(): the results folder written, empty when not saving.
+    std::string resultsFolder() const;
+    /// After finish(): a write error of the results folder (the run itself is unaffected).
+    const std::optional<Error> &resultsError() const { return m_resultsError; }
+    /// After finish(): records the process's exit status in the results manifest.
+    void recordExitCode(int code);
+    /// After finish(): how the run ended, and why when not completed ("stopped by the user",
+    /// "threshold \"p95 < 1s\" aborted the run").
+    RunEnding ending() const { return m_ending; }
+    const std::string &endingReason() const { return m_endingReason; }
 
     /// Ends the schedule: in-flight iterations get the graceful-stop period.
     void stop();
@@ -131,6 +161,12 @@ private:
     std::vector<ThresholdResult> m_thresholdResults; ///< guarded by m_thresholdMutex
     std::optional<std::size_t> m_abortedBy;          ///< guarded by m_thresholdMutex
     std::chrono::system_clock::time_point m_startedAt;
+    std::unique_ptr<ResultsWriter> m_results;
+    std::optional<Error> m_resultsError;
+    RunEnding m_ending = RunEnding::Running;
+    std::string m_endingReason;
+    /// How the run ended, from the final snapshot and the controls used.
+    void decideEnding();
     std::atomic<bool> m_aborted{false};
     std::atomic<bool> m_stoppedByUser{false}; ///< stop() or abort() before the profile ended
     bool stillRunning() const;

@@ -150,6 +150,8 @@ public:
 
     /// The latest snapshot (nullptr before the first).
     std::shared_ptr<const Snapshot> latest() const;
+    /// The profile's planned duration (the longest group's), known from construction.
+    double plannedSeconds() const;
 
 private:
     class Private;
