@@ -41,7 +41,7 @@ ReportRuns ReportRuns::make(const Harness &harness, const TargetServer &target)
     runs.project = harness.writeFile(
         "report-project.yaml", "loadwizard: 1\nname: reporting\nscenario: " + scenario.toUtf8() +
                                    "\nhttp:\n  base_url: \"" + base +
-                                   "\"\nthresholds:\n  - \"p95 < 10s\"\n");
+                                   "\"\nprofile: {rampup: \"1,1\"}\nthresholds:\n  - \"p95 < 10s\"\n");
     runs.folderA = harness.scratchPath("results-a");
     runs.folderB = harness.scratchPath("results-b");
     runs.killed = harness.scratchPath("results-killed");

@@ -376,7 +376,14 @@ private slots:
 
     void comparisonPageHasBothRuns()
     {
-        const std::string page = renderComparisonReport(syntheticRun(60, 2), syntheticRun(90, 2));
+        const std::string page =
+            renderComparisonReport(syntheticRun(60, 2), syntheticRun(90, 3, 1.3, 0.05));
+        if (const QString path = qEnvironmentVariable("LOADWIZARD_REPORT_SAMPLE");
+            !path.isEmpty()) {
+            QFile file(path + ".compare.html");
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(page.data(), qint64(page.size()));
+        }
         const auto data = pageData(page);
         QCOMPARE(data["kind"].get<std::string>(), "compare");
         QCOMPARE(data["runs"].size(), std::size_t(2));
