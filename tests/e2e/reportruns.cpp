@@ -38,10 +38,11 @@ ReportRuns ReportRuns::make(const Harness &harness, const TargetServer &target)
                                                "      - request: GET /bytes/2000\n"
                                                "  - request: GET /missing\n"
                                                "    name: missing page\n");
-    runs.project = harness.writeFile(
-        "report-project.yaml", "loadwizard: 1\nname: reporting\nscenario: " + scenario.toUtf8() +
-                                   "\nhttp:\n  base_url: \"" + base +
-                                   "\"\nprofile: {rampup: \"1,1\"}\nthresholds:\n  - \"p95 < 10s\"\n");
+    runs.project =
+        harness.writeFile("report-project.yaml",
+                          "loadwizard: 1\nname: reporting\nscenario: " + scenario.toUtf8() +
+                              "\nhttp:\n  base_url: \"" + base +
+                              "\"\nprofile: {rampup: \"1,1\"}\nthresholds:\n  - \"p95 < 10s\"\n");
     runs.folderA = harness.scratchPath("results-a");
     runs.folderB = harness.scratchPath("results-b");
     runs.killed = harness.scratchPath("results-killed");

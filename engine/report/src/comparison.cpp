@@ -250,7 +250,7 @@ std::string formatComparison(const RunFigures &a, const RunFigures &b, const std
     for (CompareMetric metric : {CompareMetric::P50, CompareMetric::P90, CompareMetric::P95,
                                  CompareMetric::P99, CompareMetric::Max}) {
         const std::string name(compareMetricName(metric));
-        out += fmt::format("  {} ms {:.<{}} {}\n", name, " ", 10 - name.size(),
+        out += fmt::format("  {} ms {} {}\n", name, std::string(11 - name.size(), '.'),
                            cell(a.total, b.total, metric));
     }
     section(out, "TRANSACTIONS", a.transactions, b.transactions);

@@ -238,7 +238,7 @@
     card('Iterations', fmtInt(t.iterations),
          fmtInt(t.iterations_failed) + ' failed · ' + fmtInt(t.iterations_interrupted) + ' interrupted');
     card('Peak vusers', fmtInt(t.vusers_max), t.iterations_dropped ? fmtInt(t.iterations_dropped) + ' arrivals dropped' : '');
-    card('Data', fmtBytes(t.bytes_in) + ' in', fmtBytes(t.bytes_out) + ' out');
+    card('Data received', fmtBytes(t.bytes_in), fmtBytes(t.bytes_out) + ' sent');
     if (t.checks_passed + t.checks_failed > 0)
       card('Checks', fmtPct(t.checks_passed / (t.checks_passed + t.checks_failed)),
            fmtInt(t.checks_failed) + ' failed');
