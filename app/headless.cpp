@@ -3,6 +3,7 @@
 #include "importcommand.h"
 #include "newproject.h"
 #include "profiling.h"
+#include "reportcommand.h"
 #include "signals.h"
 
 #include <loadwizard/atomicfile.h>
@@ -1175,6 +1176,8 @@ int runHeadless(int argc, char **argv)
 
     ImportCommand import;
     import.addTo(app);
+    ReportCommands reports;
+    reports.addTo(app);
 
     auto arguments = normalizedArguments(argc, argv);
     std::reverse(arguments.begin(), arguments.end()); // CLI11 takes them back to front
@@ -1201,6 +1204,8 @@ int runHeadless(int argc, char **argv)
         return commandNew(options.newName);
     if (import.parsed())
         return import.run();
+    if (reports.parsed())
+        return reports.run();
     std::fputs(app.help().c_str(), stdout);
     return Success;
 }

@@ -27,7 +27,7 @@ Mode scanMode(int argc, char **argv)
 
     const std::string_view first = argv[1];
     if (first == "run" || first == "validate" || first == "target" || first == "new" ||
-        first == "import")
+        first == "import" || first == "report" || first == "compare")
         mode.headless = true;
     // `demo` alone opens the workbench on the demo project (a real display only: an offscreen
     // GUI would never end); with run options (--quiet, --rampup, …) it stays headless.

@@ -21,7 +21,12 @@ packages=(
     libxml2-utils
     # metrics backends the output tests start privately
     influxdb graphite-carbon python3-whisper
+    # the HTML report's browser tests (tests/e2e/tst_e2ereportbrowser, label browser)
+    chromium
 )
+# The report's charting library (engine/report/web) is installed with npm at build time. A
+# Node.js from elsewhere (NodeSource) brings its own npm and conflicts with Debian's package.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,204 @@
+#include "reportcommand.h"
+
+#include "headless.h"
+
+#include <loadwizard/atomicfile.h>
+#include <loadwizard/comparison.h>
+#include <loadwizard/report.h>
+#include <loadwizard/results.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+namespace Loadwizard::App {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void printError(const std::string &message)
+{
+    std::fprintf(stderr, "loadwizard: %s\n", message.c_str());
+}
+
+/// The saved run in `folder`, or an error worth showing as it is.
+tl::expected<SavedRun, std::string> load(const std::string &folder)
+{
+    std::error_code ec;
+    if (!fs::exists(folder, ec))
+        return tl::make_unexpected(folder + ": no such folder");
+    if (!fs::is_directory(folder, ec))
+        return tl::make_unexpected(folder + ": not a folder (give a run's results folder)");
+    if (!fs::exists(fs::path(folder) / "manifest.json", ec))
+        return tl::make_unexpected(folder + ": not a results folder (no manifest.json; runs save "
+                                            "theirs under results/ next to the project)");
+    auto run = loadResults(folder);
+    if (!run)
+        return tl::make_unexpected(run.error().toString());
+    return std::move(*run);
+}
+
+/// The same file, whether or not it exists yet (symlinks and ".." resolved).
+bool sameFile(const fs::path &a, const fs::path &b)
+{
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec))
+        return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+/// Refuses an output that would overwrite what it reads: a file of a results folder, or the
+/// project a run copied.
+tl::expected<void, std::string> checkOutput(const std::string &output,
+                                            const std::vector<const SavedRun *> &runs)
+{
+    std::error_code ec;
+    if (fs::is_directory(output, ec))
+        return tl::make_unexpected(output + ": is a folder (give a file name, e.g. report.html)");
+    for (const SavedRun *run : runs) {
+        for (const char *name : {"manifest.json", "project.yaml", "series.jsonl",
+                                 "histograms.jsonl", "events.jsonl", "summary.json"}) {
+            if (sameFile(output, fs::path(run->folder) / name))
+                return tl::make_unexpected(output + ": is the results folder's own " + name +
+                                           " (write the report elsewhere)");
+        }
+        if (!run->manifest.projectFile.empty() && sameFile(output, run->manifest.projectFile))
+            return tl::make_unexpected(output + ": is the run's project file (write the report "
+                                                "elsewhere)");
+    }
+    return {};
+}
+
+int write(const std::string &output, const std::string &page,
+          const std::vector<const SavedRun *> &runs)
+{
+    if (auto ok = checkOutput(output, runs); !ok) {
+        printError(ok.error());
+        return BadInput;
+    }
+    if (auto written = writeFileAtomically(output, page); !written) {
+        printError("cannot write the report: " + written.error().toString());
+        return BadInput;
+    }
+    std::printf("report written to %s (%zu KB)\n", output.c_str(), (page.size() + 1023) / 1024);
+    return Success;
+}
+
+std::string label(const SavedRun &run)
+{
+    std::string text = run.folder + " (" + runEndingLabel(run.manifest.status, true);
+    if (!run.manifest.verdict.empty())
+        text += ", " + run.manifest.verdict;
+    return text + ")";
+}
+
+} // namespace
+
+void ReportCommands::addTo(CLI::App &app)
+{
+    report = app.add_subcommand(
+        "report", "Write a saved run's results folder as one self-contained HTML report");
+    report->add_option("folder", folder, "The run's results folder (results/DATE-TIME-PROJECT)")
+        ->required();
+    report->add_option("-o,--output", output, "The HTML file (default: FOLDER/report.html)");
+
+    compare = app.add_subcommand(
+        "compare", "Compare two saved runs name by name (A the baseline, B the new run)");
+    compare->add_option("a", baseline, "Results folder A (the baseline)")->required();
+    compare->add_option("b", candidate, "Results folder B")->required();
+    compare->add_option("--html", html, "Also write the comparison as an HTML report");
+    compare->add_option("--fail-if", failIf,
+                        "Exit 99 when B is worse than A by more than this: 'p95 +10%', "
+                        "'p99 +50ms', 'error_rate +1%', 'rps -5%', 'p95{request:GET /x} +10%' "
+                        "(repeatable; docs/report.md)");
+    compare->footer("Exit codes: 0 compared (and every --fail-if rule holds), 2 bad input, 99 a "
+                    "--fail-if rule is broken.");
+}
+
+bool ReportCommands::parsed() const
+{
+    return (report && report->parsed()) || (compare && compare->parsed());
+}
+
+int ReportCommands::run() const
+{
+    return report->parsed() ? runReport() : runCompare();
+}
+
+int ReportCommands::runReport() const
+{
+    auto run = load(folder);
+    if (!run) {
+        printError(run.error());
+        return BadInput;
+    }
+    for (const std::string &warning : run->warnings)
+        printError(folder + ": " + warning);
+    const std::string target =
+        output.empty() ? (fs::path(folder) / "report.html").string() : output;
+    return write(target, renderReport(*run), {&*run});
+}
+
+int ReportCommands::runCompare() const
+{
+    std::vector<FailRule> rules;
+    for (const std::string &text : failIf) {
+        auto rule = parseFailRule(text);
+        if (!rule) {
+            printError(rule.error().toString());
+            return BadInput;
+        }
+        rules.push_back(std::move(*rule));
+    }
+    auto a = load(baseline);
+    if (!a) {
+        printError(a.error());
+        return BadInput;
+    }
+    auto b = load(candidate);
+    if (!b) {
+        printError(b.error());
+        return BadInput;
+    }
+    const RunFigures figuresA = runFigures(*a);
+    const RunFigures figuresB = runFigures(*b);
+
+    // Every rule is checked before anything is written: a typo in a scoped name is bad input.
+    std::vector<std::pair<const FailRule *, std::vector<RuleBreach>>> outcomes;
+    for (const FailRule &rule : rules) {
+        auto breaches = checkRule(rule, figuresA, figuresB);
+        if (!breaches) {
+            printError(breaches.error().toString());
+            return BadInput;
+        }
+        outcomes.emplace_back(&rule, std::move(*breaches));
+    }
+
+    std::fputs(formatComparison(figuresA, figuresB, label(*a), label(*b)).c_str(), stdout);
+    bool broken = false;
+    if (!outcomes.empty())
+        std::puts("\n  FAIL-IF RULES");
+    for (const auto &[rule, breaches] : outcomes) {
+        if (breaches.empty()) {
+            std::printf("  ✓ %s\n", rule->text.c_str());
+            continue;
+        }
+        broken = true;
+        std::printf("  ✗ %s: broken by %zu name%s\n", rule->text.c_str(), breaches.size(),
+                    breaches.size() == 1 ? "" : "s");
+        for (const RuleBreach &breach : breaches)
+            std::printf("      %s: %s\n", breach.where.c_str(), breach.explanation.c_str());
+    }
+    std::fflush(stdout);
+
+    if (!html.empty()) {
+        if (const int code = write(html, renderComparisonReport(*a, *b), {&*a, &*b}); code)
+            return code;
+    }
+    return broken ? ThresholdsFailed : Success;
+}
+
+} // namespace Loadwizard::App
