@@ -706,9 +706,8 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     sessionOptions.thresholds = std::move(thresholds);
     sessionOptions.results.save = !options.noResults;
     sessionOptions.results.folder = options.results;
-    if (options.results.empty() && options.resultsInCurrentFolder)
-        sessionOptions.results.folder = defaultResultsFolder(
-            {}, project.name.empty() ? "demo" : project.name, std::chrono::system_clock::now());
+    if (options.resultsInCurrentFolder)
+        sessionOptions.results.baseFolder = std::filesystem::current_path().string();
     sessionOptions.results.commandLine = options.commandLine;
     sessionOptions.results.hint = "give the results another folder with --results DIR, or none "
                                   "with --no-results";

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QPointer>
+#include <QStandardPaths>
 #include <QThreadPool>
 
 namespace Loadwizard::Ui {
@@ -88,12 +89,19 @@ void RunController::start(const Project &project, const Parameters &overrides)
     m_final.reset();
     m_verdict.clear();
     m_warnings.clear();
+    m_resultsFolder.clear();
     m_project = project;
     const quint64 generation = ++m_generation;
     setState(State::Preparing);
     m_crashWatch.start(); // init() is scenario code too
     RunSessionOptions options{overrides, {}, m_flushTimeout};
     options.trace = m_trace;
+    options.results.save = m_saveResults;
+    options.results.field = "results folder";
+    // A project never saved has no folder of its own: its results go to the user's data.
+    if (project.path.empty())
+        options.results.baseFolder =
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation).toStdString();
     // Called on the preparing thread: posted to this object (dropped if it is gone by then).
     QPointer<RunController> self(this);
     options.compile.onCompiling = [self](const std::string &path) {
@@ -146,6 +154,7 @@ void RunController::onPrepared(quint64 generation, std::shared_ptr<Prepared> res
         emit failed(QString::fromStdString(started.error().toString()));
         return;
     }
+    m_resultsFolder = QString::fromStdString(m_session->resultsFolder());
     setState(State::Running);
 }
 

@@ -66,6 +66,11 @@ public:
     void setFlushTimeout(double seconds) { m_flushTimeout = seconds; }
     /// For the next start(): vu.log() and request lines, HTTP exchanges (the Log tab).
     void setTrace(const TraceSettings &trace) { m_trace = trace; }
+    /// Whether runs save a results folder (on by default): next to the project file, or in the
+    /// user's data folder for a project never saved.
+    void setSaveResults(bool save) { m_saveResults = save; }
+    /// The current (or last) run's results folder; empty when it saves none.
+    QString resultsFolder() const { return m_resultsFolder; }
     const TraceSettings &trace() const { return m_trace; }
     bool isFlushingOutputs() const { return m_flushing; }
 
@@ -111,6 +116,8 @@ private:
     /// Bumped whenever a preparation or a finish in flight must be ignored when it reports.
     quint64 m_generation = 0;
     bool m_flushing = false;
+    bool m_saveResults = true;
+    QString m_resultsFolder;
     double m_flushTimeout = 10;
     TraceSettings m_trace;
     QTimer m_crashWatch;

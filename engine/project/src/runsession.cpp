@@ -312,7 +312,9 @@ tl::expected<void, Error> RunSession::start()
         const bool chosen = !options.folder.empty();
         auto writer = ResultsWriter::create(
             chosen ? options.folder
-                   : defaultResultsFolder(m_project.folder(), m_project.name, m_startedAt),
+                   : defaultResultsFolder(options.baseFolder.empty() ? m_project.folder()
+                                                                     : options.baseFolder,
+                                          m_project.name, m_startedAt),
             !chosen, std::move(manifest),
             projectAsRunYaml(m_project, m_options.overrides, m_options.thresholds),
             chosen ? options.field : std::string());

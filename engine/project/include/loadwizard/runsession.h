@@ -38,8 +38,11 @@ std::optional<Error> intendedThresholdProblem(const Project &project,
 struct ResultsOptions
 {
     bool save = false;
-    /// Empty: defaultResultsFolder() next to the project (the current folder without one).
+    /// Empty: defaultResultsFolder() under `baseFolder`.
     std::string folder;
+    /// Where the default folder's results/ goes; empty: the project's folder (the current
+    /// folder for a project without a file).
+    std::string baseFolder;
     std::vector<std::string> commandLine; ///< for the manifest (redacted there)
     std::string field = "--results";      ///< what errors about `folder` name
     std::string hint; ///< added to an error about the folder ("give another with --results")
