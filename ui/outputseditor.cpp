@@ -1,6 +1,7 @@
 #include "outputseditor.h"
 
 #include "format.h"
+#include "icons.h"
 #include "projectdocument.h"
 
 #include <loadwizard/outputregistry.h>
@@ -193,8 +194,8 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_list->setAccessibleName(tr("Outputs"));
     m_list->setMinimumWidth(260);
     m_list->setStyleSheet(QStringLiteral("QListWidget::item { padding: 4px 2px; }"));
-    m_addOutput->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
-    m_removeOutput->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
+    m_addOutput->setIcon(Icons::icon(Icons::Glyph::Add));
+    m_removeOutput->setIcon(Icons::icon(Icons::Glyph::Trash));
 
     m_kind->addItems(kindNames());
     m_kind->setAccessibleName(tr("Output kind"));
@@ -233,7 +234,7 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_busy->hide();
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_test->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_test->setIcon(Icons::icon(Icons::Glyph::Reload));
     m_test->setToolTip(tr("Connect to the output without writing data (a file output checks "
                           "that the file can be opened)"));
 

@@ -4,6 +4,7 @@
 #include "format.h"
 #include "groupedits.h"
 #include "groupplan.h"
+#include "icons.h"
 #include "profilechartview.h"
 #include "projectdocument.h"
 
@@ -15,7 +16,6 @@
 #include <QLineEdit>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStyle>
 #include <QTableWidget>
 #include <QToolButton>
 
@@ -33,10 +33,10 @@ QStringList stepTokens(const RampProfile &profile)
     return text.isEmpty() ? QStringList{} : text.split(',');
 }
 
-QToolButton *toolButton(QStyle::StandardPixmap icon, const QString &text, QWidget *parent)
+QToolButton *toolButton(Icons::Glyph icon, const QString &text, QWidget *parent)
 {
     auto *button = new QToolButton(parent);
-    button->setIcon(parent->style()->standardIcon(icon));
+    button->setIcon(Icons::icon(icon));
     button->setToolTip(text);
     button->setAccessibleName(text);
     button->setAutoRaise(true);
@@ -75,16 +75,16 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     m_table->setMinimumWidth(220);
     m_table->setAccessibleName(tr("Ramp-up steps"));
 
-    m_add = toolButton(QStyle::SP_FileDialogNewFolder, tr("Add a step"), this);
+    m_add = toolButton(Icons::Glyph::Add, tr("Add a step"), this);
     m_add->setText(tr("Add"));
     m_add->setIcon(QIcon());
     m_add->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_remove = toolButton(QStyle::SP_DialogDiscardButton, tr("Remove the selected step"), this);
+    m_remove = toolButton(Icons::Glyph::Trash, tr("Remove the selected step"), this);
     m_remove->setText(tr("Remove"));
     m_remove->setIcon(QIcon());
     m_remove->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_up = toolButton(QStyle::SP_ArrowUp, tr("Move the step earlier"), this);
-    m_down = toolButton(QStyle::SP_ArrowDown, tr("Move the step later"), this);
+    m_up = toolButton(Icons::Glyph::Up, tr("Move the step earlier"), this);
+    m_down = toolButton(Icons::Glyph::Down, tr("Move the step later"), this);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Ramp-&up:"), m_seed);

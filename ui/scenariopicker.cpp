@@ -1,10 +1,12 @@
 #include "scenariopicker.h"
 
+#include "icons.h"
 #include "projectdocument.h"
 #include "scenariocatalog.h"
 
 #include <QBoxLayout>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -14,7 +16,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStyle>
 #include <QTableWidget>
 #include <QTextBlock>
 #include <QTreeWidget>
@@ -295,22 +296,29 @@ void ScenarioPicker::updateItem(int index)
     case ScenarioEntry::State::Loading:
         item->setText(1,
                       fileName.endsWith(QLatin1String(".so")) ? tr("loading…") : tr("compiling…"));
-        item->setIcon(0, style()->standardIcon(QStyle::SP_BrowserReload));
+        item->setIcon(0, Icons::icon(Icons::Glyph::Reload));
         item->setToolTip(1, QString());
         break;
     case ScenarioEntry::State::Loaded:
         item->setText(1, fileName);
-        item->setIcon(0, style()->standardIcon(QStyle::SP_FileIcon));
+        item->setIcon(0, Icons::icon(Icons::Glyph::File));
         item->setToolTip(1, QString());
         item->setForeground(1, QBrush());
         break;
     case ScenarioEntry::State::Rejected:
         item->setText(1, tr("rejected"));
-        item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        item->setIcon(0, Icons::icon(Icons::Glyph::Error));
         item->setToolTip(1, QString::fromStdString(entry.error.toString()));
         item->setForeground(1, QColor(0xd6, 0x45, 0x41));
         break;
     }
+}
+
+void ScenarioPicker::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_refreshing)
+        showParameters();
 }
 
 int ScenarioPicker::selectedIndex() const
@@ -388,10 +396,9 @@ void ScenarioPicker::showSelected()
                 where += QStringLiteral(":%1").arg(diagnostic.column);
             item->setData(0, LocationRole, where + QStringLiteral(": "));
             item->setData(0, MessageRole, QString::fromStdString(diagnostic.message));
-            item->setIcon(0,
-                          style()->standardIcon(diagnostic.severity == Diagnostic::Severity::Error
-                                                    ? QStyle::SP_MessageBoxCritical
-                                                    : QStyle::SP_MessageBoxWarning));
+            item->setIcon(0, Icons::icon(diagnostic.severity == Diagnostic::Severity::Error
+                                             ? Icons::Glyph::Error
+                                             : Icons::Glyph::Warning));
         }
         m_diagnostics->setVisible(m_diagnostics->topLevelItemCount() > 0);
         m_errorText->setPlainText(QString::fromStdString(entry.error.toString()));
