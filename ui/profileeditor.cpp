@@ -6,6 +6,7 @@
 #include "groupplan.h"
 #include "icons.h"
 #include "profilechartview.h"
+#include "profiledrag.h"
 #include "projectdocument.h"
 
 #include <QBoxLayout>
@@ -333,26 +334,18 @@ void ProfileEditor::onSeedEdited(const QString &text)
     applyProfile(*profile, tr("Edit ramp-up"), m_seedMergeKey);
 }
 
-void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers)
+void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers, bool free)
 {
     const RampProfile profile = currentProfile();
-    std::vector<RampStep> steps = profile.steps();
-    if (step < 0 || step >= static_cast<int>(steps.size()))
+    if (step < 0 || step >= static_cast<int>(profile.steps().size()))
         return;
-    double start = 0;
-    for (int i = 0; i < step; ++i)
-        start += steps[std::size_t(i)].seconds;
-    const double startVusers = profile.plannedVusersAt(start);
-    // Whole seconds and a rate in hundredths keep the saved text readable.
-    const double duration = std::max(1.0, std::round(seconds - start));
-    const double rate = std::round((vusers - startVusers) / duration * 100) / 100;
-    steps[std::size_t(step)] = RampStep{rate == 0 ? 0 : rate, duration};
-    auto next = RampProfile::fromSteps(steps);
-    if (!next)
+    const auto grid = ProfileDrag::gridFor(m_chart->secondsShown(), m_chart->vusersShown(), free);
+    const RampProfile next = ProfileDrag::dragStepEnd(profile, step, seconds, vusers, grid);
+    if (next.steps() == profile.steps())
         return;
     if (!m_dragMergeKey)
         m_dragMergeKey = ProjectDocument::newMergeKey();
-    applyProfile(*next, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
+    applyProfile(next, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
 }
 
 void ProfileEditor::addStep()
