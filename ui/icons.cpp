@@ -206,6 +206,16 @@ void drawGlyph(QPainter &p, Glyph glyph, const QColor &ink, bool disabled, bool 
         arrowHead(tip, tip + QPointF(-5, -0.5), tip + QPointF(-1, 4.5));
         break;
     }
+    case Glyph::Reveal: {
+        QPainterPath eye;
+        eye.moveTo(2.5, 12);
+        eye.quadTo(12, 2.5, 21.5, 12);
+        eye.quadTo(12, 21.5, 2.5, 12);
+        p.drawPath(eye);
+        p.setBrush(ink);
+        p.drawEllipse(QPointF(12, 12), 2.8, 2.8);
+        break;
+    }
     case Glyph::Close:
         p.drawLine(QPointF(6, 6), QPointF(18, 18));
         p.drawLine(QPointF(18, 6), QPointF(6, 18));

@@ -35,6 +35,7 @@ enum class Glyph
     Down,
     Reload,
     Close,
+    Reveal,
     Passed,
     Failed,
     Warning,

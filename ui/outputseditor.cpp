@@ -3,6 +3,7 @@
 #include "format.h"
 #include "icons.h"
 #include "projectdocument.h"
+#include "secretdelegate.h"
 
 #include <loadwizard/outputregistry.h>
 #include <loadwizard/outputsinks.h>
@@ -220,6 +221,13 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
                            return keys;
                        },
                        this));
+    m_options->setItemDelegateForColumn(
+        ValueColumn, new SecretDelegate(
+                         [this](const QModelIndex &index) {
+                             const auto *key = m_options->item(index.row(), KeyColumn);
+                             return key && isSecretKey(key->text().trimmed());
+                         },
+                         this));
     m_optionHint->setWordWrap(true);
     m_optionHint->setForegroundRole(QPalette::PlaceholderText);
     m_optionHint->setTextFormat(Qt::RichText);

@@ -1,8 +1,12 @@
 #include "scenariopicker.h"
 
+#include "format.h"
 #include "icons.h"
 #include "projectdocument.h"
 #include "scenariocatalog.h"
+#include "secretdelegate.h"
+
+#include <loadwizard/secrets.h>
 
 #include <QBoxLayout>
 #include <QDir>
@@ -118,6 +122,16 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
     m_parameters->verticalHeader()->hide();
     m_parameters->setWordWrap(true);
     m_parameters->setAccessibleName(tr("Scenario parameters"));
+    // A parameter whose name says it is secret (password, token, …) shows masked, as the engine
+    // treats such variables (secrets.h).
+    auto *secrets = new SecretDelegate(
+        [this](const QModelIndex &index) {
+            const auto *name = m_parameters->item(index.row(), NameColumn);
+            return name && looksSecret(name->text().toStdString());
+        },
+        this);
+    m_parameters->setItemDelegateForColumn(ValueColumn, secrets);
+    m_parameters->setItemDelegateForColumn(DefaultColumn, secrets);
 
     m_diagnostics->setHeaderLabels({tr("File"), tr("Line"), tr("Column"), tr("Message")});
     m_diagnostics->setRootIsDecorated(false);
@@ -300,7 +314,8 @@ void ScenarioPicker::updateItem(int index)
         item->setToolTip(1, QString());
         break;
     case ScenarioEntry::State::Loaded:
-        item->setText(1, fileName);
+        // The status, as in the other states; the file is the name's tooltip.
+        item->setText(1, fileName.endsWith(QLatin1String(".so")) ? tr("loaded") : tr("compiled"));
         item->setIcon(0, Icons::icon(Icons::Glyph::File));
         item->setToolTip(1, QString());
         item->setForeground(1, QBrush());
@@ -366,7 +381,7 @@ void ScenarioPicker::showSelected()
                             .arg(QString::fromStdString(entry.info.id).toHtmlEscaped())
                             .arg(entry.info.apiVersion)
                             .arg(entry.path.toHtmlEscaped()));
-        m_description->setText(QString::fromStdString(entry.info.description));
+        m_description->setText(codeSpansAsHtml(QString::fromStdString(entry.info.description)));
         break;
     case ScenarioEntry::State::Rejected: {
         m_title->setText(tr("%1 — rejected").arg(QFileInfo(entry.path).fileName()));
@@ -471,9 +486,10 @@ void ScenarioPicker::showParameters()
         }
         auto *defaultValue = new QTableWidgetItem(QString::fromStdString(parameter.defaultValue));
         defaultValue->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        auto *help = new QTableWidgetItem(QString::fromStdString(parameter.help));
+        const QString helpText = QString::fromStdString(parameter.help);
+        auto *help = new QTableWidgetItem(withoutCodeMarks(helpText));
         help->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        help->setToolTip(help->text());
+        help->setToolTip(codeSpansAsHtml(helpText));
         m_parameters->setItem(row, NameColumn, name);
         m_parameters->setItem(row, ValueColumn, value);
         m_parameters->setItem(row, DefaultColumn, defaultValue);
