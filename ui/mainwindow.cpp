@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "format.h"
+#include "forms.h"
 #include "groupseditor.h"
 #include "icons.h"
 #include "outputseditor.h"
@@ -181,6 +182,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createActions();
     createMenus();
+    capFormFieldWidths(this);
     m_sections->setCurrentRow(ProfileSection);
 
     connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -341,9 +343,26 @@ void MainWindow::createMenus()
     toolbar->addAction(m_openAction);
     toolbar->addAction(m_saveAction);
     toolbar->addSeparator();
-    toolbar->addAction(m_undoAction);
-    toolbar->addAction(m_redoAction);
+    // The menu's Undo says what it undoes ("Undo Edit ramp-up"); on the toolbar that text would
+    // move every button after it at each edit, so its buttons keep a fixed label and say it in
+    // their tooltip.
+    const auto addFixed = [this, toolbar](QAction *action, const QString &label) {
+        auto *fixed = new QAction(action->icon(), label, toolbar);
+        fixed->setObjectName(action == m_undoAction ? QStringLiteral("toolbarUndo")
+                                                    : QStringLiteral("toolbarRedo"));
+        const auto sync = [fixed, action] {
+            fixed->setEnabled(action->isEnabled());
+            fixed->setToolTip(action->text().remove(QLatin1Char('&')));
+        };
+        sync();
+        connect(action, &QAction::changed, fixed, sync);
+        connect(fixed, &QAction::triggered, action, &QAction::trigger);
+        toolbar->addAction(fixed);
+    };
+    addFixed(m_undoAction, tr("Undo"));
+    addFixed(m_redoAction, tr("Redo"));
     toolbar->addSeparator();
+    // The one place of Run, Stop and Abort (besides the Run menu): seen from every tab.
     toolbar->addAction(m_dashboard->runAction());
     toolbar->addAction(m_dashboard->stopAction());
     toolbar->addAction(m_dashboard->abortAction());
