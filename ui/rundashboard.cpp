@@ -93,21 +93,13 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_pause->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_pause->setIcon(Icons::icon(Icons::Glyph::Pause));
     m_pause->setToolTip(tr("Freeze the ramp-up schedule; running vusers keep going"));
-    auto *runButton = new QToolButton(this);
-    runButton->setDefaultAction(m_runAction);
-    runButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *stopButton = new QToolButton(this);
-    stopButton->setDefaultAction(m_stopAction);
-    stopButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *abortButton = new QToolButton(this);
-    abortButton->setDefaultAction(m_abortAction);
-    abortButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Run, Stop and Abort are the main window's (its toolbar and Run menu), not repeated here.
+    // The actions stay on this widget, so their shortcuts work wherever it is shown.
+    addAction(m_runAction);
+    addAction(m_stopAction);
+    addAction(m_abortAction);
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(runButton);
-    bar->addWidget(stopButton);
-    bar->addWidget(abortButton);
-    bar->addSpacing(12);
     bar->addWidget(m_stateLabel);
     bar->addWidget(m_progress);
     bar->addWidget(m_timeLabel);
