@@ -1,5 +1,7 @@
 #include "format.h"
 
+#include <QStringList>
+
 #include <cmath>
 
 namespace Loadwizard::Ui {
@@ -35,6 +37,23 @@ QString formatNumber(double value, int decimals)
             text.chop(1);
     }
     return text == QLatin1String("-0") ? QStringLiteral("0") : text;
+}
+
+QString codeSpansAsHtml(const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char('`'));
+    QString out;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QString escaped = parts[i].toHtmlEscaped();
+        out += i % 2 ? QStringLiteral("<code>%1</code>").arg(escaped) : escaped;
+    }
+    // <p> makes it rich text even where Qt guesses (tooltips), and lets a long one wrap.
+    return QStringLiteral("<p>%1</p>").arg(out);
+}
+
+QString withoutCodeMarks(const QString &text)
+{
+    return QString(text).remove(QLatin1Char('`'));
 }
 
 QString errorText(const Error &error)

@@ -10,6 +10,10 @@ namespace Loadwizard::Ui {
 QString formatDuration(double seconds);
 /// "1.5", "120", "0.25": the shortest form, no trailing zeros.
 QString formatNumber(double value, int decimals = 2);
+/// Help written with Markdown code spans (`loadwizard target`): as rich text with <code> (for
+/// tooltips and labels), or as plain text without the backticks (for table cells).
+QString codeSpansAsHtml(const QString &text);
+QString withoutCodeMarks(const QString &text);
 /// An engine error as its "file:line:column: field: message" text.
 QString errorText(const Error &error);
 

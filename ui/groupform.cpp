@@ -5,6 +5,9 @@
 #include "profileeditor.h"
 #include "projectdocument.h"
 #include "scenariocatalog.h"
+#include "secretdelegate.h"
+
+#include <loadwizard/secrets.h>
 
 #include <QBoxLayout>
 #include <QComboBox>
@@ -118,6 +121,13 @@ GroupForm::GroupForm(ProjectDocument *document, ScenarioCatalog *catalog, QWidge
     m_parameters->verticalHeader()->hide();
     m_parameters->setAccessibleName(tr("Group parameters"));
     m_parameters->setToolTip(tr("On top of the project's parameters: the group's win"));
+    m_parameters->setItemDelegateForColumn(
+        1, new SecretDelegate(
+               [this](const QModelIndex &index) {
+                   const auto *name = m_parameters->item(index.row(), 0);
+                   return name && looksSecret(name->text().toStdString());
+               },
+               this));
     m_addParameter->setText(tr("Add"));
     m_addParameter->setAutoRaise(true);
     m_removeParameter->setText(tr("Remove"));

@@ -4,6 +4,7 @@
 #include "groupform.h"
 #include "groupplan.h"
 #include "groupschartview.h"
+#include "icons.h"
 #include "projectdocument.h"
 
 #include <QBoxLayout>
@@ -12,7 +13,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStyle>
 #include <QToolButton>
 
 namespace Loadwizard::Ui {
@@ -67,8 +67,8 @@ GroupsEditor::GroupsEditor(ProjectDocument *document, ScenarioCatalog *catalog, 
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: #d64541;"));
     m_problems->hide();
-    m_up->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
-    m_down->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    m_up->setIcon(Icons::icon(Icons::Glyph::Up));
+    m_down->setIcon(Icons::icon(Icons::Glyph::Down));
 
     // Without groups: what a group is and the way in.
     auto *single = new QWidget(this);

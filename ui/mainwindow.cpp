@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
 #include "format.h"
+#include "forms.h"
 #include "groupseditor.h"
+#include "icons.h"
 #include "outputseditor.h"
 #include "profileeditor.h"
 #include "projectdocument.h"
@@ -35,7 +37,6 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
@@ -119,18 +120,18 @@ MainWindow::MainWindow(QWidget *parent)
     const struct
     {
         QString title;
-        QStyle::StandardPixmap icon;
+        Icons::Glyph icon;
         QWidget *editor;
     } sections[] = {
-        {tr("Project"), QStyle::SP_FileDialogDetailedView, m_settingsEditor},
-        {tr("Scenario"), QStyle::SP_FileIcon, m_scenarioTabs},
-        {tr("Profile"), QStyle::SP_FileDialogContentsView, m_profileEditor},
-        {tr("Rendezvous"), QStyle::SP_ArrowRight, m_rendezvousEditor},
-        {tr("Outputs"), QStyle::SP_DriveNetIcon, m_outputsEditor},
-        {tr("Groups"), QStyle::SP_FileDialogListView, m_groupsEditor},
+        {tr("Project"), Icons::Glyph::Project, m_settingsEditor},
+        {tr("Scenario"), Icons::Glyph::Scenario, m_scenarioTabs},
+        {tr("Profile"), Icons::Glyph::Profile, m_profileEditor},
+        {tr("Rendezvous"), Icons::Glyph::Rendezvous, m_rendezvousEditor},
+        {tr("Outputs"), Icons::Glyph::Outputs, m_outputsEditor},
+        {tr("Groups"), Icons::Glyph::Groups, m_groupsEditor},
     };
     for (const auto &section : sections) {
-        new QListWidgetItem(style()->standardIcon(section.icon), section.title, m_sections);
+        new QListWidgetItem(Icons::icon(section.icon), section.title, m_sections);
         m_stack->addWidget(section.editor);
     }
     m_sections->setAccessibleName(tr("Project sections"));
@@ -148,7 +149,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_errorLabel->setWordWrap(true);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *dismiss = new QToolButton(m_errorFrame);
-    dismiss->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    dismiss->setIcon(Icons::icon(Icons::Glyph::Close));
     dismiss->setAutoRaise(true);
     dismiss->setToolTip(tr("Dismiss"));
     auto *errorLayout = new QHBoxLayout(m_errorFrame);
@@ -169,8 +170,8 @@ MainWindow::MainWindow(QWidget *parent)
     designLayout->addWidget(splitter, 1);
 
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(design, style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Design"));
-    m_tabs->addTab(m_dashboard, style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"));
+    m_tabs->addTab(design, Icons::icon(Icons::Glyph::Design), tr("Design"));
+    m_tabs->addTab(m_dashboard, Icons::icon(Icons::Glyph::Run), tr("Run"));
 
     auto *central = new QWidget(this);
     auto *centralLayout = new QVBoxLayout(central);
@@ -181,6 +182,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createActions();
     createMenus();
+    capFormFieldWidths(this);
     m_sections->setCurrentRow(ProfileSection);
 
     connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -222,15 +224,13 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
-    m_newAction = new QAction(style()->standardIcon(QStyle::SP_FileIcon), tr("&New"), this);
+    m_newAction = new QAction(Icons::icon(Icons::Glyph::New), tr("&New"), this);
     m_newAction->setShortcut(QKeySequence::New);
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
-    m_openAction =
-        new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
+    m_openAction = new QAction(Icons::icon(Icons::Glyph::Open), tr("&Open…"), this);
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
-    m_saveAction =
-        new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this);
+    m_saveAction = new QAction(Icons::icon(Icons::Glyph::Save), tr("&Save"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
     m_saveAsAction = new QAction(tr("Save &As…"), this);
@@ -260,10 +260,10 @@ void MainWindow::createActions()
 
     m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
-    m_undoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_undoAction->setIcon(Icons::icon(Icons::Glyph::Undo));
     m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
-    m_redoAction->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+    m_redoAction->setIcon(Icons::icon(Icons::Glyph::Redo));
 }
 
 void MainWindow::createMenus()
@@ -343,9 +343,26 @@ void MainWindow::createMenus()
     toolbar->addAction(m_openAction);
     toolbar->addAction(m_saveAction);
     toolbar->addSeparator();
-    toolbar->addAction(m_undoAction);
-    toolbar->addAction(m_redoAction);
+    // The menu's Undo says what it undoes ("Undo Edit ramp-up"); on the toolbar that text would
+    // move every button after it at each edit, so its buttons keep a fixed label and say it in
+    // their tooltip.
+    const auto addFixed = [this, toolbar](QAction *action, const QString &label) {
+        auto *fixed = new QAction(action->icon(), label, toolbar);
+        fixed->setObjectName(action == m_undoAction ? QStringLiteral("toolbarUndo")
+                                                    : QStringLiteral("toolbarRedo"));
+        const auto sync = [fixed, action] {
+            fixed->setEnabled(action->isEnabled());
+            fixed->setToolTip(action->text().remove(QLatin1Char('&')));
+        };
+        sync();
+        connect(action, &QAction::changed, fixed, sync);
+        connect(fixed, &QAction::triggered, action, &QAction::trigger);
+        toolbar->addAction(fixed);
+    };
+    addFixed(m_undoAction, tr("Undo"));
+    addFixed(m_redoAction, tr("Redo"));
     toolbar->addSeparator();
+    // The one place of Run, Stop and Abort (besides the Run menu): seen from every tab.
     toolbar->addAction(m_dashboard->runAction());
     toolbar->addAction(m_dashboard->stopAction());
     toolbar->addAction(m_dashboard->abortAction());

@@ -1,7 +1,9 @@
 #include "outputseditor.h"
 
 #include "format.h"
+#include "icons.h"
 #include "projectdocument.h"
+#include "secretdelegate.h"
 
 #include <loadwizard/outputregistry.h>
 #include <loadwizard/outputsinks.h>
@@ -193,8 +195,8 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_list->setAccessibleName(tr("Outputs"));
     m_list->setMinimumWidth(260);
     m_list->setStyleSheet(QStringLiteral("QListWidget::item { padding: 4px 2px; }"));
-    m_addOutput->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
-    m_removeOutput->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
+    m_addOutput->setIcon(Icons::icon(Icons::Glyph::Add));
+    m_removeOutput->setIcon(Icons::icon(Icons::Glyph::Trash));
 
     m_kind->addItems(kindNames());
     m_kind->setAccessibleName(tr("Output kind"));
@@ -219,6 +221,13 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
                            return keys;
                        },
                        this));
+    m_options->setItemDelegateForColumn(
+        ValueColumn, new SecretDelegate(
+                         [this](const QModelIndex &index) {
+                             const auto *key = m_options->item(index.row(), KeyColumn);
+                             return key && isSecretKey(key->text().trimmed());
+                         },
+                         this));
     m_optionHint->setWordWrap(true);
     m_optionHint->setForegroundRole(QPalette::PlaceholderText);
     m_optionHint->setTextFormat(Qt::RichText);
@@ -233,7 +242,7 @@ OutputsEditor::OutputsEditor(ProjectDocument *document, QWidget *parent)
     m_busy->hide();
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_test->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_test->setIcon(Icons::icon(Icons::Glyph::Reload));
     m_test->setToolTip(tr("Connect to the output without writing data (a file output checks "
                           "that the file can be opened)"));
 

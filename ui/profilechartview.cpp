@@ -14,7 +14,16 @@
 namespace Loadwizard::Ui {
 
 namespace {
+
 constexpr double handleRadius = 10; // pixels
+
+QString dragHint()
+{
+    return ProfileChartView::tr(
+        "Drag a step's end point to change its rate or duration: the next step's end stays "
+        "where it is. Values snap to the chart's grid; hold Shift for free values.");
+}
+
 } // namespace
 
 ProfileChartView::ProfileChartView(QWidget *parent)
@@ -60,7 +69,7 @@ ProfileChartView::ProfileChartView(QWidget *parent)
     }
     setChart(chart);
     Theme::styleChart(chart, palette());
-    setToolTip(tr("Drag a step's end point to change its rate or duration"));
+    setToolTip(dragHint());
 }
 
 QList<QPointF> ProfileChartView::plannedPoints(const RampProfile &profile)
@@ -130,7 +139,7 @@ void ProfileChartView::setProfile(const RampProfile &profile)
 {
     m_planned->setName(tr("Planned vusers"));
     m_axisY->setTitleText(tr("vusers"));
-    setToolTip(tr("Drag a step's end point to change its rate or duration"));
+    setToolTip(dragHint());
     const auto points = plannedPoints(profile);
     m_planned->replace(points);
     QList<QPointF> handles;
@@ -149,6 +158,16 @@ void ProfileChartView::setProfile(const RampProfile &profile)
         m_axisYMax = std::max(m_axisYMax, niceCeiling(profile.peakVusers()));
     m_axisY->setRange(0, m_axisYMax);
     m_axisY->applyNiceNumbers();
+}
+
+double ProfileChartView::secondsShown() const
+{
+    return m_axisX->max() - m_axisX->min();
+}
+
+double ProfileChartView::vusersShown() const
+{
+    return m_axisY->max() - m_axisY->min();
 }
 
 int ProfileChartView::handleAt(const QPointF &viewPosition) const
@@ -199,7 +218,8 @@ void ProfileChartView::mouseMoveEvent(QMouseEvent *event)
 {
     if (m_dragging >= 0) {
         const QPointF value = valueAt(event->position());
-        emit stepEndDragged(m_dragging, std::max(0.0, value.x()), std::max(0.0, value.y()));
+        const bool free = event->modifiers() & (Qt::ShiftModifier | Qt::AltModifier);
+        emit stepEndDragged(m_dragging, std::max(0.0, value.x()), std::max(0.0, value.y()), free);
         event->accept();
         return;
     }

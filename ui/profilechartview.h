@@ -35,10 +35,14 @@ public:
     static QList<QPointF> ratePoints(const ArrivalProfile &profile);
     /// Axis maximum with some headroom, rounded to a readable number.
     static double niceCeiling(double value);
+    /// The axes' spans, which a drag's snapping follows.
+    double secondsShown() const;
+    double vusersShown() const;
 
 signals:
-    /// A handle moved to (seconds since start, vusers); `step` is the step it ends.
-    void stepEndDragged(int step, double seconds, double vusers);
+    /// A handle moved to (seconds since start, vusers); `step` is the step it ends. `free` when
+    /// Shift or Alt is held: the values are not to be snapped to the chart's grid.
+    void stepEndDragged(int step, double seconds, double vusers, bool free);
     void dragFinished();
 
 protected:

@@ -4,7 +4,9 @@
 #include "format.h"
 #include "groupedits.h"
 #include "groupplan.h"
+#include "icons.h"
 #include "profilechartview.h"
+#include "profiledrag.h"
 #include "projectdocument.h"
 
 #include <QBoxLayout>
@@ -15,7 +17,6 @@
 #include <QLineEdit>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStyle>
 #include <QTableWidget>
 #include <QToolButton>
 
@@ -33,10 +34,10 @@ QStringList stepTokens(const RampProfile &profile)
     return text.isEmpty() ? QStringList{} : text.split(',');
 }
 
-QToolButton *toolButton(QStyle::StandardPixmap icon, const QString &text, QWidget *parent)
+QToolButton *toolButton(Icons::Glyph icon, const QString &text, QWidget *parent)
 {
     auto *button = new QToolButton(parent);
-    button->setIcon(parent->style()->standardIcon(icon));
+    button->setIcon(Icons::icon(icon));
     button->setToolTip(text);
     button->setAccessibleName(text);
     button->setAutoRaise(true);
@@ -75,16 +76,16 @@ ProfileEditor::ProfileEditor(ProjectDocument *document, QWidget *parent)
     m_table->setMinimumWidth(220);
     m_table->setAccessibleName(tr("Ramp-up steps"));
 
-    m_add = toolButton(QStyle::SP_FileDialogNewFolder, tr("Add a step"), this);
+    m_add = toolButton(Icons::Glyph::Add, tr("Add a step"), this);
     m_add->setText(tr("Add"));
     m_add->setIcon(QIcon());
     m_add->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_remove = toolButton(QStyle::SP_DialogDiscardButton, tr("Remove the selected step"), this);
+    m_remove = toolButton(Icons::Glyph::Trash, tr("Remove the selected step"), this);
     m_remove->setText(tr("Remove"));
     m_remove->setIcon(QIcon());
     m_remove->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_up = toolButton(QStyle::SP_ArrowUp, tr("Move the step earlier"), this);
-    m_down = toolButton(QStyle::SP_ArrowDown, tr("Move the step later"), this);
+    m_up = toolButton(Icons::Glyph::Up, tr("Move the step earlier"), this);
+    m_down = toolButton(Icons::Glyph::Down, tr("Move the step later"), this);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Ramp-&up:"), m_seed);
@@ -333,26 +334,18 @@ void ProfileEditor::onSeedEdited(const QString &text)
     applyProfile(*profile, tr("Edit ramp-up"), m_seedMergeKey);
 }
 
-void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers)
+void ProfileEditor::onStepEndDragged(int step, double seconds, double vusers, bool free)
 {
     const RampProfile profile = currentProfile();
-    std::vector<RampStep> steps = profile.steps();
-    if (step < 0 || step >= static_cast<int>(steps.size()))
+    if (step < 0 || step >= static_cast<int>(profile.steps().size()))
         return;
-    double start = 0;
-    for (int i = 0; i < step; ++i)
-        start += steps[std::size_t(i)].seconds;
-    const double startVusers = profile.plannedVusersAt(start);
-    // Whole seconds and a rate in hundredths keep the saved text readable.
-    const double duration = std::max(1.0, std::round(seconds - start));
-    const double rate = std::round((vusers - startVusers) / duration * 100) / 100;
-    steps[std::size_t(step)] = RampStep{rate == 0 ? 0 : rate, duration};
-    auto next = RampProfile::fromSteps(steps);
-    if (!next)
+    const auto grid = ProfileDrag::gridFor(m_chart->secondsShown(), m_chart->vusersShown(), free);
+    const RampProfile next = ProfileDrag::dragStepEnd(profile, step, seconds, vusers, grid);
+    if (next.steps() == profile.steps())
         return;
     if (!m_dragMergeKey)
         m_dragMergeKey = ProjectDocument::newMergeKey();
-    applyProfile(*next, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
+    applyProfile(next, tr("Drag step %1").arg(step + 1), m_dragMergeKey);
 }
 
 void ProfileEditor::addStep()

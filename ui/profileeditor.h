@@ -54,7 +54,7 @@ private:
     void switchModel(int index);
     void onCellChanged(int row, int column);
     void onSeedEdited(const QString &text);
-    void onStepEndDragged(int step, double seconds, double vusers);
+    void onStepEndDragged(int step, double seconds, double vusers, bool free);
     void addStep();
     void removeStep();
     void moveStep(int delta);

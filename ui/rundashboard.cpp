@@ -2,6 +2,7 @@
 
 #include "format.h"
 #include "groupplan.h"
+#include "icons.h"
 #include "projectdocument.h"
 #include "runcharts.h"
 #include "runtables.h"
@@ -28,7 +29,6 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -62,13 +62,13 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_saveJson(new QPushButton(tr("Save summary as &JSON…"), this))
     , m_tabs(new QTabWidget(this))
 {
-    m_runAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_runAction->setIcon(Icons::icon(Icons::Glyph::Run));
     m_runAction->setShortcut(Qt::Key_F5);
     m_runAction->setToolTip(tr("Run the project (F5)"));
-    m_stopAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_stopAction->setIcon(Icons::icon(Icons::Glyph::Stop));
     m_stopAction->setShortcut(Qt::SHIFT | Qt::Key_F5);
     m_stopAction->setToolTip(tr("Stop gracefully: running iterations may finish (Shift+F5)"));
-    m_abortAction->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+    m_abortAction->setIcon(Icons::icon(Icons::Glyph::Abort));
     m_abortAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
     m_abortAction->setToolTip(tr("Interrupt every vuser now (Ctrl+Shift+F5)"));
     connect(m_runAction, &QAction::triggered, this, &RunDashboard::startRun);
@@ -91,23 +91,15 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     m_pause->setText(tr("&Pause schedule"));
     m_pause->setCheckable(true);
     m_pause->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    m_pause->setIcon(Icons::icon(Icons::Glyph::Pause));
     m_pause->setToolTip(tr("Freeze the ramp-up schedule; running vusers keep going"));
-    auto *runButton = new QToolButton(this);
-    runButton->setDefaultAction(m_runAction);
-    runButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *stopButton = new QToolButton(this);
-    stopButton->setDefaultAction(m_stopAction);
-    stopButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *abortButton = new QToolButton(this);
-    abortButton->setDefaultAction(m_abortAction);
-    abortButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Run, Stop and Abort are the main window's (its toolbar and Run menu), not repeated here.
+    // The actions stay on this widget, so their shortcuts work wherever it is shown.
+    addAction(m_runAction);
+    addAction(m_stopAction);
+    addAction(m_abortAction);
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(runButton);
-    bar->addWidget(stopButton);
-    bar->addWidget(abortButton);
-    bar->addSpacing(12);
     bar->addWidget(m_stateLabel);
     bar->addWidget(m_progress);
     bar->addWidget(m_timeLabel);
@@ -192,8 +184,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
         m_controller->setPaused(paused);
         m_pause->setText(paused ? tr("Resume &schedule") : tr("&Pause schedule"));
-        m_pause->setIcon(
-            style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+        m_pause->setIcon(Icons::icon(paused ? Icons::Glyph::Run : Icons::Glyph::Pause));
     });
     connect(m_controller, &RunController::stateChanged, this, &RunDashboard::onStateChanged);
     connect(m_controller, &RunController::snapshotReady, this,
@@ -398,7 +389,7 @@ void RunDashboard::onStateChanged(RunController::State state)
         m_pause->blockSignals(true);
         m_pause->setChecked(false);
         m_pause->setText(tr("&Pause schedule"));
-        m_pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+        m_pause->setIcon(Icons::icon(Icons::Glyph::Pause));
         m_pause->blockSignals(false);
     }
     switch (state) {

@@ -1,5 +1,6 @@
 #include "runtables.h"
 
+#include "icons.h"
 #include "statstablemodel.h"
 
 #include <QBoxLayout>
@@ -7,7 +8,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSortFilterProxyModel>
-#include <QStyle>
 #include <QTableView>
 #include <QTreeWidget>
 
@@ -176,9 +176,8 @@ void RunTables::fillRendezvousAndChecks(const Snapshot &snapshot)
         item->setText(3, all ? QString::number(100.0 * double(check.passes) / double(all), 'f', 2) +
                                    QStringLiteral(" %")
                              : QString());
-        item->setIcon(0,
-                      m_checks->style()->standardIcon(check.fails ? QStyle::SP_MessageBoxWarning
-                                                                  : QStyle::SP_DialogApplyButton));
+        // A failed check is a red mark, as everywhere else a check or a request fails.
+        item->setIcon(0, Icons::icon(check.fails ? Icons::Glyph::Failed : Icons::Glyph::Passed));
     }
     for (const auto &[name, point] : snapshot.rendezvous) {
         auto *item = itemFor(m_rendezvous, QString::fromStdString(name));
@@ -203,10 +202,9 @@ void RunTables::showOutputs(const std::vector<OutputStats> &stats)
         item->setText(6, QString::fromStdString(output.lastError));
         item->setToolTip(6, QString::fromStdString(output.lastError));
         item->setTextAlignment(6, Qt::AlignLeft | Qt::AlignVCenter);
-        item->setIcon(
-            0, m_outputsView->style()->standardIcon(output.lastError.empty() && output.dropped == 0
-                                                        ? QStyle::SP_DialogApplyButton
-                                                        : QStyle::SP_MessageBoxWarning));
+        item->setIcon(0, Icons::icon(output.lastError.empty() && output.dropped == 0
+                                         ? Icons::Glyph::Passed
+                                         : Icons::Glyph::Warning));
     }
 }
 

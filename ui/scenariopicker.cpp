@@ -1,10 +1,16 @@
 #include "scenariopicker.h"
 
+#include "format.h"
+#include "icons.h"
 #include "projectdocument.h"
 #include "scenariocatalog.h"
+#include "secretdelegate.h"
+
+#include <loadwizard/secrets.h>
 
 #include <QBoxLayout>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -14,7 +20,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStyle>
 #include <QTableWidget>
 #include <QTextBlock>
 #include <QTreeWidget>
@@ -117,6 +122,16 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
     m_parameters->verticalHeader()->hide();
     m_parameters->setWordWrap(true);
     m_parameters->setAccessibleName(tr("Scenario parameters"));
+    // A parameter whose name says it is secret (password, token, …) shows masked, as the engine
+    // treats such variables (secrets.h).
+    auto *secrets = new SecretDelegate(
+        [this](const QModelIndex &index) {
+            const auto *name = m_parameters->item(index.row(), NameColumn);
+            return name && looksSecret(name->text().toStdString());
+        },
+        this);
+    m_parameters->setItemDelegateForColumn(ValueColumn, secrets);
+    m_parameters->setItemDelegateForColumn(DefaultColumn, secrets);
 
     m_diagnostics->setHeaderLabels({tr("File"), tr("Line"), tr("Column"), tr("Message")});
     m_diagnostics->setRootIsDecorated(false);
@@ -295,22 +310,30 @@ void ScenarioPicker::updateItem(int index)
     case ScenarioEntry::State::Loading:
         item->setText(1,
                       fileName.endsWith(QLatin1String(".so")) ? tr("loading…") : tr("compiling…"));
-        item->setIcon(0, style()->standardIcon(QStyle::SP_BrowserReload));
+        item->setIcon(0, Icons::icon(Icons::Glyph::Reload));
         item->setToolTip(1, QString());
         break;
     case ScenarioEntry::State::Loaded:
-        item->setText(1, fileName);
-        item->setIcon(0, style()->standardIcon(QStyle::SP_FileIcon));
+        // The status, as in the other states; the file is the name's tooltip.
+        item->setText(1, fileName.endsWith(QLatin1String(".so")) ? tr("loaded") : tr("compiled"));
+        item->setIcon(0, Icons::icon(Icons::Glyph::File));
         item->setToolTip(1, QString());
         item->setForeground(1, QBrush());
         break;
     case ScenarioEntry::State::Rejected:
         item->setText(1, tr("rejected"));
-        item->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        item->setIcon(0, Icons::icon(Icons::Glyph::Error));
         item->setToolTip(1, QString::fromStdString(entry.error.toString()));
         item->setForeground(1, QColor(0xd6, 0x45, 0x41));
         break;
     }
+}
+
+void ScenarioPicker::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_refreshing)
+        showParameters();
 }
 
 int ScenarioPicker::selectedIndex() const
@@ -358,7 +381,7 @@ void ScenarioPicker::showSelected()
                             .arg(QString::fromStdString(entry.info.id).toHtmlEscaped())
                             .arg(entry.info.apiVersion)
                             .arg(entry.path.toHtmlEscaped()));
-        m_description->setText(QString::fromStdString(entry.info.description));
+        m_description->setText(codeSpansAsHtml(QString::fromStdString(entry.info.description)));
         break;
     case ScenarioEntry::State::Rejected: {
         m_title->setText(tr("%1 — rejected").arg(QFileInfo(entry.path).fileName()));
@@ -388,10 +411,9 @@ void ScenarioPicker::showSelected()
                 where += QStringLiteral(":%1").arg(diagnostic.column);
             item->setData(0, LocationRole, where + QStringLiteral(": "));
             item->setData(0, MessageRole, QString::fromStdString(diagnostic.message));
-            item->setIcon(0,
-                          style()->standardIcon(diagnostic.severity == Diagnostic::Severity::Error
-                                                    ? QStyle::SP_MessageBoxCritical
-                                                    : QStyle::SP_MessageBoxWarning));
+            item->setIcon(0, Icons::icon(diagnostic.severity == Diagnostic::Severity::Error
+                                             ? Icons::Glyph::Error
+                                             : Icons::Glyph::Warning));
         }
         m_diagnostics->setVisible(m_diagnostics->topLevelItemCount() > 0);
         m_errorText->setPlainText(QString::fromStdString(entry.error.toString()));
@@ -464,9 +486,10 @@ void ScenarioPicker::showParameters()
         }
         auto *defaultValue = new QTableWidgetItem(QString::fromStdString(parameter.defaultValue));
         defaultValue->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        auto *help = new QTableWidgetItem(QString::fromStdString(parameter.help));
+        const QString helpText = QString::fromStdString(parameter.help);
+        auto *help = new QTableWidgetItem(withoutCodeMarks(helpText));
         help->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        help->setToolTip(help->text());
+        help->setToolTip(codeSpansAsHtml(helpText));
         m_parameters->setItem(row, NameColumn, name);
         m_parameters->setItem(row, ValueColumn, value);
         m_parameters->setItem(row, DefaultColumn, defaultValue);

@@ -46,6 +46,10 @@ public:
     /// The target group's choice changed: "In use" and the button follow it.
     void updateTarget();
 
+protected:
+    /// A scheme switch recolours the greyed plugin defaults.
+    void changeEvent(QEvent *event) override;
+
 private:
     void rebuildTree();
     void updateItem(int index);

@@ -1,6 +1,7 @@
 #include "stepeditor.h"
 
 #include "groupedits.h"
+#include "icons.h"
 #include "projectdocument.h"
 #include "stepdocument.h"
 #include "stepforms.h"
@@ -20,7 +21,6 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStyle>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
@@ -79,20 +79,19 @@ StepEditor::StepEditor(StepDocument *document, QWidget *parent)
     m_tree->setUniformRowHeights(true); // thousands of steps: no per-row height to measure
     m_tree->expandAll();
 
-    auto *style = this->style();
-    m_newScenario = new QAction(style->standardIcon(QStyle::SP_FileIcon),
-                                tr("New &declarative scenario"), this);
+    m_newScenario =
+        new QAction(Icons::icon(Icons::Glyph::New), tr("New &declarative scenario"), this);
     m_newScenario->setToolTip(tr("Write the scenario as steps inline in the project, starting "
                                  "with GET /health"));
-    m_try = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Try one iteration"), this);
+    m_try = new QAction(Icons::icon(Icons::Glyph::Run), tr("&Try one iteration"), this);
     m_try->setToolTip(tr("Run one vuser once against the target and show every request"));
-    m_remove = new QAction(style->standardIcon(QStyle::SP_TrashIcon), tr("&Remove"), this);
+    m_remove = new QAction(Icons::icon(Icons::Glyph::Trash), tr("&Remove"), this);
     m_remove->setShortcut(QKeySequence::Delete);
     m_remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_duplicate = new QAction(tr("D&uplicate"), this);
     m_disable = new QAction(tr("Disa&ble"), this);
-    m_up = new QAction(style->standardIcon(QStyle::SP_ArrowUp), tr("Move &up"), this);
-    m_down = new QAction(style->standardIcon(QStyle::SP_ArrowDown), tr("Move do&wn"), this);
+    m_up = new QAction(Icons::icon(Icons::Glyph::Up), tr("Move &up"), this);
+    m_down = new QAction(Icons::icon(Icons::Glyph::Down), tr("Move do&wn"), this);
     m_tree->addAction(m_remove);
 
     auto *kinds = new QMenu(this);
@@ -377,8 +376,7 @@ void StepEditor::updateState()
     m_try->setText(running ? tr("S&top the try") : tr("&Try one iteration"));
     if (m_try->property("running").toBool() != running) { // icons are decoded when asked for
         m_try->setProperty("running", running);
-        m_try->setIcon(
-            style()->standardIcon(running ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+        m_try->setIcon(Icons::icon(running ? Icons::Glyph::Stop : Icons::Glyph::Run));
     }
 }
 

@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QWidget>
 
 // Q_INIT_RESOURCE must be called from the global namespace.
 static void initLoadwizardResources()
@@ -68,10 +69,15 @@ void initResources()
 void apply(Scheme scheme)
 {
     initResources();
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // Setting the style again would re-polish every widget with the old palette: widgets with a
+    // style sheet keep the palette they were polished with, so they would lag one scheme behind.
+    if (QApplication::style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // The system's own palette, as it was before any scheme replaced it.
+    static const QPalette systemPalette = QApplication::palette();
     switch (scheme) {
     case Scheme::System:
-        QApplication::setPalette(QApplication::style()->standardPalette());
+        QApplication::setPalette(systemPalette);
         break;
     case Scheme::Light:
         QApplication::setPalette(lightPalette());
@@ -79,6 +85,12 @@ void apply(Scheme scheme)
     case Scheme::Dark:
         QApplication::setPalette(darkPalette());
         break;
+    }
+    // A widget with a style sheet was polished with a copy of the palette of that time: polish
+    // it again so it takes the new one (the sections list, the outputs list, red messages).
+    for (QWidget *widget : QApplication::allWidgets()) {
+        if (!widget->styleSheet().isEmpty())
+            widget->setStyleSheet(widget->styleSheet());
     }
     QIcon icon;
     for (int size : {16, 24, 32, 48, 64, 128, 256})

@@ -169,7 +169,10 @@ void TryPanel::addStepEvent(const StepEvent &event)
             m_lastRequest,
             {check ? tr("check %1").arg(name) : tr("%1 =").arg(name), QString(), QString(), result},
             detail);
-        item->setForeground(3, event.passed ? (check ? passColor : QColor()) : failColor);
+        // An extraction keeps the palette's text colour: QColor() would paint it black, unreadable
+        // in Dark.
+        item->setForeground(3, event.passed ? (check ? QBrush(passColor) : QBrush())
+                                            : QBrush(failColor));
         if (m_lastRequest) {
             m_lastRequest->setExpanded(true);
             if (!event.passed)
