@@ -34,6 +34,7 @@ private slots:
     void theDefaultFolderNeverOverwrites();
     void secretsAreRedacted();
     void notAResultsFolderIsAClearError();
+    void errorsKeepASampleOfTheExchange();
 
 private:
     Project project(const std::string &rampup) const;
@@ -341,6 +342,33 @@ void TestResults::notAResultsFolderIsAClearError()
     QVERIFY(!newer);
     QVERIFY2(newer.error().message.find("newer") != std::string::npos,
              newer.error().message.c_str());
+}
+
+void TestResults::errorsKeepASampleOfTheExchange()
+{
+    Project p = project("2,1");
+    p.parameters["base_url"] = m_target.baseUrl() + "/status/503";
+    const std::string folder = m_dir.filePath("errors").toStdString();
+    RunSessionOptions options;
+    options.results.save = true;
+    options.results.folder = folder;
+    auto session = RunSession::prepare(p, options);
+    QVERIFY(session);
+    QVERIFY((*session)->start());
+    const auto final = (*session)->finish();
+    QVERIFY(final && final->total.requestErrors > 0);
+    QCOMPARE(final->topErrors.size(), std::size_t(1));
+    const ErrorMessageCount &error = final->topErrors[0];
+    QCOMPARE(error.count, final->total.requestErrors);
+    const std::string url = m_target.baseUrl() + "/status/503";
+    QVERIFY2(error.sample.starts_with("> GET " + url + "\n"), error.sample.c_str());
+    QVERIFY2(error.sample.find("< HTTP 503\n") != std::string::npos, error.sample.c_str());
+
+    // In summary.json, and read back from the folder.
+    auto saved = loadResults(folder);
+    QVERIFY(saved);
+    QCOMPARE(saved->snapshots.back()->topErrors.at(0).sample, error.sample);
+    QCOMPARE(saved->manifest.verdict, std::string("every request failed"));
 }
 
 QTEST_GUILESS_MAIN(TestResults)

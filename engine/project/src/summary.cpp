@@ -358,9 +358,12 @@ std::string summaryJson(const Snapshot &s, const SummaryHeader &header)
         j["model"] = "mixed"; // open and closed groups: each group's entry says which
     j["error_messages"] = nlohmann::json::array();
     for (const ErrorMessageCount &e : s.topErrors) {
-        j["error_messages"].push_back({{"message", e.message},
-                                       {"class", std::string(errorClassName(e.errorClass))},
-                                       {"count", e.count}});
+        nlohmann::json entry = {{"message", e.message},
+                                {"class", std::string(errorClassName(e.errorClass))},
+                                {"count", e.count}};
+        if (!e.sample.empty())
+            entry["sample"] = e.sample;
+        j["error_messages"].push_back(std::move(entry));
     }
     if (!s.groups.empty()) {
         // Only in a run with groups: each group's own numbers, in the project's order.

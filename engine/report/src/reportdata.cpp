@@ -351,11 +351,12 @@ json errorData(const SavedRun &run, const json &summary)
     if (summary.is_object() && summary.contains("error_messages") &&
         summary["error_messages"].is_array()) {
         for (const json &m : summary["error_messages"])
-            messages.push_back(
-                json::array({m.value("message", ""), m.value("class", ""), m.value("count", 0)}));
+            messages.push_back(json::array({m.value("message", ""), m.value("class", ""),
+                                            m.value("count", 0), m.value("sample", "")}));
     } else if (!last.topErrors.empty()) {
         for (const ErrorMessageCount &e : last.topErrors)
-            messages.push_back(json::array({e.message, errorClassName(e.errorClass), e.count}));
+            messages.push_back(
+                json::array({e.message, errorClassName(e.errorClass), e.count, e.sample}));
     } else {
         std::map<std::pair<std::string, std::string>, std::uint64_t> counted;
         for (const LogEvent &event : run.events) {
@@ -368,8 +369,8 @@ json errorData(const SavedRun &run, const json &summary)
         std::stable_sort(sorted.begin(), sorted.end(),
                          [](const auto &a, const auto &b) { return a.first > b.first; });
         for (std::size_t i = 0; i < sorted.size() && i < 20; ++i)
-            messages.push_back(
-                json::array({sorted[i].second.first, sorted[i].second.second, sorted[i].first}));
+            messages.push_back(json::array(
+                {sorted[i].second.first, sorted[i].second.second, sorted[i].first, ""}));
         fromLog = !sorted.empty();
     }
 

@@ -466,6 +466,16 @@
                                { title: 'count', format: fmtInt }], e.messages.slice());
       if (e.messages_from_log)
         add(messages, 'p', { className: 'note', text: 'Counted from the saved log, which keeps at most a few hundred lines per second.' });
+      var exchanges = e.messages.filter(function (m) { return m[3]; });
+      if (exchanges.length) {
+        var panel = add(root, 'div', { className: 'panel' });
+        add(panel, 'h3', { text: 'A failed request of each message' });
+        exchanges.forEach(function (m) {
+          var details = add(panel, 'details');
+          add(details, 'summary', { text: m[0] + ' (' + fmtInt(m[2]) + ')' });
+          add(details, 'pre', { className: 'exchange', text: m[3] });
+        });
+      }
     }
     if (e.samples.length) {
       var samples = add(root, 'div', { className: 'panel' });

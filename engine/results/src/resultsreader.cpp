@@ -442,7 +442,7 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
                 last->topErrors.push_back({e.value("message", std::string()),
                                            Results::errorClassFrom(e.value("class", std::string()))
                                                .value_or(ErrorClass::Other),
-                                           e.value("count", std::uint64_t(0))});
+                                           e.value("count", std::uint64_t(0)), e.value("sample", std::string())});
             }
         } else {
             std::map<std::string, ErrorMessageCount> counted;

@@ -48,15 +48,18 @@ void IntervalData::reset()
     traceDropped = 0;
 }
 
-void IntervalData::countError(const std::string &message, ErrorClass errorClass)
+void IntervalData::countError(const std::string &message, ErrorClass errorClass,
+                              std::string sample)
 {
     static const std::string other = "(other messages)";
     auto it = errorMessages.find(message);
     if (it == errorMessages.end()) {
-        const std::string &key = errorMessages.size() < maxErrorMessages ? message : other;
-        it = errorMessages.try_emplace(key, errorClass, 0).first;
+        const bool room = errorMessages.size() < maxErrorMessages;
+        it = errorMessages.try_emplace(room ? message : other, ErrorTally{errorClass, 0, {}}).first;
+        if (room)
+            it->second.sample = std::move(sample);
     }
-    ++it->second.second;
+    ++it->second.count;
 }
 
 void IntervalData::addEvent(LogEvent event)

@@ -28,6 +28,14 @@ struct NameRecord
     void merge(const NameRecord &other);
 };
 
+/// How often one error message was seen, with a sample of the first failed request's exchange.
+struct ErrorTally
+{
+    ErrorClass errorClass = ErrorClass::Other;
+    std::uint64_t count = 0;
+    std::string sample;
+};
+
 /// What one group's vusers recorded on one worker during one interval.
 struct GroupRecord
 {
@@ -61,7 +69,7 @@ struct IntervalData
     /// Every error event's message, counted (events beyond maxEvents are dropped, not these),
     /// at most maxErrorMessages distinct ones per interval; the rest under one key.
     static constexpr std::size_t maxErrorMessages = 100;
-    std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> errorMessages;
+    std::unordered_map<std::string, ErrorTally> errorMessages;
     /// Bounded by count and bytes: a worker never waits for the terminal, it drops (and counts).
     static constexpr std::size_t maxTraceLines = 2000;
     static constexpr std::size_t maxTraceBytes = 4 << 20;
@@ -71,7 +79,12 @@ struct IntervalData
 
     void reset();
     void addEvent(LogEvent event);
-    void countError(const std::string &message, ErrorClass errorClass);
+    void countError(const std::string &message, ErrorClass errorClass, std::string sample = {});
+    /// Whether an error with this message would keep a sample (its first this interval).
+    bool wantsSample(const std::string &message) const
+    {
+        return errorMessages.size() < maxErrorMessages && !errorMessages.contains(message);
+    }
     void addTrace(TraceLine line);
 };
 

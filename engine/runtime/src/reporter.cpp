@@ -118,10 +118,14 @@ void Reporter::add(IntervalData &data, Snapshot &snapshot)
             static const std::string other = "(other messages)";
             it = m_errorMessages
                      .try_emplace(m_errorMessages.size() < maxErrorMessages ? text : other,
-                                  tally.first, 0)
+                                  ErrorTally{tally.errorClass, 0, {}})
                      .first;
         }
-        it->second.second += tally.second;
+        it->second.count += tally.count;
+        // The first sample seen is kept: later ones say the same.
+        if (it->second.sample.empty() && !tally.sample.empty())
+            it->second.sample =
+                haveSecrets() ? redactSecrets(tally.sample) : std::move(tally.sample);
     }
     for (auto &line : data.trace) {
         if (haveSecrets())
@@ -199,7 +203,7 @@ std::vector<ErrorMessageCount> Reporter::topErrors() const
     std::vector<ErrorMessageCount> all;
     all.reserve(m_errorMessages.size());
     for (const auto &[message, tally] : m_errorMessages)
-        all.push_back({message, tally.first, tally.second});
+        all.push_back({message, tally.errorClass, tally.count, tally.sample});
     const std::size_t keep = std::min<std::size_t>(all.size(), 20);
     std::partial_sort(all.begin(), all.begin() + std::ptrdiff_t(keep), all.end(),
                       [](const ErrorMessageCount &a, const ErrorMessageCount &b) {

@@ -128,7 +128,7 @@ private:
     std::unordered_map<std::string, std::string> m_shown;
     /// Error messages as shown, counted over the run; at most maxErrorMessages distinct.
     static constexpr std::size_t maxErrorMessages = 1000;
-    std::unordered_map<std::string, std::pair<ErrorClass, std::uint64_t>> m_errorMessages;
+    std::unordered_map<std::string, ErrorTally> m_errorMessages;
     std::vector<ErrorMessageCount> topErrors() const;
     std::vector<LogEvent> m_ownEvents;
     std::string m_incomplete;

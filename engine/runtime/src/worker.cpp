@@ -240,7 +240,8 @@ double Worker::elapsedSeconds() const
     return double(m_shared.config.clock() - m_shared.startNs) / 1e9;
 }
 
-void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls)
+void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls,
+                      std::string sample)
 {
     if (vuser.interrupting)
         return;
@@ -255,7 +256,7 @@ void Worker::logEvent(VuserImpl &vuser, const char *level, std::string message, 
     if (m_shared.config.trace.any() && std::string_view(level) == "info")
         m_interval->addTrace({elapsedSeconds(), vuser.id(), "log: " + message});
     if (std::string_view(level) == "error")
-        m_interval->countError(message, cls);
+        m_interval->countError(message, cls, std::move(sample));
     m_interval->addEvent({elapsedSeconds(), level, std::move(message), cls, vuser.id()});
 }
 

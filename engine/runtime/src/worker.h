@@ -195,7 +195,8 @@ public:
     GroupShared &group(const VuserImpl &vuser) const { return *m_shared.groups[vuser.group]; }
     const RunShared &shared() const { return m_shared; }
     double elapsedSeconds() const;
-    void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls);
+    void logEvent(VuserImpl &vuser, const char *level, std::string message, ErrorClass cls,
+                  std::string sample = {});
     /// The feeder named so, the group's before the run's, or nullptr.
     DataFeeder *feeder(std::string_view name, int group) const;
     /// With -v or --http-debug: the request's line (and its HTTP exchange) for the trace.

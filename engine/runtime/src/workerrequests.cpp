@@ -21,6 +21,37 @@ namespace Loadwizard::Engine {
 
 namespace {
 
+/// A failed request's exchange for people looking into it: request line, headers and the start
+/// of the body, then the status (or transport error), the response headers the request captured
+/// and the start of the body. Bounded: an error view needs the first lines, not 8 MiB.
+std::string errorSample(const Request &request, const Response &response, long status)
+{
+    constexpr std::size_t bodyShown = 2048;
+    const auto appendBody = [](std::string &out, const std::string &body) {
+        if (body.empty())
+            return;
+        out += '\n';
+        out.append(body, 0, std::min(body.size(), bodyShown));
+        if (body.size() > bodyShown)
+            out += "\n… (" + std::to_string(body.size()) + " bytes, cut)";
+        out += '\n';
+    };
+    std::string out = "> " + request.method + " " + request.url + "\n";
+    for (const Header &header : request.headers)
+        out += "> " + header.name + ": " + header.value + "\n";
+    appendBody(out, request.body);
+    out += response.error.empty() ? "< HTTP " + std::to_string(status) + "\n"
+                                  : "< error: " + response.error + "\n";
+    for (const Header &header : response.headers)
+        out += "< " + header.name + ": " + header.value + "\n";
+    appendBody(out, response.body);
+    return out;
+}
+
+} // namespace
+
+namespace {
+
 enum Method : std::int8_t
 {
     Get,
@@ -485,7 +516,10 @@ void Worker::completeRequest(VuserImpl &vuser, CURLcode result)
         ++vuser.errorCount;
         std::string message = request.method + " " + request.url + ": ";
         message += result != CURLE_OK ? response.error : "HTTP " + std::to_string(status);
-        logEvent(vuser, "error", std::move(message), errorClass);
+        std::string sample;
+        if (!vuser.interrupting && m_interval->wantsSample(message))
+            sample = errorSample(request, response, status);
+        logEvent(vuser, "error", std::move(message), errorClass, std::move(sample));
     }
     if (m_shared.config.trace.any())
         traceRequest(vuser, request, response, std::uint64_t(down), std::move(httpText));

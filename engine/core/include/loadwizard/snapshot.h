@@ -130,6 +130,9 @@ struct ErrorMessageCount
     std::string message; ///< secrets redacted; "(other messages)" for those beyond the cap
     ErrorClass errorClass = ErrorClass::Other;
     std::uint64_t count = 0;
+    /// A failed request's exchange as text ("> " request lines, "< " response lines, bodies cut
+    /// at a few KiB, secrets redacted); empty for other errors (an exception, a failed check).
+    std::string sample;
 };
 
 /// A debugging line (`-v`, `--http-debug`): a vu.log() line, a request's one-line account, or a
