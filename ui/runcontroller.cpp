@@ -94,6 +94,7 @@ void RunController::start(const Project &project, const Parameters &overrides)
     m_crashWatch.start(); // init() is scenario code too
     RunSessionOptions options{overrides, {}, m_flushTimeout};
     options.trace = m_trace;
+    options.keepHistograms = true; // the Distribution tab
     // Called on the preparing thread: posted to this object (dropped if it is gone by then).
     QPointer<RunController> self(this);
     options.compile.onCompiling = [self](const std::string &path) {

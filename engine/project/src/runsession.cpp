@@ -1,5 +1,6 @@
 #include <loadwizard/runsession.h>
 
+#include <loadwizard/crashguard.h>
 #include <loadwizard/junitreport.h>
 #include <loadwizard/outputset.h>
 #include <loadwizard/run.h>
@@ -128,7 +129,8 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     if (auto problem =
             intendedThresholdProblem(project, options.thresholds, session->m_prepared.config))
         return tl::make_unexpected(std::move(*problem));
-    session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
+    session->m_prepared.config.keepHistograms =
+        options.keepHistograms || session->m_thresholds.needsHistograms();
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);
     if (!session->m_thresholds.empty()) {
@@ -185,6 +187,26 @@ std::size_t RunSession::failedThresholdCount() const
 std::string RunSession::verdict() const
 {
     return m_final ? runVerdict(*m_final, thresholdResults(), m_header.stopped) : std::string();
+}
+
+RunEnding RunSession::howEnded() const
+{
+    if (CrashGuard::crashed())
+        return RunEnding::Crashed;
+    bool thresholdAborted;
+    {
+        std::lock_guard lock(m_thresholdMutex);
+        thresholdAborted = m_abortedBy.has_value();
+    }
+    if (thresholdAborted)
+        return RunEnding::FailedThresholds;
+    if (m_aborted)
+        return RunEnding::Aborted;
+    if (m_stoppedByUser)
+        return RunEnding::StoppedByUser;
+    if (failedThresholdCount() > 0)
+        return RunEnding::FailedThresholds;
+    return RunEnding::Completed;
 }
 
 std::string RunSession::junitXml() const
@@ -289,6 +311,7 @@ std::shared_ptr<const Snapshot> RunSession::finish()
         m_header.stopped = "stopped before the end of the profile";
     m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
+    m_header.ending = howEnded();
     return m_final;
 }
 

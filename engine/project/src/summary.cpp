@@ -225,6 +225,23 @@ void groupSection(std::string &out, const GroupSnapshot &g, double seconds)
 
 } // namespace
 
+std::string_view runEndingName(RunEnding ending)
+{
+    switch (ending) {
+    case RunEnding::Completed:
+        return "completed";
+    case RunEnding::StoppedByUser:
+        return "stopped";
+    case RunEnding::Aborted:
+        return "aborted";
+    case RunEnding::FailedThresholds:
+        return "failed-thresholds";
+    case RunEnding::Crashed:
+        return "crashed";
+    }
+    return "completed";
+}
+
 std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
 {
     const auto &t = s.total;

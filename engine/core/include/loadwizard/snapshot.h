@@ -109,7 +109,17 @@ struct DataFeedStats
     bool exhausted = false;      ///< ran out with on_exhausted stop-vuser or stop-run
 };
 
-/// Something worth a log line: a scenario exception, a failed check, a transport error.
+/// What a LogEvent records besides its message: the live controls are marked on a chart.
+enum class EventKind : std::uint8_t
+{
+    Other,
+    VusersChanged, ///< adjustVusers(): `amount` vusers added (negative: removed)
+    Paused,        ///< the schedule's clock stopped (running vusers go on)
+    Resumed,       ///< the schedule's clock goes on from where it stopped
+};
+
+/// Something worth a log line: a scenario exception, a failed check, a transport error, a live
+/// control.
 struct LogEvent
 {
     double elapsedSeconds = 0;
@@ -117,6 +127,8 @@ struct LogEvent
     std::string message;
     ErrorClass errorClass = ErrorClass::Other;
     std::uint64_t vuser = 0;
+    EventKind kind = EventKind::Other;
+    long long amount = 0; ///< EventKind::VusersChanged: the vusers added or (negative) removed
 };
 
 /// How often one error message was seen in the run (its first class).
@@ -125,6 +137,9 @@ struct ErrorMessageCount
     std::string message; ///< secrets redacted; "(other messages)" for those beyond the cap
     ErrorClass errorClass = ErrorClass::Other;
     std::uint64_t count = 0;
+    /// A request and its response that failed so (secrets redacted); empty until the engine
+    /// captures one.
+    std::string sample;
 };
 
 /// A debugging line (`-v`, `--http-debug`): a vu.log() line, a request's one-line account, or a

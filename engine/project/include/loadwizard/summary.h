@@ -4,10 +4,25 @@
 #include <loadwizard/snapshot.h>
 #include <loadwizard/thresholdevaluator.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace Loadwizard {
+
+/// How a run ended, for a status line: the first that applies, in the order below from the end.
+enum class RunEnding : std::uint8_t
+{
+    Completed,        ///< the profile ran to its end (or its data ran out, or its iterations)
+    StoppedByUser,    ///< stop() before the profile's end: a graceful stop
+    Aborted,          ///< abort(): vusers interrupted at once
+    FailedThresholds, ///< a threshold failed, or one with abort stopped the run
+    Crashed,          ///< scenario code crashed or called exit()
+};
+
+/// "completed", "stopped", "aborted", "failed-thresholds", "crashed".
+std::string_view runEndingName(RunEnding ending);
 
 /// What the summary says about the run besides the numbers.
 struct SummaryHeader
@@ -22,6 +37,8 @@ struct SummaryHeader
     /// Empty, or why the run ended before its profile did ("stopped before the end of the
     /// profile"): an interrupted run is not reported as passed.
     std::string stopped;
+    /// How the run ended (set by RunSession::finish()).
+    RunEnding ending = RunEnding::Completed;
 };
 
 /// The end-of-run table for a terminal, k6-style.
