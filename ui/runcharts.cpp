@@ -276,6 +276,9 @@ void RunCharts::append(const Snapshot &snapshot)
 {
     const double t = snapshot.elapsedSeconds;
     m_lastElapsed = t;
+    // The snapshot's own plan length: a run read back has had no setPlan().
+    if (snapshot.plannedSeconds > 0)
+        m_plannedSeconds = snapshot.plannedSeconds;
     const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
     m_activeBuffer.append(t, double(snapshot.activeVusers));
     m_planBuffer.append(t, double(snapshot.plannedVusers));
