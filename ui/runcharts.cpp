@@ -413,8 +413,15 @@ void RunCharts::applyTimeRange()
         return;
     const double step = niceStep(to - from, 6);
     for (auto *axis : {m_vusersX, m_rateX, m_latencyX}) {
-        axis->setRange(from, to);
-        axis->setTickInterval(step);
+        // Never a moment with the old step over the new range (or the reverse): a step of 2 s
+        // over a day's range would lay out tens of thousands of ticks.
+        if (step > axis->tickInterval()) {
+            axis->setTickInterval(step);
+            axis->setRange(from, to);
+        } else {
+            axis->setRange(from, to);
+            axis->setTickInterval(step);
+        }
         axis->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
     }
     m_markers->relayout();
