@@ -11,7 +11,6 @@
 #include <QBoxLayout>
 #include <QChart>
 #include <QComboBox>
-#include <QGraphicsLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QListWidget>
@@ -516,16 +515,23 @@ void RunCharts::scheduleAlignment()
 
 void RunCharts::alignPlotAreas()
 {
-    // Each chart lays itself out first (its own labels, titles, legend); then every one gets the
-    // largest insets any of them needs, and the smallest size left: one plot area for all.
+    // Each chart lays itself out first (its own labels, titles, legend: on its next layout
+    // request), then every one gets the largest insets any of them needs and the smallest size
+    // left: one plot area for all. Hidden charts wait for showEvent().
+    if (!isVisible())
+        return;
+    for (QChart *chart : {m_vusersChart, m_rateChart, m_latencyChart})
+        chart->setPlotArea(QRectF());
+    QTimer::singleShot(0, this, &RunCharts::applyAlignment);
+}
+
+void RunCharts::applyAlignment()
+{
     const QList<QChart *> charts{m_vusersChart, m_rateChart, m_latencyChart};
     QMarginsF insets;
     double width = 1e9;
     double height = 1e9;
     for (QChart *chart : charts) {
-        chart->setPlotArea(QRectF());
-        if (chart->layout())
-            chart->layout()->activate();
         const QRectF all = chart->rect();
         const QRectF plot = chart->plotArea();
         insets.setLeft(std::max(insets.left(), plot.left() - all.left()));

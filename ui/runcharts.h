@@ -104,6 +104,7 @@ private:
     void applyTimeRange();
     void updateValueAxes();
     void scheduleAlignment();
+    void applyAlignment();
     void updateLatencyButton();
     double fullEnd() const;
     void setValueAxisMax(QValueAxis *axis, double max);

@@ -379,11 +379,10 @@ void RunDashboard::appendLog(const Snapshot &snapshot)
         const QString elapsed = QStringLiteral("[%1 s]").arg(event.elapsedSeconds, 7, 'f', 1);
         if (event.kind != EventKind::Other) {
             // A live control: the run's own line (also marked on the vusers chart).
-            m_log->append(RunLog::Level::Info,
-                          QStringLiteral("%1 %2 %3")
-                              .arg(elapsed)
-                              .arg(QStringLiteral("run"), -7)
-                              .arg(QString::fromStdString(event.message)));
+            m_log->append(RunLog::Level::Info, QStringLiteral("%1 %2 %3")
+                                                   .arg(elapsed)
+                                                   .arg(QStringLiteral("run"), -7)
+                                                   .arg(QString::fromStdString(event.message)));
             continue;
         }
         if (tracing && event.level == "info")
