@@ -11,6 +11,7 @@ class QComboBox;
 class QLabel;
 class QLineSeries;
 class QPlainTextEdit;
+class QPushButton;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -22,9 +23,14 @@ class QTreeWidget;
 
 namespace Loadwizard::Ui {
 
+class DistributionView;
+class ErrorsView;
 class ProjectDocument;
 class RunCharts;
+class RunLog;
 class RunTables;
+class SummaryPanel;
+class TimingsView;
 class StatsTableModel;
 class ThresholdsEditor;
 class ThresholdsView;
@@ -58,11 +64,20 @@ public:
     StatsTableModel *transactionModel() const;
     StatsTableModel *requestModel() const;
     QTableView *transactionView() const;
-    QPlainTextEdit *summaryView() const { return m_summary; }
-    QPlainTextEdit *logView() const { return m_log; }
+    /// The summary as the terminal prints it (under the laid-out summaryPanel()).
+    QPlainTextEdit *summaryView() const;
+    SummaryPanel *summaryPanel() const { return m_summary; }
+    /// The log's text as filtered (runLog() holds the filter and search).
+    QPlainTextEdit *logView() const;
+    RunLog *runLog() const { return m_log; }
+    ErrorsView *errorsView() const { return m_errors; }
+    DistributionView *distributionView() const { return m_distribution; }
+    TimingsView *timingsView() const { return m_timings; }
     QCheckBox *httpDebugBox() const { return m_httpDebug; }
-    QComboBox *latencyChoice() const;
     QLabel *stateLabel() const { return m_stateLabel; }
+    /// Shows how a run ended: the status line, the summary, every table's final numbers. The
+    /// live run's end calls it; so does a run read back from its results folder.
+    void showRunEnded(const SnapshotPtr &final, const SummaryHeader &header, RunEnding ending);
     /// One row per output of the run: sent, retried, dropped, points, last error.
     QTreeWidget *outputsView() const;
     /// One row per threshold: ✓/✗, observed value, status, abort.
@@ -119,9 +134,11 @@ private:
     ThresholdsView *m_thresholdsView;
     ThresholdsEditor *m_thresholdsEditor = nullptr;
     QTimer *m_outputsTimer;
-    QPlainTextEdit *m_log;
-    QPlainTextEdit *m_summary;
-    QPushButton *m_saveJson;
+    RunLog *m_log;
+    ErrorsView *m_errors;
+    DistributionView *m_distribution;
+    TimingsView *m_timings;
+    SummaryPanel *m_summary;
     QTabWidget *m_tabs;
 
     double m_plannedSeconds = 0;

@@ -180,7 +180,7 @@ void TestEndToEndResults::theManifestRecordsAFailedThreshold()
     const QStringList runs = savedRuns(m_harness.scratchPath("failing"));
     QCOMPARE(runs.size(), 1);
     const QJsonObject manifest = readJson(runs[0] + "/manifest.json");
-    QCOMPARE(manifest.value("status").toString(), QStringLiteral("completed"));
+    QCOMPARE(manifest.value("status").toString(), QStringLiteral("failed_thresholds"));
     QCOMPARE(manifest.value("verdict").toString(), QStringLiteral("thresholds failed (1 of 1)"));
     QCOMPARE(manifest.value("exit_code").toInt(), 99);
     // The project copy has the flag's threshold: what ran.
