@@ -517,7 +517,13 @@ bool MainWindow::saveTo(const QString &path)
     showError(QString());
     removeRecovery();
     addRecentFile(m_document->filePath());
-    statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+    if (m_profileEditor->hasInvalidEdit())
+        statusBar()->showMessage(tr("Saved %1 with the last valid ramp-up: the text in the "
+                                    "ramp-up field is not valid")
+                                     .arg(m_document->filePath()),
+                                 10000);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
     return true;
 }
 
