@@ -6,6 +6,7 @@
 #include "profileeditor.h"
 #include "projectdocument.h"
 #include "projectsettingseditor.h"
+#include "recoveryfile.h"
 #include "rendezvouseditor.h"
 #include "rundashboard.h"
 #include "scenariocatalog.h"
@@ -33,7 +34,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -47,7 +47,6 @@ namespace Loadwizard::Ui {
 namespace {
 
 const QString recentFilesKey = QStringLiteral("recentFiles");
-const QString recoveryOriginKey = QStringLiteral("recovery/originalPath");
 constexpr int maxRecentFiles = 8;
 
 /// Keyboard navigation: a shortcut that shows a page puts the focus on its first control.
@@ -75,6 +74,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_errorFrame(new QFrame(this))
     , m_errorLabel(new QLabel(this))
     , m_autosaveTimer(new QTimer(this))
+    , m_recovery(std::make_unique<RecoveryFile>())
     , m_runController(new RunController(this))
 {
     Theme::initResources();
@@ -606,10 +606,9 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->setEnabled(!files.isEmpty());
 }
 
-QString MainWindow::recoveryPath()
+QString MainWindow::recoveryPath() const
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/recovery.yaml");
+    return m_recovery->path();
 }
 
 void MainWindow::setAutosaveInterval(int milliseconds)
@@ -621,49 +620,48 @@ void MainWindow::autosave()
 {
     if (!m_document->isModified())
         return;
-    QDir().mkpath(QFileInfo(recoveryPath()).absolutePath());
-    // The engine's atomic save: a crash mid-write never leaves half a recovery file.
-    if (saveProject(m_document->project(), recoveryPath().toStdString())) {
-        QSettings().setValue(recoveryOriginKey, m_document->filePath());
+    if (m_recovery->write(m_document->project(), m_document->filePath()))
         statusBar()->showMessage(tr("Unsaved changes kept in a recovery file"), 3000);
-    }
 }
 
 void MainWindow::removeRecovery()
 {
-    QFile::remove(recoveryPath());
-    QSettings().remove(recoveryOriginKey);
+    m_recovery->remove();
 }
 
 bool MainWindow::offerRecovery()
 {
-    const QString path = recoveryPath();
-    if (!QFileInfo::exists(path))
-        return false;
-    const QString origin = QSettings().value(recoveryOriginKey).toString();
-    const QString question =
-        tr("Loadwizard did not close properly. Restore the unsaved changes to %1 from %2?")
-            .arg(origin.isEmpty() ? tr("an untitled project") : QFileInfo(origin).fileName(),
-                 QLocale().toString(QFileInfo(path).lastModified(), QLocale::ShortFormat));
-    const auto answer = m_prompt
-                            ? m_prompt(question)
-                            : QMessageBox::question(this, tr("Restore unsaved changes"), question,
-                                                    QMessageBox::Yes | QMessageBox::No);
-    if (answer != QMessageBox::Yes && answer != QMessageBox::Save) {
-        removeRecovery();
-        return false;
+    // Only files no live window holds: another window's or instance's are theirs.
+    for (RecoveryFile::Orphan &orphan : RecoveryFile::orphans()) {
+        const QString question =
+            tr("Loadwizard did not close properly. Restore the unsaved changes to %1 from %2?")
+                .arg(orphan.origin.isEmpty() ? tr("an untitled project")
+                                             : QFileInfo(orphan.origin).fileName(),
+                     QLocale().toString(QFileInfo(orphan.path).lastModified(),
+                                        QLocale::ShortFormat));
+        const auto answer =
+            m_prompt ? m_prompt(question)
+                     : QMessageBox::question(this, tr("Restore unsaved changes"), question,
+                                             QMessageBox::Yes | QMessageBox::No);
+        if (answer != QMessageBox::Yes && answer != QMessageBox::Save) {
+            RecoveryFile::discard(orphan);
+            continue;
+        }
+        auto recovered = loadProject(orphan.path.toStdString());
+        if (!recovered) {
+            showError(tr("<b>Cannot restore</b><br>%1")
+                          .arg(Ui::errorText(recovered.error()).toHtmlEscaped()));
+            RecoveryFile::discard(orphan);
+            continue;
+        }
+        // Relative paths inside were written against the original file's folder.
+        m_document->reset(*recovered, orphan.origin, true);
+        // Ours now: kept until saved or closed, so a second crash loses nothing either.
+        m_recovery->adopt(std::move(orphan));
+        statusBar()->showMessage(tr("Restored unsaved changes"), 5000);
+        return true;
     }
-    auto recovered = loadProject(path.toStdString());
-    if (!recovered) {
-        showError(tr("<b>Cannot restore</b><br>%1")
-                      .arg(Ui::errorText(recovered.error()).toHtmlEscaped()));
-        removeRecovery();
-        return false;
-    }
-    // Relative paths inside were written against the original file's folder.
-    m_document->reset(*recovered, origin, true);
-    statusBar()->showMessage(tr("Restored unsaved changes"), 5000);
-    return true;
+    return false;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
