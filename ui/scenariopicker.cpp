@@ -504,13 +504,12 @@ void ScenarioPicker::useSelected()
         return;
     const QString path = m_catalog->entries()[index].path;
     Project next = m_document->project();
-    // Relative to the project file when it sits beside or below it, so the folder can move.
+    // Relative to the project file, bundled scenarios too ("../scenarios/shop.cpp"): an
+    // absolute path names one machine's folders, and the project is read against its own
+    // folder wherever it moves.
     QString stored = path;
-    if (!m_document->filePath().isEmpty()) {
-        const QString relative = QFileInfo(m_document->filePath()).dir().relativeFilePath(path);
-        if (!relative.startsWith(QLatin1String("..")))
-            stored = relative;
-    }
+    if (!m_document->filePath().isEmpty())
+        stored = QFileInfo(m_document->filePath()).dir().relativeFilePath(path);
     // With groups the project has no scenario of its own: the chosen group gets it.
     if (const int group = targetGroup(); group >= 0) {
         next.groups[std::size_t(group)].scenario = stored.toStdString();

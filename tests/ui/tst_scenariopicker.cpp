@@ -31,6 +31,7 @@ private slots:
     void showsACompileErrorWithFileAndLine();
     void useGivesTheScenarioToTheGroupChosen();
     void selectsTheProjectsScenario();
+    void storesABundledScenarioRelativeToTheProject();
     void editingAParameterCellClosesItsEditorCleanly();
 
 private:
@@ -224,6 +225,40 @@ void TestScenarioPicker::selectsTheProjectsScenario()
     document.apply(renamed, "Rename");
     QCOMPARE(picker.pluginTree()->currentItem()->toolTip(0),
              QFileInfo(bundled + "/shop.cpp").canonicalFilePath());
+}
+
+void TestScenarioPicker::storesABundledScenarioRelativeToTheProject()
+{
+    const QString bundled = QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios");
+    const QString shop = QFileInfo(bundled + "/shop.cpp").canonicalFilePath();
+    QVERIFY(QDir().mkpath(m_dir.filePath("moved/project")));
+    const QString projectFile = m_dir.filePath("moved/project/shop-test.yaml");
+    ProjectDocument document;
+    Project project;
+    project.profile = *RampProfile::parse("1,1");
+    document.reset(project, projectFile);
+    ScenarioCatalog catalog;
+    catalog.setFolders({bundled}, m_dir.filePath("user"));
+    ScenarioPicker picker(&document, &catalog);
+    catalog.rescan();
+    QVERIFY(picker.select(shop));
+    picker.useButton()->click();
+    const QString stored = QString::fromStdString(document.project().scenario);
+    QVERIFY2(QFileInfo(stored).isRelative(), qPrintable(stored));
+    QCOMPARE(stored, QDir(m_dir.filePath("moved/project")).relativeFilePath(shop));
+    // Saved and read again, it resolves against the project's folder.
+    QVERIFY(document.save(projectFile));
+    auto loaded = loadProject(projectFile.toStdString());
+    QVERIFY(loaded);
+    QCOMPARE(QString::fromStdString(loaded->scenario), stored);
+    QCOMPARE(QFileInfo(QString::fromStdString(loaded->scenarioPath())).canonicalFilePath(), shop);
+    ProjectDocument reopened;
+    QVERIFY(reopened.load(projectFile));
+    QCOMPARE(
+        QFileInfo(QString::fromStdString(reopened.project().scenarioPath())).canonicalFilePath(),
+        shop);
+    QCOMPARE(QString::fromStdString(reopened.project().folder()),
+             QFileInfo(projectFile).absolutePath());
 }
 
 namespace {
