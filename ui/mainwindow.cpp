@@ -207,6 +207,13 @@ MainWindow::MainWindow(QWidget *parent)
                              "busy until Loadwizard is restarted.")
                               .arg(description.toHtmlEscaped()));
             });
+    // A scenario the catalog rejected cannot run: Run says why instead of failing later.
+    connect(m_catalog, &ScenarioCatalog::entryChanged, this, &MainWindow::updateRunBlock);
+    connect(m_catalog, &ScenarioCatalog::entriesReset, this, &MainWindow::updateRunBlock);
+    connect(m_document, &ProjectDocument::projectChanged, this, &MainWindow::updateRunBlock);
+    connect(m_dashboard, &RunDashboard::runRefused, this, [this](const QString &reason) {
+        statusBar()->showMessage(tr("Cannot run: %1").arg(reason), 10000);
+    });
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
     m_autosaveTimer->start(60 * 1000);
 
@@ -383,6 +390,35 @@ void MainWindow::endAfterScenarioCrash(const QString &description)
     else
         QMessageBox::critical(this, tr("The scenario crashed"), text);
     CrashGuard::endProcess();
+}
+
+void MainWindow::updateRunBlock()
+{
+    const Project &project = m_document->project();
+    std::vector<std::string> scenarios;
+    if (project.groups.empty() && !project.scenario.empty())
+        scenarios.push_back(project.scenarioPath());
+    for (const ProjectGroup &group : project.groups) {
+        if (!group.scenario.empty())
+            scenarios.push_back(group.scenarioPath(project.folder()));
+    }
+    QString reason;
+    for (const std::string &scenario : scenarios) {
+        const int index = m_catalog->indexOf(QString::fromStdString(scenario));
+        if (index < 0 || m_catalog->entries()[index].state != ScenarioEntry::State::Rejected)
+            continue;
+        const ScenarioEntry &entry = m_catalog->entries()[index];
+        reason = tr("the scenario %1 was rejected: %2 (after fixing it, Reload in the Scenario "
+                    "section)")
+                     .arg(QFileInfo(entry.path).fileName(),
+                          QString::fromStdString(entry.error.message).section('\n', 0, 0));
+        break;
+    }
+    if (reason == m_dashboard->runBlockedReason())
+        return;
+    m_dashboard->setRunBlocked(reason);
+    if (!reason.isEmpty())
+        statusBar()->showMessage(tr("Cannot run: %1").arg(reason), 10000);
 }
 
 void MainWindow::showError(const QString &message)

@@ -125,6 +125,7 @@ private:
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void removeRecovery();
+    void updateRunBlock();
     bool applyImport(const ScenarioImport &import, const QString &title);
 
     ProjectDocument *m_document;

@@ -13,12 +13,16 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLockFile>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QUndoStack>
 
 using namespace Loadwizard;
@@ -38,6 +42,8 @@ private slots:
     void anotherWindowsRecoveryIsNeitherOfferedNorDeleted();
     void aCrashedInstancesRecoveryIsOffered();
     void aMixsImportGoesToTheSelectedGroup();
+    void runIsBlockedWhileTheScenarioIsRejected();
+    void compilerOutputInTheLogShowsTheFirstError();
 
 private:
     QString writeFile(const QString &name, const QByteArray &text);
@@ -299,6 +305,62 @@ void TestMainWindow::aMixsImportGoesToTheSelectedGroup()
     QCOMPARE(project.groups[1].inlineScenario->steps[0].request.url, std::string("/products"));
     QVERIFY(project.groups[1].scenario.empty());
     window.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::runIsBlockedWhileTheScenarioIsRejected()
+{
+    writeFile("broken.so", "not a plugin");
+    const QString path = writeFile("rejected.yaml", "loadwizard: 1\nscenario: broken.so\nprofile:\n"
+                                                    "  rampup: \"1,5\"\n");
+    MainWindow window;
+    window.setPrompt([](const QString &) { return QMessageBox::Discard; });
+    QVERIFY(window.openFile(path));
+    QAction *run = window.dashboard()->runAction();
+    QVERIFY(QTest::qWaitFor([&] { return !run->isEnabled(); }, 30'000));
+    QVERIFY2(run->toolTip().contains("broken.so") && run->toolTip().contains("rejected"),
+             qPrintable(run->toolTip()));
+    QVERIFY2(window.statusBar()->currentMessage().startsWith("Cannot run: the scenario broken.so"),
+             qPrintable(window.statusBar()->currentMessage()));
+    // F5 or a direct start: refused with the reason in the log, nothing runs.
+    window.dashboard()->startRun();
+    QVERIFY(!window.runController()->isActive());
+    QVERIFY2(window.dashboard()->logView()->toPlainText().contains(
+                 "Cannot run: the scenario broken.so was rejected"),
+             qPrintable(window.dashboard()->logView()->toPlainText()));
+
+    // Another scenario: Run is back.
+    Project next = window.document()->project();
+    next.scenario.clear();
+    window.document()->apply(next, "No scenario");
+    QVERIFY(run->isEnabled());
+    QCOMPARE(run->toolTip(), QString("Run the project (F5)"));
+}
+
+void TestMainWindow::compilerOutputInTheLogShowsTheFirstError()
+{
+    if (qEnvironmentVariableIsEmpty("LOADWIZARD_SDK_INCLUDE"))
+        QSKIP("compiling a scenario needs LOADWIZARD_SDK_INCLUDE");
+    const QString source =
+        writeFile("twoerrors.cpp",
+                  "#include <loadwizard/scenario.h>\n\nint a() { return first_undeclared; }\n"
+                  "int b() { return second_undeclared; }\n");
+    ProjectDocument document;
+    Project project = newProjectTemplate();
+    project.scenario = source.toStdString();
+    document.reset(project, QString());
+    RunController controller;
+    RunDashboard dashboard(&document, &controller);
+    dashboard.resize(900, 600);
+    dashboard.show();
+    QSignalSpy failed(&controller, &RunController::failed);
+    dashboard.startRun();
+    QVERIFY(failed.wait(120'000));
+    const QTextCursor cursor = dashboard.logView()->textCursor();
+    const QString line = cursor.block().text();
+    QVERIFY2(line.contains("twoerrors.cpp:3:") && line.contains("error: "), qPrintable(line));
+    QVERIFY2(line.contains("first_undeclared"), qPrintable(line));
+    // The output goes on past it: the view is not simply at the end.
+    QVERIFY(cursor.block().next().isValid());
 }
 
 QTEST_MAIN(TestMainWindow)
