@@ -31,12 +31,14 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBlock>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -195,6 +197,7 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
         m_log->append(RunLog::Level::Error, tr("Cannot run: %1").arg(message));
         m_summary->showFailure(message);
         m_tabs->setCurrentWidget(m_log);
+        showFirstError();
     });
     resetCharts();
     onStateChanged(RunController::State::Idle);
@@ -252,10 +255,36 @@ QComboBox *RunDashboard::groupChoice() const
     return m_tables->groupChoice();
 }
 
+void RunDashboard::setRunBlocked(const QString &reason)
+{
+    m_runBlocked = reason;
+    onStateChanged(m_controller->state());
+}
+
+// Compiler output is read from its first error, not from its last line (often "N errors").
+void RunDashboard::showFirstError()
+{
+    static const QRegularExpression error(QStringLiteral(":\\d+(:\\d+)?: (fatal )?error: "));
+    for (QTextBlock block = m_log->document()->begin(); block.isValid(); block = block.next()) {
+        if (!error.match(block.text()).hasMatch())
+            continue;
+        QTextCursor cursor(block);
+        cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        m_log->setTextCursor(cursor);
+        m_log->centerCursor();
+        return;
+    }
+}
+
 void RunDashboard::startRun()
 {
     if (m_controller->isActive())
         return;
+    if (!m_runBlocked.isEmpty()) {
+        m_log->appendPlainText(tr("Cannot run: %1").arg(m_runBlocked));
+        emit runRefused(m_runBlocked);
+        return;
+    }
     resetCharts();
     m_log->clear();
     m_summary->clear();
@@ -400,7 +429,9 @@ void RunDashboard::onStateChanged(RunController::State state)
 {
     const bool active = m_controller->isActive();
     const bool running = state == RunController::State::Running;
-    m_runAction->setEnabled(!active);
+    m_runAction->setEnabled(!active && m_runBlocked.isEmpty());
+    m_runAction->setToolTip(m_runBlocked.isEmpty() ? tr("Run the project (F5)")
+                                                   : tr("Cannot run: %1").arg(m_runBlocked));
     m_stopAction->setEnabled(state == RunController::State::Running ||
                              state == RunController::State::Preparing);
     m_abortAction->setEnabled(active);

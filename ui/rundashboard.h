@@ -52,6 +52,10 @@ public:
     QAction *abortAction() const { return m_abortAction; }
     RunController *runController() const { return m_controller; }
 
+    /// Why the project cannot run now (its scenario was rejected), or empty: Run is disabled
+    /// with the reason as its tooltip, and startRun() logs it instead of starting.
+    void setRunBlocked(const QString &reason);
+    QString runBlockedReason() const { return m_runBlocked; }
     /// Parameters that win over the project's for runs started here (the demo's target URL).
     void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
     const Parameters &parameterOverrides() const { return m_overrides; }
@@ -96,6 +100,8 @@ public:
 
 signals:
     void runStarted();
+    /// startRun() did not start: `reason` (setRunBlocked()).
+    void runRefused(const QString &reason);
 
 public slots:
     void startRun();
@@ -103,6 +109,7 @@ public slots:
 
 private:
     void onStateChanged(RunController::State state);
+    void showFirstError();
     void onFinished(const SnapshotPtr &snapshot);
     void resetCharts();
     void appendLog(const Snapshot &snapshot);
@@ -113,6 +120,7 @@ private:
     ProjectDocument *m_document;
     RunController *m_controller; ///< owned by the main window
     Parameters m_overrides;
+    QString m_runBlocked;
 
     QAction *m_runAction;
     QAction *m_stopAction;
