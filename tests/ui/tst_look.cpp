@@ -83,6 +83,16 @@ void TestLook::initTestCase()
     QCoreApplication::setApplicationName("tst_look");
 }
 
+/// The sidebar (the run dashboard has lists of its own).
+static QListWidget *sectionsList(const MainWindow &window)
+{
+    for (auto *list : window.findChildren<QListWidget *>()) {
+        if (list->accessibleName() == QLatin1String("Project sections"))
+            return list;
+    }
+    return nullptr;
+}
+
 void TestLook::cleanup()
 {
     Theme::apply(Theme::Scheme::System);
@@ -106,7 +116,7 @@ void TestLook::everyListFollowsASchemeSwitch()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto *sections = window.findChild<QListWidget *>();
+    auto *sections = sectionsList(window);
     QVERIFY(sections);
     QCOMPARE(sections->accessibleName(), QString("Project sections"));
     auto *outputs = window.outputsEditor()->outputList();
@@ -170,7 +180,7 @@ void TestLook::glyphsStandOutFromTheWindowInEveryScheme()
 void TestLook::sectionsAndActionsUseTheBundledGlyphs()
 {
     MainWindow window;
-    auto *sections = window.findChild<QListWidget *>();
+    auto *sections = sectionsList(window);
     QVERIFY(sections);
     QCOMPARE(sections->count(), 6);
     // The glyph engine, not a style's pixmaps: one drawn set, whatever the desktop.
