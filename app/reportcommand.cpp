@@ -59,8 +59,9 @@ tl::expected<void, std::string> checkOutput(const std::string &output,
     if (fs::is_directory(output, ec))
         return tl::make_unexpected(output + ": is a folder (give a file name, e.g. report.html)");
     for (const SavedRun *run : runs) {
-        for (const char *name : {"manifest.json", "project.yaml", "series.jsonl",
-                                 "histograms.jsonl", "events.jsonl", "summary.json"}) {
+        for (const char *name :
+             {"manifest.json", "project.yaml", "series.jsonl", "histograms.jsonl",
+              "histograms.jsonl.gz", "events.jsonl", "summary.json"}) {
             if (sameFile(output, fs::path(run->folder) / name))
                 return tl::make_unexpected(output + ": is the results folder's own " + name +
                                            " (write the report elsewhere)");

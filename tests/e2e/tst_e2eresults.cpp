@@ -95,7 +95,7 @@ void TestEndToEndResults::aRunSavesItsResultsNextToTheProject()
     QVERIFY2(QDir(folder).dirName().endsWith("-shop"), qPrintable(folder));
     QVERIFY2(outcome.err.contains("loadwizard: results saved in " + folder.toUtf8() + "\n"),
              outcome.describe());
-    for (const char *name : {"manifest.json", "project.yaml", "series.jsonl", "histograms.jsonl",
+    for (const char *name : {"manifest.json", "project.yaml", "series.jsonl", "histograms.jsonl.gz",
                              "events.jsonl", "summary.json"})
         QVERIFY2(QFile::exists(folder + "/" + name), name);
 

@@ -1,9 +1,13 @@
 #include "resultsjson.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <zlib.h>
 
 namespace Loadwizard {
 
@@ -28,12 +32,53 @@ tl::expected<std::string, Error> readWhole(const fs::path &path, bool required)
     return text.str();
 }
 
+/// A gzip file's text (or a plain file's: zlib reads those as they are). A stream cut short (the
+/// writer was killed between two sync flushes) gives what it holds, with a warning.
+tl::expected<std::string, Error> readCompressed(const fs::path &path,
+                                                std::vector<std::string> &warnings)
+{
+    std::string text;
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) {
+        Error e;
+        e.file = path.string();
+        e.message = std::string("cannot read: ") + std::strerror(errno ? errno : ENOMEM);
+        return tl::make_unexpected(std::move(e));
+    }
+    char buffer[1 << 16];
+    for (;;) {
+        const int n = gzread(file, buffer, sizeof buffer);
+        if (n > 0) {
+            text.append(buffer, std::size_t(n));
+            continue;
+        }
+        // At the end: Z_OK after a whole stream, Z_BUF_ERROR in the middle of one (zlib's
+        // gzread documentation), anything else is corruption.
+        int code = Z_OK;
+        const std::string message = gzerror(file, &code);
+        if (code == Z_BUF_ERROR) {
+            warnings.push_back(path.filename().string() +
+                               " ends early (the run was killed while writing it): read up to "
+                               "its last complete interval");
+        } else if (n < 0 || code != Z_OK) {
+            gzclose(file);
+            Error e;
+            e.file = path.string();
+            e.message = "cannot decompress: " + message;
+            return tl::make_unexpected(std::move(e));
+        }
+        break;
+    }
+    gzclose(file);
+    return text;
+}
+
 /// A .jsonl file's objects. A last line without its newline (the writer was killed in the middle
 /// of it) that does not parse is dropped with a warning; any other bad line is an error.
 tl::expected<std::vector<Json>, Error> readLines(const fs::path &path,
                                                  std::vector<std::string> &warnings)
 {
-    auto text = readWhole(path, false);
+    auto text = path.extension() == ".gz" ? readCompressed(path, warnings) : readWhole(path, false);
     if (!text)
         return tl::make_unexpected(text.error());
     std::vector<Json> lines;
@@ -303,7 +348,10 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
     auto series = readLines(base / "series.jsonl", run.warnings);
     if (!series)
         return tl::make_unexpected(series.error());
-    const fs::path histogramsFile = base / "histograms.jsonl";
+    // Compressed as written; plain when someone decompressed it.
+    fs::path histogramsFile = base / "histograms.jsonl.gz";
+    if (!fs::exists(histogramsFile, code) && fs::exists(base / "histograms.jsonl", code))
+        histogramsFile = base / "histograms.jsonl";
     auto histograms = readLines(histogramsFile, run.warnings);
     if (!histograms)
         return tl::make_unexpected(histograms.error());
@@ -448,7 +496,8 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
                 last->topErrors.push_back({e.value("message", std::string()),
                                            Results::errorClassFrom(e.value("class", std::string()))
                                                .value_or(ErrorClass::Other),
-                                           e.value("count", std::uint64_t(0)), e.value("sample", std::string())});
+                                           e.value("count", std::uint64_t(0)),
+                                           e.value("sample", std::string())});
             }
         } else {
             std::map<std::string, ErrorMessageCount> counted;
