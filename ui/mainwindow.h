@@ -24,6 +24,7 @@ class ProjectDocument;
 class OutputsEditor;
 class ProjectSettingsEditor;
 class RendezvousEditor;
+class ResultsBrowser;
 class RunController;
 class RunDashboard;
 class ScenarioCatalog;
@@ -46,7 +47,8 @@ public:
         ProfileSection,
         RendezvousSection,
         OutputsSection,
-        GroupsSection ///< last, so Ctrl+1 … Ctrl+5 keep their sections
+        GroupsSection, ///< after the first five, so Ctrl+1 … Ctrl+5 keep their sections
+        ResultsSection ///< the saved runs (Ctrl+8)
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -69,6 +71,8 @@ public:
     OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
     RunDashboard *dashboard() const { return m_dashboard; }
+    /// The Results section: the project's saved runs.
+    ResultsBrowser *resultsBrowser() const { return m_resultsBrowser; }
     /// The runs of this window's project (the dashboard shows them).
     RunController *runController() const { return m_runController; }
     /// The inline error shown when a project cannot be opened or saved; empty when none.
@@ -140,6 +144,7 @@ private:
     RendezvousEditor *m_rendezvousEditor;
     OutputsEditor *m_outputsEditor;
     RunDashboard *m_dashboard;
+    ResultsBrowser *m_resultsBrowser;
     QTimer *m_autosaveTimer;
     RunController *m_runController; ///< the dashboard shows its runs; outlives it (created first)
     QMenu *m_recentMenu = nullptr;
