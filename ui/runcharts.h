@@ -42,6 +42,9 @@ public:
     void setPlan(const Project &project);
     /// Records one snapshot, and draws it when the charts are on screen.
     void append(const Snapshot &snapshot);
+    /// A saved run replayed (the Results section): no line comparing the vusers with the
+    /// profile "now".
+    void setSavedRun(bool saved);
 
     QLineSeries *activeVusersSeries() const { return m_activeSeries; }
     QLineSeries *requestRateSeries() const { return m_requestSeries; }
@@ -91,6 +94,7 @@ private:
     double m_plannedSeconds = 0;
     double m_lastElapsed = 0;
     bool m_seriesStale = false;
+    bool m_savedRun = false;
     QHash<QValueAxis *, double> m_axisMax;
 };
 

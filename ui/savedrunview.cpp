@@ -105,6 +105,7 @@ SavedRunView::SavedRunView(QWidget *parent)
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->setWordWrap(true);
     m_message->hide();
+    m_charts->setSavedRun(true);
     m_reportButton->setIcon(Icons::icon(Icons::Glyph::File));
     m_reportButton->setToolTip(tr("Write report.html into the run's folder (as loadwizard "
                                   "report) and open it in the browser"));
