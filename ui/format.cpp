@@ -27,6 +27,23 @@ QString formatDuration(double seconds)
     return QStringLiteral("%1 s").arg(rest);
 }
 
+QLocale numberLocale()
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale;
+}
+
+QString formatCount(double value)
+{
+    return numberLocale().toString(value, 'f', 0);
+}
+
+QString formatGrouped(double value, int decimals)
+{
+    return numberLocale().toString(value, 'f', decimals);
+}
+
 QString formatNumber(double value, int decimals)
 {
     QString text = QString::number(value, 'f', decimals);

@@ -2,6 +2,7 @@
 
 #include <loadwizard/error.h>
 
+#include <QLocale>
 #include <QString>
 
 namespace Loadwizard::Ui {
@@ -14,6 +15,13 @@ QString formatNumber(double value, int decimals = 2);
 /// tooltips and labels), or as plain text without the backticks (for table cells).
 QString codeSpansAsHtml(const QString &text);
 QString withoutCodeMarks(const QString &text);
+/// The user's locale, always with its digit grouping (even the C locale's "1,234"): counts and
+/// chart axes are read at a glance.
+QLocale numberLocale();
+/// A count with digit grouping: "12,345".
+QString formatCount(double value);
+/// A value with digit grouping and `decimals` decimals.
+QString formatGrouped(double value, int decimals);
 /// An engine error as its "file:line:column: field: message" text.
 QString errorText(const Error &error);
 

@@ -9,6 +9,7 @@
 #include "profileeditor.h"
 #include "projectdocument.h"
 #include "projectsettingseditor.h"
+#include "recoveryfile.h"
 #include "rendezvouseditor.h"
 #include "resultsbrowser.h"
 #include "rundashboard.h"
@@ -37,7 +38,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -50,7 +50,6 @@ namespace Loadwizard::Ui {
 namespace {
 
 const QString recentFilesKey = QStringLiteral("recentFiles");
-const QString recoveryOriginKey = QStringLiteral("recovery/originalPath");
 constexpr int maxRecentFiles = 8;
 
 /// Keyboard navigation: a shortcut that shows a page puts the focus on its first control.
@@ -78,6 +77,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_errorFrame(new QFrame(this))
     , m_errorLabel(new QLabel(this))
     , m_autosaveTimer(new QTimer(this))
+    , m_recovery(std::make_unique<RecoveryFile>())
     , m_runController(new RunController(this))
 {
     Theme::initResources();
@@ -215,6 +215,13 @@ MainWindow::MainWindow(QWidget *parent)
                              "busy until Loadwizard is restarted.")
                               .arg(description.toHtmlEscaped()));
             });
+    // A scenario the catalog rejected cannot run: Run says why instead of failing later.
+    connect(m_catalog, &ScenarioCatalog::entryChanged, this, &MainWindow::updateRunBlock);
+    connect(m_catalog, &ScenarioCatalog::entriesReset, this, &MainWindow::updateRunBlock);
+    connect(m_document, &ProjectDocument::projectChanged, this, &MainWindow::updateRunBlock);
+    connect(m_dashboard, &RunDashboard::runRefused, this, [this](const QString &reason) {
+        statusBar()->showMessage(tr("Cannot run: %1").arg(reason), 10000);
+    });
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
     m_autosaveTimer->start(60 * 1000);
 
@@ -414,6 +421,35 @@ void MainWindow::endAfterScenarioCrash(const QString &description)
     CrashGuard::endProcess();
 }
 
+void MainWindow::updateRunBlock()
+{
+    const Project &project = m_document->project();
+    std::vector<std::string> scenarios;
+    if (project.groups.empty() && !project.scenario.empty())
+        scenarios.push_back(project.scenarioPath());
+    for (const ProjectGroup &group : project.groups) {
+        if (!group.scenario.empty())
+            scenarios.push_back(group.scenarioPath(project.folder()));
+    }
+    QString reason;
+    for (const std::string &scenario : scenarios) {
+        const int index = m_catalog->indexOf(QString::fromStdString(scenario));
+        if (index < 0 || m_catalog->entries()[index].state != ScenarioEntry::State::Rejected)
+            continue;
+        const ScenarioEntry &entry = m_catalog->entries()[index];
+        reason = tr("the scenario %1 was rejected: %2 (after fixing it, Reload in the Scenario "
+                    "section)")
+                     .arg(QFileInfo(entry.path).fileName(),
+                          QString::fromStdString(entry.error.message).section('\n', 0, 0));
+        break;
+    }
+    if (reason == m_dashboard->runBlockedReason())
+        return;
+    m_dashboard->setRunBlocked(reason);
+    if (!reason.isEmpty())
+        statusBar()->showMessage(tr("Cannot run: %1").arg(reason), 10000);
+}
+
 void MainWindow::showError(const QString &message)
 {
     m_errorLabel->setText(message);
@@ -546,7 +582,13 @@ bool MainWindow::saveTo(const QString &path)
     showError(QString());
     removeRecovery();
     addRecentFile(m_document->filePath());
-    statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+    if (m_profileEditor->hasInvalidEdit())
+        statusBar()->showMessage(tr("Saved %1 with the last valid ramp-up: the text in the "
+                                    "ramp-up field is not valid")
+                                     .arg(m_document->filePath()),
+                                 10000);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
     return true;
 }
 
@@ -629,10 +671,9 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->setEnabled(!files.isEmpty());
 }
 
-QString MainWindow::recoveryPath()
+QString MainWindow::recoveryPath() const
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/recovery.yaml");
+    return m_recovery->path();
 }
 
 void MainWindow::setAutosaveInterval(int milliseconds)
@@ -644,49 +685,48 @@ void MainWindow::autosave()
 {
     if (!m_document->isModified())
         return;
-    QDir().mkpath(QFileInfo(recoveryPath()).absolutePath());
-    // The engine's atomic save: a crash mid-write never leaves half a recovery file.
-    if (saveProject(m_document->project(), recoveryPath().toStdString())) {
-        QSettings().setValue(recoveryOriginKey, m_document->filePath());
+    if (m_recovery->write(m_document->project(), m_document->filePath()))
         statusBar()->showMessage(tr("Unsaved changes kept in a recovery file"), 3000);
-    }
 }
 
 void MainWindow::removeRecovery()
 {
-    QFile::remove(recoveryPath());
-    QSettings().remove(recoveryOriginKey);
+    m_recovery->remove();
 }
 
 bool MainWindow::offerRecovery()
 {
-    const QString path = recoveryPath();
-    if (!QFileInfo::exists(path))
-        return false;
-    const QString origin = QSettings().value(recoveryOriginKey).toString();
-    const QString question =
-        tr("Loadwizard did not close properly. Restore the unsaved changes to %1 from %2?")
-            .arg(origin.isEmpty() ? tr("an untitled project") : QFileInfo(origin).fileName(),
-                 QLocale().toString(QFileInfo(path).lastModified(), QLocale::ShortFormat));
-    const auto answer = m_prompt
-                            ? m_prompt(question)
-                            : QMessageBox::question(this, tr("Restore unsaved changes"), question,
-                                                    QMessageBox::Yes | QMessageBox::No);
-    if (answer != QMessageBox::Yes && answer != QMessageBox::Save) {
-        removeRecovery();
-        return false;
+    // Only files no live window holds: another window's or instance's are theirs.
+    for (RecoveryFile::Orphan &orphan : RecoveryFile::orphans()) {
+        const QString question =
+            tr("Loadwizard did not close properly. Restore the unsaved changes to %1 from %2?")
+                .arg(orphan.origin.isEmpty() ? tr("an untitled project")
+                                             : QFileInfo(orphan.origin).fileName(),
+                     QLocale().toString(QFileInfo(orphan.path).lastModified(),
+                                        QLocale::ShortFormat));
+        const auto answer =
+            m_prompt ? m_prompt(question)
+                     : QMessageBox::question(this, tr("Restore unsaved changes"), question,
+                                             QMessageBox::Yes | QMessageBox::No);
+        if (answer != QMessageBox::Yes && answer != QMessageBox::Save) {
+            RecoveryFile::discard(orphan);
+            continue;
+        }
+        auto recovered = loadProject(orphan.path.toStdString());
+        if (!recovered) {
+            showError(tr("<b>Cannot restore</b><br>%1")
+                          .arg(Ui::errorText(recovered.error()).toHtmlEscaped()));
+            RecoveryFile::discard(orphan);
+            continue;
+        }
+        // Relative paths inside were written against the original file's folder.
+        m_document->reset(*recovered, orphan.origin, true);
+        // Ours now: kept until saved or closed, so a second crash loses nothing either.
+        m_recovery->adopt(std::move(orphan));
+        statusBar()->showMessage(tr("Restored unsaved changes"), 5000);
+        return true;
     }
-    auto recovered = loadProject(path.toStdString());
-    if (!recovered) {
-        showError(tr("<b>Cannot restore</b><br>%1")
-                      .arg(Ui::errorText(recovered.error()).toHtmlEscaped()));
-        removeRecovery();
-        return false;
-    }
-    // Relative paths inside were written against the original file's folder.
-    m_document->reset(*recovered, origin, true);
-    statusBar()->showMessage(tr("Restored unsaved changes"), 5000);
-    return true;
+    return false;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -6,6 +6,7 @@
 #include <QMessageBox>
 
 #include <functional>
+#include <memory>
 
 class QAction;
 class QLabel;
@@ -23,6 +24,7 @@ class ProfileEditor;
 class ProjectDocument;
 class OutputsEditor;
 class ProjectSettingsEditor;
+class RecoveryFile;
 class RendezvousEditor;
 class ResultsBrowser;
 class RunController;
@@ -100,12 +102,14 @@ public:
     QString lastImportReport() const { return m_lastImportReport; }
     void newProject();
 
-    /// The recovery file autosave writes while there are unsaved changes.
-    static QString recoveryPath();
+    /// This window's recovery file, which autosave writes while there are unsaved changes
+    /// (empty while there is none). Each window has its own, locked while it lives.
+    QString recoveryPath() const;
     void setAutosaveInterval(int milliseconds);
     /// Writes the recovery file now when there are unsaved changes.
     void autosave();
-    /// Offers to restore a recovery file left by a crash; true when one was restored.
+    /// Offers to restore the recovery files left by a crash (no live window holds them), newest
+    /// first; true when one was restored. A declined one is deleted.
     bool offerRecovery();
 
 protected:
@@ -125,6 +129,7 @@ private:
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void removeRecovery();
+    void updateRunBlock();
     bool applyImport(const ScenarioImport &import, const QString &title);
 
     ProjectDocument *m_document;
@@ -146,6 +151,7 @@ private:
     RunDashboard *m_dashboard;
     ResultsBrowser *m_resultsBrowser;
     QTimer *m_autosaveTimer;
+    std::unique_ptr<RecoveryFile> m_recovery;
     RunController *m_runController; ///< the dashboard shows its runs; outlives it (created first)
     QMenu *m_recentMenu = nullptr;
     QAction *m_newAction = nullptr;

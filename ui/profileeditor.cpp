@@ -182,6 +182,7 @@ void ProfileEditor::setGroup(int group)
         return refresh();
     m_group = group;
     m_seedMergeKey = 0;
+    m_seedInvalid = false;
     m_dragMergeKey = 0;
     m_arrival->setGroup(group);
     refresh();
@@ -255,14 +256,23 @@ void ProfileEditor::refresh()
     fillPairTable(m_table, tokens, rows);
     if (current >= 0 && current < rows)
         m_table->setCurrentCell(current, m_table->currentColumn());
+    // An invalid text stays with its error while the project still has the profile it replaced
+    // (the project never took it); any other change of the profile (undo, the table, a drag)
+    // reverts the field to it.
+    if (m_seedInvalid && profile.steps() != m_seedBase) {
+        m_seedInvalid = false;
+        m_seedMergeKey = 0;
+    }
     // Keep what the user is typing when it already means this profile ("2, 60" vs "2,60").
     const auto typed = RampProfile::parse(m_seed->text().toStdString());
-    if (!(m_seed->hasFocus() && typed && typed->steps() == profile.steps()))
+    if (!m_seedInvalid && !(m_seed->hasFocus() && typed && typed->steps() == profile.steps()))
         m_seed->setText(QString::fromStdString(profile.toString()));
     m_seed->setStyleSheet(QString());
     m_refreshing = false;
 
     showError(QString());
+    if (m_seedInvalid)
+        showSeedError();
     m_chart->setProfile(profile);
     m_totals->setText(
         tr("Peak <b>%1</b> vusers · total <b>%2</b> · %n step(s)", nullptr, rows)
@@ -274,6 +284,19 @@ void ProfileEditor::showError(const QString &message)
 {
     m_message->setText(message);
     m_message->setVisible(!message.isEmpty());
+}
+
+void ProfileEditor::showSeedError()
+{
+    const auto profile = RampProfile::parse(m_seed->text().toStdString());
+    if (profile)
+        return;
+    m_seed->setStyleSheet(QStringLiteral("border: 1px solid #d64541;"));
+    const auto &error = profile.error();
+    showError(errorText(error));
+    if (error.position > 0)
+        markCell((error.position - 1) / 2, (error.position - 1) % 2,
+                 QString::fromStdString(error.message));
 }
 
 void ProfileEditor::markCell(int row, int column, const QString &message)
@@ -318,19 +341,21 @@ void ProfileEditor::onCellChanged(int row, int column)
 
 void ProfileEditor::onSeedEdited(const QString &text)
 {
+    if (!m_seedMergeKey) {
+        m_seedMergeKey = ProjectDocument::newMergeKey();
+        m_seedBase = currentProfile().steps();
+    }
     auto profile = RampProfile::parse(text.toStdString());
+    m_seedInvalid = !profile;
     if (!profile) {
-        m_seed->setStyleSheet(QStringLiteral("border: 1px solid #d64541;"));
-        const auto &error = profile.error();
-        showError(errorText(error));
-        if (error.position > 0)
-            markCell((error.position - 1) / 2, (error.position - 1) % 2,
-                     QString::fromStdString(error.message));
+        // The valid prefixes typed on the way ("1,2" of "1,2,3") were applied live: the project
+        // goes back to the profile before this typing session (the merged undo step empties).
+        if (currentProfile().steps() != m_seedBase)
+            applyProfile(RampProfile(m_seedBase), tr("Edit ramp-up"), m_seedMergeKey);
+        showSeedError();
         return;
     }
     m_seed->setStyleSheet(QString());
-    if (!m_seedMergeKey)
-        m_seedMergeKey = ProjectDocument::newMergeKey();
     applyProfile(*profile, tr("Edit ramp-up"), m_seedMergeKey);
 }
 

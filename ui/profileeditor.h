@@ -45,6 +45,9 @@ public:
     void setGroup(int group);
     /// The group edited, or -1 (also when the group index is no longer valid).
     int group() const;
+    /// The ramp-up field holds text that does not parse: the project keeps the profile it had
+    /// before that typing session, the field keeps the text and its error.
+    bool hasInvalidEdit() const { return m_seedInvalid; }
 
 private:
     void refresh();
@@ -59,6 +62,7 @@ private:
     void removeStep();
     void moveStep(int delta);
     void showError(const QString &message);
+    void showSeedError();
     void markCell(int row, int column, const QString &message);
     void updateButtons();
 
@@ -79,6 +83,8 @@ private:
     int m_group = -1;
     bool m_refreshing = false;
     int m_seedMergeKey = 0;
+    std::vector<RampStep> m_seedBase; ///< the profile before the typing session
+    bool m_seedInvalid = false;
     int m_dragMergeKey = 0;
 };
 

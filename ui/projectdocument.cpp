@@ -40,6 +40,8 @@ public:
         if (edit->m_mergeKey != m_mergeKey)
             return false;
         m_after = edit->m_after;
+        // A typing session back where it began (an invalid text reverted) is no step at all.
+        setObsolete(m_after == m_before);
         return true;
     }
 

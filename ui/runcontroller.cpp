@@ -102,6 +102,7 @@ void RunController::start(const Project &project, const Parameters &overrides)
     if (project.path.empty())
         options.results.baseFolder =
             QStandardPaths::writableLocation(QStandardPaths::AppDataLocation).toStdString();
+    options.keepHistograms = true; // the Distribution tab
     // Called on the preparing thread: posted to this object (dropped if it is gone by then).
     QPointer<RunController> self(this);
     options.compile.onCompiling = [self](const std::string &path) {

@@ -58,6 +58,8 @@ public:
     /// Once finished: what is wrong with the run ("thresholds failed (2 of 5)", "every request
     /// failed"), empty when nothing is; what the state label adds to "Finished".
     const QString &verdict() const { return m_verdict; }
+    /// Once finished: how the run ended (RunSession::howEnded()).
+    RunEnding ending() const { return m_header.ending; }
     /// Warnings from preparing the run (unknown parameters and the like).
     const std::vector<std::string> &warnings() const { return m_warnings; }
     /// The outputs of the current or last run, as they count now.

@@ -1,14 +1,20 @@
 #include "rundashboard.h"
 
+#include "distributionview.h"
+#include "errorsview.h"
 #include "format.h"
 #include "groupplan.h"
 #include "icons.h"
 #include "projectdocument.h"
 #include "runcharts.h"
+#include "runlog.h"
+#include "runstatus.h"
 #include "runtables.h"
 #include "statstablemodel.h"
+#include "summarypanel.h"
 #include "thresholdseditor.h"
 #include "thresholdsview.h"
+#include "timingsview.h"
 
 #include <loadwizard/summary.h>
 
@@ -25,12 +31,14 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBlock>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -57,9 +65,11 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     , m_tables(new RunTables(this))
     , m_thresholdsView(new ThresholdsView(this))
     , m_outputsTimer(new QTimer(this))
-    , m_log(new QPlainTextEdit(this))
-    , m_summary(new QPlainTextEdit(this))
-    , m_saveJson(new QPushButton(tr("Save summary as &JSON…"), this))
+    , m_log(new RunLog(this))
+    , m_errors(new ErrorsView(this))
+    , m_distribution(new DistributionView(this))
+    , m_timings(new TimingsView(this))
+    , m_summary(new SummaryPanel(this))
     , m_tabs(new QTabWidget(this))
 {
     m_runAction->setIcon(Icons::icon(Icons::Glyph::Run));
@@ -119,39 +129,26 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     // Tables and panels.
     m_outputsTimer->setInterval(1000); // the outputs' own counts, read once per second
     connect(m_outputsTimer, &QTimer::timeout, this, &RunDashboard::updateOutputs);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(5000);
-    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_summary->setReadOnly(true);
-    m_summary->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_summary->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_summary->setPlaceholderText(tr("The summary appears here when a run ends."));
-    m_saveJson->setEnabled(false);
-    connect(m_saveJson, &QPushButton::clicked, this, [this] {
+    connect(m_summary->saveJsonButton(), &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Save summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
         if (!path.isEmpty() && !saveSummaryJson(path))
             QMessageBox::warning(this, tr("Save summary"), tr("Cannot write %1.").arg(path));
     });
-    auto *summaryBox = new QWidget(this);
-    auto *summaryLayout = new QVBoxLayout(summaryBox);
-    summaryLayout->addWidget(m_summary, 1);
-    auto *summaryButtons = new QHBoxLayout;
-    summaryButtons->addStretch();
-    summaryButtons->addWidget(m_saveJson);
-    summaryLayout->addLayout(summaryButtons);
 
     m_tabs->addTab(m_tables->transactionView(), tr("&Transactions"));
     m_tabs->addTab(m_tables->requestView(), tr("Re&quests"));
+    m_tabs->addTab(m_errors, tr("Err&ors"));
+    m_tabs->addTab(m_distribution, tr("Distri&bution"));
+    m_tabs->addTab(m_timings, tr("Tim&ings"));
     m_tabs->addTab(m_tables->checksView(), tr("&Checks"));
     m_tabs->addTab(m_tables->rendezvousView(), tr("Rende&zvous"));
-    m_tabs->addTab(m_tables->outputsView(), tr("&Outputs"));
+    m_tabs->addTab(m_tables->outputsView(), tr("Out&puts"));
     m_thresholdsEditor = new ThresholdsEditor(m_document, m_thresholdsView, this);
     m_tabs->addTab(m_thresholdsEditor, tr("Thr&esholds"));
     m_tabs->addTab(m_log, tr("&Log"));
     connect(m_tabs, &QTabWidget::currentChanged, this, &RunDashboard::updateTables);
-    m_tabs->addTab(summaryBox, tr("S&ummary"));
+    m_tabs->addTab(m_summary, tr("S&ummary"));
 
     connect(m_tables, &RunTables::groupChosen, this, &RunDashboard::updateTables);
     auto *tablesBox = new QWidget(this);
@@ -170,12 +167,13 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
     layout->addLayout(bar);
     layout->addWidget(vertical, 1);
 
-    connect(m_controller, &RunController::compiling, this,
-            [this](const QString &path) { m_log->appendPlainText(tr("Compiling %1…").arg(path)); });
+    connect(m_controller, &RunController::compiling, this, [this](const QString &path) {
+        m_log->append(RunLog::Level::Info, tr("Compiling %1…").arg(path));
+    });
     connect(m_controller, &RunController::compileWarnings, this,
             [this](const QString &path, const QString &output) {
-                m_log->appendPlainText(tr("%1 compiled with warnings:").arg(path));
-                m_log->appendPlainText(output.trimmed());
+                m_log->append(RunLog::Level::Warning,
+                              tr("%1 compiled with warnings:\n%2").arg(path, output.trimmed()));
             });
     connect(m_addVusers, &QPushButton::clicked, this,
             [this] { m_controller->adjustVusers(m_adjustCount->value()); });
@@ -191,14 +189,15 @@ RunDashboard::RunDashboard(ProjectDocument *document, RunController *controller,
             qOverload<const SnapshotPtr &>(&RunDashboard::applySnapshot));
     connect(m_controller, &RunController::flushingOutputs, this, [this] {
         m_stateLabel->setText(tr("Flushing outputs…"));
-        m_log->appendPlainText(tr("Delivering what the outputs have queued…"));
+        m_log->append(RunLog::Level::Info, tr("Delivering what the outputs have queued…"));
     });
     connect(m_controller, &RunController::finished, this, &RunDashboard::onFinished);
     connect(m_controller, &RunController::failed, this, [this](const QString &message) {
-        m_stateLabel->setText(tr("Failed"));
-        m_log->appendPlainText(tr("Cannot run: %1").arg(message));
-        m_summary->setPlainText(tr("The run could not start:\n\n%1").arg(message));
+        m_stateLabel->setText(tr("Could not start"));
+        m_log->append(RunLog::Level::Error, tr("Cannot run: %1").arg(message));
+        m_summary->showFailure(message);
         m_tabs->setCurrentWidget(m_log);
+        showFirstError();
     });
     resetCharts();
     onStateChanged(RunController::State::Idle);
@@ -216,9 +215,14 @@ QLineSeries *RunDashboard::requestRateSeries() const
     return m_charts->requestRateSeries();
 }
 
-QComboBox *RunDashboard::latencyChoice() const
+QPlainTextEdit *RunDashboard::summaryView() const
 {
-    return m_charts->latencyChoice();
+    return m_summary->textView();
+}
+
+QPlainTextEdit *RunDashboard::logView() const
+{
+    return m_log->view();
 }
 
 const GroupVusersSeries &RunDashboard::groupVusersSeries() const
@@ -251,14 +255,42 @@ QComboBox *RunDashboard::groupChoice() const
     return m_tables->groupChoice();
 }
 
+void RunDashboard::setRunBlocked(const QString &reason)
+{
+    m_runBlocked = reason;
+    onStateChanged(m_controller->state());
+}
+
+// Compiler output is read from its first error, not from its last line (often "N errors").
+void RunDashboard::showFirstError()
+{
+    static const QRegularExpression error(QStringLiteral(":\\d+(:\\d+)?: (fatal )?error: "));
+    for (QTextBlock block = m_log->document()->begin(); block.isValid(); block = block.next()) {
+        if (!error.match(block.text()).hasMatch())
+            continue;
+        QTextCursor cursor(block);
+        cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        m_log->setTextCursor(cursor);
+        m_log->centerCursor();
+        return;
+    }
+}
+
 void RunDashboard::startRun()
 {
     if (m_controller->isActive())
         return;
+    if (!m_runBlocked.isEmpty()) {
+        m_log->appendPlainText(tr("Cannot run: %1").arg(m_runBlocked));
+        emit runRefused(m_runBlocked);
+        return;
+    }
     resetCharts();
     m_log->clear();
     m_summary->clear();
-    m_saveJson->setEnabled(false);
+    m_errors->clear();
+    m_distribution->clear();
+    m_timings->clear();
     m_tables->clear();
     m_thresholdsView->clear();
     m_tablesPending.reset();
@@ -266,14 +298,14 @@ void RunDashboard::startRun()
     m_plannedSeconds =
         project.groups.empty() ? project.profile.totalSeconds() : groupsPlanSeconds(project);
     m_charts->setPlan(project);
-    m_log->appendPlainText(tr("Preparing %1 (scenario %2, profile %3)…")
-                               .arg(m_document->displayName(),
-                                    QString::fromStdString(project.scenario),
-                                    QString::fromStdString(project.profile.toString())));
+    m_log->append(RunLog::Level::Info,
+                  tr("Preparing %1 (scenario %2, profile %3)…")
+                      .arg(m_document->displayName(), QString::fromStdString(project.scenario),
+                           QString::fromStdString(project.profile.toString())));
     for (const auto &[name, value] : m_overrides) {
-        m_log->appendPlainText(
-            tr("For this run: %1 = %2 (not saved in the project)")
-                .arg(QString::fromStdString(name), QString::fromStdString(value)));
+        m_log->append(RunLog::Level::Info,
+                      tr("For this run: %1 = %2 (not saved in the project)")
+                          .arg(QString::fromStdString(name), QString::fromStdString(value)));
     }
     TraceSettings trace;
     trace.verbose = m_verbose->isChecked() || m_httpDebug->isChecked();
@@ -310,6 +342,10 @@ void RunDashboard::applySnapshot(const SnapshotPtr &pointer)
     // Only the table on screen is filled now; the others when they are shown.
     m_tablesPending = pointer;
     updateTables();
+    m_errors->applySnapshot(snapshot);
+    m_distribution->applySnapshot(pointer);
+    if (snapshot.final || m_tabs->currentWidget() == m_timings)
+        m_timings->applySnapshot(snapshot);
     appendLog(snapshot);
 
     const double planned = snapshot.plannedSeconds > 0 ? snapshot.plannedSeconds : m_plannedSeconds;
@@ -331,6 +367,8 @@ void RunDashboard::updateTables()
 void RunDashboard::fillTables(const Snapshot &snapshot, bool all)
 {
     m_tables->fill(snapshot, m_tabs->currentWidget(), all);
+    if (all || m_tabs->currentWidget() == m_timings)
+        m_timings->applySnapshot(snapshot);
 }
 
 void RunDashboard::updateOutputs()
@@ -347,37 +385,53 @@ void RunDashboard::appendLog(const Snapshot &snapshot)
     for (const auto &line : snapshot.trace) {
         QString text = QString::fromStdString(line.text);
         text.replace('\n', QStringLiteral("\n        "));
-        m_log->appendPlainText(QStringLiteral("[%1 s] vuser %2 %3")
-                                   .arg(line.elapsedSeconds, 7, 'f', 1)
-                                   .arg(line.vuser)
-                                   .arg(text));
+        m_log->append(RunLog::Level::Trace, QStringLiteral("[%1 s] vuser %2 %3")
+                                                .arg(line.elapsedSeconds, 7, 'f', 1)
+                                                .arg(line.vuser)
+                                                .arg(text));
     }
     if (snapshot.traceDropped > 0)
-        m_log->appendPlainText(tr("… %n log line(s) dropped (more than a worker holds between "
-                                  "two reports)",
-                                  nullptr, int(snapshot.traceDropped)));
+        m_log->append(RunLog::Level::Warning,
+                      tr("… %n log line(s) dropped (more than a worker holds between "
+                         "two reports)",
+                         nullptr, int(snapshot.traceDropped)));
     for (const auto &event : snapshot.events) {
+        const QString elapsed = QStringLiteral("[%1 s]").arg(event.elapsedSeconds, 7, 'f', 1);
+        if (event.kind != EventKind::Other) {
+            // A live control: the run's own line (also marked on the vusers chart).
+            m_log->append(RunLog::Level::Info, QStringLiteral("%1 %2 %3")
+                                                   .arg(elapsed)
+                                                   .arg(QStringLiteral("run"), -7)
+                                                   .arg(QString::fromStdString(event.message)));
+            continue;
+        }
         if (tracing && event.level == "info")
             continue;
-        m_log->appendPlainText(
-            QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
-                .arg(event.elapsedSeconds, 7, 'f', 1)
-                .arg(QString::fromStdString(event.level), -7)
-                .arg(event.vuser)
-                .arg(QString::fromUtf8(errorClassName(event.errorClass).data(),
-                                       qsizetype(errorClassName(event.errorClass).size())))
-                .arg(QString::fromStdString(event.message)));
+        const RunLog::Level level = event.level == "error"     ? RunLog::Level::Error
+                                    : event.level == "warning" ? RunLog::Level::Warning
+                                                               : RunLog::Level::Info;
+        m_log->append(
+            level, QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
+                       .arg(event.elapsedSeconds, 7, 'f', 1)
+                       .arg(QString::fromStdString(event.level), -7)
+                       .arg(event.vuser)
+                       .arg(QString::fromUtf8(errorClassName(event.errorClass).data(),
+                                              qsizetype(errorClassName(event.errorClass).size())))
+                       .arg(QString::fromStdString(event.message)));
     }
     if (snapshot.eventsDropped > 0)
-        m_log->appendPlainText(tr("… %n more event(s) this second, counted but not shown", nullptr,
-                                  int(snapshot.eventsDropped)));
+        m_log->append(RunLog::Level::Warning,
+                      tr("… %n more event(s) this second, counted but not shown", nullptr,
+                         int(snapshot.eventsDropped)));
 }
 
 void RunDashboard::onStateChanged(RunController::State state)
 {
     const bool active = m_controller->isActive();
     const bool running = state == RunController::State::Running;
-    m_runAction->setEnabled(!active);
+    m_runAction->setEnabled(!active && m_runBlocked.isEmpty());
+    m_runAction->setToolTip(m_runBlocked.isEmpty() ? tr("Run the project (F5)")
+                                                   : tr("Cannot run: %1").arg(m_runBlocked));
     m_stopAction->setEnabled(state == RunController::State::Running ||
                              state == RunController::State::Preparing);
     m_abortAction->setEnabled(active);
@@ -409,14 +463,11 @@ void RunDashboard::onStateChanged(RunController::State state)
         m_progress->setRange(0, 1000);
         break;
     case RunController::State::Finished:
-        // A run whose requests all failed, or that missed its thresholds, is no plain success.
-        m_stateLabel->setText(m_controller->verdict().isEmpty()
-                                  ? tr("Finished")
-                                  : tr("Finished — %1").arg(m_controller->verdict()));
+        // Set by showRunEnded(): how it ended, and what else is wrong.
         m_progress->setRange(0, 1000);
         break;
     case RunController::State::Failed:
-        m_stateLabel->setText(tr("Failed"));
+        m_stateLabel->setText(tr("Could not start"));
         m_progress->setRange(0, 1000);
         break;
     }
@@ -424,18 +475,31 @@ void RunDashboard::onStateChanged(RunController::State state)
 
 void RunDashboard::onFinished(const SnapshotPtr &snapshot)
 {
-    // Every table holds the final numbers, whichever is on screen.
-    m_tablesPending = snapshot;
-    fillTables(*snapshot, true);
     updateOutputs();
-    m_thresholdsView->showResults(m_controller->thresholdResults(), true);
-    // The same text the headless run prints, from the same function.
-    m_summary->setPlainText(
-        QString::fromStdString(formatSummary(*snapshot, m_controller->summaryHeader())));
-    m_saveJson->setEnabled(true);
+    if (snapshot)
+        showRunEnded(snapshot, m_controller->summaryHeader(), m_controller->ending());
+    else
+        m_stateLabel->setText(runEndingTitle(m_controller->ending()));
+}
+
+void RunDashboard::showRunEnded(const SnapshotPtr &final, const SummaryHeader &header,
+                                RunEnding ending)
+{
+    if (!final)
+        return;
+    // Every table holds the final numbers, whichever is on screen.
+    m_tablesPending = final;
+    fillTables(*final, true);
+    m_thresholdsView->showResults(header.thresholds, true);
+    const QString status = runStatusText(ending, *final, header.thresholds);
+    m_stateLabel->setText(status);
+    m_stateLabel->setToolTip(status);
+    m_summary->showRun(*final, header, ending, status);
     m_progress->setValue(1000);
-    m_tabs->setCurrentIndex(m_tabs->count() - 1);
-    m_log->appendPlainText(tr("Finished after %1.").arg(formatDuration(snapshot->elapsedSeconds)));
+    m_tabs->setCurrentWidget(m_summary);
+    m_log->append(
+        ending == RunEnding::Completed ? RunLog::Level::Info : RunLog::Level::Warning,
+        tr("%1 after %2.").arg(runEndingTitle(ending), formatDuration(final->elapsedSeconds)));
 }
 
 bool RunDashboard::saveSummaryJson(const QString &path)

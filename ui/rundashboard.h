@@ -11,6 +11,7 @@ class QComboBox;
 class QLabel;
 class QLineSeries;
 class QPlainTextEdit;
+class QPushButton;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -22,9 +23,14 @@ class QTreeWidget;
 
 namespace Loadwizard::Ui {
 
+class DistributionView;
+class ErrorsView;
 class ProjectDocument;
 class RunCharts;
+class RunLog;
 class RunTables;
+class SummaryPanel;
+class TimingsView;
 class StatsTableModel;
 class ThresholdsEditor;
 class ThresholdsView;
@@ -46,6 +52,10 @@ public:
     QAction *abortAction() const { return m_abortAction; }
     RunController *runController() const { return m_controller; }
 
+    /// Why the project cannot run now (its scenario was rejected), or empty: Run is disabled
+    /// with the reason as its tooltip, and startRun() logs it instead of starting.
+    void setRunBlocked(const QString &reason);
+    QString runBlockedReason() const { return m_runBlocked; }
     /// Parameters that win over the project's for runs started here (the demo's target URL).
     void setParameterOverrides(const Parameters &overrides) { m_overrides = overrides; }
     const Parameters &parameterOverrides() const { return m_overrides; }
@@ -58,11 +68,20 @@ public:
     StatsTableModel *transactionModel() const;
     StatsTableModel *requestModel() const;
     QTableView *transactionView() const;
-    QPlainTextEdit *summaryView() const { return m_summary; }
-    QPlainTextEdit *logView() const { return m_log; }
+    /// The summary as the terminal prints it (under the laid-out summaryPanel()).
+    QPlainTextEdit *summaryView() const;
+    SummaryPanel *summaryPanel() const { return m_summary; }
+    /// The log's text as filtered (runLog() holds the filter and search).
+    QPlainTextEdit *logView() const;
+    RunLog *runLog() const { return m_log; }
+    ErrorsView *errorsView() const { return m_errors; }
+    DistributionView *distributionView() const { return m_distribution; }
+    TimingsView *timingsView() const { return m_timings; }
     QCheckBox *httpDebugBox() const { return m_httpDebug; }
-    QComboBox *latencyChoice() const;
     QLabel *stateLabel() const { return m_stateLabel; }
+    /// Shows how a run ended: the status line, the summary, every table's final numbers. The
+    /// live run's end calls it; so does a run read back from its results folder.
+    void showRunEnded(const SnapshotPtr &final, const SummaryHeader &header, RunEnding ending);
     /// One row per output of the run: sent, retried, dropped, points, last error.
     QTreeWidget *outputsView() const;
     /// One row per threshold: ✓/✗, observed value, status, abort.
@@ -81,6 +100,8 @@ public:
 
 signals:
     void runStarted();
+    /// startRun() did not start: `reason` (setRunBlocked()).
+    void runRefused(const QString &reason);
 
 public slots:
     void startRun();
@@ -88,6 +109,7 @@ public slots:
 
 private:
     void onStateChanged(RunController::State state);
+    void showFirstError();
     void onFinished(const SnapshotPtr &snapshot);
     void resetCharts();
     void appendLog(const Snapshot &snapshot);
@@ -98,6 +120,7 @@ private:
     ProjectDocument *m_document;
     RunController *m_controller; ///< owned by the main window
     Parameters m_overrides;
+    QString m_runBlocked;
 
     QAction *m_runAction;
     QAction *m_stopAction;
@@ -119,9 +142,11 @@ private:
     ThresholdsView *m_thresholdsView;
     ThresholdsEditor *m_thresholdsEditor = nullptr;
     QTimer *m_outputsTimer;
-    QPlainTextEdit *m_log;
-    QPlainTextEdit *m_summary;
-    QPushButton *m_saveJson;
+    RunLog *m_log;
+    ErrorsView *m_errors;
+    DistributionView *m_distribution;
+    TimingsView *m_timings;
+    SummaryPanel *m_summary;
     QTabWidget *m_tabs;
 
     double m_plannedSeconds = 0;

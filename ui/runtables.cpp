@@ -1,6 +1,7 @@
 #include "runtables.h"
 
 #include "icons.h"
+#include "placeholder.h"
 #include "statstablemodel.h"
 
 #include <QBoxLayout>
@@ -40,6 +41,13 @@ RunTables::RunTables(QWidget *parent)
     , m_groupChoice(new QComboBox(parent))
     , m_groupRow(new QWidget(parent))
 {
+    setEmptyPlaceholder(m_transactionView,
+                        tr("No data yet: transactions appear here once one has ended"));
+    setEmptyPlaceholder(m_requestView, tr("No data yet: requests appear here once one has ended"));
+    setEmptyPlaceholder(m_checks, tr("No data yet: no check has run"));
+    setEmptyPlaceholder(m_rendezvous, tr("No data yet: no vuser has reached a rendezvous point"));
+    setEmptyPlaceholder(m_outputsView, tr("No data yet: the project sends its numbers nowhere, "
+                                          "or the run has not started"));
     m_transactionView->setAccessibleName(tr("Transactions"));
     m_requestView->setAccessibleName(tr("Requests"));
     m_checks->setHeaderLabels({tr("Check"), tr("Passed"), tr("Failed"), tr("Pass rate")});
@@ -145,20 +153,24 @@ const GroupSnapshot *RunTables::chosenGroup(const Snapshot &snapshot) const
 void RunTables::fill(const Snapshot &snapshot, const QWidget *shown, bool all)
 {
     const double interval = snapshot.intervalSeconds > 0 ? snapshot.intervalSeconds : 1;
+    // Once the run is over, rates are the whole run's (not its last, partial second).
+    const double runSeconds = snapshot.final ? std::max(snapshot.elapsedSeconds, 1e-3) : 0;
     const GroupSnapshot *group = chosenGroup(snapshot);
     // Each table remembers nothing but the latest snapshot, so a skipped one costs nothing.
     if (all || shown == m_transactionView) {
         if (group)
-            m_transactions->update(group->transactionsTotal, group->transactionsInterval, interval);
+            m_transactions->update(group->transactionsTotal, group->transactionsInterval, interval,
+                                   runSeconds);
         else
             m_transactions->update(snapshot.transactionsTotal, snapshot.transactionsInterval,
-                                   interval);
+                                   interval, runSeconds);
     }
     if (all || shown == m_requestView) {
         if (group)
-            m_requests->update(group->requestsTotal, group->requestsInterval, interval);
+            m_requests->update(group->requestsTotal, group->requestsInterval, interval, runSeconds);
         else
-            m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval);
+            m_requests->update(snapshot.requestsTotal, snapshot.requestsInterval, interval,
+                               runSeconds);
     }
     if (all || shown == m_checks || shown == m_rendezvous)
         fillRendezvousAndChecks(snapshot);

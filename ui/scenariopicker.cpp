@@ -202,15 +202,10 @@ ScenarioPicker::ScenarioPicker(ProjectDocument *document, ScenarioCatalog *catal
                                  ? tr("Loading %1…").arg(QFileInfo(file).fileName())
                                  : tr("Compiling %1…").arg(QFileInfo(file).fileName()));
     });
-    connect(m_document, &ProjectDocument::projectChanged, this, [this] {
-        m_catalog->setProjectScenario(projectScenarioPath());
-        for (int i = 0; i < m_items.size(); ++i)
-            updateItem(i);
-        showSelected();
-    });
-    m_catalog->setProjectScenario(projectScenarioPath());
+    connect(m_document, &ProjectDocument::projectChanged, this,
+            &ScenarioPicker::followProjectScenario);
     rebuildTree();
-    showSelected();
+    followProjectScenario();
 }
 
 void ScenarioPicker::setTargetGroup(std::function<int()> group)
@@ -221,9 +216,23 @@ void ScenarioPicker::setTargetGroup(std::function<int()> group)
 
 void ScenarioPicker::updateTarget()
 {
-    m_catalog->setProjectScenario(projectScenarioPath());
+    followProjectScenario();
+}
+
+void ScenarioPicker::followProjectScenario()
+{
+    // Listed even when it is none of the catalog's (a file of the project's own).
+    const QString path = projectScenarioPath();
+    m_catalog->setProjectScenario(path);
     for (int i = 0; i < m_items.size(); ++i)
         updateItem(i);
+    // A project (or group) that now uses another scenario shows that one, with its parameters;
+    // other changes keep what the user selected.
+    if (path != m_followedScenario) {
+        m_followedScenario = path;
+        if (!path.isEmpty())
+            select(path);
+    }
     showSelected();
 }
 
@@ -261,9 +270,11 @@ bool ScenarioPicker::select(const QString &path)
 
 void ScenarioPicker::rebuildTree()
 {
-    const int selected = selectedIndex();
-    const QString selectedPath =
-        selected >= 0 ? m_catalog->entries()[selected].path : projectScenarioPath();
+    // The item's path, not its index: the entries may have been listed again in another order.
+    const auto *current = m_tree->currentItem();
+    const QString selectedPath = current && current->data(0, Qt::UserRole).isValid()
+                                     ? current->toolTip(0)
+                                     : projectScenarioPath();
     m_tree->clear();
     m_items.clear();
     QMap<int, QTreeWidgetItem *> groups;
@@ -448,9 +459,9 @@ void ScenarioPicker::showParameters()
 {
     const int index = selectedIndex();
     m_refreshing = true;
-    m_parameters->setRowCount(0);
     m_reset->setEnabled(false);
     if (index < 0 || index >= m_catalog->entries().size()) {
+        m_parameters->setRowCount(0);
         m_refreshing = false;
         return;
     }
@@ -466,17 +477,32 @@ void ScenarioPicker::showParameters()
                 parameters.push_back({name, {}, tr("not declared by the plugin").toStdString()});
         }
     }
+    // The rows and items stay and change in place: this runs while the view commits a cell's
+    // editor (its edit changed the project), and an editor whose row went away makes the view
+    // warn "closeEditor called with an editor that does not belong to this view".
     m_parameters->setRowCount(static_cast<int>(parameters.size()));
+    const auto cell = [this](int row, int column, const QString &text, bool editable) {
+        auto *item = m_parameters->item(row, column);
+        if (!item) {
+            item = new QTableWidgetItem;
+            m_parameters->setItem(row, column, item);
+        }
+        item->setText(text);
+        item->setFlags(editable ? Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable
+                                : Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        item->setFont(m_parameters->font());
+        item->setData(Qt::ForegroundRole, QVariant());
+        item->setToolTip(QString());
+        return item;
+    };
     for (int row = 0; row < static_cast<int>(parameters.size()); ++row) {
         const ParameterInfo &parameter = parameters[std::size_t(row)];
         const auto it = values.find(parameter.name);
         const bool set = current && it != values.end();
-        auto *name = new QTableWidgetItem(QString::fromStdString(parameter.name));
-        name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        cell(row, NameColumn, QString::fromStdString(parameter.name), false);
         auto *value =
-            new QTableWidgetItem(QString::fromStdString(set ? it->second : parameter.defaultValue));
-        value->setFlags(current ? Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable
-                                : Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            cell(row, ValueColumn,
+                 QString::fromStdString(set ? it->second : parameter.defaultValue), current);
         if (!set) {
             QFont italic = value->font();
             italic.setItalic(true);
@@ -484,16 +510,10 @@ void ScenarioPicker::showParameters()
             value->setForeground(palette().brush(QPalette::PlaceholderText));
             value->setToolTip(tr("The plugin's default"));
         }
-        auto *defaultValue = new QTableWidgetItem(QString::fromStdString(parameter.defaultValue));
-        defaultValue->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        cell(row, DefaultColumn, QString::fromStdString(parameter.defaultValue), false);
         const QString helpText = QString::fromStdString(parameter.help);
-        auto *help = new QTableWidgetItem(withoutCodeMarks(helpText));
-        help->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        auto *help = cell(row, HelpColumn, withoutCodeMarks(helpText), false);
         help->setToolTip(codeSpansAsHtml(helpText));
-        m_parameters->setItem(row, NameColumn, name);
-        m_parameters->setItem(row, ValueColumn, value);
-        m_parameters->setItem(row, DefaultColumn, defaultValue);
-        m_parameters->setItem(row, HelpColumn, help);
     }
     m_parameters->resizeColumnToContents(NameColumn);
     m_parameters->resizeColumnToContents(DefaultColumn);
@@ -507,13 +527,12 @@ void ScenarioPicker::useSelected()
         return;
     const QString path = m_catalog->entries()[index].path;
     Project next = m_document->project();
-    // Relative to the project file when it sits beside or below it, so the folder can move.
+    // Relative to the project file, bundled scenarios too ("../scenarios/shop.cpp"): an
+    // absolute path names one machine's folders, and the project is read against its own
+    // folder wherever it moves.
     QString stored = path;
-    if (!m_document->filePath().isEmpty()) {
-        const QString relative = QFileInfo(m_document->filePath()).dir().relativeFilePath(path);
-        if (!relative.startsWith(QLatin1String("..")))
-            stored = relative;
-    }
+    if (!m_document->filePath().isEmpty())
+        stored = QFileInfo(m_document->filePath()).dir().relativeFilePath(path);
     // With groups the project has no scenario of its own: the chosen group gets it.
     if (const int group = targetGroup(); group >= 0) {
         next.groups[std::size_t(group)].scenario = stored.toStdString();

@@ -52,6 +52,7 @@ protected:
 
 private:
     void rebuildTree();
+    void followProjectScenario();
     void updateItem(int index);
     void showSelected();
     void showParameters();
@@ -78,6 +79,7 @@ private:
     QPlainTextEdit *m_errorText;
     QList<QTreeWidgetItem *> m_items; ///< by catalog index
     std::function<int()> m_targetGroup;
+    QString m_followedScenario; ///< the project's (or group's) scenario last selected for it
     bool m_refreshing = false;
 };
 

@@ -44,6 +44,18 @@ void SeriesBuffer::append(double x, double y)
         compact();
 }
 
+void SeriesBuffer::amendLast(double x, double y)
+{
+    if (m_points.isEmpty()) {
+        append(x, y);
+        return;
+    }
+    m_points.back() = {x, y};
+    if (m_pendingCount > 0)
+        m_pending = m_points.back();
+    m_maxY = std::max(m_maxY, y);
+}
+
 void SeriesBuffer::compact()
 {
     QList<QPointF> merged;

@@ -20,6 +20,8 @@ public:
     explicit SeriesBuffer(int capacity = 1200, Merge merge = Merge::Mean);
 
     void append(double x, double y);
+    /// Moves the last point to (x, y): a short interval folded into the one before it.
+    void amendLast(double x, double y);
     void clear();
     const QList<QPointF> &points() const { return m_points; }
     /// How many raw samples one stored point stands for now.

@@ -1,5 +1,7 @@
 #include "statstablemodel.h"
 
+#include "format.h"
+
 #include <QColor>
 #include <QLocale>
 
@@ -11,8 +13,12 @@ StatsTableModel::StatsTableModel(QObject *parent)
 
 void StatsTableModel::update(const std::map<std::string, NameStats, std::less<>> &total,
                              const std::map<std::string, NameStats, std::less<>> &interval,
-                             double intervalSeconds)
+                             double intervalSeconds, double runSeconds)
 {
+    if (m_runRate != (runSeconds > 0)) {
+        m_runRate = runSeconds > 0;
+        emit headerDataChanged(Qt::Horizontal, RateColumn, RateColumn);
+    }
     bool sameNames = total.size() == m_rows.size();
     if (sameNames) {
         std::size_t i = 0;
@@ -34,10 +40,14 @@ void StatsTableModel::update(const std::map<std::string, NameStats, std::less<>>
             row.name = QString::fromStdString(name);
         }
         row.stats = stats;
-        const auto it = interval.find(name);
-        row.rate = it != interval.end() && intervalSeconds > 0
-                       ? double(it->second.count) / intervalSeconds
-                       : 0;
+        if (runSeconds > 0) {
+            row.rate = double(stats.count) / runSeconds;
+        } else {
+            const auto it = interval.find(name);
+            row.rate = it != interval.end() && intervalSeconds > 0
+                           ? double(it->second.count) / intervalSeconds
+                           : 0;
+        }
     }
     if (!sameNames)
         endResetModel();
@@ -49,6 +59,7 @@ void StatsTableModel::clear()
 {
     beginResetModel();
     m_rows.clear();
+    m_runRate = false;
     endResetModel();
 }
 
@@ -88,18 +99,22 @@ QVariant StatsTableModel::data(const QModelIndex &index, int role) const
     if (!text && role != Qt::UserRole)
         return {};
     const auto ms = [text](double value) -> QVariant {
-        return text ? QVariant(QString::number(value, 'f', value < 10 ? 2 : 1)) : QVariant(value);
+        return text ? QVariant(formatGrouped(value, value < 10 ? 2 : 1)) : QVariant(value);
     };
     switch (index.column()) {
     case NameColumn:
         return row.name;
     case CountColumn:
-        return text ? QVariant(QLocale().toString(qulonglong(row.stats.count)))
+        return text ? QVariant(formatCount(double(row.stats.count)))
                     : QVariant(qulonglong(row.stats.count));
     case RateColumn:
-        return text ? QVariant(QString::number(row.rate, 'f', 1)) : QVariant(row.rate);
+        return text ? QVariant(formatGrouped(row.rate, row.rate < 10 ? 2 : 1)) : QVariant(row.rate);
+    case MinColumn:
+        return ms(latency.minMs);
     case MeanColumn:
         return ms(latency.meanMs);
+    case P50Column:
+        return ms(latency.p50Ms);
     case P90Column:
         return ms(latency.p90Ms);
     case P95Column:
@@ -109,7 +124,7 @@ QVariant StatsTableModel::data(const QModelIndex &index, int role) const
     case MaxColumn:
         return ms(latency.maxMs);
     case ErrorsColumn:
-        return text ? QVariant(QLocale().toString(qulonglong(row.stats.errors)))
+        return text ? QVariant(formatCount(double(row.stats.errors)))
                     : QVariant(qulonglong(row.stats.errors));
     default:
         return {};
@@ -118,12 +133,20 @@ QVariant StatsTableModel::data(const QModelIndex &index, int role) const
 
 QVariant StatsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
         return {};
+    if (role == Qt::ToolTipRole && section == RateColumn)
+        return m_runRate ? tr("Per second over the whole run: count / run duration")
+                         : tr("Per second over the last interval (about a second)");
+    if (role != Qt::DisplayRole)
+        return {};
+    if (section == RateColumn && m_runRate)
+        return tr("Rate/s (run)");
+    // As the terminal summary's tables: count, rate, errors, then min to max.
     static const char *const titles[] = {
-        QT_TR_NOOP("Name"),    QT_TR_NOOP("Count"),  QT_TR_NOOP("Rate/s"),
-        QT_TR_NOOP("Mean ms"), QT_TR_NOOP("p90 ms"), QT_TR_NOOP("p95 ms"),
-        QT_TR_NOOP("p99 ms"),  QT_TR_NOOP("Max ms"), QT_TR_NOOP("Errors")};
+        QT_TR_NOOP("Name"),   QT_TR_NOOP("Count"),   QT_TR_NOOP("Rate/s"), QT_TR_NOOP("Errors"),
+        QT_TR_NOOP("Min ms"), QT_TR_NOOP("Mean ms"), QT_TR_NOOP("p50 ms"), QT_TR_NOOP("p90 ms"),
+        QT_TR_NOOP("p95 ms"), QT_TR_NOOP("p99 ms"),  QT_TR_NOOP("Max ms")};
     return section >= 0 && section < ColumnCount ? tr(titles[section]) : QVariant();
 }
 

@@ -22,21 +22,26 @@ public:
         NameColumn,
         CountColumn,
         RateColumn,
+        ErrorsColumn,
+        MinColumn,
         MeanColumn,
+        P50Column,
         P90Column,
         P95Column,
         P99Column,
         MaxColumn,
-        ErrorsColumn,
         ColumnCount
     };
 
     explicit StatsTableModel(QObject *parent = nullptr);
 
-    /// `total` for counts and percentiles over the run, `interval` for the current rate.
+    /// `total` for counts and percentiles over the run, `interval` for the current rate; once
+    /// the run is over (`runSeconds` > 0) the rate is the whole run's: count / duration.
     void update(const std::map<std::string, NameStats, std::less<>> &total,
                 const std::map<std::string, NameStats, std::less<>> &interval,
-                double intervalSeconds);
+                double intervalSeconds, double runSeconds = 0);
+    /// Whether the rates are the whole run's (it is over).
+    bool showsRunRate() const { return m_runRate; }
     void clear();
     QStringList names() const;
 
@@ -55,6 +60,7 @@ private:
         double rate = 0;
     };
     std::vector<Row> m_rows;
+    bool m_runRate = false;
 };
 
 } // namespace Loadwizard::Ui

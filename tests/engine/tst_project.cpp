@@ -93,6 +93,9 @@ private slots:
     void expandsEnvironmentVariables();
     void rejectsUnsetVariablesWithoutDefault();
     void savesAtomically();
+    void savingAnUnchangedFileChangesNothing();
+    void savingKeepsCommentsOrderAndSpelling();
+    void savingAChangedValueWritesTheNewOne();
     void failsToSaveIntoAMissingFolder();
     void leavesNoTemporaryFileWhenTheRenameFails();
     void failsToLoadAMissingFile();
@@ -710,6 +713,94 @@ void TestProject::rejectsUnsetVariablesWithoutDefault()
     QCOMPARE(unterminated.error().field, std::string("name"));
     const auto badName = Loadwizard::expandVariables("${1X}", "name");
     QVERIFY(!badName);
+}
+
+namespace {
+
+const char handWritten[] = "# Shop load test: owned by the web team\n"
+                           "loadwizard: 1\n"
+                           "name: Shop   # shown in reports\n"
+                           "scenario: shop.cpp\n"
+                           "\n"
+                           "# the ramp agreed with ops\n"
+                           "profile:\n"
+                           "    rampup: \"2,60,0,200\"\n"
+                           "graceful_stop: 10s\n"
+                           "parameters:\n"
+                           "    pages: 12      # per visit\n"
+                           "    wait: 10s\n"
+                           "http:\n"
+                           "    # generous: the staging box is slow\n"
+                           "    timeout: 2m\n"
+                           "    verify_tls: no\n"
+                           "    base_url: http://127.0.0.1:8080\n";
+
+} // namespace
+
+void TestProject::savingAnUnchangedFileChangesNothing()
+{
+    const auto project = Loadwizard::parseProject(handWritten, "shop.yaml");
+    QVERIFY2(project, project ? "" : qPrintable(describe(project.error())));
+    QCOMPARE(Loadwizard::projectToYaml(*project, handWritten), std::string(handWritten));
+
+    // Through the file: saveProject() keeps the text of the file the project came from.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("shop.yaml");
+    {
+        std::ofstream file(path.toStdString());
+        file << handWritten;
+    }
+    auto loaded = Loadwizard::loadProject(path.toStdString());
+    QVERIFY(loaded);
+    QVERIFY(Loadwizard::saveProject(*loaded, path.toStdString()));
+    QCOMPARE(readFile(path), std::string(handWritten));
+}
+
+void TestProject::savingKeepsCommentsOrderAndSpelling()
+{
+    auto project = Loadwizard::parseProject(handWritten, "shop.yaml");
+    QVERIFY(project);
+    project->profile = *Loadwizard::RampProfile::parse("5,30");
+    project->http.baseUrl = "http://127.0.0.1:9090";
+    project->workers = 2; // a key the file did not have
+    const std::string yaml = Loadwizard::projectToYaml(*project, handWritten);
+    const auto reread = Loadwizard::parseProject(yaml, "saved.yaml");
+    QVERIFY2(reread, yaml.c_str());
+    QVERIFY2(*reread == *project, yaml.c_str());
+    const QString text = QString::fromStdString(yaml);
+    for (const char *kept :
+         {"# Shop load test: owned by the web team\n", "name: Shop   # shown in reports\n",
+          "\n# the ramp agreed with ops\nprofile:\n", "graceful_stop: 10s\n",
+          "    pages: 12      # per visit\n", "    wait: 10s\n",
+          "http:\n    # generous: the staging box is slow\n    timeout: 2m\n",
+          "    verify_tls: no\n"})
+        QVERIFY2(text.contains(kept), qPrintable(kept + QString("\nnot in\n") + text));
+    // Changed values, indented as their neighbours.
+    QVERIFY2(text.contains("profile:\n    rampup: \"5,30\"\n"), qPrintable(text));
+    QVERIFY2(text.contains("    base_url: http://127.0.0.1:9090\n"), qPrintable(text));
+    QVERIFY2(text.contains("\nworkers: 2\n"), qPrintable(text));
+    // The person's order of keys stays.
+    QVERIFY(text.indexOf("graceful_stop:") < text.indexOf("parameters:"));
+}
+
+void TestProject::savingAChangedValueWritesTheNewOne()
+{
+    // "10s" and "10" are the same duration but not the same parameter text: the save must not
+    // keep the old spelling of a value that changed.
+    auto project = Loadwizard::parseProject(handWritten, "shop.yaml");
+    QVERIFY(project);
+    project->parameters["wait"] = "10";
+    project->gracefulStopSeconds = 10; // unchanged: 10s
+    const std::string yaml = Loadwizard::projectToYaml(*project, handWritten);
+    const auto reread = Loadwizard::parseProject(yaml, "saved.yaml");
+    QVERIFY2(reread && *reread == *project, yaml.c_str());
+    QCOMPARE(reread->parameters.at("wait"), std::string("10"));
+    QVERIFY2(QString::fromStdString(yaml).contains("# per visit"), yaml.c_str());
+
+    // Not a map at the top (or no original at all): the writer's own text.
+    QCOMPARE(Loadwizard::projectToYaml(*project, "- a list\n"),
+             Loadwizard::projectToYaml(*project));
+    QCOMPARE(Loadwizard::projectToYaml(*project, ""), Loadwizard::projectToYaml(*project));
 }
 
 void TestProject::savesAtomically()

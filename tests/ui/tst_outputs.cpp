@@ -1,6 +1,7 @@
 #include <mainwindow.h>
 #include <outputseditor.h>
 #include <projectdocument.h>
+#include <recoveryfile.h>
 #include <rendezvouseditor.h>
 #include <rundashboard.h>
 
@@ -8,6 +9,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -60,7 +62,7 @@ void TestOutputs::initTestCase()
     qputenv("XDG_DATA_HOME", m_dir.filePath("data").toUtf8());
     QCoreApplication::setOrganizationName("loadwizard-tests");
     QCoreApplication::setApplicationName("tst_outputs");
-    QFile::remove(MainWindow::recoveryPath());
+    QDir(RecoveryFile::directory()).removeRecursively();
 }
 
 QString TestOutputs::writeProject(const QString &name)

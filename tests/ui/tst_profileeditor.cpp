@@ -26,6 +26,8 @@ private slots:
     void editingTheTableChangesChartAndSeed();
     void typingASeedFillsTheTable();
     void badTokenIsMarkedWithTheEnginesMessage();
+    void invalidSeedKeepsTheLastValidProfile();
+    void revertingTheProfileDropsAnInvalidSeed();
     void addRemoveAndReorderSteps();
     void draggingAStepEndChangesItsRate();
     void undoAndRedoCoverEveryEdit();
@@ -93,13 +95,65 @@ void TestProfileEditor::badTokenIsMarkedWithTheEnginesMessage()
     QVERIFY(m_editor->messageLabel()->isVisible());
     QVERIFY2(m_editor->messageLabel()->text().contains("token 3 (\"abc\")"),
              qPrintable(m_editor->messageLabel()->text()));
-    // Typing keeps the last valid prefix ("2,60"); the bad token never reaches the project.
-    QCOMPARE(m_document->project().profile.toString(), std::string("2,60"));
+    // Neither the bad token nor the valid prefix typed on the way ("2,60") reaches the project.
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
     m_editor->stepTable()->item(0, 1)->setText("-5");
     QVERIFY2(m_editor->messageLabel()->text().startsWith("Step 1"),
              qPrintable(m_editor->messageLabel()->text()));
     QVERIFY(!m_editor->stepTable()->item(0, 1)->toolTip().isEmpty());
-    QCOMPARE(m_document->project().profile.toString(), std::string("2,60"));
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+}
+
+void TestProfileEditor::invalidSeedKeepsTheLastValidProfile()
+{
+    m_editor->seedEdit()->setFocus();
+    m_editor->seedEdit()->selectAll();
+    // "1,2" on the way is a valid profile; "1,2,3" is not (an odd number of tokens).
+    QTest::keyClicks(m_editor->seedEdit(), "1,2,3");
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+    QVERIFY(!m_document->isModified());
+    QVERIFY(!m_document->undoStack()->canUndo());
+    QVERIFY(m_editor->hasInvalidEdit());
+    QCOMPARE(m_editor->stepTable()->rowCount(), 2);
+    QCOMPARE(m_editor->stepTable()->item(0, 1)->text(), QString("60"));
+    QCOMPARE(m_editor->chartView()->plannedSeries()->points().last(), QPointF(260, 120));
+    // The field keeps the user's text and its error, also when focus leaves it and another
+    // edit refreshes the editor.
+    QCOMPARE(m_editor->seedEdit()->text(), QString("1,2,3"));
+    QVERIFY(m_editor->messageLabel()->isVisible());
+    const QString error = m_editor->messageLabel()->text();
+    QVERIFY(!error.isEmpty());
+    m_editor->seedEdit()->clearFocus();
+    emit m_editor->seedEdit()->editingFinished();
+    Project renamed = m_document->project();
+    renamed.name = "renamed";
+    m_document->apply(renamed, "Rename");
+    QCOMPARE(m_editor->seedEdit()->text(), QString("1,2,3"));
+    QVERIFY(m_editor->messageLabel()->isVisible());
+    QCOMPARE(m_editor->messageLabel()->text(), error);
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+    // Fixed: the project takes it.
+    m_editor->seedEdit()->setFocus();
+    m_editor->seedEdit()->end(false);
+    QTest::keyClicks(m_editor->seedEdit(), ",4");
+    QCOMPARE(m_document->project().profile.toString(), std::string("1,2,3,4"));
+    QCOMPARE(m_document->undoStack()->count(), 2); // the rename, then this typing
+    QVERIFY(!m_editor->hasInvalidEdit());
+    QVERIFY(m_editor->messageLabel()->isHidden());
+}
+
+void TestProfileEditor::revertingTheProfileDropsAnInvalidSeed()
+{
+    m_editor->stepTable()->item(0, 0)->setText("3");
+    m_editor->seedEdit()->setFocus();
+    m_editor->seedEdit()->selectAll();
+    QTest::keyClicks(m_editor->seedEdit(), "1,2,3");
+    QCOMPARE(m_document->project().profile.toString(), std::string("3,60,0,200"));
+    m_document->undoStack()->undo(); // the table's edit
+    QCOMPARE(m_document->project().profile.toString(), std::string("2,60,0,200"));
+    QVERIFY(!m_editor->hasInvalidEdit());
+    QCOMPARE(m_editor->seedEdit()->text(), QString("2,60,0,200"));
+    QVERIFY(m_editor->messageLabel()->isHidden());
 }
 
 void TestProfileEditor::addRemoveAndReorderSteps()

@@ -63,7 +63,8 @@ void TestRunDashboard::runsTheDemoLiveAndStopsGracefully()
     QSignalSpy finished(&controller, &RunController::finished);
     dashboard.runAction()->trigger();
     QVERIFY(!dashboard.runAction()->isEnabled());
-    QVERIFY(QTest::qWaitFor([&] { return dashboard.activeVusersSeries()->count() >= 3; }, 120000));
+    QVERIFY2(QTest::qWaitFor([&] { return dashboard.activeVusersSeries()->count() >= 3; }, 120000),
+             qPrintable(dashboard.logView()->toPlainText()));
     QVERIFY(QTest::qWaitFor([&] { return dashboard.transactionModel()->rowCount() > 0; }, 20000));
     QVERIFY(dashboard.requestRateSeries()->count() >= 3);
     double peak = 0;
@@ -74,6 +75,8 @@ void TestRunDashboard::runsTheDemoLiveAndStopsGracefully()
 
     dashboard.stopAction()->trigger();
     QVERIFY(finished.wait(20000));
+    QCOMPARE(controller.ending(), RunEnding::Stopped);
+    QCOMPARE(dashboard.stateLabel()->text(), QStringLiteral("Stopped by user"));
     const auto final = controller.finalSnapshot();
     QVERIFY(final);
     QVERIFY(final->elapsedSeconds < 60); // stopped, not run for an hour
@@ -210,7 +213,8 @@ void TestRunDashboard::showsThresholdsAndTheVerdictOfAnAllFailingRun()
 
     // Not a plain "Finished": what is wrong, as the headless run says it.
     QCOMPARE(dashboard.stateLabel()->text(),
-             QStringLiteral("Finished — thresholds failed (1 of 2); every request failed"));
+             QStringLiteral("Failed thresholds (1 of 2) — every request failed"));
+    QCOMPARE(controller.ending(), RunEnding::FailedThresholds);
     ThresholdsView *view = dashboard.thresholdsView();
     QCOMPARE(view->topLevelItemCount(), 2);
     QCOMPARE(view->topLevelItem(0)->text(0), QStringLiteral("✓ count(requests) > 0"));
@@ -224,14 +228,14 @@ void TestRunDashboard::showsThresholdsAndTheVerdictOfAnAllFailingRun()
     QVERIFY2(summary.contains("VERDICT ....... thresholds failed (1 of 2); every request failed"),
              qPrintable(summary));
 
-    // A run that goes well again says "Finished" alone.
+    // A run that goes well again says "Completed" alone.
     QFile good(steps);
     QVERIFY(good.open(QIODevice::WriteOnly));
     good.write("steps:\n  - request: GET /health\n  - think: 100ms\n");
     good.close();
     dashboard.runAction()->trigger();
     QVERIFY(finished.wait(60000));
-    QCOMPARE(dashboard.stateLabel()->text(), QStringLiteral("Finished"));
+    QCOMPARE(dashboard.stateLabel()->text(), QStringLiteral("Completed"));
     QCOMPARE(view->topLevelItem(1)->text(0), QStringLiteral("✓ error_rate < 1%"));
 }
 

@@ -132,6 +132,19 @@ std::uint64_t Histogram::percentileMicros(double p) const
     return m_max; // unreachable while the counts add up to m_count
 }
 
+std::uint64_t Histogram::countAtOrBelow(std::uint64_t micros) const
+{
+    if (m_count == 0 || micros < m_min)
+        return 0;
+    if (micros >= m_max)
+        return m_count;
+    const std::size_t last = std::min(bucketIndex(micros), m_counts.size() - 1);
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= last; ++i)
+        cumulative += m_counts[i];
+    return cumulative;
+}
+
 LatencyStats Histogram::stats() const
 {
     const auto ms = [](double micros) { return micros / 1000.0; };

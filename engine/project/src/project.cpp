@@ -8,6 +8,7 @@
 #include <loadwizard/stepsyaml.h>
 #include <loadwizard/suggest.h>
 #include <loadwizard/weights.h>
+#include <loadwizard/yamlmerge.h>
 #include <loadwizard/yamlreader.h>
 
 #include <algorithm>
@@ -1157,9 +1158,40 @@ std::string projectToYaml(const Project &project)
     return std::string(out.c_str()) + '\n';
 }
 
+std::string projectToYaml(const Project &project, std::string_view original)
+{
+    std::string emitted = projectToYaml(project);
+    if (original.empty())
+        return emitted;
+    // yaml-cpp drops comments: the emitted text is merged into the original, then read back.
+    // The lenient match keeps "10s" for an unchanged 10; should it keep a text that means
+    // something else in its place (a parameter "10s" changed to "10"), the exact one decides.
+    const auto meaning = parseProject(emitted, "emitted");
+    if (!meaning)
+        return emitted;
+    // The keys the writer spells out but the person left out (defaults) stay out when the
+    // text means the same without them.
+    for (const auto match : {Yaml::ScalarMatch::SameValue, Yaml::ScalarMatch::Exact}) {
+        for (const bool addNewKeys : {false, true}) {
+            const auto merged = Yaml::mergeYamlText(original, emitted, match, addNewKeys);
+            if (!merged)
+                return emitted;
+            const auto reread = parseProject(*merged, "merged");
+            if (reread && *reread == *meaning)
+                return *merged;
+        }
+    }
+    return emitted;
+}
+
 tl::expected<void, Error> saveProject(const Project &project, const std::string &path)
 {
-    return writeFileAtomically(path, projectToYaml(project));
+    std::string original;
+    if (!project.path.empty()) {
+        if (auto text = readTextFile(project.path, maxProjectBytes))
+            original = std::move(*text);
+    }
+    return writeFileAtomically(path, projectToYaml(project, original));
 }
 
 } // namespace Loadwizard

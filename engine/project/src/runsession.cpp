@@ -193,7 +193,8 @@ tl::expected<std::unique_ptr<RunSession>, Error> RunSession::prepare(const Proje
     if (auto problem =
             intendedThresholdProblem(project, options.thresholds, session->m_prepared.config))
         return tl::make_unexpected(std::move(*problem));
-    session->m_prepared.config.keepHistograms = session->m_thresholds.needsHistograms();
+    session->m_prepared.config.keepHistograms =
+        options.keepHistograms || session->m_thresholds.needsHistograms();
     session->m_prepared.config.keepIntervalHistograms = options.results.save;
     session->m_options = std::move(options);
     session->m_run = std::make_unique<Run>(session->m_prepared.config);
@@ -252,6 +253,7 @@ std::string RunSession::verdict() const
 {
     return m_final ? runVerdict(*m_final, thresholdResults(), m_header.stopped) : std::string();
 }
+
 
 std::string RunSession::junitXml() const
 {
@@ -384,9 +386,16 @@ void RunSession::decideEnding()
     } else if (m_stoppedByUser) {
         m_ending = RunEnding::Stopped;
         m_endingReason = "stopped by the user";
-    } else if (m_final && !m_final->stoppedByData.empty()) {
-        m_ending = RunEnding::Stopped;
-        m_endingReason = "data feeder \"" + m_final->stoppedByData + "\" ran out";
+    } else {
+        // Ended as planned; its data may have ended it (a feeder with on_exhausted: stop-run).
+        if (m_final && !m_final->stoppedByData.empty())
+            m_endingReason = "data feeder \"" + m_final->stoppedByData + "\" ran out";
+        if (const std::size_t failed = failedThresholdCount()) {
+            m_ending = RunEnding::FailedThresholds;
+            m_endingReason += (m_endingReason.empty() ? "" : "; ") + std::to_string(failed) +
+                              " of " + std::to_string(thresholdResults().size()) +
+                              " thresholds failed";
+        }
     }
 }
 
@@ -459,6 +468,7 @@ std::shared_ptr<const Snapshot> RunSession::finish()
     m_header.outputs = m_outputs->finish(m_aborted ? 0.0 : m_options.flushTimeoutSeconds);
     m_finished = true;
     decideEnding();
+    m_header.ending = m_ending;
     if (m_results) {
         std::string verdict = this->verdict();
         auto written = m_results->finish(m_ending, m_endingReason,

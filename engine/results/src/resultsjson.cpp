@@ -324,11 +324,21 @@ Json histogramLine(const Snapshot &s)
 
 Json eventJson(const LogEvent &e)
 {
-    return {{"t", ms(e.elapsedSeconds)},
-            {"level", e.level},
-            {"class", std::string(errorClassName(e.errorClass))},
-            {"vuser", e.vuser},
-            {"message", e.message}};
+    Json j = {{"t", ms(e.elapsedSeconds)},
+              {"level", e.level},
+              {"class", std::string(errorClassName(e.errorClass))},
+              {"vuser", e.vuser},
+              {"message", e.message}};
+    // The run's own controls, which the charts mark.
+    if (e.kind == EventKind::VusersChanged) {
+        j["kind"] = "vusers_changed";
+        j["amount"] = e.amount;
+    } else if (e.kind == EventKind::Paused) {
+        j["kind"] = "paused";
+    } else if (e.kind == EventKind::Resumed) {
+        j["kind"] = "resumed";
+    }
+    return j;
 }
 
 std::string isoTime(std::chrono::system_clock::time_point time)
@@ -435,7 +445,7 @@ tl::expected<ResultsManifest, std::string> manifestFrom(const Json &j)
     if (!status)
         return tl::make_unexpected("\"status\" is \"" + text(j, "status") +
                                    "\", not one of running, completed, stopped, aborted, "
-                                   "crashed");
+                                   "failed_thresholds, crashed");
     m.status = *status;
     m.reason = text(j, "reason");
     m.verdict = text(j, "verdict");

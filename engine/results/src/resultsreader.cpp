@@ -323,6 +323,12 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
         event.errorClass =
             Results::errorClassFrom(j.value("class", std::string())).value_or(ErrorClass::Other);
         event.vuser = j.value("vuser", std::uint64_t(0));
+        const std::string kind = j.value("kind", std::string());
+        event.kind = kind == "vusers_changed" ? EventKind::VusersChanged
+                     : kind == "paused"       ? EventKind::Paused
+                     : kind == "resumed"      ? EventKind::Resumed
+                                              : EventKind::Other;
+        event.amount = j.value("amount", 0LL);
         run.events.push_back(std::move(event));
     }
 

@@ -32,6 +32,8 @@ std::string_view runEndingName(RunEnding ending)
         return "stopped";
     case RunEnding::Aborted:
         return "aborted";
+    case RunEnding::FailedThresholds:
+        return "failed_thresholds";
     case RunEnding::Crashed:
         return "crashed";
     }
@@ -46,9 +48,11 @@ std::string runEndingLabel(RunEnding ending, bool saved)
     case RunEnding::Completed:
         return "Completed";
     case RunEnding::Stopped:
-        return "Stopped";
+        return "Stopped by user";
     case RunEnding::Aborted:
         return "Aborted";
+    case RunEnding::FailedThresholds:
+        return "Failed thresholds";
     case RunEnding::Crashed:
         return "Crashed";
     }
@@ -58,7 +62,8 @@ std::string runEndingLabel(RunEnding ending, bool saved)
 std::optional<RunEnding> parseRunEnding(std::string_view name)
 {
     for (RunEnding ending : {RunEnding::Running, RunEnding::Completed, RunEnding::Stopped,
-                             RunEnding::Aborted, RunEnding::Crashed}) {
+                             RunEnding::Aborted, RunEnding::FailedThresholds,
+                             RunEnding::Crashed}) {
         if (runEndingName(ending) == name)
             return ending;
     }

@@ -48,8 +48,7 @@ void IntervalData::reset()
     traceDropped = 0;
 }
 
-void IntervalData::countError(const std::string &message, ErrorClass errorClass,
-                              std::string sample)
+void IntervalData::countError(const std::string &message, ErrorClass errorClass, std::string sample)
 {
     static const std::string other = "(other messages)";
     auto it = errorMessages.find(message);

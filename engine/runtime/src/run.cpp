@@ -193,6 +193,9 @@ public:
     bool pausedFlag = false;
     std::uint64_t pausedSinceNs = 0;
     std::uint64_t pausedTotalNs = 0;
+    /// Live controls for the log (and a chart's markers), handed to the reporter by the
+    /// controller thread, which alone may touch it.
+    std::vector<LogEvent> controlEvents;
 
     bool started = false;
     bool adjustWarned = false; ///< the open model ignores adjustVusers(): said once
@@ -652,11 +655,15 @@ void Run::Private::controllerLoop()
     for (;;) {
         const std::uint64_t now = shared.config.clock();
         bool stopNow, abortNow;
+        std::vector<LogEvent> controls;
         {
             std::lock_guard lock(controlMutex);
             stopNow = stopRequested;
             abortNow = abortRequested;
+            controls.swap(controlEvents);
         }
+        for (LogEvent &event : controls)
+            reporter->addEvent(std::move(event));
         if (stoppedByData.empty()) {
             forEachFeeder([&](const std::string &name, const DataFeeder &feeder) {
                 if (stoppedByData.empty() && feeder.feed().onExhausted == DataExhaustion::StopRun &&
@@ -881,8 +888,17 @@ bool Run::finished() const
 
 void Run::adjustVusers(long long delta)
 {
+    if (delta == 0)
+        return;
     std::lock_guard lock(d->controlMutex);
     d->manualDelta += delta;
+    const std::uint64_t now = d->shared.config.clock();
+    const double at = now > d->shared.startNs ? double(now - d->shared.startNs) / 1e9 : 0.0;
+    const std::string count = std::to_string(delta > 0 ? delta : -delta);
+    d->controlEvents.push_back({at, "info",
+                                (delta > 0 ? "live change: added " : "live change: removed ") +
+                                    count + (delta == 1 || delta == -1 ? " vuser" : " vusers"),
+                                ErrorClass::Other, 0, EventKind::VusersChanged, delta});
 }
 
 void Run::setPaused(bool paused)
@@ -901,6 +917,11 @@ void Run::setPaused(bool paused)
         d->shared.pausedAtNs.store(RunShared::notPaused, std::memory_order_release);
     }
     d->pausedFlag = paused;
+    const double at = now > d->shared.startNs ? double(now - d->shared.startNs) / 1e9 : 0.0;
+    d->controlEvents.push_back(
+        {at, "info",
+         paused ? "schedule paused (running vusers go on)" : "schedule resumed where it was paused",
+         ErrorClass::Other, 0, paused ? EventKind::Paused : EventKind::Resumed, 0});
 }
 
 bool Run::paused() const

@@ -26,7 +26,7 @@ namespace {
 /// and the start of the body. Bounded: an error view needs the first lines, not 8 MiB.
 std::string errorSample(const Request &request, const Response &response, long status)
 {
-    static constexpr std::size_t bodyShown = 2048; // static: GCC refuses the uncaptured use
+    static constexpr std::size_t bodyShown = 2048;
     const auto appendBody = [](std::string &out, const std::string &body) {
         if (body.empty())
             return;

@@ -68,6 +68,9 @@ public:
     std::uint64_t percentileMicros(double p) const;
     /// Count, min, mean, p50/p90/p95/p99 and max in milliseconds; all zero when empty.
     LatencyStats stats() const;
+    /// How many recorded values are at most `micros` (to the bucket's resolution): a
+    /// distribution chart's bins are differences of these.
+    std::uint64_t countAtOrBelow(std::uint64_t micros) const;
 
     /// The first index past the layout (values up to maxTrackableMicros).
     static std::size_t bucketLimit();

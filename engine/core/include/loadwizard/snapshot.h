@@ -114,7 +114,17 @@ struct DataFeedStats
     bool exhausted = false;      ///< ran out with on_exhausted stop-vuser or stop-run
 };
 
-/// Something worth a log line: a scenario exception, a failed check, a transport error.
+/// What a LogEvent records besides its message: the live controls are marked on a chart.
+enum class EventKind : std::uint8_t
+{
+    Other,
+    VusersChanged, ///< adjustVusers(): `amount` vusers added (negative: removed)
+    Paused,        ///< the schedule's clock stopped (running vusers go on)
+    Resumed,       ///< the schedule's clock goes on from where it stopped
+};
+
+/// Something worth a log line: a scenario exception, a failed check, a transport error, a live
+/// control.
 struct LogEvent
 {
     double elapsedSeconds = 0;
@@ -122,6 +132,8 @@ struct LogEvent
     std::string message;
     ErrorClass errorClass = ErrorClass::Other;
     std::uint64_t vuser = 0;
+    EventKind kind = EventKind::Other;
+    long long amount = 0; ///< EventKind::VusersChanged: the vusers added or (negative) removed
 };
 
 /// How often one error message was seen in the run (its first class).

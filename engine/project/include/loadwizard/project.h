@@ -118,7 +118,14 @@ tl::expected<Project, Error> loadProject(const std::string &path,
                                          std::vector<Error> *warnings = nullptr);
 /// The YAML text of a project (schema `loadwizard: 1`).
 std::string projectToYaml(const Project &project);
-/// Writes atomically: a temporary file in the same folder, fsync, then rename.
+/// The same, keeping what a person wrote in `original` (the file's text as it was loaded):
+/// comments, the order of keys and the spelling of each value that did not change ("10s"
+/// stays "10s"). The text always reads back as projectToYaml(project) does; when the merge
+/// cannot promise that, it is projectToYaml(project).
+std::string projectToYaml(const Project &project, std::string_view original);
+/// Writes atomically: a temporary file in the same folder, fsync, then rename. The text of the
+/// file the project was loaded from (`project.path`), when there is one, is kept as
+/// projectToYaml(project, original) keeps it.
 tl::expected<void, Error> saveProject(const Project &project, const std::string &path);
 
 } // namespace Loadwizard

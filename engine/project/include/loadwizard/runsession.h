@@ -66,6 +66,9 @@ struct RunSessionOptions
     /// `--threshold`: evaluated after the project's, errors name `--threshold`.
     std::vector<ThresholdSettings> thresholds;
     ResultsOptions results;
+    /// The totals' histograms in every snapshot (a GUI's latency distribution), not only when a
+    /// threshold needs them: about 16 KB per name and second.
+    bool keepHistograms = false;
 };
 
 /// One run of a project, from file to summary, driven the same way by the CLI and the GUI:
@@ -138,6 +141,8 @@ public:
     /// After finish(): what is wrong with the run ("thresholds failed (2 of 5)", "every request
     /// failed"), empty when nothing is (runVerdict()).
     std::string verdict() const;
+    /// After finish(): ending() (also in header().ending).
+    RunEnding howEnded() const { return m_ending; }
 
     /// After finish(): the summary for a terminal, and as JSON (--summary-json).
     std::string summaryText() const;

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <loadwizard/output.h>
+#include <loadwizard/results.h>
 #include <loadwizard/snapshot.h>
 #include <loadwizard/thresholdevaluator.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace Loadwizard {
@@ -22,6 +25,8 @@ struct SummaryHeader
     /// Empty, or why the run ended before its profile did ("stopped before the end of the
     /// profile"): an interrupted run is not reported as passed.
     std::string stopped;
+    /// How the run ended (set by RunSession::finish()).
+    RunEnding ending = RunEnding::Completed;
 };
 
 /// The end-of-run table for a terminal, k6-style.

@@ -25,13 +25,14 @@ inline constexpr int resultsFormatVersion = 1;
 enum class RunEnding
 {
     Running,   ///< no end recorded: still running, or killed
-    Completed, ///< the profile ran to its end
-    Stopped,   ///< stopped early: by the user, or by a data feeder running out
-    Aborted,   ///< aborted: by the user, or by a threshold with `abort`
-    Crashed,   ///< the scenario crashed, or a worker was left behind
+    Completed,        ///< the profile ran to its end (or its data ran out, or its iterations)
+    Stopped,          ///< stopped early by the user (Ctrl-C, SIGTERM, Stop): a graceful stop
+    Aborted,          ///< aborted: by the user, or by a threshold with `abort`
+    FailedThresholds, ///< completed, but a threshold failed
+    Crashed,          ///< the scenario crashed, or a worker was left behind
 };
 
-/// "running", "completed", "stopped", "aborted", "crashed".
+/// "running", "completed", "stopped", "aborted", "failed_thresholds", "crashed".
 std::string_view runEndingName(RunEnding ending);
 /// For people: "Running", "Completed", "Stopped by user", … (the workbench's status line);
 /// `Running` of a saved run reads "Crashed or killed".
