@@ -265,13 +265,13 @@ void RunDashboard::setRunBlocked(const QString &reason)
 void RunDashboard::showFirstError()
 {
     static const QRegularExpression error(QStringLiteral(":\\d+(:\\d+)?: (fatal )?error: "));
-    for (QTextBlock block = m_log->document()->begin(); block.isValid(); block = block.next()) {
+    for (QTextBlock block = m_log->view()->document()->begin(); block.isValid(); block = block.next()) {
         if (!error.match(block.text()).hasMatch())
             continue;
         QTextCursor cursor(block);
         cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
-        m_log->setTextCursor(cursor);
-        m_log->centerCursor();
+        m_log->view()->setTextCursor(cursor);
+        m_log->view()->centerCursor();
         return;
     }
 }
@@ -281,7 +281,7 @@ void RunDashboard::startRun()
     if (m_controller->isActive())
         return;
     if (!m_runBlocked.isEmpty()) {
-        m_log->appendPlainText(tr("Cannot run: %1").arg(m_runBlocked));
+        m_log->append(RunLog::Level::Error, tr("Cannot run: %1").arg(m_runBlocked));
         emit runRefused(m_runBlocked);
         return;
     }
