@@ -166,11 +166,26 @@ void RunComparison::compare(const SavedRunPtr &a, const SavedRunPtr &b)
         // Long runs are merged into a bounded number of points, as on the live charts.
         SeriesBuffer rate(seriesPoints, SeriesBuffer::Merge::Mean);
         SeriesBuffer latency(seriesPoints, SeriesBuffer::Merge::Max);
+        double lastRequests = 0;
+        double lastSeconds = 0;
         for (const auto &snapshot : runs[i]->snapshots) {
+            const double t = snapshot->elapsedSeconds;
             const double interval = snapshot->intervalSeconds > 0 ? snapshot->intervalSeconds : 1;
-            rate.append(snapshot->elapsedSeconds, double(snapshot->interval.requests) / interval);
-            latency.append(snapshot->elapsedSeconds, snapshot->intervalLatency.p95Ms);
-            xMax = std::max(xMax, snapshot->elapsedSeconds);
+            const double requests = double(snapshot->interval.requests);
+            xMax = std::max(xMax, t);
+            if (lastSeconds > 0 && interval < 0.5) {
+                // The last, partial second is folded into the one before, as on the Run tab:
+                // its few requests over a fraction of a second are no cliff.
+                lastRequests += requests;
+                lastSeconds += interval;
+                rate.amendLast(t, lastRequests / lastSeconds);
+                continue;
+            }
+            lastRequests = requests;
+            lastSeconds = interval;
+            rate.append(t, requests / interval);
+            if (snapshot->intervalLatency.count > 0)
+                latency.append(t, snapshot->intervalLatency.p95Ms);
         }
         m_rateSeries[i]->replace(rate.points());
         m_latencySeries[i]->replace(latency.points());

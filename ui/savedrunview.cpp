@@ -1,11 +1,17 @@
 #include "savedrunview.h"
 
+#include "distributionview.h"
+#include "errorsview.h"
 #include "exporting.h"
 #include "format.h"
 #include "icons.h"
 #include "projectdocument.h"
 #include "runcharts.h"
+#include "runlog.h"
+#include "runstatus.h"
 #include "runtables.h"
+#include "summarypanel.h"
+#include "timingsview.h"
 
 #include <loadwizard/atomicfile.h>
 #include <loadwizard/project.h>
@@ -17,12 +23,15 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -93,9 +102,11 @@ SavedRunView::SavedRunView(QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_title(new QLabel(this))
     , m_message(new QLabel(this))
-    , m_errors(new QTreeWidget(this))
-    , m_log(new QPlainTextEdit(this))
-    , m_summary(new QPlainTextEdit(this))
+    , m_errors(new ErrorsView(this))
+    , m_distribution(new DistributionView(this))
+    , m_timings(new TimingsView(this))
+    , m_log(new RunLog(this))
+    , m_summary(new SummaryPanel(this))
     , m_reportButton(new QPushButton(tr("Open &HTML report"), this))
     , m_folderButton(new QPushButton(tr("Show &folder"), this))
     , m_opener(openWithDesktop)
@@ -117,22 +128,27 @@ SavedRunView::SavedRunView(QWidget *parent)
             m_opener(QUrl::fromLocalFile(QString::fromStdString(m_run->folder)));
     });
 
-    m_errors->setHeaderLabels({tr("Message"), tr("Class"), tr("Count")});
-    m_errors->setRootIsDecorated(false);
-    m_errors->setAccessibleName(tr("Errors"));
-    m_errors->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_errors->header()->setStretchLastSection(false);
-    for (auto *view : {m_log, m_summary}) {
-        view->setReadOnly(true);
-        view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    }
+    connect(m_summary->saveJsonButton(), &QPushButton::clicked, this, [this] {
+        if (!m_run || m_run->summaryJson.empty())
+            return;
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
+        QSaveFile file(path);
+        if (path.isEmpty() || !file.open(QIODevice::WriteOnly))
+            return;
+        file.write(m_run->summaryJson.data(), qint64(m_run->summaryJson.size()));
+        if (!file.commit())
+            QMessageBox::warning(this, tr("Save summary"), tr("Cannot write %1.").arg(path));
+    });
 
+    // The Run tab's tabs, less its live-only ones (outputs, the thresholds editor).
     m_tabs->addTab(m_tables->transactionView(), tr("&Transactions"));
     m_tabs->addTab(m_tables->requestView(), tr("Re&quests"));
+    m_tabs->addTab(m_errors, tr("Err&ors"));
+    m_tabs->addTab(m_distribution, tr("Distri&bution"));
+    m_tabs->addTab(m_timings, tr("Tim&ings"));
     m_tabs->addTab(m_tables->checksView(), tr("&Checks"));
     m_tabs->addTab(m_tables->rendezvousView(), tr("Rende&zvous"));
-    m_tabs->addTab(m_errors, tr("&Errors"));
     m_tabs->addTab(m_log, tr("&Log"));
     m_tabs->addTab(m_summary, tr("S&ummary"));
     // The outputs' delivery counts are not part of a results folder.
@@ -176,6 +192,8 @@ void SavedRunView::clear()
     m_tables->clear();
     m_tables->clearGroups();
     m_errors->clear();
+    m_distribution->clear();
+    m_timings->clear();
     m_log->clear();
     m_summary->clear();
     m_title->clear();
@@ -219,45 +237,49 @@ void SavedRunView::showRun(const SavedRunPtr &run)
     for (const auto &snapshot : run->snapshots)
         m_charts->append(*snapshot);
     if (run->snapshots.empty()) {
-        m_summary->setPlainText(tr("This run saved no snapshot: it ended before its first "
-                                   "second."));
+        m_summary->showFailure(tr("This run saved no snapshot: it ended before its first "
+                                  "second."));
         return;
     }
     const Snapshot &final = *run->snapshots.back();
     m_tables->showGroups(final);
     m_tables->fill(wholeRunRates(final), nullptr, true);
+    // The folder keeps the log apart from the snapshots: the errors view reads its first and
+    // last seen from the events of the final snapshot.
+    auto withEvents = std::make_shared<Snapshot>(final);
+    withEvents->events = run->events;
+    m_errors->applySnapshot(*withEvents);
+    m_distribution->applySnapshot(withEvents);
+    m_timings->applySnapshot(final);
 
-    for (const ErrorMessageCount &error : final.topErrors) {
-        auto *item = new QTreeWidgetItem(m_errors, {QString::fromStdString(error.message),
-                                                    text(errorClassName(error.errorClass)),
-                                                    QString::number(error.count)});
-        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
-        item->setToolTip(
-            0, QString::fromStdString(error.sample.empty() ? error.message : error.sample));
-    }
-    m_errors->resizeColumnToContents(1);
-    m_errors->resizeColumnToContents(2);
-
-    QStringList lines;
     for (const LogEvent &event : run->events) {
-        lines << QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
-                     .arg(event.elapsedSeconds, 7, 'f', 1)
-                     .arg(QString::fromStdString(event.level), -7)
-                     .arg(event.vuser)
-                     .arg(text(errorClassName(event.errorClass)),
-                          QString::fromStdString(event.message));
+        const RunLog::Level level = event.level == "error"     ? RunLog::Level::Error
+                                    : event.level == "warning" ? RunLog::Level::Warning
+                                                               : RunLog::Level::Info;
+        m_log->append(level, QStringLiteral("[%1 s] %2 vuser %3 (%4): %5")
+                                 .arg(event.elapsedSeconds, 7, 'f', 1)
+                                 .arg(QString::fromStdString(event.level), -7)
+                                 .arg(event.vuser)
+                                 .arg(text(errorClassName(event.errorClass)),
+                                      QString::fromStdString(event.message)));
     }
-    m_log->setPlainText(lines.join(QLatin1Char('\n')));
 
     SummaryHeader header;
     header.project = manifest.project;
     header.scenario = manifest.scenario;
     header.profile = project.profile.toString();
-    if (manifest.status != RunEnding::Completed)
+    if (manifest.status != RunEnding::Completed && manifest.status != RunEnding::FailedThresholds)
         header.stopped =
             manifest.reason.empty() ? runEndingLabel(manifest.status, true) : manifest.reason;
-    // The same text the headless run prints, from the same function.
-    m_summary->setPlainText(QString::fromStdString(formatSummary(final, header)));
+    // The panel and text the Run tab shows at a run's end, from the same functions (the
+    // thresholds' results are in summary.json and the report, not rebuilt here).
+    m_summary->showRun(final, header, manifest.status,
+                       runStatusText(manifest.status, final, header.thresholds));
+}
+
+QPlainTextEdit *SavedRunView::summaryView() const
+{
+    return m_summary->textView();
 }
 
 QString SavedRunView::writeReport(const SavedRun &run, QString *error)

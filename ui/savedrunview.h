@@ -10,18 +10,22 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
-class QTreeWidget;
 class QUrl;
 
 namespace Loadwizard::Ui {
 
+class DistributionView;
+class ErrorsView;
 class ProjectDocument;
 class RunCharts;
+class RunLog;
 class RunTables;
+class SummaryPanel;
+class TimingsView;
 
 /// A saved run, read back from its results folder: the Run tab's charts and tables (RunCharts,
 /// RunTables) fed with the run's snapshots, as they were live, without run controls; its errors,
-/// log and summary; the HTML report.
+/// latency distribution, timings, log and summary in the Run tab's own views; the HTML report.
 class SavedRunView : public QWidget
 {
     Q_OBJECT
@@ -52,9 +56,13 @@ public:
     RunTables *tables() const { return m_tables; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *titleLabel() const { return m_title; }
-    QPlainTextEdit *summaryView() const { return m_summary; }
-    QPlainTextEdit *logView() const { return m_log; }
-    QTreeWidget *errorsView() const { return m_errors; }
+    /// The terminal summary's text (under the summary panel's tiles).
+    QPlainTextEdit *summaryView() const;
+    SummaryPanel *summaryPanel() const { return m_summary; }
+    RunLog *runLog() const { return m_log; }
+    ErrorsView *errorsView() const { return m_errors; }
+    DistributionView *distributionView() const { return m_distribution; }
+    TimingsView *timingsView() const { return m_timings; }
     QPushButton *reportButton() const { return m_reportButton; }
 
 signals:
@@ -68,9 +76,11 @@ private:
     QTabWidget *m_tabs;
     QLabel *m_title;
     QLabel *m_message;
-    QTreeWidget *m_errors;
-    QPlainTextEdit *m_log;
-    QPlainTextEdit *m_summary;
+    ErrorsView *m_errors;
+    DistributionView *m_distribution;
+    TimingsView *m_timings;
+    RunLog *m_log;
+    SummaryPanel *m_summary;
     QPushButton *m_reportButton;
     QPushButton *m_folderButton;
     SavedRunPtr m_run;

@@ -2,6 +2,7 @@
 // RunController against the built-in target), one opened through the Run tab's charts and
 // tables, two overlaid, CSV and PNG export, the HTML report, a broken folder, deleting.
 #include <comparisonmodel.h>
+#include <errorsview.h>
 #include <exporting.h>
 #include <mainwindow.h>
 #include <projectdocument.h>
@@ -9,6 +10,7 @@
 #include <runcharts.h>
 #include <runcomparison.h>
 #include <runcontroller.h>
+#include <runlog.h>
 #include <runtables.h>
 #include <savedrunsmodel.h>
 #include <savedrunview.h>
@@ -30,6 +32,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 #include <QUrl>
 
 #include <filesystem>
@@ -39,6 +42,20 @@ using namespace Loadwizard;
 using namespace Loadwizard::Ui;
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Points of a throughput line: one per snapshot, a last partial second folded into the one
+/// before.
+int ratePoints(const SavedRun &run)
+{
+    int points = 0;
+    for (std::size_t i = 0; i < run.snapshots.size(); ++i)
+        points += i == 0 || run.snapshots[i]->intervalSeconds >= 0.5;
+    return points;
+}
+
+} // namespace
 
 class TestResultsBrowser : public QObject
 {
@@ -186,9 +203,13 @@ void TestResultsBrowser::opensARunWithTheSavedNumbers()
     QVERIFY(view->tables()->transactionModel()->names().contains("browse") ||
             view->tables()->transactionModel()->rowCount() > 0);
 
-    // The charts got one point per saved second.
-    QCOMPARE(view->charts()->requestRateSeries()->count(), int(saved->snapshots.size()));
+    // The charts got one point per saved second (a last, partial one folded into the one
+    // before on the throughput chart, as live).
     QCOMPARE(view->charts()->activeVusersSeries()->count(), int(saved->snapshots.size()));
+    QCOMPARE(view->charts()->requestRateSeries()->count(), ratePoints(*saved));
+    QCOMPARE(view->charts()->requestRateSeries()->at(0).y(),
+             double(saved->snapshots.front()->interval.requests) /
+                 saved->snapshots.front()->intervalSeconds);
     double peak = 0;
     for (const QPointF &point : view->charts()->activeVusersSeries()->points())
         peak = std::max(peak, point.y());
@@ -215,8 +236,8 @@ void TestResultsBrowser::overlaysTwoRunsWithTheEngineComparison()
     // The older run is the baseline, whichever order they were picked in.
     QCOMPARE(comparison->runA()->folder, older->folder);
     QCOMPARE(comparison->runB()->folder, newer->folder);
-    QCOMPARE(comparison->throughputSeries(0)->count(), int(older->snapshots.size()));
-    QCOMPARE(comparison->throughputSeries(1)->count(), int(newer->snapshots.size()));
+    QCOMPARE(comparison->throughputSeries(0)->count(), ratePoints(*older));
+    QCOMPARE(comparison->throughputSeries(1)->count(), ratePoints(*newer));
     QCOMPARE(comparison->latencySeries(1)->at(0).y(),
              newer->snapshots.front()->intervalLatency.p95Ms);
 
@@ -346,6 +367,8 @@ void TestResultsBrowser::listsAKilledRunAsCrashedOrKilled()
         snapshot->intervalSeconds = 1;
         snapshot->activeVusers = 3;
         snapshot->interval.requests = 7;
+        snapshot->interval.requestErrors = 1;
+        snapshot->events.push_back({0.5, "error", "GET /: HTTP 500", ErrorClass::Http5xx, 1});
         (*writer)->push(snapshot);
         // Destroyed without finish(): what kill -9 leaves.
     }
@@ -360,6 +383,11 @@ void TestResultsBrowser::listsAKilledRunAsCrashedOrKilled()
     QVERIFY(shown.wait(30000));
     QCOMPARE(m_browser->runView()->charts()->requestRateSeries()->count(), 1);
     QVERIFY(m_browser->runView()->titleLabel()->text().contains("Crashed or killed"));
+    // Its log and errors, in the Run tab's own views.
+    QVERIFY(m_browser->runView()->runLog()->view()->toPlainText().contains("GET /: HTTP 500"));
+    const auto found = m_browser->runView()->errorsView()->tree()->findItems(
+        QStringLiteral("HTTP 500"), Qt::MatchContains | Qt::MatchRecursive);
+    QVERIFY(!found.isEmpty());
 }
 
 void TestResultsBrowser::deletesOnlyAfterAsking()
