@@ -109,7 +109,8 @@ bool grabResults(Ui::MainWindow &window, const QString &baseUrl, const QString &
         window.openProject(*project, path);
         QSignalSpy finished(controller, &Ui::RunController::finished);
         window.dashboard()->startRun();
-        (void)finished.wait(120000);
+        if (!finished.wait(120000))
+            std::printf("no run: %s\n", qPrintable(window.dashboard()->runBlockedReason()));
         (void)QTest::qWaitFor([&] { return !controller->isActive(); }, 30000);
         QTest::qWait(1100); // the next run starts in another second: another folder
     }

@@ -10,10 +10,12 @@
 #include <runcharts.h>
 #include <runcomparison.h>
 #include <runcontroller.h>
+#include <rundashboard.h>
 #include <runlog.h>
 #include <runtables.h>
 #include <savedrunsmodel.h>
 #include <savedrunview.h>
+#include <scenariocatalog.h>
 #include <statstablemodel.h>
 
 #include <loadwizard/comparison.h>
@@ -415,12 +417,27 @@ void TestResultsBrowser::deletesOnlyAfterAsking()
 void TestResultsBrowser::isASectionOfTheMainWindow()
 {
     MainWindow window;
-    window.openProject(m_project, m_projectPath);
+    Project quick = m_project;
+    quick.profile = *RampProfile::parse("2,1,0,1");
+    window.openProject(quick, m_projectPath);
     window.showSection(MainWindow::ResultsSection);
     ResultsBrowser *browser = window.resultsBrowser();
     QVERIFY(browser);
     QCOMPARE(browser->resultsFolder(), m_dir.filePath("project/results"));
-    QCOMPARE(browser->model()->rowCount(), m_browser->model()->rowCount());
+    const int saved = m_browser->model()->rowCount();
+    QCOMPARE(browser->model()->rowCount(), saved);
+
+    // A run of the window lists one more, once the catalog has looked at the scenarios (a
+    // declarative scenario is no plugin to reject, and does not block Run).
+    QVERIFY(QTest::qWaitFor([&] { return !window.catalog()->isBusy(); }, 60000));
+    QVERIFY2(window.dashboard()->runBlockedReason().isEmpty(),
+             qPrintable(window.dashboard()->runBlockedReason()));
+    QSignalSpy finished(window.runController(), &RunController::finished);
+    window.dashboard()->startRun();
+    QVERIFY(finished.wait(120000));
+    QVERIFY(QTest::qWaitFor([&] { return browser->model()->rowCount() == saved + 1; }, 20000));
+    QCOMPARE(browser->model()->folderAt(0), window.runController()->resultsFolder());
+
     // Another project lists its own runs: none.
     window.openProject(m_project, m_dir.filePath("elsewhere/project.yaml"));
     QCOMPARE(browser->model()->rowCount(), 0);
