@@ -144,6 +144,11 @@ ResultsBrowser::ResultsBrowser(ProjectDocument *document, RunController *control
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 4);
+    // A few runs on screen above the charts, whatever their own minimum heights ask.
+    const int rowHeight = m_list->verticalHeader()->defaultSectionSize();
+    m_listStack->setMinimumHeight(rowHeight * 4 + m_list->horizontalHeader()->sizeHint().height() +
+                                  2 * m_list->frameWidth());
+    splitter->setSizes({1, 10000});
     splitter->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_message);
