@@ -265,13 +265,14 @@ void RunDashboard::setRunBlocked(const QString &reason)
 void RunDashboard::showFirstError()
 {
     static const QRegularExpression error(QStringLiteral(":\\d+(:\\d+)?: (fatal )?error: "));
-    for (QTextBlock block = m_log->view()->document()->begin(); block.isValid(); block = block.next()) {
+    QPlainTextEdit *view = m_log->view();
+    for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next()) {
         if (!error.match(block.text()).hasMatch())
             continue;
         QTextCursor cursor(block);
         cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
-        m_log->view()->setTextCursor(cursor);
-        m_log->view()->centerCursor();
+        view->setTextCursor(cursor);
+        view->centerCursor();
         return;
     }
 }
