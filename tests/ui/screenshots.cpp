@@ -6,9 +6,9 @@
 #include <projectdocument.h>
 #include <resultsbrowser.h>
 #include <runcomparison.h>
+#include <rundashboard.h>
 #include <savedrunsmodel.h>
 #include <savedrunview.h>
-#include <rundashboard.h>
 #include <scenariocatalog.h>
 #include <scenariopicker.h>
 #include <stepeditor.h>
