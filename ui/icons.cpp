@@ -175,6 +175,10 @@ void drawGlyph(QPainter &p, Glyph glyph, const QColor &ink, bool disabled, bool 
         person(9, 9, 1);
         break;
     }
+    case Glyph::Results: // a page with a rising line: a saved run's chart
+        p.drawRoundedRect(QRectF(3.5, 3.5, 17, 17), 2, 2);
+        p.drawPolyline(QPolygonF({{6.5, 16.5}, {10, 11.5}, {13, 13.5}, {17.5, 7}}));
+        break;
     case Glyph::Add:
         p.drawLine(QPointF(12, 5), QPointF(12, 19));
         p.drawLine(QPointF(5, 12), QPointF(19, 12));

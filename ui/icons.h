@@ -27,6 +27,7 @@ enum class Glyph
     Rendezvous,
     Outputs,
     Groups,
+    Results,
     File,
     Add,
     Remove,

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "exporting.h"
 #include "format.h"
 #include "forms.h"
 #include "groupseditor.h"
@@ -10,6 +11,7 @@
 #include "projectsettingseditor.h"
 #include "recoveryfile.h"
 #include "rendezvouseditor.h"
+#include "resultsbrowser.h"
 #include "rundashboard.h"
 #include "scenariocatalog.h"
 #include "scenarioimport.h"
@@ -105,6 +107,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_rendezvousEditor = new RendezvousEditor(m_document, this);
     m_outputsEditor = new OutputsEditor(m_document, this);
     m_dashboard = new RunDashboard(m_document, m_runController, this);
+    m_resultsBrowser = new ResultsBrowser(m_document, m_runController, this);
+    // The live charts and tables export as the saved ones do (PNG, CSV).
+    Exporting::addExportMenus(m_dashboard, QStringLiteral("run"));
     m_stepEditor->setOverrides([this] { return m_dashboard->parameterOverrides(); });
     // A project whose scenario is (or becomes) declarative opens on its steps.
     connect(m_stepDocument, &StepDocument::scenarioChanged, this,
@@ -129,6 +134,7 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Rendezvous"), Icons::Glyph::Rendezvous, m_rendezvousEditor},
         {tr("Outputs"), Icons::Glyph::Outputs, m_outputsEditor},
         {tr("Groups"), Icons::Glyph::Groups, m_groupsEditor},
+        {tr("Results"), Icons::Glyph::Results, m_resultsBrowser},
     };
     for (const auto &section : sections) {
         new QListWidgetItem(Icons::icon(section.icon), section.title, m_sections);
@@ -305,6 +311,12 @@ void MainWindow::createMenus()
             focusFirstChild(m_stack->currentWidget());
         });
     }
+    auto *results = view->addAction(tr("Saved &results"));
+    results->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_8));
+    connect(results, &QAction::triggered, this, [this] {
+        showSection(ResultsSection);
+        focusFirstChild(m_stack->currentWidget());
+    });
     auto *dashboard = view->addAction(tr("Run &dashboard"));
     dashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
     connect(dashboard, &QAction::triggered, this, [this] {

@@ -26,6 +26,7 @@ class OutputsEditor;
 class ProjectSettingsEditor;
 class RecoveryFile;
 class RendezvousEditor;
+class ResultsBrowser;
 class RunController;
 class RunDashboard;
 class ScenarioCatalog;
@@ -48,7 +49,8 @@ public:
         ProfileSection,
         RendezvousSection,
         OutputsSection,
-        GroupsSection ///< last, so Ctrl+1 … Ctrl+5 keep their sections
+        GroupsSection, ///< after the first five, so Ctrl+1 … Ctrl+5 keep their sections
+        ResultsSection ///< the saved runs (Ctrl+8)
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -71,6 +73,8 @@ public:
     OutputsEditor *outputsEditor() const { return m_outputsEditor; }
     ProjectSettingsEditor *settingsEditor() const { return m_settingsEditor; }
     RunDashboard *dashboard() const { return m_dashboard; }
+    /// The Results section: the project's saved runs.
+    ResultsBrowser *resultsBrowser() const { return m_resultsBrowser; }
     /// The runs of this window's project (the dashboard shows them).
     RunController *runController() const { return m_runController; }
     /// The inline error shown when a project cannot be opened or saved; empty when none.
@@ -145,6 +149,7 @@ private:
     RendezvousEditor *m_rendezvousEditor;
     OutputsEditor *m_outputsEditor;
     RunDashboard *m_dashboard;
+    ResultsBrowser *m_resultsBrowser;
     QTimer *m_autosaveTimer;
     std::unique_ptr<RecoveryFile> m_recovery;
     RunController *m_runController; ///< the dashboard shows its runs; outlives it (created first)

@@ -365,6 +365,8 @@ void RunCharts::append(const Snapshot &snapshot)
         updateSeries();
     else
         m_seriesStale = true;
+    if (m_savedRun)
+        return;
 
     const double profilePlan = plannedTotalVusersAt(m_document->project(), t);
     const long long deviation = snapshot.activeVusers - std::llround(profilePlan);
@@ -375,6 +377,12 @@ void RunCharts::append(const Snapshot &snapshot)
             .arg(formatCount(double(std::llround(profilePlan))))
             .arg(deviation > 0 ? QStringLiteral("+") : QString())
             .arg(deviation));
+}
+
+void RunCharts::setSavedRun(bool saved)
+{
+    m_savedRun = saved;
+    m_deviationLabel->setVisible(!saved);
 }
 
 void RunCharts::updateSeries()

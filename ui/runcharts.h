@@ -59,6 +59,9 @@ public:
     void setPlan(const Project &project);
     /// Records one snapshot, and draws it when the charts are on screen.
     void append(const Snapshot &snapshot);
+    /// A saved run replayed (the Results section): no line comparing the vusers with the
+    /// profile "now".
+    void setSavedRun(bool saved);
 
     QLineSeries *activeVusersSeries() const { return m_activeSeries; }
     QLineSeries *requestRateSeries() const { return m_requestSeries; }
@@ -157,6 +160,7 @@ private:
     double m_plannedSeconds = 0;
     double m_lastElapsed = 0;
     bool m_seriesStale = false;
+    bool m_savedRun = false;
     bool m_zoomed = false;
     double m_zoomFrom = 0;
     double m_zoomTo = 0;

@@ -221,9 +221,13 @@ void ScenarioPicker::updateTarget()
 
 void ScenarioPicker::followProjectScenario()
 {
-    // Listed even when it is none of the catalog's (a file of the project's own).
+    // Listed even when it is none of the catalog's (a file of the project's own); a declarative
+    // scenario (.yaml) is the steps editor's, not a plugin to load (it would read as rejected,
+    // and a rejected scenario blocks Run).
     const QString path = projectScenarioPath();
-    m_catalog->setProjectScenario(path);
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool declarative = suffix == QLatin1String("yaml") || suffix == QLatin1String("yml");
+    m_catalog->setProjectScenario(declarative ? QString() : path);
     for (int i = 0; i < m_items.size(); ++i)
         updateItem(i);
     // A project (or group) that now uses another scenario shows that one, with its parameters;

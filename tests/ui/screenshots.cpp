@@ -4,7 +4,11 @@
 #include <mainwindow.h>
 #include <outputseditor.h>
 #include <projectdocument.h>
+#include <resultsbrowser.h>
+#include <runcomparison.h>
 #include <rundashboard.h>
+#include <savedrunsmodel.h>
+#include <savedrunview.h>
 #include <scenariocatalog.h>
 #include <scenariopicker.h>
 #include <stepeditor.h>
@@ -16,10 +20,14 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QItemSelectionModel>
 #include <QListWidget>
 #include <QPixmap>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 
@@ -77,6 +85,66 @@ bool grabGroups(Ui::MainWindow &window, const QString &demo, const QString &path
     return ok;
 }
 
+/// The Results section: two runs of the declarative demo (5, then 10 vusers) saved in a scratch
+/// copy of the project; the newer one opened, then both compared; its HTML report written
+/// through the section's button to OUT/report.html (screenshots.sh renders it with Chromium).
+bool grabResults(Ui::MainWindow &window, const QString &baseUrl, const QString &out)
+{
+    QTemporaryDir scratch;
+    for (const char *name : {"demo-steps.yaml", "shop-steps.yaml"}) {
+        if (!QFile::copy(QStringLiteral(LOADWIZARD_SOURCE_DIR "/scenarios/") + name,
+                         scratch.filePath(QString::fromLatin1(name))))
+            return false;
+    }
+    const QString path = scratch.filePath(QStringLiteral("demo-steps.yaml"));
+    auto project = loadProject(path.toStdString());
+    if (!project)
+        return false;
+    project->http.baseUrl = baseUrl.toStdString();
+    project->thinkTime.multiplier = 0.3;
+    project->gracefulStopSeconds = 2;
+    auto *controller = window.runController();
+    for (const char *profile : {"5,3,0,12", "10,3,0,12"}) {
+        project->profile = *RampProfile::parse(profile);
+        window.openProject(*project, path);
+        QSignalSpy finished(controller, &Ui::RunController::finished);
+        window.dashboard()->startRun();
+        if (!finished.wait(120000))
+            std::printf("no run: %s\n", qPrintable(window.dashboard()->runBlockedReason()));
+        (void)QTest::qWaitFor([&] { return !controller->isActive(); }, 30000);
+        QTest::qWait(1100); // the next run starts in another second: another folder
+    }
+    window.document()->undoStack()->setClean();
+    window.showSection(Ui::MainWindow::ResultsSection);
+    auto *results = window.resultsBrowser();
+    QString report;
+    results->setUrlOpener([&report](const QUrl &url) {
+        report = url.toLocalFile();
+        return true;
+    });
+    results->refresh();
+    QSignalSpy shown(results, &Ui::ResultsBrowser::shown);
+    results->listView()->selectRow(0);
+    results->openRow(0);
+    (void)shown.wait(30000);
+    bool ok = grab(&window, out + "/workbench-results.png");
+
+    results->listView()->selectionModel()->select(
+        results->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    results->compareButton()->click();
+    (void)shown.wait(30000);
+    ok = grab(&window, out + "/workbench-compare.png") && ok;
+
+    // The report as the button writes it, kept next to the pictures for the browser shot.
+    results->openRow(0);
+    (void)shown.wait(30000);
+    results->runView()->openReport();
+    QFile::remove(out + "/report.html");
+    ok = !report.isEmpty() && QFile::copy(report, out + "/report.html") && ok;
+    std::printf("%s %s\n", ok ? "wrote" : "FAILED", qPrintable(out + "/report.html"));
+    return ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -108,6 +176,8 @@ int main(int argc, char **argv)
         return 1;
     if (qEnvironmentVariable("LW_ONLY") == QLatin1String("groups")) // one picture, quickly
         return grabGroups(window, demo, out + "/workbench-groups.png") ? 0 : 1;
+    if (qEnvironmentVariable("LW_ONLY") == QLatin1String("results"))
+        return grabResults(window, QString::fromStdString(target.baseUrl()), out) ? 0 : 1;
     window.showSection(Ui::MainWindow::ProfileSection);
     bool ok = grab(&window, out + "/workbench-profile.png");
 
@@ -170,5 +240,6 @@ int main(int argc, char **argv)
     ok = grab(&window, out + "/workbench-steps.png") && ok;
     window.document()->undoStack()->setClean();
     ok = grabGroups(window, demo, out + "/workbench-groups.png") && ok;
+    ok = grabResults(window, QString::fromStdString(target.baseUrl()), out) && ok;
     return ok ? 0 : 1;
 }
