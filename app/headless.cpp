@@ -845,7 +845,7 @@ int runProject(const Project &project, const Parameters &overrides, const Option
     // The exit status the process will have, as far as it is known here.
     const auto recordExit = [&run](int status) {
         run.recordExitCode(status);
-        if (!run.resultsFolder().empty())
+        if (!run.resultsFolder().empty() && !run.resultsError())
             std::fprintf(stderr, "loadwizard: results saved in %s\n", run.resultsFolder().c_str());
     };
     if (const std::string verdict = run.verdict(); !verdict.empty())

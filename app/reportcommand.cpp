@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -126,7 +127,20 @@ bool ReportCommands::parsed() const
 
 int ReportCommands::run() const
 {
-    return report->parsed() ? runReport() : runCompare();
+    // Headless mode blocks the termination signals for its run's watcher; a report has no run
+    // to stop gracefully: Ctrl-C ends it (a big folder can take a while).
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&set, signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    try {
+        return report->parsed() ? runReport() : runCompare();
+    } catch (const std::exception &e) {
+        // A value of the wrong type in a hand-edited file that the reader let through.
+        printError(std::string("cannot read the results: ") + e.what());
+        return BadInput;
+    }
 }
 
 int ReportCommands::runReport() const
@@ -140,6 +154,13 @@ int ReportCommands::runReport() const
         printError(folder + ": " + warning);
     const std::string target =
         output.empty() ? (fs::path(folder) / "report.html").string() : output;
+    // A folder from elsewhere (a CI artifact) may hold a link where the report goes: written
+    // through, it would overwrite whatever it points at.
+    std::error_code ec;
+    if (output.empty() && fs::is_symlink(target, ec)) {
+        printError(target + ": is a symbolic link: refused (give -o FILE)");
+        return BadInput;
+    }
     return write(target, renderReport(*run), {&*run});
 }
 
@@ -163,6 +184,13 @@ int ReportCommands::runCompare() const
     if (!b) {
         printError(b.error());
         return BadInput;
+    }
+    // The page's target is checked before the comparison is printed, not after.
+    if (!html.empty()) {
+        if (auto ok = checkOutput(html, {&*a, &*b}); !ok) {
+            printError(ok.error());
+            return BadInput;
+        }
     }
     const RunFigures figuresA = runFigures(*a);
     const RunFigures figuresB = runFigures(*b);
@@ -193,10 +221,30 @@ int ReportCommands::runCompare() const
         for (const RuleBreach &breach : breaches)
             std::printf("      %s: %s\n", breach.where.c_str(), breach.explanation.c_str());
     }
+    // A gate must not pass on a run that did not run its course: its numbers cover part of it.
+    const RunEnding endingB = b->manifest.status;
+    const bool completeB =
+        endingB == RunEnding::Completed || endingB == RunEnding::FailedThresholds;
+    if (!outcomes.empty() && !completeB) {
+        broken = true;
+        std::printf("  ✗ B did not complete (%s): the rules cannot pass on part of a run\n",
+                    runEndingLabel(endingB, true).c_str());
+    }
     std::fflush(stdout);
 
     if (!html.empty()) {
-        if (const int code = write(html, renderComparisonReport(*a, *b), {&*a, &*b}); code)
+        std::vector<RuleOutcome> shown;
+        for (const auto &[rule, breaches] : outcomes) {
+            RuleOutcome &outcome = shown.emplace_back();
+            outcome.rule = rule->text;
+            for (const RuleBreach &breach : breaches)
+                outcome.breaches.push_back(breach.where + ": " + breach.explanation);
+            if (!completeB)
+                outcome.breaches.push_back("B did not complete (" +
+                                           runEndingLabel(b->manifest.status, true) + ")");
+        }
+        if (const int code = write(html, renderComparisonReport(*a, *b, {}, shown), {&*a, &*b});
+            code)
             return code;
     }
     return broken ? ThresholdsFailed : Success;

@@ -142,7 +142,8 @@ QString ComparisonModel::cellText(const Row &row, int column) const
         const QString change = changeText(metric, before, value);
         if (!change.isEmpty())
             text += QStringLiteral(" (") + change + QLatin1Char(')');
-        const QString sign = mark(classifyChange(metric, before, value));
+        const QString sign = mark(row.b ? classifyChange(metric, *row.a, *row.b)
+                                        : classifyChange(metric, before, value));
         if (!sign.isEmpty())
             text += QLatin1Char(' ') + sign;
     }
@@ -166,8 +167,7 @@ QVariant ComparisonModel::data(const QModelIndex &index, int role) const
         if (!isB(column) || !row.a || !row.b)
             return {};
         const CompareMetric metric = metricOf(column);
-        const Change change =
-            classifyChange(metric, metricValue(*row.a, metric), metricValue(*row.b, metric));
+        const Change change = classifyChange(metric, *row.a, *row.b);
         if (role == ChangeRole)
             return int(change);
         if (change == Change::Better)

@@ -273,8 +273,11 @@ void SavedRunView::showRun(const SavedRunPtr &run)
             manifest.reason.empty() ? runEndingLabel(manifest.status, true) : manifest.reason;
     // The panel and text the Run tab shows at a run's end, from the same functions (the
     // thresholds' results are in summary.json and the report, not rebuilt here).
-    m_summary->showRun(final, header, manifest.status,
-                       runStatusText(manifest.status, final, header.thresholds));
+    // A saved run still "running" was killed: no live run is behind it.
+    const RunEnding shownEnding =
+        manifest.status == RunEnding::Running ? RunEnding::Crashed : manifest.status;
+    m_summary->showRun(final, header, shownEnding,
+                       runStatusText(shownEnding, final, header.thresholds));
 }
 
 QPlainTextEdit *SavedRunView::summaryView() const

@@ -235,6 +235,17 @@ void TestEndToEndReport::compareWritesAnHtmlComparison()
     QCOMPARE(data.value("runs").toArray().size(), 2);
     QCOMPARE(data["runs"][1]["killed"].toBool(), true);
     QVERIFY2(outcome.out.contains("Crashed or killed"), outcome.describe());
+
+    // As a CI gate: the rules cannot pass on a killed B, and the page says which broke.
+    const QString gated = m_harness.scratchPath("gated.html");
+    const Outcome gate = m_harness.run(
+        {"compare", m_runs.folderA, m_runs.killed, "--html", gated, "--fail-if", "p99 +3600s"});
+    QVERIFY2(gate.finished && gate.exitCode == 99, gate.describe());
+    QVERIFY2(gate.out.contains("✗ B did not complete (Crashed or killed)"), gate.describe());
+    const QJsonArray rules = reportData(read(gated)).value("rules").toArray();
+    QCOMPARE(rules.size(), 1);
+    QCOMPARE(rules[0]["rule"].toString(), QString("p99 +3600s"));
+    QVERIFY(rules[0]["breaches"].toArray().last().toString().contains("did not complete"));
 }
 
 void TestEndToEndReport::badInputIsExit2_data()

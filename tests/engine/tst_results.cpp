@@ -13,7 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+
 #include <string>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -36,6 +38,7 @@ private slots:
     void secretsAreRedacted();
     void notAResultsFolderIsAClearError();
     void errorsKeepASampleOfTheExchange();
+    void aFolderFromElsewhereCannotTrickTheReader();
 
 private:
     Project project(const std::string &rampup) const;
@@ -200,8 +203,8 @@ void TestResults::aStoppedSessionSaysSo()
     auto manifest = loadResultsManifest(folder);
     QVERIFY(manifest);
     QCOMPARE(manifest->status, RunEnding::Stopped);
-    QCOMPARE(manifest->reason, std::string("stopped by the user"));
-    QVERIFY(manifest->verdict != "passed"); // an interrupted run is not reported as passed
+    QCOMPARE(manifest->reason, std::string()); // "Stopped by user" needs no reason
+    QVERIFY(manifest->verdict != "passed");    // an interrupted run is not reported as passed
     QVERIFY(!manifest->exitCode);
 }
 
@@ -349,12 +352,15 @@ void TestResults::secretsAreRedacted()
     p.parameters["api_token"] = "hunter2-literal";
     p.parameters["password"] = "${SHOP_PASSWORD}";
     p.parameters["user"] = "alice";
-    p.outputs.push_back(
-        OutputConfig{"influxdb", "http://me:s3cret@127.0.0.1:8086/db", {{"token", "abc123"}}});
+    p.outputs.push_back(OutputConfig{
+        "influxdb", "http://me:s3cret@127.0.0.1:8086/db?token=qt0k3n", {{"token", "abc123"}}});
+    p.http.baseUrl = "http://shop:b4seurl@127.0.0.1:8080";
     const std::string yaml = projectAsRunYaml(p, {{"session_key", "from-the-cli"}}, {});
     QVERIFY(yaml.find("hunter2") == std::string::npos);
     QVERIFY(yaml.find("s3cret") == std::string::npos);
     QVERIFY(yaml.find("abc123") == std::string::npos);
+    QVERIFY(yaml.find("qt0k3n") == std::string::npos);
+    QVERIFY(yaml.find("b4seurl") == std::string::npos);
     QVERIFY(yaml.find("from-the-cli") == std::string::npos);
     QVERIFY(yaml.find("${SHOP_PASSWORD}") != std::string::npos); // names the secret only
     QVERIFY(yaml.find("alice") != std::string::npos);
@@ -363,6 +369,11 @@ void TestResults::secretsAreRedacted()
     QCOMPARE(reparsed->parameters.at("api_token"), std::string("<redacted>"));
     QCOMPARE(reparsed->parameters.at("session_key"), std::string("<redacted>"));
 
+    const auto equalsForms = redactCommandLine(
+        {"loadwizard", "--param=password=pw0000", "--base-url=http://u:pw9999@h/", "--vus", "10"});
+    QCOMPARE(equalsForms,
+             (std::vector<std::string>{"loadwizard", "--param=password=<redacted>",
+                                       "--base-url=http://u:<redacted>@h/", "--vus", "10"}));
     const auto line =
         redactCommandLine({"loadwizard", "run", "--param", "password=pw1234", "--param", "user=bob",
                            "--out", "influxdb=http://u:pw5678@127.0.0.1/db?token=t0k3n&a=b"});
@@ -419,6 +430,61 @@ void TestResults::errorsKeepASampleOfTheExchange()
     QVERIFY(saved);
     QCOMPARE(saved->snapshots.back()->topErrors.at(0).sample, error.sample);
     QCOMPARE(saved->manifest.verdict, std::string("every request failed"));
+}
+
+void TestResults::aFolderFromElsewhereCannotTrickTheReader()
+{
+    // A real folder to spoil.
+    const fs::path good = m_dir.filePath("good").toStdString();
+    RunSessionOptions options;
+    options.results.save = true;
+    options.results.folder = good.string();
+    auto session = RunSession::prepare(project("2,1"), options);
+    QVERIFY(session && (*session)->start() && (*session)->finish());
+    const auto spoiled = [&](const char *name) {
+        const fs::path copy = m_dir.filePath(name).toStdString();
+        fs::copy(good, copy, fs::copy_options::recursive);
+        return copy;
+    };
+
+    // A link in place of a file (to /etc/shadow, to a FIFO) is refused, not followed.
+    const fs::path linked = spoiled("linked");
+    fs::remove(linked / "series.jsonl");
+    fs::create_symlink("/etc/hostname", linked / "series.jsonl");
+    auto refused = loadResults(linked.string());
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.find("symbolic link") != std::string::npos,
+             refused.error().message.c_str());
+    const fs::path fifo = spoiled("fifo");
+    fs::remove(fifo / "events.jsonl");
+    QCOMPARE(::mkfifo((fifo / "events.jsonl").c_str(), 0600), 0);
+    QVERIFY(!loadResults(fifo.string())); // and does not block
+
+    // A missing histograms file is an error, not zero latencies.
+    const fs::path missing = spoiled("missing");
+    fs::remove(missing / "histograms.jsonl.gz");
+    auto incomplete = loadResults(missing.string());
+    QVERIFY(!incomplete);
+    QVERIFY(incomplete.error().file.ends_with("histograms.jsonl.gz"));
+
+    // A value of the wrong type is an error naming file and line, not an exception.
+    const fs::path typed = spoiled("typed");
+    std::string series = readFile(typed / "series.jsonl");
+    series.replace(series.find("\"t\":"), 4, "\"t\":\"x\",\"u\":");
+    std::ofstream(typed / "series.jsonl") << series;
+    auto wrong = loadResults(typed.string());
+    QVERIFY(!wrong);
+    QVERIFY(wrong.error().file.ends_with("series.jsonl"));
+    QCOMPARE(wrong.error().line, 1);
+
+    // Two runs handed the same empty folder: the second is refused, the first's files stay.
+    const fs::path shared = m_dir.filePath("shared").toStdString();
+    fs::create_directories(shared);
+    auto first = ResultsWriter::create(shared.string(), false, {}, "first\n", "--results");
+    auto second = ResultsWriter::create(shared.string(), false, {}, "second\n", "--results");
+    QVERIFY(first);
+    QVERIFY(!second);
+    QCOMPARE(readFile(shared / "project.yaml"), std::string("first\n"));
 }
 
 QTEST_GUILESS_MAIN(TestResults)

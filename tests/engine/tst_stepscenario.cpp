@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -113,6 +114,7 @@ private slots:
     void restFlowWithABearerTokenAndJsonBodies();
     void templatesRenderExactly();
     void jsonBodiesEscapeWhatTheyInsert();
+    void uuidsAreUniqueAcrossVusers();
     void aPlainTemplateIsANumberOnlyWhenADoubleHoldsIt();
     void checksPassAndFailAsWritten();
     void aRegexOnMoreThanOneMebibyteSaysSo();
@@ -310,6 +312,30 @@ void TestStepScenario::templatesRenderExactly()
                                  std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2}T.*Z")));
         QCOMPARE(body["body"], "a%26b%3Dc%20d%2F%C3%A9 [a&b=c d/é]");
     }
+}
+
+void TestStepScenario::uuidsAreUniqueAcrossVusers()
+{
+    // Vusers' random streams used to be each other's shifted copies: vuser 1's second uuid was
+    // vuser 2's first.
+    StepScenario scenario;
+    Step echo = request("GET", "/anything");
+    echo.request.query = {{"uuid", "${uuid}"}, {"n", "${random_int(1,1000000000)}"}};
+    scenario.steps = {echo};
+    Project p = project(std::move(scenario));
+    p.profile = *RampProfile::parse("20,1,0,60");
+    const Outcome outcome = run(p, 5);
+    QVERIFY(outcome.final);
+    const auto requests = outcome.of(StepEvent::Kind::Request);
+    QCOMPARE(requests.size(), std::size_t(100));
+    std::set<std::string> uuids, numbers;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto args = outcome.echo(i)["args"];
+        uuids.insert(args["uuid"].get<std::string>());
+        numbers.insert(args["n"].get<std::string>());
+    }
+    QCOMPARE(uuids.size(), std::size_t(100));
+    QVERIFY(numbers.size() >= 99); // a billion values: a repeat is a one-in-200 000 chance
 }
 
 void TestStepScenario::jsonBodiesEscapeWhatTheyInsert()

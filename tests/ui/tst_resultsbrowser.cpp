@@ -332,7 +332,7 @@ void TestResultsBrowser::showsTheFileAndLineOfABrokenFolder()
     fs::copy(source, broken, fs::copy_options::recursive);
     {
         // A line in the middle that is not JSON.
-        std::ofstream(broken / "histograms.jsonl", std::ios::app) << "oops\n{}\n";
+        std::ofstream(broken / "series.jsonl", std::ios::app) << "oops\n{}\n";
     }
     m_browser->refresh();
     const int row = m_browser->model()->rowOf(QString::fromStdString(broken.string()));
@@ -341,15 +341,13 @@ void TestResultsBrowser::showsTheFileAndLineOfABrokenFolder()
     m_browser->openRow(row);
     QVERIFY(failed.wait(30000));
     const QString error = m_browser->errorText();
-    QVERIFY2(error.contains("histograms.jsonl:") && error.contains("Cannot read"),
-             qPrintable(error));
+    QVERIFY2(error.contains("series.jsonl:") && error.contains("Cannot read"), qPrintable(error));
     const int lines = QString::fromStdString([&] {
-                          std::ifstream in(broken / "histograms.jsonl");
+                          std::ifstream in(broken / "series.jsonl");
                           return std::string(std::istreambuf_iterator<char>(in), {});
                       }())
                           .count('\n');
-    QVERIFY2(error.contains(QStringLiteral("histograms.jsonl:%1").arg(lines - 1)),
-             qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("series.jsonl:%1").arg(lines - 1)), qPrintable(error));
     fs::remove_all(broken);
     m_browser->refresh();
 }

@@ -49,22 +49,8 @@ std::string redactedValue(std::string_view key, const std::string &value)
 {
     const bool reference = value.size() > 3 && value.rfind("${", 0) == 0 && value.back() == '}' &&
                            value.find("${", 2) == std::string::npos;
-    return looksSecret(key) && !reference && !value.empty() ? "<redacted>" : value;
-}
-
-/// A URL's user:password@ part with the password redacted.
-std::string redactedUrl(const std::string &url)
-{
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos)
-        return url;
-    const auto at = url.find('@', scheme);
-    const auto colon = url.find(':', scheme + 3);
-    const auto slash = url.find('/', scheme + 3);
-    if (at == std::string::npos || colon == std::string::npos || colon > at ||
-        (slash != std::string::npos && slash < at))
-        return url;
-    return url.substr(0, colon + 1) + "<redacted>" + url.substr(at);
+    return looksSecret(key) && !reference && !value.empty() ? "<redacted>"
+                                                            : redactUrlCredentials(value);
 }
 
 std::string absoluteIn(const std::string &folder, const std::string &path)
@@ -87,8 +73,9 @@ std::string projectAsRunYaml(const Project &project, const Parameters &overrides
     copy.thresholds.insert(copy.thresholds.end(), thresholds.begin(), thresholds.end());
     for (auto &[key, value] : copy.parameters)
         value = redactedValue(key, value);
+    copy.http.baseUrl = redactUrlCredentials(copy.http.baseUrl);
     for (OutputConfig &output : copy.outputs) {
-        output.target = redactedUrl(output.target);
+        output.target = redactUrlCredentials(output.target);
         for (auto &[key, value] : output.options)
             value = redactedValue(key, value);
     }
@@ -254,7 +241,6 @@ std::string RunSession::verdict() const
     return m_final ? runVerdict(*m_final, thresholdResults(), m_header.stopped) : std::string();
 }
 
-
 std::string RunSession::junitXml() const
 {
     if (!m_final)
@@ -322,7 +308,7 @@ tl::expected<void, Error> RunSession::start()
             chosen ? options.field : std::string());
         if (!writer) {
             Error error = writer.error();
-            if (!options.hint.empty())
+            if (!options.hint.empty() && !chosen)
                 error.message += " (" + options.hint + ")";
             return tl::make_unexpected(std::move(error));
         }
@@ -384,18 +370,13 @@ void RunSession::decideEnding()
         m_ending = RunEnding::Aborted;
         m_endingReason = "aborted by the user";
     } else if (m_stoppedByUser) {
-        m_ending = RunEnding::Stopped;
-        m_endingReason = "stopped by the user";
+        m_ending = RunEnding::Stopped; // "Stopped by user" says it all
     } else {
         // Ended as planned; its data may have ended it (a feeder with on_exhausted: stop-run).
         if (m_final && !m_final->stoppedByData.empty())
             m_endingReason = "data feeder \"" + m_final->stoppedByData + "\" ran out";
-        if (const std::size_t failed = failedThresholdCount()) {
-            m_ending = RunEnding::FailedThresholds;
-            m_endingReason += (m_endingReason.empty() ? "" : "; ") + std::to_string(failed) +
-                              " of " + std::to_string(thresholdResults().size()) +
-                              " thresholds failed";
-        }
+        if (failedThresholdCount() > 0)
+            m_ending = RunEnding::FailedThresholds; // the verdict says which
     }
 }
 

@@ -75,7 +75,7 @@ std::string cell(const NameFigures &a, const NameFigures &b, CompareMetric metri
 {
     const double before = metricValue(a, metric);
     const double after = metricValue(b, metric);
-    const Change change = classifyChange(metric, before, after);
+    const Change change = classifyChange(metric, a, b);
     if (metric == CompareMetric::ErrorRate)
         return fmt::format("{:>6.2f} → {:<6.2f} {:>+7.2f} pp {}", before * 100, after * 100,
                            (after - before) * 100, mark(change));
@@ -234,6 +234,13 @@ Change classifyChange(CompareMetric metric, double before, double after)
     return (delta < 0) == lowerIsBetter ? Change::Better : Change::Worse;
 }
 
+Change classifyChange(CompareMetric metric, const NameFigures &a, const NameFigures &b)
+{
+    if (metric != CompareMetric::Count && (a.count == 0 || b.count == 0))
+        return Change::Neutral;
+    return classifyChange(metric, metricValue(a, metric), metricValue(b, metric));
+}
+
 std::string formatComparison(const RunFigures &a, const RunFigures &b, const std::string &labelA,
                              const std::string &labelB)
 {
@@ -255,8 +262,8 @@ std::string formatComparison(const RunFigures &a, const RunFigures &b, const std
     }
     section(out, "TRANSACTIONS", a.transactions, b.transactions);
     section(out, "REQUESTS", a.requests, b.requests);
-    out += "\n  ✓ better   ✗ worse   = the same (latency and rate within ±5 %, error rate within "
-           "±0.1 pp)\n";
+    out += "\n  ✓ better   ✗ worse   = the same (latency within ±5 % or ±0.01 ms, rate within "
+           "±5 %, error rate within ±0.1 pp; no mark: no requests on one side)\n";
     return out;
 }
 

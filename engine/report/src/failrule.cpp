@@ -76,6 +76,19 @@ std::string valueText(CompareMetric metric, double value)
 std::optional<RuleBreach> check(const FailRule &rule, const std::string &where,
                                 const NameFigures &a, const NameFigures &b)
 {
+    // A side without a single request has no latency, rate or error rate to compare: the new run
+    // measured nothing (killed at once, every vuser failed to start), which a gate must not pass.
+    if (a.count == 0 || b.count == 0) {
+        if (rule.metric == CompareMetric::Count && b.count > 0)
+            return std::nullopt;
+        RuleBreach breach;
+        breach.where = where;
+        breach.explanation = fmt::format("no requests in {}: nothing to compare",
+                                         a.count == 0 && b.count == 0 ? "either run"
+                                         : a.count == 0               ? "A"
+                                                                      : "B");
+        return breach;
+    }
     const double before = metricValue(a, rule.metric);
     const double after = metricValue(b, rule.metric);
     const double change = rule.increase ? after - before : before - after;

@@ -96,8 +96,7 @@ json compareRow(const std::string &kind, const std::string &name, const NameFigu
         for (CompareMetric metric :
              {CompareMetric::Rps, CompareMetric::ErrorRate, CompareMetric::P50, CompareMetric::P90,
               CompareMetric::P95, CompareMetric::P99, CompareMetric::Max}) {
-            const Change change =
-                classifyChange(metric, metricValue(*a, metric), metricValue(*b, metric));
+            const Change change = classifyChange(metric, *a, *b);
             const char *word = change == Change::Better  ? "better"
                                : change == Change::Worse ? "worse"
                                                          : "same";
@@ -133,7 +132,8 @@ std::string renderReport(const SavedRun &run, const ReportOptions &options)
 }
 
 std::string renderComparisonReport(const SavedRun &baseline, const SavedRun &candidate,
-                                   const ReportOptions &options)
+                                   const ReportOptions &options,
+                                   const std::vector<RuleOutcome> &rules)
 {
     const RunFigures a = runFigures(baseline);
     const RunFigures b = runFigures(candidate);
@@ -145,6 +145,10 @@ std::string renderComparisonReport(const SavedRun &baseline, const SavedRun &can
               {"runs", json::array({ReportData::runData(baseline, options),
                                     ReportData::runData(candidate, options)})},
               {"comparison", rows}};
+    json outcomes = json::array();
+    for (const RuleOutcome &rule : rules)
+        outcomes.push_back({{"rule", rule.rule}, {"breaches", rule.breaches}});
+    data["rules"] = std::move(outcomes);
     return page(data,
                 runTitle(baseline) + " vs " + runTitle(candidate) + " — Loadwizard comparison");
 }

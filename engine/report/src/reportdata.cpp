@@ -33,6 +33,21 @@ std::vector<Bucket> bucketsFor(std::size_t count, std::size_t maxPoints)
     return buckets;
 }
 
+/// The chart points of a run: bucketsFor(), with a short last interval (the run's end, a few
+/// milliseconds after the last whole second) folded into the point before it, so a rate is not
+/// a handful of events divided by 0.03 s (a spike) nor a cliff.
+std::vector<Bucket> chartBuckets(const std::vector<std::shared_ptr<const Snapshot>> &snapshots,
+                                 std::size_t maxPoints)
+{
+    std::vector<Bucket> buckets = bucketsFor(snapshots.size(), maxPoints);
+    if (buckets.size() > 1 && buckets.back().end - buckets.back().first == 1 &&
+        snapshots.back()->intervalSeconds < 0.5) {
+        buckets[buckets.size() - 2].end = buckets.back().end;
+        buckets.pop_back();
+    }
+    return buckets;
+}
+
 json number(double value)
 {
     return std::isfinite(value) ? json(rounded(value)) : json(nullptr);
@@ -159,7 +174,7 @@ void nameSeries(const SavedRun &run, const ReportOptions &options,
                                                    {"p99", json::array()},
                                                    {"max", json::array()}});
     std::vector<LatencyAccumulator> accumulators(charted.size());
-    for (const Bucket &bucket : bucketsFor(snapshots.size(), options.namePoints)) {
+    for (const Bucket &bucket : chartBuckets(snapshots, options.namePoints)) {
         for (std::size_t i = bucket.first; i < bucket.end; ++i) {
             const Snapshot &s = *snapshots[i];
             for (std::size_t n = 0; n < charted.size(); ++n) {
@@ -199,7 +214,7 @@ json seriesData(const SavedRun &run, const ReportOptions &options, bool open)
                  {"ttfb", json::array()}};
 
     LatencyAccumulator all;
-    for (const Bucket &bucket : bucketsFor(snapshots.size(), options.maxPoints)) {
+    for (const Bucket &bucket : chartBuckets(snapshots, options.maxPoints)) {
         double dt = 0;
         long long active = 0, plannedVusers = 0;
         double plannedRate = 0, achievedRate = 0;

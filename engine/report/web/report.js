@@ -183,8 +183,12 @@
       var worse = (data.comparison || []).some(function (row) {
         return row.marks && Object.keys(row.marks).some(function (k) { return row.marks[k] === 'worse'; });
       });
-      add(head, 'span', { className: 'badge ' + (worse ? 'bad' : 'good'),
-                          text: worse ? 'B is worse somewhere' : 'B is no worse' });
+      var rules = data.rules || [];
+      var broken = rules.filter(function (r) { return r.breaches.length; }).length;
+      var text = rules.length ? (broken ? broken + ' of ' + rules.length + ' --fail-if rules broken'
+                                        : 'every --fail-if rule holds')
+                              : (worse ? 'B is worse somewhere' : 'B is no worse');
+      add(head, 'span', { className: 'badge ' + ((rules.length ? broken : worse) ? 'bad' : 'good'), text: text });
       return;
     }
     var run = runs[0], m = run.manifest;
@@ -592,6 +596,15 @@
       if (runs.some(function (r) { return r.empty; })) {
         add(root, 'div', { className: 'banner bad', text: 'A run recorded no interval: nothing to compare.' });
       } else {
+        if ((data.rules || []).length) {
+          add(root, 'h2', { text: 'Fail-if rules' });
+          var panel = add(root, 'div', { className: 'panel' });
+          data.rules.forEach(function (r) {
+            var line = add(panel, 'div', { className: r.breaches.length ? 'fail' : 'pass',
+                                           text: (r.breaches.length ? '✗ ' : '✓ ') + r.rule });
+            r.breaches.forEach(function (b) { add(line, 'div', { className: 'muted', text: '    ' + b }); });
+          });
+        }
         add(root, 'h2', { text: 'Comparison' });
         comparisonTable();
         comparisonCharts();

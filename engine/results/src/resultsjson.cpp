@@ -249,6 +249,9 @@ Json seriesLine(const Snapshot &s, const Snapshot *previous)
                                                  : "finished";
     j["vusers"] = s.activeVusers;
     j["planned_vusers"] = s.plannedVusers;
+    // The most so far: a vuser that starts and ends within one interval is in neither above.
+    j["max_vusers"] = s.maxVusers;
+    j["max_planned_vusers"] = s.maxPlannedVusers;
     partJson(j, s.interval, s.intervalLatency, s.intervalIntendedLatency, s.arrivals,
              s.requestsInterval, s.transactionsInterval, s.checks,
              previous ? &previous->checks : nullptr, &s.timingsInterval);
@@ -278,6 +281,8 @@ Json seriesLine(const Snapshot &s, const Snapshot *previous)
             part["name"] = group.name;
             part["vusers"] = group.activeVusers;
             part["planned_vusers"] = group.plannedVusers;
+            part["max_vusers"] = group.maxVusers;
+            part["max_planned_vusers"] = group.maxPlannedVusers;
             partJson(part, group.interval, group.intervalLatency, group.intervalIntendedLatency,
                      group.arrivals, group.requestsInterval, group.transactionsInterval,
                      group.checks, before ? &before->checks : nullptr, nullptr);
@@ -395,6 +400,7 @@ Json manifestJson(const ResultsManifest &m)
     j["verdict"] = m.verdict;
     j["exit_code"] = m.exitCode ? Json(*m.exitCode) : Json();
     j["intervals_dropped"] = m.intervalsDropped;
+    j["incomplete"] = m.incomplete.empty() ? Json() : Json(m.incomplete);
     return j;
 }
 
@@ -452,6 +458,7 @@ tl::expected<ResultsManifest, std::string> manifestFrom(const Json &j)
     if (const auto code = j.find("exit_code"); code != j.end() && code->is_number_integer())
         m.exitCode = code->get<int>();
     m.intervalsDropped = count(j, "intervals_dropped");
+    m.incomplete = text(j, "incomplete");
     return m;
 }
 

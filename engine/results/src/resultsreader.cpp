@@ -16,8 +16,26 @@ using Results::Json;
 
 namespace {
 
+/// A folder from elsewhere (a CI artifact) is read only through its own regular files: a link
+/// (to /etc/shadow, to a FIFO, to /dev/zero) would read what it points at, or block forever.
+std::optional<Error> notARegularFile(const fs::path &path)
+{
+    std::error_code code;
+    const fs::file_status status = fs::symlink_status(path, code);
+    if (code || !fs::exists(status) || fs::is_regular_file(status))
+        return std::nullopt;
+    Error e;
+    e.file = path.string();
+    e.message = fs::is_symlink(status) ? "is a symbolic link: refused (a results folder holds "
+                                         "its own files)"
+                                       : "is not a regular file: refused";
+    return e;
+}
+
 tl::expected<std::string, Error> readWhole(const fs::path &path, bool required)
 {
+    if (auto refused = notARegularFile(path))
+        return tl::make_unexpected(std::move(*refused));
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         if (!required)
@@ -37,6 +55,8 @@ tl::expected<std::string, Error> readWhole(const fs::path &path, bool required)
 tl::expected<std::string, Error> readCompressed(const fs::path &path,
                                                 std::vector<std::string> &warnings)
 {
+    if (auto refused = notARegularFile(path))
+        return tl::make_unexpected(std::move(*refused));
     std::string text;
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file) {
@@ -329,7 +349,37 @@ tl::expected<ResultsManifest, Error> loadResultsManifest(const std::string &fold
     return *manifest;
 }
 
+namespace {
+
+/// Where loadResultsFrom() is, for a value of the wrong type in a hand-edited file.
+struct ReadPosition
+{
+    fs::path file;
+    int line = 0;
+};
+
+tl::expected<SavedRun, Error> loadResultsFrom(const std::string &folder, ReadPosition &at);
+
+} // namespace
+
 tl::expected<SavedRun, Error> loadResults(const std::string &folder)
+{
+    ReadPosition at;
+    try {
+        return loadResultsFrom(folder, at);
+    } catch (const nlohmann::json::exception &e) {
+        // nlohmann's value() and get() throw on a key of the wrong type ("t": "x").
+        Error error;
+        error.file = at.file.string();
+        error.line = at.line;
+        error.message = std::string("a value of the wrong type: ") + e.what();
+        return tl::make_unexpected(std::move(error));
+    }
+}
+
+namespace {
+
+tl::expected<SavedRun, Error> loadResultsFrom(const std::string &folder, ReadPosition &at)
 {
     std::error_code code;
     if (!fs::is_directory(folder, code)) {
@@ -345,6 +395,20 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
     run.folder = fs::absolute(folder, code).lexically_normal().string();
     run.manifest = std::move(*manifest);
     const fs::path base(folder);
+    // The series and the histograms make the run's numbers: without them a report or a
+    // comparison would show zeros as if measured.
+    for (const char *required : {"series.jsonl", "histograms.jsonl"}) {
+        const fs::path path = base / required;
+        fs::path compressed = path;
+        compressed += ".gz";
+        if (!fs::exists(fs::symlink_status(path, code)) &&
+            !fs::exists(fs::symlink_status(compressed, code))) {
+            Error e;
+            e.file = (std::string(required) == "histograms.jsonl" ? compressed : path).string();
+            e.message = "missing: the results folder is incomplete";
+            return tl::make_unexpected(std::move(e));
+        }
+    }
     auto series = readLines(base / "series.jsonl", run.warnings);
     if (!series)
         return tl::make_unexpected(series.error());
@@ -361,7 +425,9 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
     if (auto summary = readWhole(base / "summary.json", false); summary)
         run.summaryJson = std::move(*summary);
 
+    at.file = base / "events.jsonl";
     for (const Json &j : *events) {
+        ++at.line;
         if (!j.contains("message"))
             continue; // a "dropped" line
         LogEvent event;
@@ -386,6 +452,8 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
     Reader reader{histogramsFile};
     for (std::size_t i = 0; i < series->size(); ++i) {
         const Json &line = (*series)[i];
+        at.file = base / "series.jsonl";
+        at.line = int(i) + 1;
         // Matched by position, checked by time: a histograms line torn off by a kill is missing.
         const Json *histogramLine = nullptr;
         if (i < histograms->size() &&
@@ -404,8 +472,10 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
         snapshot->final = line.value("final", false);
         snapshot->activeVusers = line.value("vusers", 0LL);
         snapshot->plannedVusers = line.value("planned_vusers", 0LL);
-        runTotals.maxVusers = std::max(runTotals.maxVusers, snapshot->activeVusers);
-        runTotals.maxPlannedVusers = std::max(runTotals.maxPlannedVusers, snapshot->plannedVusers);
+        runTotals.maxVusers =
+            std::max({runTotals.maxVusers, snapshot->activeVusers, line.value("max_vusers", 0LL)});
+        runTotals.maxPlannedVusers = std::max({runTotals.maxPlannedVusers, snapshot->plannedVusers,
+                                               line.value("max_planned_vusers", 0LL)});
         snapshot->maxVusers = runTotals.maxVusers;
         snapshot->maxPlannedVusers = runTotals.maxPlannedVusers;
         auto ok = reader.readPart(
@@ -447,8 +517,10 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
                 group.name = part.value("name", std::string());
                 group.activeVusers = part.value("vusers", 0LL);
                 group.plannedVusers = part.value("planned_vusers", 0LL);
-                totals.maxVusers = std::max(totals.maxVusers, group.activeVusers);
-                totals.maxPlannedVusers = std::max(totals.maxPlannedVusers, group.plannedVusers);
+                totals.maxVusers =
+                    std::max({totals.maxVusers, group.activeVusers, part.value("max_vusers", 0LL)});
+                totals.maxPlannedVusers = std::max({totals.maxPlannedVusers, group.plannedVusers,
+                                                    part.value("max_planned_vusers", 0LL)});
                 group.maxVusers = totals.maxVusers;
                 group.maxPlannedVusers = totals.maxPlannedVusers;
                 const Json *histogramPart = histogramGroups && g < histogramGroups->size()
@@ -491,7 +563,10 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
         // The run's most frequent errors: the summary's when it was written, else counted
         // from the log (which keeps a few hundred events per interval).
         const Json summary = Json::parse(run.summaryJson, nullptr, false);
-        if (!summary.is_discarded() && summary.contains("error_messages")) {
+        at.file = base / "summary.json";
+        at.line = 0;
+        if (summary.is_object() && summary.contains("error_messages") &&
+            summary["error_messages"].is_array()) {
             for (const Json &e : summary["error_messages"]) {
                 last->topErrors.push_back({e.value("message", std::string()),
                                            Results::errorClassFrom(e.value("class", std::string()))
@@ -520,10 +595,20 @@ tl::expected<SavedRun, Error> loadResults(const std::string &folder)
         }
         run.snapshots.back() = std::move(last);
     }
+    // A killed run's manifest has no duration: its last interval's end is the best there is.
+    if (run.manifest.durationSeconds <= 0 && !run.snapshots.empty())
+        run.manifest.durationSeconds = run.snapshots.back()->elapsedSeconds;
+    if (!run.manifest.incomplete.empty())
+        run.warnings.push_back("incomplete results: " + run.manifest.incomplete);
+    if (run.manifest.intervalsDropped)
+        run.warnings.push_back(std::to_string(run.manifest.intervalsDropped) +
+                               " intervals were dropped: the disk did not keep up");
     if (run.manifest.status == RunEnding::Running)
         run.warnings.push_back("the run has no recorded end: it was killed, or is still running");
     return run;
 }
+
+} // namespace
 
 std::vector<SavedRunListing> listSavedRuns(const std::string &resultsFolder)
 {
@@ -541,16 +626,27 @@ std::vector<SavedRunListing> listSavedRuns(const std::string &resultsFolder)
         auto summaryText = readWhole(entry.path() / "summary.json", false);
         const Json summary =
             summaryText ? Json::parse(*summaryText, nullptr, false) : Json(nullptr);
+        bool read = false;
         if (summary.is_object()) {
-            listing.peakVusers = summary.value("/vusers/max"_json_pointer, 0LL);
-            listing.requests = summary.value("/requests/count"_json_pointer, std::uint64_t(0));
-            const auto errors = summary.value("/requests/errors"_json_pointer, std::uint64_t(0));
-            listing.errorPercent =
-                listing.requests ? 100.0 * double(errors) / double(listing.requests) : 0.0;
-            listing.p95Ms = summary.value("/latency/p95_ms"_json_pointer, 0.0);
-        } else if (auto saved = loadResults(listing.folder); saved && !saved->snapshots.empty()) {
+            try {
+                listing.peakVusers = summary.value("/vusers/max"_json_pointer, 0LL);
+                listing.requests = summary.value("/requests/count"_json_pointer, std::uint64_t(0));
+                const auto errors =
+                    summary.value("/requests/errors"_json_pointer, std::uint64_t(0));
+                listing.errorPercent =
+                    listing.requests ? 100.0 * double(errors) / double(listing.requests) : 0.0;
+                listing.p95Ms = summary.value("/latency/p95_ms"_json_pointer, 0.0);
+                read = true;
+            } catch (const nlohmann::json::exception &) {
+                // A hand-edited summary: the figures are rebuilt from the series below.
+            }
+        }
+        if (auto saved = read ? tl::expected<SavedRun, Error>(tl::unexpect, Error{})
+                              : loadResults(listing.folder);
+            saved && !saved->snapshots.empty()) {
             // Killed: no summary, the figures rebuilt from the series.
             const Snapshot &last = *saved->snapshots.back();
+            listing.manifest.durationSeconds = saved->manifest.durationSeconds;
             listing.peakVusers = last.maxVusers;
             listing.requests = last.total.requests;
             listing.errorPercent = last.total.requests ? 100.0 * double(last.total.requestErrors) /

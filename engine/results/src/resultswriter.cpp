@@ -92,45 +92,72 @@ std::string defaultResultsFolder(const std::string &baseFolder, const std::strin
     return (base / "results" / (std::string(stamp) + "-" + name)).string();
 }
 
+namespace {
+
+/// A command-line value: `key=value` whose key looks secret (--param password=…), or a URL.
+std::string redactedValue(const std::string &value)
+{
+    if (const auto equals = value.find('='); equals != std::string::npos &&
+                                             value.find("://") > equals &&
+                                             looksSecret(value.substr(0, equals)))
+        return value.substr(0, equals + 1) + "<redacted>";
+    return redactUrlCredentials(value);
+}
+
+} // namespace
+
+std::string redactUrlCredentials(std::string_view text)
+{
+    std::string out(text);
+    if (const auto scheme = out.find("://"); scheme != std::string::npos) {
+        const auto at = out.find('@', scheme);
+        const auto colon = out.find(':', scheme + 3);
+        const auto end = out.find_first_of("/?#", scheme + 3);
+        if (at != std::string::npos && colon != std::string::npos && colon < at &&
+            (end == std::string::npos || at < end))
+            out = out.substr(0, colon + 1) + "<redacted>" + out.substr(at);
+    }
+    // Query parameters (an output's ?token=…&password=…).
+    std::size_t pos = out.find('?');
+    while (pos != std::string::npos) {
+        const std::size_t start = pos + 1;
+        const std::size_t end = out.find('&', start);
+        const std::size_t equals = out.find('=', start);
+        if (equals != std::string::npos && (end == std::string::npos || equals < end) &&
+            looksSecret(out.substr(start, equals - start))) {
+            const std::size_t valueEnd = end == std::string::npos ? out.size() : end;
+            out.replace(equals + 1, valueEnd - equals - 1, "<redacted>");
+        }
+        pos = out.find('&', start);
+    }
+    return out;
+}
+
 std::vector<std::string> redactCommandLine(const std::vector<std::string> &arguments)
 {
-    // A value is secret when its flag or key says so (--param api_token=…), or it is a URL with
-    // a password (an output's target).
-    const auto redactValue = [](const std::string &value) {
-        std::string out = value;
-        if (const auto equals = out.find('=');
-            equals != std::string::npos && looksSecret(out.substr(0, equals)))
-            return out.substr(0, equals + 1) + "<redacted>";
-        if (const auto scheme = out.find("://"); scheme != std::string::npos) {
-            const auto at = out.find('@', scheme);
-            const auto colon = out.find(':', scheme + 3);
-            const auto slash = out.find('/', scheme + 3);
-            if (at != std::string::npos && colon != std::string::npos && colon < at &&
-                (slash == std::string::npos || at < slash))
-                out = out.substr(0, colon + 1) + "<redacted>" + out.substr(at);
-        }
-        // Options of an --out flag: ?token=…&password=…
-        std::size_t pos = out.find('?');
-        while (pos != std::string::npos) {
-            const std::size_t start = pos + 1;
-            const std::size_t end = out.find('&', start);
-            const std::size_t equals = out.find('=', start);
-            if (equals != std::string::npos && (end == std::string::npos || equals < end) &&
-                looksSecret(out.substr(start, equals - start))) {
-                const std::size_t valueEnd = end == std::string::npos ? out.size() : end;
-                out.replace(equals + 1, valueEnd - equals - 1, "<redacted>");
-            }
-            pos = out.find('&', start);
-        }
-        return out;
-    };
     std::vector<std::string> out;
     out.reserve(arguments.size());
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        std::string argument = redactValue(arguments[i]);
-        if (i > 0 && arguments[i - 1].rfind("--", 0) == 0 && looksSecret(arguments[i - 1]))
-            argument = "<redacted>";
-        out.push_back(redactSecrets(argument));
+    bool valueOfSecretFlag = false;
+    for (const std::string &argument : arguments) {
+        std::string shown;
+        if (valueOfSecretFlag) {
+            shown = "<redacted>";
+            valueOfSecretFlag = false;
+        } else if (argument.rfind("--", 0) == 0) {
+            // --flag, or --flag=value (CLI11 takes both).
+            const auto equals = argument.find('=');
+            const std::string flag = argument.substr(0, equals);
+            if (equals == std::string::npos) {
+                shown = argument;
+                valueOfSecretFlag = looksSecret(flag);
+            } else {
+                const std::string value = argument.substr(equals + 1);
+                shown = flag + "=" + (looksSecret(flag) ? "<redacted>" : redactedValue(value));
+            }
+        } else {
+            shown = redactedValue(argument);
+        }
+        out.push_back(redactSecrets(shown));
     }
     return out;
 }
@@ -379,6 +406,19 @@ ResultsWriter::create(std::string folder, bool exclusive, ResultsManifest manife
                        std::string("cannot create the results folder: ") + std::strerror(errno));
     }
 
+    // Claimed before anything is written: two runs given the same empty folder at once must not
+    // both write into it (the manifest is replaced atomically later, its name stays taken).
+    if (const int claim =
+            ::open((path / "manifest.json").c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        claim >= 0) {
+        ::close(claim);
+    } else {
+        return failure(path.string(), errno == EEXIST
+                                          ? "the results folder is not empty: another run is "
+                                            "writing into it"
+                                          : std::string("cannot create the results folder: ") +
+                                                std::strerror(errno));
+    }
     std::unique_ptr<ResultsWriter> writer(new ResultsWriter);
     writer->d = std::make_unique<Private>();
     Private &d = *writer->d;
@@ -463,6 +503,9 @@ tl::expected<void, Error> ResultsWriter::finish(RunEnding ending, std::string re
     d->manifest.ended = std::chrono::system_clock::now();
     if (d->previous)
         d->manifest.durationSeconds = d->previous->elapsedSeconds;
+    // The manifest may still go through (the disk had room again): it says what is missing.
+    if (d->failure)
+        d->manifest.incomplete = d->failure->toString() + ": later intervals were not written";
     if (auto written = d->writeManifest(); !written && !d->failure)
         d->failure = written.error();
     if (d->failure)

@@ -25,8 +25,15 @@ VuserImpl::VuserImpl(Worker &worker, std::uint64_t id, std::uint64_t seed, int g
     : worker(worker)
     , group(group)
     , m_id(id)
-    , m_random(seed)
-{}
+{
+    // splitmix64 walks its state by a fixed step: states seeded id·step apart would be each
+    // other's later draws (vuser 1's second uuid() was vuser 2's first). Its finaliser scatters
+    // the seeds over the whole state space instead.
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    m_random = z ^ (z >> 31);
+}
 
 VuserImpl::~VuserImpl()
 {

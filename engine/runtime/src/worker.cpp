@@ -589,8 +589,7 @@ void Worker::startPending(std::uint64_t now)
     bool outOfMemory = false;
     for (std::uint64_t id = first; id < first + count && !outOfMemory; ++id) {
         try {
-            auto vuser =
-                std::make_unique<VuserImpl>(*this, id, id * 0x9E3779B97F4A7C15ULL + 1, group);
+            auto vuser = std::make_unique<VuserImpl>(*this, id, id ^ m_shared.randomSalt, group);
             vuser->share = TransferPool::newIdentity();
             outOfMemory = !vuser->share; // libcurl's only reason to fail it
             if (outOfMemory)

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +76,9 @@ struct GroupShared
 struct RunShared
 {
     RunConfig config;
+    /// Drawn once per run: each vuser's random stream starts from it and its id, so two runs
+    /// (and two vusers) never draw the same uuid() or random values.
+    std::uint64_t randomSalt = std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
     RendezvousHub *hub = nullptr;
     std::uint64_t startNs = 0;
     std::string userAgent;

@@ -72,6 +72,9 @@ enum class Change
 /// Lower latency and error rate are better, higher rps is; changes within ±5 % (latency, rps;
 /// and within 0.01 ms) or ±0.1 percentage point (error rate) are the same.
 Change classifyChange(CompareMetric metric, double before, double after);
+/// The same for one name's figures; Neutral when either side has no request (nothing was
+/// measured there: a run killed at once is not "100 % faster").
+Change classifyChange(CompareMetric metric, const NameFigures &a, const NameFigures &b);
 
 /// A `--fail-if` rule: `METRIC[{SCOPE}] (+|-)AMOUNT[%|ms|s|pp]`.
 struct FailRule

@@ -32,7 +32,16 @@ std::string renderReport(const SavedRun &run, const ReportOptions &options = {})
 
 /// The whole page for a comparison: `baseline` (A) against `candidate` (B), overlaid charts
 /// and the change per name.
+/// A `--fail-if` rule's outcome, for the comparison page: the rule, and why it broke (empty: it
+/// holds).
+struct RuleOutcome
+{
+    std::string rule;
+    std::vector<std::string> breaches;
+};
+
 std::string renderComparisonReport(const SavedRun &baseline, const SavedRun &candidate,
-                                   const ReportOptions &options = {});
+                                   const ReportOptions &options = {},
+                                   const std::vector<RuleOutcome> &rules = {});
 
 } // namespace Loadwizard

@@ -24,7 +24,7 @@ inline constexpr int resultsFormatVersion = 1;
 /// How a run ended (manifest.json "status").
 enum class RunEnding
 {
-    Running,   ///< no end recorded: still running, or killed
+    Running,          ///< no end recorded: still running, or killed
     Completed,        ///< the profile ran to its end (or its data ran out, or its iterations)
     Stopped,          ///< stopped early by the user (Ctrl-C, SIGTERM, Stop): a graceful stop
     Aborted,          ///< aborted: by the user, or by a threshold with `abort`
@@ -61,12 +61,18 @@ struct ResultsManifest
     std::string verdict; ///< "passed" or what is wrong; empty while running
     std::optional<int> exitCode;
     std::uint64_t intervalsDropped = 0; ///< snapshots the writer could not keep up with
+    /// Empty, or why files of the folder miss intervals (a write failed: the disk was full).
+    std::string incomplete;
 };
 
 /// "results/YYYYMMDD-HHMMSS-NAME" under `baseFolder` (the project's folder, or the current one
 /// when empty), NAME the project name made safe for a file name ("run" when empty).
 std::string defaultResultsFolder(const std::string &baseFolder, const std::string &projectName,
                                  std::chrono::system_clock::time_point started);
+
+/// `text` with the password of a URL's user:password@ and the values of its query parameters
+/// whose name looks secret (`?token=…`) replaced by "<redacted>".
+std::string redactUrlCredentials(std::string_view text);
 
 /// `arguments` with the values of secret-looking flags and parameters replaced by "<redacted>"
 /// (`--param password=x`, `--out influxdb=http://u:p@h/db`), then environment secrets.
