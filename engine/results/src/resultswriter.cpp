@@ -266,7 +266,7 @@ public:
 
     std::string folder;
     ResultsManifest manifest;
-    // The histograms compress about fivefold (runs of small numbers): an hour's run of twenty
+    // The histograms compress about fourfold (runs of small numbers): an hour's run of twenty
     // busy names is tens of MB rather than hundreds. The series stays plain for `tail -f`.
     LineFile series{"series.jsonl", false};
     LineFile histograms{"histograms.jsonl.gz", true};
