@@ -33,9 +33,19 @@ tl::expected<SavedRun, std::string> load(const std::string &folder)
         return tl::make_unexpected(folder + ": no such folder");
     if (!fs::is_directory(folder, ec))
         return tl::make_unexpected(folder + ": not a folder (give a run's results folder)");
-    if (!fs::exists(fs::path(folder) / "manifest.json", ec))
+    if (!fs::exists(fs::path(folder) / "manifest.json", ec)) {
+        // A project's folder, or its results/: name the newest saved run.
+        for (const fs::path &results : {fs::path(folder) / "results", fs::path(folder)}) {
+            const auto runs = listSavedRuns(results.string());
+            if (!runs.empty())
+                return tl::make_unexpected(
+                    folder + ": not a results folder, but " + results.string() + " holds " +
+                    std::to_string(runs.size()) + " saved run" + (runs.size() == 1 ? "" : "s") +
+                    ", the newest " + runs.front().folder);
+        }
         return tl::make_unexpected(folder + ": not a results folder (no manifest.json; runs save "
                                             "theirs under results/ next to the project)");
+    }
     auto run = loadResults(folder);
     if (!run)
         return tl::make_unexpected(run.error().toString());

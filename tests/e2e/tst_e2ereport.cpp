@@ -257,7 +257,8 @@ void TestEndToEndReport::badInputIsExit2_data()
     QTest::newRow("a file, not a folder")
         << QStringList{"report", "@project"} << "not a folder (give a run's results folder)";
     QTest::newRow("a folder that is not a results folder")
-        << QStringList{"report", "@scratch"} << "not a results folder (no manifest.json";
+        << QStringList{"report", "@scratch"}
+        << "not a results folder, but "; // it names the runs the folder holds
     QTest::newRow("unwritable output")
         << QStringList{"report", "@a", "-o", "/nonexistent/dir/report.html"}
         << "cannot write the report: /nonexistent/dir/report.html";
