@@ -195,7 +195,7 @@ void TestEndToEndResults::anInterruptedRunSaysSo()
     QProcess process;
     m_harness.start(process, {"run", file});
     QByteArray err;
-    QVERIFY(waitForOutput(process, QProcess::StandardError, err, "vusers", 30'000));
+    QVERIFY(waitForOutput(process, QProcess::StandardError, err, "results in ", 30'000));
     const Stopped stopped = signalAndWait(process, {SIGINT}, 0, 30'000, err);
     QVERIFY2(stopped.finished && process.exitCode() == 130, err.constData());
     const QStringList runs = savedRuns(m_harness.scratchPath("interrupted"));
@@ -213,7 +213,7 @@ void TestEndToEndResults::aKilledRunLeavesAReadableFolder()
     QProcess process;
     m_harness.start(process, {"run", file});
     QByteArray err;
-    QVERIFY(waitForOutput(process, QProcess::StandardError, err, "vusers", 30'000));
+    QVERIFY(waitForOutput(process, QProcess::StandardError, err, "results in ", 30'000));
     QTest::qWait(2500); // at least two intervals written
     process.kill();
     QVERIFY(process.waitForFinished(10'000));
