@@ -26,13 +26,17 @@ std::string scenarioLabel(const RunConfig &config)
     return label;
 }
 
+/// Whether a group of the run follows an arrival rate: its own, or the shared one it weighs in.
+bool groupIsOpen(const GroupConfig &group, const RunConfig &config)
+{
+    return !group.arrivalRate.empty() || (group.weight > 0 && !config.arrivalRate.empty());
+}
+
 /// Whether what a threshold reads (the run, or its {group=NAME}) runs the open model, the only
 /// one with a latency from the intended start.
 bool readsOpenModel(const ThresholdExpression &expression, const RunConfig &config)
 {
-    const auto open = [&](const GroupConfig &group) {
-        return !group.arrivalRate.empty() || (group.weight > 0 && !config.arrivalRate.empty());
-    };
+    const auto open = [&](const GroupConfig &group) { return groupIsOpen(group, config); };
     if (config.groups.empty())
         return !config.arrivalRate.empty();
     if (expression.group.empty())
@@ -288,9 +292,7 @@ tl::expected<void, Error> RunSession::start()
         if (!config.groups.empty()) {
             open = closed = false;
             for (const GroupConfig &group : config.groups) {
-                const bool groupOpen =
-                    !group.arrivalRate.empty() || (group.weight > 0 && !config.arrivalRate.empty());
-                (groupOpen ? open : closed) = true;
+                (groupIsOpen(group, config) ? open : closed) = true;
                 manifest.groups.push_back(group.name);
             }
         }
