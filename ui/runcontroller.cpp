@@ -4,6 +4,7 @@
 #include <loadwizard/scenariocompiler.h>
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QPointer>
 #include <QStandardPaths>
 #include <QThreadPool>
@@ -98,8 +99,10 @@ void RunController::start(const Project &project, const Parameters &overrides)
     options.trace = m_trace;
     options.results.save = m_saveResults;
     options.results.field = "results folder";
-    // A project never saved has no folder of its own: its results go to the user's data.
-    if (project.path.empty())
+    // A project never saved has no folder of its own, and a bundled one (the demo, installed
+    // read-only) no folder the user may write: their results go to the user's data.
+    if (project.path.empty() ||
+        !QFileInfo(QFileInfo(QString::fromStdString(project.path)).absolutePath()).isWritable())
         options.results.baseFolder =
             QStandardPaths::writableLocation(QStandardPaths::AppDataLocation).toStdString();
     options.keepHistograms = true; // the Distribution tab

@@ -69,7 +69,7 @@ public:
     /// For the next start(): vu.log() and request lines, HTTP exchanges (the Log tab).
     void setTrace(const TraceSettings &trace) { m_trace = trace; }
     /// Whether runs save a results folder (on by default): next to the project file, or in the
-    /// user's data folder for a project never saved.
+    /// user's data folder for a project never saved or in a folder the user cannot write.
     void setSaveResults(bool save) { m_saveResults = save; }
     /// The current (or last) run's results folder; empty when it saves none.
     QString resultsFolder() const { return m_resultsFolder; }
