@@ -431,8 +431,7 @@ void TestRunAnalysis::theStatusLineSaysHowTheRunEnded_data()
     QTest::newRow("completed") << int(RunEnding::Completed) << false << false << "Completed";
     QTest::newRow("completed, all failed")
         << int(RunEnding::Completed) << false << true << "Completed — every request failed";
-    QTest::newRow("stopped") << int(RunEnding::Stopped) << false << false
-                             << "Stopped by user";
+    QTest::newRow("stopped") << int(RunEnding::Stopped) << false << false << "Stopped by user";
     QTest::newRow("aborted") << int(RunEnding::Aborted) << false << false << "Aborted";
     QTest::newRow("aborted, threshold failed")
         << int(RunEnding::Aborted) << true << false << "Aborted — thresholds failed (1 of 2)";

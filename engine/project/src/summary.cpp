@@ -225,7 +225,6 @@ void groupSection(std::string &out, const GroupSnapshot &g, double seconds)
 
 } // namespace
 
-
 std::string formatSummary(const Snapshot &s, const SummaryHeader &header)
 {
     const auto &t = s.total;

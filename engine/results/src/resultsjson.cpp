@@ -346,37 +346,6 @@ Json eventJson(const LogEvent &e)
     return j;
 }
 
-std::string isoTime(std::chrono::system_clock::time_point time)
-{
-    using namespace std::chrono;
-    const auto millis = duration_cast<milliseconds>(time.time_since_epoch()).count();
-    const std::time_t seconds = std::time_t(millis / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char out[64];
-    std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                  int(millis % 1000));
-    return out;
-}
-
-std::optional<std::chrono::system_clock::time_point> parseIsoTime(const std::string &text)
-{
-    std::tm utc{};
-    int millis = 0;
-    char zone = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &utc.tm_year, &utc.tm_mon,
-                    &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &millis, &zone) != 8 ||
-        zone != 'Z')
-        return std::nullopt;
-    utc.tm_year -= 1900;
-    utc.tm_mon -= 1;
-    const std::time_t seconds = timegm(&utc);
-    if (seconds == std::time_t(-1))
-        return std::nullopt;
-    return std::chrono::system_clock::from_time_t(seconds) + std::chrono::milliseconds(millis);
-}
-
 Json manifestJson(const ResultsManifest &m)
 {
     Json j;

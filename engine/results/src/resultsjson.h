@@ -3,6 +3,7 @@
 // The results folder's JSON shapes (docs/results-format.md), both ways: what the writer emits
 // for a snapshot, and what the reader rebuilds from it.
 
+#include <loadwizard/isotime.h>
 #include <loadwizard/results.h>
 #include <loadwizard/snapshot.h>
 
@@ -36,9 +37,5 @@ Json eventJson(const LogEvent &event);
 Json manifestJson(const ResultsManifest &manifest);
 /// The error says which key is wrong.
 tl::expected<ResultsManifest, std::string> manifestFrom(const Json &j);
-
-/// ISO 8601 UTC with milliseconds: "2026-12-03T16:45:12.318Z".
-std::string isoTime(std::chrono::system_clock::time_point time);
-std::optional<std::chrono::system_clock::time_point> parseIsoTime(const std::string &text);
 
 } // namespace Loadwizard::Results

@@ -1,5 +1,7 @@
 #include "ecsdocuments.h"
 
+#include <loadwizard/isotime.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -90,26 +92,11 @@ std::chrono::system_clock::time_point EcsDocuments::timeAt(double elapsedSeconds
                                 std::chrono::duration<double>(elapsedSeconds));
 }
 
-std::string EcsDocuments::isoTimestamp(std::chrono::system_clock::time_point time)
-{
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-    const std::time_t seconds = std::time_t(millis / 1000 - (millis % 1000 < 0 ? 1 : 0));
-    const int fraction = int((millis % 1000 + 1000) % 1000);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[80];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
-                  parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
-                  fraction);
-    return text;
-}
-
 Json EcsDocuments::base(EcsDocument::Kind kind, std::chrono::system_clock::time_point time) const
 {
     const bool metrics = kind == EcsDocument::Kind::Metrics;
     Json document;
-    document["@timestamp"] = isoTimestamp(time);
+    document["@timestamp"] = isoTime(time);
     document["ecs"] = {{"version", ecsVersion}};
     document["service"] = {{"name", m_serviceName}, {"type", "loadwizard"}};
     if (!m_info.instance.empty())
@@ -288,7 +275,7 @@ EcsDocument EcsDocuments::runStarted() const
         "run started: project " + m_info.project + ", scenario " + m_info.scenario;
     document["log"] = {{"level", "info"}, {"logger", "loadwizard"}};
     document["event"]["action"] = "run-start";
-    document["event"]["start"] = isoTimestamp(m_info.started);
+    document["event"]["start"] = isoTime(m_info.started);
     return {EcsDocument::Kind::Logs, m_info.started, m_idPrefix + "-start", std::move(document)};
 }
 
@@ -298,8 +285,8 @@ EcsDocument EcsDocuments::runStopped(const Snapshot *last) const
     Json document = base(EcsDocument::Kind::Logs, time);
     document["log"] = {{"level", "info"}, {"logger", "loadwizard"}};
     document["event"]["action"] = "run-stop";
-    document["event"]["start"] = isoTimestamp(m_info.started);
-    document["event"]["end"] = isoTimestamp(time);
+    document["event"]["start"] = isoTime(m_info.started);
+    document["event"]["end"] = isoTime(time);
     document["event"]["duration"] =
         std::chrono::duration_cast<std::chrono::nanoseconds>(time - m_info.started).count();
     std::string message = "run finished";

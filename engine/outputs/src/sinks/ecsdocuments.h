@@ -55,8 +55,6 @@ public:
 
     /// Wall-clock time of a point `elapsedSeconds` into the run.
     std::chrono::system_clock::time_point timeAt(double elapsedSeconds) const;
-    /// "2026-11-28T03:41:32.123Z".
-    static std::string isoTimestamp(std::chrono::system_clock::time_point time);
 
 private:
     /// What the run and each of its groups send alike.

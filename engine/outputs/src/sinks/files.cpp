@@ -5,6 +5,7 @@
 #include <loadwizard/outputregistry.h>
 
 #include <loadwizard/atomicfile.h>
+#include <loadwizard/isotime.h>
 
 #include <cerrno>
 #include <chrono>
@@ -22,20 +23,6 @@
 namespace Loadwizard::Engine {
 
 namespace {
-
-std::string isoTime(std::chrono::system_clock::time_point at)
-{
-    using namespace std::chrono;
-    const auto ms = duration_cast<milliseconds>(at.time_since_epoch()).count();
-    const std::time_t seconds = std::time_t(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buffer[40];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-    char out[48];
-    std::snprintf(out, sizeof out, "%s.%03lldZ", buffer, (long long)(ms % 1000));
-    return out;
-}
 
 std::chrono::system_clock::time_point timeOf(const RunInfo &info, double elapsedSeconds)
 {
